@@ -1,0 +1,84 @@
+//! The client's one error type, and how each failure reads to an operator.
+
+use std::time::Duration;
+
+use crate::error::{CliError, Kind};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The server answered with a non-2xx status.
+    #[error("{method} {path}: {status} {message}")]
+    Status {
+        method: &'static str,
+        path: String,
+        status: u16,
+        /// The server's `error` text, or its raw body when that is not JSON.
+        message: String,
+        /// How long the server asked us to wait (429), if it said.
+        retry_after: Option<Duration>,
+    },
+    /// No HTTP answer: refused connection, reset, DNS, TLS. `sent` is false when the request
+    /// certainly never reached the server, so even a mutation may be sent again.
+    #[error("{method} {path}: {detail}")]
+    Network {
+        method: &'static str,
+        path: String,
+        detail: String,
+        sent: bool,
+    },
+    /// A 2xx answer whose body is not what the API documents.
+    #[error("{method} {path}: unexpected response: {detail}")]
+    Decode {
+        method: &'static str,
+        path: String,
+        detail: String,
+    },
+    /// A paging loop saw a cursor it had already followed.
+    #[error("the server returned cursor {0:?} a second time; stopping instead of looping forever")]
+    CursorRepeat(String),
+    /// A request that must not be sent, such as an id that would leave its path segment.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The server's own words, without method and path, for per-entry reports.
+    pub fn reason(&self) -> String {
+        match self {
+            ApiError::Status {
+                status, message, ..
+            } => format!("{status}: {message}"),
+            other => other.to_string(),
+        }
+    }
+
+    /// True when the request may have changed state although no reply arrived.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            ApiError::Network { sent, .. } => *sent,
+            ApiError::Status { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
+}
+
+impl From<ApiError> for CliError {
+    fn from(e: ApiError) -> Self {
+        match e.status() {
+            Some(401) | Some(403) => CliError::new(Kind::Auth, format!("the server refused the token ({e})"))
+                .hint("set a valid token with QSTASH_TOKEN=..., --token, or `dlq config set-token`")
+                .hint("the token is on the QStash page of the Upstash console; regions have separate tokens"),
+            Some(404) => CliError::failure(format!(
+                "not in the DLQ: the entry was deleted, retried or has expired ({e})"
+            )),
+            _ => CliError::failure(e.to_string()),
+        }
+    }
+}

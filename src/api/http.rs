@@ -1,0 +1,323 @@
+//! The transport: one reqwest client, bearer auth, timeouts, retries with backoff, debug log.
+//!
+//! Reads are retried on network errors, 5xx and 429. Mutations are retried only when the
+//! server certainly did not act: a 429, or a connection that was never made. Anything else is
+//! returned to the caller, because re-sending a mutation whose reply was lost could apply it
+//! twice; the bulk engine decides what to do then.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+
+use super::error::ApiError;
+use super::query::Query;
+use crate::config::Secret;
+
+/// Characters kept as they are in a path segment; everything else is percent-encoded, so an id
+/// such as `../../v2/keys` stays one segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~');
+
+/// Called with one line per HTTP exchange when `--debug` is on.
+pub type Logger = Arc<dyn Fn(&str) + Send + Sync>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Idempotence {
+    /// Safe to repeat: GET.
+    Read,
+    /// Changes state: repeat only when the server certainly did not act.
+    Mutation,
+}
+
+/// Connection settings of a [`super::Client`].
+#[derive(Clone)]
+pub struct ClientConfig {
+    pub base_url: String,
+    pub token: Secret,
+    pub timeout: Duration,
+    /// Attempts per request, the first included.
+    pub attempts: u32,
+    pub logger: Option<Logger>,
+}
+
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    base: String,
+    token: Secret,
+    attempts: u32,
+    logger: Option<Logger>,
+}
+
+/// A request to send: path segments are encoded one by one.
+pub(crate) struct Req<'a> {
+    pub method: Method,
+    pub path: &'a [&'a str],
+    pub query: Query,
+    pub headers: Vec<(&'static str, String)>,
+    pub kind: Idempotence,
+}
+
+impl Transport {
+    pub fn new(cfg: ClientConfig) -> Result<Self, ApiError> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("dlq/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(10).min(cfg.timeout))
+            .timeout(cfg.timeout)
+            .build()
+            .map_err(|e| ApiError::Invalid(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Transport {
+            http,
+            base: cfg.base_url.trim_end_matches('/').to_string(),
+            token: cfg.token,
+            attempts: cfg.attempts.max(1),
+            logger: cfg.logger,
+        })
+    }
+
+    /// Sends `req` (retrying as its kind allows) and returns the successful response's body.
+    pub async fn send(&self, req: Req<'_>) -> Result<(StatusCode, bytes::Bytes), ApiError> {
+        let path = encode_path(req.path)?;
+        let method_name = method_name(&req.method);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let started = Instant::now();
+            let mut rb = self
+                .http
+                .request(req.method.clone(), format!("{}{}", self.base, path))
+                .bearer_auth(self.token.expose())
+                .query(&req.query);
+            for (k, v) in &req.headers {
+                rb = rb.header(*k, v);
+            }
+            let result = rb.send().await;
+            let (err, wait) = match result {
+                Ok(resp) => {
+                    let status = resp.status();
+                    let headers = resp.headers().clone();
+                    let body = resp.bytes().await;
+                    self.log(&req, &path, Some(status), started, attempt);
+                    match body {
+                        Ok(body) if status.is_success() => return Ok((status, body)),
+                        Ok(body) => {
+                            let wait = retry_after(&headers);
+                            let err = ApiError::Status {
+                                method: method_name,
+                                path: path.clone(),
+                                status: status.as_u16(),
+                                message: error_text(&body),
+                                retry_after: wait,
+                            };
+                            (err, wait)
+                        }
+                        Err(e) => (network(method_name, &path, &e, true), None),
+                    }
+                }
+                Err(e) => {
+                    self.log(&req, &path, None, started, attempt);
+                    (network(method_name, &path, &e, !e.is_connect()), None)
+                }
+            };
+            if attempt >= self.attempts || !retryable(&err, req.kind) {
+                return Err(err);
+            }
+            tokio::time::sleep(wait.unwrap_or_else(|| backoff(attempt))).await;
+        }
+    }
+
+    fn log(
+        &self,
+        req: &Req<'_>,
+        path: &str,
+        status: Option<StatusCode>,
+        started: Instant,
+        attempt: u32,
+    ) {
+        let Some(log) = &self.logger else { return };
+        let query: Vec<String> = req.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let q = if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", query.join("&"))
+        };
+        let status = status.map_or("no response".to_string(), |s| s.as_u16().to_string());
+        let retry = if attempt > 1 {
+            format!(" (attempt {attempt})")
+        } else {
+            String::new()
+        };
+        log(&format!(
+            "{} {path}{q} -> {status} in {}ms{retry}",
+            req.method,
+            started.elapsed().as_millis()
+        ));
+    }
+}
+
+fn method_name(m: &Method) -> &'static str {
+    match *m {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::DELETE => "DELETE",
+        _ => "HTTP",
+    }
+}
+
+fn network(method: &'static str, path: &str, e: &reqwest::Error, sent: bool) -> ApiError {
+    let detail = if e.is_timeout() {
+        "timed out waiting for the server (raise --timeout?)".to_string()
+    } else if e.is_connect() {
+        format!("cannot connect: {}", root_cause(e))
+    } else {
+        format!("connection failed: {}", root_cause(e))
+    };
+    ApiError::Network {
+        method,
+        path: path.to_string(),
+        detail,
+        sent,
+    }
+}
+
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+fn retryable(err: &ApiError, kind: Idempotence) -> bool {
+    match (err, kind) {
+        (ApiError::Status { status: 429, .. }, _) => true,
+        (ApiError::Network { sent: false, .. }, _) => true,
+        (ApiError::Status { status, .. }, Idempotence::Read) => *status >= 500,
+        (ApiError::Network { .. }, Idempotence::Read) => true,
+        _ => false,
+    }
+}
+
+/// Exponential backoff with jitter: about 0.25s, 0.5s, 1s, ... capped at 8s.
+pub(crate) fn backoff(attempt: u32) -> Duration {
+    let base = 250u64.saturating_mul(1 << attempt.min(5).saturating_sub(1));
+    let ms = base.min(8_000);
+    Duration::from_millis(ms / 2 + rand::random::<u64>() % (ms / 2 + 1))
+}
+
+/// How long the server asked us to wait: `Retry-After` (seconds), then the reset times of the
+/// burst and daily limits (Unix timestamps; API.md 1.5). Capped at a minute.
+pub(crate) fn retry_after(h: &HeaderMap) -> Option<Duration> {
+    let num = |name: &str| -> Option<f64> { h.get(name)?.to_str().ok()?.trim().parse().ok() };
+    let now = jiff::Timestamp::now().as_millisecond() as f64 / 1000.0;
+    let wait = if let Some(s) = num("retry-after") {
+        s
+    } else {
+        let reset = num("burst-ratelimit-reset").or_else(|| num("ratelimit-reset"))?;
+        match reset {
+            r if r > 1e12 => r / 1000.0 - now, // epoch milliseconds
+            r if r > 1e9 => r - now,           // epoch seconds
+            r => r,                            // seconds from now
+        }
+    };
+    Some(Duration::from_secs_f64(wait.clamp(0.05, 60.0)))
+}
+
+/// The server's `error` text, or the raw body when it is not the documented JSON.
+fn error_text(body: &[u8]) -> String {
+    #[derive(serde::Deserialize)]
+    struct E {
+        error: String,
+    }
+    match serde_json::from_slice::<E>(body) {
+        Ok(e) => e.error,
+        Err(_) if body.is_empty() => "(empty body)".to_string(),
+        Err(_) => String::from_utf8_lossy(body).chars().take(500).collect(),
+    }
+}
+
+/// Joins `/`-separated static parts and encoded ids. Ids that URL normalisation would
+/// collapse (`.`, `..`, empty) are refused rather than sent.
+fn encode_path(parts: &[&str]) -> Result<String, ApiError> {
+    let mut out = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        out.push('/');
+        if i % 2 == 0 {
+            out.push_str(p); // fixed route text such as "v2/dlq"
+        } else {
+            if p.is_empty() || *p == "." || *p == ".." {
+                return Err(ApiError::Invalid(format!("{p:?} is not a valid DLQ id")));
+            }
+            out.extend(utf8_percent_encode(p, SEGMENT));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_stay_in_their_segment() {
+        assert_eq!(
+            encode_path(&["v2/dlq", "../../v2/keys"]).unwrap(),
+            "/v2/dlq/%2E%2E%2F%2E%2E%2Fv2%2Fkeys"
+        );
+        assert_eq!(
+            encode_path(&["v2/dlq", "a?b#c"]).unwrap(),
+            "/v2/dlq/a%3Fb%23c"
+        );
+        assert!(encode_path(&["v2/dlq", ".."]).is_err());
+        assert!(encode_path(&["v2/dlq", ""]).is_err());
+        assert_eq!(
+            encode_path(&["v2/workflows/dlq/resume", "1-0"]).unwrap(),
+            "/v2/workflows/dlq/resume/1-0"
+        );
+    }
+
+    #[test]
+    fn retry_after_headers() {
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "2".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(2)));
+        let mut h = HeaderMap::new();
+        let reset = jiff::Timestamp::now().as_second() + 3;
+        h.insert("burst-ratelimit-reset", reset.to_string().parse().unwrap());
+        let d = retry_after(&h).unwrap();
+        assert!(
+            d > Duration::from_secs(1) && d <= Duration::from_secs(3),
+            "{d:?}"
+        );
+        assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn mutations_are_not_blindly_repeated() {
+        let lost = ApiError::Network {
+            method: "POST",
+            path: "/".into(),
+            detail: String::new(),
+            sent: true,
+        };
+        assert!(!retryable(&lost, Idempotence::Mutation));
+        assert!(retryable(&lost, Idempotence::Read));
+        let s500 = ApiError::Status {
+            method: "POST",
+            path: "/".into(),
+            status: 500,
+            message: String::new(),
+            retry_after: None,
+        };
+        assert!(!retryable(&s500, Idempotence::Mutation));
+        let s429 = ApiError::Status {
+            method: "POST",
+            path: "/".into(),
+            status: 429,
+            message: String::new(),
+            retry_after: None,
+        };
+        assert!(retryable(&s429, Idempotence::Mutation));
+    }
+}

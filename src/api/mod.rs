@@ -1,0 +1,247 @@
+//! The typed client of the QStash and Workflow DLQ API: one method per endpoint.
+//!
+//! The only module that knows reqwest. Methods take typed arguments, return typed results, and
+//! fail with [`ApiError`]. Wire facts come from API.md sections 3 and 4.
+
+mod error;
+mod http;
+mod query;
+mod types;
+
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+
+pub use error::ApiError;
+pub use http::{ClientConfig, Logger};
+pub use query::{Filter, Overrides, Query, Target};
+pub use types::{
+    CallbackInfo, Deleted, Entry, Headers, Page, Published, Retried, Run, Runs, Source,
+};
+
+use http::{Idempotence, Req, Transport};
+use types::normalize_cursor;
+
+pub struct Client {
+    t: Transport,
+}
+
+const QSTASH: &str = "v2/dlq";
+const WORKFLOW: &str = "v2/workflows/dlq";
+
+fn base(source: Source) -> &'static str {
+    match source {
+        Source::Qstash => QSTASH,
+        Source::Workflow => WORKFLOW,
+    }
+}
+
+impl Client {
+    pub fn new(cfg: ClientConfig) -> Result<Self, ApiError> {
+        Ok(Client {
+            t: Transport::new(cfg)?,
+        })
+    }
+
+    async fn call<T: DeserializeOwned>(&self, req: Req<'_>) -> Result<T, ApiError> {
+        let method = match req.method {
+            Method::GET => "GET",
+            Method::POST => "POST",
+            _ => "DELETE",
+        };
+        let path = req.path.join("/");
+        let (_, body) = self.t.send(req).await?;
+        serde_json::from_slice(&body).map_err(|e| ApiError::Decode {
+            method,
+            path: format!("/{path}"),
+            detail: e.to_string(),
+        })
+    }
+
+    /// One page of entries: `GET /v2/dlq` or `GET /v2/workflows/dlq`.
+    pub async fn list(
+        &self,
+        source: Source,
+        filter: &Filter,
+        count: Option<u32>,
+        cursor: Option<&str>,
+    ) -> Result<Page, ApiError> {
+        let mut query = Query::new();
+        if let Some(c) = cursor {
+            query.push(("cursor", c.to_string()));
+        }
+        if let Some(n) = count {
+            query.push(("count", n.to_string()));
+        }
+        filter.push_query(source, &mut query);
+        let mut page: Page = self
+            .call(Req {
+                method: Method::GET,
+                path: &[base(source)],
+                query,
+                headers: vec![],
+                kind: Idempotence::Read,
+            })
+            .await?;
+        page.cursor = normalize_cursor(page.cursor);
+        Ok(page)
+    }
+
+    /// The entries among `ids` that are still in the DLQ (`GET /v2/dlq?dlqIds=...`).
+    ///
+    /// The bulk engine asks this after a mutation whose reply was lost.
+    pub async fn list_ids(&self, source: Source, ids: &[String]) -> Result<Vec<Entry>, ApiError> {
+        let query = ids.iter().map(|id| ("dlqIds", id.clone())).collect();
+        let page: Page = self
+            .call(Req {
+                method: Method::GET,
+                path: &[base(source)],
+                query,
+                headers: vec![],
+                kind: Idempotence::Read,
+            })
+            .await?;
+        Ok(page.messages)
+    }
+
+    /// One entry: `GET /v2/dlq/{id}` or `GET /v2/workflows/dlq/{id}`.
+    pub async fn get(&self, source: Source, id: &str) -> Result<Entry, ApiError> {
+        let mut e: Entry = self
+            .call(Req {
+                method: Method::GET,
+                path: &[base(source), id],
+                query: vec![],
+                headers: vec![],
+                kind: Idempotence::Read,
+            })
+            .await?;
+        if e.dlq_id.is_empty() {
+            e.dlq_id = id.to_string(); // the QStash spec omits dlqId from the schema
+        }
+        Ok(e)
+    }
+
+    /// Deletes one entry: `DELETE /v2/dlq/{id}` or `/v2/workflows/dlq/{id}`. 404 when absent.
+    pub async fn delete(&self, source: Source, id: &str) -> Result<(), ApiError> {
+        self.t
+            .send(Req {
+                method: Method::DELETE,
+                path: &[base(source), id],
+                query: vec![],
+                headers: vec![],
+                kind: Idempotence::Mutation,
+            })
+            .await
+            .map(drop)
+    }
+
+    /// Bulk delete: `DELETE /v2/dlq` or `/v2/workflows/dlq` with ids or a filter.
+    pub async fn delete_many(
+        &self,
+        source: Source,
+        target: Target<'_>,
+    ) -> Result<Deleted, ApiError> {
+        let mut d: Deleted = self
+            .call(Req {
+                method: Method::DELETE,
+                path: &[base(source)],
+                query: target.query(source),
+                headers: vec![],
+                kind: Idempotence::Mutation,
+            })
+            .await?;
+        d.cursor = normalize_cursor(d.cursor);
+        Ok(d)
+    }
+
+    /// Retries one QStash message: `POST /v2/dlq/retry/{id}`.
+    pub async fn retry(&self, id: &str, o: &Overrides) -> Result<Published, ApiError> {
+        self.call(Req {
+            method: Method::POST,
+            path: &["v2/dlq/retry", id],
+            query: vec![],
+            headers: o.headers(),
+            kind: Idempotence::Mutation,
+        })
+        .await
+    }
+
+    /// Bulk retry: `POST /v2/dlq/retry` with ids or a filter.
+    pub async fn retry_many(&self, target: Target<'_>, o: &Overrides) -> Result<Retried, ApiError> {
+        let mut r: Retried = self
+            .call(Req {
+                method: Method::POST,
+                path: &["v2/dlq/retry"],
+                query: target.query(Source::Qstash),
+                headers: o.headers(),
+                kind: Idempotence::Mutation,
+            })
+            .await?;
+        r.cursor = normalize_cursor(r.cursor);
+        Ok(r)
+    }
+
+    /// Resumes one run from its failed step: `POST /v2/workflows/dlq/resume/{id}`.
+    pub async fn resume(&self, id: &str, o: &Overrides) -> Result<Run, ApiError> {
+        self.run_one("v2/workflows/dlq/resume", id, o).await
+    }
+
+    /// Bulk resume: `POST /v2/workflows/dlq/resume`.
+    pub async fn resume_many(&self, target: Target<'_>, o: &Overrides) -> Result<Runs, ApiError> {
+        self.runs("v2/workflows/dlq/resume", target, o).await
+    }
+
+    /// Restarts one run from the beginning: `POST /v2/workflows/dlq/restart/{id}`.
+    pub async fn restart(&self, id: &str, o: &Overrides) -> Result<Run, ApiError> {
+        self.run_one("v2/workflows/dlq/restart", id, o).await
+    }
+
+    /// Bulk restart: `POST /v2/workflows/dlq/restart`.
+    pub async fn restart_many(&self, target: Target<'_>, o: &Overrides) -> Result<Runs, ApiError> {
+        self.runs("v2/workflows/dlq/restart", target, o).await
+    }
+
+    /// Re-runs a failed failure callback: `POST /v2/workflows/dlq/callback/{id}`.
+    pub async fn callback(&self, id: &str) -> Result<Run, ApiError> {
+        self.run_one("v2/workflows/dlq/callback", id, &Overrides::default())
+            .await
+    }
+
+    /// Cancels an in-progress failure callback: `DELETE /v2/workflows/dlq/callback/{id}`.
+    pub async fn cancel_callback(&self, id: &str) -> Result<(), ApiError> {
+        self.t
+            .send(Req {
+                method: Method::DELETE,
+                path: &["v2/workflows/dlq/callback", id],
+                query: vec![],
+                headers: vec![],
+                kind: Idempotence::Mutation,
+            })
+            .await
+            .map(drop)
+    }
+
+    async fn run_one(&self, route: &str, id: &str, o: &Overrides) -> Result<Run, ApiError> {
+        self.call(Req {
+            method: Method::POST,
+            path: &[route, id],
+            query: vec![],
+            headers: o.headers(),
+            kind: Idempotence::Mutation,
+        })
+        .await
+    }
+
+    async fn runs(&self, route: &str, target: Target<'_>, o: &Overrides) -> Result<Runs, ApiError> {
+        let mut r: Runs = self
+            .call(Req {
+                method: Method::POST,
+                path: &[route],
+                query: target.query(Source::Workflow),
+                headers: o.headers(),
+                kind: Idempotence::Mutation,
+            })
+            .await?;
+        r.cursor = normalize_cursor(r.cursor);
+        Ok(r)
+    }
+}

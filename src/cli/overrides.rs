@@ -1,0 +1,107 @@
+//! Flags that change how a retried message or resumed run is delivered next time.
+//!
+//! They become `Upstash-*` request headers (API.md 3.5, 4.5). Values are checked here, before
+//! anything is sent, with errors that show the accepted forms.
+
+use super::filter::parse_duration;
+
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(
+    next_help_heading = "Overrides (sent as Upstash-* headers; default: the original configuration)"
+)]
+pub struct OverrideArgs {
+    /// Number of delivery retries (Upstash-Retries)
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
+
+    /// Delay before the next delivery, like 10s or 5m (Upstash-Delay)
+    #[arg(long, value_name = "DURATION", value_parser = parse_upstash_duration)]
+    pub delay: Option<String>,
+
+    /// Retry delay expression, like "1000 * pow(2, retried)" (Upstash-Retry-Delay)
+    #[arg(long, value_name = "EXPR")]
+    pub retry_delay: Option<String>,
+
+    /// New flow control key (Upstash-Flow-Control-Key); needs --parallelism, --rate or --period
+    #[arg(long, value_name = "KEY")]
+    pub flow_control_key: Option<String>,
+
+    /// Flow control: deliveries in flight at once
+    #[arg(long, value_name = "N", requires = "flow_control_key")]
+    pub parallelism: Option<u32>,
+
+    /// Flow control: deliveries per period
+    #[arg(long, value_name = "N", requires = "flow_control_key")]
+    pub rate: Option<u32>,
+
+    /// Flow control: the period of --rate, like 1s, 1m, 1h
+    #[arg(long, value_name = "DURATION", requires = "flow_control_key", value_parser = parse_upstash_duration)]
+    pub period: Option<String>,
+
+    /// Replace the labels, comma-separated (Upstash-Label)
+    #[arg(long, value_name = "LABELS")]
+    pub set_label: Option<String>,
+
+    /// New failure callback URL (Upstash-Failure-Callback)
+    #[arg(long, value_name = "URL")]
+    pub failure_callback: Option<String>,
+}
+
+/// Overrides only QStash message retries take.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(
+    next_help_heading = "Overrides (sent as Upstash-* headers; default: the original configuration)"
+)]
+pub struct RetryOverrideArgs {
+    /// New callback URL (Upstash-Callback)
+    #[arg(long, value_name = "URL")]
+    pub callback: Option<String>,
+
+    /// Timeout of each delivery attempt, like 30s (Upstash-Timeout)
+    #[arg(long, value_name = "DURATION", value_parser = parse_upstash_duration)]
+    pub delivery_timeout: Option<String>,
+
+    /// HTTP method of the delivery (Upstash-Method)
+    #[arg(long, value_name = "METHOD", value_parser = parse_method)]
+    pub method: Option<String>,
+}
+
+/// Checks a duration and keeps the user's spelling, which is what Upstash headers take.
+fn parse_upstash_duration(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.ends_with("ms") || s.ends_with('w') {
+        return Err(format!(
+            "{s:?} is not a duration Upstash accepts; accepted forms: a number with s, m, h or d, like 10s, 5m, 2h, 1d"
+        ));
+    }
+    parse_duration(s)?;
+    Ok(s.to_string())
+}
+
+fn parse_method(s: &str) -> Result<String, String> {
+    let up = s.trim().to_ascii_uppercase();
+    match up.as_str() {
+        "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS" => Ok(up),
+        _ => Err(format!(
+            "{s:?} is not an HTTP method; accepted: GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_keep_their_spelling() {
+        assert_eq!(parse_upstash_duration("10s").unwrap(), "10s");
+        assert!(parse_upstash_duration("10").unwrap_err().contains("10s"));
+        assert!(parse_upstash_duration("500ms").is_err());
+    }
+
+    #[test]
+    fn methods() {
+        assert_eq!(parse_method("put").unwrap(), "PUT");
+        assert!(parse_method("FETCH").is_err());
+    }
+}

@@ -1,0 +1,34 @@
+//! `dlq delete`: remove entries from the DLQ for good.
+
+use std::path::PathBuf;
+
+use crate::cli::select::{BulkArgs, SelectArgs};
+use crate::context::Ctx;
+use crate::error::Result;
+
+/// Delete DLQ entries for good (asks first on a terminal; needs --yes otherwise).
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  dlq delete 1752829295505-0
+  dlq delete --url https://old.example --all --backup gone.ndjson
+  printf 'id1\\nid2\\n' | dlq delete - --yes")]
+pub struct Args {
+    #[command(flatten)]
+    pub select: SelectArgs,
+
+    /// Delete failed workflow runs instead of QStash messages
+    #[arg(long)]
+    pub workflow: bool,
+
+    /// Write every planned entry to FILE (NDJSON, as `export`) before deleting anything
+    #[arg(long, value_name = "FILE")]
+    pub backup: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+}
+
+pub async fn run(_ctx: &Ctx, _args: Args) -> Result<()> {
+    Err(super::not_implemented("delete"))
+}

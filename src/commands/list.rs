@@ -1,0 +1,91 @@
+//! `dlq list`: entries of the QStash DLQ, or failed workflow runs with `--workflow`.
+
+use crate::bulk::pages::Pages;
+use crate::cli::filter::{FilterArgs, FlowKeyFilter};
+use crate::cli::Format;
+use crate::context::Ctx;
+use crate::error::Result;
+use crate::output::entries::EntryPrinter;
+use crate::output::text::safe;
+
+const PAGE: u64 = 100;
+
+/// List DLQ entries, newest pages first as the server orders them.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  dlq list                                   the first page, as a table
+  dlq list --status 5xx --from 2h            server errors of the last two hours
+  dlq list --url https://api.example/hook --all -o ndjson | jq -r .dlqId
+  dlq list --workflow --callback-state CALLBACK_FAIL
+  dlq list --label billing --limit 500 -o ids > ids.txt   (then: dlq retry --ids-from ids.txt)")]
+pub struct Args {
+    /// List failed workflow runs instead of QStash messages
+    #[arg(long)]
+    pub workflow: bool,
+
+    /// Follow every cursor to the end (streamed: memory stays flat)
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
+
+    /// Stop after N entries
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+
+    /// Start at this cursor (from a previous page)
+    #[arg(long, value_name = "CURSOR")]
+    pub cursor: Option<String>,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    #[command(flatten)]
+    pub flow: FlowKeyFilter,
+}
+
+pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let source = super::source(args.workflow);
+    let filter = super::build_filter(&args.filter, &args.flow.keys, source, ctx.now_ms)?;
+    let api = ctx.api()?;
+    let mut pages = Pages::new(&api, source, &filter, args.cursor.clone());
+    let mut printer = EntryPrinter::new(ctx.out.stdout(), &ctx.out, source, ctx.now_ms);
+
+    // Without --all or --limit, one page: what `gh` and `kubectl` do by default.
+    let limit = if args.all {
+        None
+    } else {
+        Some(args.limit.unwrap_or(PAGE))
+    };
+    let mut printed = 0u64;
+    loop {
+        let want = limit.map(|l| (l - printed).min(PAGE));
+        if want == Some(0) {
+            break;
+        }
+        let Some(mut entries) = pages.next(want.map(|w| w as u32)).await? else {
+            break;
+        };
+        if let Some(w) = want {
+            entries.truncate(w as usize); // a server may send more than asked
+        }
+        printed += entries.len() as u64;
+        printer.page(&entries)?;
+        if pages.cursor().is_none() {
+            break;
+        }
+    }
+    let next = pages.cursor().map(str::to_string);
+    printer.finish(next.as_deref())?;
+
+    if ctx.out.stderr_tty && ctx.out.format == Format::Table {
+        if printed == 0 {
+            ctx.out.info("no entries match");
+        } else if let Some(c) = &next {
+            ctx.out.info(&format!(
+                "{printed} shown; more exist: add --all, or continue with --cursor {}",
+                safe(c)
+            ));
+        }
+    }
+    Ok(())
+}

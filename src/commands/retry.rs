@@ -1,0 +1,28 @@
+//! `dlq retry`: deliver QStash messages again and remove them from the DLQ.
+
+use crate::cli::overrides::{OverrideArgs, RetryOverrideArgs};
+use crate::cli::select::{BulkArgs, SelectArgs};
+use crate::context::Ctx;
+use crate::error::Result;
+
+/// Retry QStash DLQ messages, optionally with new delivery settings.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  dlq retry 1752829295505-0 --retries 0
+  dlq retry --url https://api.example/hook --status 5xx --all
+  dlq list --label billing -o ids | dlq retry - --yes")]
+pub struct Args {
+    #[command(flatten)]
+    pub select: SelectArgs,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+    #[command(flatten)]
+    pub retry: RetryOverrideArgs,
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+}
+
+pub async fn run(_ctx: &Ctx, _args: Args) -> Result<()> {
+    Err(super::not_implemented("retry"))
+}

@@ -1,0 +1,103 @@
+//! The one place where failures become exit codes and hints.
+//!
+//! Commands return `CliError`; `main` prints it and exits with `code()`. Every exit code the
+//! tool can produce is listed in [`exit`], so scripts and docs have one source of truth.
+
+use std::fmt;
+
+/// Exit codes, as documented in `dlq --help` and the README.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const ERROR: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const PARTIAL: u8 = 3;
+    pub const AUTH: u8 = 4;
+    pub const NOT_CONFIRMED: u8 = 5;
+    pub const GATE: u8 = 6;
+    pub const INTERRUPTED: u8 = 130;
+}
+
+/// What went wrong, at the level that decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Anything else: server errors, I/O, unreachable hosts.
+    Failure,
+    /// The command line asked for something impossible or ambiguous.
+    Usage,
+    /// Some items of a bulk run failed and others did not.
+    Partial,
+    /// No token, or the server refused it.
+    Auth,
+    /// A mutation needed a confirmation that was refused or could not be asked.
+    NotConfirmed,
+    /// A `--fail-above` gate tripped.
+    Gate,
+    /// Ctrl-C.
+    Interrupted,
+    /// stdout was closed by the reader (`dlq list | head`): not an error for the user.
+    BrokenPipe,
+}
+
+/// An error for the user: a message, optional hints, and the kind that picks the exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub kind: Kind,
+    pub message: String,
+    pub hints: Vec<String>,
+}
+
+impl CliError {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        CliError {
+            kind,
+            message: message.into(),
+            hints: Vec::new(),
+        }
+    }
+
+    pub fn failure(message: impl Into<String>) -> Self {
+        Self::new(Kind::Failure, message)
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Kind::Usage, message)
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    pub fn code(&self) -> u8 {
+        match self.kind {
+            Kind::Failure => exit::ERROR,
+            Kind::Usage => exit::USAGE,
+            Kind::Partial => exit::PARTIAL,
+            Kind::Auth => exit::AUTH,
+            Kind::NotConfirmed => exit::NOT_CONFIRMED,
+            Kind::Gate => exit::GATE,
+            Kind::Interrupted => exit::INTERRUPTED,
+            Kind::BrokenPipe => exit::OK,
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CliError {}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            CliError::new(Kind::BrokenPipe, "broken pipe")
+        } else {
+            CliError::failure(e.to_string())
+        }
+    }
+}
+
+pub type Result<T, E = CliError> = std::result::Result<T, E>;

@@ -1,0 +1,28 @@
+//! The `dlq` binary: parse, build the runtime, run, map the error to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use dlq::cli::Cli;
+use dlq::error::Kind;
+use dlq::output::Output;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let env = |k: &str| std::env::var(k).ok();
+    let out = Output::new(&cli.global, &env);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("cannot start the async runtime");
+    match runtime.block_on(dlq::commands::run(cli, &env)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if e.kind != Kind::BrokenPipe {
+                out.error(&e);
+            }
+            ExitCode::from(e.code())
+        }
+    }
+}

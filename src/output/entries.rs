@@ -1,0 +1,138 @@
+//! Printing lists of DLQ entries in every format, streamed page by page.
+//!
+//! Memory stays flat however many pages `list --all` reads: JSON is written as one document
+//! whose array is streamed, NDJSON and ids a line at a time, and tables page by page.
+
+use std::io::{self, Write};
+
+use comfy_table::{presets, ContentArrangement, Table};
+
+use super::text::{safe, truncate};
+use super::time;
+use super::{json_line, Output};
+use crate::api::{Entry, Source};
+use crate::cli::Format;
+
+pub struct EntryPrinter<W: Write> {
+    w: W,
+    format: Format,
+    source: Source,
+    tty: bool,
+    width: u16,
+    now_ms: i64,
+    count: u64,
+}
+
+impl<W: Write> EntryPrinter<W> {
+    pub fn new(w: W, out: &Output, source: Source, now_ms: i64) -> Self {
+        EntryPrinter {
+            w,
+            format: out.format,
+            source,
+            tty: out.stdout_tty,
+            width: out.width,
+            now_ms,
+            count: 0,
+        }
+    }
+
+    /// Prints one page of entries.
+    pub fn page(&mut self, entries: &[Entry]) -> io::Result<()> {
+        match self.format {
+            Format::Json => {
+                for e in entries {
+                    self.w.write_all(if self.count == 0 {
+                        b"{\"messages\":["
+                    } else {
+                        b","
+                    })?;
+                    serde_json::to_writer(&mut self.w, e)?;
+                    self.count += 1;
+                }
+            }
+            Format::Ndjson => {
+                for e in entries {
+                    json_line(&mut self.w, e)?;
+                }
+            }
+            Format::Ids => {
+                for e in entries {
+                    writeln!(self.w, "{}", safe(&e.dlq_id))?;
+                }
+            }
+            Format::Table if self.tty => {
+                if !entries.is_empty() {
+                    let table = self.table(entries, self.count == 0);
+                    writeln!(self.w, "{table}")?;
+                }
+            }
+            Format::Table => {
+                for e in entries {
+                    let r = self.row(e, false);
+                    writeln!(self.w, "{}", r.join("\t"))?;
+                }
+            }
+        }
+        if self.format != Format::Json {
+            self.count += entries.len() as u64;
+        }
+        self.w.flush()
+    }
+
+    /// Ends the output; `cursor` is where the next page starts, if there is one.
+    pub fn finish(mut self, cursor: Option<&str>) -> io::Result<u64> {
+        if self.format == Format::Json {
+            if self.count == 0 {
+                self.w.write_all(b"{\"messages\":[")?;
+            }
+            self.w.write_all(b"],\"cursor\":")?;
+            serde_json::to_writer(&mut self.w, &cursor)?;
+            self.w.write_all(b"}\n")?;
+        }
+        self.w.flush()?;
+        Ok(self.count)
+    }
+
+    fn row(&self, e: &Entry, human: bool) -> Vec<String> {
+        let when = e.dlq_time_ms();
+        let when = match (human, when) {
+            (true, Some(ms)) => time::age(ms, self.now_ms),
+            (false, Some(ms)) => time::rfc3339(ms),
+            (_, None) => "-".into(),
+        };
+        let url = match self.source {
+            Source::Qstash => e.url.as_deref(),
+            Source::Workflow => e.workflow_url.as_deref().or(e.url.as_deref()),
+        };
+        vec![
+            safe(&e.dlq_id).into_owned(),
+            when,
+            e.response_status.map_or("-".into(), |s| s.to_string()),
+            safe(e.method.as_deref().unwrap_or("-")).into_owned(),
+            safe(url.unwrap_or("-")).into_owned(),
+            safe(&e.all_labels().join(",")).into_owned(),
+        ]
+    }
+
+    fn table(&self, entries: &[Entry], header: bool) -> Table {
+        let mut t = Table::new();
+        t.load_preset(presets::NOTHING)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(self.width);
+        if header {
+            let url = if self.source == Source::Workflow {
+                "WORKFLOW URL"
+            } else {
+                "URL"
+            };
+            t.set_header(["ID", "AGE", "STATUS", "METHOD", url, "LABEL"]);
+        }
+        let url_max = (self.width as usize).saturating_sub(60).max(24);
+        for e in entries {
+            let mut r = self.row(e, true);
+            r[4] = truncate(&r[4], url_max).into_owned();
+            t.add_row(r);
+        }
+        t
+    }
+}
