@@ -260,6 +260,11 @@ impl Settings {
                 value: u.clone(),
                 origin: Origin::Flag("--url"),
             }
+        } else if let Some(u) = &g.base_url {
+            Sourced {
+                value: u.clone(),
+                origin: Origin::Flag("--base-url"),
+            }
         } else if let Some((u, _)) = region_pair {
             u
         } else if let Some(u) = env_nonempty("QSTASH_URL") {
@@ -307,6 +312,17 @@ fn normalize_url(u: &str) -> String {
         return DEFAULT_URL.to_string();
     }
     u.strip_suffix('/').unwrap_or(u).to_string()
+}
+
+/// Where journals and the `--sandbox` state live: `DLQ_STATE_DIR`, else the OS's state (or
+/// local data) directory.
+pub fn state_dir(env: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf> {
+    if let Some(dir) = env("DLQ_STATE_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "dlq")
+        .map(|d| d.state_dir().unwrap_or(d.data_local_dir()).to_path_buf())
+        .ok_or_else(|| CliError::failure("cannot find a home directory; set DLQ_STATE_DIR"))
 }
 
 #[cfg(test)]
@@ -396,15 +412,4 @@ mod tests {
         assert!(!format!("{s:?}{s}").contains("eyJ"));
         assert!(!s.masked().contains("eyJ"));
     }
-}
-
-/// Where journals and the `--sandbox` state live: `DLQ_STATE_DIR`, else the OS's state (or
-/// local data) directory.
-pub fn state_dir(env: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf> {
-    if let Some(dir) = env("DLQ_STATE_DIR").filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(dir));
-    }
-    directories::ProjectDirs::from("", "", "dlq")
-        .map(|d| d.state_dir().unwrap_or(d.data_local_dir()).to_path_buf())
-        .ok_or_else(|| CliError::failure("cannot find a home directory; set DLQ_STATE_DIR"))
 }

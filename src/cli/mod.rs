@@ -56,9 +56,15 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "TOKEN", hide_env_values = true)]
     pub token: Option<String>,
 
-    /// Base URL of the QStash API [default: https://qstash.upstash.io]
-    #[arg(long, global = true, value_name = "URL")]
+    /// Base URL of the QStash API, given before the verb [default: https://qstash.upstash.io]
+    ///
+    /// After the verb, `--url` is the destination-URL filter; use --base-url there.
+    #[arg(long, value_name = "URL")]
     pub url: Option<String>,
+
+    /// Base URL of the QStash API; accepted anywhere on the command line
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
 
     /// Profile of the config file to use (also DLQ_PROFILE)
     #[arg(long, global = true, value_name = "NAME")]

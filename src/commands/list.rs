@@ -51,6 +51,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut printer = EntryPrinter::new(ctx.out.stdout(), &ctx.out, source, ctx.now_ms);
 
     // Without --all or --limit, one page: what `gh` and `kubectl` do by default.
+    let one_page = !args.all && args.limit.is_none();
     let limit = if args.all {
         None
     } else {
@@ -70,7 +71,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         printed += entries.len() as u64;
         printer.page(&entries)?;
-        if pages.cursor().is_none() {
+        if one_page || pages.cursor().is_none() {
             break;
         }
     }
