@@ -14,6 +14,8 @@ pub struct Ctx {
     pub out: Output,
     /// The one "now" of this invocation, so relative times mean the same on every page.
     pub now_ms: i64,
+    /// Where bulk-run journals live (`DLQ_STATE_DIR` or the OS state directory).
+    pub state_dir: std::path::PathBuf,
     /// Keeps the in-process sandbox of `--sandbox` alive for the command's lifetime.
     _sandbox: Option<crate::sandbox::Embedded>,
 }
@@ -27,9 +29,10 @@ impl Ctx {
         for w in &settings.warnings {
             out.warn(w);
         }
+        let state_dir = crate::config::state_dir(env)?;
         let mut sandbox = None;
         if global.sandbox {
-            let dir = crate::config::state_dir(env)?.join("sandbox");
+            let dir = state_dir.join("sandbox");
             let sb = crate::sandbox::Embedded::start(&dir)
                 .await
                 .map_err(|e| CliError::failure(format!("cannot start the sandbox: {e}")))?;
@@ -53,6 +56,7 @@ impl Ctx {
             settings,
             out,
             now_ms: jiff::Timestamp::now().as_millisecond(),
+            state_dir,
             _sandbox: sandbox,
         })
     }

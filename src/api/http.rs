@@ -200,7 +200,7 @@ fn retryable(err: &ApiError, kind: Idempotence) -> bool {
 }
 
 /// Exponential backoff with jitter: about 0.25s, 0.5s, 1s, ... capped at 8s.
-pub(crate) fn backoff(attempt: u32) -> Duration {
+pub fn backoff(attempt: u32) -> Duration {
     let base = 250u64.saturating_mul(1 << attempt.min(5).saturating_sub(1));
     let ms = base.min(8_000);
     Duration::from_millis(ms / 2 + rand::random::<u64>() % (ms / 2 + 1))

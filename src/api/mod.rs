@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 
 pub use error::ApiError;
-pub use http::{ClientConfig, Logger};
+pub use http::{backoff, ClientConfig, Logger};
 pub use query::{Filter, Overrides, Query, Target};
 pub use types::{
     CallbackInfo, Deleted, Entry, Headers, Page, Published, Retried, Run, Runs, Source,
@@ -84,23 +84,6 @@ impl Client {
             .await?;
         page.cursor = normalize_cursor(page.cursor);
         Ok(page)
-    }
-
-    /// The entries among `ids` that are still in the DLQ (`GET /v2/dlq?dlqIds=...`).
-    ///
-    /// The bulk engine asks this after a mutation whose reply was lost.
-    pub async fn list_ids(&self, source: Source, ids: &[String]) -> Result<Vec<Entry>, ApiError> {
-        let query = ids.iter().map(|id| ("dlqIds", id.clone())).collect();
-        let page: Page = self
-            .call(Req {
-                method: Method::GET,
-                path: &[base(source)],
-                query,
-                headers: vec![],
-                kind: Idempotence::Read,
-            })
-            .await?;
-        Ok(page.messages)
     }
 
     /// One entry: `GET /v2/dlq/{id}` or `GET /v2/workflows/dlq/{id}`.

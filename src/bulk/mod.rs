@@ -1,4 +1,12 @@
-//! Selection, plans and execution of actions over many entries. No terminal code lives here:
-//! it reports through plain data and callbacks that `output` draws.
+//! Selection, plans and execution of actions over many entries.
+//!
+//! No terminal code lives here: the engine reports through plain data (outcomes, summaries)
+//! and the [`exec::Progress`] trait, which `output` implements.
 
+pub mod action;
+pub mod exec;
+pub mod journal;
+pub mod outcome;
 pub mod pages;
+pub mod plan;
+pub mod select;

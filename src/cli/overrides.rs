@@ -88,6 +88,38 @@ fn parse_method(s: &str) -> Result<String, String> {
     }
 }
 
+impl OverrideArgs {
+    /// The overrides to send; `retry` adds the flags only message retries take.
+    pub fn resolve(
+        &self,
+        retry: Option<&RetryOverrideArgs>,
+    ) -> crate::error::Result<crate::api::Overrides> {
+        if self.flow_control_key.is_some()
+            && self.parallelism.is_none()
+            && self.rate.is_none()
+            && self.period.is_none()
+        {
+            return Err(crate::error::CliError::usage(
+                "--flow-control-key needs at least one of --parallelism, --rate or --period",
+            ));
+        }
+        Ok(crate::api::Overrides {
+            retries: self.retries,
+            delay: self.delay.clone(),
+            retry_delay: self.retry_delay.clone(),
+            flow_control_key: self.flow_control_key.clone(),
+            parallelism: self.parallelism,
+            rate: self.rate,
+            period: self.period.clone(),
+            labels: self.set_label.clone(),
+            failure_callback: self.failure_callback.clone(),
+            callback: retry.and_then(|r| r.callback.clone()),
+            timeout: retry.and_then(|r| r.delivery_timeout.clone()),
+            method: retry.and_then(|r| r.method.clone()),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

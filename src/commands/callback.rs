@@ -1,5 +1,7 @@
 //! `dlq callback`: re-run the failure callback of workflow runs whose callback failed.
 
+use crate::api::Source;
+use crate::bulk::action::{Action, Verb};
 use crate::cli::select::{BulkArgs, SelectArgs};
 use crate::context::Ctx;
 use crate::error::Result;
@@ -17,6 +19,11 @@ pub struct Args {
     pub bulk: BulkArgs,
 }
 
-pub async fn run(_ctx: &Ctx, _args: Args) -> Result<()> {
-    Err(super::not_implemented("callback"))
+pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let action = Action {
+        verb: Verb::Callback,
+        source: Source::Workflow,
+        overrides: Default::default(),
+    };
+    super::act::run(ctx, action, &args.select, &args.bulk).await
 }

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::bulk::action::{Action, Verb};
 use crate::cli::select::{BulkArgs, SelectArgs};
 use crate::context::Ctx;
 use crate::error::Result;
@@ -29,6 +30,14 @@ pub struct Args {
     pub bulk: BulkArgs,
 }
 
-pub async fn run(_ctx: &Ctx, _args: Args) -> Result<()> {
-    Err(super::not_implemented("delete"))
+pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    if args.backup.is_some() {
+        return Err(super::not_implemented("delete --backup"));
+    }
+    let action = Action {
+        verb: Verb::Delete,
+        source: super::source(args.workflow),
+        overrides: Default::default(),
+    };
+    super::act::run(ctx, action, &args.select, &args.bulk).await
 }

@@ -1,5 +1,6 @@
 //! One module per verb, dispatched by one plain `match`.
 
+pub mod act;
 pub mod callback;
 pub mod completions;
 pub mod config;

@@ -1,5 +1,7 @@
 //! `dlq restart`: Restart failed workflow runs from the beginning, discarding step results.
 
+use crate::api::Source;
+use crate::bulk::action::{Action, Verb};
 use crate::cli::overrides::OverrideArgs;
 use crate::cli::select::{BulkArgs, SelectArgs};
 use crate::context::Ctx;
@@ -21,6 +23,11 @@ pub struct Args {
     pub bulk: BulkArgs,
 }
 
-pub async fn run(_ctx: &Ctx, _args: Args) -> Result<()> {
-    Err(super::not_implemented("restart"))
+pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let action = Action {
+        verb: Verb::Restart,
+        source: Source::Workflow,
+        overrides: args.overrides.resolve(None)?,
+    };
+    super::act::run(ctx, action, &args.select, &args.bulk).await
 }

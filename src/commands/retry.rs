@@ -1,5 +1,7 @@
 //! `dlq retry`: deliver QStash messages again and remove them from the DLQ.
 
+use crate::api::Source;
+use crate::bulk::action::{Action, Verb};
 use crate::cli::overrides::{OverrideArgs, RetryOverrideArgs};
 use crate::cli::select::{BulkArgs, SelectArgs};
 use crate::context::Ctx;
@@ -23,6 +25,11 @@ pub struct Args {
     pub bulk: BulkArgs,
 }
 
-pub async fn run(_ctx: &Ctx, _args: Args) -> Result<()> {
-    Err(super::not_implemented("retry"))
+pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let action = Action {
+        verb: Verb::Retry,
+        source: Source::Qstash,
+        overrides: args.overrides.resolve(Some(&args.retry))?,
+    };
+    super::act::run(ctx, action, &args.select, &args.bulk).await
 }

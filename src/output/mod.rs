@@ -6,6 +6,9 @@
 
 pub mod detail;
 pub mod entries;
+pub mod progress;
+pub mod prompt;
+pub mod results;
 pub mod text;
 pub mod time;
 

@@ -1,0 +1,88 @@
+//! What happened to each entry of a run, and the totals that decide the exit code.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The action was applied.
+    Done,
+    /// The entry was not in the DLQ (deleted, retried or expired meanwhile).
+    NotFound,
+    /// The server refused or the request failed; `error` says why.
+    Failed,
+}
+
+/// The outcome for one DLQ entry: one line of `--report` and of `-o ndjson`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outcome {
+    pub dlq_id: String,
+    pub outcome: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow_run_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow_created_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Outcome {
+    pub fn done(id: &str) -> Outcome {
+        Outcome {
+            dlq_id: id.to_string(),
+            outcome: Status::Done,
+            message_id: None,
+            workflow_run_id: None,
+            workflow_created_at: None,
+            error: None,
+        }
+    }
+
+    pub fn failed(id: &str, status: Status, error: impl Into<String>) -> Outcome {
+        Outcome {
+            outcome: status,
+            error: Some(error.into()),
+            ..Outcome::done(id)
+        }
+    }
+}
+
+/// Totals of a run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub planned: u64,
+    pub done: u64,
+    pub not_found: u64,
+    pub failed: u64,
+    /// Planned but not attempted (interrupted, or a run that stopped early).
+    pub pending: u64,
+    /// Requests sent, retries included.
+    pub requests: u64,
+    pub seconds: f64,
+    /// Set when the run was interrupted: `dlq <verb> --continue <job>` does the rest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job: Option<String>,
+    pub interrupted: bool,
+}
+
+impl Summary {
+    pub fn count(&mut self, o: &Outcome) {
+        match o.outcome {
+            Status::Done => self.done += 1,
+            Status::NotFound => self.not_found += 1,
+            Status::Failed => self.failed += 1,
+        }
+    }
+
+    pub fn rate(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.done as f64 / self.seconds
+        } else {
+            0.0
+        }
+    }
+}
