@@ -56,6 +56,7 @@ impl fmt::Display for Secret {
 pub enum Origin {
     Flag(&'static str),
     Env(String),
+    EnvFile { var: String, file: PathBuf },
     Profile { name: String, file: PathBuf },
     Sandbox,
     Default,
@@ -66,6 +67,7 @@ impl fmt::Display for Origin {
         match self {
             Origin::Flag(flag) => write!(f, "flag {flag}"),
             Origin::Env(var) => write!(f, "environment {var}"),
+            Origin::EnvFile { var, file } => write!(f, "{var} in {}", file.display()),
             Origin::Profile { name, file } => write!(f, "profile {name:?} in {}", file.display()),
             Origin::Sandbox => f.write_str("--sandbox"),
             Origin::Default => f.write_str("default"),
@@ -88,6 +90,8 @@ pub struct Settings {
     pub config_file: PathBuf,
     /// Things the user should know, such as an unknown QSTASH_REGION.
     pub warnings: Vec<String>,
+    /// Set when the chosen profile is not in the config file.
+    pub missing_profile: Option<String>,
 }
 
 /// The config file: named profiles and the one in use.
@@ -157,129 +161,117 @@ impl ConfigFile {
 }
 
 impl Settings {
-    /// Resolves settings from the flags, an environment lookup and the config file.
+    /// Resolves settings from the flags, an environment lookup, an optional `--env-file`, and
+    /// the config file. The real environment wins over the env file, as dotenv tools do.
     pub fn resolve(g: &GlobalArgs, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings> {
-        let env_nonempty = |k: &str| env(k).filter(|v| !v.is_empty());
+        let dotenv = match &g.env_file {
+            Some(path) => read_env_file(path)?,
+            None => BTreeMap::new(),
+        };
+        let var = |k: &str| -> Option<Sourced<String>> {
+            if let Some(v) = env(k).filter(|v| !v.is_empty()) {
+                return Some(Sourced {
+                    value: v,
+                    origin: Origin::Env(k.to_string()),
+                });
+            }
+            let v = dotenv.get(k).filter(|v| !v.is_empty())?;
+            let file = g.env_file.clone().unwrap_or_default();
+            Some(Sourced {
+                value: v.clone(),
+                origin: Origin::EnvFile {
+                    var: k.to_string(),
+                    file,
+                },
+            })
+        };
+        let flag = |v: &Option<String>, name: &'static str| {
+            v.clone().map(|value| Sourced {
+                value,
+                origin: Origin::Flag(name),
+            })
+        };
         let config_file = config_dir(env)?.join("config.toml");
         let file = ConfigFile::load(&config_file)?;
         let mut warnings = Vec::new();
 
-        let profile = if let Some(p) = &g.profile {
-            Sourced {
-                value: p.clone(),
-                origin: Origin::Flag("--profile"),
-            }
-        } else if let Some(p) = env_nonempty("DLQ_PROFILE") {
-            Sourced {
-                value: p,
-                origin: Origin::Env("DLQ_PROFILE".into()),
-            }
-        } else if let Some(p) = &file.current {
-            Sourced {
-                value: p.clone(),
-                origin: Origin::Profile {
-                    name: p.clone(),
-                    file: config_file.clone(),
-                },
-            }
-        } else {
-            Sourced {
+        let in_file = |name: &str| Origin::Profile {
+            name: name.to_string(),
+            file: config_file.clone(),
+        };
+        let profile = flag(&g.profile, "--profile")
+            .or_else(|| var("DLQ_PROFILE"))
+            .or_else(|| {
+                file.current.clone().map(|p| Sourced {
+                    origin: in_file(&p),
+                    value: p,
+                })
+            })
+            .unwrap_or(Sourced {
                 value: "default".into(),
                 origin: Origin::Default,
-            }
-        };
+            });
         let chosen = file.profiles.get(&profile.value);
-        if chosen.is_none() && profile.origin != Origin::Default && !file.profiles.is_empty() {
+        // Not an error yet: `config set-token` creates profiles; talking to the API refuses.
+        let missing_profile = (chosen.is_none() && profile.origin != Origin::Default).then(|| {
             let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
-            return Err(CliError::usage(format!(
+            format!(
                 "no profile {:?} in {} (known: {})",
                 profile.value,
                 config_file.display(),
-                known.join(", ")
-            )));
-        }
-        let from_profile = |v: Option<&String>| {
-            v.map(|v| Sourced {
-                value: v.clone(),
-                origin: Origin::Profile {
-                    name: profile.value.clone(),
-                    file: config_file.clone(),
-                },
-            })
-        };
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )
+        });
 
         // QSTASH_REGION picks <REGION>_QSTASH_URL/_TOKEN when both exist, as the SDK does.
         let mut region_pair = None;
-        if let Some(r) = env_nonempty("QSTASH_REGION") {
-            let r = r.replace('-', "_").to_ascii_uppercase();
+        if let Some(r) = var("QSTASH_REGION") {
+            let r = r.value.replace('-', "_").to_ascii_uppercase();
             if REGIONS.contains(&r.as_str()) {
-                let (uk, tk) = (format!("{r}_QSTASH_URL"), format!("{r}_QSTASH_TOKEN"));
-                if let (Some(u), Some(t)) = (env_nonempty(&uk), env_nonempty(&tk)) {
-                    region_pair = Some((
-                        Sourced {
-                            value: u,
-                            origin: Origin::Env(uk),
-                        },
-                        Sourced {
-                            value: Secret::new(t),
-                            origin: Origin::Env(tk),
-                        },
-                    ));
-                }
+                region_pair =
+                    var(&format!("{r}_QSTASH_URL")).zip(var(&format!("{r}_QSTASH_TOKEN")));
             } else {
                 warnings.push(format!(
                     "QSTASH_REGION={r} is not a known region (EU_CENTRAL_1, US_EAST_1); ignored"
                 ));
             }
         }
-
-        let token = if let Some(t) = &g.token {
-            Some(Sourced {
-                value: Secret::new(t.clone()),
-                origin: Origin::Flag("--token"),
-            })
-        } else if let Some((_, t)) = &region_pair {
-            Some(t.clone())
-        } else if let Some(t) = env_nonempty("QSTASH_TOKEN") {
-            Some(Sourced {
-                value: Secret::new(t),
-                origin: Origin::Env("QSTASH_TOKEN".into()),
-            })
-        } else {
-            chosen.and_then(|p| p.token.clone()).map(|value| Sourced {
-                value,
-                origin: Origin::Profile {
-                    name: profile.value.clone(),
-                    file: config_file.clone(),
-                },
+        let (region_url, region_token) = region_pair.unzip();
+        let from_profile = |v: Option<&String>| {
+            v.map(|v| Sourced {
+                value: v.clone(),
+                origin: in_file(&profile.value),
             })
         };
 
-        let url = if let Some(u) = &g.url {
-            Sourced {
-                value: u.clone(),
-                origin: Origin::Flag("--url"),
-            }
-        } else if let Some(u) = &g.base_url {
-            Sourced {
-                value: u.clone(),
-                origin: Origin::Flag("--base-url"),
-            }
-        } else if let Some((u, _)) = region_pair {
-            u
-        } else if let Some(u) = env_nonempty("QSTASH_URL") {
-            Sourced {
-                value: u,
-                origin: Origin::Env("QSTASH_URL".into()),
-            }
-        } else if let Some(u) = from_profile(chosen.and_then(|p| p.url.as_ref())) {
-            u
-        } else {
-            Sourced {
+        let token = flag(&g.token, "--token")
+            .or(region_token)
+            .or_else(|| var("QSTASH_TOKEN"))
+            .or_else(|| {
+                from_profile(
+                    chosen
+                        .and_then(|p| p.token.as_ref())
+                        .map(|t| t.expose().to_string())
+                        .as_ref(),
+                )
+            })
+            .map(|t| Sourced {
+                value: Secret::new(t.value),
+                origin: t.origin,
+            });
+        let url = flag(&g.url, "--url")
+            .or_else(|| flag(&g.base_url, "--base-url"))
+            .or(region_url)
+            .or_else(|| var("QSTASH_URL"))
+            .or_else(|| from_profile(chosen.and_then(|p| p.url.as_ref())))
+            .unwrap_or(Sourced {
                 value: DEFAULT_URL.into(),
                 origin: Origin::Default,
-            }
-        };
+            });
         let url = Sourced {
             value: normalize_url(&url.value),
             origin: url.origin,
@@ -291,11 +283,16 @@ impl Settings {
             profile,
             config_file,
             warnings,
+            missing_profile,
         })
     }
 
     /// The token, or an authentication error that says how to set one.
     pub fn require_token(&self) -> Result<&Secret> {
+        if let Some(m) = &self.missing_profile {
+            return Err(CliError::usage(m.clone())
+                .hint("create it with `dlq --profile NAME config set-token`"));
+        }
         self.token.as_ref().map(|t| &t.value).ok_or_else(|| {
             CliError::new(Kind::Auth, "no QStash token configured")
                 .hint("export QSTASH_TOKEN=... (the token is on the QStash page of the Upstash console)")
@@ -303,6 +300,34 @@ impl Settings {
                 .hint("or try dlq without an account: `dlq --sandbox list`")
         })
     }
+}
+
+/// Reads a dotenv file: `KEY=value` lines, optional `export `, quotes, `#` comments.
+fn read_env_file(path: &Path) -> Result<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::usage(format!("cannot read --env-file {}: {e}", path.display())))?;
+    let mut vars = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some((k, v)) = line.split_once('=') else {
+            return Err(CliError::usage(format!(
+                "{} line {}: expected KEY=value",
+                path.display(),
+                n + 1
+            )));
+        };
+        let v = v.trim();
+        let v = match (v.chars().next(), v.chars().last()) {
+            (Some(q @ ('"' | '\'')), Some(e)) if q == e && v.len() >= 2 => &v[1..v.len() - 1],
+            _ => v.split(" #").next().unwrap_or(v).trim(),
+        };
+        vars.insert(k.trim().to_string(), v.to_string());
+    }
+    Ok(vars)
 }
 
 /// Strips one trailing slash; the SDK's old publish URL means the default base (API.md 1.1).
@@ -394,6 +419,24 @@ mod tests {
         assert_eq!(s.url.origin, Origin::Default);
         let s = resolve(&[], &[("QSTASH_REGION", "mars")], None).unwrap();
         assert_eq!(s.warnings.len(), 1);
+    }
+
+    #[test]
+    fn env_file_is_below_the_real_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let env_file = dir.path().join(".env");
+        std::fs::write(
+            &env_file,
+            "# project\nexport QSTASH_TOKEN=\"from-file\"\nQSTASH_URL=https://f.example # c\n",
+        )
+        .unwrap();
+        let path = env_file.to_str().unwrap();
+        let s = resolve(&["--env-file", path], &[], None).unwrap();
+        assert_eq!(s.token.as_ref().unwrap().value.expose(), "from-file");
+        assert!(matches!(s.token.unwrap().origin, Origin::EnvFile { .. }));
+        assert_eq!(s.url.value, "https://f.example");
+        let s = resolve(&["--env-file", path], &[("QSTASH_TOKEN", "real")], None).unwrap();
+        assert_eq!(s.token.unwrap().value.expose(), "real");
     }
 
     #[test]

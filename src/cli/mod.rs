@@ -66,6 +66,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
 
+    /// Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub env_file: Option<std::path::PathBuf>,
+
     /// Profile of the config file to use (also DLQ_PROFILE)
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
@@ -150,6 +154,9 @@ pub enum Command {
     Config(commands::config::Args),
     /// Print shell completions
     Completions(commands::completions::Args),
+    /// Write man pages (used to build the committed man/ directory)
+    #[command(hide = true)]
+    Man(commands::man::Args),
 }
 
 #[cfg(test)]

@@ -1,17 +1,30 @@
-//! `dlq completions SHELL`: shell completion scripts.
+//! `dlq completions SHELL`: shell completion scripts, generated from the clap tree.
 
+use std::io::Write;
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+
+use crate::cli::Cli;
 use crate::error::Result;
 
 /// Print the completion script for a shell.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
-  dlq completions bash > ~/.local/share/bash-completion/completions/dlq")]
+  dlq completions bash > ~/.local/share/bash-completion/completions/dlq
+  dlq completions zsh > \"${fpath[1]}/_dlq\"
+  dlq completions fish > ~/.config/fish/completions/dlq.fish
+  dlq completions powershell >> $PROFILE")]
 pub struct Args {
-    /// bash, zsh, fish, powershell or elvish
-    pub shell: String,
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: Shell,
 }
 
-pub fn run(_args: Args) -> Result<()> {
-    Err(super::not_implemented("completions"))
+pub fn run(args: Args) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    clap_complete::generate(args.shell, &mut Cli::command(), "dlq", &mut out);
+    out.flush()?;
+    Ok(())
 }

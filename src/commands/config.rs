@@ -1,13 +1,14 @@
 //! `dlq config`: where settings come from, and the profiles of the config file.
 
-use std::io::Write;
+use std::io::{IsTerminal, Read, Write};
 
 use clap::Subcommand;
 use serde_json::json;
 
 use crate::cli::Format;
+use crate::config::{ConfigFile, Secret};
 use crate::context::Ctx;
-use crate::error::Result;
+use crate::error::{CliError, Result};
 use crate::output::text::safe;
 
 /// Show and change settings: tokens, base URLs, profiles.
@@ -15,7 +16,10 @@ use crate::output::text::safe;
 #[command(after_help = "\
 Examples:
   dlq config show                 every setting and where it came from (token masked)
-  dlq config path                 the config file's location")]
+  pbpaste | dlq --profile us config set-token --base-url https://qstash-us-east-1.upstash.io
+  dlq config use us               make `us` the default profile
+  dlq config list
+  dlq --env-file .env config show")]
 pub struct Args {
     #[command(subcommand)]
     pub command: ConfigCommand,
@@ -50,11 +54,115 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
             w.flush()?;
             Ok(())
         }
-        ConfigCommand::SetToken { .. } => Err(super::not_implemented("config set-token")),
-        ConfigCommand::Use { .. } => Err(super::not_implemented("config use")),
-        ConfigCommand::List => Err(super::not_implemented("config list")),
-        ConfigCommand::Unset { .. } => Err(super::not_implemented("config unset")),
+        ConfigCommand::SetToken { base_url } => set_token(ctx, base_url),
+        ConfigCommand::Use { profile } => {
+            let path = &ctx.settings.config_file;
+            let mut file = ConfigFile::load(path)?;
+            if !file.profiles.contains_key(&profile) {
+                return Err(CliError::usage(format!(
+                    "no profile {:?} in {}",
+                    safe(&profile),
+                    path.display()
+                ))
+                .hint(format!(
+                    "create it with `dlq --profile {} config set-token`",
+                    safe(&profile)
+                )));
+            }
+            file.current = Some(profile.clone());
+            file.save(path)?;
+            ctx.out
+                .info(&format!("now using profile {:?}", safe(&profile)));
+            Ok(())
+        }
+        ConfigCommand::List => list(ctx),
+        ConfigCommand::Unset { profile } => {
+            let path = &ctx.settings.config_file;
+            let mut file = ConfigFile::load(path)?;
+            if file.profiles.remove(&profile).is_none() {
+                return Err(CliError::usage(format!(
+                    "no profile {:?} in {}",
+                    safe(&profile),
+                    path.display()
+                )));
+            }
+            if file.current.as_deref() == Some(profile.as_str()) {
+                file.current = None;
+            }
+            file.save(path)?;
+            ctx.out
+                .info(&format!("removed profile {:?}", safe(&profile)));
+            Ok(())
+        }
     }
+}
+
+/// Stores a token read from stdin or a hidden prompt: never an argument, never echoed.
+fn set_token(ctx: &Ctx, base_url: Option<String>) -> Result<()> {
+    let token = if std::io::stdin().is_terminal() {
+        dialoguer::Password::new()
+            .with_prompt("QStash token (input hidden)")
+            .interact()
+            .map_err(|e| CliError::failure(format!("cannot read the token: {e}")))?
+    } else {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        s
+    };
+    let token = token.trim().to_string();
+    if token.is_empty() || token.contains(char::is_whitespace) {
+        return Err(CliError::usage(
+            "the token is empty or contains spaces; pipe exactly the token",
+        ));
+    }
+    let path = &ctx.settings.config_file;
+    let mut file = ConfigFile::load(path)?;
+    let name = ctx.settings.profile.value.clone();
+    let entry = file.profiles.entry(name.clone()).or_default();
+    entry.token = Some(Secret::new(token));
+    if let Some(u) = base_url {
+        entry.url = Some(u);
+    }
+    if file.current.is_none() {
+        file.current = Some(name.clone());
+    }
+    file.save(path)?;
+    ctx.out.info(&format!(
+        "stored the token in profile {:?} of {} (mode 0600)",
+        safe(&name),
+        path.display()
+    ));
+    Ok(())
+}
+
+fn list(ctx: &Ctx) -> Result<()> {
+    let file = ConfigFile::load(&ctx.settings.config_file)?;
+    let mut w = ctx.out.stdout();
+    for (name, p) in &file.profiles {
+        let mark = if file.current.as_deref() == Some(name.as_str()) {
+            "*"
+        } else {
+            " "
+        };
+        let token = p
+            .token
+            .as_ref()
+            .map_or("(no token)".to_string(), |t| t.masked());
+        let url = p.url.as_deref().unwrap_or(crate::config::DEFAULT_URL);
+        match ctx.out.format {
+            Format::Json | Format::Ndjson => {
+                let v = json!({ "name": name, "current": mark == "*", "url": url, "token": token });
+                crate::output::json_line(&mut w, &v)?;
+            }
+            _ => writeln!(w, "{mark} {:<16} {:<44} {token}", safe(name), safe(url))?,
+        }
+    }
+    w.flush()?;
+    if file.profiles.is_empty() {
+        ctx.out
+            .info("no profiles yet; create one with `dlq config set-token`");
+    }
+    Ok(())
 }
 
 fn show(ctx: &Ctx) -> Result<()> {

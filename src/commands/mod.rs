@@ -8,6 +8,7 @@ pub mod delete;
 pub mod export;
 pub mod get;
 pub mod list;
+pub mod man;
 pub mod restart;
 pub mod resume;
 pub mod retry;
@@ -25,6 +26,7 @@ pub async fn run(cli: Cli, env: &Env) -> Result<()> {
     // Verbs that need no settings run before any config file is read.
     match cli.command {
         Command::Completions(args) => return completions::run(args),
+        Command::Man(args) => return man::run(args),
         Command::Sandbox(args) => return sandbox::run(&cli.global, args).await,
         _ => {}
     }
@@ -40,7 +42,9 @@ pub async fn run(cli: Cli, env: &Env) -> Result<()> {
         Command::Stats(args) => stats::run(&ctx, args).await,
         Command::Export(args) => export::run(&ctx, args).await,
         Command::Config(args) => config::run(&ctx, args).await,
-        Command::Completions(_) | Command::Sandbox(_) => unreachable!("handled above"),
+        Command::Completions(_) | Command::Man(_) | Command::Sandbox(_) => {
+            unreachable!("handled above")
+        }
     }
 }
 

@@ -4,5 +4,7 @@
 mod common;
 
 mod basics;
+mod config;
 mod contract;
+mod docs;
 mod prism;

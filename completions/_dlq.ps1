@@ -1,0 +1,890 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'dlq'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'dlq' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API, given before the verb [default: https://qstash.upstash.io]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List DLQ entries (QStash messages, or failed workflow runs with --workflow)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List DLQ entries (QStash messages, or failed workflow runs with --workflow)')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show everything about one DLQ entry')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Retry QStash messages: deliver them again and remove them from the DLQ')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete entries from the DLQ for good')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete entries from the DLQ for good')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume failed workflow runs from the failed step')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart failed workflow runs from the beginning')
+            [CompletionResult]::new('callback', 'callback', [CompletionResultType]::ParameterValue, 'Re-run the failure callback of workflow runs whose callback failed')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Group the DLQ and count: what fails, where, since when')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)')
+            [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Serve a local QStash-compatible DLQ API to rehearse on and test against')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show and change settings: tokens, base URLs, profiles')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (used to build the committed man/ directory)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dlq;list' {
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N entries')
+            [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Start at this cursor (from a previous page)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Destination URL (QStash)')
+            [CompletionResult]::new('--url-group', '--url-group', [CompletionResultType]::ParameterName, 'URL group, also called topic (QStash)')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queue name (QStash)')
+            [CompletionResult]::new('--schedule', '--schedule', [CompletionResultType]::ParameterName, 'Schedule id (QStash)')
+            [CompletionResult]::new('--message-id', '--message-id', [CompletionResultType]::ParameterName, 'Message id (QStash; one value)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Label')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)')
+            [CompletionResult]::new('--caller-ip', '--caller-ip', [CompletionResultType]::ParameterName, 'IP address of the publisher')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m')
+            [CompletionResult]::new('--workflow-url', '--workflow-url', [CompletionResultType]::ParameterName, 'Workflow URL (workflows)')
+            [CompletionResult]::new('--workflow-run-id', '--workflow-run-id', [CompletionResultType]::ParameterName, 'Workflow run id (workflows; one value)')
+            [CompletionResult]::new('--workflow-created-at', '--workflow-created-at', [CompletionResultType]::ParameterName, 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)')
+            [CompletionResult]::new('--callback-state', '--callback-state', [CompletionResultType]::ParameterName, 'State of the failure callback (workflows)')
+            [CompletionResult]::new('--flow-control-key', '--flow-control-key', [CompletionResultType]::ParameterName, 'Flow control key')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--workflow', '--workflow', [CompletionResultType]::ParameterName, 'List failed workflow runs instead of QStash messages')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Follow every cursor to the end (streamed: memory stays flat)')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;ls' {
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N entries')
+            [CompletionResult]::new('--cursor', '--cursor', [CompletionResultType]::ParameterName, 'Start at this cursor (from a previous page)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Destination URL (QStash)')
+            [CompletionResult]::new('--url-group', '--url-group', [CompletionResultType]::ParameterName, 'URL group, also called topic (QStash)')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queue name (QStash)')
+            [CompletionResult]::new('--schedule', '--schedule', [CompletionResultType]::ParameterName, 'Schedule id (QStash)')
+            [CompletionResult]::new('--message-id', '--message-id', [CompletionResultType]::ParameterName, 'Message id (QStash; one value)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Label')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)')
+            [CompletionResult]::new('--caller-ip', '--caller-ip', [CompletionResultType]::ParameterName, 'IP address of the publisher')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m')
+            [CompletionResult]::new('--workflow-url', '--workflow-url', [CompletionResultType]::ParameterName, 'Workflow URL (workflows)')
+            [CompletionResult]::new('--workflow-run-id', '--workflow-run-id', [CompletionResultType]::ParameterName, 'Workflow run id (workflows; one value)')
+            [CompletionResult]::new('--workflow-created-at', '--workflow-created-at', [CompletionResultType]::ParameterName, 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)')
+            [CompletionResult]::new('--callback-state', '--callback-state', [CompletionResultType]::ParameterName, 'State of the failure callback (workflows)')
+            [CompletionResult]::new('--flow-control-key', '--flow-control-key', [CompletionResultType]::ParameterName, 'Flow control key')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--workflow', '--workflow', [CompletionResultType]::ParameterName, 'List failed workflow runs instead of QStash messages')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Follow every cursor to the end (streamed: memory stays flat)')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;get' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--workflow', '--workflow', [CompletionResultType]::ParameterName, 'The id is a failed workflow run')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;retry' {
+            [CompletionResult]::new('--ids-from', '--ids-from', [CompletionResultType]::ParameterName, 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Act on the first N entries that match the filters')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Destination URL (QStash)')
+            [CompletionResult]::new('--url-group', '--url-group', [CompletionResultType]::ParameterName, 'URL group, also called topic (QStash)')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queue name (QStash)')
+            [CompletionResult]::new('--schedule', '--schedule', [CompletionResultType]::ParameterName, 'Schedule id (QStash)')
+            [CompletionResult]::new('--message-id', '--message-id', [CompletionResultType]::ParameterName, 'Message id (QStash; one value)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Label')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)')
+            [CompletionResult]::new('--caller-ip', '--caller-ip', [CompletionResultType]::ParameterName, 'IP address of the publisher')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m')
+            [CompletionResult]::new('--workflow-url', '--workflow-url', [CompletionResultType]::ParameterName, 'Workflow URL (workflows)')
+            [CompletionResult]::new('--workflow-run-id', '--workflow-run-id', [CompletionResultType]::ParameterName, 'Workflow run id (workflows; one value)')
+            [CompletionResult]::new('--workflow-created-at', '--workflow-created-at', [CompletionResultType]::ParameterName, 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)')
+            [CompletionResult]::new('--callback-state', '--callback-state', [CompletionResultType]::ParameterName, 'State of the failure callback (workflows)')
+            [CompletionResult]::new('--match-flow-control-key', '--match-flow-control-key', [CompletionResultType]::ParameterName, 'Flow control key (a filter; --flow-control-key sets a new key)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Number of delivery retries (Upstash-Retries)')
+            [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Delay before the next delivery, like 10s or 5m (Upstash-Delay)')
+            [CompletionResult]::new('--retry-delay', '--retry-delay', [CompletionResultType]::ParameterName, 'Retry delay expression, like "1000 * pow(2, retried)" (Upstash-Retry-Delay)')
+            [CompletionResult]::new('--flow-control-key', '--flow-control-key', [CompletionResultType]::ParameterName, 'New flow control key (Upstash-Flow-Control-Key); needs --parallelism, --rate or --period')
+            [CompletionResult]::new('--parallelism', '--parallelism', [CompletionResultType]::ParameterName, 'Flow control: deliveries in flight at once')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Flow control: deliveries per period')
+            [CompletionResult]::new('--period', '--period', [CompletionResultType]::ParameterName, 'Flow control: the period of --rate, like 1s, 1m, 1h')
+            [CompletionResult]::new('--set-label', '--set-label', [CompletionResultType]::ParameterName, 'Replace the labels, comma-separated (Upstash-Label)')
+            [CompletionResult]::new('--failure-callback', '--failure-callback', [CompletionResultType]::ParameterName, 'New failure callback URL (Upstash-Failure-Callback)')
+            [CompletionResult]::new('--callback', '--callback', [CompletionResultType]::ParameterName, 'New callback URL (Upstash-Callback)')
+            [CompletionResult]::new('--delivery-timeout', '--delivery-timeout', [CompletionResultType]::ParameterName, 'Timeout of each delivery attempt, like 30s (Upstash-Timeout)')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'HTTP method of the delivery (Upstash-Method)')
+            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'Refuse to act when the plan holds more than N entries')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once')
+            [CompletionResult]::new('--rps', '--rps', [CompletionResultType]::ParameterName, 'At most this many requests a second')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write one JSON line per entry: dlqId, outcome, new id, error')
+            [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Continue an interrupted run by its job id; does exactly what is left')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Act on every entry that matches the filters (the whole DLQ without filters)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop; nothing is changed')
+            [CompletionResult]::new('--server-side', '--server-side', [CompletionResultType]::ParameterName, 'Skip the plan: drive the API''s own filter-and-cursor bulk call (fewest requests, no preview)')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;delete' {
+            [CompletionResult]::new('--ids-from', '--ids-from', [CompletionResultType]::ParameterName, 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Act on the first N entries that match the filters')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Destination URL (QStash)')
+            [CompletionResult]::new('--url-group', '--url-group', [CompletionResultType]::ParameterName, 'URL group, also called topic (QStash)')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queue name (QStash)')
+            [CompletionResult]::new('--schedule', '--schedule', [CompletionResultType]::ParameterName, 'Schedule id (QStash)')
+            [CompletionResult]::new('--message-id', '--message-id', [CompletionResultType]::ParameterName, 'Message id (QStash; one value)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Label')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)')
+            [CompletionResult]::new('--caller-ip', '--caller-ip', [CompletionResultType]::ParameterName, 'IP address of the publisher')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m')
+            [CompletionResult]::new('--workflow-url', '--workflow-url', [CompletionResultType]::ParameterName, 'Workflow URL (workflows)')
+            [CompletionResult]::new('--workflow-run-id', '--workflow-run-id', [CompletionResultType]::ParameterName, 'Workflow run id (workflows; one value)')
+            [CompletionResult]::new('--workflow-created-at', '--workflow-created-at', [CompletionResultType]::ParameterName, 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)')
+            [CompletionResult]::new('--callback-state', '--callback-state', [CompletionResultType]::ParameterName, 'State of the failure callback (workflows)')
+            [CompletionResult]::new('--match-flow-control-key', '--match-flow-control-key', [CompletionResultType]::ParameterName, 'Flow control key (a filter; --flow-control-key sets a new key)')
+            [CompletionResult]::new('--backup', '--backup', [CompletionResultType]::ParameterName, 'Write every planned entry to FILE (NDJSON, as `export`) before deleting anything')
+            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'Refuse to act when the plan holds more than N entries')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once')
+            [CompletionResult]::new('--rps', '--rps', [CompletionResultType]::ParameterName, 'At most this many requests a second')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write one JSON line per entry: dlqId, outcome, new id, error')
+            [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Continue an interrupted run by its job id; does exactly what is left')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Act on every entry that matches the filters (the whole DLQ without filters)')
+            [CompletionResult]::new('--workflow', '--workflow', [CompletionResultType]::ParameterName, 'Delete failed workflow runs instead of QStash messages')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop; nothing is changed')
+            [CompletionResult]::new('--server-side', '--server-side', [CompletionResultType]::ParameterName, 'Skip the plan: drive the API''s own filter-and-cursor bulk call (fewest requests, no preview)')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;rm' {
+            [CompletionResult]::new('--ids-from', '--ids-from', [CompletionResultType]::ParameterName, 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Act on the first N entries that match the filters')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Destination URL (QStash)')
+            [CompletionResult]::new('--url-group', '--url-group', [CompletionResultType]::ParameterName, 'URL group, also called topic (QStash)')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queue name (QStash)')
+            [CompletionResult]::new('--schedule', '--schedule', [CompletionResultType]::ParameterName, 'Schedule id (QStash)')
+            [CompletionResult]::new('--message-id', '--message-id', [CompletionResultType]::ParameterName, 'Message id (QStash; one value)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Label')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)')
+            [CompletionResult]::new('--caller-ip', '--caller-ip', [CompletionResultType]::ParameterName, 'IP address of the publisher')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m')
+            [CompletionResult]::new('--workflow-url', '--workflow-url', [CompletionResultType]::ParameterName, 'Workflow URL (workflows)')
+            [CompletionResult]::new('--workflow-run-id', '--workflow-run-id', [CompletionResultType]::ParameterName, 'Workflow run id (workflows; one value)')
+            [CompletionResult]::new('--workflow-created-at', '--workflow-created-at', [CompletionResultType]::ParameterName, 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)')
+            [CompletionResult]::new('--callback-state', '--callback-state', [CompletionResultType]::ParameterName, 'State of the failure callback (workflows)')
+            [CompletionResult]::new('--match-flow-control-key', '--match-flow-control-key', [CompletionResultType]::ParameterName, 'Flow control key (a filter; --flow-control-key sets a new key)')
+            [CompletionResult]::new('--backup', '--backup', [CompletionResultType]::ParameterName, 'Write every planned entry to FILE (NDJSON, as `export`) before deleting anything')
+            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'Refuse to act when the plan holds more than N entries')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once')
+            [CompletionResult]::new('--rps', '--rps', [CompletionResultType]::ParameterName, 'At most this many requests a second')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write one JSON line per entry: dlqId, outcome, new id, error')
+            [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Continue an interrupted run by its job id; does exactly what is left')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Act on every entry that matches the filters (the whole DLQ without filters)')
+            [CompletionResult]::new('--workflow', '--workflow', [CompletionResultType]::ParameterName, 'Delete failed workflow runs instead of QStash messages')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop; nothing is changed')
+            [CompletionResult]::new('--server-side', '--server-side', [CompletionResultType]::ParameterName, 'Skip the plan: drive the API''s own filter-and-cursor bulk call (fewest requests, no preview)')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;resume' {
+            [CompletionResult]::new('--ids-from', '--ids-from', [CompletionResultType]::ParameterName, 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Act on the first N entries that match the filters')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Destination URL (QStash)')
+            [CompletionResult]::new('--url-group', '--url-group', [CompletionResultType]::ParameterName, 'URL group, also called topic (QStash)')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queue name (QStash)')
+            [CompletionResult]::new('--schedule', '--schedule', [CompletionResultType]::ParameterName, 'Schedule id (QStash)')
+            [CompletionResult]::new('--message-id', '--message-id', [CompletionResultType]::ParameterName, 'Message id (QStash; one value)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Label')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)')
+            [CompletionResult]::new('--caller-ip', '--caller-ip', [CompletionResultType]::ParameterName, 'IP address of the publisher')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m')
+            [CompletionResult]::new('--workflow-url', '--workflow-url', [CompletionResultType]::ParameterName, 'Workflow URL (workflows)')
+            [CompletionResult]::new('--workflow-run-id', '--workflow-run-id', [CompletionResultType]::ParameterName, 'Workflow run id (workflows; one value)')
+            [CompletionResult]::new('--workflow-created-at', '--workflow-created-at', [CompletionResultType]::ParameterName, 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)')
+            [CompletionResult]::new('--callback-state', '--callback-state', [CompletionResultType]::ParameterName, 'State of the failure callback (workflows)')
+            [CompletionResult]::new('--match-flow-control-key', '--match-flow-control-key', [CompletionResultType]::ParameterName, 'Flow control key (a filter; --flow-control-key sets a new key)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Number of delivery retries (Upstash-Retries)')
+            [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Delay before the next delivery, like 10s or 5m (Upstash-Delay)')
+            [CompletionResult]::new('--retry-delay', '--retry-delay', [CompletionResultType]::ParameterName, 'Retry delay expression, like "1000 * pow(2, retried)" (Upstash-Retry-Delay)')
+            [CompletionResult]::new('--flow-control-key', '--flow-control-key', [CompletionResultType]::ParameterName, 'New flow control key (Upstash-Flow-Control-Key); needs --parallelism, --rate or --period')
+            [CompletionResult]::new('--parallelism', '--parallelism', [CompletionResultType]::ParameterName, 'Flow control: deliveries in flight at once')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Flow control: deliveries per period')
+            [CompletionResult]::new('--period', '--period', [CompletionResultType]::ParameterName, 'Flow control: the period of --rate, like 1s, 1m, 1h')
+            [CompletionResult]::new('--set-label', '--set-label', [CompletionResultType]::ParameterName, 'Replace the labels, comma-separated (Upstash-Label)')
+            [CompletionResult]::new('--failure-callback', '--failure-callback', [CompletionResultType]::ParameterName, 'New failure callback URL (Upstash-Failure-Callback)')
+            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'Refuse to act when the plan holds more than N entries')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once')
+            [CompletionResult]::new('--rps', '--rps', [CompletionResultType]::ParameterName, 'At most this many requests a second')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write one JSON line per entry: dlqId, outcome, new id, error')
+            [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Continue an interrupted run by its job id; does exactly what is left')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Act on every entry that matches the filters (the whole DLQ without filters)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop; nothing is changed')
+            [CompletionResult]::new('--server-side', '--server-side', [CompletionResultType]::ParameterName, 'Skip the plan: drive the API''s own filter-and-cursor bulk call (fewest requests, no preview)')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;restart' {
+            [CompletionResult]::new('--ids-from', '--ids-from', [CompletionResultType]::ParameterName, 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Act on the first N entries that match the filters')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Destination URL (QStash)')
+            [CompletionResult]::new('--url-group', '--url-group', [CompletionResultType]::ParameterName, 'URL group, also called topic (QStash)')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queue name (QStash)')
+            [CompletionResult]::new('--schedule', '--schedule', [CompletionResultType]::ParameterName, 'Schedule id (QStash)')
+            [CompletionResult]::new('--message-id', '--message-id', [CompletionResultType]::ParameterName, 'Message id (QStash; one value)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Label')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)')
+            [CompletionResult]::new('--caller-ip', '--caller-ip', [CompletionResultType]::ParameterName, 'IP address of the publisher')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m')
+            [CompletionResult]::new('--workflow-url', '--workflow-url', [CompletionResultType]::ParameterName, 'Workflow URL (workflows)')
+            [CompletionResult]::new('--workflow-run-id', '--workflow-run-id', [CompletionResultType]::ParameterName, 'Workflow run id (workflows; one value)')
+            [CompletionResult]::new('--workflow-created-at', '--workflow-created-at', [CompletionResultType]::ParameterName, 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)')
+            [CompletionResult]::new('--callback-state', '--callback-state', [CompletionResultType]::ParameterName, 'State of the failure callback (workflows)')
+            [CompletionResult]::new('--match-flow-control-key', '--match-flow-control-key', [CompletionResultType]::ParameterName, 'Flow control key (a filter; --flow-control-key sets a new key)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Number of delivery retries (Upstash-Retries)')
+            [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Delay before the next delivery, like 10s or 5m (Upstash-Delay)')
+            [CompletionResult]::new('--retry-delay', '--retry-delay', [CompletionResultType]::ParameterName, 'Retry delay expression, like "1000 * pow(2, retried)" (Upstash-Retry-Delay)')
+            [CompletionResult]::new('--flow-control-key', '--flow-control-key', [CompletionResultType]::ParameterName, 'New flow control key (Upstash-Flow-Control-Key); needs --parallelism, --rate or --period')
+            [CompletionResult]::new('--parallelism', '--parallelism', [CompletionResultType]::ParameterName, 'Flow control: deliveries in flight at once')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Flow control: deliveries per period')
+            [CompletionResult]::new('--period', '--period', [CompletionResultType]::ParameterName, 'Flow control: the period of --rate, like 1s, 1m, 1h')
+            [CompletionResult]::new('--set-label', '--set-label', [CompletionResultType]::ParameterName, 'Replace the labels, comma-separated (Upstash-Label)')
+            [CompletionResult]::new('--failure-callback', '--failure-callback', [CompletionResultType]::ParameterName, 'New failure callback URL (Upstash-Failure-Callback)')
+            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'Refuse to act when the plan holds more than N entries')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once')
+            [CompletionResult]::new('--rps', '--rps', [CompletionResultType]::ParameterName, 'At most this many requests a second')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write one JSON line per entry: dlqId, outcome, new id, error')
+            [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Continue an interrupted run by its job id; does exactly what is left')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Act on every entry that matches the filters (the whole DLQ without filters)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop; nothing is changed')
+            [CompletionResult]::new('--server-side', '--server-side', [CompletionResultType]::ParameterName, 'Skip the plan: drive the API''s own filter-and-cursor bulk call (fewest requests, no preview)')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;callback' {
+            [CompletionResult]::new('--ids-from', '--ids-from', [CompletionResultType]::ParameterName, 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Act on the first N entries that match the filters')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Destination URL (QStash)')
+            [CompletionResult]::new('--url-group', '--url-group', [CompletionResultType]::ParameterName, 'URL group, also called topic (QStash)')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queue name (QStash)')
+            [CompletionResult]::new('--schedule', '--schedule', [CompletionResultType]::ParameterName, 'Schedule id (QStash)')
+            [CompletionResult]::new('--message-id', '--message-id', [CompletionResultType]::ParameterName, 'Message id (QStash; one value)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Label')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)')
+            [CompletionResult]::new('--caller-ip', '--caller-ip', [CompletionResultType]::ParameterName, 'IP address of the publisher')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m')
+            [CompletionResult]::new('--workflow-url', '--workflow-url', [CompletionResultType]::ParameterName, 'Workflow URL (workflows)')
+            [CompletionResult]::new('--workflow-run-id', '--workflow-run-id', [CompletionResultType]::ParameterName, 'Workflow run id (workflows; one value)')
+            [CompletionResult]::new('--workflow-created-at', '--workflow-created-at', [CompletionResultType]::ParameterName, 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)')
+            [CompletionResult]::new('--callback-state', '--callback-state', [CompletionResultType]::ParameterName, 'State of the failure callback (workflows)')
+            [CompletionResult]::new('--match-flow-control-key', '--match-flow-control-key', [CompletionResultType]::ParameterName, 'Flow control key (a filter; --flow-control-key sets a new key)')
+            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'Refuse to act when the plan holds more than N entries')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once')
+            [CompletionResult]::new('--rps', '--rps', [CompletionResultType]::ParameterName, 'At most this many requests a second')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write one JSON line per entry: dlqId, outcome, new id, error')
+            [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Continue an interrupted run by its job id; does exactly what is left')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Act on every entry that matches the filters (the whole DLQ without filters)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop; nothing is changed')
+            [CompletionResult]::new('--server-side', '--server-side', [CompletionResultType]::ParameterName, 'Skip the plan: drive the API''s own filter-and-cursor bulk call (fewest requests, no preview)')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;stats' {
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Group by these keys, comma-separated')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Show only the N largest groups')
+            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 6 when more than N entries match')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Destination URL (QStash)')
+            [CompletionResult]::new('--url-group', '--url-group', [CompletionResultType]::ParameterName, 'URL group, also called topic (QStash)')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queue name (QStash)')
+            [CompletionResult]::new('--schedule', '--schedule', [CompletionResultType]::ParameterName, 'Schedule id (QStash)')
+            [CompletionResult]::new('--message-id', '--message-id', [CompletionResultType]::ParameterName, 'Message id (QStash; one value)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Label')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)')
+            [CompletionResult]::new('--caller-ip', '--caller-ip', [CompletionResultType]::ParameterName, 'IP address of the publisher')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m')
+            [CompletionResult]::new('--workflow-url', '--workflow-url', [CompletionResultType]::ParameterName, 'Workflow URL (workflows)')
+            [CompletionResult]::new('--workflow-run-id', '--workflow-run-id', [CompletionResultType]::ParameterName, 'Workflow run id (workflows; one value)')
+            [CompletionResult]::new('--workflow-created-at', '--workflow-created-at', [CompletionResultType]::ParameterName, 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)')
+            [CompletionResult]::new('--callback-state', '--callback-state', [CompletionResultType]::ParameterName, 'State of the failure callback (workflows)')
+            [CompletionResult]::new('--flow-control-key', '--flow-control-key', [CompletionResultType]::ParameterName, 'Flow control key')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--workflow', '--workflow', [CompletionResultType]::ParameterName, 'Count failed workflow runs instead of QStash messages')
+            [CompletionResult]::new('--total', '--total', [CompletionResultType]::ParameterName, 'Print only the number of matching entries')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;export' {
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'The first N matching entries')
+            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Destination URL (QStash)')
+            [CompletionResult]::new('--url-group', '--url-group', [CompletionResultType]::ParameterName, 'URL group, also called topic (QStash)')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queue name (QStash)')
+            [CompletionResult]::new('--schedule', '--schedule', [CompletionResultType]::ParameterName, 'Schedule id (QStash)')
+            [CompletionResult]::new('--message-id', '--message-id', [CompletionResultType]::ParameterName, 'Message id (QStash; one value)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Label')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)')
+            [CompletionResult]::new('--caller-ip', '--caller-ip', [CompletionResultType]::ParameterName, 'IP address of the publisher')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m')
+            [CompletionResult]::new('--workflow-url', '--workflow-url', [CompletionResultType]::ParameterName, 'Workflow URL (workflows)')
+            [CompletionResult]::new('--workflow-run-id', '--workflow-run-id', [CompletionResultType]::ParameterName, 'Workflow run id (workflows; one value)')
+            [CompletionResult]::new('--workflow-created-at', '--workflow-created-at', [CompletionResultType]::ParameterName, 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)')
+            [CompletionResult]::new('--callback-state', '--callback-state', [CompletionResultType]::ParameterName, 'State of the failure callback (workflows)')
+            [CompletionResult]::new('--flow-control-key', '--flow-control-key', [CompletionResultType]::ParameterName, 'Flow control key')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--workflow', '--workflow', [CompletionResultType]::ParameterName, 'Export failed workflow runs instead of QStash messages')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every matching entry')
+            [CompletionResult]::new('--redact-bodies', '--redact-bodies', [CompletionResultType]::ParameterName, 'Replace bodies with a placeholder, for data that must not leave the machine')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;sandbox' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;config' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each came from (the token is masked)')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the path of the config file')
+            [CompletionResult]::new('set-token', 'set-token', [CompletionResultType]::ParameterValue, 'Store a token in a profile, read from standard input or a hidden prompt')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make PROFILE the one used by default')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the profiles of the config file')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove a profile')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dlq;config;show' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;config;path' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;config;set-token' {
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL to store with it, e.g. https://qstash-us-east-1.upstash.io')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;config;use' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;config;list' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;config;unset' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;config;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each came from (the token is masked)')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the path of the config file')
+            [CompletionResult]::new('set-token', 'set-token', [CompletionResultType]::ParameterValue, 'Store a token in a profile, read from standard input or a hidden prompt')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make PROFILE the one used by default')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the profiles of the config file')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove a profile')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dlq;config;help;show' {
+            break
+        }
+        'dlq;config;help;path' {
+            break
+        }
+        'dlq;config;help;set-token' {
+            break
+        }
+        'dlq;config;help;use' {
+            break
+        }
+        'dlq;config;help;list' {
+            break
+        }
+        'dlq;config;help;unset' {
+            break
+        }
+        'dlq;config;help;help' {
+            break
+        }
+        'dlq;completions' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;man' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List DLQ entries (QStash messages, or failed workflow runs with --workflow)')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show everything about one DLQ entry')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Retry QStash messages: deliver them again and remove them from the DLQ')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete entries from the DLQ for good')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume failed workflow runs from the failed step')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart failed workflow runs from the beginning')
+            [CompletionResult]::new('callback', 'callback', [CompletionResultType]::ParameterValue, 'Re-run the failure callback of workflow runs whose callback failed')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Group the DLQ and count: what fails, where, since when')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)')
+            [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Serve a local QStash-compatible DLQ API to rehearse on and test against')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show and change settings: tokens, base URLs, profiles')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (used to build the committed man/ directory)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dlq;help;list' {
+            break
+        }
+        'dlq;help;get' {
+            break
+        }
+        'dlq;help;retry' {
+            break
+        }
+        'dlq;help;delete' {
+            break
+        }
+        'dlq;help;resume' {
+            break
+        }
+        'dlq;help;restart' {
+            break
+        }
+        'dlq;help;callback' {
+            break
+        }
+        'dlq;help;stats' {
+            break
+        }
+        'dlq;help;export' {
+            break
+        }
+        'dlq;help;sandbox' {
+            break
+        }
+        'dlq;help;config' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each came from (the token is masked)')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the path of the config file')
+            [CompletionResult]::new('set-token', 'set-token', [CompletionResultType]::ParameterValue, 'Store a token in a profile, read from standard input or a hidden prompt')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make PROFILE the one used by default')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the profiles of the config file')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove a profile')
+            break
+        }
+        'dlq;help;config;show' {
+            break
+        }
+        'dlq;help;config;path' {
+            break
+        }
+        'dlq;help;config;set-token' {
+            break
+        }
+        'dlq;help;config;use' {
+            break
+        }
+        'dlq;help;config;list' {
+            break
+        }
+        'dlq;help;config;unset' {
+            break
+        }
+        'dlq;help;completions' {
+            break
+        }
+        'dlq;help;man' {
+            break
+        }
+        'dlq;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,765 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_dlq_global_optspecs
+    string join \n token= url= base-url= env-file= profile= sandbox o/output= color= q/quiet v/debug timeout= y/yes no-input h/help V/version
+end
+
+function __fish_dlq_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_dlq_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_dlq_using_subcommand
+    set -l cmd (__fish_dlq_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c dlq -n "__fish_dlq_needs_command" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_needs_command" -l url -d 'Base URL of the QStash API, given before the verb [default: https://qstash.upstash.io]' -r
+complete -c dlq -n "__fish_dlq_needs_command" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_needs_command" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_needs_command" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_needs_command" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_needs_command" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_needs_command" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_needs_command" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_needs_command" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_needs_command" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_needs_command" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_needs_command" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_needs_command" -s V -l version -d 'Print version'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "list" -d 'List DLQ entries (QStash messages, or failed workflow runs with --workflow)'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "ls" -d 'List DLQ entries (QStash messages, or failed workflow runs with --workflow)'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "get" -d 'Show everything about one DLQ entry'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "retry" -d 'Retry QStash messages: deliver them again and remove them from the DLQ'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "delete" -d 'Delete entries from the DLQ for good'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "rm" -d 'Delete entries from the DLQ for good'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "resume" -d 'Resume failed workflow runs from the failed step'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "restart" -d 'Restart failed workflow runs from the beginning'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "callback" -d 'Re-run the failure callback of workflow runs whose callback failed'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "stats" -d 'Group the DLQ and count: what fails, where, since when'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "export" -d 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "sandbox" -d 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "config" -d 'Show and change settings: tokens, base URLs, profiles'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "man" -d 'Write man pages (used to build the committed man/ directory)'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l limit -d 'Stop after N entries' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l cursor -d 'Start at this cursor (from a previous page)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l url -d 'Destination URL (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l url-group -d 'URL group, also called topic (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l queue -d 'Queue name (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l schedule -d 'Schedule id (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l message-id -d 'Message id (QStash; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l label -d 'Label' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l caller-ip -d 'IP address of the publisher' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l workflow-url -d 'Workflow URL (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+CALLBACK_SUCCESS\t''
+CALLBACK_FAIL\t''
+CALLBACK_CANCELED\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l flow-control-key -d 'Flow control key' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l workflow -d 'List failed workflow runs instead of QStash messages'
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l all -d 'Follow every cursor to the end (streamed: memory stays flat)'
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand list" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand list" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand list" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l limit -d 'Stop after N entries' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l cursor -d 'Start at this cursor (from a previous page)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l url -d 'Destination URL (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l url-group -d 'URL group, also called topic (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l queue -d 'Queue name (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l schedule -d 'Schedule id (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l message-id -d 'Message id (QStash; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l label -d 'Label' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l caller-ip -d 'IP address of the publisher' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l workflow-url -d 'Workflow URL (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+CALLBACK_SUCCESS\t''
+CALLBACK_FAIL\t''
+CALLBACK_CANCELED\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l flow-control-key -d 'Flow control key' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l workflow -d 'List failed workflow runs instead of QStash messages'
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l all -d 'Follow every cursor to the end (streamed: memory stays flat)'
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand get" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand get" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand get" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand get" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand get" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand get" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand get" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand get" -l workflow -d 'The id is a failed workflow run'
+complete -c dlq -n "__fish_dlq_using_subcommand get" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand get" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand get" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand get" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand get" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l ids-from -d 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l limit -d 'Act on the first N entries that match the filters' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l url -d 'Destination URL (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l url-group -d 'URL group, also called topic (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l queue -d 'Queue name (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l schedule -d 'Schedule id (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l message-id -d 'Message id (QStash; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l label -d 'Label' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l caller-ip -d 'IP address of the publisher' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l workflow-url -d 'Workflow URL (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+CALLBACK_SUCCESS\t''
+CALLBACK_FAIL\t''
+CALLBACK_CANCELED\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l match-flow-control-key -d 'Flow control key (a filter; --flow-control-key sets a new key)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l retries -d 'Number of delivery retries (Upstash-Retries)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l delay -d 'Delay before the next delivery, like 10s or 5m (Upstash-Delay)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l retry-delay -d 'Retry delay expression, like "1000 * pow(2, retried)" (Upstash-Retry-Delay)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l flow-control-key -d 'New flow control key (Upstash-Flow-Control-Key); needs --parallelism, --rate or --period' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l parallelism -d 'Flow control: deliveries in flight at once' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l rate -d 'Flow control: deliveries per period' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l period -d 'Flow control: the period of --rate, like 1s, 1m, 1h' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l set-label -d 'Replace the labels, comma-separated (Upstash-Label)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l failure-callback -d 'New failure callback URL (Upstash-Failure-Callback)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l callback -d 'New callback URL (Upstash-Callback)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l delivery-timeout -d 'Timeout of each delivery attempt, like 30s (Upstash-Timeout)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l method -d 'HTTP method of the delivery (Upstash-Method)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l max -d 'Refuse to act when the plan holds more than N entries' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l concurrency -d 'Requests in flight at once' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l rps -d 'At most this many requests a second' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l report -d 'Write one JSON line per entry: dlqId, outcome, new id, error' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l continue -d 'Continue an interrupted run by its job id; does exactly what is left' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l all -d 'Act on every entry that matches the filters (the whole DLQ without filters)'
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l dry-run -d 'Print the plan and stop; nothing is changed'
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l server-side -d 'Skip the plan: drive the API\'s own filter-and-cursor bulk call (fewest requests, no preview)'
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l ids-from -d 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l limit -d 'Act on the first N entries that match the filters' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l url -d 'Destination URL (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l url-group -d 'URL group, also called topic (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l queue -d 'Queue name (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l schedule -d 'Schedule id (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l message-id -d 'Message id (QStash; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l label -d 'Label' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l caller-ip -d 'IP address of the publisher' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l workflow-url -d 'Workflow URL (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+CALLBACK_SUCCESS\t''
+CALLBACK_FAIL\t''
+CALLBACK_CANCELED\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l match-flow-control-key -d 'Flow control key (a filter; --flow-control-key sets a new key)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l backup -d 'Write every planned entry to FILE (NDJSON, as `export`) before deleting anything' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l max -d 'Refuse to act when the plan holds more than N entries' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l concurrency -d 'Requests in flight at once' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l rps -d 'At most this many requests a second' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l report -d 'Write one JSON line per entry: dlqId, outcome, new id, error' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l continue -d 'Continue an interrupted run by its job id; does exactly what is left' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l all -d 'Act on every entry that matches the filters (the whole DLQ without filters)'
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l workflow -d 'Delete failed workflow runs instead of QStash messages'
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l dry-run -d 'Print the plan and stop; nothing is changed'
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l server-side -d 'Skip the plan: drive the API\'s own filter-and-cursor bulk call (fewest requests, no preview)'
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l ids-from -d 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l limit -d 'Act on the first N entries that match the filters' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l url -d 'Destination URL (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l url-group -d 'URL group, also called topic (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l queue -d 'Queue name (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l schedule -d 'Schedule id (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l message-id -d 'Message id (QStash; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l label -d 'Label' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l caller-ip -d 'IP address of the publisher' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l workflow-url -d 'Workflow URL (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+CALLBACK_SUCCESS\t''
+CALLBACK_FAIL\t''
+CALLBACK_CANCELED\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l match-flow-control-key -d 'Flow control key (a filter; --flow-control-key sets a new key)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l backup -d 'Write every planned entry to FILE (NDJSON, as `export`) before deleting anything' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l max -d 'Refuse to act when the plan holds more than N entries' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l concurrency -d 'Requests in flight at once' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l rps -d 'At most this many requests a second' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l report -d 'Write one JSON line per entry: dlqId, outcome, new id, error' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l continue -d 'Continue an interrupted run by its job id; does exactly what is left' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l all -d 'Act on every entry that matches the filters (the whole DLQ without filters)'
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l workflow -d 'Delete failed workflow runs instead of QStash messages'
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l dry-run -d 'Print the plan and stop; nothing is changed'
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l server-side -d 'Skip the plan: drive the API\'s own filter-and-cursor bulk call (fewest requests, no preview)'
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l ids-from -d 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l limit -d 'Act on the first N entries that match the filters' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l url -d 'Destination URL (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l url-group -d 'URL group, also called topic (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l queue -d 'Queue name (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l schedule -d 'Schedule id (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l message-id -d 'Message id (QStash; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l label -d 'Label' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l caller-ip -d 'IP address of the publisher' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-url -d 'Workflow URL (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+CALLBACK_SUCCESS\t''
+CALLBACK_FAIL\t''
+CALLBACK_CANCELED\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l match-flow-control-key -d 'Flow control key (a filter; --flow-control-key sets a new key)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l retries -d 'Number of delivery retries (Upstash-Retries)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l delay -d 'Delay before the next delivery, like 10s or 5m (Upstash-Delay)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l retry-delay -d 'Retry delay expression, like "1000 * pow(2, retried)" (Upstash-Retry-Delay)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l flow-control-key -d 'New flow control key (Upstash-Flow-Control-Key); needs --parallelism, --rate or --period' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l parallelism -d 'Flow control: deliveries in flight at once' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l rate -d 'Flow control: deliveries per period' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l period -d 'Flow control: the period of --rate, like 1s, 1m, 1h' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l set-label -d 'Replace the labels, comma-separated (Upstash-Label)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l failure-callback -d 'New failure callback URL (Upstash-Failure-Callback)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l max -d 'Refuse to act when the plan holds more than N entries' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l concurrency -d 'Requests in flight at once' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l rps -d 'At most this many requests a second' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l report -d 'Write one JSON line per entry: dlqId, outcome, new id, error' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l continue -d 'Continue an interrupted run by its job id; does exactly what is left' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l all -d 'Act on every entry that matches the filters (the whole DLQ without filters)'
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l dry-run -d 'Print the plan and stop; nothing is changed'
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l server-side -d 'Skip the plan: drive the API\'s own filter-and-cursor bulk call (fewest requests, no preview)'
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l ids-from -d 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l limit -d 'Act on the first N entries that match the filters' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l url -d 'Destination URL (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l url-group -d 'URL group, also called topic (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l queue -d 'Queue name (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l schedule -d 'Schedule id (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l message-id -d 'Message id (QStash; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l label -d 'Label' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l caller-ip -d 'IP address of the publisher' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-url -d 'Workflow URL (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+CALLBACK_SUCCESS\t''
+CALLBACK_FAIL\t''
+CALLBACK_CANCELED\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l match-flow-control-key -d 'Flow control key (a filter; --flow-control-key sets a new key)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l retries -d 'Number of delivery retries (Upstash-Retries)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l delay -d 'Delay before the next delivery, like 10s or 5m (Upstash-Delay)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l retry-delay -d 'Retry delay expression, like "1000 * pow(2, retried)" (Upstash-Retry-Delay)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l flow-control-key -d 'New flow control key (Upstash-Flow-Control-Key); needs --parallelism, --rate or --period' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l parallelism -d 'Flow control: deliveries in flight at once' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l rate -d 'Flow control: deliveries per period' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l period -d 'Flow control: the period of --rate, like 1s, 1m, 1h' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l set-label -d 'Replace the labels, comma-separated (Upstash-Label)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l failure-callback -d 'New failure callback URL (Upstash-Failure-Callback)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l max -d 'Refuse to act when the plan holds more than N entries' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l concurrency -d 'Requests in flight at once' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l rps -d 'At most this many requests a second' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l report -d 'Write one JSON line per entry: dlqId, outcome, new id, error' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l continue -d 'Continue an interrupted run by its job id; does exactly what is left' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l all -d 'Act on every entry that matches the filters (the whole DLQ without filters)'
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l dry-run -d 'Print the plan and stop; nothing is changed'
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l server-side -d 'Skip the plan: drive the API\'s own filter-and-cursor bulk call (fewest requests, no preview)'
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l ids-from -d 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l limit -d 'Act on the first N entries that match the filters' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l url -d 'Destination URL (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l url-group -d 'URL group, also called topic (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l queue -d 'Queue name (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l schedule -d 'Schedule id (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l message-id -d 'Message id (QStash; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l label -d 'Label' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l caller-ip -d 'IP address of the publisher' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-url -d 'Workflow URL (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+CALLBACK_SUCCESS\t''
+CALLBACK_FAIL\t''
+CALLBACK_CANCELED\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l match-flow-control-key -d 'Flow control key (a filter; --flow-control-key sets a new key)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l max -d 'Refuse to act when the plan holds more than N entries' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l concurrency -d 'Requests in flight at once' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l rps -d 'At most this many requests a second' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l report -d 'Write one JSON line per entry: dlqId, outcome, new id, error' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l continue -d 'Continue an interrupted run by its job id; does exactly what is left' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l all -d 'Act on every entry that matches the filters (the whole DLQ without filters)'
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l dry-run -d 'Print the plan and stop; nothing is changed'
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l server-side -d 'Skip the plan: drive the API\'s own filter-and-cursor bulk call (fewest requests, no preview)'
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l by -d 'Group by these keys, comma-separated' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l top -d 'Show only the N largest groups' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l fail-above -d 'Exit 6 when more than N entries match' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l url -d 'Destination URL (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l url-group -d 'URL group, also called topic (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l queue -d 'Queue name (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l schedule -d 'Schedule id (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l message-id -d 'Message id (QStash; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l label -d 'Label' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l caller-ip -d 'IP address of the publisher' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l workflow-url -d 'Workflow URL (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+CALLBACK_SUCCESS\t''
+CALLBACK_FAIL\t''
+CALLBACK_CANCELED\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l flow-control-key -d 'Flow control key' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l workflow -d 'Count failed workflow runs instead of QStash messages'
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l total -d 'Print only the number of matching entries'
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l limit -d 'The first N matching entries' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l output-file -d 'Write to FILE instead of stdout' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l url -d 'Destination URL (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l url-group -d 'URL group, also called topic (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l queue -d 'Queue name (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l schedule -d 'Schedule id (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l message-id -d 'Message id (QStash; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l label -d 'Label' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l caller-ip -d 'IP address of the publisher' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l workflow-url -d 'Workflow URL (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+CALLBACK_SUCCESS\t''
+CALLBACK_FAIL\t''
+CALLBACK_CANCELED\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l flow-control-key -d 'Flow control key' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l workflow -d 'Export failed workflow runs instead of QStash messages'
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l all -d 'Every matching entry'
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l redact-bodies -d 'Replace bodies with a placeholder, for data that must not leave the machine'
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand export" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand export" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand export" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -f -a "show" -d 'Show the resolved settings and where each came from (the token is masked)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -f -a "path" -d 'Print the path of the config file'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -f -a "set-token" -d 'Store a token in a profile, read from standard input or a hidden prompt'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -f -a "use" -d 'Make PROFILE the one used by default'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -f -a "list" -d 'List the profiles of the config file'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -f -a "unset" -d 'Remove a profile'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l base-url -d 'Base URL to store with it, e.g. https://qstash-us-east-1.upstash.io' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the resolved settings and where each came from (the token is masked)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the path of the config file'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set-token" -d 'Store a token in a profile, read from standard input or a hidden prompt'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make PROFILE the one used by default'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the profiles of the config file'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove a profile'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand man" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand man" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand man" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand man" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand man" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand man" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand man" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand man" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand man" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand man" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand man" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand man" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "list" -d 'List DLQ entries (QStash messages, or failed workflow runs with --workflow)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "get" -d 'Show everything about one DLQ entry'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "retry" -d 'Retry QStash messages: deliver them again and remove them from the DLQ'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "delete" -d 'Delete entries from the DLQ for good'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "resume" -d 'Resume failed workflow runs from the failed step'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "restart" -d 'Restart failed workflow runs from the beginning'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "callback" -d 'Re-run the failure callback of workflow runs whose callback failed'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "stats" -d 'Group the DLQ and count: what fails, where, since when'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "export" -d 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "sandbox" -d 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "config" -d 'Show and change settings: tokens, base URLs, profiles'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "man" -d 'Write man pages (used to build the committed man/ directory)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Show the resolved settings and where each came from (the token is masked)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of the config file'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set-token" -d 'Store a token in a profile, read from standard input or a hidden prompt'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "use" -d 'Make PROFILE the one used by default'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'List the profiles of the config file'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "unset" -d 'Remove a profile'

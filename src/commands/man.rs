@@ -1,0 +1,29 @@
+//! `dlq man DIR` (hidden): writes the man pages, `dlq.1` and one page per verb.
+//!
+//! The committed pages under `man/` come from here (`scripts/gen-docs`); a test fails when
+//! they drift from the clap tree.
+
+use std::path::PathBuf;
+
+use clap::CommandFactory;
+
+use crate::cli::Cli;
+use crate::error::{CliError, Result};
+
+/// Write man pages into a directory.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Directory to write dlq.1 and dlq-<verb>.1 into
+    pub dir: PathBuf,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    std::fs::create_dir_all(&args.dir)?;
+    let cmd = Cli::command();
+    clap_mangen::generate_to(cmd, &args.dir).map_err(|e| {
+        CliError::failure(format!(
+            "cannot write man pages to {}: {e}",
+            args.dir.display()
+        ))
+    })
+}

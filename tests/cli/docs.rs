@@ -1,0 +1,113 @@
+//! Generated documentation stays in step with the clap tree: the committed completions and
+//! man pages, and a reviewed snapshot of every verb's help.
+
+use clap::CommandFactory;
+use dlq::cli::Cli;
+
+use crate::common::dlq;
+
+fn repo(path: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+const REGENERATE: &str = "run scripts/gen-docs and commit the result";
+
+#[test]
+fn committed_completions_equal_what_dlq_generates() {
+    let home = tempfile::tempdir().unwrap();
+    for (shell, file) in [
+        ("bash", "dlq.bash"),
+        ("zsh", "_dlq"),
+        ("fish", "dlq.fish"),
+        ("powershell", "_dlq.ps1"),
+        ("elvish", "dlq.elv"),
+    ] {
+        let out = dlq(&home)
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let committed = std::fs::read(repo(&format!("completions/{file}")))
+            .unwrap_or_else(|e| panic!("completions/{file}: {e}; {REGENERATE}"));
+        assert!(
+            out == committed,
+            "completions/{file} differs from `dlq completions {shell}`; {REGENERATE}"
+        );
+    }
+}
+
+#[test]
+fn committed_man_pages_equal_what_dlq_generates() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("man");
+    dlq(&home).arg("man").arg(&dir).assert().success();
+    let mut generated: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    generated.sort();
+    let mut committed: Vec<_> = std::fs::read_dir(repo("man"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    committed.sort();
+    assert_eq!(
+        generated, committed,
+        "man/ has other pages than dlq generates; {REGENERATE}"
+    );
+    for name in generated {
+        let a = std::fs::read(dir.join(&name)).unwrap();
+        let b = std::fs::read(repo("man").join(&name)).unwrap();
+        assert!(
+            a == b,
+            "man/{} differs; {REGENERATE}",
+            name.to_string_lossy()
+        );
+    }
+    assert!(std::fs::read_to_string(repo("man/dlq.1"))
+        .unwrap()
+        .contains(".TH dlq 1"));
+}
+
+/// Every visible verb shows at least one example.
+#[test]
+fn every_verb_has_examples() {
+    let mut cmd = Cli::command();
+    cmd.build();
+    for sub in cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
+        let help = sub.clone().render_long_help().to_string();
+        assert!(
+            help.contains("Examples:"),
+            "`dlq {} --help` has no examples",
+            sub.get_name()
+        );
+    }
+}
+
+/// The whole help tree, so every change of help text shows up in review.
+#[test]
+fn help_tree_snapshot() {
+    fn walk(cmd: &mut clap::Command, path: &str, out: &mut String) {
+        let help = cmd.clone().term_width(100).render_long_help().to_string();
+        out.push_str(&format!("===== {path} --help\n{help}\n"));
+        let names: Vec<String> = cmd
+            .get_subcommands()
+            .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+            .map(|s| s.get_name().to_string())
+            .collect();
+        for name in names {
+            let sub = cmd.find_subcommand_mut(&name).unwrap();
+            walk(sub, &format!("{path} {name}"), out);
+        }
+    }
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut out = String::new();
+    walk(&mut cmd, "dlq", &mut out);
+    insta::assert_snapshot!("help_tree", out);
+}
