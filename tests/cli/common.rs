@@ -10,7 +10,14 @@ use assert_cmd::Command;
 
 /// `dlq` with no token, config or state from the developer's machine.
 pub fn dlq(home: &tempfile::TempDir) -> Command {
-    let mut c = Command::cargo_bin("dlq").unwrap();
+    let mut c = Command::from_std(dlq_std(home));
+    c.timeout(Duration::from_secs(120));
+    c
+}
+
+/// The same, as a plain process (for tests that signal it).
+pub fn dlq_std(home: &tempfile::TempDir) -> StdCommand {
+    let mut c = StdCommand::new(assert_cmd::cargo::cargo_bin("dlq"));
     for var in [
         "QSTASH_TOKEN",
         "QSTASH_URL",
@@ -29,8 +36,7 @@ pub fn dlq(home: &tempfile::TempDir) -> Command {
     c.env("DLQ_CONFIG_DIR", home.path().join("config"))
         .env("DLQ_STATE_DIR", home.path().join("state"))
         .env("HOME", home.path())
-        .env("NO_COLOR", "1")
-        .timeout(Duration::from_secs(120));
+        .env("NO_COLOR", "1");
     c
 }
 
@@ -78,6 +84,14 @@ impl Sandbox {
     /// `dlq` pointed at this sandbox through the environment.
     pub fn dlq(&self) -> Command {
         let mut c = dlq(&self.home);
+        c.env("QSTASH_URL", &self.url)
+            .env("QSTASH_TOKEN", &self.token);
+        c
+    }
+
+    /// The same, as a plain process (for tests that signal it).
+    pub fn dlq_std(&self) -> StdCommand {
+        let mut c = dlq_std(&self.home);
         c.env("QSTASH_URL", &self.url)
             .env("QSTASH_TOKEN", &self.token);
         c
@@ -141,4 +155,82 @@ pub fn ndjson(out: &[u8]) -> Vec<serde_json::Value> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad NDJSON line {l:?}: {e}")))
         .collect()
+}
+
+impl Sandbox {
+    /// DLQ ids currently in the sandbox (`list --all -o ids` via plain HTTP paging).
+    pub fn ids(&self, workflow: bool) -> Vec<String> {
+        let base = if workflow {
+            "/v2/workflows/dlq"
+        } else {
+            "/v2/dlq"
+        };
+        let mut out = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let q = match &cursor {
+                Some(c) => format!("{base}?count=100&cursor={c}"),
+                None => format!("{base}?count=100"),
+            };
+            let (status, v) = self.http("GET", &q);
+            assert_eq!(status, 200, "{q}: {v}");
+            for m in v["messages"].as_array().unwrap() {
+                out.push(m["dlqId"].as_str().unwrap().to_string());
+            }
+            match v["cursor"].as_str() {
+                Some(c) if !c.is_empty() => cursor = Some(c.to_string()),
+                _ => break,
+            }
+        }
+        out
+    }
+
+    /// Whole entries currently in the sandbox, as JSON.
+    pub fn entries(&self, workflow: bool) -> Vec<serde_json::Value> {
+        self.ids(workflow)
+            .iter()
+            .map(|id| {
+                let base = if workflow {
+                    "/v2/workflows/dlq"
+                } else {
+                    "/v2/dlq"
+                };
+                self.http("GET", &format!("{base}/{id}")).1
+            })
+            .collect()
+    }
+
+    /// How many times each mutation was applied to `id` (`/__sandbox/applied`).
+    pub fn applied(&self, id: &str, mutation: &str) -> u64 {
+        let (_, v) = self.http("GET", "/__sandbox/applied");
+        v[id][mutation].as_u64().unwrap_or(0)
+    }
+
+    /// The whole `/__sandbox/applied` map.
+    pub fn applied_all(&self) -> serde_json::Map<String, serde_json::Value> {
+        let (status, v) = self.http("GET", "/__sandbox/applied");
+        assert_eq!(status, 200);
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    /// The DLQ API requests the sandbox received, oldest first.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        let (status, v) = self.http("GET", "/__sandbox/requests");
+        assert_eq!(status, 200);
+        match v {
+            serde_json::Value::Array(a) => a,
+            other => other["requests"].as_array().cloned().unwrap_or_default(),
+        }
+    }
+}
+
+/// A request header by case-insensitive name, whether stored as a string or a list.
+pub fn header(req: &serde_json::Value, name: &str) -> Option<String> {
+    let headers = req["headers"].as_object()?;
+    let (_, v) = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name))?;
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Array(a) => a.first().and_then(|s| s.as_str()).map(str::to_string),
+        _ => None,
+    }
 }

@@ -15,7 +15,14 @@ fn stdout_of(a: &assert_cmd::assert::Assert) -> String {
 fn set_token_stores_it_privately_and_show_masks_it() {
     let home = tempfile::tempdir().unwrap();
     dlq(&home)
-        .args(["--profile", "us", "config", "set-token", "--base-url", "https://qstash-us-east-1.upstash.io"])
+        .args([
+            "--profile",
+            "us",
+            "config",
+            "set-token",
+            "--base-url",
+            "https://qstash-us-east-1.upstash.io",
+        ])
         .write_stdin(format!("{TOKEN}\n"))
         .assert()
         .success()
@@ -36,17 +43,31 @@ fn set_token_stores_it_privately_and_show_masks_it() {
     assert!(out.contains("https://qstash-us-east-1.upstash.io"), "{out}");
     assert!(out.contains("profile \"us\""), "{out}");
     // The environment wins over the profile, and show says so.
-    let a = dlq(&home).args(["config", "show", "-o", "json"]).env("QSTASH_TOKEN", "env-token-123456789").assert().success();
+    let a = dlq(&home)
+        .args(["config", "show", "-o", "json"])
+        .env("QSTASH_TOKEN", "env-token-123456789")
+        .assert()
+        .success();
     let v: serde_json::Value = serde_json::from_str(&stdout_of(&a)).unwrap();
     assert_eq!(v["token"]["source"], "environment QSTASH_TOKEN");
-    assert_eq!(v["url"]["source"].as_str().unwrap().contains("profile \"us\""), true);
+    assert_eq!(
+        v["url"]["source"]
+            .as_str()
+            .unwrap()
+            .contains("profile \"us\""),
+        true
+    );
 }
 
 #[test]
 fn profiles_can_be_listed_switched_and_removed() {
     let home = tempfile::tempdir().unwrap();
     for p in ["eu", "us"] {
-        dlq(&home).args(["--profile", p, "config", "set-token"]).write_stdin(format!("{TOKEN}{p}")).assert().success();
+        dlq(&home)
+            .args(["--profile", p, "config", "set-token"])
+            .write_stdin(format!("{TOKEN}{p}"))
+            .assert()
+            .success();
     }
     let list = stdout_of(&dlq(&home).args(["config", "list"]).assert().success());
     assert!(list.contains("* eu") && list.contains("  us"), "{list}");
@@ -55,11 +76,18 @@ fn profiles_can_be_listed_switched_and_removed() {
     let list = stdout_of(&dlq(&home).args(["config", "list"]).assert().success());
     assert!(list.contains("* us"), "{list}");
     dlq(&home).args(["config", "use", "nope"]).assert().code(2);
-    dlq(&home).args(["config", "unset", "us"]).assert().success();
+    dlq(&home)
+        .args(["config", "unset", "us"])
+        .assert()
+        .success();
     let list = stdout_of(&dlq(&home).args(["config", "list"]).assert().success());
     assert!(!list.contains("us"), "{list}");
     // A profile that does not exist is refused before any request.
-    dlq(&home).args(["--profile", "gone", "list"]).assert().code(2).stderr(predicate::str::contains("no profile"));
+    dlq(&home)
+        .args(["--profile", "gone", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no profile"));
 }
 
 #[test]
@@ -67,9 +95,17 @@ fn env_file_provides_the_token_and_show_names_the_file() {
     let home = tempfile::tempdir().unwrap();
     let env = home.path().join(".env");
     std::fs::write(&env, format!("QSTASH_TOKEN={TOKEN}\n")).unwrap();
-    let a = dlq(&home).arg("--env-file").arg(&env).args(["config", "show"]).assert().success();
+    let a = dlq(&home)
+        .arg("--env-file")
+        .arg(&env)
+        .args(["config", "show"])
+        .assert()
+        .success();
     let out = stdout_of(&a);
-    assert!(out.contains("QSTASH_TOKEN in") && out.contains(".env"), "{out}");
+    assert!(
+        out.contains("QSTASH_TOKEN in") && out.contains(".env"),
+        "{out}"
+    );
     assert!(!out.contains(TOKEN));
 }
 
@@ -77,14 +113,22 @@ fn env_file_provides_the_token_and_show_names_the_file() {
 fn malformed_config_is_an_error_naming_file_and_line() {
     let home = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(home.path().join("config")).unwrap();
-    std::fs::write(home.path().join("config/config.toml"), "current = \"a\"\n[profiles.a]\ntoken = = 1\n").unwrap();
+    std::fs::write(
+        home.path().join("config/config.toml"),
+        "current = \"a\"\n[profiles.a]\ntoken = = 1\n",
+    )
+    .unwrap();
     dlq(&home)
         .args(["config", "show"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("config.toml at line 3"));
     // The file is left as it was.
-    assert!(std::fs::read_to_string(home.path().join("config/config.toml")).unwrap().contains("token = = 1"));
+    assert!(
+        std::fs::read_to_string(home.path().join("config/config.toml"))
+            .unwrap()
+            .contains("token = = 1")
+    );
 }
 
 #[test]
@@ -93,10 +137,15 @@ fn debug_logs_requests_without_the_token() {
     let home = tempfile::tempdir().unwrap();
     let a = dlq(&home)
         .env("QSTASH_TOKEN", TOKEN)
-        .args(["--url", &prism.url, "--debug", "list", "--label", "x", "-o", "json"])
+        .args([
+            "--url", &prism.url, "--debug", "list", "--label", "x", "-o", "json",
+        ])
         .assert()
         .success();
     let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
-    assert!(err.contains("GET /v2/dlq?count=100&label=x -> 200"), "{err}");
+    assert!(
+        err.contains("GET /v2/dlq?count=100&label=x -> 200"),
+        "{err}"
+    );
     assert!(!err.contains(TOKEN) && !stdout_of(&a).contains(TOKEN));
 }

@@ -3,7 +3,9 @@
 
 mod common;
 
+mod actions;
 mod basics;
+mod bulk;
 mod config;
 mod contract;
 mod docs;
