@@ -9,4 +9,5 @@ mod bulk;
 mod config;
 mod contract;
 mod docs;
+mod list;
 mod prism;
