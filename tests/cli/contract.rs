@@ -15,25 +15,29 @@ fn json_stdout(out: &std::process::Output) -> serde_json::Value {
     })
 }
 
+/// Runs `dlq` against a Prism mock and returns its JSON stdout, asserting success.
+fn against(prism: &Prism, home: &tempfile::TempDir, args: &[&str]) -> serde_json::Value {
+    let out = dlq(home)
+        .env("QSTASH_TOKEN", "t")
+        .arg("--url")
+        .arg(&prism.url)
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    json_stdout(&out)
+}
+
 #[test]
 fn list_and_get_against_the_qstash_mock() {
     let prism = Prism::mock("qstash-openapi.yaml");
     let home = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        dlq(&home)
-            .env("QSTASH_TOKEN", "t")
-            .arg("--url")
-            .arg(&prism.url)
-            .args(args)
-            .assert()
-            .success()
-            .get_output()
-            .clone()
-    };
-    let list = json_stdout(&run(&["list", "-o", "json"]));
+    let run = |args: &[&str]| against(&prism, &home, args);
+    let list = run(&["list", "-o", "json"]);
     assert!(list["messages"].is_array(), "{list}");
     assert!(list.get("cursor").is_some());
-    let filtered = json_stdout(&run(&[
+    let filtered = run(&[
         "list",
         "-o",
         "json",
@@ -53,9 +57,9 @@ fn list_and_get_against_the_qstash_mock() {
         "1.2.3.4",
         "--cursor",
         "c1",
-    ]));
+    ]);
     assert!(filtered["messages"].is_array());
-    let entry = json_stdout(&run(&["get", "1752829295505-0", "-o", "json"]));
+    let entry = run(&["get", "1752829295505-0", "-o", "json"]);
     assert_eq!(entry["dlqId"], "1752829295505-0");
     assert!(entry["messageId"].is_string());
     assert!(prism.violations().is_empty(), "{:?}", prism.violations());
@@ -65,18 +69,8 @@ fn list_and_get_against_the_qstash_mock() {
 fn list_and_get_against_the_workflow_mock() {
     let prism = Prism::mock("workflow-openapi.yaml");
     let home = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        dlq(&home)
-            .env("QSTASH_TOKEN", "t")
-            .arg("--url")
-            .arg(&prism.url)
-            .args(args)
-            .assert()
-            .success()
-            .get_output()
-            .clone()
-    };
-    let list = json_stdout(&run(&[
+    let run = |args: &[&str]| against(&prism, &home, args);
+    let list = run(&[
         "list",
         "--workflow",
         "-o",
@@ -87,15 +81,9 @@ fn list_and_get_against_the_workflow_mock() {
         "CALLBACK_FAIL",
         "--label",
         "l",
-    ]));
+    ]);
     assert!(list["messages"][0]["workflowRunId"].is_string(), "{list}");
-    let entry = json_stdout(&run(&[
-        "get",
-        "--workflow",
-        "1752829295505-0",
-        "-o",
-        "json",
-    ]));
+    let entry = run(&["get", "--workflow", "1752829295505-0", "-o", "json"]);
     assert!(entry["workflowUrl"].is_string());
     assert!(prism.violations().is_empty(), "{:?}", prism.violations());
 }
