@@ -50,13 +50,8 @@ fn set_token_stores_it_privately_and_show_masks_it() {
         .success();
     let v: serde_json::Value = serde_json::from_str(&stdout_of(&a)).unwrap();
     assert_eq!(v["token"]["source"], "environment QSTASH_TOKEN");
-    assert_eq!(
-        v["url"]["source"]
-            .as_str()
-            .unwrap()
-            .contains("profile \"us\""),
-        true
-    );
+    let url_source = v["url"]["source"].as_str().unwrap();
+    assert!(url_source.contains("profile \"us\""), "{url_source}");
 }
 
 #[test]
