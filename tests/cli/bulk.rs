@@ -197,7 +197,16 @@ fn interrupt_then_continue_acts_on_every_entry_exactly_once() {
     let sb = Sandbox::start(&["--seed", "1000", "--seed-rng", "14", "--latency", "40"]);
     let mut child = sb
         .dlq_std()
-        .args(["retry", "--all", "--yes", "--concurrency", "1", "--rps", "4", "-q"])
+        .args([
+            "retry",
+            "--all",
+            "--yes",
+            "--concurrency",
+            "1",
+            "--rps",
+            "4",
+            "-q",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
