@@ -334,3 +334,43 @@ fn server_reasons_are_shown_for_refused_actions() {
     assert_eq!(r["outcome"], "failed");
     assert_eq!(sb.applied(oid, "callback"), 0);
 }
+
+/// Runs `dlq <args>` on a real pseudo-terminal (util-linux `script`), typing `keys`.
+fn on_terminal(sb: &Sandbox, args: &str, keys: &str) -> (Option<i32>, String) {
+    use std::io::Write;
+    let bin = assert_cmd::cargo::cargo_bin("dlq");
+    let mut c = std::process::Command::new("script");
+    crate::common::hermetic(&mut c, &sb.home);
+    c.env("QSTASH_URL", &sb.url)
+        .env("QSTASH_TOKEN", &sb.token)
+        .args(["-qec", &format!("'{}' {args}", bin.display()), "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+    let mut child = c.spawn().expect("util-linux script");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(keys.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn delete_asks_on_a_terminal_and_defaults_to_no() {
+    let sb = Sandbox::start(&["--seed", "5", "--seed-rng", "10"]);
+    let id = sb.ids(false)[0].clone();
+    // Enter takes the default: No. Nothing is deleted.
+    let (code, screen) = on_terminal(&sb, &format!("delete {id}"), "\r");
+    assert_eq!(code, Some(5), "{screen}");
+    assert!(screen.contains("Delete 1 QStash message?"), "{screen}");
+    assert!(sb.ids(false).contains(&id));
+    // y confirms.
+    let (code, screen) = on_terminal(&sb, &format!("delete {id}"), "y");
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(!sb.ids(false).contains(&id));
+}

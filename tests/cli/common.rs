@@ -18,6 +18,12 @@ pub fn dlq(home: &tempfile::TempDir) -> Command {
 /// The same, as a plain process (for tests that signal it).
 pub fn dlq_std(home: &tempfile::TempDir) -> StdCommand {
     let mut c = StdCommand::new(assert_cmd::cargo::cargo_bin("dlq"));
+    hermetic(&mut c, home);
+    c
+}
+
+/// Clears what the developer's machine could leak into a test: tokens, profiles, config.
+pub fn hermetic(c: &mut StdCommand, home: &tempfile::TempDir) {
     for var in [
         "QSTASH_TOKEN",
         "QSTASH_URL",
@@ -37,7 +43,6 @@ pub fn dlq_std(home: &tempfile::TempDir) -> StdCommand {
         .env("DLQ_STATE_DIR", home.path().join("state"))
         .env("HOME", home.path())
         .env("NO_COLOR", "1");
-    c
 }
 
 /// A `dlq sandbox` process on a free port; killed on drop.
