@@ -3,16 +3,189 @@
 //! It has its own wire types and never imports `crate::api`: the sandbox and the client are two
 //! independent readings of the spec, both held to the official OpenAPI by Prism.
 
-use std::path::Path;
+mod actions;
+mod app;
+mod deliver;
+pub mod faults;
+mod introspect;
+mod overrides;
+mod query;
+mod routes;
+mod seed;
+mod server;
+mod store;
+mod wire;
+mod workflow;
 
-/// A sandbox running inside this process, for `--sandbox`.
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use app::App;
+pub use app::Delivery;
+use faults::Faults;
+use store::{now_ms, random_id, Store};
+
+/// Everything a sandbox is started with.
+pub struct Options {
+    /// The token to require; else the state file's, else a random one.
+    pub token: Option<String>,
+    /// Load from and persist to this file.
+    pub state_file: Option<PathBuf>,
+    /// Entries of each kind to seed when there is no state to load.
+    pub seed: usize,
+    /// Seed of the generator, for the same entries every time; random when `None`.
+    pub seed_rng: Option<u64>,
+    /// NDJSON fixtures to load when there is no state to load.
+    pub fixtures: Vec<PathBuf>,
+    pub faults: Faults,
+    pub workflow_cap: usize,
+    pub delivery: Delivery,
+    pub delivery_backoff: Duration,
+}
+
+impl Options {
+    pub fn new() -> Options {
+        Options {
+            token: None,
+            state_file: None,
+            seed: 0,
+            seed_rng: None,
+            fixtures: Vec::new(),
+            faults: Faults::none(),
+            workflow_cap: 50,
+            delivery: Delivery::Network,
+            delivery_backoff: Duration::from_millis(200),
+        }
+    }
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options::new()
+    }
+}
+
+/// A prepared sandbox: state loaded or seeded, not yet listening.
+pub struct Sandbox {
+    app: Arc<App>,
+    /// Whether the state came from an existing state file (seed and fixtures were skipped).
+    pub restored: bool,
+}
+
+impl Sandbox {
+    pub fn new(opts: Options) -> Result<Sandbox, String> {
+        let now = now_ms();
+        let existing = opts.state_file.as_deref().filter(|p| p.exists());
+        let restored = existing.is_some();
+        let mut store = match existing {
+            Some(path) => load_state(path)?,
+            None => {
+                let mut store = Store::default();
+                let mut rng = match opts.seed_rng {
+                    Some(s) => ChaCha8Rng::seed_from_u64(s),
+                    None => ChaCha8Rng::from_entropy(),
+                };
+                seed::seed(&mut store, opts.seed, &mut rng, now);
+                for f in &opts.fixtures {
+                    seed::load_fixture(&mut store, f, now)?;
+                }
+                store
+            }
+        };
+        let token = opts
+            .token
+            .clone()
+            .filter(|t| !t.is_empty())
+            .or(Some(store.token.clone()).filter(|t| !t.is_empty()))
+            .unwrap_or_else(|| random_id("sbx_", &mut rand::thread_rng()));
+        store.token = token.clone();
+        let app = Arc::new(App {
+            store: Mutex::new(store),
+            token,
+            faults: opts.faults,
+            workflow_cap: opts.workflow_cap.max(1),
+            state_file: opts.state_file,
+            delivery: opts.delivery,
+            delivery_backoff: opts.delivery_backoff,
+        });
+        {
+            let s = app.store.lock().unwrap();
+            if let Some(path) = &app.state_file {
+                let bytes = serde_json::to_vec(&*s).map_err(|e| e.to_string())?;
+                crate::fsutil::write_atomic(path, &bytes, true)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+        }
+        Ok(Sandbox { app, restored })
+    }
+
+    pub fn token(&self) -> &str {
+        &self.app.token
+    }
+
+    /// How many QStash messages and workflow runs are in the DLQs.
+    pub fn counts(&self) -> (usize, usize) {
+        let s = self.app.store.lock().unwrap();
+        (s.qstash.len(), s.workflow.len())
+    }
+
+    /// Serves on `listener` until `shutdown` completes.
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) {
+        let router = routes::router(self.app.clone());
+        server::serve(listener, router, shutdown).await
+    }
+}
+
+fn load_state(path: &Path) -> Result<Store, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| format!("{} is not a sandbox state file: {e}", path.display()))
+}
+
+/// A sandbox running inside this process, for `--sandbox`: seeded once, then persistent in
+/// `state_dir/state.json`, with a fixed token kept there. Stops when dropped.
 pub struct Embedded {
     pub url: String,
     pub token: String,
+    task: tokio::task::JoinHandle<()>,
 }
 
+/// Entries of each kind a fresh `--sandbox` starts with.
+const EMBEDDED_SEED: usize = 200;
+
 impl Embedded {
-    pub async fn start(_state_dir: &Path) -> Result<Embedded, String> {
-        Err("not implemented yet".into())
+    pub async fn start(state_dir: &Path) -> Result<Embedded, String> {
+        let mut opts = Options::new();
+        opts.state_file = Some(state_dir.join("state.json"));
+        opts.seed = EMBEDDED_SEED;
+        opts.seed_rng = Some(1);
+        opts.delivery = Delivery::Record;
+        let sandbox = Sandbox::new(opts)?;
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let token = sandbox.token().to_string();
+        let task = tokio::spawn(sandbox.serve(listener, std::future::pending()));
+        Ok(Embedded {
+            url: format!("http://{addr}"),
+            token,
+            task,
+        })
+    }
+}
+
+impl Drop for Embedded {
+    fn drop(&mut self) {
+        self.task.abort();
     }
 }

@@ -1,0 +1,198 @@
+//! What each DLQ mutation does to the store, independent of HTTP: retry makes a new message,
+//! resume and restart make new runs, callback moves the callback state on, delete removes.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::overrides::Overrides;
+use super::store::{random_id, Dlq, MessageConfig, MessageRecord, RunRecord, Store};
+use super::wire::{Entry, RunResult};
+
+/// The configuration of a QStash entry after `ov` is applied.
+pub fn message_config(e: &Entry, ov: &Overrides, now: i64) -> MessageConfig {
+    let labels = ov
+        .labels
+        .clone()
+        .unwrap_or_else(|| e.all_labels().iter().map(|s| s.to_string()).collect());
+    let not_before = ov
+        .not_before
+        .or(ov.delay.as_ref().map(|(_, ms)| now + ms))
+        .unwrap_or(now);
+    MessageConfig {
+        retries: ov.retries.unwrap_or(e.max_retries),
+        label: labels.first().cloned(),
+        labels,
+        flow_control_key: ov.flow_control_key.clone().or(e.flow_control_key.clone()),
+        flow_control_value: ov.flow_control_value.clone(),
+        rate: ov.rate.or(if ov.flow_control_value.is_some() {
+            None
+        } else {
+            e.rate
+        }),
+        parallelism: ov.parallelism.or(if ov.flow_control_value.is_some() {
+            None
+        } else {
+            e.parallelism
+        }),
+        period: ov.period.or(if ov.flow_control_value.is_some() {
+            None
+        } else {
+            e.period
+        }),
+        delay: ov.delay.as_ref().map(|(s, _)| s.clone()),
+        not_before,
+        retry_delay: ov.retry_delay.clone().or(e.retry_delay_expression.clone()),
+        callback: ov.callback.clone().or(e.callback.clone()),
+        failure_callback: ov.failure_callback.clone().or(e.failure_callback.clone()),
+        timeout: ov.timeout.clone(),
+        method: ov.method.clone().unwrap_or_else(|| e.method.clone()),
+    }
+}
+
+/// Retries a QStash entry: removes it and records a new message with the overrides applied.
+/// The caller has checked the id exists in the QStash DLQ.
+pub fn retry(store: &mut Store, id: &str, ov: &Overrides, now: i64) -> MessageRecord {
+    let stored = store.remove(Dlq::Qstash, id).expect("checked by caller");
+    store.count(id, "retry");
+    let e = stored.entry;
+    let config = message_config(&e, ov, now);
+    let msg = MessageRecord {
+        message_id: random_id("msg_", &mut rand::thread_rng()),
+        source: "retry".into(),
+        from_dlq_id: Some(id.to_string()),
+        url: e.url.clone(),
+        method: config.method.clone(),
+        header: e.header.clone(),
+        body: e.body.clone(),
+        body_base64: e.body_base64.clone(),
+        created_at: now,
+        config,
+        overrides: ov.raw.clone(),
+        state: "pending".into(),
+        attempts: 0,
+        last_status: None,
+        delivered_at: None,
+        dlq_id: None,
+        origin: Some(e),
+    };
+    store.messages.push(msg.clone());
+    msg
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    Resume,
+    Restart,
+}
+
+impl RunKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            RunKind::Resume => "resume",
+            RunKind::Restart => "restart",
+        }
+    }
+}
+
+/// Resumes or restarts a failed run: a new run id; resume keeps the steps that completed
+/// before the failed one, restart keeps none. The entry leaves the DLQ.
+pub fn rerun(store: &mut Store, id: &str, kind: RunKind, ov: &Overrides, now: i64) -> RunResult {
+    let stored = store.remove(Dlq::Workflow, id).expect("checked by caller");
+    store.count(id, kind.name());
+    let e = &stored.entry;
+    let kept = match kind {
+        RunKind::Resume => stored.steps[..stored.failed_step.min(stored.steps.len())].to_vec(),
+        RunKind::Restart => Vec::new(),
+    };
+    let labels = ov
+        .labels
+        .clone()
+        .unwrap_or_else(|| e.all_labels().iter().map(|s| s.to_string()).collect());
+    let run = RunRecord {
+        workflow_run_id: random_id("wfr_", &mut rand::thread_rng()),
+        workflow_created_at: now,
+        kind: kind.name().into(),
+        from_dlq_id: id.to_string(),
+        from_run_id: e.workflow_run_id.clone().unwrap_or_default(),
+        workflow_url: e.workflow_url.clone().unwrap_or_else(|| e.url.clone()),
+        steps_kept: kept,
+        steps_total: stored.steps.len(),
+        overrides: ov.raw.clone(),
+        config: json!({
+            "retries": ov.retries.unwrap_or(e.max_retries),
+            "labels": labels,
+            "flowControlKey": ov.flow_control_key.clone().or(e.flow_control_key.clone()),
+            "flowControlValue": ov.flow_control_value,
+            "rate": ov.rate.or(e.rate),
+            "parallelism": ov.parallelism.or(e.parallelism),
+            "period": ov.period.or(e.period),
+            "delay": ov.delay.as_ref().map(|(s, _)| s.clone()),
+            "retryDelay": ov.retry_delay.clone().or(e.retry_delay_expression.clone()),
+            "failureCallback": ov.failure_callback.clone().or(e.failure_callback.clone()),
+        }),
+    };
+    let result = RunResult {
+        workflow_run_id: run.workflow_run_id.clone(),
+        workflow_created_at: now,
+    };
+    store.runs.push(run);
+    result
+}
+
+/// Why a run's failure callback cannot be retried, if it cannot (the 400 reasons of OAW).
+pub fn callback_refusal(e: &Entry) -> Option<String> {
+    match e.callback_state() {
+        Some("CALLBACK_FAIL") => None,
+        None => Some("this workflow run has no failure callback to retry".into()),
+        Some(state) => Some(format!(
+            "the failure callback is {state}: only a failed callback (CALLBACK_FAIL) can be retried"
+        )),
+    }
+}
+
+/// Re-runs the failure callback of a run whose callback failed; it moves to in-progress.
+/// The caller has checked `callback_refusal` is `None`.
+pub fn callback(store: &mut Store, id: &str, now: i64) -> RunResult {
+    store.count(id, "callback");
+    let stored = store
+        .dlq_mut(Dlq::Workflow)
+        .get_mut(&super::store::Key::parse(id))
+        .expect("checked by caller");
+    stored.entry.set_callback_state("CALLBACK_INPROGRESS");
+    let e = stored.entry.clone();
+    let run_id = e.workflow_run_id.clone().unwrap_or_default();
+    store.runs.push(RunRecord {
+        workflow_run_id: run_id.clone(),
+        workflow_created_at: e.workflow_created_at.unwrap_or(now),
+        kind: "callback".into(),
+        from_dlq_id: id.to_string(),
+        from_run_id: run_id.clone(),
+        workflow_url: e.workflow_url.clone().unwrap_or_default(),
+        steps_kept: Vec::new(),
+        steps_total: 0,
+        overrides: BTreeMap::new(),
+        config: json!({ "failureCallback": e.failure_callback }),
+    });
+    RunResult {
+        workflow_run_id: run_id,
+        workflow_created_at: e.workflow_created_at.unwrap_or(now),
+    }
+}
+
+/// Cancels an in-progress callback; the caller has checked the state.
+pub fn cancel_callback(store: &mut Store, id: &str) {
+    store.count(id, "cancel");
+    if let Some(s) = store
+        .dlq_mut(Dlq::Workflow)
+        .get_mut(&super::store::Key::parse(id))
+    {
+        s.entry.set_callback_state("CALLBACK_CANCELED");
+    }
+}
+
+pub fn delete(store: &mut Store, which: Dlq, id: &str) {
+    if store.remove(which, id).is_some() {
+        store.count(id, "delete");
+    }
+}

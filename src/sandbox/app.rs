@@ -1,0 +1,94 @@
+//! The shared state of a running sandbox and the two request disciplines every DLQ handler
+//! follows: reads (faults only before) and mutations (faults before or after the change,
+//! state persisted before the reply).
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::response::{IntoResponse, Response};
+
+use super::deliver;
+use super::faults::{Faults, When};
+use super::store::{now_ms, MessageRecord, Store};
+use super::wire::Reply;
+
+/// How messages created by publish and retry reach their destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Real HTTP to loopback destinations, with retries; other hosts are only recorded.
+    Network,
+    /// Only recorded: `--sandbox` must never make a short CLI command wait on deliveries.
+    Record,
+}
+
+pub struct App {
+    pub store: Mutex<Store>,
+    pub token: String,
+    pub faults: Faults,
+    /// Most runs one workflow bulk call handles in filter mode (API.md 6.5).
+    pub workflow_cap: usize,
+    pub state_file: Option<PathBuf>,
+    pub delivery: Delivery,
+    /// Pause between delivery attempts, multiplied by the attempt number.
+    pub delivery_backoff: std::time::Duration,
+}
+
+impl App {
+    /// Writes the state file, if there is one. Called with the store locked, so writes never
+    /// interleave and a reply is only sent once its change is on disk.
+    pub fn persist(&self, store: &Store) {
+        let Some(path) = &self.state_file else {
+            return;
+        };
+        let result = serde_json::to_vec(store)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| crate::fsutil::write_atomic(path, &bytes, true));
+        if let Err(e) = result {
+            eprintln!("dlq sandbox: cannot write {}: {e}", path.display());
+        }
+    }
+
+    /// A read: may fail before it starts, never changes anything.
+    pub async fn read(&self, f: impl FnOnce(&Store) -> Reply) -> Response {
+        if let Some((fault, _)) = self.faults.pick(false) {
+            return self.faults.respond(fault).await;
+        }
+        let reply = {
+            let store = self.store.lock().unwrap();
+            f(&store)
+        };
+        reply.into_response()
+    }
+
+    /// A mutation: a fault either replaces it (before) or loses its reply (after). Messages
+    /// it creates are handed to delivery once the change is stored.
+    pub async fn mutate(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Store, i64) -> (Reply, Vec<MessageRecord>),
+    ) -> Response {
+        let fault = self.faults.pick(true);
+        if let Some((fault, When::Before)) = fault {
+            return self.faults.respond(fault).await;
+        }
+        let (reply, created) = {
+            let mut store = self.store.lock().unwrap();
+            let out = f(&mut store, now_ms());
+            if changed(&out.0) {
+                self.persist(&store);
+            }
+            out
+        };
+        for m in created {
+            deliver::spawn(self.clone(), m);
+        }
+        match fault {
+            Some((fault, When::After)) if changed(&reply) => self.faults.respond(fault).await,
+            _ => reply.into_response(),
+        }
+    }
+}
+
+/// Whether a reply reports a change: any non-error status (cancel-callback succeeds with 302).
+fn changed(reply: &Reply) -> bool {
+    reply.status().as_u16() < 400
+}

@@ -1,0 +1,51 @@
+//! `/__sandbox/*`: what tests need to see that the API cannot show, such as how many times a
+//! mutation was applied to each id. Token-protected, never delayed, never faulted.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use super::app::App;
+use super::routes::AppState;
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/__sandbox/applied", get(applied))
+        .route("/__sandbox/requests", get(requests))
+        .route("/__sandbox/messages", get(messages))
+        .route("/__sandbox/runs", get(runs))
+}
+
+/// `{"<dlqId>": {"retry": n, ...}}`, non-zero counters only.
+async fn applied(State(app): AppState) -> Json<Value> {
+    let s = app.store.lock().unwrap();
+    Json(json!(s.applied))
+}
+
+/// The last DLQ API requests, oldest first, without their Authorization header.
+async fn requests(State(app): AppState) -> Json<Value> {
+    let s = app.store.lock().unwrap();
+    Json(json!(s.requests))
+}
+
+async fn messages(State(app): AppState) -> Json<Value> {
+    let s = app.store.lock().unwrap();
+    let list: Vec<Value> = s
+        .messages
+        .iter()
+        .map(|m| {
+            let mut v = json!(m);
+            v.as_object_mut().unwrap().remove("origin");
+            v
+        })
+        .collect();
+    Json(json!(list))
+}
+
+async fn runs(State(app): AppState) -> Json<Value> {
+    let s = app.store.lock().unwrap();
+    Json(json!(s.runs))
+}

@@ -1,0 +1,186 @@
+//! The `Upstash-*` configuration headers that retry, resume and restart accept to override
+//! the original configuration (API.md 3.5, 4.5, 6.13), and publish uses to set it.
+
+use std::collections::BTreeMap;
+
+use axum::http::HeaderMap;
+
+/// Overrides as parsed and validated; `None` keeps the original value.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    /// Every `Upstash-*` header of the request, canonically cased, as sent.
+    pub raw: BTreeMap<String, String>,
+    pub retries: Option<i64>,
+    pub delay: Option<(String, i64)>,
+    pub not_before: Option<i64>,
+    pub retry_delay: Option<String>,
+    pub flow_control_key: Option<String>,
+    pub flow_control_value: Option<String>,
+    pub rate: Option<i64>,
+    pub parallelism: Option<i64>,
+    pub period: Option<i64>,
+    pub labels: Option<Vec<String>>,
+    pub callback: Option<String>,
+    pub failure_callback: Option<String>,
+    pub timeout: Option<String>,
+    pub method: Option<String>,
+}
+
+/// `upstash-flow-control-key` -> `Upstash-Flow-Control-Key`.
+pub fn canonical(name: &str) -> String {
+    name.split('-')
+        .map(|p| {
+            let mut c = p.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + &c.as_str().to_ascii_lowercase())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A duration like `10s`, `5m`, `2h`, `1d` or `500ms`, in milliseconds.
+pub fn duration_ms(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit())?;
+    let (n, unit) = s.split_at(split);
+    let n: i64 = n.parse().ok()?;
+    let mult = match unit {
+        "ms" => 1,
+        "s" => 1000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return None,
+    };
+    n.checked_mul(mult)
+}
+
+impl Overrides {
+    pub fn parse(headers: &HeaderMap) -> Result<Overrides, String> {
+        let mut o = Overrides::default();
+        for (name, value) in headers {
+            let n = name.as_str();
+            if !n.starts_with("upstash-") {
+                continue;
+            }
+            let v = value
+                .to_str()
+                .map_err(|_| format!("header {n} is not text"))?
+                .trim()
+                .to_string();
+            o.raw.insert(canonical(n), v.clone());
+            match n {
+                "upstash-retries" => {
+                    o.retries = Some(
+                        v.parse::<i64>()
+                            .ok()
+                            .filter(|r| *r >= 0)
+                            .ok_or(format!("Upstash-Retries must be a number >= 0, got {v:?}"))?,
+                    )
+                }
+                "upstash-delay" => {
+                    let ms = duration_ms(&v).ok_or(format!(
+                        "Upstash-Delay must look like 10s, 5m or 2h, got {v:?}"
+                    ))?;
+                    o.delay = Some((v, ms));
+                }
+                "upstash-not-before" => {
+                    o.not_before = Some(v.parse::<i64>().map_err(|_| {
+                        format!("Upstash-Not-Before must be a unix timestamp, got {v:?}")
+                    })?)
+                }
+                "upstash-retry-delay" => o.retry_delay = Some(v),
+                "upstash-flow-control-key" => o.flow_control_key = Some(v),
+                "upstash-flow-control-value" => {
+                    o.parse_flow_value(&v)?;
+                    o.flow_control_value = Some(v);
+                }
+                "upstash-label" => {
+                    o.labels = Some(
+                        v.split(',')
+                            .map(str::trim)
+                            .filter(|l| !l.is_empty())
+                            .map(str::to_string)
+                            .collect(),
+                    )
+                }
+                "upstash-callback" => o.callback = Some(v),
+                "upstash-failure-callback" => o.failure_callback = Some(v),
+                "upstash-timeout" => {
+                    if duration_ms(&v).is_none() && v.parse::<u64>().is_err() {
+                        return Err(format!("Upstash-Timeout must look like 30s, got {v:?}"));
+                    }
+                    o.timeout = Some(v)
+                }
+                "upstash-method" => {
+                    let m = v.to_ascii_uppercase();
+                    if !["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+                        .contains(&m.as_str())
+                    {
+                        return Err(format!("Upstash-Method {v:?} is not an HTTP method"));
+                    }
+                    o.method = Some(m)
+                }
+                _ => {}
+            }
+        }
+        if o.flow_control_value.is_some() && o.flow_control_key.is_none() {
+            return Err("Upstash-Flow-Control-Value needs Upstash-Flow-Control-Key".into());
+        }
+        Ok(o)
+    }
+
+    /// `parallelism=2, rate=10, period=1m`; at least one part, each known and numeric.
+    fn parse_flow_value(&mut self, v: &str) -> Result<(), String> {
+        let bad =
+            || format!("Upstash-Flow-Control-Value {v:?}: use parallelism=N, rate=N, period=D");
+        let mut any = false;
+        for part in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (k, val) = part.split_once('=').ok_or_else(bad)?;
+            let val = val.trim();
+            match k.trim() {
+                "parallelism" => self.parallelism = Some(val.parse().map_err(|_| bad())?),
+                "rate" => self.rate = Some(val.parse().map_err(|_| bad())?),
+                "period" => {
+                    let secs = match val.parse::<i64>() {
+                        Ok(n) => n,
+                        Err(_) => duration_ms(val).ok_or_else(bad)? / 1000,
+                    };
+                    self.period = Some(secs)
+                }
+                _ => return Err(bad()),
+            }
+            any = true;
+        }
+        if any {
+            Ok(())
+        } else {
+            Err(bad())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sdk_flow_control_form_parses() {
+        let mut h = HeaderMap::new();
+        h.insert("upstash-flow-control-key", "fk".parse().unwrap());
+        h.insert(
+            "upstash-flow-control-value",
+            "parallelism=2, rate=10, period=1m".parse().unwrap(),
+        );
+        h.insert("upstash-retries", "3".parse().unwrap());
+        let o = Overrides::parse(&h).unwrap();
+        assert_eq!(
+            (o.parallelism, o.rate, o.period, o.retries),
+            (Some(2), Some(10), Some(60), Some(3))
+        );
+        assert_eq!(o.raw["Upstash-Flow-Control-Key"], "fk");
+        h.insert("upstash-delay", "10".parse().unwrap());
+        assert!(Overrides::parse(&h).is_err());
+    }
+}

@@ -1,0 +1,232 @@
+//! The HTTP surface: every QStash DLQ endpoint (API.md 3) here, the workflow ones in
+//! `workflow.rs`, publish in `deliver.rs`, introspection in `introspect.rs`.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Value};
+
+use super::actions;
+use super::app::App;
+use super::overrides::Overrides;
+use super::query::Query;
+use super::store::{Dlq, Key, Store};
+use super::wire::Reply;
+use super::{deliver, introspect, server, workflow};
+
+pub type AppState = State<Arc<App>>;
+
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/v2/dlq", get(list_qstash).delete(bulk_delete_qstash))
+        .route("/v2/dlq/retry", post(bulk_retry))
+        .route("/v2/dlq/retry/{dlq_id}", post(retry_one))
+        .route("/v2/dlq/{dlq_id}", get(get_qstash).delete(delete_qstash))
+        .merge(workflow::routes())
+        .route("/v2/publish/{*destination}", post(deliver::publish))
+        .merge(introspect::routes())
+        .fallback(|| async { Reply::not_found("no such endpoint in the sandbox") })
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            server::gate,
+        ))
+        .with_state(app)
+}
+
+/// The list endpoints: a keyset page of matches, `cursor` only while more remain. With
+/// `dlqIds`, exactly those entries that exist, no paging.
+pub fn list(store: &Store, raw: Option<&str>, which: Dlq) -> Reply {
+    let q = match Query::parse(raw, which) {
+        Ok(q) => q,
+        Err(e) => return Reply::bad_request(e),
+    };
+    let which = if q.workflow_source {
+        Dlq::Workflow
+    } else {
+        which
+    };
+    if let Some(ids) = &q.dlq_ids {
+        let found: Vec<Value> = dedup(ids)
+            .iter()
+            .filter_map(|id| store.dlq(which).get(&Key::parse(id)))
+            .map(|s| serde_json::to_value(&s.entry).unwrap())
+            .collect();
+        return Reply::ok(json!({ "messages": found }));
+    }
+    let (page, more) = q.page(store, which, q.count.unwrap_or(100));
+    let mut body = json!({ "messages": page.iter().map(|s| &s.entry).collect::<Vec<_>>() });
+    if more {
+        body["cursor"] = json!(page.last().unwrap().entry.dlq_id);
+    }
+    Reply::ok(body)
+}
+
+pub fn dedup(ids: &[String]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    ids.iter()
+        .filter(|i| seen.insert(i.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// Explicit ids must all be in `which`, or nothing happens: 404 naming the missing ones.
+pub fn check_ids(store: &Store, ids: &[String], which: Dlq) -> Result<(), Reply> {
+    let missing: Vec<&str> = ids
+        .iter()
+        .filter(|id| !store.dlq(which).contains_key(&Key::parse(id)))
+        .map(String::as_str)
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Reply::not_found(format!(
+            "Some DLQ messages were not found: {}",
+            missing.join(", ")
+        )))
+    }
+}
+
+/// The targets of a bulk call: the explicit ids, or a page of filter matches. The flag says
+/// whether matches remain beyond the page (only ever true in filter mode).
+pub fn targets(
+    store: &Store,
+    q: &Query,
+    which: Dlq,
+    limit: usize,
+) -> Result<(Vec<String>, bool, bool), Reply> {
+    if let Some(ids) = &q.dlq_ids {
+        let ids = dedup(ids);
+        check_ids(store, &ids, which)?;
+        return Ok((ids, false, true));
+    }
+    let (page, more) = q.page(store, which, limit);
+    Ok((
+        page.iter().map(|s| s.entry.dlq_id.clone()).collect(),
+        more,
+        false,
+    ))
+}
+
+async fn list_qstash(State(app): AppState, RawQuery(raw): RawQuery) -> Response {
+    app.read(|s| list(s, raw.as_deref(), Dlq::Qstash)).await
+}
+
+async fn get_qstash(State(app): AppState, Path(id): Path<String>) -> Response {
+    app.read(|s| match s.qstash.get(&Key::parse(&id)) {
+        Some(e) => Reply::ok(serde_json::to_value(&e.entry).unwrap()),
+        None => Reply::not_found(format!("message {id} not found in the DLQ")),
+    })
+    .await
+}
+
+async fn delete_qstash(State(app): AppState, Path(id): Path<String>) -> Response {
+    app.mutate(|s, _| {
+        if s.qstash.contains_key(&Key::parse(&id)) {
+            actions::delete(s, Dlq::Qstash, &id);
+            (Reply::Empty(StatusCode::OK), vec![])
+        } else {
+            (
+                Reply::not_found(format!("message {id} not found in the DLQ")),
+                vec![],
+            )
+        }
+    })
+    .await
+}
+
+async fn bulk_delete_qstash(
+    State(app): AppState,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let q = match Query::parse(raw.as_deref(), Dlq::Qstash).and_then(|q| q.with_body_ids(&body)) {
+        Ok(q) => q,
+        Err(e) => return Reply::bad_request(e).into_response(),
+    };
+    let which = if q.workflow_source {
+        Dlq::Workflow
+    } else {
+        Dlq::Qstash
+    };
+    app.mutate(move |s, _| {
+        let (ids, more, _) = match targets(s, &q, which, q.count.unwrap_or(100)) {
+            Ok(t) => t,
+            Err(r) => return (r, vec![]),
+        };
+        for id in &ids {
+            actions::delete(s, which, id);
+        }
+        let mut body = json!({ "deleted": ids.len() });
+        if more {
+            body["cursor"] = json!(ids.last());
+        }
+        (Reply::ok(body), vec![])
+    })
+    .await
+}
+
+fn parse_overrides(headers: &HeaderMap) -> Result<Overrides, Box<Response>> {
+    Overrides::parse(headers).map_err(|e| Box::new(Reply::bad_request(e).into_response()))
+}
+
+async fn retry_one(State(app): AppState, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    let ov = match parse_overrides(&headers) {
+        Ok(o) => o,
+        Err(r) => return *r,
+    };
+    app.mutate(move |s, now| {
+        if !s.qstash.contains_key(&Key::parse(&id)) {
+            return (
+                Reply::not_found(format!("message {id} not found in the DLQ")),
+                vec![],
+            );
+        }
+        let m = actions::retry(s, &id, &ov, now);
+        (
+            Reply::Json(StatusCode::CREATED, json!({ "messageId": m.message_id })),
+            vec![m],
+        )
+    })
+    .await
+}
+
+async fn bulk_retry(State(app): AppState, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
+    let ov = match parse_overrides(&headers) {
+        Ok(o) => o,
+        Err(r) => return *r,
+    };
+    let q = match Query::parse(raw.as_deref(), Dlq::Qstash) {
+        Ok(q) if q.workflow_source => {
+            return Reply::bad_request("workflow runs are resumed or restarted, not retried")
+                .into_response()
+        }
+        Ok(q) => q,
+        Err(e) => return Reply::bad_request(e).into_response(),
+    };
+    app.mutate(move |s, now| {
+        let (ids, more, _) = match targets(s, &q, Dlq::Qstash, q.count.unwrap_or(100)) {
+            Ok(t) => t,
+            Err(r) => return (r, vec![]),
+        };
+        let created: Vec<_> = ids
+            .iter()
+            .map(|id| actions::retry(s, id, &ov, now))
+            .collect();
+        let responses: Vec<Value> = created
+            .iter()
+            .map(|m| json!({ "messageId": m.message_id }))
+            .collect();
+        let mut body = json!({ "responses": responses });
+        if more {
+            body["cursor"] = json!(ids.last());
+        }
+        (Reply::Json(StatusCode::CREATED, body), created)
+    })
+    .await
+}

@@ -1,0 +1,115 @@
+//! Connections and the gate every request passes: the request log, the token check, latency.
+//!
+//! The accept loop is hand-made rather than `axum::serve` because a `reset` fault must drop
+//! the connection without any response, which a handler alone cannot do.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tower::ServiceExt;
+
+use super::app::App;
+use super::faults::DropConnection;
+use super::query::pairs;
+use super::store::RequestRecord;
+use super::wire::Reply;
+
+/// The peer of a connection, for the `callerIP` of published messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub SocketAddr);
+
+/// Serves `router` on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            _ = &mut shutdown => return,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                // Out of descriptors and the like: wait a little instead of spinning.
+                Err(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        tokio::spawn(async move {
+            let svc = hyper::service::service_fn(move |mut req: hyper::Request<_>| {
+                req.extensions_mut().insert(Peer(peer));
+                let router = router.clone();
+                async move {
+                    let resp = match router.oneshot(req).await {
+                        Ok(r) => r,
+                        Err(never) => match never {},
+                    };
+                    if resp.extensions().get::<DropConnection>().is_some() {
+                        Err(DropConnection)
+                    } else {
+                        Ok(resp)
+                    }
+                }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), svc)
+                .await;
+        });
+    }
+}
+
+/// Logs DLQ API requests, checks the token (header or `qstash_token`), adds latency.
+pub async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let api = path.starts_with("/v2/");
+    if api {
+        let record = RequestRecord {
+            method: req.method().to_string(),
+            path: path.clone(),
+            query: req.uri().query().unwrap_or("").to_string(),
+            headers: req
+                .headers()
+                .iter()
+                .filter(|(k, _)| *k != axum::http::header::AUTHORIZATION)
+                .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
+                .collect(),
+        };
+        app.store.lock().unwrap().log_request(record);
+    }
+    if !authorized(&app.token, &req) {
+        return Reply::error(
+            axum::http::StatusCode::UNAUTHORIZED,
+            "missing or invalid token: send Authorization: Bearer <QSTASH_TOKEN>",
+        )
+        .into_response();
+    }
+    if api && !app.faults.latency.is_zero() {
+        tokio::time::sleep(app.faults.latency).await;
+    }
+    next.run(req).await
+}
+
+fn authorized(token: &str, req: &Request) -> bool {
+    let bearer = req
+        .headers()
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    if bearer == Some(token) {
+        return true;
+    }
+    pairs(req.uri().query())
+        .iter()
+        .any(|(k, v)| k == "qstash_token" && v == token)
+}

@@ -1,0 +1,327 @@
+//! The sandbox's state: both DLQs in dlqId order, what was created from them, and the
+//! per-id mutation counters tests use to assert exactly-once. Serialisable as the state file.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::ops::Bound;
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::wire::{Entry, Headers};
+
+/// Sort key of a dlqId `<epoch ms>-<seq>`: ordering by (ms, seq) is what makes keyset cursors
+/// stable while entries disappear. Ids of another shape (hand-written fixtures) sort first,
+/// by their text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Key {
+    pub ms: i64,
+    pub seq: u64,
+    pub raw: String,
+}
+
+impl Key {
+    pub fn parse(id: &str) -> Key {
+        let parsed = id
+            .split_once('-')
+            .and_then(|(ms, seq)| Some((ms.parse::<i64>().ok()?, seq.parse::<u64>().ok()?)));
+        match parsed {
+            Some((ms, seq)) if format!("{ms}-{seq}") == id => Key {
+                ms,
+                seq,
+                raw: String::new(),
+            },
+            _ => Key {
+                ms: i64::MIN,
+                seq: 0,
+                raw: id.to_string(),
+            },
+        }
+    }
+}
+
+/// A stored entry: the wire object plus what the sandbox models about a workflow run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stored {
+    pub entry: Entry,
+    /// Workflow runs only: the step names, and the index of the step that failed (the steps
+    /// before it completed, which is what resume keeps and restart discards).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<String>,
+    #[serde(default)]
+    pub failed_step: usize,
+}
+
+/// Which of the two DLQs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dlq {
+    Qstash,
+    Workflow,
+}
+
+/// A message created by publish or by a retry from the DLQ (`/__sandbox/messages`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageRecord {
+    pub message_id: String,
+    /// `publish` or `retry`.
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_dlq_id: Option<String>,
+    pub url: String,
+    pub method: String,
+    pub header: Headers,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_base64: Option<String>,
+    pub created_at: i64,
+    pub config: MessageConfig,
+    /// The `Upstash-*` override headers of the request that created it, as sent.
+    pub overrides: BTreeMap<String, String>,
+    /// `pending`, `delivering`, `delivered`, `failed` (back in the DLQ as `dlq_id`) or
+    /// `recorded` (not a loopback destination: accepted, no network call).
+    pub state: String,
+    pub attempts: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_status: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dlq_id: Option<String>,
+    /// Carried into a new DLQ entry if delivery fails for good.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Entry>,
+}
+
+/// The publish configuration a message is delivered with.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageConfig {
+    pub retries: i64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parallelism: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay: Option<String>,
+    pub not_before: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_delay: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callback: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_callback: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
+    pub method: String,
+}
+
+/// A workflow run created by resume, restart or callback (`/__sandbox/runs`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunRecord {
+    pub workflow_run_id: String,
+    pub workflow_created_at: i64,
+    /// `resume`, `restart` or `callback`.
+    pub kind: String,
+    pub from_dlq_id: String,
+    pub from_run_id: String,
+    pub workflow_url: String,
+    /// Steps carried over from the failed run (resume: those before the failed one).
+    pub steps_kept: Vec<String>,
+    pub steps_total: usize,
+    pub overrides: BTreeMap<String, String>,
+    /// The run's configuration after the overrides.
+    pub config: Value,
+}
+
+/// One DLQ API request as received (`/__sandbox/requests`); Authorization is never kept.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestRecord {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub headers: BTreeMap<String, String>,
+}
+
+/// Mutation counters of one dlqId.
+pub type Applied = BTreeMap<String, u64>;
+
+const REQUEST_LOG: usize = 1000;
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Store {
+    pub token: String,
+    #[serde(with = "entries")]
+    pub qstash: BTreeMap<Key, Stored>,
+    #[serde(with = "entries")]
+    pub workflow: BTreeMap<Key, Stored>,
+    #[serde(default)]
+    pub applied: BTreeMap<String, Applied>,
+    #[serde(default)]
+    pub messages: Vec<MessageRecord>,
+    #[serde(default)]
+    pub runs: Vec<RunRecord>,
+    #[serde(skip)]
+    pub requests: VecDeque<RequestRecord>,
+}
+
+/// The state file lists entries in order; the key is derived from each dlqId on load.
+mod entries {
+    use super::*;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(m: &BTreeMap<Key, Stored>, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(m.values())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<Key, Stored>, D::Error> {
+        let v: Vec<Stored> = Vec::deserialize(d)?;
+        Ok(v.into_iter()
+            .map(|s| (Key::parse(&s.entry.dlq_id), s))
+            .collect())
+    }
+}
+
+impl Store {
+    pub fn dlq(&self, which: Dlq) -> &BTreeMap<Key, Stored> {
+        match which {
+            Dlq::Qstash => &self.qstash,
+            Dlq::Workflow => &self.workflow,
+        }
+    }
+
+    pub fn dlq_mut(&mut self, which: Dlq) -> &mut BTreeMap<Key, Stored> {
+        match which {
+            Dlq::Qstash => &mut self.qstash,
+            Dlq::Workflow => &mut self.workflow,
+        }
+    }
+
+    /// Which DLQ holds `id`, if any.
+    pub fn locate(&self, id: &str) -> Option<Dlq> {
+        let key = Key::parse(id);
+        if self.qstash.contains_key(&key) {
+            Some(Dlq::Qstash)
+        } else if self.workflow.contains_key(&key) {
+            Some(Dlq::Workflow)
+        } else {
+            None
+        }
+    }
+
+    /// A fresh dlqId at `ms`, unique across both DLQs so an id never names two entries.
+    pub fn new_dlq_id(&self, ms: i64) -> String {
+        let used = |seq: u64| {
+            let k = Key {
+                ms,
+                seq,
+                raw: String::new(),
+            };
+            self.qstash.contains_key(&k) || self.workflow.contains_key(&k)
+        };
+        let mut seq = 0;
+        while used(seq) {
+            seq += 1;
+        }
+        format!("{ms}-{seq}")
+    }
+
+    /// Inserts an entry under its own dlqId, allocating one if it has none.
+    pub fn insert(&mut self, which: Dlq, mut stored: Stored, now_ms: i64) -> String {
+        if stored.entry.dlq_id.is_empty() {
+            stored.entry.dlq_id = self.new_dlq_id(now_ms);
+        }
+        let id = stored.entry.dlq_id.clone();
+        self.dlq_mut(which).insert(Key::parse(&id), stored);
+        id
+    }
+
+    pub fn remove(&mut self, which: Dlq, id: &str) -> Option<Stored> {
+        self.dlq_mut(which).remove(&Key::parse(id))
+    }
+
+    pub fn count(&mut self, id: &str, mutation: &str) {
+        *self
+            .applied
+            .entry(id.to_string())
+            .or_default()
+            .entry(mutation.to_string())
+            .or_default() += 1;
+    }
+
+    pub fn log_request(&mut self, r: RequestRecord) {
+        if self.requests.len() >= REQUEST_LOG {
+            self.requests.pop_front();
+        }
+        self.requests.push_back(r);
+    }
+
+    /// Entries strictly after `cursor` in the given direction, in that direction.
+    pub fn after<'a>(
+        &'a self,
+        which: Dlq,
+        cursor: Option<&Key>,
+        descending: bool,
+    ) -> Box<dyn Iterator<Item = &'a Stored> + 'a> {
+        let map = self.dlq(which);
+        match (cursor, descending) {
+            (None, false) => Box::new(map.values()),
+            (None, true) => Box::new(map.values().rev()),
+            (Some(k), false) => Box::new(
+                map.range((Bound::Excluded(k.clone()), Bound::Unbounded))
+                    .map(|(_, v)| v),
+            ),
+            (Some(k), true) => Box::new(
+                map.range((Bound::Unbounded, Bound::Excluded(k.clone())))
+                    .rev()
+                    .map(|(_, v)| v),
+            ),
+        }
+    }
+}
+
+/// Random id with a prefix, like the service's `msg_...` and `wfr_...`.
+pub fn random_id(prefix: &str, rng: &mut impl Rng) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let tail: String = (0..24)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
+    format!("{prefix}{tail}")
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_order_by_time_then_sequence_not_text() {
+        let mut ids = ["1700000000000-10", "1700000000000-9", "999-0", "weird"];
+        ids.sort_by_key(|i| Key::parse(i));
+        assert_eq!(
+            ids,
+            ["weird", "999-0", "1700000000000-9", "1700000000000-10"]
+        );
+        assert_eq!(Key::parse("012-3").raw, "012-3");
+    }
+}
