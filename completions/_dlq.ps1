@@ -555,6 +555,17 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             break
         }
         'dlq;sandbox' {
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port on 127.0.0.1; 0 picks a free one')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Keep the state in FILE across restarts (loaded if it exists; --seed and --fixture then do nothing)')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed N QStash DLQ messages and N failed workflow runs')
+            [CompletionResult]::new('--seed-rng', '--seed-rng', [CompletionResultType]::ParameterName, 'Seed of the generator: the same entries every time (random otherwise)')
+            [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Load entries from an NDJSON file as `dlq export` writes it (repeatable)')
+            [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Delay every API response by MS milliseconds')
+            [CompletionResult]::new('--fault-rate', '--fault-rate', [CompletionResultType]::ParameterName, 'Probability (0 to 1) that a DLQ request gets a fault from --faults; mutations get it before the change or after it (the change happens, the reply is lost)')
+            [CompletionResult]::new('--faults', '--faults', [CompletionResultType]::ParameterName, 'Faults to inject: HTTP statuses (429 comes with rate-limit headers), `reset` (drop the connection) and `timeout` (no answer for --fault-stall-ms, then drop)')
+            [CompletionResult]::new('--fault-stall-ms', '--fault-stall-ms', [CompletionResultType]::ParameterName, 'How long a `timeout` fault stalls before dropping the connection')
+            [CompletionResult]::new('--workflow-bulk-cap', '--workflow-bulk-cap', [CompletionResultType]::ParameterName, 'Most workflow runs one bulk resume, restart or delete handles in filter mode; the cursor continues')
+            [CompletionResult]::new('--delivery-backoff-ms', '--delivery-backoff-ms', [CompletionResultType]::ParameterName, 'Pause between delivery attempts of published and retried messages (times the attempt)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')

@@ -540,6 +540,17 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'dlq;sandbox'= {
+            cand --port 'Port on 127.0.0.1; 0 picks a free one'
+            cand --state 'Keep the state in FILE across restarts (loaded if it exists; --seed and --fixture then do nothing)'
+            cand --seed 'Seed N QStash DLQ messages and N failed workflow runs'
+            cand --seed-rng 'Seed of the generator: the same entries every time (random otherwise)'
+            cand --fixture 'Load entries from an NDJSON file as `dlq export` writes it (repeatable)'
+            cand --latency 'Delay every API response by MS milliseconds'
+            cand --fault-rate 'Probability (0 to 1) that a DLQ request gets a fault from --faults; mutations get it before the change or after it (the change happens, the reply is lost)'
+            cand --faults 'Faults to inject: HTTP statuses (429 comes with rate-limit headers), `reset` (drop the connection) and `timeout` (no answer for --fault-stall-ms, then drop)'
+            cand --fault-stall-ms 'How long a `timeout` fault stalls before dropping the connection'
+            cand --workflow-bulk-cap 'Most workflow runs one bulk resume, restart or delete handles in filter mode; the cursor continues'
+            cand --delivery-backoff-ms 'Pause between delivery attempts of published and retried messages (times the attempt)'
             cand --token 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)'
             cand --base-url 'Base URL of the QStash API; accepted anywhere on the command line'
             cand --env-file 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)'

@@ -551,6 +551,17 @@ complete -c dlq -n "__fish_dlq_using_subcommand export" -s v -l debug -d 'Log ea
 complete -c dlq -n "__fish_dlq_using_subcommand export" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l port -d 'Port on 127.0.0.1; 0 picks a free one' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l state -d 'Keep the state in FILE across restarts (loaded if it exists; --seed and --fixture then do nothing)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l seed -d 'Seed N QStash DLQ messages and N failed workflow runs' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l seed-rng -d 'Seed of the generator: the same entries every time (random otherwise)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l fixture -d 'Load entries from an NDJSON file as `dlq export` writes it (repeatable)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l latency -d 'Delay every API response by MS milliseconds' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l fault-rate -d 'Probability (0 to 1) that a DLQ request gets a fault from --faults; mutations get it before the change or after it (the change happens, the reply is lost)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l faults -d 'Faults to inject: HTTP statuses (429 comes with rate-limit headers), `reset` (drop the connection) and `timeout` (no answer for --fault-stall-ms, then drop)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l fault-stall-ms -d 'How long a `timeout` fault stalls before dropping the connection' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l workflow-bulk-cap -d 'Most workflow runs one bulk resume, restart or delete handles in filter mode; the cursor continues' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l delivery-backoff-ms -d 'Pause between delivery attempts of published and retried messages (times the attempt)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F

@@ -19,7 +19,8 @@ fn main() -> ExitCode {
     match runtime.block_on(dlq::commands::run(cli, &env)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            if e.kind != Kind::BrokenPipe {
+            // An interrupted run has already printed its summary and, last, how to continue.
+            if !matches!(e.kind, Kind::BrokenPipe | Kind::Interrupted) {
                 out.error(&e);
             }
             ExitCode::from(e.code())

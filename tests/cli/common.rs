@@ -120,13 +120,32 @@ impl Drop for Sandbox {
     }
 }
 
-/// A raw HTTP call; any status is returned, never an error.
+/// A raw HTTP call, retried through the faults a sandbox may inject (429, 5xx, resets), so
+/// a test's own view of the state is exact; any other status is returned, never an error.
 pub fn http(
     method: &str,
     url: &str,
     token: Option<&str>,
     body: Option<&str>,
 ) -> (u16, serde_json::Value) {
+    for attempt in 0..30 {
+        match http_once(method, url, token, body) {
+            Some((status, v)) if status != 429 && status < 500 => return (status, v),
+            _ if attempt < 29 => std::thread::sleep(Duration::from_millis(50)),
+            Some(r) => return r,
+            None => {}
+        }
+    }
+    panic!("{method} {url}: no answer after 30 attempts")
+}
+
+/// One raw HTTP call; `None` when the connection failed.
+fn http_once(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> Option<(u16, serde_json::Value)> {
     let agent = ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(30))
         .build();
@@ -141,7 +160,7 @@ pub fn http(
     let resp = match resp {
         Ok(r) => r,
         Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("{method} {url}: {e}"),
+        Err(_) => return None,
     };
     let status = resp.status();
     let text = resp.into_string().unwrap_or_default();
@@ -150,7 +169,7 @@ pub fn http(
     } else {
         serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
     };
-    (status, json)
+    Some((status, json))
 }
 
 /// Parses NDJSON output into values.

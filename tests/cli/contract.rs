@@ -111,12 +111,11 @@ fn list_and_get_through_prism_proxy_in_front_of_the_sandbox() {
         let prism = Prism::proxy(spec, &sb.url);
         let run = |args: &[&str]| {
             let mut c = sb.dlq();
-            c.env("QSTASH_URL", &prism.url);
+            c.env("QSTASH_URL", &prism.url).arg(args[0]);
             if workflow {
                 c.arg("--workflow");
             }
-            let out = c.args(args).assert().success().get_output().clone();
-            out
+            c.args(&args[1..]).assert().success().get_output().clone()
         };
         // Every page through the proxy, then a filtered list and a get of the first entry.
         let all = crate::common::ndjson(&run(&["list", "--all", "-o", "ndjson"]).stdout);
