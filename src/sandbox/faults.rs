@@ -91,7 +91,10 @@ impl Faults {
         Faults::new(0.0, Vec::new(), Duration::ZERO, Duration::ZERO, Some(0))
     }
 
-    /// Decides the fault of one request; reads only ever fail before doing anything.
+    /// Decides the fault of one request. Reads only ever fail before doing anything, and so do
+    /// 4xx statuses: a 429 or a 400 promises that nothing changed, and a server that broke that
+    /// promise would be a fault no client could handle. Only 5xx, resets and time-outs can hide
+    /// a change that happened.
     pub fn pick(&self, mutation: bool) -> Option<(Fault, When)> {
         if self.rate <= 0.0 || self.kinds.is_empty() {
             return None;
@@ -101,7 +104,8 @@ impl Faults {
             return None;
         }
         let fault = self.kinds[rng.gen_range(0..self.kinds.len())];
-        let when = if mutation && rng.gen_bool(0.5) {
+        let may_hide_a_change = !matches!(fault, Fault::Status(code) if code < 500);
+        let when = if mutation && may_hide_a_change && rng.gen_bool(0.5) {
             When::After
         } else {
             When::Before
@@ -176,5 +180,17 @@ mod tests {
         );
         assert!((0..200).all(|_| f.pick(false).unwrap().1 == When::Before));
         assert!((0..200).any(|_| f.pick(true).unwrap().1 == When::After));
+    }
+
+    #[test]
+    fn client_errors_never_hide_a_change() {
+        let f = Faults::new(
+            1.0,
+            vec![Fault::Status(429), Fault::Status(400)],
+            Duration::ZERO,
+            Duration::ZERO,
+            Some(2),
+        );
+        assert!((0..500).all(|_| f.pick(true).unwrap().1 == When::Before));
     }
 }

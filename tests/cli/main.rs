@@ -11,3 +11,6 @@ mod contract;
 mod docs;
 mod list;
 mod prism;
+mod sandbox;
+mod sandbox_life;
+mod sandbox_workflow;
