@@ -12,3 +12,4 @@ pub mod error;
 pub mod fsutil;
 pub mod output;
 pub mod sandbox;
+pub mod stats;
