@@ -4,6 +4,7 @@
 //! and the [`exec::Progress`] trait, which `output` implements.
 
 pub mod action;
+pub mod archive;
 pub mod exec;
 pub mod journal;
 pub mod outcome;

@@ -1,17 +1,27 @@
 //! `dlq export`: whole entries as NDJSON, the format `dlq sandbox --fixture` loads.
 
+use std::io::Write;
 use std::path::PathBuf;
 
+use crate::bulk::archive::{write_entry, EntryFile};
+use crate::bulk::pages::Pages;
 use crate::cli::filter::{FilterArgs, FlowKeyFilter};
 use crate::context::Ctx;
-use crate::error::Result;
+use crate::error::{CliError, Kind, Result};
+use crate::output::progress::Bar;
 
 /// Write whole entries as NDJSON (bodies intact), to stdout or a file.
+///
+/// One entry a line with every field the server sent: the format `dlq sandbox --fixture`
+/// loads, so a production DLQ can be replayed locally. A file is written under a temporary
+/// name and renamed when complete, with mode 0600.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
   dlq export --all > dlq.ndjson
-  dlq export --label billing --all --output-file billing.ndjson --redact-bodies")]
+  dlq export --label billing --all --output-file billing.ndjson --redact-bodies
+  dlq export --workflow --status 5xx --limit 1000 | jq -r .workflowUrl | sort | uniq -c
+  dlq export --all --output-file x.ndjson && dlq sandbox --fixture x.ndjson   (replay locally)")]
 pub struct Args {
     /// Export failed workflow runs instead of QStash messages
     #[arg(long)]
@@ -25,11 +35,12 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub limit: Option<u64>,
 
-    /// Write to FILE instead of stdout
+    /// Write to FILE instead of stdout (replaced only once the export is complete)
     #[arg(long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
 
-    /// Replace bodies with a placeholder, for data that must not leave the machine
+    /// Replace bodies with their size and blank credential headers (Authorization, Cookie...),
+    /// for data that must not leave the machine
     #[arg(long)]
     pub redact_bodies: bool,
 
@@ -40,6 +51,89 @@ pub struct Args {
     pub flow: FlowKeyFilter,
 }
 
-pub async fn run(_ctx: &Ctx, _args: Args) -> Result<()> {
-    Err(super::not_implemented("export"))
+/// Where the lines go.
+enum Sink {
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+    File(EntryFile),
+}
+
+pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let source = super::source(args.workflow);
+    let filter = super::build_filter(&args.filter, &args.flow.keys, source, ctx.now_ms)?;
+    if !args.all && args.limit.is_none() {
+        return Err(CliError::usage("say how much to export")
+            .hint("add --all for every match (the whole DLQ without filters), or --limit N"));
+    }
+    let api = ctx.api()?;
+    let mut sink = match &args.output_file {
+        Some(path) => Sink::File(
+            EntryFile::create_replacing(path)
+                .map_err(|e| CliError::failure(format!("cannot write {}: {e}", path.display())))?,
+        ),
+        None => Sink::Stdout(ctx.out.stdout()),
+    };
+    let spinner = Bar::spinner(&ctx.out, "exporting:");
+    let redact = args.redact_bodies;
+    let mut written = 0u64;
+    let mut pages = Pages::new(&api, source, &filter, None);
+    let copy = async {
+        loop {
+            let want = args.limit.map(|l| (l - written).min(100));
+            if want == Some(0) {
+                return Ok(());
+            }
+            let Some(mut entries) = pages.next(want.map(|w| w as u32)).await? else {
+                return Ok(());
+            };
+            if let Some(w) = want {
+                entries.truncate(w as usize);
+            }
+            match &mut sink {
+                Sink::Stdout(w) => {
+                    for e in &entries {
+                        write_entry(w, e, redact)?;
+                    }
+                    w.flush()?;
+                }
+                Sink::File(f) => f.write(&entries, redact).map_err(|e| file_err(f, e))?,
+            }
+            written += entries.len() as u64;
+            spinner.inc(entries.len() as u64);
+        }
+    };
+    // Ctrl-C must not leave a half-written file behind under a name that looks finished.
+    let result: Result<()> = tokio::select! {
+        r = copy => r,
+        _ = tokio::signal::ctrl_c() => Err(CliError::new(Kind::Interrupted, "interrupted")),
+    };
+    spinner.finish();
+    match (result, sink) {
+        (Ok(()), Sink::File(f)) => {
+            let path = f.path().to_path_buf();
+            let n = f
+                .commit()
+                .map_err(|e| CliError::failure(format!("cannot write {}: {e}", path.display())))?;
+            ctx.out
+                .info(&format!("exported {n} entries to {}", path.display()));
+            Ok(())
+        }
+        (Ok(()), Sink::Stdout(_)) => {
+            ctx.out.info(&format!("exported {written} entries"));
+            Ok(())
+        }
+        (Err(e), Sink::File(f)) => {
+            let path = f.path().display().to_string();
+            f.abandon();
+            if e.kind == Kind::Interrupted {
+                ctx.out
+                    .warn(&format!("interrupted: nothing was written to {path}"));
+            }
+            Err(e)
+        }
+        (Err(e), Sink::Stdout(_)) => Err(e),
+    }
+}
+
+fn file_err(f: &EntryFile, e: std::io::Error) -> CliError {
+    CliError::failure(format!("cannot write {}: {e}", f.path().display()))
 }
