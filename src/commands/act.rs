@@ -3,11 +3,12 @@
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use crate::api::Source;
 use crate::bulk::action::{Action, Verb};
+use crate::bulk::archive::{self, EntryFile};
 use crate::bulk::exec::{self, Engine, Pacer};
 use crate::bulk::journal::{new_job_id, Journal, PlanRecord};
 use crate::bulk::outcome::Summary;
@@ -17,14 +18,28 @@ use crate::cli::select::{BulkArgs, SelectArgs};
 use crate::cli::Format;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
+use crate::output::plan::{describe, past, plan_text, print_plan, title};
 use crate::output::progress::Bar;
 use crate::output::results::{summary_line, ResultPrinter};
 use crate::output::text::safe;
 use crate::output::{json_line, prompt};
 
-pub async fn run(ctx: &Ctx, action: Action, select: &SelectArgs, bulk: &BulkArgs) -> Result<()> {
+/// Runs `action` on what `select` chooses. With `backup`, every planned entry is written to
+/// that file, and synced, before anything is sent; if it cannot be, nothing is.
+pub async fn run(
+    ctx: &Ctx,
+    action: Action,
+    select: &SelectArgs,
+    bulk: &BulkArgs,
+    backup: Option<&Path>,
+) -> Result<()> {
     let verb = action.verb;
     if let Some(job) = &bulk.continue_job {
+        if backup.is_some() {
+            return Err(CliError::usage(
+                "the backup was written by the run that started the job: drop --backup",
+            ));
+        }
         return continue_job(ctx, verb, job, select, bulk).await;
     }
     let filter = super::build_filter(
@@ -53,8 +68,8 @@ pub async fn run(ctx: &Ctx, action: Action, select: &SelectArgs, bulk: &BulkArgs
         if !ids.is_empty() || verb == Verb::Callback {
             return Err(CliError::usage("--server-side drives the API's own filter bulk call: it takes filters with --all, not ids or callback"));
         }
-        if bulk.report.is_some() || bulk.dry_run {
-            return Err(CliError::usage("--server-side has no plan and no per-entry account: drop --report/--dry-run, or drop --server-side"));
+        if bulk.report.is_some() || bulk.dry_run || backup.is_some() {
+            return Err(CliError::usage("--server-side has no plan and no per-entry account: drop --report/--dry-run/--backup, or drop --server-side"));
         }
         let what = describe(verb, action.source, None);
         prompt::confirm(
@@ -75,30 +90,67 @@ pub async fn run(ctx: &Ctx, action: Action, select: &SelectArgs, bulk: &BulkArgs
     }
 
     let explicit = !ids.is_empty();
-    let plan = if explicit {
-        Plan {
+    // A dry run changes nothing, so it needs no backup.
+    let mut backup_file = match backup.filter(|_| !bulk.dry_run) {
+        Some(path) => Some(EntryFile::create_new(path).map_err(|e| backup_err(path, &e))?),
+        None => None,
+    };
+    let planned = if explicit {
+        Ok(Plan {
             ids,
             ..Plan::default()
-        }
+        })
     } else {
-        let api = ctx.api()?;
         let spinner = Bar::spinner(&ctx.out, "planning:");
         let never = AtomicBool::new(false);
         let limit = if select.all { None } else { select.limit };
-        let built = plan::build(&api, action.source, &filter, limit, &never, &mut |page| {
-            spinner.inc(page.len() as u64);
-            Ok(())
-        })
+        let built = plan::build(
+            &ctx.api()?,
+            action.source,
+            &filter,
+            limit,
+            &never,
+            &mut |page| {
+                spinner.inc(page.len() as u64);
+                match &mut backup_file {
+                    Some(f) => f.write(page, false),
+                    None => Ok(()),
+                }
+            },
+        )
         .await;
         spinner.finish();
-        match built {
-            Ok(p) => p.expect("planning is not cancelled"),
-            Err(PlanError::Api(e)) => return Err(e.into()),
-            Err(PlanError::Io(e)) => return Err(e.into()),
+        built.map(|p| p.expect("planning is not cancelled"))
+    };
+    let plan = match planned {
+        Ok(p) => p,
+        Err(e) => {
+            if let Some(f) = backup_file {
+                f.abandon();
+            }
+            return Err(match e {
+                PlanError::Api(e) => e.into(),
+                PlanError::Io(e) => backup_err(backup.unwrap_or(Path::new("-")), &e),
+            });
         }
+    };
+    let backup_note = match backup_file {
+        Some(f) => Some(write_backup(ctx, &action, &plan, f, explicit).await?),
+        None => None,
+    };
+    // From here until the journal exists, a refusal must also take the backup back.
+    let take_back = || {
+        if let (Some(path), Some(_)) = (backup, &backup_note) {
+            let _ = std::fs::remove_file(path);
+        }
+    };
+    let unwritten = |e: CliError| {
+        take_back();
+        e
     };
     let what = describe(verb, action.source, Some(plan.ids.len()));
     if plan.ids.is_empty() {
+        take_back();
         ctx.out.info(&format!(
             "{verb}: nothing matches; nothing to do",
             verb = verb.name()
@@ -106,24 +158,33 @@ pub async fn run(ctx: &Ctx, action: Action, select: &SelectArgs, bulk: &BulkArgs
         return Ok(());
     }
     if bulk.dry_run {
-        return print_plan(ctx, &action, &plan);
+        print_plan(&ctx.out, &action, &plan)?;
+        return Ok(());
     }
     if !explicit && !ctx.out.quiet {
         eprint!("{}", plan_text(&action, &plan));
     }
     if let Some(max) = bulk.max {
         if plan.ids.len() as u64 > max {
-            return Err(CliError::new(
+            return Err(unwritten(CliError::new(
                 Kind::NotConfirmed,
                 format!(
                     "the plan holds {} entries, more than --max {max}; nothing was changed",
                     plan.ids.len()
                 ),
-            ));
+            )));
         }
     }
     if verb == Verb::Delete || !explicit {
-        prompt::confirm(&ctx.out, &ctx.global, &format!("{} {what}?", title(verb)))?;
+        let kept = backup_note
+            .as_ref()
+            .map_or(String::new(), |n| format!(" ({n})"));
+        prompt::confirm(
+            &ctx.out,
+            &ctx.global,
+            &format!("{} {what}{kept}?", title(verb)),
+        )
+        .map_err(unwritten)?;
     }
     let record = PlanRecord {
         job: new_job_id(&action),
@@ -137,8 +198,56 @@ pub async fn run(ctx: &Ctx, action: Action, select: &SelectArgs, bulk: &BulkArgs
         ids: plan.ids,
         server_side: None,
     };
-    let journal = Journal::create(&ctx.state_dir, &record).map_err(journal_err)?;
-    execute(ctx, &action, &record.ids, &record.job, journal, bulk).await
+    let journal = Journal::create(&ctx.state_dir, &record)
+        .map_err(journal_err)
+        .map_err(unwritten)?;
+    execute(
+        ctx,
+        &action,
+        &record.ids,
+        &record.job,
+        journal,
+        bulk,
+        backup_note,
+    )
+    .await
+}
+
+/// Finishes the backup of a plan: for explicit ids the entries are fetched first (those no
+/// longer in the DLQ have nothing to keep). Synced before it is reported; on any failure the
+/// file is removed and nothing is sent.
+async fn write_backup(
+    ctx: &Ctx,
+    action: &Action,
+    plan: &Plan,
+    mut file: EntryFile,
+    explicit: bool,
+) -> Result<String> {
+    let path = file.path().to_path_buf();
+    if explicit {
+        let api = ctx.api()?;
+        if let Err(e) = archive::fetch_into(&api, action.source, &plan.ids, &mut file).await {
+            file.abandon();
+            return Err(CliError::failure(format!(
+                "cannot back up the entries ({e}); nothing was {}",
+                past(action.verb)
+            )));
+        }
+    }
+    let n = file.commit().map_err(|e| backup_err(&path, &e))?;
+    Ok(format!("backup: {n} entries in {}", path.display()))
+}
+
+fn backup_err(path: &Path, e: &std::io::Error) -> CliError {
+    let err = CliError::failure(format!(
+        "cannot write the backup {}: {e}; nothing was changed",
+        path.display()
+    ));
+    if e.kind() == std::io::ErrorKind::AlreadyExists {
+        err.hint("a backup never replaces an earlier one: choose a new file name")
+    } else {
+        err.hint("choose a writable place for --backup")
+    }
 }
 
 async fn continue_job(
@@ -181,7 +290,7 @@ async fn continue_job(
         left.len(),
         plan.ids.len()
     ));
-    execute(ctx, &plan.action, &left, job, journal, bulk).await
+    execute(ctx, &plan.action, &left, job, journal, bulk, None).await
 }
 
 async fn execute(
@@ -191,6 +300,7 @@ async fn execute(
     job: &str,
     mut journal: Journal,
     bulk: &BulkArgs,
+    note: Option<String>,
 ) -> Result<()> {
     let api = ctx.api()?;
     let verb = action.verb;
@@ -238,6 +348,9 @@ async fn execute(
     summary.job = Some(job.to_string());
     if let Some(p) = printer {
         let _ = p.finish(&summary);
+    }
+    if let Some(note) = &note {
+        ctx.out.info(note);
     }
     conclude(ctx, verb, &summary, job)
 }
@@ -326,104 +439,6 @@ fn explicit_ids(select: &SelectArgs) -> Result<Vec<String>> {
     }
     dedupe(&mut ids);
     Ok(ids)
-}
-
-fn describe(verb: Verb, source: Source, n: Option<usize>) -> String {
-    let kind = match (source, n) {
-        (Source::Qstash, Some(1)) => "QStash message",
-        (Source::Qstash, _) => "QStash messages",
-        (Source::Workflow, Some(1)) if verb == Verb::Callback => "failure callback",
-        (Source::Workflow, _) if verb == Verb::Callback => "failure callbacks",
-        (Source::Workflow, Some(1)) => "failed workflow run",
-        (Source::Workflow, _) => "failed workflow runs",
-    };
-    match n {
-        Some(n) => format!("{n} {kind}"),
-        None => kind.trim_end_matches('s').to_string(),
-    }
-}
-
-fn title(verb: Verb) -> &'static str {
-    match verb {
-        Verb::Retry => "Retry",
-        Verb::Delete => "Delete",
-        Verb::Resume => "Resume",
-        Verb::Restart => "Restart",
-        Verb::Callback => "Re-run",
-    }
-}
-
-fn past(verb: Verb) -> &'static str {
-    match verb {
-        Verb::Retry => "retried",
-        Verb::Delete => "deleted",
-        Verb::Resume => "resumed",
-        Verb::Restart => "restarted",
-        Verb::Callback => "called back",
-    }
-}
-
-fn plan_text(action: &Action, plan: &Plan) -> String {
-    let mut s = format!(
-        "{}: {} match{}\n",
-        action.verb.name(),
-        describe(action.verb, action.source, Some(plan.ids.len())),
-        if plan.limited {
-            " (cut at --limit)"
-        } else {
-            ""
-        }
-    );
-    let group = |name: &str, g: &[(String, u64)]| -> String {
-        if g.is_empty() {
-            return String::new();
-        }
-        let items: Vec<String> = g
-            .iter()
-            .map(|(k, n)| format!("{} ({n})", safe(k)))
-            .collect();
-        format!("  by {name:<8}{}\n", items.join(", "))
-    };
-    s.push_str(&group("url", &plan.breakdown.urls));
-    s.push_str(&group("status", &plan.breakdown.statuses));
-    s.push_str(&group("label", &plan.breakdown.labels));
-    let sample: Vec<String> = plan
-        .ids
-        .iter()
-        .take(3)
-        .map(|i| safe(i).into_owned())
-        .collect();
-    s.push_str(&format!("  e.g.     {}\n", sample.join(", ")));
-    s
-}
-
-fn print_plan(ctx: &Ctx, action: &Action, plan: &Plan) -> Result<()> {
-    let mut w = ctx.out.stdout();
-    match ctx.out.format {
-        Format::Json => {
-            let doc = serde_json::json!({
-                "verb": action.verb, "source": action.source, "count": plan.ids.len(),
-                "limited": plan.limited, "breakdown": plan.breakdown, "ids": plan.ids,
-            });
-            json_line(&mut w, &doc)?;
-        }
-        Format::Ndjson => {
-            for id in &plan.ids {
-                json_line(&mut w, &serde_json::json!({ "dlqId": id }))?;
-            }
-        }
-        Format::Ids => {
-            for id in &plan.ids {
-                writeln!(w, "{}", safe(id))?;
-            }
-        }
-        Format::Table => {
-            write!(w, "{}", plan_text(action, plan))?;
-            writeln!(w, "dry run: nothing was changed")?;
-        }
-    }
-    w.flush()?;
-    Ok(())
 }
 
 fn journal_err(e: std::io::Error) -> CliError {

@@ -25,5 +25,5 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         source: Source::Workflow,
         overrides: Default::default(),
     };
-    super::act::run(ctx, action, &args.select, &args.bulk).await
+    super::act::run(ctx, action, &args.select, &args.bulk, None).await
 }

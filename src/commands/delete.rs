@@ -22,7 +22,8 @@ pub struct Args {
     #[arg(long)]
     pub workflow: bool,
 
-    /// Write every planned entry to FILE (NDJSON, as `export`) before deleting anything
+    /// Write every planned entry to FILE (NDJSON, as `export`; a new file, mode 0600) and sync
+    /// it before deleting anything; if it cannot be written, nothing is deleted
     #[arg(long, value_name = "FILE")]
     pub backup: Option<PathBuf>,
 
@@ -31,13 +32,17 @@ pub struct Args {
 }
 
 pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    if args.backup.is_some() {
-        return Err(super::not_implemented("delete --backup"));
-    }
     let action = Action {
         verb: Verb::Delete,
         source: super::source(args.workflow),
         overrides: Default::default(),
     };
-    super::act::run(ctx, action, &args.select, &args.bulk).await
+    super::act::run(
+        ctx,
+        action,
+        &args.select,
+        &args.bulk,
+        args.backup.as_deref(),
+    )
+    .await
 }

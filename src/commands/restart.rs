@@ -29,5 +29,5 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         source: Source::Workflow,
         overrides: args.overrides.resolve(None)?,
     };
-    super::act::run(ctx, action, &args.select, &args.bulk).await
+    super::act::run(ctx, action, &args.select, &args.bulk, None).await
 }

@@ -31,5 +31,5 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         source: Source::Qstash,
         overrides: args.overrides.resolve(Some(&args.retry))?,
     };
-    super::act::run(ctx, action, &args.select, &args.bulk).await
+    super::act::run(ctx, action, &args.select, &args.bulk, None).await
 }

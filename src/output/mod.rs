@@ -6,9 +6,11 @@
 
 pub mod detail;
 pub mod entries;
+pub mod plan;
 pub mod progress;
 pub mod prompt;
 pub mod results;
+pub mod stats;
 pub mod text;
 pub mod time;
 
