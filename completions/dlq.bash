@@ -2193,14 +2193,14 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__stats)
-            opts="-o -q -v -y -h --workflow --by --top --fail-above --total --url --url-group --queue --schedule --message-id --label --status --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --workflow --by --top --fail-above --total --retention --url --url-group --queue --schedule --message-id --label --status --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --by)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "url status label queue url-group schedule flow-control-key caller-ip workflow-url callback-state hour day" -- "${cur}"))
                     return 0
                     ;;
                 --top)
@@ -2208,6 +2208,10 @@ _dlq() {
                     return 0
                     ;;
                 --fail-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retention)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -237,7 +237,7 @@ CALLBACK_SUCCESS\t''
 CALLBACK_FAIL\t''
 CALLBACK_CANCELED\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l match-flow-control-key -d 'Flow control key (a filter; --flow-control-key sets a new key)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l backup -d 'Write every planned entry to FILE (NDJSON, as `export`) before deleting anything' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l backup -d 'Write every planned entry to FILE (NDJSON, as `export`; a new file, mode 0600) and sync it before deleting anything; if it cannot be written, nothing is deleted' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l max -d 'Refuse to act when the plan holds more than N entries' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l concurrency -d 'Requests in flight at once' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l rps -d 'At most this many requests a second' -r
@@ -285,7 +285,7 @@ CALLBACK_SUCCESS\t''
 CALLBACK_FAIL\t''
 CALLBACK_CANCELED\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l match-flow-control-key -d 'Flow control key (a filter; --flow-control-key sets a new key)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l backup -d 'Write every planned entry to FILE (NDJSON, as `export`) before deleting anything' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l backup -d 'Write every planned entry to FILE (NDJSON, as `export`; a new file, mode 0600) and sync it before deleting anything; if it cannot be written, nothing is deleted' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l max -d 'Refuse to act when the plan holds more than N entries' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l concurrency -d 'Requests in flight at once' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l rps -d 'At most this many requests a second' -r
@@ -469,9 +469,21 @@ complete -c dlq -n "__fish_dlq_using_subcommand callback" -s v -l debug -d 'Log 
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -l by -d 'Group by these keys, comma-separated' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l by -d 'Group by these keys, comma-separated' -r -f -a "url\t''
+status\t''
+label\t''
+queue\t''
+url-group\t''
+schedule\t''
+flow-control-key\t''
+caller-ip\t''
+workflow-url\t''
+callback-state\t''
+hour\t''
+day\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l top -d 'Show only the N largest groups' -r
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -l fail-above -d 'Exit 6 when more than N entries match' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l fail-above -d 'Exit 6 when more than N entries match (a CI gate on DLQ depth)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l retention -d 'How long the DLQ keeps entries on your plan (free 3d, pay-as-you-go 7d, fixed up to 90d); entries within a day of it are called out' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l url -d 'Destination URL (QStash)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l url-group -d 'URL group, also called topic (QStash)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l queue -d 'Queue name (QStash)' -r
@@ -511,7 +523,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand stats" -s y -l yes -d 'Answer ye
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l limit -d 'The first N matching entries' -r
-complete -c dlq -n "__fish_dlq_using_subcommand export" -l output-file -d 'Write to FILE instead of stdout' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l output-file -d 'Write to FILE instead of stdout (replaced only once the export is complete)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l url -d 'Destination URL (QStash)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l url-group -d 'URL group, also called topic (QStash)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l queue -d 'Queue name (QStash)' -r
@@ -544,7 +556,7 @@ never\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l workflow -d 'Export failed workflow runs instead of QStash messages'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l all -d 'Every matching entry'
-complete -c dlq -n "__fish_dlq_using_subcommand export" -l redact-bodies -d 'Replace bodies with a placeholder, for data that must not leave the machine'
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l redact-bodies -d 'Replace bodies with their size and blank credential headers (Authorization, Cookie...), for data that must not leave the machine'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'

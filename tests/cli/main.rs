@@ -14,3 +14,4 @@ mod prism;
 mod sandbox;
 mod sandbox_life;
 mod sandbox_workflow;
+mod triage;
