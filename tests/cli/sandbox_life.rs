@@ -217,3 +217,73 @@ fn endpoint_down_then_back_and_retry_delivers_each_message_exactly_once() {
     assert_eq!(ep.received.lock().unwrap()[2], r#"{"order":42}"#);
     assert!(sb.ids(false).is_empty());
 }
+
+#[test]
+fn the_sandbox_flag_keeps_a_persistent_seeded_dlq_with_no_account() {
+    let home = tempfile::tempdir().unwrap();
+    let dlq = || {
+        let mut c = crate::common::dlq(&home);
+        c.arg("--sandbox");
+        c
+    };
+    let first = ndjson_of(dlq().args(["list", "--all", "-o", "ndjson"]));
+    assert!(first.len() >= 50, "seeded: {}", first.len());
+    let runs = ndjson_of(dlq().args(["list", "--workflow", "--all", "-o", "ndjson"]));
+    let label = runs
+        .iter()
+        .find_map(|r| r["labels"][0].as_str())
+        .expect("a labelled run")
+        .to_string();
+    let with_label = runs
+        .iter()
+        .filter(|r| {
+            r["labels"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|l| l == label.as_str()))
+        })
+        .count();
+    // The README's rehearsal: resume by label, and the state persists to the next command.
+    dlq()
+        .args([
+            "resume", "--label", &label, "--all", "--yes", "-o", "ndjson",
+        ])
+        .assert()
+        .success();
+    let after = ndjson_of(dlq().args(["list", "--workflow", "--all", "-o", "ndjson"]));
+    assert_eq!(after.len(), runs.len() - with_label);
+    assert_eq!(
+        ndjson_of(dlq().args(["list", "--all", "-o", "ndjson"])),
+        first
+    );
+}
+
+fn ndjson_of(c: &mut assert_cmd::Command) -> Vec<Value> {
+    crate::common::ndjson(&c.assert().success().get_output().stdout)
+}
+
+#[test]
+fn bulk_delete_takes_the_python_sdks_json_body_and_single_ids_through_bulk_endpoints() {
+    let sb = Sandbox::start(&["--seed", "6", "--seed-rng", "8"]);
+    let ids = sb.ids(false);
+    // qstash-py `delete_many`: DELETE /v2/dlq with {"dlqIds": [...]}.
+    let body = serde_json::json!({ "dlqIds": [ids[0], ids[1]] }).to_string();
+    let r = call(&sb, "DELETE", "/v2/dlq", &[], Some(&body)).unwrap();
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json["deleted"], 2);
+    // qstash-js `retry("id")`: one id through the bulk endpoint.
+    let r = call(
+        &sb,
+        "POST",
+        &format!("/v2/dlq/retry?dlqIds={}", ids[2]),
+        &[],
+        None,
+    )
+    .unwrap();
+    assert_eq!(r.status, 201, "{}", r.json);
+    assert_eq!(r.json["responses"].as_array().unwrap().len(), 1);
+    assert!(
+        r.json.get("cursor").is_none(),
+        "no cursor with explicit ids"
+    );
+    assert_eq!(sb.ids(false), ids[3..]);
+}
