@@ -149,6 +149,10 @@ impl<'a> Engine<'a> {
         let mut unknown: Vec<String> = Vec::new(); // the action may or may not have happened
         let mut last_err: Option<ApiError> = None;
         for round in 0..ROUNDS {
+            // Done before any pause: a chunk that succeeded must not wait out a backoff.
+            if todo.is_empty() && unknown.is_empty() {
+                return out;
+            }
             if round > 0 {
                 let wait = match &last_err {
                     Some(ApiError::Status {
@@ -172,9 +176,6 @@ impl<'a> Engine<'a> {
                 unknown = still_unknown;
             }
             if todo.is_empty() {
-                if unknown.is_empty() {
-                    return out;
-                }
                 continue;
             }
             self.pace().await;
