@@ -92,22 +92,16 @@ pub fn notes(out: &Output, stats: &Stats, view: &View) {
             .map(|ms| format!(", the first in {}", time::age(view.now_ms, ms)))
             .unwrap_or_default();
         out.warn(&format!(
-            "{} entr{} less than {}h of the {} retention left and will vanish{first}; \
-             keep them with `dlq export`, or act on them now",
+            "{} entr{} vanish within {}h ({} retention){first}: keep them with `dlq export`, or act now",
             stats.expiring,
-            if stats.expiring == 1 {
-                "y has"
-            } else {
-                "ies have"
-            },
+            if stats.expiring == 1 { "y will" } else { "ies will" },
             EXPIRY_WARNING_MS / 3_600_000,
             view.retention,
         ));
     }
     if stats.past_retention > 0 {
         out.info(&format!(
-            "{} entr{} older than the {} retention, so your plan keeps entries longer: \
-             set --retention (or DLQ_RETENTION) to it for accurate expiry warnings",
+            "{} entr{} older than {}, so your plan keeps entries longer: set --retention to match",
             stats.past_retention,
             if stats.past_retention == 1 {
                 "y is"
@@ -148,6 +142,38 @@ fn key_text(v: &Option<String>) -> String {
     }
 }
 
+/// Widths for the key columns: what the fixed columns leave, taken from the widest key
+/// column first, so a short status keeps its width while a long url gives way.
+fn key_widths(stats: &Stats, groups: &[&Group], width: usize) -> Vec<usize> {
+    const FIXED: usize = 58; // count, share, ages, expiring, a sample id, with padding
+    const NARROWEST: usize = 12;
+    let mut widths: Vec<usize> = stats
+        .by
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            groups
+                .iter()
+                .map(|g| key_text(&g.key[i]).chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(k.name().len())
+                + 2
+        })
+        .collect();
+    let avail = width.saturating_sub(FIXED);
+    while widths.iter().sum::<usize>() > avail {
+        let Some((i, w)) = widths.iter().copied().enumerate().max_by_key(|(_, w)| *w) else {
+            break;
+        };
+        if w <= NARROWEST {
+            break;
+        }
+        widths[i] = (w - (widths.iter().sum::<usize>() - avail)).max(NARROWEST);
+    }
+    widths.iter().map(|w| w.saturating_sub(2)).collect()
+}
+
 fn table(out: &Output, stats: &Stats, groups: &[&Group], now_ms: i64) -> Table {
     let mut t = Table::new();
     t.load_preset(presets::NOTHING)
@@ -156,14 +182,13 @@ fn table(out: &Output, stats: &Stats, groups: &[&Group], now_ms: i64) -> Table {
     let mut header: Vec<String> = stats.by.iter().map(|k| k.name().to_uppercase()).collect();
     header.extend(["COUNT", "SHARE", "OLDEST", "NEWEST", "EXPIRING", "SAMPLE"].map(String::from));
     t.set_header(header);
-    // Keys share what the fixed columns leave; long urls are cut in the middle of nothing.
-    let fixed = 60usize;
-    let key_max = ((out.width as usize).saturating_sub(fixed) / stats.by.len().max(1)).max(16);
+    let widths = key_widths(stats, groups, out.width as usize);
     for g in groups {
         let mut row: Vec<String> = g
             .key
             .iter()
-            .map(|v| truncate(&key_text(v), key_max).into_owned())
+            .zip(&widths)
+            .map(|(v, w)| truncate(&key_text(v), *w).into_owned())
             .collect();
         row.push(g.count.to_string());
         row.push(format!("{:.1}%", stats.share(g)));
