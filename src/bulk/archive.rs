@@ -80,6 +80,7 @@ impl EntryFile {
     }
 
     /// Flushes and syncs the data (and, after a rename, the directory); returns the count.
+    /// On failure the file is removed: a file that may be incomplete must not look complete.
     pub fn commit(self) -> io::Result<u64> {
         let EntryFile {
             path,
@@ -87,17 +88,26 @@ impl EntryFile {
             w,
             count,
         } = self;
-        let f = w.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
-        drop(f);
-        if let Some(tmp) = &tmp {
-            if let Err(e) = std::fs::rename(tmp, &path) {
-                let _ = std::fs::remove_file(tmp);
-                return Err(e);
+        let written = tmp.clone().unwrap_or_else(|| path.clone());
+        let result = (|| {
+            let f = w.into_inner().map_err(|e| e.into_error())?;
+            f.sync_all()?;
+            drop(f);
+            if let Some(tmp) = &tmp {
+                std::fs::rename(tmp, &path)?;
+            }
+            Ok(count)
+        })();
+        match result {
+            Ok(n) => {
+                sync_dir(&path);
+                Ok(n)
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(written);
+                Err(e)
             }
         }
-        sync_dir(&path);
-        Ok(count)
     }
 
     /// Removes what was written: used when nothing came of it (a declined prompt, an error).
