@@ -14,4 +14,5 @@ mod prism;
 mod sandbox;
 mod sandbox_life;
 mod sandbox_workflow;
+mod sdk_replay;
 mod triage;
