@@ -77,3 +77,31 @@ fn plain_http_to_a_remote_host_is_refused() {
         .code(2)
         .stderr(predicate::str::contains("unencrypted"));
 }
+
+#[test]
+fn colour_follows_the_terminal_no_color_term_dumb_and_the_flag() {
+    let home = tempfile::tempdir().unwrap();
+    // The no-token error is coloured on a terminal: a cheap way to see every rule at work.
+    let coloured = |env: &[(&str, &str)], args: &[&str]| -> bool {
+        let mut c = dlq(&home);
+        c.env_remove("NO_COLOR").env("TERM", "xterm-256color");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c
+            .args(args)
+            .arg("list")
+            .assert()
+            .code(4)
+            .get_output()
+            .clone();
+        String::from_utf8_lossy(&out.stderr).contains('\x1b')
+    };
+    let tty = ("DLQ_FORCE_TTY", "1");
+    assert!(coloured(&[tty], &[]), "a terminal gets colour");
+    assert!(!coloured(&[], &[]), "a pipe does not");
+    assert!(!coloured(&[tty, ("NO_COLOR", "1")], &[]), "NO_COLOR");
+    assert!(!coloured(&[tty, ("TERM", "dumb")], &[]), "TERM=dumb");
+    assert!(!coloured(&[tty], &["--color", "never"]), "--color never");
+    assert!(coloured(&[], &["--color", "always"]), "--color always");
+}
