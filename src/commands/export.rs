@@ -130,7 +130,13 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
             }
             Err(e)
         }
-        (Err(e), Sink::Stdout(_)) => Err(e),
+        (Err(e), Sink::Stdout(_)) => {
+            if e.kind == Kind::Interrupted {
+                ctx.out
+                    .warn(&format!("interrupted: {written} entries were written"));
+            }
+            Err(e)
+        }
     }
 }
 
