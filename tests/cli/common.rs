@@ -209,6 +209,16 @@ impl Sandbox {
         out
     }
 
+    /// Every entry as `dlq list --all -o ndjson` prints it.
+    pub fn listed(&self, workflow: bool) -> Vec<serde_json::Value> {
+        let mut c = self.dlq();
+        c.args(["list", "--all", "-o", "ndjson"]);
+        if workflow {
+            c.arg("--workflow");
+        }
+        ndjson(&c.assert().success().get_output().stdout)
+    }
+
     /// Whole entries currently in the sandbox, as JSON.
     pub fn entries(&self, workflow: bool) -> Vec<serde_json::Value> {
         self.ids(workflow)

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::{ndjson, Sandbox};
+use crate::common::Sandbox;
 use crate::prism::Prism;
 
 /// One request with the sandbox token; no retries, no redirects followed.
@@ -46,16 +46,6 @@ fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// What the sandbox holds, listed directly (not through Prism).
-fn listed(sb: &Sandbox, workflow: bool) -> Vec<Value> {
-    let mut c = sb.dlq();
-    c.args(["list", "--all", "-o", "ndjson"]);
-    if workflow {
-        c.arg("--workflow");
-    }
-    ndjson(&c.assert().success().get_output().stdout)
-}
-
 fn field<'a>(e: &'a Value, name: &str) -> &'a str {
     e[name]
         .as_str()
@@ -67,7 +57,7 @@ fn qstash_sdk_requests_get_the_documented_shapes_with_no_violations() {
     let sb = Sandbox::start(&["--seed", "300", "--seed-rng", "31"]);
     let prism = Prism::proxy("qstash-openapi.yaml", &sb.url);
     let call = |method: &str, path: &str| raw(&prism.url, &sb.token, method, path, &[]);
-    let entries = listed(&sb, false);
+    let entries = sb.listed(false);
     let ids: Vec<&str> = entries.iter().map(|e| field(e, "dlqId")).collect();
 
     // listMessages(), and with every filter the SDK sends (matching the first entry).
@@ -169,7 +159,7 @@ fn workflow_sdk_requests_get_the_documented_shapes_with_no_violations() {
     let call = |method: &str, path: &str, headers: &[(&str, &str)]| {
         raw(&prism.url, &sb.token, method, path, headers)
     };
-    let runs = listed(&sb, true);
+    let runs = sb.listed(true);
     let ids: Vec<&str> = runs.iter().map(|e| field(e, "dlqId")).collect();
 
     let (s, v) = call("GET", "/v2/workflows/dlq?count=7", &[]);
@@ -305,7 +295,7 @@ fn dlq_actions_through_the_proxy_break_no_rule_of_either_spec() {
         .args(["delete", "--all", "--yes", "--server-side"])
         .assert()
         .success();
-    let runs = listed(&sb, true);
+    let runs = sb.listed(true);
     let cb = runs
         .iter()
         .find(|r| r["failureCallbackInfo"]["state"] == "CALLBACK_FAIL")

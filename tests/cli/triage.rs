@@ -10,16 +10,6 @@ use serde_json::Value;
 
 use crate::common::{ndjson, Sandbox};
 
-/// Every entry, as `list --all -o ndjson` prints it.
-fn listed(sb: &Sandbox, workflow: bool) -> Vec<Value> {
-    let mut c = sb.dlq();
-    c.args(["list", "--all", "-o", "ndjson"]);
-    if workflow {
-        c.arg("--workflow");
-    }
-    ndjson(&c.assert().success().get_output().stdout)
-}
-
 fn stats_json(sb: &Sandbox, args: &[&str]) -> Value {
     let out = sb
         .dlq()
@@ -69,7 +59,7 @@ fn stats_groups_equal_a_brute_force_count_and_add_up_to_the_dlq() {
         (false, vec!["url", "status"]),
         (true, vec!["workflow-url", "callback-state"]),
     ] {
-        let entries = listed(&sb, workflow);
+        let entries = sb.listed(workflow);
         assert_eq!(entries.len(), 400);
         let mut brute: BTreeMap<String, u64> = BTreeMap::new();
         for e in &entries {
@@ -112,7 +102,7 @@ fn stats_groups_equal_a_brute_force_count_and_add_up_to_the_dlq() {
     }
 
     // Labels: an entry counts in each of its label groups; the total still counts it once.
-    let entries = listed(&sb, false);
+    let entries = sb.listed(false);
     let mut brute: BTreeMap<String, u64> = BTreeMap::new();
     for e in &entries {
         let labels: Vec<&str> = e["labels"]
@@ -145,7 +135,8 @@ fn stats_groups_equal_a_brute_force_count_and_add_up_to_the_dlq() {
 #[test]
 fn the_fail_above_gate_exits_6_only_when_more_entries_match() {
     let sb = Sandbox::start(&["--seed", "120", "--seed-rng", "22"]);
-    let billing = listed(&sb, false)
+    let billing = sb
+        .listed(false)
         .iter()
         .filter(|e| {
             e["labels"]
@@ -213,7 +204,7 @@ fn export_then_sandbox_fixture_serves_the_same_entries_field_for_field() {
     export(&sb, false, &q);
     export(&sb, true, &w);
     let (q1, w1) = (lines(&q), lines(&w));
-    assert_eq!(q1, listed(&sb, false), "export writes whole listed entries");
+    assert_eq!(q1, sb.listed(false), "export writes whole listed entries");
     assert_eq!(w1.len(), 250);
     assert!(
         q1.iter().any(|e| e["bodyBase64"].is_string()),
@@ -251,7 +242,7 @@ fn export_needs_a_selection_and_redacts_bodies_on_request() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--all"));
-    let full = listed(&sb, false);
+    let full = sb.listed(false);
     let out = sb
         .dlq()
         .args(["export", "--limit", "25", "--redact-bodies"])
@@ -281,7 +272,7 @@ fn export_needs_a_selection_and_redacts_bodies_on_request() {
 fn delete_with_a_backup_keeps_every_planned_entry_first() {
     let sb = Sandbox::start(&["--seed", "200", "--seed-rng", "25"]);
     let dir = tempfile::tempdir().unwrap();
-    let before = listed(&sb, false);
+    let before = sb.listed(false);
     let billing: Vec<&Value> = before
         .iter()
         .filter(|e| {
