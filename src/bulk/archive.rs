@@ -175,10 +175,11 @@ fn sync_dir(path: &Path) {
 /// Writes one entry as a JSON line, its bodies and credentials blanked if asked.
 pub fn write_entry(w: &mut impl Write, e: &Entry, redact_bodies: bool) -> io::Result<()> {
     if redact_bodies {
-        crate::output::json_line(w, &redacted(e))
+        serde_json::to_writer(&mut *w, &redacted(e))?;
     } else {
-        crate::output::json_line(w, e)
+        serde_json::to_writer(&mut *w, e)?;
     }
+    w.write_all(b"\n")
 }
 
 /// The entry without its bodies (request, response, callback response) and with credential
