@@ -84,7 +84,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         return Err(CliError::usage("--retention must be longer than zero"));
     }
     let api = ctx.api()?;
-    let mut stats = Stats::new(args.by.clone(), retention.as_millis() as i64, ctx.now_ms);
+    let mut stats = Stats::new(args.by, retention.as_millis() as i64, ctx.now_ms);
     let mut pages = Pages::new(&api, source, &filter, None);
     let spinner = Bar::spinner(&ctx.out, "reading:");
     let read = async {

@@ -372,3 +372,65 @@ fn a_backup_that_cannot_be_written_deletes_nothing() {
     assert_eq!(sb.ids(true).len(), 150);
     assert!(sb.applied_all().is_empty());
 }
+
+#[test]
+fn stats_on_a_terminal_fits_the_width_and_calls_out_expiring_entries() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let (hour, day) = (3_600_000i64, 86_400_000i64);
+    // Entered the DLQ: 1 hour ago, 3 days minus 2 hours ago (2h left of a 3d retention),
+    // and 5 days ago (older than the retention).
+    let entry = |ms: i64, i: u32| {
+        serde_json::json!({"dlqId": format!("{ms}-{i}"), "messageId": format!("msg_{i}"),
+            "url": format!("https://hooks.example.com/a/rather/long/path/to/endpoint/{i}"),
+            "method": "POST", "maxRetries": 3, "notBefore": 0, "createdAt": ms,
+            "responseStatus": 500})
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = dir.path().join("f.ndjson");
+    let text = [
+        entry(now - hour, 0),
+        entry(now - 3 * day + 2 * hour, 1),
+        entry(now - 5 * day, 2),
+    ]
+    .map(|e| e.to_string())
+    .join("\n");
+    std::fs::write(&fixture, text).unwrap();
+    let sb = Sandbox::start(&["--fixture", fixture.to_str().unwrap()]);
+    let out = sb
+        .dlq()
+        .env("DLQ_FORCE_TTY", "1")
+        .env("COLUMNS", "90")
+        .args(["stats", "--by", "url,status", "--retention", "3d"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let table = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 4, "a header and three groups:\n{table}");
+    assert!(lines[0].contains("URL") && lines[0].contains("STATUS"));
+    for l in &lines {
+        assert!(l.chars().count() <= 90, "wider than the terminal: {l:?}");
+    }
+    let notes = String::from_utf8(out.stderr).unwrap();
+    assert!(notes.contains("3 QStash messages in 3 groups"), "{notes}");
+    assert!(notes.contains("1 entry will vanish within 24h"), "{notes}");
+    assert!(notes.contains("1 entry is older than 3d"), "{notes}");
+    // A 7-day retention: nothing is near its end, and nothing is past it.
+    let quiet = sb
+        .dlq()
+        .args(["stats", "--retention", "7d", "-o", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let v: Value = serde_json::from_slice(&quiet.stdout).unwrap();
+    assert_eq!(
+        (v["expiring"].as_u64(), v["pastRetention"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("vanish"));
+}
