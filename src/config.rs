@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::cli::GlobalArgs;
+use crate::args::global::GlobalArgs;
 use crate::error::{CliError, Kind, Result};
 
 pub const DEFAULT_URL: &str = "https://qstash.upstash.io";
@@ -56,9 +56,17 @@ impl fmt::Display for Secret {
 pub enum Origin {
     Flag(&'static str),
     Env(String),
-    EnvFile { var: String, file: PathBuf },
-    Profile { name: String, file: PathBuf },
+    EnvFile {
+        var: String,
+        file: PathBuf,
+    },
+    Profile {
+        name: String,
+        file: PathBuf,
+    },
     Sandbox,
+    /// Recorded by a bulk job and reused by `--continue`.
+    Job(String),
     Default,
 }
 
@@ -70,6 +78,7 @@ impl fmt::Display for Origin {
             Origin::EnvFile { var, file } => write!(f, "{var} in {}", file.display()),
             Origin::Profile { name, file } => write!(f, "profile {name:?} in {}", file.display()),
             Origin::Sandbox => f.write_str("--sandbox"),
+            Origin::Job(job) => write!(f, "job {job}"),
             Origin::Default => f.write_str("default"),
         }
     }
@@ -88,8 +97,12 @@ pub struct Settings {
     pub url: Sourced<String>,
     pub profile: Sourced<String>,
     pub config_file: PathBuf,
+    /// The profile that supplied the token or URL, if one did.
+    pub used_profile: Option<String>,
     /// Things the user should know, such as an unknown QSTASH_REGION.
     pub warnings: Vec<String>,
+    /// Which source won where several had values: one line each, for stderr.
+    pub notes: Vec<String>,
     /// Set when the chosen profile is not in the config file.
     pub missing_profile: Option<String>,
 }
@@ -163,6 +176,12 @@ impl ConfigFile {
 impl Settings {
     /// Resolves settings from the flags, an environment lookup, an optional `--env-file`, and
     /// the config file. The real environment wins over the env file, as dotenv tools do.
+    ///
+    /// Sources rank: flags, then a profile chosen explicitly (`--profile`, `DLQ_PROFILE`), then
+    /// the environment, then the config file's current profile, then the default. A profile and
+    /// the environment each supply the token and the base URL together (a missing URL means the
+    /// default), so a token never travels to a server named by another source; only a flag can
+    /// combine them. When a source shadows another that had values, `notes` says which won.
     pub fn resolve(g: &GlobalArgs, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings> {
         let dotenv = match &g.env_file {
             Some(path) => read_env_file(path)?,
@@ -199,8 +218,9 @@ impl Settings {
             name: name.to_string(),
             file: config_file.clone(),
         };
-        let profile = flag(&g.profile, "--profile")
-            .or_else(|| var("DLQ_PROFILE"))
+        let explicit = flag(&g.profile, "--profile").or_else(|| var("DLQ_PROFILE"));
+        let profile = explicit
+            .clone()
             .or_else(|| {
                 file.current.clone().map(|p| Sourced {
                     origin: in_file(&p),
@@ -241,48 +261,103 @@ impl Settings {
             }
         }
         let (region_url, region_token) = region_pair.unzip();
-        let from_profile = |v: Option<&String>| {
-            v.map(|v| Sourced {
-                value: v.clone(),
-                origin: in_file(&profile.value),
-            })
+        let env_unit = Unit {
+            token: region_token.or_else(|| var("QSTASH_TOKEN")),
+            url: region_url.or_else(|| var("QSTASH_URL")),
         };
+        let profile_unit = |name: &str| Unit {
+            token: chosen.and_then(|p| p.token.as_ref()).map(|t| Sourced {
+                value: t.expose().to_string(),
+                origin: in_file(name),
+            }),
+            url: chosen.and_then(|p| p.url.as_ref()).map(|u| Sourced {
+                value: u.clone(),
+                origin: in_file(name),
+            }),
+        };
+        // The ranked units below the flags; the first that supplies anything supplies both.
+        let mut ranked: Vec<(String, Unit)> = Vec::new();
+        if let Some(p) = &explicit {
+            let label = format!("profile {:?} ({})", p.value, p.origin);
+            ranked.push((label, profile_unit(&p.value)));
+        }
+        ranked.push((env_unit.label(), env_unit));
+        if let (None, Some(current)) = (&explicit, &file.current) {
+            let label = format!("profile {current:?} (current in the config file)");
+            ranked.push((label, profile_unit(current)));
+        }
+        let winner = ranked.iter().position(|(_, u)| !u.is_empty());
+        let unit = winner.map(|i| ranked[i].1.clone()).unwrap_or_default();
 
-        let token = flag(&g.token, "--token")
-            .or(region_token)
-            .or_else(|| var("QSTASH_TOKEN"))
-            .or_else(|| {
-                from_profile(
-                    chosen
-                        .and_then(|p| p.token.as_ref())
-                        .map(|t| t.expose().to_string())
-                        .as_ref(),
-                )
-            })
-            .map(|t| Sourced {
-                value: Secret::new(t.value),
-                origin: t.origin,
-            });
-        let url = flag(&g.url, "--url")
-            .or_else(|| flag(&g.base_url, "--base-url"))
-            .or(region_url)
-            .or_else(|| var("QSTASH_URL"))
-            .or_else(|| from_profile(chosen.and_then(|p| p.url.as_ref())))
-            .unwrap_or(Sourced {
-                value: DEFAULT_URL.into(),
-                origin: Origin::Default,
-            });
+        let flag_token = flag(&g.token, "--token");
+        let flag_url = flag(&g.base_url, "--base-url");
+        let mut notes = Vec::new();
+        if let Some(i) = winner {
+            let shadowed: Vec<&str> = ranked[i + 1..]
+                .iter()
+                .filter(|(_, u)| !u.is_empty())
+                .map(|(label, _)| label.as_str())
+                .collect();
+            if !shadowed.is_empty() && flag_token.is_none() && flag_url.is_none() {
+                notes.push(format!(
+                    "using {}; ignoring {}",
+                    ranked[i].0,
+                    shadowed.join(" and ")
+                ));
+            }
+        }
+        if let (Some(_), Some(t)) = (&flag_token, &unit.token) {
+            notes.push(format!(
+                "using --token; ignoring the token from {}",
+                t.origin
+            ));
+        }
+        if let (Some(_), Some(u)) = (&flag_url, &unit.url) {
+            notes.push(format!(
+                "using --base-url; ignoring the URL from {}",
+                u.origin
+            ));
+        }
+
+        let token = flag_token.or(unit.token).map(|t| Sourced {
+            value: Secret::new(t.value),
+            origin: t.origin,
+        });
+        let url = flag_url.or(unit.url).unwrap_or(Sourced {
+            value: DEFAULT_URL.into(),
+            origin: Origin::Default,
+        });
         let url = Sourced {
             value: normalize_url(&url.value),
             origin: url.origin,
+        };
+        // The profile in use is the one that supplied something; otherwise none is.
+        let used_profile = match (&token, &url) {
+            (
+                Some(Sourced {
+                    origin: Origin::Profile { name, .. },
+                    ..
+                }),
+                _,
+            )
+            | (
+                _,
+                Sourced {
+                    origin: Origin::Profile { name, .. },
+                    ..
+                },
+            ) => Some(name.clone()),
+            _ => None,
         };
 
         Ok(Settings {
             token,
             url,
             profile,
+            used_profile,
             config_file,
             warnings,
+            notes,
             missing_profile,
         })
     }
@@ -302,10 +377,56 @@ impl Settings {
     }
 }
 
+/// What one source (a profile, the environment) supplies: the token and URL travel together.
+#[derive(Debug, Clone, Default)]
+struct Unit {
+    token: Option<Sourced<String>>,
+    url: Option<Sourced<String>>,
+}
+
+impl Unit {
+    fn is_empty(&self) -> bool {
+        self.token.is_none() && self.url.is_none()
+    }
+
+    /// How notes name the environment's unit: `QSTASH_TOKEN and QSTASH_URL`.
+    fn label(&self) -> String {
+        let names: Vec<String> = [&self.token, &self.url]
+            .into_iter()
+            .flatten()
+            .map(|v| match &v.origin {
+                Origin::Env(var) => var.clone(),
+                other => other.to_string(),
+            })
+            .collect();
+        if names.is_empty() {
+            "the environment".to_string()
+        } else {
+            names.join(" and ")
+        }
+    }
+}
+
 /// Reads a dotenv file: `KEY=value` lines, optional `export `, quotes, `#` comments.
+/// A dotenv file is a few lines; anything larger is not one (`/dev/zero` would never end).
+const ENV_FILE_MAX: u64 = 1 << 20;
+
 fn read_env_file(path: &Path) -> Result<BTreeMap<String, String>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::usage(format!("cannot read --env-file {}: {e}", path.display())))?;
+    use std::io::Read;
+    let cannot = |e: &dyn fmt::Display| {
+        CliError::usage(format!("cannot read --env-file {}: {e}", path.display()))
+    };
+    let meta = std::fs::metadata(path).map_err(|e| cannot(&e))?;
+    if !meta.is_file() {
+        return Err(cannot(&"not a regular file"));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(ENV_FILE_MAX + 1).read_to_string(&mut text))
+        .map_err(|e| cannot(&e))?;
+    if text.len() as u64 > ENV_FILE_MAX {
+        return Err(cannot(&"larger than 1 MiB; a dotenv file is a few lines"));
+    }
     let mut vars = BTreeMap::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();

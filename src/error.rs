@@ -28,8 +28,11 @@ pub enum Kind {
     Partial,
     /// No token, or the server refused it.
     Auth,
-    /// A mutation needed a confirmation that was refused or could not be asked.
+    /// A mutation needed a confirmation that could not be asked, or a plan broke `--max`.
     NotConfirmed,
+    /// The user answered No: exit 5 like `NotConfirmed`, but the prompt already said so
+    /// calmly, so nothing is printed as an error.
+    Declined,
     /// A `--fail-above` gate tripped.
     Gate,
     /// Ctrl-C.
@@ -74,7 +77,7 @@ impl CliError {
             Kind::Usage => exit::USAGE,
             Kind::Partial => exit::PARTIAL,
             Kind::Auth => exit::AUTH,
-            Kind::NotConfirmed => exit::NOT_CONFIRMED,
+            Kind::NotConfirmed | Kind::Declined => exit::NOT_CONFIRMED,
             Kind::Gate => exit::GATE,
             Kind::Interrupted => exit::INTERRUPTED,
             Kind::BrokenPipe => exit::OK,

@@ -10,7 +10,11 @@ pub fn write_atomic(path: &Path, data: &[u8], private: bool) -> std::io::Result<
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
+    if private {
+        create_private_dir(dir)?;
+    } else {
+        std::fs::create_dir_all(dir)?;
+    }
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let mut opts = std::fs::OpenOptions::new();
@@ -32,4 +36,17 @@ pub fn write_atomic(path: &Path, data: &[u8], private: bool) -> std::io::Result<
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Creates `dir` and missing parents readable by the owner only (0700 on Unix): they hold
+/// tokens, journals and sandbox state.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
 }

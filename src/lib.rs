@@ -3,6 +3,7 @@
 //! The binary is a thin `main.rs`; everything lives here so tests can reach it.
 
 pub mod api;
+pub mod args;
 pub mod bulk;
 pub mod cli;
 pub mod commands;
@@ -10,6 +11,8 @@ pub mod config;
 pub mod context;
 pub mod error;
 pub mod fsutil;
+pub mod json;
 pub mod output;
 pub mod sandbox;
 pub mod stats;
+pub mod target;

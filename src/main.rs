@@ -2,15 +2,13 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use dlq::cli::Cli;
 use dlq::error::Kind;
 use dlq::output::Output;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = dlq::cli::parse();
     let env = |k: &str| std::env::var(k).ok();
-    let out = Output::new(&cli.global, &env);
+    let out = Output::new(&cli.global.output_options(), &env);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -19,8 +17,12 @@ fn main() -> ExitCode {
     match runtime.block_on(dlq::commands::run(cli, &env)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // An interrupted run has already printed its summary and, last, how to continue.
-            if !matches!(e.kind, Kind::BrokenPipe | Kind::Interrupted) {
+            // An interrupted run has already printed its summary and, last, how to continue;
+            // a declined prompt has said so.
+            if !matches!(
+                e.kind,
+                Kind::BrokenPipe | Kind::Interrupted | Kind::Declined
+            ) {
                 out.error(&e);
             }
             ExitCode::from(e.code())

@@ -1,5 +1,6 @@
 //! The client's one error type, and how each failure reads to an operator.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{CliError, Kind};
@@ -25,13 +26,34 @@ pub enum ApiError {
         path: String,
         detail: String,
         sent: bool,
+        attempts: u32,
+        /// Which server, and where its URL came from: "qstash.example.com (base URL from
+        /// QSTASH_URL)".
+        server: Arc<str>,
     },
-    /// A 2xx answer whose body is not what the API documents.
+    /// A 2xx answer whose body is not what the API documents. For a mutation this is a lost
+    /// reply: the server may have acted.
     #[error("{method} {path}: unexpected response: {detail}")]
     Decode {
         method: &'static str,
         path: String,
         detail: String,
+    },
+    /// The server answered with a redirect. None is followed: a mutation re-sent to another
+    /// host (or turned into a GET) would carry the token there and report a false outcome.
+    #[error("{method} {path}: the server redirects to {location}; dlq follows no redirects")]
+    Redirect {
+        method: &'static str,
+        path: String,
+        status: u16,
+        location: String,
+    },
+    /// A reply larger than any real page: refused before it can exhaust memory.
+    #[error("{method} {path}: the reply is larger than {limit_mib} MiB; stopping")]
+    TooLarge {
+        method: &'static str,
+        path: String,
+        limit_mib: u64,
     },
     /// A paging loop saw a cursor it had already followed.
     #[error("the server returned cursor {0:?} a second time; stopping instead of looping forever")]
@@ -59,11 +81,12 @@ impl ApiError {
         }
     }
 
-    /// True when the request may have changed state although no reply arrived.
+    /// True when the request may have changed state although no usable reply arrived.
     pub fn outcome_unknown(&self) -> bool {
         match self {
             ApiError::Network { sent, .. } => *sent,
             ApiError::Status { status, .. } => *status >= 500,
+            ApiError::Decode { .. } | ApiError::TooLarge { .. } => true,
             _ => false,
         }
     }
@@ -71,14 +94,40 @@ impl ApiError {
 
 impl From<ApiError> for CliError {
     fn from(e: ApiError) -> Self {
-        match e.status() {
-            Some(401) | Some(403) => CliError::new(Kind::Auth, format!("the server refused the token ({e})"))
-                .hint("set a valid token with QSTASH_TOKEN=..., --token, or `dlq config set-token`")
-                .hint("the token is on the QStash page of the Upstash console; regions have separate tokens"),
-            Some(404) => CliError::failure(format!(
-                "not in the DLQ: the entry was deleted, retried or has expired ({e})"
-            )),
-            _ => CliError::failure(e.to_string()),
+        match &e {
+            ApiError::Network {
+                server,
+                detail,
+                attempts,
+                ..
+            } => {
+                let tries = if *attempts > 1 {
+                    format!(" (tried {attempts} times)")
+                } else {
+                    String::new()
+                };
+                let mut err = CliError::failure(format!("cannot reach {server}: {detail}{tries}"));
+                if server.contains("QSTASH_URL") {
+                    err = err.hint("check QSTASH_URL (unset it for https://qstash.upstash.io)");
+                } else if server.contains("profile") {
+                    err = err.hint("check the profile's URL: dlq config show");
+                } else if server.contains("--base-url") {
+                    err = err.hint("check --base-url");
+                } else {
+                    err = err.hint("check the network, a proxy or a firewall");
+                }
+                err.hint("--debug shows every request and its full URL")
+                    .hint("--sandbox runs against a local sandbox, no network needed")
+            }
+            _ => match e.status() {
+                Some(401) | Some(403) => CliError::new(Kind::Auth, format!("the server refused the token ({e})"))
+                    .hint("set a valid token with QSTASH_TOKEN=..., --token, or `dlq config set-token`")
+                    .hint("the token is on the QStash page of the Upstash console; regions have separate tokens"),
+                Some(404) => CliError::failure(format!(
+                    "not in the DLQ: the entry was deleted, retried or has expired ({e})"
+                )),
+                _ => CliError::failure(e.to_string()),
+            },
         }
     }
 }

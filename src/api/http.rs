@@ -4,6 +4,11 @@
 //! server certainly did not act: a 429, or a connection that was never made. Anything else is
 //! returned to the caller, because re-sending a mutation whose reply was lost could apply it
 //! twice; the bulk engine decides what to do then.
+//!
+//! Bounded against any server: no redirect is followed (a redirected mutation would carry the
+//! token elsewhere and report a false outcome), a reply body is capped, and the time spent
+//! waiting between attempts of one request is capped by a budget however long the server asks
+//! to wait.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,8 +25,16 @@ use crate::config::Secret;
 /// such as `../../v2/keys` stays one segment.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~');
 
+/// Largest reply accepted by default: far above any real page of 100 entries.
+pub const DEFAULT_MAX_BODY: u64 = 64 << 20;
+/// Error bodies are read only this far: only their first words are shown.
+const ERROR_BODY_MAX: u64 = 64 << 10;
+
 /// Called with one line per HTTP exchange when `--debug` is on.
 pub type Logger = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Called before the transport waits to try again: how long, and why.
+pub type WaitHook = Arc<dyn Fn(Duration, &str) + Send + Sync>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Idempotence {
@@ -39,7 +52,14 @@ pub struct ClientConfig {
     pub timeout: Duration,
     /// Attempts per request, the first included.
     pub attempts: u32,
+    /// The most time spent waiting between the attempts of one request.
+    pub budget: Duration,
+    /// The largest reply body accepted.
+    pub max_body: u64,
+    /// The server in words, for network errors: "qstash.upstash.io (base URL from default)".
+    pub server: String,
     pub logger: Option<Logger>,
+    pub on_wait: Option<WaitHook>,
 }
 
 pub(crate) struct Transport {
@@ -47,7 +67,11 @@ pub(crate) struct Transport {
     base: String,
     token: Secret,
     attempts: u32,
+    budget: Duration,
+    max_body: u64,
+    server: Arc<str>,
     logger: Option<Logger>,
+    on_wait: Option<WaitHook>,
 }
 
 /// A request to send: path segments are encoded one by one.
@@ -65,6 +89,7 @@ impl Transport {
             .user_agent(concat!("dlq/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(10).min(cfg.timeout))
             .timeout(cfg.timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ApiError::Invalid(format!("cannot build the HTTP client: {e}")))?;
         Ok(Transport {
@@ -72,7 +97,11 @@ impl Transport {
             base: cfg.base_url.trim_end_matches('/').to_string(),
             token: cfg.token,
             attempts: cfg.attempts.max(1),
+            budget: cfg.budget,
+            max_body: cfg.max_body,
+            server: cfg.server.into(),
             logger: cfg.logger,
+            on_wait: cfg.on_wait,
         })
     }
 
@@ -81,6 +110,7 @@ impl Transport {
         let path = encode_path(req.path)?;
         let method_name = method_name(&req.method);
         let mut attempt = 0;
+        let mut waited = Duration::ZERO;
         loop {
             attempt += 1;
             let started = Instant::now();
@@ -92,14 +122,35 @@ impl Transport {
             for (k, v) in &req.headers {
                 rb = rb.header(*k, v);
             }
-            let result = rb.send().await;
+            let request = rb.build().map_err(|e| {
+                // Nothing was sent: a value that cannot be a header, a URL that cannot be one.
+                ApiError::Invalid(format!("cannot build {method_name} {path}: {e}"))
+            })?;
+            let url = request.url().clone();
+            let result = self.http.execute(request).await;
             let (err, wait) = match result {
                 Ok(resp) => {
                     let status = resp.status();
                     let headers = resp.headers().clone();
-                    let body = resp.bytes().await;
-                    self.log(&req, &path, Some(status), started, attempt);
-                    match body {
+                    self.log(&req, &url, Some(status), started, attempt);
+                    if status.is_redirection() {
+                        let location = headers
+                            .get(reqwest::header::LOCATION)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("(no Location header)");
+                        return Err(ApiError::Redirect {
+                            method: method_name,
+                            path,
+                            status: status.as_u16(),
+                            location: crate::output::text::truncate(location, 200).into_owned(),
+                        });
+                    }
+                    let cap = if status.is_success() {
+                        self.max_body
+                    } else {
+                        ERROR_BODY_MAX
+                    };
+                    match read_body(resp, cap).await {
                         Ok(body) if status.is_success() => return Ok((status, body)),
                         Ok(body) => {
                             let wait = retry_after(&headers);
@@ -112,36 +163,87 @@ impl Transport {
                             };
                             (err, wait)
                         }
-                        Err(e) => (network(method_name, &path, &e, true), None),
+                        Err(Body::TooLarge) if status.is_success() => {
+                            return Err(ApiError::TooLarge {
+                                method: method_name,
+                                path,
+                                limit_mib: self.max_body >> 20,
+                            })
+                        }
+                        Err(Body::TooLarge) => (
+                            ApiError::Status {
+                                method: method_name,
+                                path: path.clone(),
+                                status: status.as_u16(),
+                                message: "(a very large error body)".into(),
+                                retry_after: retry_after(&headers),
+                            },
+                            None,
+                        ),
+                        Err(Body::Read(e)) => {
+                            (self.network(method_name, &path, &e, true, attempt), None)
+                        }
                     }
                 }
                 Err(e) => {
-                    self.log(&req, &path, None, started, attempt);
-                    (network(method_name, &path, &e, !e.is_connect()), None)
+                    self.log(&req, &url, None, started, attempt);
+                    (
+                        self.network(method_name, &path, &e, !e.is_connect(), attempt),
+                        None,
+                    )
                 }
             };
             if attempt >= self.attempts || !retryable(&err, req.kind) {
                 return Err(err);
             }
-            tokio::time::sleep(wait.unwrap_or_else(|| backoff(attempt))).await;
+            let wait = wait.unwrap_or_else(|| backoff(attempt));
+            if waited + wait > self.budget {
+                return Err(err);
+            }
+            waited += wait;
+            if let Some(hook) = &self.on_wait {
+                hook(wait, &why(&err));
+            }
+            tokio::time::sleep(wait).await;
         }
     }
 
+    fn network(
+        &self,
+        method: &'static str,
+        path: &str,
+        e: &reqwest::Error,
+        sent: bool,
+        attempts: u32,
+    ) -> ApiError {
+        let detail = if e.is_timeout() {
+            "timed out waiting for the server (raise --timeout?)".to_string()
+        } else if e.is_connect() {
+            format!("cannot connect: {}", root_cause(e))
+        } else {
+            format!("connection failed: {}", root_cause(e))
+        };
+        ApiError::Network {
+            method,
+            path: path.to_string(),
+            detail,
+            sent,
+            attempts,
+            server: self.server.clone(),
+        }
+    }
+
+    /// One line per exchange, with the full URL; the token travels in a header and is never
+    /// part of it.
     fn log(
         &self,
         req: &Req<'_>,
-        path: &str,
+        url: &reqwest::Url,
         status: Option<StatusCode>,
         started: Instant,
         attempt: u32,
     ) {
         let Some(log) = &self.logger else { return };
-        let query: Vec<String> = req.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let q = if query.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", query.join("&"))
-        };
         let status = status.map_or("no response".to_string(), |s| s.as_u16().to_string());
         let retry = if attempt > 1 {
             format!(" (attempt {attempt})")
@@ -149,10 +251,40 @@ impl Transport {
             String::new()
         };
         log(&format!(
-            "{} {path}{q} -> {status} in {}ms{retry}",
+            "{} {url} -> {status} in {}ms{retry}",
             req.method,
             started.elapsed().as_millis()
         ));
+    }
+}
+
+enum Body {
+    TooLarge,
+    Read(reqwest::Error),
+}
+
+/// Reads a body, refusing to hold more than `cap` bytes of it.
+async fn read_body(mut resp: reqwest::Response, cap: u64) -> Result<bytes::Bytes, Body> {
+    if resp.content_length().is_some_and(|n| n > cap) {
+        return Err(Body::TooLarge);
+    }
+    let mut buf = bytes::BytesMut::new();
+    while let Some(chunk) = resp.chunk().await.map_err(Body::Read)? {
+        if (buf.len() + chunk.len()) as u64 > cap {
+            return Err(Body::TooLarge);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}
+
+/// Why the transport waits, in a few words for the progress line.
+fn why(err: &ApiError) -> String {
+    match err {
+        ApiError::Status { status: 429, .. } => "throttled (429)".into(),
+        ApiError::Status { status, .. } => format!("server error {status}"),
+        ApiError::Network { detail, .. } => detail.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -162,22 +294,6 @@ fn method_name(m: &Method) -> &'static str {
         Method::POST => "POST",
         Method::DELETE => "DELETE",
         _ => "HTTP",
-    }
-}
-
-fn network(method: &'static str, path: &str, e: &reqwest::Error, sent: bool) -> ApiError {
-    let detail = if e.is_timeout() {
-        "timed out waiting for the server (raise --timeout?)".to_string()
-    } else if e.is_connect() {
-        format!("cannot connect: {}", root_cause(e))
-    } else {
-        format!("connection failed: {}", root_cause(e))
-    };
-    ApiError::Network {
-        method,
-        path: path.to_string(),
-        detail,
-        sent,
     }
 }
 
@@ -300,6 +416,8 @@ mod tests {
             path: "/".into(),
             detail: String::new(),
             sent: true,
+            attempts: 1,
+            server: "x".into(),
         };
         assert!(!retryable(&lost, Idempotence::Mutation));
         assert!(retryable(&lost, Idempotence::Read));

@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 
 pub use error::ApiError;
-pub use http::{backoff, ClientConfig, Logger};
+pub use http::{backoff, ClientConfig, Logger, WaitHook, DEFAULT_MAX_BODY};
 pub use query::{Filter, Overrides, Query, Target};
 pub use types::{
     CallbackInfo, Deleted, Entry, Headers, Page, Published, Retried, Run, Runs, Source,
@@ -123,6 +123,7 @@ impl Client {
         source: Source,
         target: Target<'_>,
     ) -> Result<Deleted, ApiError> {
+        target.check()?;
         let mut d: Deleted = self
             .call(Req {
                 method: Method::DELETE,
@@ -150,6 +151,7 @@ impl Client {
 
     /// Bulk retry: `POST /v2/dlq/retry` with ids or a filter.
     pub async fn retry_many(&self, target: Target<'_>, o: &Overrides) -> Result<Retried, ApiError> {
+        target.check()?;
         let mut r: Retried = self
             .call(Req {
                 method: Method::POST,
@@ -189,20 +191,6 @@ impl Client {
             .await
     }
 
-    /// Cancels an in-progress failure callback: `DELETE /v2/workflows/dlq/callback/{id}`.
-    pub async fn cancel_callback(&self, id: &str) -> Result<(), ApiError> {
-        self.t
-            .send(Req {
-                method: Method::DELETE,
-                path: &["v2/workflows/dlq/callback", id],
-                query: vec![],
-                headers: vec![],
-                kind: Idempotence::Mutation,
-            })
-            .await
-            .map(drop)
-    }
-
     async fn run_one(&self, route: &str, id: &str, o: &Overrides) -> Result<Run, ApiError> {
         self.call(Req {
             method: Method::POST,
@@ -215,6 +203,7 @@ impl Client {
     }
 
     async fn runs(&self, route: &str, target: Target<'_>, o: &Overrides) -> Result<Runs, ApiError> {
+        target.check()?;
         let mut r: Runs = self
             .call(Req {
                 method: Method::POST,

@@ -134,6 +134,20 @@ pub enum Target<'a> {
 }
 
 impl Target<'_> {
+    /// Refuses id lists that a server could read as "no filter": none at all, or an empty id
+    /// (the official SDKs refuse both for the same reason).
+    pub(crate) fn check(&self) -> Result<(), super::ApiError> {
+        if let Target::Ids(ids) = self {
+            if ids.is_empty() || ids.iter().any(|i| i.trim().is_empty()) {
+                return Err(super::ApiError::Invalid(
+                    "an empty id list or an empty id would select everything; nothing was sent"
+                        .into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     pub(crate) fn query(&self, source: Source) -> Query {
         let mut q = Query::new();
         match self {

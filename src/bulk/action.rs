@@ -50,30 +50,46 @@ pub struct Action {
 }
 
 impl Action {
-    /// Applies the action to `ids` with one request.
+    /// Applies the action to `ids` with one request. A 2xx reply that does not account for
+    /// every id (a body of the wrong shape, a short list) is a lost reply: the caller must find
+    /// out what happened before sending anything again.
     pub async fn apply_chunk(
         &self,
         api: &Client,
         ids: &[String],
     ) -> Result<Vec<Outcome>, ApiError> {
         let o = &self.overrides;
+        let counted = |what: &str, n: usize| {
+            if n == ids.len() {
+                Ok(())
+            } else {
+                Err(ApiError::Decode {
+                    method: "POST",
+                    path: format!("({} {what})", self.verb.name()),
+                    detail: format!("{n} results for {} ids", ids.len()),
+                })
+            }
+        };
         match self.verb {
             Verb::Retry => {
                 let r = api.retry_many(Target::Ids(ids), o).await?;
+                counted("responses", r.responses.len())?;
                 Ok(zip_published(ids, r.responses))
             }
             Verb::Delete => {
-                api.delete_many(self.source, Target::Ids(ids)).await?;
+                let d = api.delete_many(self.source, Target::Ids(ids)).await?;
+                counted("deleted", d.deleted as usize)?;
                 Ok(ids.iter().map(|id| Outcome::done(id)).collect())
             }
-            Verb::Resume => Ok(zip_runs(
-                ids,
-                api.resume_many(Target::Ids(ids), o).await?.workflow_runs,
-            )),
-            Verb::Restart => Ok(zip_runs(
-                ids,
-                api.restart_many(Target::Ids(ids), o).await?.workflow_runs,
-            )),
+            Verb::Resume | Verb::Restart => {
+                let runs = if self.verb == Verb::Resume {
+                    api.resume_many(Target::Ids(ids), o).await?
+                } else {
+                    api.restart_many(Target::Ids(ids), o).await?
+                };
+                counted("workflowRuns", runs.workflow_runs.len())?;
+                Ok(zip_runs(ids, runs.workflow_runs))
+            }
             Verb::Callback => {
                 let mut out = Vec::with_capacity(ids.len());
                 for id in ids {

@@ -9,12 +9,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use futures::stream::{self, StreamExt, TryStreamExt};
-
-use crate::api::{ApiError, Client, Entry, Headers, Source};
-
-/// Reads in flight while fetching entries by id for a backup.
-const FETCHES: usize = 8;
+use crate::api::{Entry, Headers};
 
 /// Header names whose values are credentials; `--redact-bodies` blanks them with the bodies.
 const SECRET_HEADERS: &[&str] = &[
@@ -48,7 +43,22 @@ impl EntryFile {
 
     /// A file written under a temporary name beside `path` and renamed over it by `commit`, so
     /// an export that fails halfway never looks complete.
+    ///
+    /// Only a regular file is ever replaced: a symlink, a FIFO, a device (`/dev/full`) or a
+    /// directory at `path` is refused, since renaming over it would silently put a file where
+    /// something else was.
     pub fn create_replacing(path: &Path) -> io::Result<EntryFile> {
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if !m.file_type().is_file() => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "it exists and is not a regular file (a link, a device, a pipe or a \
+                     directory); choose a file name, or leave out --output-file to write to \
+                     standard output",
+                ))
+            }
+            _ => {}
+        }
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
@@ -118,33 +128,6 @@ impl EntryFile {
     }
 }
 
-/// Fetches each id's whole entry into `file`. Ids no longer in the DLQ (404) are skipped: there
-/// is nothing left to keep, and the action will report them. Any other failure stops.
-pub async fn fetch_into(
-    api: &Client,
-    source: Source,
-    ids: &[String],
-    file: &mut EntryFile,
-) -> Result<(), ApiError> {
-    let mut entries = stream::iter(ids)
-        .map(|id| async move {
-            match api.get(source, id).await {
-                Ok(e) => Ok(Some(e)),
-                Err(e) if e.status() == Some(404) => Ok(None),
-                Err(e) => Err(e),
-            }
-        })
-        .buffered(FETCHES);
-    while let Some(entry) = entries.try_next().await? {
-        if let Some(e) = entry {
-            file.write(std::slice::from_ref(&e), false).map_err(|err| {
-                ApiError::Invalid(format!("cannot write {}: {err}", file.path().display()))
-            })?;
-        }
-    }
-    Ok(())
-}
-
 fn open(path: &Path, new: bool) -> io::Result<File> {
     let mut opts = OpenOptions::new();
     opts.write(true);
@@ -175,9 +158,9 @@ fn sync_dir(path: &Path) {
 /// Writes one entry as a JSON line, its bodies and credentials blanked if asked.
 pub fn write_entry(w: &mut impl Write, e: &Entry, redact_bodies: bool) -> io::Result<()> {
     if redact_bodies {
-        serde_json::to_writer(&mut *w, &redacted(e))?;
+        crate::json::to_writer(&mut *w, &redacted(e))?;
     } else {
-        serde_json::to_writer(&mut *w, e)?;
+        crate::json::to_writer(&mut *w, e)?;
     }
     w.write_all(b"\n")
 }

@@ -1,17 +1,25 @@
 //! Executing a frozen plan: chunks of ids, several in flight, paced, each with an exact account.
 //!
 //! A chunk is retried until every id in it has a definite outcome. When a reply is lost (a 5xx,
-//! a reset, a timeout), the engine never re-sends blindly: it first asks the server which ids
-//! still wait for the action and re-sends only those. A 404 for a chunk means some ids are gone;
-//! they are found and reported, the rest re-sent. A chunk refused as a whole (400) is re-sent
-//! id by id, so each id gets the server's own reason.
+//! a reset, a timeout, a 2xx whose body cannot be read), the engine never re-sends blindly: it
+//! first asks the server which ids still wait for the action and re-sends only those. A 404 for
+//! a chunk means some ids are gone; they are found and reported, the rest re-sent. A chunk
+//! refused as a whole (400) is re-sent id by id, so each id gets the server's own reason. A
+//! refused token (401, 403) stops the whole run at once: every other request would be refused
+//! too.
+//!
+//! Before each mutation is sent, its ids are handed to [`Engine::sending`] (the journal marks
+//! them in flight), so a run killed mid-request leaves ids that `--continue` checks first.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use futures::stream::{self, StreamExt};
 
 use super::action::Action;
+use super::cancel::Cancel;
 use super::outcome::{Outcome, Status, Summary};
 use crate::api::{ApiError, Client};
 
@@ -34,21 +42,41 @@ impl Pacer {
         }
     }
 
-    pub async fn wait(&self) {
+    /// Waits for the next slot; false when a cancel came first (then nothing may be sent).
+    pub async fn wait(&self, cancel: &Cancel) -> bool {
         let slot = {
             let mut next = self.next.lock().await;
             let slot = (*next).max(tokio::time::Instant::now());
             *next = slot + self.gap;
             slot
         };
-        tokio::time::sleep_until(slot).await;
+        cancel.sleep_until(slot).await
     }
 }
 
 /// Progress as the engine sees it; `output` draws it.
 pub trait Progress: Sync {
     fn advance(&self, outcomes: &[Outcome]);
+    /// The engine is about to wait `d` before trying again, because of `why`.
+    fn waiting(&self, _d: Duration, _why: &str) {}
+    /// `n` more entries were acted on where there is no per-entry account (server-side).
+    fn acted(&self, _n: u64) {}
 }
+
+/// Why a run stopped before its plan was done, besides a Ctrl-C.
+#[derive(Debug)]
+pub enum Halt {
+    /// The journal could not be written: nothing more may be sent.
+    Journal(std::io::Error),
+    /// The server refused the token: every other request would be refused too.
+    Refused(ApiError),
+    /// A server-side run met an error it cannot go past (a looping cursor, a server that keeps
+    /// failing): what was done so far stands, and the job can be continued.
+    Failed(ApiError),
+}
+
+/// A hook that must succeed before ids are sent (the journal's in-flight mark).
+pub type Sending<'a> = &'a (dyn Fn(&[String]) -> std::io::Result<()> + Sync);
 
 pub struct Engine<'a> {
     pub api: &'a Client,
@@ -56,23 +84,26 @@ pub struct Engine<'a> {
     pub concurrency: usize,
     pub pacer: Option<Pacer>,
     /// Set by Ctrl-C: chunks not yet started are left for `--continue`.
-    pub cancel: &'a AtomicBool,
+    pub cancel: &'a Cancel,
     pub progress: &'a dyn Progress,
+    pub sending: Option<Sending<'a>>,
+    /// The longest the engine waits in back-off for one chunk before giving up on it.
+    pub budget: Duration,
     requests: AtomicU64,
+    halt: Mutex<Option<Halt>>,
 }
 
-/// What became of one chunk.
-enum ChunkResult {
-    Finished(Vec<Outcome>),
-    /// Not attempted because the run was interrupted.
-    Skipped(usize),
+/// What became of one chunk: outcomes, and how many ids were left untried.
+struct ChunkResult {
+    outcomes: Vec<Outcome>,
+    left: usize,
 }
 
 impl<'a> Engine<'a> {
     pub fn new(
         api: &'a Client,
         action: &'a Action,
-        cancel: &'a AtomicBool,
+        cancel: &'a Cancel,
         progress: &'a dyn Progress,
     ) -> Self {
         Engine {
@@ -82,17 +113,23 @@ impl<'a> Engine<'a> {
             pacer: None,
             cancel,
             progress,
+            sending: None,
+            budget: Duration::from_secs(60),
             requests: AtomicU64::new(0),
+            halt: Mutex::new(None),
         }
     }
 
-    /// Runs the action over `ids`; `record` sees every outcome once, in completion order, and
-    /// may fail (a journal that cannot be written stops the run).
+    /// Runs the action over `ids`; ids in `unknown` may already have been acted on (they were
+    /// in flight when an earlier run stopped) and are checked before anything is sent for them.
+    /// `record` sees every outcome once, in completion order, and may fail (a journal that
+    /// cannot be written stops the run).
     pub async fn run(
         &self,
         ids: &[String],
+        unknown: &HashSet<String>,
         record: &mut dyn FnMut(&[Outcome]) -> std::io::Result<()>,
-    ) -> std::io::Result<Summary> {
+    ) -> (Summary, Option<Halt>) {
         let started = Instant::now();
         let mut summary = Summary {
             planned: ids.len() as u64,
@@ -101,57 +138,87 @@ impl<'a> Engine<'a> {
         let size = self.action.verb.chunk_size(self.action.source);
         let mut results = stream::iter(ids.chunks(size))
             .map(|chunk| async move {
-                if self.cancel.load(Ordering::SeqCst) {
-                    ChunkResult::Skipped(chunk.len())
-                } else {
-                    ChunkResult::Finished(self.chunk(chunk.to_vec()).await)
+                if self.cancel.is_cancelled() {
+                    return ChunkResult {
+                        outcomes: Vec::new(),
+                        left: chunk.len(),
+                    };
                 }
+                let (todo, maybe): (Vec<String>, Vec<String>) =
+                    chunk.iter().cloned().partition(|id| !unknown.contains(id));
+                self.chunk(todo, maybe).await
             })
             .buffer_unordered(self.concurrency.max(1));
         // A failed record stops new chunks but drains those in flight: dropping a request
         // mid-flight would leave its outcome unknown.
-        let mut record_err = None;
         while let Some(r) = results.next().await {
-            match r {
-                ChunkResult::Finished(outcomes) => {
-                    outcomes.iter().for_each(|o| summary.count(o));
-                    self.progress.advance(&outcomes);
-                    if record_err.is_none() {
-                        if let Err(e) = record(&outcomes) {
-                            self.cancel.store(true, Ordering::SeqCst);
-                            record_err = Some(e);
-                        }
-                    }
-                }
-                ChunkResult::Skipped(n) => summary.pending += n as u64,
+            summary.pending += r.left as u64;
+            if r.outcomes.is_empty() {
+                continue;
+            }
+            r.outcomes.iter().for_each(|o| summary.count(o));
+            self.progress.advance(&r.outcomes);
+            if let Err(e) = record(&r.outcomes) {
+                self.stop(Halt::Journal(e));
             }
         }
-        if let Some(e) = record_err {
-            return Err(e);
-        }
-        summary.interrupted = self.cancel.load(Ordering::SeqCst) && summary.pending > 0;
+        summary.interrupted = self.cancel.is_cancelled() && summary.pending > 0;
         summary.requests = self.requests.load(Ordering::SeqCst);
         summary.seconds = started.elapsed().as_secs_f64();
-        Ok(summary)
+        let halt = self.halt.lock().unwrap().take();
+        if halt.is_some() {
+            summary.interrupted = false;
+        }
+        (summary, halt)
     }
 
-    async fn pace(&self) {
-        self.requests.fetch_add(1, Ordering::SeqCst);
+    fn stop(&self, why: Halt) {
+        let mut h = self.halt.lock().unwrap();
+        if h.is_none() {
+            *h = Some(why);
+        }
+        self.cancel.cancel();
+    }
+
+    /// Waits for a request's slot and counts it; false when a stop came first: after a
+    /// Ctrl-C or a halt nothing more is sent, and what is left waits for `--continue`.
+    async fn pace(&self) -> bool {
         if let Some(p) = &self.pacer {
-            p.wait().await;
+            if !p.wait(self.cancel).await {
+                return false;
+            }
+        }
+        if self.cancel.is_cancelled() {
+            return false;
+        }
+        self.requests.fetch_add(1, Ordering::SeqCst);
+        true
+    }
+
+    /// Marks ids in flight; false (and the run halted) when that cannot be recorded.
+    fn mark(&self, ids: &[String]) -> bool {
+        match self.sending.map(|f| f(ids)) {
+            Some(Err(e)) => {
+                self.stop(Halt::Journal(e));
+                false
+            }
+            _ => true,
         }
     }
 
-    /// Drives one chunk to a definite outcome for each of its ids.
-    async fn chunk(&self, ids: Vec<String>) -> Vec<Outcome> {
-        let mut out = Vec::with_capacity(ids.len());
+    /// Drives one chunk to a definite outcome for each of its ids. `unknown` ids may have been
+    /// acted on already and are checked first.
+    async fn chunk(&self, ids: Vec<String>, maybe: Vec<String>) -> ChunkResult {
+        let total = ids.len() + maybe.len();
+        let mut out = Vec::with_capacity(total);
         let mut todo = ids; // known to still wait for the action
-        let mut unknown: Vec<String> = Vec::new(); // the action may or may not have happened
+        let mut unknown = maybe; // the action may or may not have happened
         let mut last_err: Option<ApiError> = None;
+        let mut waited = Duration::ZERO;
         for round in 0..ROUNDS {
             // Done before any pause: a chunk that succeeded must not wait out a backoff.
             if todo.is_empty() && unknown.is_empty() {
-                return out;
+                break;
             }
             if round > 0 {
                 let wait = match &last_err {
@@ -161,15 +228,27 @@ impl<'a> Engine<'a> {
                     }) => *d,
                     _ => crate::api::backoff(round),
                 };
-                tokio::time::sleep(wait).await;
+                if waited + wait > self.budget {
+                    last_err = Some(ApiError::Invalid(format!(
+                        "the retry budget of {}s is spent",
+                        self.budget.as_secs()
+                    )));
+                    break;
+                }
+                waited += wait;
+                if wait >= Duration::from_secs(1) {
+                    let why = last_err.as_ref().map_or("retrying".into(), |e| e.reason());
+                    self.progress.waiting(wait, &why);
+                }
+                if !self.cancel.sleep(wait).await {
+                    break;
+                }
             }
             if !unknown.is_empty() {
                 let (applied, pending, still_unknown) =
                     self.reconcile(std::mem::take(&mut unknown)).await;
                 out.extend(applied.iter().map(|id| Outcome {
-                    error: Some(
-                        "reply lost; the action was applied but its new id is unknown".into(),
-                    ),
+                    error: Some("acted on, but the reply was lost: new id unknown".into()),
                     ..Outcome::done(id)
                 }));
                 todo.extend(pending);
@@ -178,11 +257,18 @@ impl<'a> Engine<'a> {
             if todo.is_empty() {
                 continue;
             }
-            self.pace().await;
+            if !self.pace().await || !self.mark(&todo) {
+                break;
+            }
             match self.action.apply_chunk(self.api, &todo).await {
                 Ok(done) => {
                     out.extend(done);
                     todo.clear();
+                }
+                Err(e) if matches!(e.status(), Some(401 | 403)) => {
+                    // Nothing was applied; the ids stay as they were, for a later run.
+                    self.stop(Halt::Refused(e));
+                    break;
                 }
                 Err(e) if e.status() == Some(404) && todo.len() == 1 => {
                     out.push(Outcome::failed(&todo[0], Status::NotFound, e.reason()));
@@ -209,8 +295,17 @@ impl<'a> Engine<'a> {
                 Err(e) => last_err = Some(e), // rate limited or never sent: same ids again
             }
         }
+        // Finished, or stopped by a cancel or a halt: what was never sent is left for
+        // `--continue`, and ids whose outcome is unknown stay marked in flight, so
+        // `--continue` checks them first.
+        if (todo.is_empty() && unknown.is_empty()) || self.cancel.is_cancelled() {
+            return ChunkResult {
+                left: total - out.len(),
+                outcomes: out,
+            };
+        }
         let reason = last_err.map_or("gave up".to_string(), |e| e.reason());
-        let reason = format!("gave up after {ROUNDS} rounds: {reason}");
+        let reason = format!("gave up: {reason}");
         out.extend(
             todo.iter()
                 .map(|id| Outcome::failed(id, Status::Failed, reason.clone())),
@@ -218,20 +313,25 @@ impl<'a> Engine<'a> {
         out.extend(unknown.iter().map(|id| {
             Outcome::failed(
                 id,
-                Status::Failed,
-                format!("outcome unknown (could not check); {reason}"),
+                Status::Unknown,
+                format!("the reply was lost and the server could not be asked; {reason}"),
             )
         }));
-        out
+        ChunkResult {
+            left: total - out.len(),
+            outcomes: out,
+        }
     }
 
     /// Splits ids into (applied, still waiting, could not tell) by asking the server.
     async fn reconcile(&self, ids: Vec<String>) -> (Vec<String>, Vec<String>, Vec<String>) {
         let checks = stream::iter(ids)
             .map(|id| async move {
-                self.pace().await;
+                if !self.pace().await {
+                    return (id, Err(None));
+                }
                 let r = self.action.was_applied(self.api, &id).await;
-                (id, r)
+                (id, r.map_err(Some))
             })
             .buffer_unordered(CHECKS)
             .collect::<Vec<_>>()
@@ -241,6 +341,10 @@ impl<'a> Engine<'a> {
             match r {
                 Ok(true) => applied.push(id),
                 Ok(false) => pending.push(id),
+                Err(Some(e)) if matches!(e.status(), Some(401 | 403)) => {
+                    self.stop(Halt::Refused(e));
+                    unsure.push(id);
+                }
                 Err(_) => unsure.push(id),
             }
         }
@@ -251,84 +355,36 @@ impl<'a> Engine<'a> {
     async fn one_by_one(&self, ids: Vec<String>) -> Vec<Outcome> {
         stream::iter(ids)
             .map(|id| async move {
-                self.pace().await;
-                match self.action.apply_one(self.api, &id).await {
+                if !self.pace().await || !self.mark(std::slice::from_ref(&id)) {
+                    return None;
+                }
+                Some(match self.action.apply_one(self.api, &id).await {
                     Ok(o) => o,
+                    Err(e) if matches!(e.status(), Some(401 | 403)) => {
+                        self.stop(Halt::Refused(e));
+                        return None;
+                    }
                     Err(e) if e.status() == Some(404) => {
                         Outcome::failed(&id, Status::NotFound, e.reason())
                     }
                     Err(e) if e.outcome_unknown() => {
                         match self.action.was_applied(self.api, &id).await {
                             Ok(true) => Outcome {
-                                error: Some("reply lost; applied".into()),
+                                error: Some(
+                                    "acted on, but the reply was lost: new id unknown".into(),
+                                ),
                                 ..Outcome::done(&id)
                             },
-                            _ => Outcome::failed(&id, Status::Failed, e.reason()),
+                            Ok(false) => Outcome::failed(&id, Status::Failed, e.reason()),
+                            Err(_) => Outcome::failed(&id, Status::Unknown, e.reason()),
                         }
                     }
                     Err(e) => Outcome::failed(&id, Status::Failed, e.reason()),
-                }
+                })
             })
             .buffer_unordered(CHECKS)
+            .filter_map(|o| async move { o })
             .collect()
             .await
     }
-}
-
-/// `--server-side`: drives the API's own filter-and-cursor bulk call until no cursor is left.
-///
-/// Fewest requests, no preview and no per-entry account. A lost reply is answered by sending the
-/// same cursor again, which is safe: entries already acted on no longer match.
-pub async fn server_side(
-    api: &Client,
-    action: &Action,
-    filter: &crate::api::Filter,
-    limit: Option<u64>,
-    cancel: &AtomicBool,
-    progress: &dyn Progress,
-) -> Result<Summary, ApiError> {
-    let started = Instant::now();
-    let mut summary = Summary::default();
-    let mut cursor: Option<String> = None;
-    let mut failures = 0;
-    loop {
-        if cancel.load(Ordering::SeqCst) {
-            summary.interrupted = true;
-            break;
-        }
-        let count = limit.map(|l| (l - summary.done).min(100) as u32);
-        if count == Some(0) {
-            break;
-        }
-        summary.requests += 1;
-        match action
-            .apply_matching(api, filter, count.or(Some(100)), cursor.as_deref())
-            .await
-        {
-            Ok((n, next)) => {
-                failures = 0;
-                summary.done += n;
-                progress.advance(&[]);
-                match next {
-                    Some(c) => cursor = Some(c),
-                    None => break,
-                }
-            }
-            Err(e) if failures < ROUNDS && (e.outcome_unknown() || e.status() == Some(429)) => {
-                failures += 1;
-                let wait = match &e {
-                    ApiError::Status {
-                        retry_after: Some(d),
-                        ..
-                    } => *d,
-                    _ => crate::api::backoff(failures),
-                };
-                tokio::time::sleep(wait).await;
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    summary.planned = summary.done;
-    summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
 }

@@ -5,9 +5,12 @@
 
 pub mod action;
 pub mod archive;
+pub mod cancel;
 pub mod exec;
 pub mod journal;
 pub mod outcome;
 pub mod pages;
 pub mod plan;
+pub mod resolve;
 pub mod select;
+pub mod server_side;

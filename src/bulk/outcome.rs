@@ -11,13 +11,21 @@ pub enum Status {
     NotFound,
     /// The server refused or the request failed; `error` says why.
     Failed,
+    /// The reply was lost and the server could not be asked afterwards: the action may or may
+    /// not have been applied. `--continue` checks these first.
+    Unknown,
 }
 
 /// The outcome for one DLQ entry: one line of `--report` and of `-o ndjson`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Outcome {
+    /// Empty when the user's id found no entry (see `input`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub dlq_id: String,
+    /// The id the user gave when it was not the DLQ id (a `msg_` or `wfr_` id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
     pub outcome: Status,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
@@ -33,6 +41,7 @@ impl Outcome {
     pub fn done(id: &str) -> Outcome {
         Outcome {
             dlq_id: id.to_string(),
+            input: None,
             outcome: Status::Done,
             message_id: None,
             workflow_run_id: None,
@@ -51,20 +60,25 @@ impl Outcome {
 }
 
 /// Totals of a run.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
     pub planned: u64,
     pub done: u64,
     pub not_found: u64,
+    /// Failed, or outcome unknown.
     pub failed: u64,
+    /// `--server-side` only: entries a request whose reply was lost may have acted on, beyond
+    /// `done`. The true count lies between `done` and `done + unconfirmed`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unconfirmed: u64,
     /// Planned but not attempted (interrupted, or a run that stopped early).
     pub pending: u64,
     /// Requests sent, retries included.
     pub requests: u64,
     pub seconds: f64,
     /// Set when the run was interrupted: `dlq <verb> --continue <job>` does the rest.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job: Option<String>,
     pub interrupted: bool,
 }
@@ -74,7 +88,7 @@ impl Summary {
         match o.outcome {
             Status::Done => self.done += 1,
             Status::NotFound => self.not_found += 1,
-            Status::Failed => self.failed += 1,
+            Status::Failed | Status::Unknown => self.failed += 1,
         }
     }
 
@@ -85,4 +99,8 @@ impl Summary {
             0.0
         }
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -2,6 +2,8 @@
 //!
 //! A missing, null or empty cursor ends paging (the client normalises them to `None`). A cursor
 //! the server already returned once is an error: some servers (and Prism's mock) repeat one.
+//! So is a long run of empty pages that each carry a fresh cursor: a server that never gets
+//! anywhere must not keep `list --all` asking forever.
 
 use std::collections::HashSet;
 
@@ -14,6 +16,7 @@ pub struct Pages<'a> {
     cursor: Option<String>,
     seen: HashSet<String>,
     done: bool,
+    empty: u32,
 }
 
 impl<'a> Pages<'a> {
@@ -26,6 +29,7 @@ impl<'a> Pages<'a> {
             cursor: start,
             seen,
             done: false,
+            empty: 0,
         }
     }
 
@@ -38,8 +42,20 @@ impl<'a> Pages<'a> {
             .api
             .list(self.source, self.filter, count, self.cursor.as_deref())
             .await?;
+        self.empty = if page.messages.is_empty() {
+            self.empty + 1
+        } else {
+            0
+        };
         match page.cursor {
             Some(c) if !self.seen.insert(c.clone()) => return Err(ApiError::CursorRepeat(c)),
+            Some(_) if self.empty >= super::server_side::MAX_EMPTY_PAGES => {
+                return Err(ApiError::Invalid(format!(
+                    "the server sent {} empty pages in a row, each with a new cursor; stopping \
+                     instead of paging forever",
+                    self.empty
+                )))
+            }
             Some(c) => self.cursor = Some(c),
             None => {
                 self.cursor = None;

@@ -1,8 +1,9 @@
 //! `dlq callback`: re-run the failure callback of workflow runs whose callback failed.
 
 use crate::api::Source;
+use crate::args::filter::{CommonFilters, MatchFlowKey, WorkflowFilters};
+use crate::args::select::{BulkArgs, SelectArgs};
 use crate::bulk::action::{Action, Verb};
-use crate::cli::select::{BulkArgs, SelectArgs};
 use crate::context::Ctx;
 use crate::error::Result;
 
@@ -16,6 +17,12 @@ pub struct Args {
     #[command(flatten)]
     pub select: SelectArgs,
     #[command(flatten)]
+    pub common: CommonFilters,
+    #[command(flatten)]
+    pub workflow: WorkflowFilters,
+    #[command(flatten)]
+    pub flow: MatchFlowKey,
+    #[command(flatten)]
     pub bulk: BulkArgs,
 }
 
@@ -25,5 +32,14 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         source: Source::Workflow,
         overrides: Default::default(),
     };
-    super::act::run(ctx, action, &args.select, &args.bulk, None).await
+    let request = super::workflow_request(
+        ctx,
+        action,
+        &args.select,
+        &args.common,
+        &args.workflow,
+        &args.flow,
+        &args.bulk,
+    )?;
+    super::act::run(ctx, request).await
 }

@@ -5,11 +5,11 @@ use std::io::{IsTerminal, Read, Write};
 use clap::Subcommand;
 use serde_json::json;
 
-use crate::cli::Format;
 use crate::config::{ConfigFile, Secret};
 use crate::context::Ctx;
 use crate::error::{CliError, Result};
 use crate::output::text::safe;
+use crate::output::Format;
 
 /// Show and change settings: tokens, base URLs, profiles.
 #[derive(Debug, clap::Args)]
@@ -192,7 +192,7 @@ fn show(ctx: &Ctx) -> Result<()> {
                 .iter()
                 .map(|(k, v, o)| (k.replace(' ', "_"), json!({ "value": v, "source": o })))
                 .collect();
-            serde_json::to_writer(&mut w, &obj).map_err(std::io::Error::from)?;
+            crate::json::to_writer(&mut w, &obj)?;
             writeln!(w)?;
         }
         _ => {

@@ -2,23 +2,30 @@
 
 use std::path::PathBuf;
 
+use crate::api::Source;
+use crate::args::filter::{self, CommonFilters, MatchFlowKey, QstashFilters, WorkflowFilters};
+use crate::args::select::{BulkArgs, SelectArgs};
 use crate::bulk::action::{Action, Verb};
-use crate::cli::select::{BulkArgs, SelectArgs};
 use crate::context::Ctx;
 use crate::error::Result;
 
 /// Delete DLQ entries for good (asks first on a terminal; needs --yes otherwise).
+///
+/// Ids are found in whichever DLQ holds them: QStash messages and failed workflow runs alike,
+/// by DLQ id, message id (msg_...) or workflow run id (wfr_...). Filters select QStash messages,
+/// or failed workflow runs with --workflow.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
   dlq delete 1752829295505-0
   dlq delete --url https://old.example --all --backup gone.ndjson
+  dlq delete --workflow --workflow-url https://app.example/api/old-wf --all
   printf 'id1\\nid2\\n' | dlq delete - --yes")]
 pub struct Args {
     #[command(flatten)]
     pub select: SelectArgs,
 
-    /// Delete failed workflow runs instead of QStash messages
+    /// Failed workflow runs: filters select them, and ids are looked up only among them
     #[arg(long)]
     pub workflow: bool,
 
@@ -28,21 +35,43 @@ pub struct Args {
     pub backup: Option<PathBuf>,
 
     #[command(flatten)]
+    pub common: CommonFilters,
+    #[command(flatten)]
+    pub qstash: QstashFilters,
+    #[command(flatten)]
+    pub wf: WorkflowFilters,
+    #[command(flatten)]
+    pub flow: MatchFlowKey,
+
+    #[command(flatten)]
     pub bulk: BulkArgs,
 }
 
 pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let source = super::source(args.workflow);
     let action = Action {
         verb: Verb::Delete,
-        source: super::source(args.workflow),
+        source,
         overrides: Default::default(),
     };
-    super::act::run(
-        ctx,
+    let given = filter::Given {
+        common: &args.common,
+        qstash: Some(&args.qstash),
+        workflow: Some(&args.wf),
+        flow_keys: &args.flow.keys,
+    };
+    let sources = if args.workflow {
+        vec![Source::Workflow]
+    } else {
+        vec![Source::Qstash, Source::Workflow]
+    };
+    let request = super::act::Request {
+        filter: filter::build(&given, source, ctx.now_ms)?,
         action,
-        &args.select,
-        &args.bulk,
-        args.backup.as_deref(),
-    )
-    .await
+        select: &args.select,
+        bulk: &args.bulk,
+        backup: args.backup.as_deref(),
+        sources,
+    };
+    super::act::run(ctx, request).await
 }

@@ -3,12 +3,14 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use crate::args::filter::ReadFilters;
+use crate::args::values::parse_positive;
 use crate::bulk::archive::{write_entry, EntryFile};
 use crate::bulk::pages::Pages;
-use crate::cli::filter::{FilterArgs, FlowKeyFilter};
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::output::progress::Bar;
+use crate::output::Format;
 
 /// Write whole entries as NDJSON (bodies intact), to stdout or a file.
 ///
@@ -20,7 +22,7 @@ use crate::output::progress::Bar;
 Examples:
   dlq export --all > dlq.ndjson
   dlq export --label billing --all --output-file billing.ndjson --redact-bodies
-  dlq export --workflow --status 5xx --limit 1000 | jq -r .workflowUrl | sort | uniq -c
+  dlq export --workflow --callback-state CALLBACK_FAIL --limit 1000 > failed-callbacks.ndjson
   dlq export --all --output-file x.ndjson && dlq sandbox --fixture x.ndjson   (replay locally)")]
 pub struct Args {
     /// Export failed workflow runs instead of QStash messages
@@ -32,7 +34,7 @@ pub struct Args {
     pub all: bool,
 
     /// The first N matching entries
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_positive)]
     pub limit: Option<u64>,
 
     /// Write to FILE instead of stdout (replaced only once the export is complete)
@@ -45,10 +47,7 @@ pub struct Args {
     pub redact_bodies: bool,
 
     #[command(flatten)]
-    pub filter: FilterArgs,
-
-    #[command(flatten)]
-    pub flow: FlowKeyFilter,
+    pub filters: ReadFilters,
 }
 
 /// Where the lines go.
@@ -58,18 +57,31 @@ enum Sink {
 }
 
 pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    // Entries are written whole, whatever -o says; another format would be silently ignored.
+    if let Some(f) = ctx.global.output.filter(|f| *f != Format::Ndjson) {
+        let name = format!("{f:?}").to_lowercase();
+        return Err(CliError::usage(format!(
+            "export always writes NDJSON (one whole entry a line); -o {name} does not apply"
+        ))
+        .hint("drop -o; for other formats use `dlq list -o json|ids|table`")
+        .hint("to write to a file use --output-file FILE"));
+    }
     let source = super::source(args.workflow);
-    let filter = super::build_filter(&args.filter, &args.flow.keys, source, ctx.now_ms)?;
+    let filter = args.filters.build(source, ctx.now_ms)?;
     if !args.all && args.limit.is_none() {
         return Err(CliError::usage("say how much to export")
             .hint("add --all for every match (the whole DLQ without filters), or --limit N"));
     }
     let api = ctx.api()?;
     let mut sink = match &args.output_file {
-        Some(path) => Sink::File(
-            EntryFile::create_replacing(path)
-                .map_err(|e| CliError::failure(format!("cannot write {}: {e}", path.display())))?,
-        ),
+        Some(path) => Sink::File(EntryFile::create_replacing(path).map_err(|e| {
+            let err = CliError::failure(format!("cannot write {}: {e}", path.display()));
+            if e.kind() == std::io::ErrorKind::InvalidInput {
+                CliError::usage(err.message)
+            } else {
+                err
+            }
+        })?),
         None => Sink::Stdout(ctx.out.stdout()),
     };
     let spinner = Bar::spinner(&ctx.out, "exporting:");
@@ -104,7 +116,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // Ctrl-C must not leave a half-written file behind under a name that looks finished.
     let result: Result<()> = tokio::select! {
         r = copy => r,
-        _ = tokio::signal::ctrl_c() => Err(CliError::new(Kind::Interrupted, "interrupted")),
+        _ = super::signals::first() => Err(CliError::new(Kind::Interrupted, "interrupted")),
     };
     spinner.finish();
     match (result, sink) {

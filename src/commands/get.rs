@@ -1,43 +1,64 @@
-//! `dlq get ID`: everything about one entry.
+//! `dlq get ID`: everything about one entry, found by any id people hold.
 
 use std::io::Write;
 
-use crate::cli::Format;
+use crate::api::Source;
+use crate::bulk::resolve;
 use crate::context::Ctx;
-use crate::error::Result;
-use crate::output::{detail, json_line, text::safe};
+use crate::error::{CliError, Result};
+use crate::output::{detail, json_line, text::safe, Format};
 
 /// Show one DLQ entry: headers, body (decoded), the last response, callback state, times.
+///
+/// The id may be a DLQ id of either DLQ, a message id (msg_...) or a workflow run id
+/// (wfr_...); the entry is found wherever it is.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
   dlq get 1752829295505-0
-  dlq get --workflow 1752829295505-0 -o json | jq .failureCallbackInfo")]
+  dlq get wfr_0c9e2f31-order-5512 -o json
+  dlq get 1752829295505-0 -o json | jq .failureCallbackInfo")]
 pub struct Args {
-    /// The DLQ id (dlqId) of the entry
+    /// A DLQ id, a message id (msg_...) or a workflow run id (wfr_...)
     pub id: String,
 
-    /// The id is a failed workflow run
+    /// Look only among failed workflow runs
     #[arg(long)]
     pub workflow: bool,
 }
 
 pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let source = super::source(args.workflow);
-    let entry = ctx.api()?.get(source, &args.id).await.map_err(|e| {
-        let mut err = crate::error::CliError::from(e);
-        if err.message.starts_with("not in the DLQ") {
-            err.message = format!("{} is {}", safe(&args.id), err.message);
-            if !args.workflow {
-                err = err.hint("for a failed workflow run, add --workflow");
-            }
-        }
-        err
-    })?;
+    let sources = if args.workflow {
+        vec![Source::Workflow]
+    } else {
+        vec![Source::Qstash, Source::Workflow]
+    };
+    let ids = vec![args.id.clone()];
+    resolve::check(&ids, &sources).map_err(CliError::usage)?;
+    let api = ctx.api()?;
+    let mut found = resolve::resolve(&api, &sources, &ids).await?;
+    if let Some((token, why)) = found.missing.pop() {
+        return Err(CliError::failure(format!(
+            "{} is {why}",
+            crate::output::text::truncate(&safe(&token), 80)
+        )));
+    }
+    // A run id may name several entries (the same id run more than once): newest first.
+    found
+        .found
+        .sort_by_key(|f| std::cmp::Reverse(f.entry.dlq_time_ms()));
+    if found.found.len() > 1 {
+        let id = safe(&args.id);
+        ctx.out.info(&format!(
+            "{n} entries for {id}; showing the newest (`dlq list --workflow --workflow-run-id {id}` lists all)",
+            n = found.found.len(),
+        ));
+    }
+    let entry = found.found.swap_remove(0).entry;
     let mut w = ctx.out.stdout();
     match ctx.out.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut w, &entry).map_err(std::io::Error::from)?;
+            crate::json::to_writer_pretty(&mut w, &entry)?;
             writeln!(w)?;
         }
         Format::Ndjson => json_line(&mut w, &entry)?,

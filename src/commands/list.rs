@@ -1,8 +1,8 @@
 //! `dlq list`: entries of the QStash DLQ, or failed workflow runs with `--workflow`.
 
+use crate::args::filter::ReadFilters;
+use crate::args::values::parse_positive;
 use crate::bulk::pages::Pages;
-use crate::cli::filter::{FilterArgs, FlowKeyFilter};
-use crate::cli::Format;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::output::entries::EntryPrinter;
@@ -29,7 +29,7 @@ pub struct Args {
     pub all: bool,
 
     /// Stop after N entries
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_positive)]
     pub limit: Option<u64>,
 
     /// Start at this cursor (from a previous page)
@@ -37,15 +37,12 @@ pub struct Args {
     pub cursor: Option<String>,
 
     #[command(flatten)]
-    pub filter: FilterArgs,
-
-    #[command(flatten)]
-    pub flow: FlowKeyFilter,
+    pub filters: ReadFilters,
 }
 
 pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let source = super::source(args.workflow);
-    let filter = super::build_filter(&args.filter, &args.flow.keys, source, ctx.now_ms)?;
+    let filter = args.filters.build(source, ctx.now_ms)?;
     let api = ctx.api()?;
     let mut pages = Pages::new(&api, source, &filter, args.cursor.clone());
     let mut printer = EntryPrinter::new(ctx.out.stdout(), &ctx.out, source, ctx.now_ms);
@@ -78,15 +75,15 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let next = pages.cursor().map(str::to_string);
     printer.finish(next.as_deref())?;
 
-    if ctx.out.stderr_tty && ctx.out.format == Format::Table {
-        if printed == 0 {
-            ctx.out.info("no entries match");
-        } else if let Some(c) = &next {
-            ctx.out.info(&format!(
-                "{printed} shown; more exist: add --all, or continue with --cursor {}",
-                safe(c)
-            ));
-        }
+    // On stderr whether or not stdout is a terminal: a pipe must not stop at the first page
+    // without a word (-q silences it).
+    if printed == 0 {
+        ctx.out.info("no entries match");
+    } else if let Some(c) = &next {
+        ctx.out.info(&format!(
+            "{printed} shown; more exist: add --all (or --limit N), or continue with --cursor {}",
+            safe(c)
+        ));
     }
     Ok(())
 }

@@ -7,22 +7,34 @@ pub mod config;
 pub mod delete;
 pub mod export;
 pub mod get;
+pub mod jobs;
 pub mod list;
 pub mod man;
 pub mod restart;
 pub mod resume;
 pub mod retry;
 pub mod sandbox;
+pub mod signals;
 pub mod stats;
 
-use crate::api::{Filter, Source};
-use crate::cli::filter::FilterArgs;
+use crate::api::Source;
+use crate::args::filter::{self, CommonFilters, MatchFlowKey, WorkflowFilters};
+use crate::args::select::{BulkArgs, SelectArgs};
+use crate::bulk::action::Action;
 use crate::cli::{Cli, Command};
 use crate::context::{Ctx, Env};
 use crate::error::{CliError, Result};
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli, env: &Env) -> Result<()> {
+    if let Some(url) = &cli.misplaced_url {
+        return Err(CliError::usage(format!(
+            "--url before the verb: --url is the destination-URL filter and goes after the verb \
+             (`dlq list --url {0}`); the API's base URL is --base-url",
+            crate::output::text::truncate(&crate::output::text::safe(url), 80)
+        ))
+        .hint("nothing was sent"));
+    }
     // Verbs that need no settings run before any config file is read.
     match cli.command {
         Command::Completions(args) => return completions::run(args),
@@ -41,6 +53,7 @@ pub async fn run(cli: Cli, env: &Env) -> Result<()> {
         Command::Callback(args) => callback::run(&ctx, args).await,
         Command::Stats(args) => stats::run(&ctx, args).await,
         Command::Export(args) => export::run(&ctx, args).await,
+        Command::Jobs(args) => jobs::run(&ctx, args).await,
         Command::Config(args) => config::run(&ctx, args).await,
         Command::Completions(_) | Command::Man(_) | Command::Sandbox(_) => {
             unreachable!("handled above")
@@ -56,49 +69,28 @@ pub fn source(workflow: bool) -> Source {
     }
 }
 
-/// Turns filter flags into an API filter for `source`, resolving relative times against the
-/// command's one `now`. Filters the source does not support are a usage error, not ignored.
-pub fn build_filter(
-    args: &FilterArgs,
-    flow_keys: &[String],
-    source: Source,
-    now_ms: i64,
-) -> Result<Filter> {
-    let f = Filter {
-        urls: args.url.clone(),
-        url_groups: args.url_group.clone(),
-        queues: args.queue.clone(),
-        schedules: args.schedule.clone(),
-        message_id: args.message_id.clone(),
-        labels: args.label.clone(),
-        statuses: args.status.iter().flat_map(|s| s.codes()).collect(),
-        caller_ips: args.caller_ip.clone(),
-        flow_control_keys: flow_keys.to_vec(),
-        from_ms: args.from.map(|t| t.resolve(now_ms)),
-        to_ms: args.to.map(|t| t.resolve(now_ms)),
-        workflow_urls: args.workflow_url.clone(),
-        workflow_run_id: args.workflow_run_id.clone(),
-        workflow_created_at: args.workflow_created_at.map(|t| t.resolve(now_ms)),
-        callback_states: args
-            .callback_state
-            .iter()
-            .map(|s| s.as_wire().to_string())
-            .collect(),
+/// The request of a verb that acts on failed workflow runs only (resume, restart, callback).
+pub fn workflow_request<'a>(
+    ctx: &Ctx,
+    action: Action,
+    select: &'a SelectArgs,
+    common: &CommonFilters,
+    workflow: &WorkflowFilters,
+    flow: &MatchFlowKey,
+    bulk: &'a BulkArgs,
+) -> Result<act::Request<'a>> {
+    let given = filter::Given {
+        common,
+        qstash: None,
+        workflow: Some(workflow),
+        flow_keys: &flow.keys,
     };
-    let bad = f.unsupported(source);
-    if !bad.is_empty() {
-        let (which, other) = match source {
-            Source::Qstash => ("QStash messages", "add --workflow to select workflow runs"),
-            Source::Workflow => ("workflow runs", "drop --workflow to select QStash messages"),
-        };
-        return Err(
-            CliError::usage(format!("{} cannot filter {which}", bad.join(", "))).hint(other),
-        );
-    }
-    Ok(f)
-}
-
-/// The answer of verbs that a later release builds.
-pub fn not_implemented(verb: &str) -> CliError {
-    CliError::failure(format!("`dlq {verb}` is not implemented yet"))
+    Ok(act::Request {
+        filter: filter::build(&given, Source::Workflow, ctx.now_ms)?,
+        action,
+        select,
+        bulk,
+        backup: None,
+        sources: vec![Source::Workflow],
+    })
 }

@@ -1,22 +1,29 @@
-//! `dlq restart`: Restart failed workflow runs from the beginning, discarding step results.
+//! `dlq restart`: restart failed workflow runs from the beginning.
 
 use crate::api::Source;
+use crate::args::filter::{CommonFilters, MatchFlowKey, WorkflowFilters};
+use crate::args::overrides::OverrideArgs;
+use crate::args::select::{BulkArgs, SelectArgs};
 use crate::bulk::action::{Action, Verb};
-use crate::cli::overrides::OverrideArgs;
-use crate::cli::select::{BulkArgs, SelectArgs};
 use crate::context::Ctx;
 use crate::error::Result;
 
-/// Restart failed workflow runs from the beginning, discarding step results.
+/// Restart failed workflow runs from the beginning; earlier step results are discarded.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
-  dlq restart 1752829295505-0 --flow-control-key k --parallelism 2 --rate 10
-  dlq restart --label billing --all
-  dlq restart --workflow-url https://app.example/api/wf --from 2h --all --yes   (CI)")]
+  dlq restart 1752829295505-0
+  dlq restart wfr_0c9e2f31-order-5512 --flow-control-key k --parallelism 2 --rate 10
+  dlq restart --workflow-url https://app.example/api/wf --all --dry-run")]
 pub struct Args {
     #[command(flatten)]
     pub select: SelectArgs,
+    #[command(flatten)]
+    pub common: CommonFilters,
+    #[command(flatten)]
+    pub workflow: WorkflowFilters,
+    #[command(flatten)]
+    pub flow: MatchFlowKey,
     #[command(flatten)]
     pub overrides: OverrideArgs,
     #[command(flatten)]
@@ -29,5 +36,14 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         source: Source::Workflow,
         overrides: args.overrides.resolve(None)?,
     };
-    super::act::run(ctx, action, &args.select, &args.bulk, None).await
+    let request = super::workflow_request(
+        ctx,
+        action,
+        &args.select,
+        &args.common,
+        &args.workflow,
+        &args.flow,
+        &args.bulk,
+    )?;
+    super::act::run(ctx, request).await
 }

@@ -1,9 +1,10 @@
-//! `dlq resume`: Resume failed workflow runs from the failed step; completed steps are kept.
+//! `dlq resume`: resume failed workflow runs from the failed step; completed steps are kept.
 
 use crate::api::Source;
+use crate::args::filter::{CommonFilters, MatchFlowKey, WorkflowFilters};
+use crate::args::overrides::OverrideArgs;
+use crate::args::select::{BulkArgs, SelectArgs};
 use crate::bulk::action::{Action, Verb};
-use crate::cli::overrides::OverrideArgs;
-use crate::cli::select::{BulkArgs, SelectArgs};
 use crate::context::Ctx;
 use crate::error::Result;
 
@@ -12,11 +13,18 @@ use crate::error::Result;
 #[command(after_help = "\
 Examples:
   dlq resume 1752829295505-0 --retries 0
+  dlq resume wfr_0c9e2f31-order-5512                 (the run id from your logs)
   dlq resume --label billing --all
   dlq resume --workflow-url https://app.example/api/wf --from 2h --all --yes   (CI)")]
 pub struct Args {
     #[command(flatten)]
     pub select: SelectArgs,
+    #[command(flatten)]
+    pub common: CommonFilters,
+    #[command(flatten)]
+    pub workflow: WorkflowFilters,
+    #[command(flatten)]
+    pub flow: MatchFlowKey,
     #[command(flatten)]
     pub overrides: OverrideArgs,
     #[command(flatten)]
@@ -29,5 +37,14 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         source: Source::Workflow,
         overrides: args.overrides.resolve(None)?,
     };
-    super::act::run(ctx, action, &args.select, &args.bulk, None).await
+    let request = super::workflow_request(
+        ctx,
+        action,
+        &args.select,
+        &args.common,
+        &args.workflow,
+        &args.flow,
+        &args.bulk,
+    )?;
+    super::act::run(ctx, request).await
 }

@@ -1,9 +1,10 @@
 //! `dlq retry`: deliver QStash messages again and remove them from the DLQ.
 
 use crate::api::Source;
+use crate::args::filter::{self, CommonFilters, MatchFlowKey, QstashFilters};
+use crate::args::overrides::{OverrideArgs, RetryOverrideArgs};
+use crate::args::select::{BulkArgs, SelectArgs};
 use crate::bulk::action::{Action, Verb};
-use crate::cli::overrides::{OverrideArgs, RetryOverrideArgs};
-use crate::cli::select::{BulkArgs, SelectArgs};
 use crate::context::Ctx;
 use crate::error::Result;
 
@@ -12,11 +13,18 @@ use crate::error::Result;
 #[command(after_help = "\
 Examples:
   dlq retry 1752829295505-0 --retries 0
+  dlq retry msg_26hZCxZCuWyyTWPmSVBrNB882AMRP          (the message id from an alert)
   dlq retry --url https://api.example/hook --status 5xx --all
   dlq list --label billing -o ids | dlq retry - --yes")]
 pub struct Args {
     #[command(flatten)]
     pub select: SelectArgs,
+    #[command(flatten)]
+    pub common: CommonFilters,
+    #[command(flatten)]
+    pub qstash: QstashFilters,
+    #[command(flatten)]
+    pub flow: MatchFlowKey,
     #[command(flatten)]
     pub overrides: OverrideArgs,
     #[command(flatten)]
@@ -31,5 +39,19 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         source: Source::Qstash,
         overrides: args.overrides.resolve(Some(&args.retry))?,
     };
-    super::act::run(ctx, action, &args.select, &args.bulk, None).await
+    let given = filter::Given {
+        common: &args.common,
+        qstash: Some(&args.qstash),
+        workflow: None,
+        flow_keys: &args.flow.keys,
+    };
+    let request = super::act::Request {
+        filter: filter::build(&given, Source::Qstash, ctx.now_ms)?,
+        action,
+        select: &args.select,
+        bulk: &args.bulk,
+        backup: None,
+        sources: vec![Source::Qstash],
+    };
+    super::act::run(ctx, request).await
 }

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cli::GlobalArgs;
+use crate::args::global::GlobalArgs;
 use crate::error::{CliError, Result};
 use crate::sandbox::faults::{parse_list, Faults};
 use crate::sandbox::{Options, Sandbox};

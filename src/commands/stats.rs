@@ -3,13 +3,14 @@
 use std::io::Write;
 
 use crate::api::Source;
+use crate::args::filter::ReadFilters;
+use crate::args::values::{parse_duration, parse_positive};
 use crate::bulk::pages::Pages;
-use crate::cli::filter::{parse_duration, FilterArgs, FlowKeyFilter};
-use crate::cli::Format;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::output::progress::Bar;
 use crate::output::stats::{self as draw, View};
+use crate::output::Format;
 use crate::stats::{GroupKey, Stats};
 
 /// Group the DLQ and count: which endpoints fail, with which statuses, since when.
@@ -42,8 +43,8 @@ pub struct Args {
     pub by: Vec<GroupKey>,
 
     /// Show only the N largest groups
-    #[arg(long, value_name = "N")]
-    pub top: Option<usize>,
+    #[arg(long, value_name = "N", value_parser = parse_positive)]
+    pub top: Option<u64>,
 
     /// Exit 6 when more than N entries match (a CI gate on DLQ depth)
     #[arg(long, value_name = "N")]
@@ -64,15 +65,12 @@ pub struct Args {
     pub retention: String,
 
     #[command(flatten)]
-    pub filter: FilterArgs,
-
-    #[command(flatten)]
-    pub flow: FlowKeyFilter,
+    pub filters: ReadFilters,
 }
 
 pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let source = super::source(args.workflow);
-    let filter = super::build_filter(&args.filter, &args.flow.keys, source, ctx.now_ms)?;
+    let filter = args.filters.build(source, ctx.now_ms)?;
     check_keys(&args.by, source)?;
     if ctx.out.format == Format::Ids {
         return Err(CliError::usage("stats has no ids output")
@@ -105,7 +103,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     } else {
         let view = View {
             source,
-            top: args.top,
+            top: args.top.map(|n| n as usize),
             retention: &args.retention,
             now_ms: ctx.now_ms,
         };

@@ -9,9 +9,9 @@ use comfy_table::{presets, ContentArrangement, Table};
 
 use super::text::{safe, truncate};
 use super::time;
+use super::Format;
 use super::{json_line, Output};
 use crate::api::{Entry, Source};
-use crate::cli::Format;
 
 pub struct EntryPrinter<W: Write> {
     w: W,
@@ -46,7 +46,7 @@ impl<W: Write> EntryPrinter<W> {
                     } else {
                         b","
                     })?;
-                    serde_json::to_writer(&mut self.w, e)?;
+                    crate::json::to_writer(&mut self.w, e)?;
                     self.count += 1;
                 }
             }
@@ -86,7 +86,7 @@ impl<W: Write> EntryPrinter<W> {
                 self.w.write_all(b"{\"messages\":[")?;
             }
             self.w.write_all(b"],\"cursor\":")?;
-            serde_json::to_writer(&mut self.w, &cursor)?;
+            crate::json::to_writer(&mut self.w, &cursor)?;
             self.w.write_all(b"}\n")?;
         }
         self.w.flush()?;

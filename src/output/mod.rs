@@ -6,6 +6,7 @@
 
 pub mod detail;
 pub mod entries;
+pub mod jobs;
 pub mod plan;
 pub mod progress;
 pub mod prompt;
@@ -16,8 +17,39 @@ pub mod time;
 
 use std::io::{IsTerminal, Write};
 
-use crate::cli::{ColorChoice, Format, GlobalArgs};
 use crate::error::CliError;
+
+/// The format of data on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human table (tab-separated text when stdout is not a terminal)
+    Table,
+    /// One JSON document
+    Json,
+    /// One JSON object a line, streamed
+    Ndjson,
+    /// Only the ids, one a line
+    Ids,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// What the flags say about output; the rest is read from the environment.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub format: Option<Format>,
+    pub color: ColorChoice,
+    pub quiet: bool,
+    pub verbose: bool,
+    pub yes: bool,
+    pub no_input: bool,
+}
 
 #[derive(Debug, Clone)]
 pub struct Output {
@@ -30,14 +62,22 @@ pub struct Output {
     /// Colour and progress bars on stderr.
     pub stderr_color: bool,
     pub quiet: bool,
+    /// `-v`: where settings came from, retries and waits.
+    pub verbose: bool,
+    /// `--yes`: mutations are confirmed without asking.
+    pub assume_yes: bool,
+    /// `--no-input`: never prompt.
+    pub no_input: bool,
     /// Terminal width for tables.
     pub width: u16,
+    /// The progress bar on screen, if any: notices go onto it instead of tearing it.
+    pub active: progress::Active,
 }
 
 impl Output {
     /// `DLQ_FORCE_TTY=1` makes both streams count as terminals, so tests can see what a person
     /// sees (as gh's GH_FORCE_TTY does).
-    pub fn new(g: &GlobalArgs, env: &dyn Fn(&str) -> Option<String>) -> Output {
+    pub fn new(g: &Options, env: &dyn Fn(&str) -> Option<String>) -> Output {
         let forced = env("DLQ_FORCE_TTY").is_some_and(|v| !v.is_empty() && v != "0");
         let stdout_tty = forced || std::io::stdout().is_terminal();
         let stderr_tty = forced || std::io::stderr().is_terminal();
@@ -53,13 +93,17 @@ impl Output {
             .or_else(|| comfy_table::Table::new().width())
             .unwrap_or(100);
         Output {
-            format: g.output.unwrap_or(Format::Table),
+            format: g.format.unwrap_or(Format::Table),
             stdout_tty,
             stderr_tty,
             color: color_for(stdout_tty),
             stderr_color: color_for(stderr_tty),
             quiet: g.quiet,
+            verbose: g.verbose,
+            assume_yes: g.yes,
+            no_input: g.no_input,
             width,
+            active: progress::Active::default(),
         }
     }
 
@@ -71,6 +115,33 @@ impl Output {
     /// A status line for people: stderr, unless -q.
     pub fn info(&self, msg: &str) {
         if !self.quiet {
+            eprintln!("{msg}");
+        }
+    }
+
+    /// A detail for `-v`: stderr, only when asked for.
+    pub fn detail(&self, msg: &str) {
+        if self.verbose {
+            eprintln!("{msg}");
+        }
+    }
+
+    /// A line for stderr printed above the progress bar when one is drawn (`--debug` logs).
+    pub fn above_progress(&self, msg: &str) {
+        if !self.active.println(msg) {
+            eprintln!("{msg}");
+        }
+    }
+
+    /// The engine or the transport is about to wait before trying again. A bar shows it; without
+    /// one, a line is printed for long waits (or every wait with -v), so a silent pause never
+    /// looks like a hang.
+    pub fn waiting(&self, d: std::time::Duration, why: &str) {
+        let msg = format!("{}, retrying in {}", text::safe(why), time::duration(d));
+        if self.active.message(&msg) || self.quiet {
+            return;
+        }
+        if self.verbose || d >= std::time::Duration::from_secs(3) {
             eprintln!("{msg}");
         }
     }
@@ -101,8 +172,7 @@ impl Output {
     }
 }
 
-/// Writes one value as a JSON line.
+/// Writes one value as a JSON line, terminal-safe (see [`crate::json`]).
 pub fn json_line<T: serde::Serialize>(w: &mut impl Write, v: &T) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *w, v)?;
-    w.write_all(b"\n")
+    crate::json::line(w, v)
 }

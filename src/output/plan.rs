@@ -5,11 +5,10 @@ use std::io::Write;
 
 use super::json_line;
 use super::text::safe;
-use super::Output;
+use super::{Format, Output};
 use crate::api::Source;
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::plan::Plan;
-use crate::cli::Format;
 
 pub fn describe(verb: Verb, source: Source, n: Option<usize>) -> String {
     let kind = match (source, n) {
@@ -23,6 +22,20 @@ pub fn describe(verb: Verb, source: Source, n: Option<usize>) -> String {
     match n {
         Some(n) => format!("{n} {kind}"),
         None => kind.trim_end_matches('s').to_string(),
+    }
+}
+
+/// "3 QStash messages and 2 failed workflow runs": a plan may hold ids of both DLQs.
+pub fn describe_counts(verb: Verb, counts: &[(Source, usize)]) -> String {
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| describe(verb, *s, Some(*n)))
+        .collect();
+    if parts.is_empty() {
+        "nothing".to_string()
+    } else {
+        parts.join(" and ")
     }
 }
 
@@ -46,11 +59,12 @@ pub fn past(verb: Verb) -> &'static str {
     }
 }
 
-pub fn plan_text(action: &Action, plan: &Plan) -> String {
+/// The plan for people: what matches, where, and a breakdown by url, status and label.
+pub fn plan_text(action: &Action, plan: &Plan, target: &str) -> String {
     let mut s = format!(
-        "{}: {} match{}\n",
+        "{}: {} match on {target}{}\n",
         action.verb.name(),
-        describe(action.verb, action.source, Some(plan.ids.len())),
+        describe_counts(action.verb, &plan.counts()),
         if plan.limited {
             " (cut at --limit)"
         } else {
@@ -70,39 +84,36 @@ pub fn plan_text(action: &Action, plan: &Plan) -> String {
     s.push_str(&group("url", &plan.breakdown.urls));
     s.push_str(&group("status", &plan.breakdown.statuses));
     s.push_str(&group("label", &plan.breakdown.labels));
-    let sample: Vec<String> = plan
-        .ids
-        .iter()
-        .take(3)
-        .map(|i| safe(i).into_owned())
-        .collect();
+    let sample: Vec<String> = plan.ids().take(3).map(|i| safe(i).into_owned()).collect();
     s.push_str(&format!("  e.g.     {}\n", sample.join(", ")));
     s
 }
 
 /// `--dry-run`: the plan on stdout, in the output format.
-pub fn print_plan(out: &Output, action: &Action, plan: &Plan) -> std::io::Result<()> {
+pub fn print_plan(out: &Output, action: &Action, plan: &Plan, target: &str) -> std::io::Result<()> {
     let mut w = out.stdout();
     match out.format {
         Format::Json => {
+            let ids: Vec<&String> = plan.ids().collect();
             let doc = serde_json::json!({
-                "verb": action.verb, "source": action.source, "count": plan.ids.len(),
-                "limited": plan.limited, "breakdown": plan.breakdown, "ids": plan.ids,
+                "verb": action.verb, "source": action.source, "count": plan.len(),
+                "target": target, "parts": plan.parts, "missing": plan.missing,
+                "limited": plan.limited, "breakdown": plan.breakdown, "ids": ids,
             });
             json_line(&mut w, &doc)?;
         }
         Format::Ndjson => {
-            for id in &plan.ids {
+            for id in plan.ids() {
                 json_line(&mut w, &serde_json::json!({ "dlqId": id }))?;
             }
         }
         Format::Ids => {
-            for id in &plan.ids {
+            for id in plan.ids() {
                 writeln!(w, "{}", safe(id))?;
             }
         }
         Format::Table => {
-            write!(w, "{}", plan_text(action, plan))?;
+            write!(w, "{}", plan_text(action, plan, target))?;
             writeln!(w, "dry run: nothing was changed")?;
         }
     }

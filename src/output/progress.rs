@@ -1,39 +1,112 @@
 //! Progress of bulk runs on stderr: an indicatif bar on a terminal, a plain line every few
 //! seconds otherwise, nothing under `-q`. Never on stdout.
+//!
+//! The bar shows whole or one-decimal rates, an ETA that respects `--rps`, and the reason when
+//! the run waits ("throttled (429), retrying in 2s"). It is cleared before the summary, and
+//! lines printed while it is drawn (an interrupt notice, `--debug` logs) go above it, so no
+//! stale bar is ever left on screen.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::Output;
+use super::{time, Output};
 use crate::bulk::exec::Progress;
 use crate::bulk::outcome::{Outcome, Status};
 
 const PLAIN_EVERY: Duration = Duration::from_secs(5);
 
-pub enum Bar {
+/// The bar currently drawn, shared with the output layer so notices land on it.
+#[derive(Clone, Default)]
+pub struct Active(Arc<Mutex<Option<ProgressBar>>>);
+
+impl std::fmt::Debug for Active {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Active")
+    }
+}
+
+impl Active {
+    fn set(&self, pb: Option<ProgressBar>) {
+        *self.0.lock().unwrap() = pb;
+    }
+
+    /// Takes the bar off the screen (a process about to exit must not leave it behind).
+    pub fn clear(&self) {
+        if let Some(pb) = self.0.lock().unwrap().take() {
+            pb.finish_and_clear();
+        }
+    }
+
+    /// Prints a line above the bar; false when no bar is drawn.
+    pub fn println(&self, msg: &str) -> bool {
+        match &*self.0.lock().unwrap() {
+            Some(pb) => {
+                pb.println(msg);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Shows a transient note on the bar until its next advance; false when no bar is drawn.
+    pub fn message(&self, msg: &str) -> bool {
+        match &*self.0.lock().unwrap() {
+            Some(pb) => {
+                pb.set_message(msg.to_string());
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+struct Counts {
+    done: u64,
+    not_done: u64,
+    last_plain: Instant,
+}
+
+/// A progress display; `Hidden` under -q.
+pub struct Bar(Inner);
+
+enum Inner {
     Hidden,
-    Terminal(ProgressBar),
+    Terminal {
+        pb: ProgressBar,
+        active: Active,
+        started: Instant,
+        /// Entries a second that `--rps` allows at most, for the ETA.
+        cap: Option<f64>,
+        counts: Mutex<Counts>,
+    },
     Plain {
         verb: &'static str,
         total: u64,
-        state: Mutex<(u64, Instant, Instant)>,
+        started: Instant,
+        counts: Mutex<Counts>,
     },
 }
 
 impl Bar {
-    /// A bar of known length for executing a plan.
-    pub fn new(out: &Output, verb: &'static str, total: u64) -> Bar {
+    /// A bar of known length for executing a plan. `cap` is the most entries a second the
+    /// run's `--rps` allows.
+    pub fn new(out: &Output, verb: &'static str, total: u64, cap: Option<f64>) -> Bar {
         if out.quiet {
-            return Bar::Hidden;
+            return Bar(Inner::Hidden);
         }
+        let counts = Mutex::new(Counts {
+            done: 0,
+            not_done: 0,
+            last_plain: Instant::now(),
+        });
         if out.stderr_tty {
             let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             let template = if out.stderr_color {
-                "{prefix} [{bar:30.cyan/blue}] {pos}/{len} {per_sec:.dim} ETA {eta} {msg}"
+                "{prefix} [{bar:30.cyan/blue}] {pos}/{len} {msg}"
             } else {
-                "{prefix} [{bar:30}] {pos}/{len} {per_sec} ETA {eta} {msg}"
+                "{prefix} [{bar:30}] {pos}/{len} {msg}"
             };
             pb.set_style(
                 ProgressStyle::with_template(template)
@@ -41,66 +114,142 @@ impl Bar {
                     .progress_chars("=> "),
             );
             pb.set_prefix(verb);
-            return Bar::Terminal(pb);
+            out.active.set(Some(pb.clone()));
+            return Bar(Inner::Terminal {
+                pb,
+                active: out.active.clone(),
+                started: Instant::now(),
+                cap,
+                counts,
+            });
         }
-        let now = Instant::now();
-        Bar::Plain {
+        Bar(Inner::Plain {
             verb,
             total,
-            state: Mutex::new((0, now, now)),
-        }
+            started: Instant::now(),
+            counts,
+        })
     }
 
     /// A spinner while a plan is being listed (terminal only).
     pub fn spinner(out: &Output, what: &str) -> Bar {
         if out.quiet || !out.stderr_tty {
-            return Bar::Hidden;
+            return Bar(Inner::Hidden);
         }
         let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        pb.set_style(ProgressStyle::with_template("{spinner} {msg} {pos} entries").unwrap());
-        pb.set_message(what.to_string());
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {prefix} {pos} entries {msg}").unwrap(),
+        );
+        pb.set_prefix(what.to_string());
         pb.enable_steady_tick(Duration::from_millis(120));
-        Bar::Terminal(pb)
+        out.active.set(Some(pb.clone()));
+        Bar(Inner::Terminal {
+            pb,
+            active: out.active.clone(),
+            started: Instant::now(),
+            cap: None,
+            counts: Mutex::new(Counts {
+                done: 0,
+                not_done: 0,
+                last_plain: Instant::now(),
+            }),
+        })
     }
 
     pub fn inc(&self, n: u64) {
-        match self {
-            Bar::Hidden => {}
-            Bar::Terminal(pb) => pb.inc(n),
-            Bar::Plain { verb, total, state } => {
-                let mut s = state.lock().unwrap();
-                s.0 += n;
-                if s.1.elapsed() >= PLAIN_EVERY {
-                    s.1 = Instant::now();
-                    let rate = s.0 as f64 / s.2.elapsed().as_secs_f64().max(0.001);
+        self.add(n, 0);
+    }
+
+    fn add(&self, n: u64, not_done: u64) {
+        match &self.0 {
+            Inner::Hidden => {}
+            Inner::Terminal {
+                pb,
+                started,
+                cap,
+                counts,
+                ..
+            } => {
+                let mut c = counts.lock().unwrap();
+                c.done += n;
+                c.not_done += not_done;
+                pb.inc(n);
+                let Some(total) = pb.length() else {
+                    pb.set_message(String::new());
+                    return;
+                };
+                let secs = started.elapsed().as_secs_f64().max(0.001);
+                let rate = c.done as f64 / secs;
+                let speed = cap.map_or(rate, |cap| rate.min(cap));
+                let left = total.saturating_sub(c.done);
+                let eta = if speed > 0.0 {
+                    time::duration(Duration::from_secs_f64((left as f64 / speed).min(1e7)))
+                } else {
+                    "-".into()
+                };
+                let mut msg = format!("{} ETA {eta}", time::rate(rate));
+                if c.not_done > 0 {
+                    msg.push_str(&format!(" ({} not done)", c.not_done));
+                }
+                pb.set_message(msg);
+            }
+            Inner::Plain {
+                verb,
+                total,
+                started,
+                counts,
+            } => {
+                let mut c = counts.lock().unwrap();
+                c.done += n;
+                if c.last_plain.elapsed() >= PLAIN_EVERY {
+                    c.last_plain = Instant::now();
+                    let rate = c.done as f64 / started.elapsed().as_secs_f64().max(0.001);
                     eprintln!(
-                        "{verb}: {}/{total} ({:.0}%), {rate:.0}/s",
-                        s.0,
-                        100.0 * s.0 as f64 / (*total).max(1) as f64
+                        "{verb}: {}/{total} ({:.0}%), {}",
+                        c.done,
+                        100.0 * c.done as f64 / (*total).max(1) as f64,
+                        time::rate(rate)
                     );
                 }
             }
         }
     }
 
+    /// Clears the bar from the screen; the summary that follows says where the run got to.
     pub fn finish(&self) {
-        if let Bar::Terminal(pb) = self {
+        if let Inner::Terminal { pb, active, .. } = &self.0 {
+            active.set(None);
             pb.finish_and_clear();
         }
     }
 }
 
+impl Drop for Bar {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
 impl Progress for Bar {
     fn advance(&self, outcomes: &[Outcome]) {
-        if let Bar::Terminal(pb) = self {
-            let failed = outcomes
-                .iter()
-                .filter(|o| o.outcome != Status::Done)
-                .count();
-            if failed > 0 {
-                pb.set_message(format!("({failed} more not done)"));
-            }
+        let not_done = outcomes
+            .iter()
+            .filter(|o| o.outcome != Status::Done)
+            .count() as u64;
+        self.add(outcomes.len() as u64, not_done);
+    }
+
+    fn acted(&self, n: u64) {
+        self.inc(n);
+    }
+
+    fn waiting(&self, d: Duration, why: &str) {
+        if let Inner::Terminal { pb, .. } = &self.0 {
+            pb.set_message(format!(
+                "{}, retrying in {}",
+                super::text::safe(why),
+                time::duration(d)
+            ));
         }
-        self.inc(outcomes.len() as u64);
     }
 }

@@ -1,45 +1,77 @@
-//! Confirmation before mutations: ask only a person at a terminal, default No.
+//! Confirmation before mutations: ask only a person at a terminal, default No, and act only on
+//! an answer finished with Enter.
 //!
 //! Without a terminal (or with `--no-input`, or machine-readable output), nothing is asked and
 //! the mutation is refused unless `--yes` was given: a script never hangs on a prompt, and
-//! nothing changes by accident.
+//! nothing changes by accident. A single keystroke never confirms: typing `yes` then Enter must
+//! not confirm on the `y` and leave `es` for the shell.
 
 use std::io::IsTerminal;
 
-use super::Output;
-use crate::cli::{Format, GlobalArgs};
+use super::{Format, Output};
 use crate::error::{CliError, Kind, Result};
 
 /// Returns Ok when the user confirmed (or `--yes`), else the exit-5 error to return.
-pub fn confirm(out: &Output, global: &GlobalArgs, question: &str) -> Result<()> {
-    if global.yes {
+pub fn confirm(out: &Output, question: &str) -> Result<()> {
+    if out.assume_yes {
         return Ok(());
     }
-    let machine = matches!(out.format, Format::Json | Format::Ndjson);
-    let can_ask = !global.no_input && !machine && std::io::stdin().is_terminal() && out.stderr_tty;
-    if !can_ask {
-        let why = if machine {
-            "JSON output never prompts"
-        } else {
-            "no terminal to ask on"
-        };
-        return Err(CliError::new(
-            Kind::NotConfirmed,
-            format!("{question} needs confirmation ({why}); nothing was changed"),
-        )
-        .hint("add --yes to confirm"));
-    }
+    ensure_can_ask(out, question)?;
     let theme = dialoguer::theme::SimpleTheme;
     let answer = dialoguer::Confirm::with_theme(&theme)
         .with_prompt(question)
         .default(false)
+        .wait_for_newline(true)
         .interact_opt()
         .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
     match answer {
         Some(true) => Ok(()),
-        _ => Err(CliError::new(
-            Kind::NotConfirmed,
-            "not confirmed; nothing was changed",
-        )),
+        _ => Err(declined(out)),
     }
+}
+
+/// For the largest mutations: the user types the number of entries, as `gh repo delete` asks
+/// for the repository's name. `--yes` still skips it for scripts.
+pub fn confirm_count(out: &Output, question: &str, count: usize) -> Result<()> {
+    if out.assume_yes {
+        return Ok(());
+    }
+    ensure_can_ask(out, question)?;
+    let theme = dialoguer::theme::SimpleTheme;
+    let typed: String = dialoguer::Input::with_theme(&theme)
+        .with_prompt(format!(
+            "{question}\nThis cannot be undone. Type the number of entries ({count}) to confirm"
+        ))
+        .allow_empty(true)
+        .interact_text()
+        .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
+    if typed.trim().replace([',', '_'], "") == count.to_string() {
+        Ok(())
+    } else {
+        Err(declined(out))
+    }
+}
+
+fn ensure_can_ask(out: &Output, question: &str) -> Result<()> {
+    let machine = matches!(out.format, Format::Json | Format::Ndjson);
+    let can_ask = !out.no_input && !machine && std::io::stdin().is_terminal() && out.stderr_tty;
+    if can_ask {
+        return Ok(());
+    }
+    let why = if machine {
+        "JSON output never prompts"
+    } else {
+        "no terminal to ask on"
+    };
+    Err(CliError::new(
+        Kind::NotConfirmed,
+        format!("{question} needs confirmation ({why}); nothing was changed"),
+    )
+    .hint("add --yes to confirm"))
+}
+
+/// A deliberate No is not an error: one calm line, exit 5.
+fn declined(out: &Output) -> CliError {
+    out.info("not confirmed: nothing was done");
+    CliError::new(Kind::Declined, "not confirmed")
 }

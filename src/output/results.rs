@@ -9,9 +9,8 @@ use std::io::{self, Write};
 use comfy_table::{presets, ContentArrangement, Table};
 
 use super::text::safe;
-use super::{json_line, time, Output};
+use super::{json_line, time, Format, Output};
 use crate::bulk::outcome::{Outcome, Status, Summary};
-use crate::cli::Format;
 
 /// Above this many entries a terminal table is skipped: nobody reads it.
 const TABLE_MAX: u64 = 200;
@@ -44,7 +43,7 @@ impl<W: Write> ResultPrinter<W> {
                 Format::Json => {
                     self.w
                         .write_all(if self.first { b"{\"results\":[" } else { b"," })?;
-                    serde_json::to_writer(&mut self.w, o)?;
+                    crate::json::to_writer(&mut self.w, o)?;
                 }
                 Format::Ndjson => json_line(&mut self.w, o)?,
                 Format::Ids => {
@@ -74,7 +73,7 @@ impl<W: Write> ResultPrinter<W> {
                     self.w.write_all(b"{\"results\":[")?;
                 }
                 self.w.write_all(b"],\"summary\":")?;
-                serde_json::to_writer(&mut self.w, summary)?;
+                crate::json::to_writer(&mut self.w, summary)?;
                 self.w.write_all(b"}\n")?;
             }
             Format::Table if self.tty => {
@@ -101,9 +100,15 @@ fn row(o: &Outcome) -> Vec<String> {
         Status::Done => "done",
         Status::NotFound => "not found",
         Status::Failed => "failed",
+        Status::Unknown => "unknown",
     };
     vec![
-        safe(&o.dlq_id).into_owned(),
+        safe(if o.dlq_id.is_empty() {
+            o.input.as_deref().unwrap_or("-")
+        } else {
+            &o.dlq_id
+        })
+        .into_owned(),
         outcome.to_string(),
         safe(
             o.message_id
@@ -117,9 +122,15 @@ fn row(o: &Outcome) -> Vec<String> {
     ]
 }
 
-/// The one-line summary for stderr.
-pub fn summary_line(verb: &str, s: &Summary) -> String {
+/// The one-line summary for stderr, naming where the run acted.
+pub fn summary_line(verb: &str, s: &Summary, target: &str) -> String {
     let mut parts = vec![format!("{verb}: {} done", s.done)];
+    if s.unconfirmed > 0 {
+        parts[0] = format!(
+            "{verb}: at least {} done (up to {} more: replies were lost)",
+            s.done, s.unconfirmed
+        );
+    }
     if s.not_found > 0 {
         parts.push(format!("{} not in the DLQ", s.not_found));
     }
@@ -129,12 +140,16 @@ pub fn summary_line(verb: &str, s: &Summary) -> String {
     if s.pending > 0 {
         parts.push(format!("{} not attempted", s.pending));
     }
+    let of = if s.unconfirmed > 0 || s.planned == 0 && s.done > 0 {
+        String::new()
+    } else {
+        format!(" of {} planned", s.planned)
+    };
     format!(
-        "{} of {} planned, in {:.1}s ({:.0}/s, {} requests)",
+        "{}{of} on {target}, in {:.1}s ({}, {} requests)",
         parts.join(", "),
-        s.planned,
         s.seconds,
-        s.rate(),
+        time::rate(s.rate()),
         s.requests
     )
 }

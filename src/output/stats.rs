@@ -7,9 +7,9 @@ use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 use serde_json::{json, Map, Value};
 
 use super::text::{safe, truncate};
+use super::Format;
 use super::{json_line, time, Output};
 use crate::api::Source;
-use crate::cli::Format;
 use crate::stats::{Group, GroupKey, Stats, EXPIRY_WARNING_MS};
 
 /// What the printer needs besides the numbers.

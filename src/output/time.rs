@@ -29,6 +29,33 @@ pub fn both(ms: i64, now_ms: i64) -> String {
     format!("{} ({} ago, {ms})", rfc3339(ms), age(ms, now_ms))
 }
 
+/// A wait or run time for people: `300ms`, `2s`, `1.5s`, `4m 10s`.
+pub fn duration(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    match ms {
+        0..=999 => format!("{ms}ms"),
+        1_000..=9_999 if !ms.is_multiple_of(1000) => format!("{:.1}s", d.as_secs_f64()),
+        1_000..=59_999 => format!("{}s", d.as_secs()),
+        _ => {
+            let s = d.as_secs();
+            if s.is_multiple_of(60) {
+                format!("{}m", s / 60)
+            } else {
+                format!("{}m {}s", s / 60, s % 60)
+            }
+        }
+    }
+}
+
+/// A rate for people: one decimal below 10, whole numbers above.
+pub fn rate(per_sec: f64) -> String {
+    if per_sec < 10.0 {
+        format!("{per_sec:.1}/s")
+    } else {
+        format!("{per_sec:.0}/s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +66,16 @@ mod tests {
         assert_eq!(age(0, 7_200_000), "2h");
         assert_eq!(age(0, 3 * 86_400_000), "3d");
         assert_eq!(rfc3339(1_700_000_000_000), "2023-11-14T22:13:20Z");
+    }
+
+    #[test]
+    fn durations_and_rates_read_short() {
+        use std::time::Duration;
+        assert_eq!(duration(Duration::from_millis(250)), "250ms");
+        assert_eq!(duration(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(duration(Duration::from_secs(2)), "2s");
+        assert_eq!(duration(Duration::from_secs(250)), "4m 10s");
+        assert_eq!(rate(122.3634), "122/s");
+        assert_eq!(rate(0.26), "0.3/s");
     }
 }

@@ -133,11 +133,16 @@ fn retry_two_messages_leaves_neither_and_prints_two_new_ids() {
 fn retry_of_an_unknown_id_fails_and_says_so() {
     let sb = Sandbox::start(&["--seed", "5"]);
     sb.dlq()
-        .args(["retry", "no-such-id"])
+        .args(["retry", "1700000000000-99"])
         .assert()
         .code(1)
         .stdout(predicate::str::contains("not found"))
-        .stderr(predicate::str::contains("not retried"));
+        .stderr(predicate::str::contains("nothing was retried"));
+    // Looked up, never acted on: a typo is not in the DLQ, whatever happens to replies.
+    assert!(
+        sb.requests().iter().all(|r| r["method"] == "GET"),
+        "only reads were sent"
+    );
 }
 
 #[test]
@@ -146,7 +151,7 @@ fn mixed_outcomes_exit_3_and_say_which_did_what() {
     let good = sb.ids(false)[0].clone();
     let out = sb
         .dlq()
-        .args(["retry", &good, "missing-1", "-o", "ndjson"])
+        .args(["retry", &good, "1700000000000-98", "-o", "ndjson"])
         .assert()
         .code(3)
         .get_output()
@@ -155,7 +160,7 @@ fn mixed_outcomes_exit_3_and_say_which_did_what() {
     let by_id = |id: &str| results.iter().find(|r| r["dlqId"] == id).unwrap().clone();
     assert_eq!(by_id(&good)["outcome"], "done");
     assert!(by_id(&good)["messageId"].is_string());
-    assert_eq!(by_id("missing-1")["outcome"], "not_found");
+    assert_eq!(by_id("1700000000000-98")["outcome"], "not_found");
     assert_eq!(sb.applied(&good, "retry"), 1);
 }
 
@@ -254,13 +259,25 @@ fn delete_ids_from_stdin_with_yes_and_refusal_without() {
 #[test]
 fn ids_never_leave_their_path_segment() {
     let sb = Sandbox::start(&["--seed", "3"]);
+    // A slash is never part of an id: refused before any request.
     sb.dlq()
         .args(["get", "../../v2/keys"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not an id"));
+    sb.dlq()
+        .args(["delete", "../../v2/keys", "--yes"])
+        .assert()
+        .code(2);
+    assert!(sb.requests().is_empty(), "nothing was sent");
+    // Other characters are sent percent-encoded, inside their segment.
+    sb.dlq()
+        .args(["get", "1-0?x=1#..%2f"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("not in the DLQ"));
     sb.dlq()
-        .args(["delete", "../../v2/keys", "--yes"])
+        .args(["delete", "1-0?x=1#..%2f", "--yes"])
         .assert()
         .code(1);
     let reqs = sb.requests();
@@ -272,15 +289,17 @@ fn ids_never_leave_their_path_segment() {
     assert!(
         paths
             .iter()
-            .any(|p| p.starts_with("/v2/dlq/") && p.contains("%2F")),
-        "{paths:?}"
+            .all(|p| p.starts_with("/v2/") && p.ends_with("/1-0%3Fx%3D1%23%2E%2E%252f")),
+        "one segment, every special character encoded: {paths:?}"
     );
-    // `..` alone is refused before it is sent.
-    sb.dlq()
-        .args(["get", ".."])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("not a valid DLQ id"));
+    // `..` and an empty id are refused before anything is sent.
+    for bad in ["..", ""] {
+        sb.dlq()
+            .args(["get", bad])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("id"));
+    }
 }
 
 #[test]
@@ -364,13 +383,27 @@ fn on_terminal(sb: &Sandbox, args: &str, keys: &str) -> (Option<i32>, String) {
 fn delete_asks_on_a_terminal_and_defaults_to_no() {
     let sb = Sandbox::start(&["--seed", "5", "--seed-rng", "10"]);
     let id = sb.ids(false)[0].clone();
-    // Enter takes the default: No. Nothing is deleted.
+    // Enter takes the default: No. Nothing is deleted, and No is not an error.
     let (code, screen) = on_terminal(&sb, &format!("delete {id}"), "\r");
     assert_eq!(code, Some(5), "{screen}");
-    assert!(screen.contains("Delete 1 QStash message?"), "{screen}");
+    let host = sb.url.trim_start_matches("http://");
+    assert!(
+        screen.contains(&format!("Delete 1 QStash message on {host}")),
+        "the prompt names the target: {screen}"
+    );
+    assert!(screen.contains("--backup"), "{screen}");
+    assert!(
+        screen.contains("nothing was done") && !screen.contains("error"),
+        "{screen}"
+    );
     assert!(sb.ids(false).contains(&id));
-    // y confirms.
-    let (code, screen) = on_terminal(&sb, &format!("delete {id}"), "y");
+    // A keystroke is not an answer until Enter: y, then n, then Enter means No. (Acting on
+    // the single keystroke would have deleted on the y.)
+    let (code, screen) = on_terminal(&sb, &format!("delete {id}"), "yn\r");
+    assert_eq!(code, Some(5), "{screen}");
+    assert!(sb.ids(false).contains(&id));
+    // `yes` then Enter confirms, on the y, once Enter comes.
+    let (code, screen) = on_terminal(&sb, &format!("delete {id}"), "yes\r");
     assert_eq!(code, Some(0), "{screen}");
     assert!(!sb.ids(false).contains(&id));
 }

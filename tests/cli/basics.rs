@@ -71,7 +71,7 @@ fn workflow_only_filters_are_refused_for_messages() {
 fn plain_http_to_a_remote_host_is_refused() {
     let home = tempfile::tempdir().unwrap();
     dlq(&home)
-        .args(["--url", "http://qstash.example.com", "list"])
+        .args(["--base-url", "http://qstash.example.com", "list"])
         .env("QSTASH_TOKEN", "t")
         .assert()
         .code(2)

@@ -177,8 +177,13 @@ fn retry_all_with_faults_and_a_report_accounts_for_every_id_once() {
         .assert()
         .code(0);
     let lines = ndjson(&std::fs::read(&report).unwrap());
+    // The first line names the job and where it ran; one line per entry follows.
+    assert_eq!(lines[0]["report"], "dlq", "{}", lines[0]);
+    assert_eq!(lines[0]["verb"], "retry");
+    assert!(lines[0]["job"].as_str().unwrap().starts_with("retry-"));
+    assert_eq!(lines[0]["baseUrl"], sb.url.as_str());
     let mut seen = BTreeSet::new();
-    for l in &lines {
+    for l in &lines[1..] {
         assert_eq!(l["outcome"], "done", "{l}");
         assert!(
             seen.insert(l["dlqId"].as_str().unwrap().to_string()),
@@ -219,8 +224,10 @@ fn interrupt_then_continue_acts_on_every_entry_exactly_once() {
         let progress = std::fs::read_dir(&jobs)
             .ok()
             .and_then(|mut d| d.next())
-            .and_then(|e| std::fs::read_to_string(e.unwrap().path().join("outcomes.ndjson")).ok())
-            .map_or(0, |s| s.lines().count());
+            .and_then(|e| std::fs::read_to_string(e.unwrap().path().join("events.ndjson")).ok())
+            .map_or(0, |s| {
+                s.lines().filter(|l| l.contains("\"outcome\"")).count()
+            });
         if progress >= 100 {
             break;
         }
@@ -259,7 +266,7 @@ fn interrupt_then_continue_acts_on_every_entry_exactly_once() {
         .args(["retry", "--continue", job])
         .assert()
         .success()
-        .stderr(predicate::str::contains("0 of 1000"));
+        .stderr(predicate::str::contains("nothing left to do"));
     sb.dlq()
         .args(["delete", "--continue", job])
         .assert()

@@ -2,8 +2,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::dlq;
-use crate::prism::Prism;
+use crate::common::{dlq, Sandbox};
 
 const TOKEN: &str = "eyJVc2VySUQiOiJzZWNyZXQtdG9rZW4tdmFsdWUifQ==";
 
@@ -42,7 +41,8 @@ fn set_token_stores_it_privately_and_show_masks_it() {
     assert!(out.contains("****fQ=="), "{out}");
     assert!(out.contains("https://qstash-us-east-1.upstash.io"), "{out}");
     assert!(out.contains("profile \"us\""), "{out}");
-    // The environment wins over the profile, and show says so.
+    // The environment wins over the current profile, as a whole: its token never goes to the
+    // profile's URL. One stderr line says which source won.
     let a = dlq(&home)
         .args(["config", "show", "-o", "json"])
         .env("QSTASH_TOKEN", "env-token-123456789")
@@ -50,8 +50,13 @@ fn set_token_stores_it_privately_and_show_masks_it() {
         .success();
     let v: serde_json::Value = serde_json::from_str(&stdout_of(&a)).unwrap();
     assert_eq!(v["token"]["source"], "environment QSTASH_TOKEN");
-    let url_source = v["url"]["source"].as_str().unwrap();
-    assert!(url_source.contains("profile \"us\""), "{url_source}");
+    assert_eq!(v["url"]["source"], "default");
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("using QSTASH_TOKEN; ignoring profile \"us\""),
+        "{err}"
+    );
 }
 
 #[test]
@@ -127,20 +132,15 @@ fn malformed_config_is_an_error_naming_file_and_line() {
 }
 
 #[test]
-fn debug_logs_requests_without_the_token() {
-    let prism = Prism::mock("qstash-openapi.yaml");
-    let home = tempfile::tempdir().unwrap();
-    let a = dlq(&home)
-        .env("QSTASH_TOKEN", TOKEN)
-        .args([
-            "--url", &prism.url, "--debug", "list", "--label", "x", "-o", "json",
-        ])
+fn debug_logs_requests_with_the_full_url_and_without_the_token() {
+    let sb = Sandbox::start(&["--seed", "3", "--token", TOKEN]);
+    let a = sb
+        .dlq()
+        .args(["--debug", "list", "--label", "x", "-o", "json"])
         .assert()
         .success();
     let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
-    assert!(
-        err.contains("GET /v2/dlq?count=100&label=x -> 200"),
-        "{err}"
-    );
+    let want = format!("GET {}/v2/dlq?count=100&label=x -> 200", sb.url);
+    assert!(err.contains(&want), "{err}");
     assert!(!err.contains(TOKEN) && !stdout_of(&a).contains(TOKEN));
 }

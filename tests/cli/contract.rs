@@ -19,7 +19,7 @@ fn json_stdout(out: &std::process::Output) -> serde_json::Value {
 fn against(prism: &Prism, home: &tempfile::TempDir, args: &[&str]) -> serde_json::Value {
     let out = dlq(home)
         .env("QSTASH_TOKEN", "t")
-        .arg("--url")
+        .arg("--base-url")
         .arg(&prism.url)
         .args(args)
         .assert()
@@ -94,7 +94,7 @@ fn all_stops_with_an_error_when_the_mock_repeats_its_cursor() {
     let home = tempfile::tempdir().unwrap();
     dlq(&home)
         .env("QSTASH_TOKEN", "t")
-        .args(["--url", &prism.url, "list", "--all", "-o", "ndjson"])
+        .args(["--base-url", &prism.url, "list", "--all", "-o", "ndjson"])
         .timeout(std::time::Duration::from_secs(60))
         .assert()
         .code(1)

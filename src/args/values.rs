@@ -1,72 +1,11 @@
-//! The filters every selecting verb shares, and the parsers of their values.
+//! Parsers of flag values: times, durations, statuses, counts and rates.
 //!
-//! Values are parsed here, at argument time, so a bad `--from` or `--status` is a usage error
-//! (exit 2) that lists the accepted forms before anything touches the network. Relative times
-//! stay relative ([`TimeSpec::Ago`]) until the command resolves them against the one `now` it
-//! takes at start, so every page of a long run uses the same window.
+//! Values are parsed at argument time, so a bad `--from`, `--status` or `--rps` is a usage
+//! error (exit 2) that lists the accepted forms before anything touches the network. Relative
+//! times stay relative ([`TimeSpec::Ago`]) until the command resolves them against the one `now`
+//! it takes at start, so every page of a long run uses the same window.
 
 use std::time::Duration;
-
-/// Filters of values of one flag OR together; different flags AND together.
-#[derive(Debug, Clone, Default, clap::Args)]
-#[command(next_help_heading = "Filters (repeatable; values of one flag OR, different flags AND)")]
-pub struct FilterArgs {
-    /// Destination URL (QStash)
-    #[arg(long, value_name = "URL")]
-    pub url: Vec<String>,
-    /// URL group, also called topic (QStash)
-    #[arg(long, value_name = "NAME")]
-    pub url_group: Vec<String>,
-    /// Queue name (QStash)
-    #[arg(long, value_name = "NAME")]
-    pub queue: Vec<String>,
-    /// Schedule id (QStash)
-    #[arg(long, value_name = "ID")]
-    pub schedule: Vec<String>,
-    /// Message id (QStash; one value)
-    #[arg(long, value_name = "ID")]
-    pub message_id: Option<String>,
-    /// Label
-    #[arg(long, value_name = "LABEL")]
-    pub label: Vec<String>,
-    /// Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)
-    #[arg(long, value_name = "STATUS", value_parser = parse_status)]
-    pub status: Vec<StatusSpec>,
-    /// IP address of the publisher
-    #[arg(long, value_name = "IP")]
-    pub caller_ip: Vec<String>,
-    /// Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
-    pub from: Option<TimeSpec>,
-    /// Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
-    pub to: Option<TimeSpec>,
-    /// Workflow URL (workflows)
-    #[arg(long, value_name = "URL")]
-    pub workflow_url: Vec<String>,
-    /// Workflow run id (workflows; one value)
-    #[arg(long, value_name = "ID")]
-    pub workflow_run_id: Option<String>,
-    /// Creation time of the workflow run, epoch ms or RFC 3339 (workflows)
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
-    pub workflow_created_at: Option<TimeSpec>,
-    /// State of the failure callback (workflows)
-    #[arg(long, value_enum, value_name = "STATE")]
-    pub callback_state: Vec<CallbackState>,
-}
-
-/// The flow-control-key filter of read-only verbs. Action verbs spell it
-/// `--match-flow-control-key`, because there `--flow-control-key` sets a new key.
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct FlowKeyFilter {
-    /// Flow control key
-    #[arg(
-        long = "flow-control-key",
-        value_name = "KEY",
-        help_heading = "Filters (repeatable; values of one flag OR, different flags AND)"
-    )]
-    pub keys: Vec<String>,
-}
 
 /// A point in time as the user wrote it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,6 +130,42 @@ pub fn parse_status(s: &str) -> Result<StatusSpec, String> {
     Ok(StatusSpec { from: c, to: c })
 }
 
+/// A count that must be at least one (`--limit`, `--max`, `--concurrency`, `--top`): zero
+/// would silently mean "nothing" or "unbounded", depending on who reads it.
+pub fn parse_positive(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{s:?} is not a whole number")),
+    }
+}
+
+/// `--concurrency`: requests in flight at once, 1 to 64.
+pub fn parse_concurrency(s: &str) -> Result<usize, String> {
+    match parse_positive(s)? {
+        n @ 1..=64 => Ok(n as usize),
+        n => Err(format!("{n} is too many; 64 requests in flight at most")),
+    }
+}
+
+/// `--rps`: a finite rate above zero. `0` or `NaN` would mean "never send" or nonsense.
+pub fn parse_rps(s: &str) -> Result<f64, String> {
+    let forms = "a number of requests a second above 0, like 10 or 0.5";
+    match s.trim().parse::<f64>() {
+        Ok(r) if r.is_finite() && r >= 0.001 => Ok(r),
+        _ => Err(format!("{s:?} is not {forms}")),
+    }
+}
+
+/// `--timeout`: a duration above zero (a zero timeout fails every request).
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d < Duration::from_millis(100) {
+        return Err(format!("{s:?} is too short; at least 100ms, like 30s"));
+    }
+    Ok(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +198,21 @@ mod tests {
         assert!(parse_status("9xx").is_err());
         assert!(parse_status("504-500").is_err());
         assert!(parse_status("abc").unwrap_err().contains("5xx"));
+    }
+
+    #[test]
+    fn counts_rates_and_timeouts_refuse_what_means_nothing() {
+        assert_eq!(parse_positive("3"), Ok(3));
+        assert!(parse_positive("0").is_err());
+        assert!(parse_positive("-1").is_err());
+        assert!(parse_concurrency("0").is_err());
+        assert!(parse_concurrency("65").is_err());
+        assert_eq!(parse_rps("0.5"), Ok(0.5));
+        for bad in ["0", "NaN", "inf", "-2", "x"] {
+            assert!(parse_rps(bad).is_err(), "{bad}");
+        }
+        assert!(parse_timeout("0s").is_err());
+        assert_eq!(parse_timeout("2m"), Ok(Duration::from_secs(120)));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Flags that change how a retried message or resumed run is delivered next time.
 //!
 //! They become `Upstash-*` request headers (API.md 3.5, 4.5). Values are checked here, before
-//! anything is sent, with errors that show the accepted forms.
+//! anything is sent, with errors that show the accepted forms: a value that cannot travel in a
+//! header (a newline, a control character) is a usage error, never a request that fails to
+//! build halfway through a run.
 
-use super::filter::parse_duration;
+use super::values::parse_duration;
 
 #[derive(Debug, Clone, Default, clap::Args)]
 #[command(
@@ -19,11 +21,11 @@ pub struct OverrideArgs {
     pub delay: Option<String>,
 
     /// Retry delay expression, like "1000 * pow(2, retried)" (Upstash-Retry-Delay)
-    #[arg(long, value_name = "EXPR")]
+    #[arg(long, value_name = "EXPR", value_parser = parse_header_value)]
     pub retry_delay: Option<String>,
 
     /// New flow control key (Upstash-Flow-Control-Key); needs --parallelism, --rate or --period
-    #[arg(long, value_name = "KEY")]
+    #[arg(long, value_name = "KEY", value_parser = parse_header_value)]
     pub flow_control_key: Option<String>,
 
     /// Flow control: deliveries in flight at once
@@ -39,11 +41,11 @@ pub struct OverrideArgs {
     pub period: Option<String>,
 
     /// Replace the labels, comma-separated (Upstash-Label)
-    #[arg(long, value_name = "LABELS")]
+    #[arg(long, value_name = "LABELS", value_parser = parse_header_value)]
     pub set_label: Option<String>,
 
     /// New failure callback URL (Upstash-Failure-Callback)
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_header_value)]
     pub failure_callback: Option<String>,
 }
 
@@ -54,7 +56,7 @@ pub struct OverrideArgs {
 )]
 pub struct RetryOverrideArgs {
     /// New callback URL (Upstash-Callback)
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_header_value)]
     pub callback: Option<String>,
 
     /// Timeout of each delivery attempt, like 30s (Upstash-Timeout)
@@ -75,6 +77,23 @@ fn parse_upstash_duration(s: &str) -> Result<String, String> {
         ));
     }
     parse_duration(s)?;
+    Ok(s.to_string())
+}
+
+/// A value sent as a header as it is: printable text, no control characters.
+fn parse_header_value(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        return Err("the value is empty".to_string());
+    }
+    if let Some(c) = s.chars().find(|c| c.is_control() && *c != '\t') {
+        return Err(format!(
+            "contains the control character {:?}, which cannot be sent in a header",
+            c
+        ));
+    }
+    if s.len() > 4096 {
+        return Err("is longer than 4096 bytes".to_string());
+    }
     Ok(s.to_string())
 }
 
@@ -129,6 +148,13 @@ mod tests {
         assert_eq!(parse_upstash_duration("10s").unwrap(), "10s");
         assert!(parse_upstash_duration("10").unwrap_err().contains("10s"));
         assert!(parse_upstash_duration("500ms").is_err());
+    }
+
+    #[test]
+    fn header_values_that_cannot_be_sent_are_refused() {
+        assert!(parse_header_value("a\nb").is_err());
+        assert!(parse_header_value("").is_err());
+        assert_eq!(parse_header_value("a,b").unwrap(), "a,b");
     }
 
     #[test]

@@ -1,15 +1,17 @@
-//! How an action says what it touches: ids, or filters with `--all`/`--limit`.
+//! How an action says what it touches: ids, or filters with `--all`/`--limit`; and the options
+//! of the bulk engine.
 //!
 //! Shared by retry, delete, resume, restart and callback, so the rule "nothing acts on more than
 //! the user asked for" is written once.
 
 use std::path::PathBuf;
 
-use super::filter::FilterArgs;
+use super::values::{parse_concurrency, parse_positive, parse_rps};
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct SelectArgs {
-    /// DLQ ids to act on; `-` reads ids (or NDJSON entries) from standard input
+    /// Ids to act on: DLQ ids, message ids (msg_...) or workflow run ids (wfr_...); `-` reads
+    /// them (or NDJSON entries) from standard input
     #[arg(value_name = "ID")]
     pub ids: Vec<String>,
 
@@ -22,19 +24,8 @@ pub struct SelectArgs {
     pub all: bool,
 
     /// Act on the first N entries that match the filters
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_positive)]
     pub limit: Option<u64>,
-
-    #[command(flatten)]
-    pub filter: FilterArgs,
-
-    /// Flow control key (a filter; --flow-control-key sets a new key)
-    #[arg(
-        long,
-        value_name = "KEY",
-        help_heading = "Filters (repeatable; values of one flag OR, different flags AND)"
-    )]
-    pub match_flow_control_key: Vec<String>,
 }
 
 /// Options of the bulk engine, shared by every action.
@@ -46,26 +37,31 @@ pub struct BulkArgs {
     pub dry_run: bool,
 
     /// Refuse to act when the plan holds more than N entries
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_positive)]
     pub max: Option<u64>,
 
-    /// Requests in flight at once
-    #[arg(long, value_name = "N", default_value_t = 4)]
-    pub concurrency: usize,
+    /// Requests in flight at once, 1 to 64 [default: 4]
+    #[arg(long, value_name = "N", value_parser = parse_concurrency)]
+    pub concurrency: Option<usize>,
 
-    /// At most this many requests a second
-    #[arg(long, value_name = "N")]
+    /// At most this many requests a second, like 10 or 0.5
+    #[arg(long, value_name = "N", value_parser = parse_rps)]
     pub rps: Option<f64>,
 
     /// Skip the plan: drive the API's own filter-and-cursor bulk call (fewest requests, no preview)
     #[arg(long)]
     pub server_side: bool,
 
-    /// Write one JSON line per entry: dlqId, outcome, new id, error
+    /// Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with
+    /// --continue, an existing report of the job is appended to
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 
-    /// Continue an interrupted run by its job id; does exactly what is left
+    /// Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left,
+    /// on the server and with the settings the job recorded
     #[arg(long = "continue", value_name = "JOB")]
     pub continue_job: Option<String>,
 }
+
+/// Concurrency when `--concurrency` is not given.
+pub const DEFAULT_CONCURRENCY: usize = 4;

@@ -1,0 +1,147 @@
+//! `--continue JOB`: the rest of an interrupted, stopped or crashed run, on the job's own
+//! target with the job's own plan and settings.
+//!
+//! Nothing on the command line may change what the job does or where: ids, filters, overrides
+//! and a different server or token are refused. A flag may change how it runs (`--rps`,
+//! `--concurrency`, `--report`). Ids that were in flight when the run stopped are checked on
+//! the server first, so each entry is acted on once.
+
+use super::execute::Run;
+use super::report::Report;
+use super::{server, Request};
+use crate::api::Overrides;
+use crate::bulk::journal::{Journal, OpenError, Part, RunSettings};
+use crate::bulk::plan::Plan;
+use crate::context::Ctx;
+use crate::error::{CliError, Result};
+use crate::output::text::{safe, truncate};
+
+pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
+    let verb = req.action.verb;
+    let s = req.select;
+    if !s.ids.is_empty()
+        || s.ids_from.is_some()
+        || s.all
+        || s.limit.is_some()
+        || !req.filter.is_empty()
+    {
+        return Err(CliError::usage(
+            "--continue takes the job's own plan: drop ids, filters, --all and --limit",
+        ));
+    }
+    if req.backup.is_some() {
+        return Err(CliError::usage(
+            "the backup was written by the run that started the job: drop --backup",
+        ));
+    }
+    if req.bulk.dry_run || req.bulk.max.is_some() || req.bulk.server_side {
+        return Err(CliError::usage(
+            "--continue runs the job as it was planned: drop --dry-run, --max and --server-side",
+        )
+        .hint(format!("`dlq jobs show {}` shows what is left", safe(job))));
+    }
+    let shown = truncate(&safe(job), 80).into_owned();
+    let (plan, state, journal) = Journal::open(&ctx.state_dir, job).map_err(|e| match e {
+        OpenError::Missing => CliError::usage(format!(
+            "no job {shown:?} in {}",
+            crate::bulk::journal::jobs_dir(&ctx.state_dir).display()
+        ))
+        .hint("`dlq jobs` lists the jobs of this machine (DLQ_STATE_DIR)"),
+        OpenError::Running => CliError::usage(format!(
+            "job {shown} is running in another process; wait for it or stop it first"
+        )),
+        OpenError::Io(e) => CliError::failure(format!("cannot read job {shown}: {e}")),
+    })?;
+    if plan.action.verb != verb {
+        return Err(CliError::usage(format!(
+            "job {job} is a {0} run: continue it with `dlq {0} --continue {job}`",
+            plan.action.verb.name()
+        )));
+    }
+    if req.action.overrides != Overrides::default() && req.action.overrides != plan.action.overrides
+    {
+        return Err(CliError::usage(format!(
+            "job {job} keeps the overrides it started with: drop --retries, --delay and the like"
+        )));
+    }
+    let bound = ctx.rebind(job, &plan.target).await?;
+    let target = &bound.target;
+    let api = ctx.client(target)?;
+    let settings = RunSettings {
+        rps: req.bulk.rps.or(plan.settings.rps),
+        concurrency: req.bulk.concurrency.unwrap_or(plan.settings.concurrency),
+    };
+    let report = match &req.bulk.report {
+        Some(path) => {
+            let mut r = Report::open(path, true)?;
+            r.header(job, verb.name(), target, true)?;
+            Some(r)
+        }
+        None => None,
+    };
+    if let Some(ss) = &plan.server_side {
+        ctx.out.info(&format!(
+            "continuing server-side job {job} on {}: {} done so far",
+            target.describe(),
+            state.progress.done
+        ));
+        return server::run(
+            ctx,
+            &api,
+            target,
+            &plan,
+            ss,
+            state.progress,
+            journal,
+            settings,
+        )
+        .await;
+    }
+    let parts: Vec<Part> = plan
+        .parts
+        .iter()
+        .map(|p| Part {
+            source: p.source,
+            ids: p
+                .ids
+                .iter()
+                .filter(|id| !state.finished(id))
+                .cloned()
+                .collect(),
+        })
+        .filter(|p| !p.ids.is_empty())
+        .collect();
+    let left = Plan {
+        parts,
+        ..Plan::default()
+    };
+    if left.is_empty() {
+        ctx.out.info(&format!(
+            "job {job} has nothing left to do: all {} entries have an outcome",
+            plan.planned()
+        ));
+        return Ok(());
+    }
+    let checking = left.ids().filter(|id| state.unknown.contains(*id)).count();
+    ctx.out.info(&format!(
+        "continuing job {job} on {}: {} of {} entries left{}",
+        target.describe(),
+        left.len(),
+        plan.planned(),
+        if checking > 0 {
+            format!(" ({checking} were in flight when it stopped: checked first)")
+        } else {
+            String::new()
+        }
+    ));
+    let run = Run {
+        ctx,
+        api: &api,
+        target,
+        record: &plan,
+        journal,
+        report,
+        settings,
+    };
+    run.go(&left, &state.unknown, None).await
+}

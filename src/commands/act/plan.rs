@@ -1,0 +1,151 @@
+//! Planning: explicit ids looked up on the server, or the matches of the filters listed into a
+//! frozen plan. With `--backup`, every planned entry is written to the file and synced before
+//! the plan is shown; if that fails, nothing is sent. Reads only: an interrupt here changes
+//! nothing and leaves no partial backup.
+
+use std::path::{Path, PathBuf};
+
+use super::{Request, Selection};
+use crate::api::Client;
+use crate::bulk::archive::EntryFile;
+use crate::bulk::cancel::Cancel;
+use crate::bulk::plan::{self, Plan, PlanError};
+use crate::bulk::resolve;
+use crate::context::Ctx;
+use crate::error::{CliError, Kind, Result};
+use crate::output::progress::Bar;
+
+pub struct Planned {
+    pub plan: Plan,
+    /// Ids given by the user, rather than filters.
+    pub explicit: bool,
+    /// What was selected, in words, for the journal.
+    pub selection: String,
+    /// "backup: 12 entries in gone.ndjson", once the backup is on disk.
+    pub backup_note: Option<String>,
+    backup_path: Option<PathBuf>,
+}
+
+impl Planned {
+    /// Removes the backup again: the run it was written for will not start.
+    pub fn take_back(&self) {
+        if let Some(p) = &self.backup_path {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Selection) -> Result<Planned> {
+    // A dry run changes nothing, so it needs no backup.
+    let backup_path = req.backup.filter(|_| !req.bulk.dry_run);
+    let mut file = match backup_path {
+        Some(path) => Some(EntryFile::create_new(path).map_err(|e| backup_err(path, &e))?),
+        None => None,
+    };
+    let explicit = matches!(sel, Selection::Ids(_));
+    let selection = match &sel {
+        Selection::Ids(ids) => format!("{} ids", ids.len()),
+        Selection::Matching { limit: Some(n) } => format!("the first {n} matches of the filters"),
+        Selection::Matching { limit: None } => "every match of the filters".to_string(),
+    };
+    let cancel = Cancel::new();
+    let work = async {
+        match sel {
+            Selection::Ids(ids) => {
+                let spinner = Bar::spinner(&ctx.out, "looking up ids:");
+                let found = resolve::resolve(api, &req.sources, &ids).await;
+                spinner.finish();
+                let found = found?;
+                if let Some(f) = &mut file {
+                    for e in &found.found {
+                        f.write(std::slice::from_ref(&e.entry), false)
+                            .map_err(PlanError::Io)?;
+                    }
+                }
+                Ok(Plan::from_resolved(found))
+            }
+            Selection::Matching { limit } => {
+                let spinner = Bar::spinner(&ctx.out, "planning:");
+                let built = plan::build(
+                    api,
+                    req.action.source,
+                    &req.filter,
+                    limit,
+                    &cancel,
+                    &mut |page| {
+                        spinner.inc(page.len() as u64);
+                        match &mut file {
+                            Some(f) => f.write(page, false),
+                            None => Ok(()),
+                        }
+                    },
+                )
+                .await;
+                spinner.finish();
+                built.map(|p| p.expect("planning is not cancelled"))
+            }
+        }
+    };
+    let planned: std::result::Result<Plan, PlanError> = tokio::select! {
+        r = work => r,
+        _ = crate::commands::signals::first() => {
+            if let Some(f) = file {
+                f.abandon();
+            }
+            return Err(CliError::new(Kind::Interrupted, "interrupted")
+                .hint("interrupted while planning: nothing was changed"));
+        }
+    };
+    let plan = match planned {
+        Ok(p) => p,
+        Err(e) => {
+            if let Some(f) = file {
+                f.abandon();
+            }
+            return Err(match e {
+                PlanError::Api(e) => e.into(),
+                PlanError::Io(e) => backup_err(backup_path.unwrap_or(Path::new("-")), &e),
+            });
+        }
+    };
+    let backup_note = match file {
+        Some(f) => {
+            let path = f.path().to_path_buf();
+            let n = f.commit().map_err(|e| backup_err(&path, &e))?;
+            Some(format!("backup: {n} entries in {}", path.display()))
+        }
+        None => None,
+    };
+    if backup_note.is_some() && plan.is_empty() {
+        // Nothing will be deleted: the empty backup goes too.
+        if let Some(p) = backup_path {
+            let _ = std::fs::remove_file(p);
+        }
+        return Ok(Planned {
+            plan,
+            explicit,
+            selection,
+            backup_note: None,
+            backup_path: None,
+        });
+    }
+    Ok(Planned {
+        plan,
+        explicit,
+        selection,
+        backup_note,
+        backup_path: backup_path.map(Path::to_path_buf),
+    })
+}
+
+fn backup_err(path: &Path, e: &std::io::Error) -> CliError {
+    let err = CliError::failure(format!(
+        "cannot write the backup {}: {e}; nothing was changed",
+        path.display()
+    ));
+    if e.kind() == std::io::ErrorKind::AlreadyExists {
+        err.hint("a backup never replaces an earlier one: choose a new file name")
+    } else {
+        err.hint("choose a writable place for --backup")
+    }
+}

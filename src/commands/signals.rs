@@ -1,0 +1,75 @@
+//! Stopping a bulk run: Ctrl-C, SIGTERM and SIGHUP all finish the requests in flight, then the
+//! run prints its summary and how to continue. A second signal exits at once, and still says
+//! which job to continue, since the summary will not come.
+
+use crate::bulk::cancel::Cancel;
+use crate::output::Output;
+
+/// Watches for stop signals until the returned task is aborted.
+pub fn watch(cancel: Cancel, out: Output, continue_line: String) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut signals = Signals::new();
+        if signals.next().await.is_none() {
+            return;
+        }
+        cancel.cancel();
+        out.above_progress(
+            "\ninterrupted: finishing the requests in flight (interrupt again to stop at once)",
+        );
+        if signals.next().await.is_some() {
+            out.active.clear();
+            eprintln!("\nstopped at once; requests in flight are checked when you continue");
+            eprintln!("{continue_line}");
+            std::process::exit(130);
+        }
+    })
+}
+
+/// Completes at the first stop signal (or never, if none can be watched).
+pub async fn first() {
+    if Signals::new().next().await.is_none() {
+        std::future::pending::<()>().await
+    }
+}
+
+/// SIGINT, SIGTERM and SIGHUP where they exist; Ctrl-C elsewhere.
+struct Signals {
+    #[cfg(unix)]
+    streams: Option<[tokio::signal::unix::Signal; 3]>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let streams = (|| {
+                Some([
+                    signal(SignalKind::interrupt()).ok()?,
+                    signal(SignalKind::terminate()).ok()?,
+                    signal(SignalKind::hangup()).ok()?,
+                ])
+            })();
+            Signals { streams }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    /// The next stop signal; `None` if none can be watched.
+    async fn next(&mut self) -> Option<()> {
+        #[cfg(unix)]
+        {
+            let [int, term, hup] = self.streams.as_mut()?;
+            tokio::select! {
+                _ = int.recv() => Some(()),
+                _ = term.recv() => Some(()),
+                _ = hup.recv() => Some(()),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c().await.ok()
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Drawing `dlq jobs`: a table for a person, TSV when piped, JSON for scripts; and the full
+//! account of one job for `dlq jobs show`.
+
+use std::io::{self, Write};
+
+use comfy_table::{presets, Table};
+use serde_json::json;
+
+use super::text::safe;
+use super::{json_line, time, Format, Output};
+use crate::bulk::journal::{JobInfo, JobState};
+
+/// What the reader is told besides the rows.
+pub struct View {
+    pub now_ms: i64,
+    pub retention_ms: i64,
+}
+
+fn state(j: &JobInfo) -> &'static str {
+    match j.state {
+        JobState::Running => "running",
+        JobState::Finished if j.left > 0 => "finished, some failed",
+        JobState::Finished => "finished",
+        JobState::Interrupted => "interrupted",
+        JobState::Crashed => "crashed",
+    }
+}
+
+/// Whether `--continue` has something to do.
+pub fn resumable(j: &JobInfo) -> bool {
+    j.state != JobState::Running && (j.left > 0 || (j.server_side && j.state != JobState::Finished))
+}
+
+fn count(j: &JobInfo, n: u64) -> String {
+    if j.server_side && j.state != JobState::Finished && n == 0 {
+        "-".into()
+    } else {
+        n.to_string()
+    }
+}
+
+pub fn list(w: &mut impl Write, out: &Output, jobs: &[JobInfo], view: &View) -> io::Result<()> {
+    match out.format {
+        Format::Json => json_line(w, &json!({ "jobs": jobs }))?,
+        Format::Ndjson => {
+            for j in jobs {
+                json_line(w, j)?;
+            }
+        }
+        Format::Ids => {
+            for j in jobs {
+                writeln!(w, "{}", safe(&j.job))?;
+            }
+        }
+        Format::Table if out.stdout_tty => {
+            if !jobs.is_empty() {
+                let mut t = Table::new();
+                t.load_preset(presets::NOTHING).set_header([
+                    "JOB",
+                    "VERB",
+                    "TARGET",
+                    "STATE",
+                    "PLANNED",
+                    "DONE",
+                    "NOT FOUND",
+                    "FAILED",
+                    "LEFT",
+                    "AGE",
+                ]);
+                for j in jobs {
+                    let mut age = time::age(j.created_ms, view.now_ms);
+                    if view.now_ms - j.created_ms > view.retention_ms {
+                        age.push_str(" (past retention)");
+                    }
+                    t.add_row([
+                        safe(&j.job).into_owned(),
+                        j.verb.clone(),
+                        safe(&j.target.describe()).into_owned(),
+                        state(j).to_string(),
+                        count(j, j.planned),
+                        j.done.to_string(),
+                        j.not_found.to_string(),
+                        j.failed.to_string(),
+                        count(j, j.left),
+                        age,
+                    ]);
+                }
+                writeln!(w, "{t}")?;
+            }
+        }
+        Format::Table => {
+            for j in jobs {
+                let row = [
+                    safe(&j.job).into_owned(),
+                    j.verb.clone(),
+                    safe(&j.target.describe()).into_owned(),
+                    state(j).to_string(),
+                    j.planned.to_string(),
+                    j.done.to_string(),
+                    j.not_found.to_string(),
+                    j.failed.to_string(),
+                    j.left.to_string(),
+                    time::rfc3339(j.created_ms),
+                ];
+                writeln!(w, "{}", row.join("\t"))?;
+            }
+        }
+    }
+    w.flush()
+}
+
+/// One job in full.
+pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::Result<()> {
+    let p = &j.plan;
+    if matches!(out.format, Format::Json | Format::Ndjson) {
+        let doc = json!({
+            "job": j.job, "verb": j.verb, "state": j.state, "sources": j.sources,
+            "target": {
+                "description": j.target.describe(), "baseUrl": j.target.base_url,
+                "sandbox": j.target.sandbox, "profile": j.target.profile,
+                "tokenSource": j.target.token_source,
+                "tokenFingerprint": j.target.token_fingerprint,
+            },
+            "createdAt": time::rfc3339(j.created_ms), "selection": j.selection,
+            "serverSide": p.server_side, "overrides": p.action.overrides,
+            "settings": p.settings,
+            "counts": {
+                "planned": j.planned, "done": j.done, "notFound": j.not_found,
+                "failed": j.failed, "left": j.left, "inFlight": j.in_flight,
+                "unconfirmed": j.unconfirmed,
+            },
+            "pastRetention": view.now_ms - j.created_ms > view.retention_ms,
+            "continue": resumable(j).then(|| format!("dlq {} --continue {}", j.verb, j.job)),
+        });
+        return json_line(w, &doc);
+    }
+    let line = |w: &mut dyn Write, k: &str, v: String| writeln!(w, "{k:<10} {}", safe(&v));
+    line(w, "job", j.job.clone())?;
+    line(w, "verb", format!("{} ({})", j.verb, j.selection))?;
+    line(w, "target", j.target.describe())?;
+    if !j.target.sandbox {
+        line(w, "base URL", j.target.base_url.clone())?;
+    }
+    line(
+        w,
+        "token",
+        format!(
+            "from {} (fingerprint {})",
+            j.target.token_source, j.target.token_fingerprint
+        ),
+    )?;
+    line(w, "started", time::both(j.created_ms, view.now_ms))?;
+    line(w, "state", state(j).to_string())?;
+    if let Some(ss) = &p.server_side {
+        let limit = ss.limit.map_or("none".to_string(), |n| n.to_string());
+        line(w, "server", format!("server-side, limit {limit}"))?;
+        let more = if j.unconfirmed > 0 {
+            format!(" (up to {} more: replies were lost)", j.unconfirmed)
+        } else {
+            String::new()
+        };
+        line(w, "done", format!("{}{more}", j.done))?;
+    } else {
+        line(
+            w,
+            "entries",
+            format!(
+                "{} planned: {} done, {} not in the DLQ, {} failed, {} left{}",
+                j.planned,
+                j.done,
+                j.not_found,
+                j.failed,
+                j.left,
+                if j.in_flight > 0 {
+                    format!(" ({} were in flight when it stopped)", j.in_flight)
+                } else {
+                    String::new()
+                }
+            ),
+        )?;
+    }
+    let o = serde_json::to_value(&p.action.overrides).unwrap_or_default();
+    let set: Vec<String> = o
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !set.is_empty() {
+        line(w, "overrides", set.join(", "))?;
+    }
+    if let Some(rps) = p.settings.rps {
+        line(w, "rps", rps.to_string())?;
+    }
+    if view.now_ms - j.created_ms > view.retention_ms {
+        line(
+            w,
+            "note",
+            "older than the DLQ retention: entries left may have expired".into(),
+        )?;
+    }
+    if resumable(j) {
+        line(
+            w,
+            "continue",
+            format!("dlq {} --continue {}", j.verb, j.job),
+        )?;
+    }
+    w.flush()
+}
