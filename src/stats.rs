@@ -161,7 +161,7 @@ impl Stats {
             g.count += 1;
             g.expiring += u64::from(expiring);
             if let Some(t) = at {
-                if g.oldest_ms.map_or(true, |o| t < o) {
+                if g.oldest_ms.is_none_or(|o| t < o) {
                     g.oldest_ms = Some(t);
                     g.sample = e.dlq_id.clone();
                 }

@@ -90,7 +90,7 @@ fn qstash_sdk_requests_get_the_documented_shapes_with_no_violations() {
     assert_eq!(s, 200, "{q}: {v}");
     assert_eq!(v["messages"].as_array().unwrap().len(), 1, "{q}");
     assert_eq!(v["messages"][0]["dlqId"], e["dlqId"]);
-    assert!(v.get("cursor").map_or(true, Value::is_null), "the end: {v}");
+    assert!(v.get("cursor").is_none_or(Value::is_null), "the end: {v}");
 
     // listMessages({dlqIds}), python get.
     let (s, v) = call(
