@@ -1,0 +1,66 @@
+//! The sandbox behind the global `--sandbox` flag: one persistent state in
+//! `<state dir>/sandbox/state.json`, seeded the first time, served in-process for one command.
+//!
+//! Every command that reads or writes that state holds the state's lock (see `lock`) from
+//! before it reads until it is done, so concurrent commands take turns instead of overwriting
+//! one another's changes.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use super::lock::{self, StateLock};
+use super::{Delivery, Options, Sandbox};
+
+/// Entries of each kind a fresh `--sandbox` state starts with.
+const EMBEDDED_SEED: usize = 200;
+
+/// The generator seed of the `--sandbox` state: the same entries on every machine (on a given
+/// day; see `seed`), so the README's examples find what they describe.
+const EMBEDDED_RNG: u64 = 1;
+
+const STATE_FILE: &str = "state.json";
+
+/// A sandbox running inside this process. Stops, and lets the next command in, when dropped.
+pub struct Embedded {
+    pub url: String,
+    pub token: String,
+    task: tokio::task::JoinHandle<()>,
+    _lock: StateLock,
+}
+
+impl Embedded {
+    /// Serves the state kept in `state_dir`, once no other command is using it.
+    pub async fn start(state_dir: &Path) -> Result<Embedded, String> {
+        let lock = lock::acquire(state_dir).await?;
+        let mut opts = options(state_dir, EMBEDDED_SEED);
+        opts.delivery = Delivery::Record;
+        let sandbox = Sandbox::new(opts)?;
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let token = sandbox.token().to_string();
+        let task = tokio::spawn(sandbox.serve(listener, std::future::pending()));
+        Ok(Embedded {
+            url: format!("http://{addr}"),
+            token,
+            task,
+            _lock: lock,
+        })
+    }
+}
+
+impl Drop for Embedded {
+    fn drop(&mut self) {
+        // Fields drop after this, so the server stops before the lock is released.
+        self.task.abort();
+    }
+}
+
+fn options(state_dir: &Path, seed: usize) -> Options {
+    let mut opts = Options::new();
+    opts.state_file = Some(state_dir.join(STATE_FILE));
+    opts.seed = seed;
+    opts.seed_rng = Some(EMBEDDED_RNG);
+    opts
+}

@@ -1,0 +1,103 @@
+//! The persistent sandbox of `--sandbox`: commands take turns on its state.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::common::{dlq, dlq_std};
+
+fn sandboxed(home: &tempfile::TempDir, args: &[&str]) -> assert_cmd::Command {
+    let mut c = dlq(home);
+    c.arg("--sandbox").args(args);
+    c
+}
+
+/// The ids `dlq --sandbox list --all` prints.
+fn ids(home: &tempfile::TempDir, workflow: bool) -> Vec<String> {
+    let mut c = sandboxed(home, &["list", "--all", "-o", "ids"]);
+    if workflow {
+        c.arg("--workflow");
+    }
+    let out = c.assert().success().get_output().stdout.clone();
+    String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn sandbox_dir(home: &tempfile::TempDir) -> PathBuf {
+    home.path().join("state").join("sandbox")
+}
+
+#[test]
+fn concurrent_sandbox_commands_take_turns_and_lose_no_change() {
+    let home = tempfile::tempdir().unwrap();
+    let before = ids(&home, false);
+    let doomed = &before[..8];
+    // Without the lock each command loads the state, deletes its one entry and writes the
+    // state back whole, undoing the deletes of the others that ran at the same time.
+    let children: Vec<_> = doomed
+        .iter()
+        .map(|id| {
+            dlq_std(&home)
+                .args(["--sandbox", "delete", id, "--yes"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let after = ids(&home, false);
+    let kept: Vec<&String> = doomed.iter().filter(|id| after.contains(id)).collect();
+    assert!(kept.is_empty(), "deleted, yet still there: {kept:?}");
+    assert_eq!(after.len(), before.len() - doomed.len());
+}
+
+#[test]
+fn a_command_kept_waiting_says_so_once_then_runs() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = sandbox_dir(&home);
+    std::fs::create_dir_all(&dir).unwrap();
+    let lock = std::fs::File::create(dir.join("lock")).unwrap();
+    lock.lock().unwrap();
+    let mut child = dlq_std(&home)
+        .args(["--sandbox", "list", "-o", "ids"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    std::thread::spawn(move || {
+        for line in stderr.lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    // The waiting line comes while the lock is still held here, and nothing before it.
+    let first = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("no word from a command kept waiting");
+    assert!(
+        first.starts_with("waiting for another dlq --sandbox command to finish"),
+        "{first}"
+    );
+    assert!(
+        first.contains(&dir.join("lock").display().to_string()),
+        "{first}"
+    );
+    drop(lock);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let rest: Vec<String> = rx.iter().collect();
+    assert!(
+        !rest.iter().any(|l| l.starts_with("waiting for")),
+        "said more than once: {rest:?}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 100);
+}
