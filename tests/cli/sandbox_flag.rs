@@ -1,10 +1,13 @@
-//! The persistent sandbox of `--sandbox`: commands take turns on its state.
+//! The persistent sandbox of `--sandbox`: commands take turns on its state, and a fresh one
+//! is quiet in `dlq stats`.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::Duration;
+
+use serde_json::Value;
 
 use crate::common::{dlq, dlq_std};
 
@@ -100,4 +103,28 @@ fn a_command_kept_waiting_says_so_once_then_runs() {
         "said more than once: {rest:?}"
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 100);
+}
+
+#[test]
+fn a_fresh_sandbox_has_nothing_near_or_past_the_default_retention() {
+    let home = tempfile::tempdir().unwrap();
+    for kind in [None, Some("--workflow")] {
+        let mut c = sandboxed(&home, &["stats", "-o", "json"]);
+        c.args(kind);
+        let out = c.assert().success().get_output().stdout.clone();
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert!(v["total"].as_u64() > Some(0), "{v}");
+        assert_eq!(
+            (v["expiring"].as_u64(), v["pastRetention"].as_u64()),
+            (Some(0), Some(0)),
+            "{kind:?}"
+        );
+        // And for a person: totals, but no call-out about retention.
+        let mut c = sandboxed(&home, &["stats"]);
+        c.args(kind);
+        let out = c.assert().success().get_output().stderr.clone();
+        let notes = String::from_utf8(out).unwrap();
+        assert!(notes.contains(" in "), "{notes}");
+        assert!(!notes.contains("retention"), "{notes}");
+    }
 }
