@@ -558,7 +558,7 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
         'dlq;sandbox' {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port on 127.0.0.1; 0 picks a free one')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Keep the state in FILE across restarts (loaded if it exists; --seed and --fixture then do nothing)')
-            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed N QStash DLQ messages and N failed workflow runs')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed N QStash DLQ messages and N failed workflow runs [default: 100, or 0 with --fixture]')
             [CompletionResult]::new('--seed-rng', '--seed-rng', [CompletionResultType]::ParameterName, 'Seed of the generator: the same entries every time (random otherwise)')
             [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Load entries from an NDJSON file as `dlq export` writes it (repeatable)')
             [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Delay every API response by MS milliseconds')

@@ -543,7 +543,7 @@ set edit:completion:arg-completer[dlq] = {|@words|
         &'dlq;sandbox'= {
             cand --port 'Port on 127.0.0.1; 0 picks a free one'
             cand --state 'Keep the state in FILE across restarts (loaded if it exists; --seed and --fixture then do nothing)'
-            cand --seed 'Seed N QStash DLQ messages and N failed workflow runs'
+            cand --seed 'Seed N QStash DLQ messages and N failed workflow runs [default: 100, or 0 with --fixture]'
             cand --seed-rng 'Seed of the generator: the same entries every time (random otherwise)'
             cand --fixture 'Load entries from an NDJSON file as `dlq export` writes it (repeatable)'
             cand --latency 'Delay every API response by MS milliseconds'

@@ -565,7 +565,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand export" -l no-input -d 'Never pr
 complete -c dlq -n "__fish_dlq_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l port -d 'Port on 127.0.0.1; 0 picks a free one' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l state -d 'Keep the state in FILE across restarts (loaded if it exists; --seed and --fixture then do nothing)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l seed -d 'Seed N QStash DLQ messages and N failed workflow runs' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l seed -d 'Seed N QStash DLQ messages and N failed workflow runs [default: 100, or 0 with --fixture]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l seed-rng -d 'Seed of the generator: the same entries every time (random otherwise)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l fixture -d 'Load entries from an NDJSON file as `dlq export` writes it (repeatable)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l latency -d 'Delay every API response by MS milliseconds' -r

@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::cli::GlobalArgs;
 use crate::error::{CliError, Result};
 use crate::sandbox::faults::{parse_list, Faults};
-use crate::sandbox::{Options, Sandbox};
+use crate::sandbox::{Options, Sandbox, DEFAULT_SEED};
 
 /// Serve a local QStash-compatible DLQ API to rehearse on and test against.
 ///
@@ -28,6 +28,7 @@ use crate::sandbox::{Options, Sandbox};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
+  dlq sandbox                                  100 messages and 100 failed runs on :8080
   dlq sandbox --seed 1000                      1,000 messages and 1,000 failed runs on :8080
   dlq sandbox --port 0 --seed 50 --seed-rng 7  a free port, the same 50 entries every time
   dlq sandbox --state sb.json --seed 100       keep changes across restarts
@@ -44,9 +45,9 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
 
-    /// Seed N QStash DLQ messages and N failed workflow runs
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub seed: usize,
+    /// Seed N QStash DLQ messages and N failed workflow runs [default: 100, or 0 with --fixture]
+    #[arg(long, value_name = "N")]
+    pub seed: Option<usize>,
 
     /// Seed of the generator: the same entries every time (random otherwise)
     #[arg(long, value_name = "S")]
@@ -98,7 +99,12 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<()> {
     let mut opts = Options::new();
     opts.token = global.token.clone();
     opts.state_file = args.state;
-    opts.seed = args.seed;
+    // Something to look at by default; fixtures are what the user wants to look at instead.
+    opts.seed = args.seed.unwrap_or(if args.fixture.is_empty() {
+        DEFAULT_SEED
+    } else {
+        0
+    });
     opts.seed_rng = args.seed_rng;
     opts.fixtures = args.fixture;
     opts.workflow_cap = args.workflow_bulk_cap;

@@ -11,8 +11,9 @@ use std::path::Path;
 use super::lock::{self, StateLock};
 use super::{Delivery, Options, Sandbox};
 
-/// Entries of each kind a fresh `--sandbox` state starts with.
-const EMBEDDED_SEED: usize = 200;
+/// Entries of each kind a sandbox starts with unless told otherwise: `dlq sandbox`, and a
+/// fresh `--sandbox` state.
+pub const DEFAULT_SEED: usize = 100;
 
 /// The generator seed of the `--sandbox` state: the same entries on every machine (on a given
 /// day; see `seed`), so the README's examples find what they describe.
@@ -32,7 +33,7 @@ impl Embedded {
     /// Serves the state kept in `state_dir`, once no other command is using it.
     pub async fn start(state_dir: &Path) -> Result<Embedded, String> {
         let lock = lock::acquire(state_dir).await?;
-        let mut opts = options(state_dir, EMBEDDED_SEED);
+        let mut opts = options(state_dir, DEFAULT_SEED);
         opts.delivery = Delivery::Record;
         let sandbox = Sandbox::new(opts)?;
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))

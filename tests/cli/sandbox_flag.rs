@@ -1,5 +1,5 @@
 //! The persistent sandbox of `--sandbox`: commands take turns on its state, and a fresh one
-//! is quiet in `dlq stats`.
+//! is quiet in `dlq stats`. Also what `dlq sandbox` serves when not told.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::{dlq, dlq_std};
+use crate::common::{dlq, dlq_std, Sandbox};
 
 fn sandboxed(home: &tempfile::TempDir, args: &[&str]) -> assert_cmd::Command {
     let mut c = dlq(home);
@@ -103,6 +103,14 @@ fn a_command_kept_waiting_says_so_once_then_runs() {
         "said more than once: {rest:?}"
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 100);
+}
+
+#[test]
+fn sandbox_serves_a_hundred_of_each_unless_told_otherwise() {
+    let sb = Sandbox::start(&[]);
+    assert_eq!((sb.ids(false).len(), sb.ids(true).len()), (100, 100));
+    let sb = Sandbox::start(&["--seed", "0"]);
+    assert_eq!((sb.ids(false).len(), sb.ids(true).len()), (0, 0));
 }
 
 #[test]
