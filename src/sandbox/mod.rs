@@ -28,7 +28,7 @@ use rand_chacha::ChaCha8Rng;
 
 use app::App;
 pub use app::Delivery;
-pub use embedded::{Embedded, DEFAULT_SEED};
+pub use embedded::{reset, Embedded, DEFAULT_SEED};
 use faults::Faults;
 use store::{now_ms, random_id, Store};
 

@@ -1,5 +1,6 @@
-//! The persistent sandbox of `--sandbox`: commands take turns on its state, and a fresh one
-//! is quiet in `dlq stats`. Also what `dlq sandbox` serves when not told.
+//! The persistent sandbox of `--sandbox`: commands take turns on its state, `dlq sandbox reset`
+//! starts it afresh, and a fresh one is quiet in `dlq stats`. Also what `dlq sandbox` serves
+//! when not told, and where it sends a verb given to it by mistake.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -33,6 +34,12 @@ fn ids(home: &tempfile::TempDir, workflow: bool) -> Vec<String> {
 
 fn sandbox_dir(home: &tempfile::TempDir) -> PathBuf {
     home.path().join("state").join("sandbox")
+}
+
+fn state_token(home: &tempfile::TempDir) -> String {
+    let text = std::fs::read(sandbox_dir(home).join("state.json")).unwrap();
+    let v: Value = serde_json::from_slice(&text).unwrap();
+    v["token"].as_str().unwrap().to_string()
 }
 
 #[test]
@@ -103,6 +110,58 @@ fn a_command_kept_waiting_says_so_once_then_runs() {
         "said more than once: {rest:?}"
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 100);
+}
+
+#[test]
+fn reset_starts_the_sandbox_state_afresh_with_a_new_token() {
+    let home = tempfile::tempdir().unwrap();
+    let first = ids(&home, false);
+    assert_eq!(first.len(), 100);
+    sandboxed(&home, &["delete", &first[0], "--yes"])
+        .assert()
+        .success();
+    let old = state_token(&home);
+    let out = dlq(&home)
+        .args(["sandbox", "reset", "--seed", "5"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(
+        said.contains("5 QStash messages, 5 workflow runs"),
+        "{said}"
+    );
+    assert!(out.stdout.is_empty());
+    let new = state_token(&home);
+    assert_ne!(
+        new, old,
+        "an interrupted job must see the sandbox is another one"
+    );
+    assert!(
+        !said.contains(&new) && !said.contains(&old),
+        "tokens are never printed"
+    );
+    assert_eq!(ids(&home, false).len(), 5);
+    assert_eq!(ids(&home, true).len(), 5);
+}
+
+#[test]
+fn a_verb_after_sandbox_is_sent_to_the_sandbox_flag() {
+    let home = tempfile::tempdir().unwrap();
+    let out = dlq(&home)
+        .args(["sandbox", "list", "--all", "-o", "ids"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("to run `list` against it use: dlq --sandbox list --all -o ids"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
 }
 
 #[test]
