@@ -558,7 +558,7 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
         'dlq;sandbox' {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port on 127.0.0.1; 0 picks a free one')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Keep the state in FILE across restarts (loaded if it exists; --seed and --fixture then do nothing)')
-            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed N QStash DLQ messages and N failed workflow runs')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed N QStash DLQ messages and N failed workflow runs [default: 100, or 0 with --fixture]')
             [CompletionResult]::new('--seed-rng', '--seed-rng', [CompletionResultType]::ParameterName, 'Seed of the generator: the same entries every time (random otherwise)')
             [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Load entries from an NDJSON file as `dlq export` writes it (repeatable)')
             [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Delay every API response by MS milliseconds')
@@ -585,6 +585,41 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Start the persistent state of `dlq --sandbox` afresh: new entries and a new token')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dlq;sandbox;reset' {
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed N QStash DLQ messages and N failed workflow runs')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API; accepted anywhere on the command line')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr (token redacted)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'dlq;sandbox;help' {
+            [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Start the persistent state of `dlq --sandbox` afresh: new entries and a new token')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dlq;sandbox;help;reset' {
+            break
+        }
+        'dlq;sandbox;help;help' {
             break
         }
         'dlq;config' {
@@ -857,6 +892,10 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             break
         }
         'dlq;help;sandbox' {
+            [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Start the persistent state of `dlq --sandbox` afresh: new entries and a new token')
+            break
+        }
+        'dlq;help;sandbox;reset' {
             break
         }
         'dlq;help;config' {

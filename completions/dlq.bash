@@ -166,6 +166,21 @@ _dlq() {
             dlq__subcmd__help__subcmd__config,use)
                 cmd="dlq__subcmd__help__subcmd__config__subcmd__use"
                 ;;
+            dlq__subcmd__help__subcmd__sandbox,reset)
+                cmd="dlq__subcmd__help__subcmd__sandbox__subcmd__reset"
+                ;;
+            dlq__subcmd__sandbox,help)
+                cmd="dlq__subcmd__sandbox__subcmd__help"
+                ;;
+            dlq__subcmd__sandbox,reset)
+                cmd="dlq__subcmd__sandbox__subcmd__reset"
+                ;;
+            dlq__subcmd__sandbox__subcmd__help,help)
+                cmd="dlq__subcmd__sandbox__subcmd__help__subcmd__help"
+                ;;
+            dlq__subcmd__sandbox__subcmd__help,reset)
+                cmd="dlq__subcmd__sandbox__subcmd__help__subcmd__reset"
+                ;;
             *)
                 ;;
         esac
@@ -1393,8 +1408,22 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__help__subcmd__sandbox)
-            opts=""
+            opts="reset"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__help__subcmd__sandbox__subcmd__reset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2103,7 +2132,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__sandbox)
-            opts="-o -q -v -y -h --port --state --seed --seed-rng --fixture --latency --fault-rate --faults --fault-stall-ms --workflow-bulk-cap --delivery-backoff-ms --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --port --state --seed --seed-rng --fixture --latency --fault-rate --faults --fault-stall-ms --workflow-bulk-cap --delivery-backoff-ms --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help reset help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2150,6 +2179,98 @@ _dlq() {
                     return 0
                     ;;
                 --delivery-backoff-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__sandbox__subcmd__help)
+            opts="reset help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__sandbox__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__sandbox__subcmd__help__subcmd__reset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__sandbox__subcmd__reset)
+            opts="-o -q -v -y -h --seed --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

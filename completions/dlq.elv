@@ -543,7 +543,7 @@ set edit:completion:arg-completer[dlq] = {|@words|
         &'dlq;sandbox'= {
             cand --port 'Port on 127.0.0.1; 0 picks a free one'
             cand --state 'Keep the state in FILE across restarts (loaded if it exists; --seed and --fixture then do nothing)'
-            cand --seed 'Seed N QStash DLQ messages and N failed workflow runs'
+            cand --seed 'Seed N QStash DLQ messages and N failed workflow runs [default: 100, or 0 with --fixture]'
             cand --seed-rng 'Seed of the generator: the same entries every time (random otherwise)'
             cand --fixture 'Load entries from an NDJSON file as `dlq export` writes it (repeatable)'
             cand --latency 'Delay every API response by MS milliseconds'
@@ -570,6 +570,37 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand --no-input 'Never prompt; fail instead where a prompt would be needed'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+            cand reset 'Start the persistent state of `dlq --sandbox` afresh: new entries and a new token'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dlq;sandbox;reset'= {
+            cand --seed 'Seed N QStash DLQ messages and N failed workflow runs'
+            cand --token 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)'
+            cand --base-url 'Base URL of the QStash API; accepted anywhere on the command line'
+            cand --env-file 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)'
+            cand --profile 'Profile of the config file to use (also DLQ_PROFILE)'
+            cand -o 'Output format [default: table on a terminal, tab-separated text otherwise]'
+            cand --output 'Output format [default: table on a terminal, tab-separated text otherwise]'
+            cand --color 'When to use colour'
+            cand --timeout 'Timeout of each HTTP request, like 30s or 2m'
+            cand --sandbox 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+            cand -q 'Print only data and errors: no progress, no summaries'
+            cand --quiet 'Print only data and errors: no progress, no summaries'
+            cand -v 'Log each HTTP exchange to stderr (token redacted)'
+            cand --debug 'Log each HTTP exchange to stderr (token redacted)'
+            cand -y 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+            cand --yes 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+            cand --no-input 'Never prompt; fail instead where a prompt would be needed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'dlq;sandbox;help'= {
+            cand reset 'Start the persistent state of `dlq --sandbox` afresh: new entries and a new token'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dlq;sandbox;help;reset'= {
+        }
+        &'dlq;sandbox;help;help'= {
         }
         &'dlq;config'= {
             cand --token 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)'
@@ -814,6 +845,9 @@ set edit:completion:arg-completer[dlq] = {|@words|
         &'dlq;help;export'= {
         }
         &'dlq;help;sandbox'= {
+            cand reset 'Start the persistent state of `dlq --sandbox` afresh: new entries and a new token'
+        }
+        &'dlq;help;sandbox;reset'= {
         }
         &'dlq;help;config'= {
             cand show 'Show the resolved settings and where each came from (the token is masked)'

@@ -563,35 +563,58 @@ complete -c dlq -n "__fish_dlq_using_subcommand export" -s v -l debug -d 'Log ea
 complete -c dlq -n "__fish_dlq_using_subcommand export" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l port -d 'Port on 127.0.0.1; 0 picks a free one' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l state -d 'Keep the state in FILE across restarts (loaded if it exists; --seed and --fixture then do nothing)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l seed -d 'Seed N QStash DLQ messages and N failed workflow runs' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l seed-rng -d 'Seed of the generator: the same entries every time (random otherwise)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l fixture -d 'Load entries from an NDJSON file as `dlq export` writes it (repeatable)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l latency -d 'Delay every API response by MS milliseconds' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l fault-rate -d 'Probability (0 to 1) that a DLQ request gets a fault from --faults; mutations get it before the change or after it (the change happens, the reply is lost)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l faults -d 'Faults to inject: HTTP statuses (429 comes with rate-limit headers), `reset` (drop the connection) and `timeout` (no answer for --fault-stall-ms, then drop)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l fault-stall-ms -d 'How long a `timeout` fault stalls before dropping the connection' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l workflow-bulk-cap -d 'Most workflow runs one bulk resume, restart or delete handles in filter mode; the cursor continues' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l delivery-backoff-ms -d 'Pause between delivery attempts of published and retried messages (times the attempt)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l port -d 'Port on 127.0.0.1; 0 picks a free one' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l state -d 'Keep the state in FILE across restarts (loaded if it exists; --seed and --fixture then do nothing)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l seed -d 'Seed N QStash DLQ messages and N failed workflow runs [default: 100, or 0 with --fixture]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l seed-rng -d 'Seed of the generator: the same entries every time (random otherwise)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l fixture -d 'Load entries from an NDJSON file as `dlq export` writes it (repeatable)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l latency -d 'Delay every API response by MS milliseconds' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l fault-rate -d 'Probability (0 to 1) that a DLQ request gets a fault from --faults; mutations get it before the change or after it (the change happens, the reply is lost)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l faults -d 'Faults to inject: HTTP statuses (429 comes with rate-limit headers), `reset` (drop the connection) and `timeout` (no answer for --fault-stall-ms, then drop)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l fault-stall-ms -d 'How long a `timeout` fault stalls before dropping the connection' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l workflow-bulk-cap -d 'Most workflow runs one bulk resume, restart or delete handles in filter mode; the cursor continues' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l delivery-backoff-ms -d 'Pause between delivery attempts of published and retried messages (times the attempt)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l color -d 'When to use colour' -r -f -a "auto\t''
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -f -a "reset" -d 'Start the persistent state of `dlq --sandbox` afresh: new entries and a new token'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l seed -d 'Seed N QStash DLQ messages and N failed workflow runs' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "reset" -d 'Start the persistent state of `dlq --sandbox` afresh: new entries and a new token'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
@@ -780,6 +803,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcom
 complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "completions" -d 'Print shell completions'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "man" -d 'Write man pages (used to build the committed man/ directory)'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from sandbox" -f -a "reset" -d 'Start the persistent state of `dlq --sandbox` afresh: new entries and a new token'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Show the resolved settings and where each came from (the token is masked)'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of the config file'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set-token" -d 'Store a token in a profile, read from standard input or a hidden prompt'

@@ -39,7 +39,7 @@ pub async fn run(cli: Cli, env: &Env) -> Result<()> {
     match cli.command {
         Command::Completions(args) => return completions::run(args),
         Command::Man(args) => return man::run(args),
-        Command::Sandbox(args) => return sandbox::run(&cli.global, args).await,
+        Command::Sandbox(args) => return sandbox::run(&cli.global, args, env).await,
         _ => {}
     }
     let ctx = Ctx::new(cli.global, env).await?;

@@ -1,4 +1,5 @@
-//! `dlq sandbox`: a local QStash-compatible DLQ server.
+//! `dlq sandbox`: a local QStash-compatible DLQ server; `dlq sandbox reset` starts the
+//! persistent `--sandbox` state afresh.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -6,9 +7,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::args::global::GlobalArgs;
+use crate::context::Env;
 use crate::error::{CliError, Result};
 use crate::sandbox::faults::{parse_list, Faults};
-use crate::sandbox::{Options, Sandbox};
+use crate::sandbox::{Options, Sandbox, DEFAULT_SEED};
 
 /// Serve a local QStash-compatible DLQ API to rehearse on and test against.
 ///
@@ -25,15 +27,17 @@ use crate::sandbox::{Options, Sandbox};
 /// (the last 1000 DLQ API requests), /__sandbox/messages (messages created by publish and
 /// retry) and /__sandbox/runs (runs created by resume, restart and callback) need the token
 /// too, and are never delayed or faulted.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, PartialEq, clap::Args)]
 #[command(after_help = "\
 Examples:
+  dlq sandbox                                  100 messages and 100 failed runs on :8080
   dlq sandbox --seed 1000                      1,000 messages and 1,000 failed runs on :8080
   dlq sandbox --port 0 --seed 50 --seed-rng 7  a free port, the same 50 entries every time
   dlq sandbox --state sb.json --seed 100       keep changes across restarts
   dlq sandbox --fixture dlq.ndjson             entries from `dlq export`
   dlq sandbox --seed 500 --fault-rate 0.1 --faults 429,503,reset --latency 50
-  eval \"$(dlq sandbox --port 0 --seed 20 | head -2 | sed 's/^/export /')\"")]
+  eval \"$(dlq sandbox --port 0 --seed 20 | head -2 | sed 's/^/export /')\"
+  dlq sandbox reset                            start the --sandbox state afresh")]
 pub struct Args {
     /// Port on 127.0.0.1; 0 picks a free one
     #[arg(long, default_value_t = 8080, value_name = "PORT")]
@@ -44,9 +48,9 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
 
-    /// Seed N QStash DLQ messages and N failed workflow runs
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub seed: usize,
+    /// Seed N QStash DLQ messages and N failed workflow runs [default: 100, or 0 with --fixture]
+    #[arg(long, value_name = "N")]
+    pub seed: Option<usize>,
 
     /// Seed of the generator: the same entries every time (random otherwise)
     #[arg(long, value_name = "S")]
@@ -82,9 +86,43 @@ pub struct Args {
     /// Pause between delivery attempts of published and retried messages (times the attempt)
     #[arg(long, value_name = "MS", default_value_t = 200)]
     pub delivery_backoff_ms: u64,
+
+    // Last, so the flags above keep their place among the global ones in --help.
+    #[command(subcommand)]
+    pub command: Option<Sub>,
 }
 
-pub async fn run(global: &GlobalArgs, args: Args) -> Result<()> {
+#[derive(Debug, PartialEq, clap::Subcommand)]
+pub enum Sub {
+    /// Start the persistent state of `dlq --sandbox` afresh: new entries and a new token
+    ///
+    /// Waits for any running `dlq --sandbox` command. The new token tells whatever was bound
+    /// to the old sandbox (an interrupted bulk run, say) that it is gone.
+    Reset(ResetArgs),
+    /// Any other word: most likely a verb meant for `dlq --sandbox <verb>`.
+    #[command(external_subcommand)]
+    Other(Vec<String>),
+}
+
+#[derive(Debug, PartialEq, clap::Args)]
+pub struct ResetArgs {
+    /// Seed N QStash DLQ messages and N failed workflow runs
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_SEED)]
+    pub seed: usize,
+}
+
+pub async fn run(global: &GlobalArgs, mut args: Args, env: &Env) -> Result<()> {
+    match args.command.take() {
+        Some(Sub::Reset(_)) if server_flags_given(&args) => {
+            return Err(CliError::usage(
+                "the flags of `dlq sandbox` mean nothing to `dlq sandbox reset`",
+            )
+            .hint("give --seed after the verb: dlq sandbox reset --seed N"))
+        }
+        Some(Sub::Reset(reset)) => return run_reset(global, reset, env).await,
+        Some(Sub::Other(words)) => return Err(misplaced_verb(&words)),
+        None => {}
+    }
     if !(0.0..=1.0).contains(&args.fault_rate) {
         return Err(CliError::usage(format!(
             "--fault-rate must be between 0 and 1, got {}",
@@ -98,7 +136,12 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<()> {
     let mut opts = Options::new();
     opts.token = global.token.clone();
     opts.state_file = args.state;
-    opts.seed = args.seed;
+    // Something to look at by default; fixtures are what the user wants to look at instead.
+    opts.seed = args.seed.unwrap_or(if args.fixture.is_empty() {
+        DEFAULT_SEED
+    } else {
+        0
+    });
     opts.seed_rng = args.seed_rng;
     opts.fixtures = args.fixture;
     opts.workflow_cap = args.workflow_bulk_cap;
@@ -136,6 +179,57 @@ pub async fn run(global: &GlobalArgs, args: Args) -> Result<()> {
     }
     sandbox.serve(listener, stop_signal()).await;
     Ok(())
+}
+
+async fn run_reset(global: &GlobalArgs, args: ResetArgs, env: &Env) -> Result<()> {
+    // Where `--sandbox` keeps its state (see `Ctx::new`).
+    let dir = crate::config::state_dir(env)?.join("sandbox");
+    let (messages, runs) = crate::sandbox::reset(&dir, args.seed)
+        .await
+        .map_err(|e| CliError::failure(format!("cannot reset the sandbox: {e}")))?;
+    if !global.quiet {
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        eprintln!(
+            "reset the --sandbox state in {}: {messages} QStash message{}, {runs} workflow run{} and a new token",
+            dir.display(),
+            s(messages),
+            s(runs)
+        );
+    }
+    Ok(())
+}
+
+/// Whether a flag of the server came before `reset` (at other than its default value). clap's
+/// `args_conflicts_with_subcommands` would refuse them, but global flags too (`-q reset`);
+/// ignoring them would make `dlq sandbox --seed 5 reset` seed 100.
+fn server_flags_given(args: &Args) -> bool {
+    use clap::{Args as _, FromArgMatches};
+    let defaults = Args::augment_args(clap::Command::new("sandbox"))
+        .try_get_matches_from(["sandbox"])
+        .ok()
+        .and_then(|m| Args::from_arg_matches(&m).ok());
+    defaults.is_some_and(|d| d != *args)
+}
+
+/// `dlq sandbox list`: the user meant `dlq --sandbox list`, so say exactly that.
+fn misplaced_verb(words: &[String]) -> CliError {
+    let verb = words.first().map_or("", String::as_str);
+    let command: Vec<String> = words.iter().map(|w| shell_word(w)).collect();
+    CliError::usage(format!(
+        "`dlq sandbox` serves a local sandbox; to run `{}` against it use: dlq --sandbox {}",
+        shell_word(verb),
+        command.join(" ")
+    ))
+}
+
+/// `w` as it would have to be typed in a POSIX shell.
+fn shell_word(w: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=,@%+".contains(c);
+    if !w.is_empty() && w.chars().all(plain) {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', r"'\''"))
+    }
 }
 
 /// Ctrl-C, or SIGTERM where there is one.

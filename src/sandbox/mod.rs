@@ -6,8 +6,10 @@
 mod actions;
 mod app;
 mod deliver;
+mod embedded;
 pub mod faults;
 mod introspect;
+mod lock;
 mod overrides;
 mod query;
 mod routes;
@@ -17,7 +19,6 @@ mod store;
 mod wire;
 mod workflow;
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -27,6 +28,7 @@ use rand_chacha::ChaCha8Rng;
 
 use app::App;
 pub use app::Delivery;
+pub use embedded::{reset, Embedded, DEFAULT_SEED};
 use faults::Faults;
 use store::{now_ms, random_id, Store};
 
@@ -79,31 +81,22 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new(opts: Options) -> Result<Sandbox, String> {
-        let now = now_ms();
         let existing = opts.state_file.as_deref().filter(|p| p.exists());
         let restored = existing.is_some();
         let mut store = match existing {
             Some(path) => load_state(path)?,
-            None => {
-                let mut store = Store::default();
-                let mut rng = match opts.seed_rng {
-                    Some(s) => ChaCha8Rng::seed_from_u64(s),
-                    None => ChaCha8Rng::from_entropy(),
-                };
-                seed::seed(&mut store, opts.seed, &mut rng, now);
-                for f in &opts.fixtures {
-                    seed::load_fixture(&mut store, f, now)?;
-                }
-                store
-            }
+            None => fresh_store(&opts, now_ms())?,
         };
         let token = opts
             .token
             .clone()
             .filter(|t| !t.is_empty())
             .or(Some(store.token.clone()).filter(|t| !t.is_empty()))
-            .unwrap_or_else(|| random_id("sbx_", &mut rand::thread_rng()));
+            .unwrap_or_else(new_token);
         store.token = token.clone();
+        if let Some(path) = &opts.state_file {
+            save_state(path, &store)?;
+        }
         let app = Arc::new(App {
             store: Mutex::new(store),
             token,
@@ -113,14 +106,6 @@ impl Sandbox {
             delivery: opts.delivery,
             delivery_backoff: opts.delivery_backoff,
         });
-        {
-            let s = app.store.lock().unwrap();
-            if let Some(path) = &app.state_file {
-                let bytes = serde_json::to_vec(&*s).map_err(|e| e.to_string())?;
-                crate::fsutil::write_atomic(path, &bytes, true)
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            }
-        }
         Ok(Sandbox { app, restored })
     }
 
@@ -145,47 +130,32 @@ impl Sandbox {
     }
 }
 
+/// Entries seeded and loaded from fixtures as `opts` says, and no token yet.
+fn fresh_store(opts: &Options, now: i64) -> Result<Store, String> {
+    let mut store = Store::default();
+    let mut rng = match opts.seed_rng {
+        Some(s) => ChaCha8Rng::seed_from_u64(s),
+        None => ChaCha8Rng::from_entropy(),
+    };
+    seed::seed(&mut store, opts.seed, &mut rng, now);
+    for f in &opts.fixtures {
+        seed::load_fixture(&mut store, f, now)?;
+    }
+    Ok(store)
+}
+
+fn new_token() -> String {
+    random_id("sbx_", &mut rand::thread_rng())
+}
+
+fn save_state(path: &Path, store: &Store) -> Result<(), String> {
+    let bytes = serde_json::to_vec(store).map_err(|e| e.to_string())?;
+    crate::fsutil::write_atomic(path, &bytes, true)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
 fn load_state(path: &Path) -> Result<Store, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     serde_json::from_slice(&bytes)
         .map_err(|e| format!("{} is not a sandbox state file: {e}", path.display()))
-}
-
-/// A sandbox running inside this process, for `--sandbox`: seeded once, then persistent in
-/// `state_dir/state.json`, with a fixed token kept there. Stops when dropped.
-pub struct Embedded {
-    pub url: String,
-    pub token: String,
-    task: tokio::task::JoinHandle<()>,
-}
-
-/// Entries of each kind a fresh `--sandbox` starts with.
-const EMBEDDED_SEED: usize = 200;
-
-impl Embedded {
-    pub async fn start(state_dir: &Path) -> Result<Embedded, String> {
-        let mut opts = Options::new();
-        opts.state_file = Some(state_dir.join("state.json"));
-        opts.seed = EMBEDDED_SEED;
-        opts.seed_rng = Some(1);
-        opts.delivery = Delivery::Record;
-        let sandbox = Sandbox::new(opts)?;
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
-            .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        let token = sandbox.token().to_string();
-        let task = tokio::spawn(sandbox.serve(listener, std::future::pending()));
-        Ok(Embedded {
-            url: format!("http://{addr}"),
-            token,
-            task,
-        })
-    }
-}
-
-impl Drop for Embedded {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
 }

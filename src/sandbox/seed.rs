@@ -2,7 +2,8 @@
 //! NDJSON format `dlq export` writes.
 //!
 //! Seeded times are anchored at the start of the current UTC day, so a given `--seed-rng`
-//! produces the same entries all day long while `--from 30d` still finds them.
+//! produces the same entries all day long, and recent enough that `dlq stats` finds nothing
+//! near the end of its default 3-day retention all that day (see `SPREAD_MS`).
 
 use std::path::Path;
 
@@ -14,7 +15,17 @@ use rand_chacha::ChaCha8Rng;
 use super::store::{random_id, Dlq, Store, Stored};
 use super::wire::{CallbackInfo, Entry, Headers, CALLBACK_STATES};
 
-const DAY_MS: i64 = 86_400_000;
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 24 * HOUR_MS;
+
+/// How long before the start of today seeded entries entered the DLQ: at most 18 hours. By the
+/// end of the day the oldest is 42 hours old. `dlq stats` assumes a 3-day retention and warns
+/// about entries in its last 24 hours (older than 48 hours), so a fresh sandbox never has it
+/// warn or suggest another `--retention`, whatever the time of day; a state seeded late in the
+/// day stays quiet until 06:00 UTC the next day, and inside the retention until 06:00 the day
+/// after. None are seeded in today's hours: with a fixed anchor they would lie in the future
+/// until then.
+const SPREAD_MS: i64 = 18 * HOUR_MS;
 
 const URLS: &[&str] = &[
     "https://api.shop.example/webhooks/orders",
@@ -79,12 +90,12 @@ fn h(pairs: &[(&str, &str)]) -> Headers {
 pub fn seed(store: &mut Store, n: usize, rng: &mut ChaCha8Rng, now_ms: i64) {
     let anchor = now_ms - now_ms.rem_euclid(DAY_MS);
     for i in 0..n {
-        let at = anchor - rng.gen_range(60_000..14 * DAY_MS);
+        let at = anchor - rng.gen_range(60_000..SPREAD_MS);
         let e = qstash_entry(rng, at, i);
         store.insert(Dlq::Qstash, e, at);
     }
     for i in 0..n {
-        let at = anchor - rng.gen_range(60_000..14 * DAY_MS);
+        let at = anchor - rng.gen_range(60_000..SPREAD_MS);
         let e = workflow_entry(rng, at, i);
         store.insert(Dlq::Workflow, e, at);
     }
@@ -162,7 +173,7 @@ fn response(rng: &mut ChaCha8Rng, status: i64) -> (Headers, String) {
 }
 
 fn qstash_entry(rng: &mut ChaCha8Rng, at: i64, i: usize) -> Stored {
-    let created = at - rng.gen_range(1_000..6 * 3_600_000);
+    let created = at - rng.gen_range(1_000..6 * HOUR_MS);
     let status = *pick(rng, STATUSES);
     let (resp_header, resp_body) = response(rng, status);
     let (body, body_base64, ctype) = body(rng, i);
@@ -339,4 +350,33 @@ pub fn load_fixture(store: &mut Store, path: &Path, now_ms: i64) -> Result<usize
         n += 1;
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+
+    use super::*;
+
+    #[test]
+    fn seeded_entries_stay_inside_a_three_day_retention_all_day() {
+        let midnight = 1_763_337_600_000; // 2025-11-17T00:00:00Z
+        for now in [midnight, midnight + DAY_MS - 1] {
+            let mut store = Store::default();
+            seed(&mut store, 300, &mut ChaCha8Rng::seed_from_u64(5), now);
+            let times = store
+                .qstash
+                .keys()
+                .chain(store.workflow.keys())
+                .map(|k| k.ms);
+            for at in times {
+                assert!(at < now, "entered the DLQ in the future");
+                // Not in the last day of a 3-day retention, where `dlq stats` warns.
+                assert!(
+                    now - at < 2 * DAY_MS - 6 * HOUR_MS,
+                    "near the end of retention"
+                );
+            }
+        }
+    }
 }

@@ -12,6 +12,7 @@ mod docs;
 mod list;
 mod prism;
 mod sandbox;
+mod sandbox_flag;
 mod sandbox_life;
 mod sandbox_workflow;
 mod sdk_replay;

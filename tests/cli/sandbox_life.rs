@@ -170,7 +170,7 @@ fn message(sb: &Sandbox, id: &str) -> Option<Value> {
 
 #[test]
 fn endpoint_down_then_back_and_retry_delivers_each_message_exactly_once() {
-    let sb = Sandbox::start(&["--delivery-backoff-ms", "5"]);
+    let sb = Sandbox::start(&["--seed", "0", "--delivery-backoff-ms", "5"]);
     let ep = Endpoint::start();
     let r = call(
         &sb,

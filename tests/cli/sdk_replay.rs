@@ -231,10 +231,11 @@ fn workflow_sdk_requests_get_the_documented_shapes_with_no_violations() {
     assert!(!v["workflowRuns"].as_array().unwrap().is_empty());
     assert!(v["cursor"].is_string(), "{v}");
 
-    // retryFailureFunction on a failed callback, then cancel it while in progress (302).
+    // retryFailureFunction on a failed callback, then cancel it while in progress (302). The
+    // run must still be in the DLQ: neither one of the first five nor resumed by the filter.
     let failed = runs[5..]
         .iter()
-        .find(|r| r["failureCallbackInfo"]["state"] == "CALLBACK_FAIL")
+        .find(|r| r["failureCallbackInfo"]["state"] == "CALLBACK_FAIL" && r["workflowUrl"] != wf)
         .expect("a run whose callback failed");
     let id = field(failed, "dlqId");
     let (s, v) = call("POST", &format!("/v2/workflows/dlq/callback/{id}"), &[]);
