@@ -1,0 +1,244 @@
+//! Shortening keys and URLs for a terminal without making two different values look the same.
+//!
+//! A URL keeps its host and the end of its path (`api.shop.example/…/orders`), where DLQ
+//! entries differ; other keys keep both ends. A column of them is checked as a whole: when two
+//! different values would still render alike, the caller is told, and gives the column more
+//! width (at its full width every value is whole, so that always ends).
+
+use std::collections::HashMap;
+
+use super::text::{cut_middle, head, width};
+
+/// `s` in at most `max` columns; a URL loses its scheme first, then the middle of its path.
+pub fn shorten(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    match split_scheme(s) {
+        Some((_, rest)) => shorten_url(rest, max),
+        None => cut_middle(s, max).into_owned(),
+    }
+}
+
+/// Every value of a key column in at most `max` columns, or `None` when two different values
+/// would look the same.
+///
+/// If every value fits, all are shown whole. Otherwise URLs are shown without their scheme,
+/// all of them, so the column reads alike; if that makes two collide (`http://` and `https://`
+/// of one host), the schemes stay.
+pub fn distinct(values: &[&str], max: usize) -> Option<Vec<String>> {
+    if values.iter().all(|v| width(v) <= max) {
+        return Some(values.iter().map(|v| v.to_string()).collect());
+    }
+    let schemeless: Vec<String> = values
+        .iter()
+        .map(|v| match split_scheme(v) {
+            Some((_, rest)) => shorten_url(rest, max),
+            None => cut_middle(v, max).into_owned(),
+        })
+        .collect();
+    if apart(values, &schemeless) {
+        return Some(schemeless);
+    }
+    let with_scheme: Vec<String> = values.iter().map(|v| keep_scheme(v, max)).collect();
+    apart(values, &with_scheme).then_some(with_scheme)
+}
+
+/// The narrowest width, from `from` up, at which [`distinct`] keeps the values apart.
+pub fn floor(values: &[&str], from: usize) -> usize {
+    let widest = values.iter().map(|v| width(v)).max().unwrap_or(0);
+    (from..widest)
+        .find(|w| distinct(values, *w).is_some())
+        .unwrap_or(widest.max(from))
+}
+
+/// The width a key column needs to show every value whole but without its scheme, when that
+/// keeps them apart; the full width otherwise.
+pub fn compact(values: &[&str]) -> usize {
+    let bare: Vec<String> = values
+        .iter()
+        .map(|v| split_scheme(v).map_or(*v, |(_, rest)| rest).to_string())
+        .collect();
+    let shown = if apart(values, &bare) {
+        bare.iter().map(|v| width(v)).max()
+    } else {
+        values.iter().map(|v| width(v)).max()
+    };
+    shown.unwrap_or(0)
+}
+
+/// True when values that differ still differ once rendered.
+fn apart(values: &[&str], rendered: &[String]) -> bool {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    values
+        .iter()
+        .zip(rendered)
+        .all(|(v, r)| *seen.entry(r.as_str()).or_insert(v) == *v)
+}
+
+/// `https://host/path` as (`https://`, `host/path`); `None` for anything that is not a URL.
+fn split_scheme(s: &str) -> Option<(&str, &str)> {
+    let i = s.find("://")?;
+    let scheme = &s[..i];
+    let ok = !scheme.is_empty()
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    ok.then(|| s.split_at(i + 3))
+}
+
+/// A URL shortened with its scheme kept in front: the longer form, for when schemes are what
+/// tells two values apart.
+fn keep_scheme(s: &str, max: usize) -> String {
+    match split_scheme(s) {
+        Some((scheme, rest)) if width(s) > max && width(scheme) + 8 <= max => {
+            format!("{scheme}{}", shorten_url(rest, max - width(scheme)))
+        }
+        _ => cut_middle(s, max).into_owned(),
+    }
+}
+
+/// `rest` is a URL without its scheme. Keeps the whole host and as many whole segments from the
+/// end of the path as fit; failing that, the last segment and as much of the host as fits.
+fn shorten_url(rest: &str, max: usize) -> String {
+    if width(rest) <= max {
+        return rest.to_string();
+    }
+    let Some(slash) = rest.find('/') else {
+        return cut_middle(rest, max).into_owned();
+    };
+    let (host, path) = rest.split_at(slash);
+    // Each later '/' starts a shorter tail: the first that fits is the longest.
+    for (i, _) in path.match_indices('/').skip(1) {
+        if path[i + 1..].is_empty() {
+            continue;
+        }
+        let candidate = format!("{host}/…{}", &path[i..]);
+        if width(&candidate) <= max {
+            return candidate;
+        }
+    }
+    let trimmed = path.trim_end_matches('/');
+    let last = &path[trimmed.rfind('/').unwrap_or(0)..];
+    // Fewer than four characters of host say nothing; the plain middle cut is better then.
+    if width(last) + 1 + 4 <= max {
+        return format!("{}…{last}", head(rest, max - 1 - width(last)));
+    }
+    cut_middle(rest, max).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORDERS: &str = "https://api.shop.example/webhooks/orders";
+    const REFUNDS: &str = "https://api.shop.example/webhooks/refunds";
+
+    #[test]
+    fn a_url_keeps_its_host_and_the_end_of_its_path() {
+        assert_eq!(shorten(ORDERS, 100), ORDERS);
+        assert_eq!(shorten(ORDERS, 32), "api.shop.example/webhooks/orders");
+        assert_eq!(shorten(ORDERS, 31), "api.shop.example/…/orders");
+        assert_eq!(shorten(REFUNDS, 26), "api.shop.example/…/refunds");
+        assert_eq!(
+            shorten(
+                "https://app.example.com/api/workflows/invoice-reminders",
+                45
+            ),
+            "app.example.com/…/workflows/invoice-reminders"
+        );
+        // The host gives way before the last segment does.
+        assert_eq!(shorten(ORDERS, 20), "api.shop.exa…/orders");
+        assert_eq!(
+            shorten("https://mailer.example.org/send", 16),
+            "mailer.exa…/send"
+        );
+        // Query strings and trailing slashes stay part of the tail.
+        assert_eq!(
+            shorten("https://h.example/a/b/run?id=7", 20),
+            "h.example/…/run?id=7"
+        );
+        assert_eq!(
+            shorten("https://h.example/aaaa/bbbb/", 17),
+            "h.example/…/bbbb/"
+        );
+    }
+
+    #[test]
+    fn every_width_is_respected_however_narrow() {
+        for s in [
+            ORDERS,
+            "plain text that is long",
+            "日本語のURL https://例え.jp/パス/終わり",
+            "",
+        ] {
+            for w in 0..60 {
+                let got = shorten(s, w);
+                assert!(width(&got) <= w, "{s:?} at {w}: {got:?}");
+                if width(s) > w && w > 0 && !s.ends_with(&got) {
+                    assert!(got.contains('…'), "a cut is marked: {got:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_a_url_is_cut_in_the_middle() {
+        assert_eq!(shorten("CALLBACK_INPROGRESS", 12), "CALLB…OGRESS");
+        assert_eq!(
+            shorten("no-scheme.example/path/x", 100),
+            "no-scheme.example/path/x"
+        );
+        assert_eq!(shorten("://odd", 4), ":…dd");
+        assert_eq!(shorten("9ttp://x.example/a", 9), "9ttp…le/a");
+    }
+
+    #[test]
+    fn a_column_never_shows_two_different_values_alike() {
+        let vals = [ORDERS, REFUNDS, ORDERS];
+        let got = distinct(&vals, 27).unwrap();
+        assert_eq!(got[0], "api.shop.example/…/orders");
+        assert_eq!(got[1], "api.shop.example/…/refunds");
+        assert_eq!(got[2], got[0], "the same value renders the same");
+        // Too narrow to tell them apart: the caller must widen.
+        assert_eq!(distinct(&[ORDERS, REFUNDS], 3), None);
+        let w = floor(&[ORDERS, REFUNDS], 1);
+        let at = distinct(&[ORDERS, REFUNDS], w).unwrap();
+        assert_ne!(at[0], at[1]);
+        assert!(distinct(&[ORDERS, REFUNDS], w - 1).is_none());
+    }
+
+    #[test]
+    fn urls_that_differ_only_in_the_middle_get_the_width_they_need() {
+        let a = "https://app.example.com/api/workflows/tenant-a/v1/run";
+        let b = "https://app.example.com/api/workflows/tenant-b/v1/run";
+        let w = floor(&[a, b], 10);
+        let got = distinct(&[a, b], w).unwrap();
+        assert_ne!(got[0], got[1], "{got:?}");
+        assert!(got[0].contains("tenant-a"), "{got:?}");
+        assert!(w < width(a), "still shorter than whole: {got:?}");
+    }
+
+    #[test]
+    fn schemes_stay_when_they_are_the_difference() {
+        let vals = [
+            "http://h.example/a/very/long/path",
+            "https://h.example/a/very/long/path",
+        ];
+        let got = distinct(&vals, 30).unwrap();
+        assert!(
+            got[0].starts_with("http://") && got[1].starts_with("https://"),
+            "{got:?}"
+        );
+        assert_eq!(compact(&vals), 34, "no scheme-less form keeps them apart");
+        assert_eq!(compact(&[ORDERS, REFUNDS]), 33);
+    }
+
+    #[test]
+    fn a_column_that_fits_is_left_whole() {
+        let vals = ["https://a.example/x", "500"];
+        assert_eq!(distinct(&vals, 19).unwrap(), vals);
+        assert_eq!(floor(&["a", "b"], 3), 3);
+    }
+}
