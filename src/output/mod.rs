@@ -7,6 +7,7 @@
 pub mod detail;
 pub mod entries;
 pub mod fit;
+pub mod layout;
 pub mod plan;
 pub mod progress;
 pub mod prompt;
