@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::text::{cut_middle, head, width};
+use super::text::{cut_middle, head, tail, width};
 
 /// `s` in at most `max` columns; a URL loses its scheme first, then the middle of its path.
 pub fn shorten(s: &str, max: usize) -> String {
@@ -23,25 +23,86 @@ pub fn shorten(s: &str, max: usize) -> String {
 /// Every value of a key column in at most `max` columns, or `None` when two different values
 /// would look the same.
 ///
-/// If every value fits, all are shown whole. Otherwise URLs are shown without their scheme,
-/// all of them, so the column reads alike; if that makes two collide (`http://` and `https://`
-/// of one host), the schemes stay.
+/// If every value fits, all are shown whole. Otherwise each value starts at its most readable
+/// form (a URL without its scheme, host and path tail kept), and only values that clash move
+/// on to their next form (the scheme kept, then cuts that keep more of one end), until none
+/// clash or the clashing ones have no form left.
 pub fn distinct(values: &[&str], max: usize) -> Option<Vec<String>> {
     if values.iter().all(|v| width(v) <= max) {
         return Some(values.iter().map(|v| v.to_string()).collect());
     }
-    let schemeless: Vec<String> = values
+    // Equal values render alike: forms are chosen per distinct value.
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut unique: Vec<&str> = Vec::new();
+    let which: Vec<usize> = values
         .iter()
-        .map(|v| match split_scheme(v) {
-            Some((_, rest)) => shorten_url(rest, max),
-            None => cut_middle(v, max).into_owned(),
+        .map(|v| {
+            *index.entry(v).or_insert_with(|| {
+                unique.push(v);
+                unique.len() - 1
+            })
         })
         .collect();
-    if apart(values, &schemeless) {
-        return Some(schemeless);
+    let forms: Vec<Vec<String>> = unique.iter().map(|v| forms(v, max)).collect();
+    let mut pick = vec![0; unique.len()];
+    loop {
+        let mut shown: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (u, f) in forms.iter().enumerate() {
+            shown.entry(f[pick[u]].as_str()).or_default().push(u);
+        }
+        let clashing: Vec<usize> = shown
+            .into_values()
+            .filter(|us| us.len() > 1)
+            .flatten()
+            .collect();
+        if clashing.is_empty() {
+            return Some(which.iter().map(|u| forms[*u][pick[*u]].clone()).collect());
+        }
+        let mut moved = false;
+        for u in clashing {
+            if pick[u] + 1 < forms[u].len() {
+                pick[u] += 1;
+                moved = true;
+            }
+        }
+        if !moved {
+            return None;
+        }
     }
-    let with_scheme: Vec<String> = values.iter().map(|v| keep_scheme(v, max)).collect();
-    apart(values, &with_scheme).then_some(with_scheme)
+}
+
+/// The ways to show `v` in `max` columns, most readable first, none repeated.
+fn forms(v: &str, max: usize) -> Vec<String> {
+    let mut all = Vec::new();
+    match split_scheme(v) {
+        Some((_, rest)) => {
+            all.push(shorten_url(rest, max));
+            all.push(keep_scheme(v, max));
+            all.extend(cuts(rest, max));
+            all.extend(cuts(v, max));
+        }
+        None => all.extend(cuts(v, max)),
+    }
+    let mut seen = std::collections::HashSet::new();
+    all.retain(|f| seen.insert(f.clone()));
+    all
+}
+
+/// `s` cut once, in the middle and then nearer either end: values that differ only near one
+/// end, or only in the middle of a long path, differ in one of these.
+fn cuts(s: &str, max: usize) -> Vec<String> {
+    if width(s) <= max || max < 2 {
+        return vec![cut_middle(s, max).into_owned()];
+    }
+    let room = max - 1;
+    let edge = room.min(4);
+    [room / 2, room / 4, room - room / 4, edge, room - edge]
+        .iter()
+        .map(|h| {
+            let start = head(s, *h);
+            format!("{start}…{}", tail(s, room - width(start)))
+        })
+        .collect()
 }
 
 /// The narrowest width, from `from` up, at which [`distinct`] keeps the values apart.
@@ -202,7 +263,7 @@ mod tests {
         assert_eq!(got[1], "api.shop.example/…/refunds");
         assert_eq!(got[2], got[0], "the same value renders the same");
         // Too narrow to tell them apart: the caller must widen.
-        assert_eq!(distinct(&[ORDERS, REFUNDS], 3), None);
+        assert_eq!(distinct(&[ORDERS, REFUNDS], 2), None);
         let w = floor(&[ORDERS, REFUNDS], 1);
         let at = distinct(&[ORDERS, REFUNDS], w).unwrap();
         assert_ne!(at[0], at[1]);
@@ -213,11 +274,15 @@ mod tests {
     fn urls_that_differ_only_in_the_middle_get_the_width_they_need() {
         let a = "https://app.example.com/api/workflows/tenant-a/v1/run";
         let b = "https://app.example.com/api/workflows/tenant-b/v1/run";
-        let w = floor(&[a, b], 10);
-        let got = distinct(&[a, b], w).unwrap();
+        // The host and tail form would clash; the two move on to cuts that keep them apart.
+        assert_eq!(shorten(a, 30), shorten(b, 30));
+        let got = distinct(&[a, b, ORDERS], 30).unwrap();
         assert_ne!(got[0], got[1], "{got:?}");
-        assert!(got[0].contains("tenant-a"), "{got:?}");
-        assert!(w < width(a), "still shorter than whole: {got:?}");
+        assert_eq!(
+            got[2], "api.shop.example/…/orders",
+            "a value that clashes with none keeps its form"
+        );
+        assert!(floor(&[a, b], 1) < 16);
     }
 
     #[test]
