@@ -87,13 +87,13 @@ pub fn notes(out: &Output, stats: &Stats, view: &View) {
     if stats.overlapping() {
         line.push_str("; an entry with several labels counts in each of its label groups");
     }
-    out.info(&line);
+    out.info_wrapped(&line);
     if stats.expiring > 0 {
         let first = stats
             .first_expiry_ms
             .map(|ms| format!(", the first in {}", time::age(view.now_ms, ms)))
             .unwrap_or_default();
-        out.warn(&format!(
+        out.warn_wrapped(&format!(
             "{} entr{} vanish within {}h ({} retention){first}: keep them with `dlq export`, or act now",
             stats.expiring,
             if stats.expiring == 1 { "y will" } else { "ies will" },
@@ -102,7 +102,7 @@ pub fn notes(out: &Output, stats: &Stats, view: &View) {
         ));
     }
     if stats.past_retention > 0 {
-        out.info(&format!(
+        out.info_wrapped(&format!(
             "{} entr{} older than {}, so your plan keeps entries longer: set --retention to match",
             stats.past_retention,
             if stats.past_retention == 1 {
