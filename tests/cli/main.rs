@@ -15,4 +15,5 @@ mod sandbox;
 mod sandbox_life;
 mod sandbox_workflow;
 mod sdk_replay;
+mod tables;
 mod triage;
