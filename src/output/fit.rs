@@ -1,9 +1,10 @@
 //! Shortening keys and URLs for a terminal without making two different values look the same.
 //!
 //! A URL keeps its host and the end of its path (`api.shop.example/…/orders`), where DLQ
-//! entries differ; other keys keep both ends. A column of them is checked as a whole: when two
-//! different values would still render alike, the caller is told, and gives the column more
-//! width (at its full width every value is whole, so that always ends).
+//! entries differ; other keys keep both ends. A column of them is fitted as a whole: values
+//! that would render alike move on to longer forms (the scheme kept, a cut nearer one end, a
+//! window of the middle), and when none tells them apart the caller is told, and gives the
+//! column more width (at its full width every value is whole, so that always ends).
 
 use std::collections::HashMap;
 
@@ -25,8 +26,8 @@ pub fn shorten(s: &str, max: usize) -> String {
 ///
 /// If every value fits, all are shown whole. Otherwise each value starts at its most readable
 /// form (a URL without its scheme, host and path tail kept), and only values that clash move
-/// on to their next form (the scheme kept, then cuts that keep more of one end), until none
-/// clash or the clashing ones have no form left.
+/// on to their next form (the scheme kept, then cuts that keep more of one end, then windows
+/// of the middle), until none clash or the clashing ones have no form left.
 pub fn distinct(values: &[&str], max: usize) -> Option<Vec<String>> {
     if values.iter().all(|v| width(v) <= max) {
         return Some(values.iter().map(|v| v.to_string()).collect());
@@ -43,49 +44,92 @@ pub fn distinct(values: &[&str], max: usize) -> Option<Vec<String>> {
             })
         })
         .collect();
-    let forms: Vec<Vec<String>> = unique.iter().map(|v| forms(v, max)).collect();
+    // Most values never clash: their other forms are worked out only when they do.
+    let mut forms: Vec<Vec<String>> = unique.iter().map(|v| vec![first_form(v, max)]).collect();
     let mut pick = vec![0; unique.len()];
     loop {
         let mut shown: HashMap<&str, Vec<usize>> = HashMap::new();
         for (u, f) in forms.iter().enumerate() {
             shown.entry(f[pick[u]].as_str()).or_default().push(u);
         }
-        let clashing: Vec<usize> = shown
-            .into_values()
-            .filter(|us| us.len() > 1)
-            .flatten()
-            .collect();
-        if clashing.is_empty() {
+        let clashes: Vec<Vec<usize>> = shown.into_values().filter(|us| us.len() > 1).collect();
+        if clashes.is_empty() {
             return Some(which.iter().map(|u| forms[*u][pick[*u]].clone()).collect());
         }
-        let mut moved = false;
-        for u in clashing {
-            if pick[u] + 1 < forms[u].len() {
-                pick[u] += 1;
-                moved = true;
+        for clash in clashes {
+            let mut moved = false;
+            for u in clash {
+                if forms[u].len() == 1 {
+                    forms[u] = all_forms(unique[u], max);
+                }
+                if pick[u] + 1 < forms[u].len() {
+                    pick[u] += 1;
+                    moved = true;
+                }
             }
-        }
-        if !moved {
-            return None;
+            // Values out of forms, still alike: nothing another value does can change that.
+            if !moved {
+                return None;
+            }
         }
     }
 }
 
+/// The most readable way to show `v` in `max` columns: [`all_forms`]'s first.
+fn first_form(v: &str, max: usize) -> String {
+    match split_scheme(v) {
+        Some((_, rest)) => shorten_url(rest, max),
+        None => cuts(v, max).swap_remove(0),
+    }
+}
+
 /// The ways to show `v` in `max` columns, most readable first, none repeated.
-fn forms(v: &str, max: usize) -> Vec<String> {
-    let mut all = Vec::new();
+fn all_forms(v: &str, max: usize) -> Vec<String> {
+    let mut all = vec![first_form(v, max)];
     match split_scheme(v) {
         Some((_, rest)) => {
-            all.push(shorten_url(rest, max));
             all.push(keep_scheme(v, max));
             all.extend(cuts(rest, max));
-            all.extend(cuts(v, max));
+            all.extend(windows(rest, max));
         }
-        None => all.extend(cuts(v, max)),
+        None => {
+            all.extend(cuts(v, max));
+            all.extend(windows(v, max));
+        }
     }
-    let mut seen = std::collections::HashSet::new();
-    all.retain(|f| seen.insert(f.clone()));
-    all
+    let mut unique: Vec<String> = Vec::with_capacity(all.len());
+    for f in all {
+        if !unique.contains(&f) {
+            unique.push(f);
+        }
+    }
+    unique
+}
+
+/// `s` as its start, one window of its middle and its end (`api.t…mer-0007-int…/orders`):
+/// for values that differ only mid-way, on a width too small for a single cut to reach the
+/// difference. The windows meet end to end and cover everything between the start and the end.
+fn windows(s: &str, max: usize) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    let n = chars.len();
+    if max < 12 || n <= max {
+        return Vec::new();
+    }
+    let room = max - 2;
+    let (h, t) = (room / 4, room / 3);
+    let k = room - h - t;
+    // A window starts a character after the start and ends a character before the end, so
+    // both `…` mark real cuts.
+    let (first, last) = (h + 1, n - t - 1 - k);
+    let mut offsets: Vec<usize> = (first..=last).step_by(k.max(1)).collect();
+    offsets.push(last);
+    offsets.dedup();
+    let text = |r: std::ops::Range<usize>| chars[r].iter().collect::<String>();
+    offsets
+        .into_iter()
+        .map(|o| format!("{}…{}…{}", text(0..h), text(o..o + k), text(n - t..n)))
+        .filter(|f| width(f) <= max)
+        .collect()
 }
 
 /// `s` cut once, in the middle and then nearer either end: values that differ only near one
@@ -106,11 +150,23 @@ fn cuts(s: &str, max: usize) -> Vec<String> {
 }
 
 /// The narrowest width, from `from` up, at which [`distinct`] keeps the values apart.
+///
+/// Found by halving, as if values apart at one width were apart at every wider one. That
+/// nearly always holds; where it does not, the answer is a little wider than it could be,
+/// but always a width that works.
 pub fn floor(values: &[&str], from: usize) -> usize {
     let widest = values.iter().map(|v| width(v)).max().unwrap_or(0);
-    (from..widest)
-        .find(|w| distinct(values, *w).is_some())
-        .unwrap_or(widest.max(from))
+    // At `widest` every value is whole, so apart.
+    let (mut lo, mut hi) = (from, widest.max(from));
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if distinct(values, mid).is_some() {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    hi
 }
 
 /// The width a key column needs to show every value whole but without its scheme, when that
@@ -283,6 +339,27 @@ mod tests {
             "a value that clashes with none keeps its form"
         );
         assert!(floor(&[a, b], 1) < 16);
+    }
+
+    #[test]
+    fn values_that_differ_deep_in_the_middle_stay_apart_on_a_narrow_terminal() {
+        let url = |i: u32| {
+            format!("https://api.t{}.example.com/webhooks/v2/tenants/customer-{i:04}-international-holdings/events/orders", i % 3)
+        };
+        let urls: Vec<String> = (0..40).map(url).collect();
+        let vals: Vec<&str> = urls.iter().map(String::as_str).collect();
+        let got = distinct(&vals, 30).expect("a window reaches the difference");
+        for (g, v) in got.iter().zip(&vals) {
+            assert!(width(g) <= 30, "{g:?}");
+            // Every piece between the cuts is a piece of the value, in order.
+            let mut rest = &v[v.find("://").unwrap() + 3..];
+            for piece in g.split('…') {
+                let at = rest.find(piece).unwrap_or_else(|| panic!("{g:?} in {v:?}"));
+                rest = &rest[at + piece.len()..];
+            }
+        }
+        let unique: std::collections::HashSet<&String> = got.iter().collect();
+        assert_eq!(unique.len(), 40, "{got:?}");
     }
 
     #[test]

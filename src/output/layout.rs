@@ -113,12 +113,18 @@ impl Column {
             Fit::Key => {
                 let values = self.values();
                 let compact = fit::compact(&values).max(header);
-                let hard = fit::floor(&values, natural.min(KEY_HARD));
+                let want = compact.min(header.max(KEY_MIN));
+                let soft = match fit::distinct(&values, want) {
+                    Some(_) => want,
+                    // At `compact` every value is whole and apart, so no wider is needed.
+                    None => fit::floor(&values, want + 1).min(compact),
+                };
+                // `hard` costs a search over widths; [`Layout::plan`] makes it only if needed.
                 Measure {
                     natural,
                     compact,
-                    soft: hard.max(compact.min(header.max(KEY_MIN))),
-                    hard,
+                    soft,
+                    hard: soft,
                 }
             }
         }
@@ -150,10 +156,16 @@ impl Column {
                 .collect(),
             Fit::Key => {
                 let values = self.values();
-                (1..=w)
-                    .rev()
-                    .find_map(|x| fit::distinct(&values, x))
-                    // Only a later page, held to the first page's width, can end up here.
+                fit::distinct(&values, w)
+                    // Wider is not always better: a width that works lies lower.
+                    .or_else(|| {
+                        let floor = fit::floor(&values, 1);
+                        (floor <= w)
+                            .then(|| fit::distinct(&values, floor))
+                            .flatten()
+                    })
+                    // Only a later page held to the first page's width, or a terminal too
+                    // narrow for anything, ends up here.
                     .unwrap_or_else(|| values.iter().map(|v| fit::shorten(v, w)).collect())
             }
         }
@@ -169,6 +181,16 @@ struct Measure {
     soft: usize,
     /// As narrow as it can go and still tell its values apart.
     hard: usize,
+}
+
+impl Measure {
+    /// Works out how narrow a key column can go, from where [`Column::measure`] left it.
+    fn narrowest(&mut self, col: &Column) {
+        if col.fit == Fit::Key {
+            let floor = fit::floor(&col.values(), self.natural.min(KEY_HARD));
+            self.hard = floor.min(self.soft);
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -190,34 +212,37 @@ pub struct Layout {
 impl Layout {
     /// The layout of `cols` in `width` terminal columns.
     pub fn plan(cols: &[Column], width: usize) -> Layout {
-        let measures: Vec<Measure> = cols.iter().map(Column::measure).collect();
+        let mut measures: Vec<Measure> = cols.iter().map(Column::measure).collect();
         let mut shown: Vec<bool> = cols.iter().map(|c| !c.is_empty()).collect();
         if !shown.contains(&true) {
             shown.fill(true);
         }
-        let attempt = |shown: &[bool], step| fits(cols, &measures, shown, step, width);
+        let attempt = |m: &[Measure], shown: &[bool], step| fits(cols, m, shown, step, width);
         for step in [Step::Natural, Step::NoSchemes, Step::ExtrasNarrow] {
-            if let Some(l) = attempt(&shown, step) {
+            if let Some(l) = attempt(&measures, &shown, step) {
                 return l;
             }
         }
         for i in ranked(cols, |r| matches!(r, Role::Extra(_))) {
             shown[i] = false;
-            if let Some(l) = attempt(&shown, Step::ExtrasNarrow) {
+            if let Some(l) = attempt(&measures, &shown, Step::ExtrasNarrow) {
                 return l;
             }
         }
-        if let Some(l) = attempt(&shown, Step::KeysNarrow) {
+        if let Some(l) = attempt(&measures, &shown, Step::KeysNarrow) {
             return l;
         }
         for i in ranked(cols, |r| matches!(r, Role::Main(_))) {
             shown[i] = false;
-            if let Some(l) = attempt(&shown, Step::KeysNarrow) {
+            if let Some(l) = attempt(&measures, &shown, Step::KeysNarrow) {
                 return l;
             }
         }
+        for (m, c) in measures.iter_mut().zip(cols) {
+            m.narrowest(c);
+        }
         loop {
-            if let Some(l) = attempt(&shown, Step::Least) {
+            if let Some(l) = attempt(&measures, &shown, Step::Least) {
                 return l;
             }
             // Tables put what tells rows apart on the left (an id, the grouping keys), so
@@ -342,169 +367,4 @@ fn fits(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn col(header: &str, cells: &[&str]) -> Column {
-        Column::new(header, cells.iter().map(|s| s.to_string()).collect())
-    }
-
-    /// Like `dlq list`: an id, an age, a status, a method, a url, labels.
-    fn list() -> Vec<Column> {
-        vec![
-            col(
-                "ID",
-                &["1794204304312-0", "1794241398078-0", "1794283575971-0"],
-            ),
-            col("AGE", &["14d", "13d", "2h"]).role(Role::Main(0)),
-            col("STATUS", &["401", "503", "422"]).role(Role::Main(1)),
-            col("METHOD", &["GET", "POST", "POST"]).role(Role::Extra(0)),
-            col(
-                "URL",
-                &[
-                    "https://api.shop.example/webhooks/orders",
-                    "https://api.shop.example/webhooks/refunds",
-                    "https://legacy.example.com/cgi-bin/notify.php",
-                ],
-            )
-            .fit(Fit::Key),
-            col(
-                "LABEL",
-                &["beta", "emails,orders", "billing,orders,reports"],
-            )
-            .fit(Fit::Text)
-            .role(Role::Extra(1)),
-        ]
-    }
-
-    fn check(cols: &[Column], width: usize) -> Vec<String> {
-        let l = Layout::plan(cols, width);
-        let text = l.render(cols, true);
-        let lines: Vec<String> = text.lines().map(str::to_string).collect();
-        assert_eq!(
-            lines.len(),
-            1 + cols[0].cells.len(),
-            "one line a row:\n{text}"
-        );
-        for line in &lines {
-            assert!(
-                super::width(line) <= width,
-                "wider than {width}: {line:?}\n{text}"
-            );
-        }
-        lines
-    }
-
-    #[test]
-    fn a_table_that_fits_is_shown_whole() {
-        let lines = check(&list(), 200);
-        assert_eq!(
-            lines[0],
-            "ID               AGE  STATUS  METHOD  URL                                            LABEL"
-        );
-        assert!(lines[3]
-            .contains("https://legacy.example.com/cgi-bin/notify.php  billing,orders,reports"));
-    }
-
-    #[test]
-    fn secondary_columns_give_way_before_urls_are_cut() {
-        let cols = list();
-        // Without the scheme, with the labels cut, without the method: the URLs stay whole.
-        let l = Layout::plan(&cols, 80);
-        assert_eq!(l.headers(&cols), ["ID", "AGE", "STATUS", "URL", "LABEL"]);
-        let lines = check(&cols, 80);
-        assert!(
-            lines[1].contains(" api.shop.example/webhooks/orders "),
-            "{lines:?}"
-        );
-        assert!(lines[3].ends_with("billing,or…"), "{lines:?}");
-        // Narrower: the labels go too, then the URLs shorten, host and path tail kept.
-        let lines = check(&cols, 60);
-        assert!(!lines[0].contains("LABEL") && !lines[0].contains("METHOD"));
-        assert!(lines[1].ends_with("api.shop.example/…/orders"), "{lines:?}");
-        assert!(
-            lines[2].ends_with("api.shop.example/…/refunds"),
-            "{lines:?}"
-        );
-    }
-
-    #[test]
-    fn every_width_gives_one_line_a_row_and_distinct_keys() {
-        let cols = list();
-        for width in 1..140 {
-            let lines = check(&cols, width);
-            let l = Layout::plan(&cols, width);
-            if let Some(n) = l.headers(&cols).iter().position(|h| *h == "URL") {
-                let (_, w) = l.slots[n];
-                let urls = cols[4].fitted(w);
-                assert_ne!(urls[0], urls[1], "at {width}: {lines:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn empty_columns_go_numbers_align_right_and_no_line_ends_in_spaces() {
-        let cols = vec![
-            col("ID", &["a", "b"]).fit(Fit::Key),
-            col("COUNT", &["7", "12"]).right(),
-            col("NEW ID", &["-", "-"]).role(Role::Main(0)),
-            col("NOTE", &["x", ""]).fit(Fit::Text),
-            col("ERROR", &["", ""]).fit(Fit::Text),
-        ];
-        let l = Layout::plan(&cols, 80);
-        assert_eq!(l.headers(&cols), ["ID", "COUNT", "NOTE"]);
-        assert_eq!(
-            l.render(&cols, true),
-            "ID  COUNT  NOTE\na       7  x\nb      12"
-        );
-    }
-
-    #[test]
-    fn keys_narrow_before_main_columns_go_and_never_collide() {
-        let wf = |s: &str| format!("https://app.example.com/api/workflows/{s}");
-        let urls: Vec<String> = ["checkout", "onboarding", "invoice-reminders", "checkout"]
-            .iter()
-            .map(|s| wf(s))
-            .collect();
-        let cols = vec![
-            Column::new("WORKFLOW-URL", urls).fit(Fit::Key),
-            col(
-                "STATE",
-                &["CALLBACK_FAIL", "(none)", "CALLBACK_INPROGRESS", "(none)"],
-            )
-            .fit(Fit::Key),
-            col("COUNT", &["4", "3", "3", "1"]).right(),
-            col("SHARE", &["13.3%", "10.0%", "10.0%", "3.3%"]).role(Role::Main(0)),
-            col("OLDEST", &["13d", "12d", "11d", "6d"]).role(Role::Extra(1)),
-            col("SAMPLE", &["1794281262468-0"; 4]).role(Role::Extra(0)),
-        ];
-        let l = Layout::plan(&cols, 64);
-        assert_eq!(
-            l.headers(&cols),
-            ["WORKFLOW-URL", "STATE", "COUNT", "SHARE"]
-        );
-        let lines = check(&cols, 64);
-        assert!(
-            lines[1].starts_with("app.example.com/…/checkout "),
-            "{lines:?}"
-        );
-        assert!(lines[3].contains("…/invoice-reminders"), "{lines:?}");
-        for width in 1..120 {
-            check(&cols, width);
-        }
-    }
-
-    #[test]
-    fn a_later_page_keeps_the_first_pages_columns_and_width() {
-        let cols = list();
-        let l = Layout::plan(&cols, 70);
-        let mut later = list();
-        later[4].cells[0] = "https://a.much.longer.host.example/with/a/much/longer/path/x".into();
-        later[1].cells[0] = "future".into();
-        let text = l.render(&later, false);
-        assert_eq!(text.lines().count(), 3);
-        for line in text.lines() {
-            assert!(width(line) <= 70, "{line:?}");
-        }
-    }
-}
+mod tests;

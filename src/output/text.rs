@@ -67,6 +67,10 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
 /// two, combining marks none. An estimate without a Unicode table, but never an underestimate
 /// for the scripts URLs and labels are written in.
 pub fn width(s: &str) -> usize {
+    // Layouts measure the same cells many times; most are ASCII, one column a byte.
+    if s.is_ascii() {
+        return s.len();
+    }
     s.chars().map(char_width).sum()
 }
 
@@ -93,6 +97,9 @@ fn char_width(c: char) -> usize {
 
 /// The longest start of `s` at most `max` columns wide.
 pub fn head(s: &str, max: usize) -> &str {
+    if s.is_ascii() {
+        return &s[..max.min(s.len())];
+    }
     let mut used = 0;
     for (i, c) in s.char_indices() {
         used += char_width(c);
@@ -105,6 +112,9 @@ pub fn head(s: &str, max: usize) -> &str {
 
 /// The longest end of `s` at most `max` columns wide.
 pub fn tail(s: &str, max: usize) -> &str {
+    if s.is_ascii() {
+        return &s[s.len() - max.min(s.len())..];
+    }
     let mut used = 0;
     for (i, c) in s.char_indices().rev() {
         used += char_width(c);
