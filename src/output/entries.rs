@@ -5,9 +5,8 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{presets, ContentArrangement, Table};
-
-use super::text::{safe, truncate};
+use super::layout::{Column, Fit, Layout, Role};
+use super::text::safe;
 use super::time;
 use super::Format;
 use super::{json_line, Output};
@@ -21,6 +20,8 @@ pub struct EntryPrinter<W: Write> {
     width: u16,
     now_ms: i64,
     count: u64,
+    /// Planned on the first page; later pages keep its columns, under its one header.
+    layout: Option<Layout>,
 }
 
 impl<W: Write> EntryPrinter<W> {
@@ -33,6 +34,7 @@ impl<W: Write> EntryPrinter<W> {
             width: out.width,
             now_ms,
             count: 0,
+            layout: None,
         }
     }
 
@@ -62,8 +64,13 @@ impl<W: Write> EntryPrinter<W> {
             }
             Format::Table if self.tty => {
                 if !entries.is_empty() {
-                    let table = self.table(entries, self.count == 0);
-                    writeln!(self.w, "{table}")?;
+                    let cols = self.columns(entries);
+                    let first = self.layout.is_none();
+                    let width = self.width as usize;
+                    let layout = self
+                        .layout
+                        .get_or_insert_with(|| Layout::plan(&cols, width));
+                    writeln!(self.w, "{}", layout.render(&cols, first))?;
                 }
             }
             Format::Table => {
@@ -114,25 +121,24 @@ impl<W: Write> EntryPrinter<W> {
         ]
     }
 
-    fn table(&self, entries: &[Entry], header: bool) -> Table {
-        let mut t = Table::new();
-        t.load_preset(presets::NOTHING)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(self.width);
-        if header {
-            let url = if self.source == Source::Workflow {
-                "WORKFLOW URL"
-            } else {
-                "URL"
-            };
-            t.set_header(["ID", "AGE", "STATUS", "METHOD", url, "LABEL"]);
-        }
-        let url_max = (self.width as usize).saturating_sub(60).max(24);
-        for e in entries {
-            let mut r = self.row(e, true);
-            r[4] = truncate(&r[4], url_max).into_owned();
-            t.add_row(r);
-        }
-        t
+    fn columns(&self, entries: &[Entry]) -> Vec<Column> {
+        let rows: Vec<Vec<String>> = entries.iter().map(|e| self.row(e, true)).collect();
+        let cells = |n: usize| rows.iter().map(|r| r[n].clone()).collect::<Vec<_>>();
+        let url = match self.source {
+            Source::Qstash => "URL",
+            Source::Workflow => "WORKFLOW URL",
+        };
+        // The id is what a person acts on and the url what tells failures apart; the method
+        // rarely says anything the url does not.
+        vec![
+            Column::new("ID", cells(0)),
+            Column::new("AGE", cells(1)).role(Role::Main(0)),
+            Column::new("STATUS", cells(2)).role(Role::Main(1)),
+            Column::new("METHOD", cells(3)).role(Role::Extra(0)),
+            Column::new(url, cells(4)).fit(Fit::Key),
+            Column::new("LABEL", cells(5))
+                .fit(Fit::Text)
+                .role(Role::Extra(1)),
+        ]
     }
 }

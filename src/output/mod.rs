@@ -6,7 +6,9 @@
 
 pub mod detail;
 pub mod entries;
+pub mod fit;
 pub mod jobs;
+pub mod layout;
 pub mod plan;
 pub mod progress;
 pub mod prompt;
@@ -14,6 +16,7 @@ pub mod results;
 pub mod stats;
 pub mod text;
 pub mod time;
+pub mod wrap;
 
 use std::io::{IsTerminal, Write};
 
@@ -78,7 +81,7 @@ impl Output {
     /// `DLQ_FORCE_TTY=1` makes both streams count as terminals, so tests can see what a person
     /// sees (as gh's GH_FORCE_TTY does).
     pub fn new(g: &Options, env: &dyn Fn(&str) -> Option<String>) -> Output {
-        let forced = env("DLQ_FORCE_TTY").is_some_and(|v| !v.is_empty() && v != "0");
+        let forced = forced_tty(env);
         let stdout_tty = forced || std::io::stdout().is_terminal();
         let stderr_tty = forced || std::io::stderr().is_terminal();
         let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -88,10 +91,7 @@ impl Output {
             ColorChoice::Never => false,
             ColorChoice::Auto => tty && !no_color && !dumb,
         };
-        let width = env("COLUMNS")
-            .and_then(|c| c.parse().ok())
-            .or_else(|| comfy_table::Table::new().width())
-            .unwrap_or(100);
+        let width = width_from(env);
         Output {
             format: g.format.unwrap_or(Format::Table),
             stdout_tty,
@@ -163,6 +163,33 @@ impl Output {
         }
     }
 
+    /// Like [`Output::info`], wrapped to the terminal.
+    pub fn info_wrapped(&self, msg: &str) {
+        // An unlabelled note continues two spaces in, so its second line reads as part of it.
+        self.info(&wrap::hang(&wrap::words(msg), 0, 2, self.stderr_wrap()));
+    }
+
+    /// Like [`Output::warn`], wrapped to the terminal under the text after `warning:`.
+    pub fn warn_wrapped(&self, msg: &str) {
+        let label = "warning: ".len();
+        self.warn(&wrap::hang(
+            &wrap::words(msg),
+            label,
+            label,
+            self.stderr_wrap(),
+        ));
+    }
+
+    /// Where prose on stderr wraps: at the terminal's width when stderr is one; nowhere
+    /// otherwise, so a log keeps whole lines to grep.
+    pub fn stderr_wrap(&self) -> usize {
+        if self.stderr_tty {
+            self.width as usize
+        } else {
+            usize::MAX
+        }
+    }
+
     fn paint_err(&self, s: &str, code: &str) -> String {
         if self.stderr_color {
             format!("\x1b[{code}m{s}\x1b[0m")
@@ -170,6 +197,20 @@ impl Output {
             s.to_string()
         }
     }
+}
+
+/// `DLQ_FORCE_TTY=1` makes both streams count as terminals.
+fn forced_tty(env: &dyn Fn(&str) -> Option<String>) -> bool {
+    env("DLQ_FORCE_TTY").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The terminal's width: COLUMNS, else what the terminal says, else 100.
+fn width_from(env: &dyn Fn(&str) -> Option<String>) -> u16 {
+    env("COLUMNS")
+        .and_then(|c| c.parse().ok())
+        .filter(|w| *w > 0)
+        .or_else(|| comfy_table::Table::new().width())
+        .unwrap_or(100)
 }
 
 /// Writes one value as a JSON line, terminal-safe (see [`crate::json`]).

@@ -3,9 +3,8 @@
 
 use std::io::Write;
 
-use super::json_line;
-use super::text::safe;
-use super::{Format, Output};
+use super::text::{safe, width};
+use super::{fit, json_line, wrap, Format, Output};
 use crate::api::Source;
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::plan::Plan;
@@ -59,8 +58,13 @@ pub fn past(verb: Verb) -> &'static str {
     }
 }
 
-/// The plan for people: what matches, where, and a breakdown by url, status and label.
-pub fn plan_text(action: &Action, plan: &Plan, target: &str) -> String {
+/// The width of a breakdown line's label; the values of every line start after it.
+const LABEL: usize = 12;
+
+/// The plan for people: what matches, where, and a breakdown by url, status and label,
+/// wrapped at `max` columns: each breakdown continues under its first value, and a value too
+/// long for a line is shortened, never so two look the same.
+pub fn plan_text(action: &Action, plan: &Plan, target: &str, max: usize) -> String {
     let mut s = format!(
         "{}: {} match on {target}{}\n",
         action.verb.name(),
@@ -71,22 +75,44 @@ pub fn plan_text(action: &Action, plan: &Plan, target: &str) -> String {
             ""
         }
     );
-    let group = |name: &str, g: &[(String, u64)]| -> String {
-        if g.is_empty() {
+    let line = |label: &str, units: Vec<String>| -> String {
+        if units.is_empty() {
             return String::new();
         }
-        let items: Vec<String> = g
-            .iter()
-            .map(|(k, n)| format!("{} ({n})", safe(k)))
-            .collect();
-        format!("  by {name:<8}{}\n", items.join(", "))
+        let body = wrap::hang(&commas(units), LABEL, LABEL, max);
+        format!("  {label:<w$}{body}\n", w = LABEL - 2)
     };
-    s.push_str(&group("url", &plan.breakdown.urls));
-    s.push_str(&group("status", &plan.breakdown.statuses));
-    s.push_str(&group("label", &plan.breakdown.labels));
-    let sample: Vec<String> = plan.ids().take(3).map(|i| safe(i).into_owned()).collect();
-    s.push_str(&format!("  e.g.     {}\n", sample.join(", ")));
+    let counted = |g: &[(String, u64)]| -> Vec<String> {
+        let values: Vec<String> = g.iter().map(|(k, _)| safe(k).into_owned()).collect();
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        // Room for the value: the line less the label and the widest ` (n),`.
+        let suffix = g.iter().map(|(_, n)| n.to_string().len() + 4).max();
+        let room = max.saturating_sub(LABEL + suffix.unwrap_or(0)).max(1);
+        let widest = values.iter().map(|v| width(v)).max().unwrap_or(0);
+        let shown = (room.min(widest)..=widest)
+            .find_map(|w| fit::distinct(&values, w))
+            .unwrap_or_else(|| values.iter().map(|v| v.to_string()).collect());
+        shown
+            .iter()
+            .zip(g)
+            .map(|(v, (_, n))| format!("{v} ({n})"))
+            .collect()
+    };
+    s.push_str(&line("by url", counted(&plan.breakdown.urls)));
+    s.push_str(&line("by status", counted(&plan.breakdown.statuses)));
+    s.push_str(&line("by label", counted(&plan.breakdown.labels)));
+    let sample = plan.ids().take(3).map(|i| safe(i).into_owned());
+    s.push_str(&line("e.g.", sample.collect()));
     s
+}
+
+/// Every unit but the last followed by a comma, so a wrapped list still reads as one.
+fn commas(mut units: Vec<String>) -> Vec<String> {
+    let n = units.len();
+    for u in units.iter_mut().take(n.saturating_sub(1)) {
+        u.push(',');
+    }
+    units
 }
 
 /// `--dry-run`: the plan on stdout, in the output format.
@@ -113,7 +139,12 @@ pub fn print_plan(out: &Output, action: &Action, plan: &Plan, target: &str) -> s
             }
         }
         Format::Table => {
-            write!(w, "{}", plan_text(action, plan, target))?;
+            let max = if out.stdout_tty {
+                out.width as usize
+            } else {
+                usize::MAX
+            };
+            write!(w, "{}", plan_text(action, plan, target, max))?;
             writeln!(w, "dry run: nothing was changed")?;
         }
     }

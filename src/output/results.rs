@@ -6,8 +6,7 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{presets, ContentArrangement, Table};
-
+use super::layout::{Column, Fit, Layout, Role};
 use super::text::safe;
 use super::{json_line, time, Format, Output};
 use crate::bulk::outcome::{Outcome, Status, Summary};
@@ -78,15 +77,9 @@ impl<W: Write> ResultPrinter<W> {
             }
             Format::Table if self.tty => {
                 if let Some(rows) = self.rows.take().filter(|r| !r.is_empty()) {
-                    let mut t = Table::new();
-                    t.load_preset(presets::NOTHING)
-                        .set_content_arrangement(ContentArrangement::Dynamic)
-                        .set_width(self.width)
-                        .set_header(["ID", "OUTCOME", "NEW ID", "CREATED", "ERROR"]);
-                    for o in &rows {
-                        t.add_row(row(o));
-                    }
-                    writeln!(self.w, "{t}")?;
+                    let cols = columns(&rows);
+                    let layout = Layout::plan(&cols, self.width as usize);
+                    writeln!(self.w, "{}", layout.render(&cols, true))?;
                 }
             }
             _ => {}
@@ -119,6 +112,21 @@ fn row(o: &Outcome) -> Vec<String> {
         .into_owned(),
         o.workflow_created_at.map_or("-".to_string(), time::rfc3339),
         safe(o.error.as_deref().unwrap_or("")).into_owned(),
+    ]
+}
+
+/// The results table; a delete has no new ids and a retry no creation times, and columns
+/// empty on every row are left out by the layout.
+fn columns(outcomes: &[Outcome]) -> Vec<Column> {
+    let rows: Vec<Vec<String>> = outcomes.iter().map(row).collect();
+    let cells = |n: usize| rows.iter().map(|r| r[n].clone()).collect::<Vec<_>>();
+    vec![
+        Column::new("ID", cells(0)),
+        Column::new("OUTCOME", cells(1)),
+        Column::new("NEW ID", cells(2)).role(Role::Main(0)),
+        Column::new("CREATED", cells(3)).role(Role::Extra(0)),
+        // Why an entry failed is the point of the table when one did: it is cut, not dropped.
+        Column::new("ERROR", cells(4)).fit(Fit::Text),
     ]
 }
 

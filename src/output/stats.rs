@@ -3,10 +3,10 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 use serde_json::{json, Map, Value};
 
-use super::text::{safe, truncate};
+use super::layout::{Column, Fit, Layout, Role};
+use super::text::safe;
 use super::Format;
 use super::{json_line, time, Output};
 use crate::api::Source;
@@ -46,7 +46,9 @@ pub fn print(w: &mut impl Write, out: &Output, stats: &Stats, view: &View) -> io
         }
         Format::Table if out.stdout_tty => {
             if !groups.is_empty() {
-                writeln!(w, "{}", table(out, stats, &groups, view.now_ms))?;
+                let cols = columns(stats, &groups, view.now_ms);
+                let layout = Layout::plan(&cols, out.width as usize);
+                writeln!(w, "{}", layout.render(&cols, true))?;
             }
         }
         // Tab-separated, full values, raw times: for cut, sort and awk.
@@ -85,13 +87,13 @@ pub fn notes(out: &Output, stats: &Stats, view: &View) {
     if stats.overlapping() {
         line.push_str("; an entry with several labels counts in each of its label groups");
     }
-    out.info(&line);
+    out.info_wrapped(&line);
     if stats.expiring > 0 {
         let first = stats
             .first_expiry_ms
             .map(|ms| format!(", the first in {}", time::age(view.now_ms, ms)))
             .unwrap_or_default();
-        out.warn(&format!(
+        out.warn_wrapped(&format!(
             "{} entr{} vanish within {}h ({} retention){first}: keep them with `dlq export`, or act now",
             stats.expiring,
             if stats.expiring == 1 { "y will" } else { "ies will" },
@@ -100,7 +102,7 @@ pub fn notes(out: &Output, stats: &Stats, view: &View) {
         ));
     }
     if stats.past_retention > 0 {
-        out.info(&format!(
+        out.info_wrapped(&format!(
             "{} entr{} older than {}, so your plan keeps entries longer: set --retention to match",
             stats.past_retention,
             if stats.past_retention == 1 {
@@ -142,71 +144,37 @@ fn key_text(v: &Option<String>) -> String {
     }
 }
 
-/// Widths for the key columns: what the fixed columns leave, taken from the widest key
-/// column first, so a short status keeps its width while a long url gives way.
-fn key_widths(stats: &Stats, groups: &[&Group], width: usize) -> Vec<usize> {
-    const FIXED: usize = 58; // count, share, ages, expiring, a sample id, with padding
-    const NARROWEST: usize = 12;
-    let mut widths: Vec<usize> = stats
+/// The table's columns: the keys, then how many, then when and which, which give way first.
+fn columns(stats: &Stats, groups: &[&Group], now_ms: i64) -> Vec<Column> {
+    let mut cols: Vec<Column> = stats
         .by
         .iter()
         .enumerate()
         .map(|(i, k)| {
-            groups
-                .iter()
-                .map(|g| key_text(&g.key[i]).chars().count())
-                .max()
-                .unwrap_or(0)
-                .max(k.name().len())
-                + 2
+            let cells = groups.iter().map(|g| key_text(&g.key[i])).collect();
+            Column::new(&k.name().to_uppercase(), cells).fit(Fit::Key)
         })
         .collect();
-    let avail = width.saturating_sub(FIXED);
-    while widths.iter().sum::<usize>() > avail {
-        let Some((i, w)) = widths.iter().copied().enumerate().max_by_key(|(_, w)| *w) else {
-            break;
-        };
-        if w <= NARROWEST {
-            break;
-        }
-        widths[i] = (w - (widths.iter().sum::<usize>() - avail)).max(NARROWEST);
-    }
-    widths.iter().map(|w| w.saturating_sub(2)).collect()
-}
-
-fn table(out: &Output, stats: &Stats, groups: &[&Group], now_ms: i64) -> Table {
-    let mut t = Table::new();
-    t.load_preset(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(out.width);
-    let mut header: Vec<String> = stats.by.iter().map(|k| k.name().to_uppercase()).collect();
-    header.extend(["COUNT", "SHARE", "OLDEST", "NEWEST", "EXPIRING", "SAMPLE"].map(String::from));
-    t.set_header(header);
-    let widths = key_widths(stats, groups, out.width as usize);
-    for g in groups {
-        let mut row: Vec<String> = g
-            .key
-            .iter()
-            .zip(&widths)
-            .map(|(v, w)| truncate(&key_text(v), *w).into_owned())
-            .collect();
-        row.push(g.count.to_string());
-        row.push(format!("{:.1}%", stats.share(g)));
-        row.push(g.oldest_ms.map_or("-".into(), |ms| time::age(ms, now_ms)));
-        row.push(g.newest_ms.map_or("-".into(), |ms| time::age(ms, now_ms)));
-        row.push(if g.expiring == 0 {
-            "-".into()
-        } else {
-            g.expiring.to_string()
-        });
-        row.push(safe(&g.sample).into_owned());
-        t.add_row(row);
-    }
-    let n = stats.by.len();
-    for col in n..n + 2 {
-        if let Some(c) = t.column_mut(col) {
-            c.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-    t
+    let cells = |f: &dyn Fn(&Group) -> String| groups.iter().map(|g| f(g)).collect();
+    let age = |ms: Option<i64>| ms.map_or("-".into(), |ms| time::age(ms, now_ms));
+    cols.extend([
+        Column::new("COUNT", cells(&|g| g.count.to_string())).right(),
+        Column::new("SHARE", cells(&|g| format!("{:.1}%", stats.share(g))))
+            .role(Role::Main(0))
+            .right(),
+        // Entries about to vanish are worth the most room of the secondary columns; the
+        // sample id, one `dlq list` away, the least.
+        Column::new("OLDEST", cells(&|g| age(g.oldest_ms))).role(Role::Extra(1)),
+        Column::new("NEWEST", cells(&|g| age(g.newest_ms))).role(Role::Extra(2)),
+        Column::new(
+            "EXPIRING",
+            cells(&|g| match g.expiring {
+                0 => "-".into(),
+                n => n.to_string(),
+            }),
+        )
+        .role(Role::Extra(3)),
+        Column::new("SAMPLE", cells(&|g| safe(&g.sample).into_owned())).role(Role::Extra(0)),
+    ]);
+    cols
 }

@@ -63,6 +63,93 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     }
 }
 
+/// Columns `s` takes on a terminal: most characters one, East Asian wide characters and emoji
+/// two, combining marks none. An estimate without a Unicode table, but never an underestimate
+/// for the scripts URLs and labels are written in.
+pub fn width(s: &str) -> usize {
+    // Layouts measure the same cells many times; most are ASCII, one column a byte.
+    if s.is_ascii() {
+        return s.len();
+    }
+    s.chars().map(char_width).sum()
+}
+
+fn char_width(c: char) -> usize {
+    match c as u32 {
+        0x0300..=0x036f | 0x200b..=0x200f | 0x20d0..=0x20ff | 0xfe00..=0xfe0f => 0,
+        0x1100..=0x115f
+        | 0x2e80..=0x303e
+        | 0x3041..=0x33ff
+        | 0x3400..=0x4dbf
+        | 0x4e00..=0x9fff
+        | 0xa000..=0xa4cf
+        | 0xac00..=0xd7a3
+        | 0xf900..=0xfaff
+        | 0xfe30..=0xfe4f
+        | 0xff00..=0xff60
+        | 0xffe0..=0xffe6
+        | 0x1f300..=0x1f64f
+        | 0x1f900..=0x1f9ff
+        | 0x20000..=0x3fffd => 2,
+        _ => 1,
+    }
+}
+
+/// The longest start of `s` at most `max` columns wide.
+pub fn head(s: &str, max: usize) -> &str {
+    if s.is_ascii() {
+        return &s[..max.min(s.len())];
+    }
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        used += char_width(c);
+        if used > max {
+            return &s[..i];
+        }
+    }
+    s
+}
+
+/// The longest end of `s` at most `max` columns wide.
+pub fn tail(s: &str, max: usize) -> &str {
+    if s.is_ascii() {
+        return &s[s.len() - max.min(s.len())..];
+    }
+    let mut used = 0;
+    for (i, c) in s.char_indices().rev() {
+        used += char_width(c);
+        if used > max {
+            return &s[i + c.len_utf8()..];
+        }
+    }
+    s
+}
+
+/// `s` in at most `max` columns, cut at the end: for free text, whose start says the most.
+pub fn cut_end(s: &str, max: usize) -> Cow<'_, str> {
+    if width(s) <= max {
+        return Cow::Borrowed(s);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    Cow::Owned(format!("{}…", head(s, max - 1)))
+}
+
+/// `s` in at most `max` columns, cut in the middle: for keys, whose ends often tell them apart
+/// (`team-billing-q1`, `team-billing-q2`).
+pub fn cut_middle(s: &str, max: usize) -> Cow<'_, str> {
+    if width(s) <= max {
+        return Cow::Borrowed(s);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    let start = head(s, (max - 1) / 2);
+    let end = tail(s, max - 1 - width(start));
+    Cow::Owned(format!("{start}…{end}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +167,23 @@ mod tests {
     #[test]
     fn binary_is_escaped() {
         assert_eq!(escape_bytes(b"ab\xff\x00"), "ab\\xff\\x00");
+    }
+
+    #[test]
+    fn widths_and_cuts_count_terminal_columns() {
+        assert_eq!(width("abc"), 3);
+        assert_eq!(width("日本"), 4);
+        assert_eq!(width("e\u{301}"), 1);
+        assert_eq!(head("日本語", 3), "日");
+        assert_eq!(tail("日本語", 5), "本語");
+        assert_eq!(cut_end("billing,orders", 8), "billing…");
+        assert_eq!(cut_end("short", 8), "short");
+        assert_eq!(cut_end("abc", 0), "");
+        assert_eq!(cut_middle("team-billing-q1", 9), "team…g-q1");
+        assert_eq!(cut_middle("abcdef", 1), "…");
+        for w in 0..12 {
+            assert!(width(&cut_middle("日本語のテキスト", w)) <= w);
+            assert!(width(&cut_end("日本語のテキスト", w)) <= w);
+        }
     }
 }

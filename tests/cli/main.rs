@@ -16,4 +16,5 @@ mod sandbox_flag;
 mod sandbox_life;
 mod sandbox_workflow;
 mod sdk_replay;
+mod tables;
 mod triage;

@@ -208,7 +208,10 @@ fn confirm(ctx: &Ctx, req: &Request, planned: &plan::Planned, target: &str) -> R
                 describe_counts(verb, &plan.counts())
             );
         } else {
-            eprint!("{}", plan_text(&req.action, plan, target));
+            eprint!(
+                "{}",
+                plan_text(&req.action, plan, target, ctx.out.stderr_wrap())
+            );
         }
     }
     if let Some(max) = req.bulk.max {
