@@ -37,6 +37,9 @@ _dlq() {
             dlq,help)
                 cmd="dlq__subcmd__help"
                 ;;
+            dlq,jobs)
+                cmd="dlq__subcmd__jobs"
+                ;;
             dlq,list)
                 cmd="dlq__subcmd__list"
                 ;;
@@ -127,6 +130,9 @@ _dlq() {
             dlq__subcmd__help,help)
                 cmd="dlq__subcmd__help__subcmd__help"
                 ;;
+            dlq__subcmd__help,jobs)
+                cmd="dlq__subcmd__help__subcmd__jobs"
+                ;;
             dlq__subcmd__help,list)
                 cmd="dlq__subcmd__help__subcmd__list"
                 ;;
@@ -166,8 +172,41 @@ _dlq() {
             dlq__subcmd__help__subcmd__config,use)
                 cmd="dlq__subcmd__help__subcmd__config__subcmd__use"
                 ;;
+            dlq__subcmd__help__subcmd__jobs,forget)
+                cmd="dlq__subcmd__help__subcmd__jobs__subcmd__forget"
+                ;;
+            dlq__subcmd__help__subcmd__jobs,list)
+                cmd="dlq__subcmd__help__subcmd__jobs__subcmd__list"
+                ;;
+            dlq__subcmd__help__subcmd__jobs,show)
+                cmd="dlq__subcmd__help__subcmd__jobs__subcmd__show"
+                ;;
             dlq__subcmd__help__subcmd__sandbox,reset)
                 cmd="dlq__subcmd__help__subcmd__sandbox__subcmd__reset"
+                ;;
+            dlq__subcmd__jobs,forget)
+                cmd="dlq__subcmd__jobs__subcmd__forget"
+                ;;
+            dlq__subcmd__jobs,help)
+                cmd="dlq__subcmd__jobs__subcmd__help"
+                ;;
+            dlq__subcmd__jobs,list)
+                cmd="dlq__subcmd__jobs__subcmd__list"
+                ;;
+            dlq__subcmd__jobs,show)
+                cmd="dlq__subcmd__jobs__subcmd__show"
+                ;;
+            dlq__subcmd__jobs__subcmd__help,forget)
+                cmd="dlq__subcmd__jobs__subcmd__help__subcmd__forget"
+                ;;
+            dlq__subcmd__jobs__subcmd__help,help)
+                cmd="dlq__subcmd__jobs__subcmd__help__subcmd__help"
+                ;;
+            dlq__subcmd__jobs__subcmd__help,list)
+                cmd="dlq__subcmd__jobs__subcmd__help__subcmd__list"
+                ;;
+            dlq__subcmd__jobs__subcmd__help,show)
+                cmd="dlq__subcmd__jobs__subcmd__help__subcmd__show"
                 ;;
             dlq__subcmd__sandbox,help)
                 cmd="dlq__subcmd__sandbox__subcmd__help"
@@ -188,17 +227,13 @@ _dlq() {
 
     case "${cmd}" in
         dlq)
-            opts="-o -q -v -y -h -V --token --url --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help --version list ls get retry delete rm resume restart callback stats export sandbox config completions man help"
+            opts="-o -q -v -y -h -V --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --url --help --version list ls get retry delete rm resume restart callback stats export jobs sandbox config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -230,6 +265,10 @@ _dlq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -238,7 +277,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__callback)
-            opts="-o -q -v -y -h --ids-from --all --limit --url --url-group --queue --schedule --message-id --label --status --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --dry-run --max --concurrency --rps --server-side --report --continue --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --dry-run --max --concurrency --rps --server-side --report --continue --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -252,31 +291,7 @@ _dlq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --url-group)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --queue)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --schedule)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --message-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --label)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --status)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -372,7 +387,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__completions)
-            opts="-o -q -v -y -h --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help bash elvish fish powershell zsh"
+            opts="-o -q -v -y -h --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -418,7 +433,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__config)
-            opts="-o -q -v -y -h --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help show path set-token use list unset help"
+            opts="-o -q -v -y -h --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help show path set-token use list unset help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -576,7 +591,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__config__subcmd__list)
-            opts="-o -q -v -y -h --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -622,7 +637,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__config__subcmd__path)
-            opts="-o -q -v -y -h --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -668,7 +683,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__config__subcmd__set__subcmd__token)
-            opts="-o -q -v -y -h --base-url --token --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --base-url --token --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -714,7 +729,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__config__subcmd__show)
-            opts="-o -q -v -y -h --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -760,7 +775,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__config__subcmd__unset)
-            opts="-o -q -v -y -h --token --base-url --env-file --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --token --base-url --env-file --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -802,7 +817,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__config__subcmd__use)
-            opts="-o -q -v -y -h --token --base-url --env-file --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --token --base-url --env-file --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -844,7 +859,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__delete)
-            opts="-o -q -v -y -h --ids-from --all --limit --url --url-group --queue --schedule --message-id --label --status --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --workflow --backup --dry-run --max --concurrency --rps --server-side --report --continue --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --ids-from --all --limit --workflow --backup --label --caller-ip --from --to --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --dry-run --max --concurrency --rps --server-side --report --continue --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -855,6 +870,26 @@ _dlq() {
                     return 0
                     ;;
                 --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --caller-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -878,23 +913,7 @@ _dlq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --label)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --status)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --caller-ip)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --from)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -915,10 +934,6 @@ _dlq() {
                     return 0
                     ;;
                 --match-flow-control-key)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --backup)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -982,7 +997,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__export)
-            opts="-o -q -v -y -h --workflow --all --limit --output-file --redact-bodies --url --url-group --queue --schedule --message-id --label --status --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --workflow --all --limit --output-file --redact-bodies --label --caller-ip --from --to --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -993,6 +1008,22 @@ _dlq() {
                     return 0
                     ;;
                 --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --caller-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1016,23 +1047,7 @@ _dlq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --label)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --status)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --caller-ip)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --from)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1096,7 +1111,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__get)
-            opts="-o -q -v -y -h --workflow --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --workflow --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1142,7 +1157,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__help)
-            opts="list get retry delete resume restart callback stats export sandbox config completions man help"
+            opts="list get retry delete resume restart callback stats export jobs sandbox config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1337,6 +1352,62 @@ _dlq() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dlq__subcmd__help__subcmd__jobs)
+            opts="list show forget"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__help__subcmd__jobs__subcmd__forget)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__help__subcmd__jobs__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__help__subcmd__jobs__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dlq__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1449,8 +1520,282 @@ _dlq() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dlq__subcmd__jobs)
+            opts="-o -q -v -y -h --retention --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help list show forget help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --retention)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__jobs__subcmd__forget)
+            opts="-o -q -v -y -h --older-than --retention --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retention)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__jobs__subcmd__help)
+            opts="list show forget help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__jobs__subcmd__help__subcmd__forget)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__jobs__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__jobs__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__jobs__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__jobs__subcmd__list)
+            opts="-o -q -v -y -h --retention --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --retention)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__jobs__subcmd__show)
+            opts="-o -q -v -y -h --retention --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --retention)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dlq__subcmd__list)
-            opts="-o -q -v -y -h --workflow --all --limit --cursor --url --url-group --queue --schedule --message-id --label --status --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --workflow --all --limit --cursor --label --caller-ip --from --to --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1461,6 +1806,22 @@ _dlq() {
                     return 0
                     ;;
                 --cursor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --caller-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1484,23 +1845,7 @@ _dlq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --label)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --status)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --caller-ip)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --from)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1564,7 +1909,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__man)
-            opts="-o -q -v -y -h --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1610,7 +1955,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__restart)
-            opts="-o -q -v -y -h --ids-from --all --limit --url --url-group --queue --schedule --message-id --label --status --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --dry-run --max --concurrency --rps --server-side --report --continue --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --dry-run --max --concurrency --rps --server-side --report --continue --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1624,31 +1969,7 @@ _dlq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --url-group)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --queue)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --schedule)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --message-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --label)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --status)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1780,7 +2101,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__resume)
-            opts="-o -q -v -y -h --ids-from --all --limit --url --url-group --queue --schedule --message-id --label --status --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --dry-run --max --concurrency --rps --server-side --report --continue --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --dry-run --max --concurrency --rps --server-side --report --continue --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1794,31 +2115,7 @@ _dlq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --url-group)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --queue)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --schedule)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --message-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --label)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --status)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1950,7 +2247,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__retry)
-            opts="-o -q -v -y -h --ids-from --all --limit --url --url-group --queue --schedule --message-id --label --status --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --callback --delivery-timeout --method --dry-run --max --concurrency --rps --server-side --report --continue --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --url --url-group --queue --schedule --message-id --status --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --callback --delivery-timeout --method --dry-run --max --concurrency --rps --server-side --report --continue --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1961,6 +2258,22 @@ _dlq() {
                     return 0
                     ;;
                 --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --caller-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1984,40 +2297,8 @@ _dlq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --label)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --status)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --caller-ip)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --from)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --to)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --workflow-url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --workflow-run-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --workflow-created-at)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --callback-state)
-                    COMPREPLY=($(compgen -W "CALLBACK_INPROGRESS CALLBACK_SUCCESS CALLBACK_FAIL CALLBACK_CANCELED" -- "${cur}"))
                     return 0
                     ;;
                 --match-flow-control-key)
@@ -2132,7 +2413,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__sandbox)
-            opts="-o -q -v -y -h --port --state --seed --seed-rng --fixture --latency --fault-rate --faults --fault-stall-ms --workflow-bulk-cap --delivery-backoff-ms --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help reset help"
+            opts="-o -q -v -y -h --port --state --seed --seed-rng --fixture --latency --fault-rate --faults --fault-stall-ms --workflow-bulk-cap --delivery-backoff-ms --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help reset help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2264,7 +2545,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__sandbox__subcmd__reset)
-            opts="-o -q -v -y -h --seed --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --seed --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2314,7 +2595,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__stats)
-            opts="-o -q -v -y -h --workflow --by --top --fail-above --total --retention --url --url-group --queue --schedule --message-id --label --status --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --workflow --by --top --fail-above --total --retention --label --caller-ip --from --to --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2333,6 +2614,22 @@ _dlq() {
                     return 0
                     ;;
                 --retention)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --caller-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2356,23 +2653,7 @@ _dlq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --label)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --status)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --caller-ip)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --from)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

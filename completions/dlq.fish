@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_dlq_global_optspecs
-    string join \n token= url= base-url= env-file= profile= sandbox o/output= color= q/quiet v/debug timeout= y/yes no-input h/help V/version
+    string join \n token= base-url= env-file= profile= sandbox o/output= color= q/quiet v/verbose debug timeout= y/yes no-input url= h/help V/version
 end
 
 function __fish_dlq_needs_command
@@ -25,11 +25,10 @@ function __fish_dlq_using_subcommand
 end
 
 complete -c dlq -n "__fish_dlq_needs_command" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_needs_command" -l url -d 'Base URL of the QStash API, given before the verb [default: https://qstash.upstash.io]' -r
-complete -c dlq -n "__fish_dlq_needs_command" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_needs_command" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_needs_command" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_needs_command" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_needs_command" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_needs_command" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_needs_command" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -37,9 +36,11 @@ complete -c dlq -n "__fish_dlq_needs_command" -l color -d 'When to use colour' -
 always\t''
 never\t''"
 complete -c dlq -n "__fish_dlq_needs_command" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_needs_command" -l url -d '`--url` before the verb: refused, because after the verb it is the destination filter and one flag must not mean two things by its position' -r
 complete -c dlq -n "__fish_dlq_needs_command" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_needs_command" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_needs_command" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_needs_command" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_needs_command" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_needs_command" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_needs_command" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -55,6 +56,7 @@ complete -c dlq -n "__fish_dlq_needs_command" -f -a "restart" -d 'Restart failed
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "callback" -d 'Re-run the failure callback of workflow runs whose callback failed'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "stats" -d 'Group the DLQ and count: what fails, where, since when'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "export" -d 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "jobs" -d 'Bulk runs: list them, show one, forget old ones'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "sandbox" -d 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "config" -d 'Show and change settings: tokens, base URLs, profiles'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "completions" -d 'Print shell completions'
@@ -62,29 +64,29 @@ complete -c dlq -n "__fish_dlq_needs_command" -f -a "man" -d 'Write man pages (u
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l limit -d 'Stop after N entries' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l cursor -d 'Start at this cursor (from a previous page)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand list" -l url -d 'Destination URL (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand list" -l url-group -d 'URL group, also called topic (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand list" -l queue -d 'Queue name (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand list" -l schedule -d 'Schedule id (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand list" -l message-id -d 'Message id (QStash; one value)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l label -d 'Label' -r
-complete -c dlq -n "__fish_dlq_using_subcommand list" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
-complete -c dlq -n "__fish_dlq_using_subcommand list" -l workflow-url -d 'Workflow URL (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand list" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand list" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand list" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l url -d 'Destination URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l url-group -d 'URL group, also called topic' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l queue -d 'Queue name' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l schedule -d 'Schedule id' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l message-id -d 'Message id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l workflow-url -d 'Workflow URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l workflow-run-id -d 'Workflow run id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l callback-state -d 'State of the failure callback' -r -f -a "CALLBACK_INPROGRESS\t''
 CALLBACK_SUCCESS\t''
 CALLBACK_FAIL\t''
 CALLBACK_CANCELED\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l flow-control-key -d 'Flow control key' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand list" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand list" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand list" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -96,35 +98,36 @@ complete -c dlq -n "__fish_dlq_using_subcommand list" -l workflow -d 'List faile
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l all -d 'Follow every cursor to the end (streamed: memory stays flat)'
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand list" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand list" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand list" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand list" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l limit -d 'Stop after N entries' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l cursor -d 'Start at this cursor (from a previous page)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand ls" -l url -d 'Destination URL (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand ls" -l url-group -d 'URL group, also called topic (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand ls" -l queue -d 'Queue name (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand ls" -l schedule -d 'Schedule id (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand ls" -l message-id -d 'Message id (QStash; one value)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l label -d 'Label' -r
-complete -c dlq -n "__fish_dlq_using_subcommand ls" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
-complete -c dlq -n "__fish_dlq_using_subcommand ls" -l workflow-url -d 'Workflow URL (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand ls" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand ls" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand ls" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l url -d 'Destination URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l url-group -d 'URL group, also called topic' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l queue -d 'Queue name' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l schedule -d 'Schedule id' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l message-id -d 'Message id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l workflow-url -d 'Workflow URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l workflow-run-id -d 'Workflow run id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l callback-state -d 'State of the failure callback' -r -f -a "CALLBACK_INPROGRESS\t''
 CALLBACK_SUCCESS\t''
 CALLBACK_FAIL\t''
 CALLBACK_CANCELED\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l flow-control-key -d 'Flow control key' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand ls" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand ls" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand ls" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -136,15 +139,16 @@ complete -c dlq -n "__fish_dlq_using_subcommand ls" -l workflow -d 'List failed 
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l all -d 'Follow every cursor to the end (streamed: memory stays flat)'
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand ls" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand get" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand get" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand get" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand get" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand get" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand get" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand get" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand get" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -152,32 +156,26 @@ complete -c dlq -n "__fish_dlq_using_subcommand get" -l color -d 'When to use co
 always\t''
 never\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand get" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
-complete -c dlq -n "__fish_dlq_using_subcommand get" -l workflow -d 'The id is a failed workflow run'
+complete -c dlq -n "__fish_dlq_using_subcommand get" -l workflow -d 'Look only among failed workflow runs'
 complete -c dlq -n "__fish_dlq_using_subcommand get" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand get" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand get" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand get" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand get" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand get" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand get" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l ids-from -d 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l limit -d 'Act on the first N entries that match the filters' -r
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -l url -d 'Destination URL (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -l url-group -d 'URL group, also called topic (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -l queue -d 'Queue name (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -l schedule -d 'Schedule id (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -l message-id -d 'Message id (QStash; one value)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l label -d 'Label' -r
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -l workflow-url -d 'Workflow URL (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
-CALLBACK_SUCCESS\t''
-CALLBACK_FAIL\t''
-CALLBACK_CANCELED\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l url -d 'Destination URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l url-group -d 'URL group, also called topic' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l queue -d 'Queue name' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l schedule -d 'Schedule id' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l message-id -d 'Message id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l match-flow-control-key -d 'Flow control key (a filter; --flow-control-key sets a new key)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l retries -d 'Number of delivery retries (Upstash-Retries)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l delay -d 'Delay before the next delivery, like 10s or 5m (Upstash-Delay)' -r
@@ -192,15 +190,15 @@ complete -c dlq -n "__fish_dlq_using_subcommand retry" -l callback -d 'New callb
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l delivery-timeout -d 'Timeout of each delivery attempt, like 30s (Upstash-Timeout)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l method -d 'HTTP method of the delivery (Upstash-Method)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l max -d 'Refuse to act when the plan holds more than N entries' -r
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -l concurrency -d 'Requests in flight at once' -r
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -l rps -d 'At most this many requests a second' -r
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -l report -d 'Write one JSON line per entry: dlqId, outcome, new id, error' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -l continue -d 'Continue an interrupted run by its job id; does exactly what is left' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l concurrency -d 'Requests in flight at once, 1 to 64 [default: 4]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -213,41 +211,42 @@ complete -c dlq -n "__fish_dlq_using_subcommand retry" -l dry-run -d 'Print the 
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l server-side -d 'Skip the plan: drive the API\'s own filter-and-cursor bulk call (fewest requests, no preview)'
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l ids-from -d 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l limit -d 'Act on the first N entries that match the filters' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l url -d 'Destination URL (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l url-group -d 'URL group, also called topic (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l queue -d 'Queue name (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l schedule -d 'Schedule id (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l message-id -d 'Message id (QStash; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l backup -d 'Write every planned entry to FILE (NDJSON, as `export`; a new file, mode 0600) and sync it before deleting anything; if it cannot be written, nothing is deleted' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l label -d 'Label' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l workflow-url -d 'Workflow URL (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l url -d 'Destination URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l url-group -d 'URL group, also called topic' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l queue -d 'Queue name' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l schedule -d 'Schedule id' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l message-id -d 'Message id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l workflow-url -d 'Workflow URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l workflow-run-id -d 'Workflow run id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l callback-state -d 'State of the failure callback' -r -f -a "CALLBACK_INPROGRESS\t''
 CALLBACK_SUCCESS\t''
 CALLBACK_FAIL\t''
 CALLBACK_CANCELED\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l match-flow-control-key -d 'Flow control key (a filter; --flow-control-key sets a new key)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l backup -d 'Write every planned entry to FILE (NDJSON, as `export`; a new file, mode 0600) and sync it before deleting anything; if it cannot be written, nothing is deleted' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l max -d 'Refuse to act when the plan holds more than N entries' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l concurrency -d 'Requests in flight at once' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l rps -d 'At most this many requests a second' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l report -d 'Write one JSON line per entry: dlqId, outcome, new id, error' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l continue -d 'Continue an interrupted run by its job id; does exactly what is left' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l concurrency -d 'Requests in flight at once, 1 to 64 [default: 4]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -256,46 +255,47 @@ always\t''
 never\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l all -d 'Act on every entry that matches the filters (the whole DLQ without filters)'
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l workflow -d 'Delete failed workflow runs instead of QStash messages'
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l workflow -d 'Failed workflow runs: filters select them, and ids are looked up only among them'
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l dry-run -d 'Print the plan and stop; nothing is changed'
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l server-side -d 'Skip the plan: drive the API\'s own filter-and-cursor bulk call (fewest requests, no preview)'
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l ids-from -d 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l limit -d 'Act on the first N entries that match the filters' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l url -d 'Destination URL (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l url-group -d 'URL group, also called topic (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l queue -d 'Queue name (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l schedule -d 'Schedule id (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l message-id -d 'Message id (QStash; one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l backup -d 'Write every planned entry to FILE (NDJSON, as `export`; a new file, mode 0600) and sync it before deleting anything; if it cannot be written, nothing is deleted' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l label -d 'Label' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l workflow-url -d 'Workflow URL (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l url -d 'Destination URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l url-group -d 'URL group, also called topic' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l queue -d 'Queue name' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l schedule -d 'Schedule id' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l message-id -d 'Message id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l workflow-url -d 'Workflow URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l workflow-run-id -d 'Workflow run id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l callback-state -d 'State of the failure callback' -r -f -a "CALLBACK_INPROGRESS\t''
 CALLBACK_SUCCESS\t''
 CALLBACK_FAIL\t''
 CALLBACK_CANCELED\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l match-flow-control-key -d 'Flow control key (a filter; --flow-control-key sets a new key)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l backup -d 'Write every planned entry to FILE (NDJSON, as `export`; a new file, mode 0600) and sync it before deleting anything; if it cannot be written, nothing is deleted' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l max -d 'Refuse to act when the plan holds more than N entries' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l concurrency -d 'Requests in flight at once' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l rps -d 'At most this many requests a second' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l report -d 'Write one JSON line per entry: dlqId, outcome, new id, error' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l continue -d 'Continue an interrupted run by its job id; does exactly what is left' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l concurrency -d 'Requests in flight at once, 1 to 64 [default: 4]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -304,31 +304,26 @@ always\t''
 never\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l all -d 'Act on every entry that matches the filters (the whole DLQ without filters)'
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l workflow -d 'Delete failed workflow runs instead of QStash messages'
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l workflow -d 'Failed workflow runs: filters select them, and ids are looked up only among them'
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l dry-run -d 'Print the plan and stop; nothing is changed'
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l server-side -d 'Skip the plan: drive the API\'s own filter-and-cursor bulk call (fewest requests, no preview)'
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l ids-from -d 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l limit -d 'Act on the first N entries that match the filters' -r
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -l url -d 'Destination URL (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -l url-group -d 'URL group, also called topic (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -l queue -d 'Queue name (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -l schedule -d 'Schedule id (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -l message-id -d 'Message id (QStash; one value)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l label -d 'Label' -r
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-url -d 'Workflow URL (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-url -d 'Workflow URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-run-id -d 'Workflow run id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l callback-state -d 'State of the failure callback' -r -f -a "CALLBACK_INPROGRESS\t''
 CALLBACK_SUCCESS\t''
 CALLBACK_FAIL\t''
 CALLBACK_CANCELED\t''"
@@ -343,15 +338,15 @@ complete -c dlq -n "__fish_dlq_using_subcommand resume" -l period -d 'Flow contr
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l set-label -d 'Replace the labels, comma-separated (Upstash-Label)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l failure-callback -d 'New failure callback URL (Upstash-Failure-Callback)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l max -d 'Refuse to act when the plan holds more than N entries' -r
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -l concurrency -d 'Requests in flight at once' -r
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -l rps -d 'At most this many requests a second' -r
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -l report -d 'Write one JSON line per entry: dlqId, outcome, new id, error' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -l continue -d 'Continue an interrupted run by its job id; does exactly what is left' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l concurrency -d 'Requests in flight at once, 1 to 64 [default: 4]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -364,26 +359,21 @@ complete -c dlq -n "__fish_dlq_using_subcommand resume" -l dry-run -d 'Print the
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l server-side -d 'Skip the plan: drive the API\'s own filter-and-cursor bulk call (fewest requests, no preview)'
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l ids-from -d 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l limit -d 'Act on the first N entries that match the filters' -r
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -l url -d 'Destination URL (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -l url-group -d 'URL group, also called topic (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -l queue -d 'Queue name (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -l schedule -d 'Schedule id (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -l message-id -d 'Message id (QStash; one value)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l label -d 'Label' -r
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-url -d 'Workflow URL (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-url -d 'Workflow URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-run-id -d 'Workflow run id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l callback-state -d 'State of the failure callback' -r -f -a "CALLBACK_INPROGRESS\t''
 CALLBACK_SUCCESS\t''
 CALLBACK_FAIL\t''
 CALLBACK_CANCELED\t''"
@@ -398,15 +388,15 @@ complete -c dlq -n "__fish_dlq_using_subcommand restart" -l period -d 'Flow cont
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l set-label -d 'Replace the labels, comma-separated (Upstash-Label)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l failure-callback -d 'New failure callback URL (Upstash-Failure-Callback)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l max -d 'Refuse to act when the plan holds more than N entries' -r
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -l concurrency -d 'Requests in flight at once' -r
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -l rps -d 'At most this many requests a second' -r
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -l report -d 'Write one JSON line per entry: dlqId, outcome, new id, error' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -l continue -d 'Continue an interrupted run by its job id; does exactly what is left' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l concurrency -d 'Requests in flight at once, 1 to 64 [default: 4]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -419,40 +409,35 @@ complete -c dlq -n "__fish_dlq_using_subcommand restart" -l dry-run -d 'Print th
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l server-side -d 'Skip the plan: drive the API\'s own filter-and-cursor bulk call (fewest requests, no preview)'
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l ids-from -d 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l limit -d 'Act on the first N entries that match the filters' -r
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -l url -d 'Destination URL (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -l url-group -d 'URL group, also called topic (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -l queue -d 'Queue name (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -l schedule -d 'Schedule id (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -l message-id -d 'Message id (QStash; one value)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l label -d 'Label' -r
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-url -d 'Workflow URL (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-url -d 'Workflow URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-run-id -d 'Workflow run id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l callback-state -d 'State of the failure callback' -r -f -a "CALLBACK_INPROGRESS\t''
 CALLBACK_SUCCESS\t''
 CALLBACK_FAIL\t''
 CALLBACK_CANCELED\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l match-flow-control-key -d 'Flow control key (a filter; --flow-control-key sets a new key)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l max -d 'Refuse to act when the plan holds more than N entries' -r
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -l concurrency -d 'Requests in flight at once' -r
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -l rps -d 'At most this many requests a second' -r
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -l report -d 'Write one JSON line per entry: dlqId, outcome, new id, error' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -l continue -d 'Continue an interrupted run by its job id; does exactly what is left' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l concurrency -d 'Requests in flight at once, 1 to 64 [default: 4]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -465,7 +450,8 @@ complete -c dlq -n "__fish_dlq_using_subcommand callback" -l dry-run -d 'Print t
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l server-side -d 'Skip the plan: drive the API\'s own filter-and-cursor bulk call (fewest requests, no preview)'
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -484,29 +470,29 @@ day\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l top -d 'Show only the N largest groups' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l fail-above -d 'Exit 6 when more than N entries match (a CI gate on DLQ depth)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l retention -d 'How long the DLQ keeps entries on your plan (free 3d, pay-as-you-go 7d, fixed up to 90d); entries within a day of it are called out' -r
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -l url -d 'Destination URL (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -l url-group -d 'URL group, also called topic (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -l queue -d 'Queue name (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -l schedule -d 'Schedule id (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -l message-id -d 'Message id (QStash; one value)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l label -d 'Label' -r
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -l workflow-url -d 'Workflow URL (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l url -d 'Destination URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l url-group -d 'URL group, also called topic' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l queue -d 'Queue name' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l schedule -d 'Schedule id' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l message-id -d 'Message id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l workflow-url -d 'Workflow URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l workflow-run-id -d 'Workflow run id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l callback-state -d 'State of the failure callback' -r -f -a "CALLBACK_INPROGRESS\t''
 CALLBACK_SUCCESS\t''
 CALLBACK_FAIL\t''
 CALLBACK_CANCELED\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l flow-control-key -d 'Flow control key' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -518,35 +504,36 @@ complete -c dlq -n "__fish_dlq_using_subcommand stats" -l workflow -d 'Count fai
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l total -d 'Print only the number of matching entries'
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l limit -d 'The first N matching entries' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l output-file -d 'Write to FILE instead of stdout (replaced only once the export is complete)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand export" -l url -d 'Destination URL (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand export" -l url-group -d 'URL group, also called topic (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand export" -l queue -d 'Queue name (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand export" -l schedule -d 'Schedule id (QStash)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand export" -l message-id -d 'Message id (QStash; one value)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l label -d 'Label' -r
-complete -c dlq -n "__fish_dlq_using_subcommand export" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504 (QStash)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
-complete -c dlq -n "__fish_dlq_using_subcommand export" -l workflow-url -d 'Workflow URL (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand export" -l workflow-run-id -d 'Workflow run id (workflows; one value)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand export" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339 (workflows)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand export" -l callback-state -d 'State of the failure callback (workflows)' -r -f -a "CALLBACK_INPROGRESS\t''
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l url -d 'Destination URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l url-group -d 'URL group, also called topic' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l queue -d 'Queue name' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l schedule -d 'Schedule id' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l message-id -d 'Message id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l workflow-url -d 'Workflow URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l workflow-run-id -d 'Workflow run id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l callback-state -d 'State of the failure callback' -r -f -a "CALLBACK_INPROGRESS\t''
 CALLBACK_SUCCESS\t''
 CALLBACK_FAIL\t''
 CALLBACK_CANCELED\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l flow-control-key -d 'Flow control key' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand export" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand export" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand export" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -559,10 +546,100 @@ complete -c dlq -n "__fish_dlq_using_subcommand export" -l all -d 'Every matchin
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l redact-bodies -d 'Replace bodies with their size and blank credential headers (Authorization, Cookie...), for data that must not leave the machine'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand export" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand export" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -l retention -d 'How long the DLQ keeps entries on your plan; older jobs are flagged, since what they left may have expired' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -f -a "list" -d 'List the jobs, newest first (the default)'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -f -a "show" -d 'Show one job: its target, plan, outcomes and how to continue it'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -f -a "forget" -d 'Remove jobs from this machine\'s journals (never one that is running)'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l retention -d 'How long the DLQ keeps entries on your plan; older jobs are flagged, since what they left may have expired' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -l retention -d 'How long the DLQ keeps entries on your plan; older jobs are flagged, since what they left may have expired' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -l older-than -d 'Every job started longer ago than this, like 30d' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -l retention -d 'How long the DLQ keeps entries on your plan; older jobs are flagged, since what they left may have expired' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the jobs, newest first (the default)'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one job: its target, plan, outcomes and how to continue it'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "forget" -d 'Remove jobs from this machine\'s journals (never one that is running)'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l port -d 'Port on 127.0.0.1; 0 picks a free one' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l state -d 'Keep the state in FILE across restarts (loaded if it exists; --seed and --fixture then do nothing)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l seed -d 'Seed N QStash DLQ messages and N failed workflow runs [default: 100, or 0 with --fixture]' -r
@@ -575,10 +652,10 @@ complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_sub
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l workflow-bulk-cap -d 'Most workflow runs one bulk resume, restart or delete handles in filter mode; the cursor continues' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l delivery-backoff-ms -d 'Pause between delivery attempts of published and retried messages (times the attempt)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -588,7 +665,8 @@ never\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -596,10 +674,10 @@ complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_sub
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l seed -d 'Seed N QStash DLQ messages and N failed workflow runs' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -609,17 +687,18 @@ never\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "reset" -d 'Start the persistent state of `dlq --sandbox` afresh: new entries and a new token'
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -629,7 +708,8 @@ never\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -641,10 +721,10 @@ complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subc
 complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -f -a "unset" -d 'Remove a profile'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -654,15 +734,16 @@ never\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -672,15 +753,16 @@ never\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l base-url -d 'Base URL to store with it, e.g. https://qstash-us-east-1.upstash.io' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -690,14 +772,15 @@ never\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -707,15 +790,16 @@ never\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -725,14 +809,15 @@ never\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -742,7 +827,8 @@ never\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -754,10 +840,10 @@ complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcomma
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove a profile'
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dlq -n "__fish_dlq_using_subcommand completions" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand completions" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand completions" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand completions" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand completions" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -767,15 +853,16 @@ never\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand completions" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand completions" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand completions" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand completions" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand completions" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand man" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand man" -l base-url -d 'Base URL of the QStash API; accepted anywhere on the command line' -r
+complete -c dlq -n "__fish_dlq_using_subcommand man" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand man" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand man" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand man" -s o -l output -d 'Output format [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand man" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand man" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
 ids\t'Only the ids, one a line'"
@@ -785,24 +872,29 @@ never\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand man" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand man" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand man" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
-complete -c dlq -n "__fish_dlq_using_subcommand man" -s v -l debug -d 'Log each HTTP exchange to stderr (token redacted)'
+complete -c dlq -n "__fish_dlq_using_subcommand man" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand man" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
 complete -c dlq -n "__fish_dlq_using_subcommand man" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand man" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "list" -d 'List DLQ entries (QStash messages, or failed workflow runs with --workflow)'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "get" -d 'Show everything about one DLQ entry'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "retry" -d 'Retry QStash messages: deliver them again and remove them from the DLQ'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "delete" -d 'Delete entries from the DLQ for good'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "resume" -d 'Resume failed workflow runs from the failed step'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "restart" -d 'Restart failed workflow runs from the beginning'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "callback" -d 'Re-run the failure callback of workflow runs whose callback failed'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "stats" -d 'Group the DLQ and count: what fails, where, since when'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "export" -d 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "sandbox" -d 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "config" -d 'Show and change settings: tokens, base URLs, profiles'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "man" -d 'Write man pages (used to build the committed man/ directory)'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export sandbox config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "list" -d 'List DLQ entries (QStash messages, or failed workflow runs with --workflow)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "get" -d 'Show everything about one DLQ entry'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "retry" -d 'Retry QStash messages: deliver them again and remove them from the DLQ'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "delete" -d 'Delete entries from the DLQ for good'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "resume" -d 'Resume failed workflow runs from the failed step'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "restart" -d 'Restart failed workflow runs from the beginning'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "callback" -d 'Re-run the failure callback of workflow runs whose callback failed'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "stats" -d 'Group the DLQ and count: what fails, where, since when'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "export" -d 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "jobs" -d 'Bulk runs: list them, show one, forget old ones'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "sandbox" -d 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "config" -d 'Show and change settings: tokens, base URLs, profiles'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "man" -d 'Write man pages (used to build the committed man/ directory)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "list" -d 'List the jobs, newest first (the default)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "show" -d 'Show one job: its target, plan, outcomes and how to continue it'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "forget" -d 'Remove jobs from this machine\'s journals (never one that is running)'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from sandbox" -f -a "reset" -d 'Start the persistent state of `dlq --sandbox` afresh: new entries and a new token'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Show the resolved settings and where each came from (the token is masked)'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of the config file'

@@ -84,6 +84,22 @@ impl fmt::Display for Origin {
     }
 }
 
+impl Origin {
+    /// The source in a few words, for one-line descriptions: `QSTASH_TOKEN`, `--token`,
+    /// `profile eu`.
+    pub fn short(&self) -> String {
+        match self {
+            Origin::Flag(flag) => flag.to_string(),
+            Origin::Env(var) => var.clone(),
+            Origin::EnvFile { var, file } => format!("{var} in {}", file.display()),
+            Origin::Profile { name, .. } => format!("profile {name}"),
+            Origin::Sandbox => "--sandbox".into(),
+            Origin::Job(job) => format!("job {job}"),
+            Origin::Default => "default".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sourced<T> {
     pub value: T,

@@ -30,7 +30,7 @@ impl Target {
             sandbox: self.sandbox,
             profile: self.profile.clone(),
             token_fingerprint: fingerprint(&self.token.value),
-            token_source: self.token.origin.to_string(),
+            token_source: self.token.origin.short(),
         }
     }
 
@@ -177,7 +177,7 @@ mod tests {
             sandbox,
             profile: None,
             token_fingerprint: fingerprint(&Secret::new(token)),
-            token_source: "environment QSTASH_TOKEN".into(),
+            token_source: "QSTASH_TOKEN".into(),
         }
     }
 

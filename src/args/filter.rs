@@ -10,6 +10,8 @@ use crate::api::{Filter, Source};
 use crate::error::{CliError, Result};
 
 pub const HEADING: &str = "Filters (repeatable; values of one flag OR, different flags AND)";
+const QSTASH_HEADING: &str = "QStash filters";
+const WORKFLOW_HEADING: &str = "Workflow filters";
 
 /// Filters both DLQs understand.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -31,43 +33,42 @@ pub struct CommonFilters {
 
 /// Filters of QStash messages.
 #[derive(Debug, Clone, Default, clap::Args)]
-#[command(next_help_heading = HEADING)]
+#[command(next_help_heading = QSTASH_HEADING)]
 pub struct QstashFilters {
-    /// Destination URL (QStash)
+    /// Destination URL
     #[arg(long, value_name = "URL")]
     pub url: Vec<String>,
-    /// URL group, also called topic (QStash)
+    /// URL group, also called topic
     #[arg(long, value_name = "NAME")]
     pub url_group: Vec<String>,
-    /// Queue name (QStash)
+    /// Queue name
     #[arg(long, value_name = "NAME")]
     pub queue: Vec<String>,
-    /// Schedule id (QStash)
+    /// Schedule id
     #[arg(long, value_name = "ID")]
     pub schedule: Vec<String>,
-    /// Message id (QStash; one value)
+    /// Message id (one value)
     #[arg(long, value_name = "ID")]
     pub message_id: Option<String>,
     /// Response status of the last attempt: 500, a class like 5xx, or a range like 500-504
-    /// (QStash)
     #[arg(long, value_name = "STATUS", value_parser = parse_status)]
     pub status: Vec<StatusSpec>,
 }
 
 /// Filters of failed workflow runs.
 #[derive(Debug, Clone, Default, clap::Args)]
-#[command(next_help_heading = HEADING)]
+#[command(next_help_heading = WORKFLOW_HEADING)]
 pub struct WorkflowFilters {
-    /// Workflow URL (workflows)
+    /// Workflow URL
     #[arg(long, value_name = "URL")]
     pub workflow_url: Vec<String>,
-    /// Workflow run id (workflows; one value)
+    /// Workflow run id (one value)
     #[arg(long, value_name = "ID")]
     pub workflow_run_id: Option<String>,
-    /// Creation time of the workflow run, epoch ms or RFC 3339 (workflows)
+    /// Creation time of the workflow run, epoch ms or RFC 3339
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub workflow_created_at: Option<TimeSpec>,
-    /// State of the failure callback (workflows)
+    /// State of the failure callback
     #[arg(long, value_enum, value_name = "STATE")]
     pub callback_state: Vec<CallbackState>,
 }

@@ -116,19 +116,26 @@ pub async fn resolve(
     sources: &[Source],
     tokens: &[String],
 ) -> Result<Resolved, ApiError> {
-    type Lookup = Result<(String, Vec<Found>, String), ApiError>;
-    let lookups: Vec<Lookup> = stream::iter(tokens)
-        .map(|t| async move {
-            let (found, reason) = lookup(api, sources, t).await?;
-            Ok((t.clone(), found, reason))
-        })
-        .buffered(LOOKUPS)
-        .collect()
-        .await;
+    // The first error ends the lookups: a refused token is refused for every id, so nothing
+    // more is sent once one lookup failed. The first id goes alone, so a bad token costs one
+    // request, not one per id.
+    let mut lookups = Vec::with_capacity(tokens.len());
+    if let Some((first, rest)) = tokens.split_first() {
+        let (found, reason) = lookup(api, sources, first).await?;
+        lookups.push((first.clone(), found, reason));
+        let more: Vec<(String, Vec<Found>, String)> = stream::iter(rest)
+            .map(|t| async move {
+                let (found, reason) = lookup(api, sources, t).await?;
+                Ok::<_, ApiError>((t.clone(), found, reason))
+            })
+            .buffered(LOOKUPS)
+            .try_collect()
+            .await?;
+        lookups.extend(more);
+    }
     let mut out = Resolved::default();
     let mut seen = std::collections::HashSet::new();
-    for r in lookups {
-        let (token, found, reason) = r?;
+    for (token, found, reason) in lookups {
         if found.is_empty() {
             out.missing.push((token, reason));
         }

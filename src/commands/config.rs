@@ -188,10 +188,11 @@ fn show(ctx: &Ctx) -> Result<()> {
     let mut w = ctx.out.stdout();
     match ctx.out.format {
         Format::Json | Format::Ndjson => {
-            let obj: serde_json::Map<String, serde_json::Value> = rows
+            let mut obj: serde_json::Map<String, serde_json::Value> = rows
                 .iter()
                 .map(|(k, v, o)| (k.replace(' ', "_"), json!({ "value": v, "source": o })))
                 .collect();
+            obj.insert("notes".into(), json!(s.notes));
             crate::json::to_writer(&mut w, &obj)?;
             writeln!(w)?;
         }
@@ -199,6 +200,15 @@ fn show(ctx: &Ctx) -> Result<()> {
             for (k, v, o) in rows {
                 writeln!(w, "{k:<12} {:<44} from {}", safe(&v), safe(&o))?;
             }
+            // Which source won where several had values, and the rule behind it.
+            for n in &s.notes {
+                writeln!(w, "{:<12} {}", "note", safe(n))?;
+            }
+            writeln!(
+                w,
+                "{:<12} flags win, then --profile/DLQ_PROFILE, then QSTASH_*, then the current profile",
+                "order"
+            )?;
         }
     }
     w.flush()?;

@@ -65,8 +65,8 @@ const LABEL: usize = 12;
 /// wrapped at `max` columns: each breakdown continues under its first value, and a value too
 /// long for a line is shortened, never so two look the same.
 pub fn plan_text(action: &Action, plan: &Plan, target: &str, max: usize) -> String {
-    let mut s = format!(
-        "{}: {} match on {target}{}\n",
+    let header = format!(
+        "{}: {} match on {target}{}",
         action.verb.name(),
         describe_counts(action.verb, &plan.counts()),
         if plan.limited {
@@ -75,6 +75,8 @@ pub fn plan_text(action: &Action, plan: &Plan, target: &str, max: usize) -> Stri
             ""
         }
     );
+    let mut s = wrap::hang(&wrap::words(&header), 0, 2, max);
+    s.push('\n');
     let line = |label: &str, units: Vec<String>| -> String {
         if units.is_empty() {
             return String::new();

@@ -80,7 +80,7 @@ pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
         None => None,
     };
     if let Some(ss) = &plan.server_side {
-        ctx.out.info(&format!(
+        ctx.out.info_wrapped(&format!(
             "continuing server-side job {job} on {}: {} done so far",
             target.describe(),
             state.progress.done
@@ -116,14 +116,14 @@ pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
         ..Plan::default()
     };
     if left.is_empty() {
-        ctx.out.info(&format!(
+        ctx.out.info_wrapped(&format!(
             "job {job} has nothing left to do: all {} entries have an outcome",
             plan.planned()
         ));
         return Ok(());
     }
     let checking = left.ids().filter(|id| state.unknown.contains(*id)).count();
-    ctx.out.info(&format!(
+    ctx.out.info_wrapped(&format!(
         "continuing job {job} on {}: {} of {} entries left{}",
         target.describe(),
         left.len(),

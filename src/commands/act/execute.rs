@@ -47,7 +47,7 @@ impl Run<'_> {
         let job = &self.record.job;
         let described = self.target.describe();
         let continue_line = format!("continue with: dlq {} --continue {job}", verb.name());
-        ctx.out.info(&format!(
+        ctx.out.info_wrapped(&format!(
             "job {job}: {} {} on {described}; an interrupt stops it after the requests in flight",
             plan.len(),
             if plan.len() == 1 { "entry" } else { "entries" },
@@ -170,7 +170,8 @@ pub fn nothing_found(
     }
     let mut printer = ResultPrinter::new(ctx.out.stdout(), &ctx.out, total.planned);
     let _ = printer.add(&outcomes).and_then(|_| printer.finish(&total));
-    ctx.out.info(&summary_line(verb.name(), &total, target));
+    ctx.out
+        .info_wrapped(&summary_line(verb.name(), &total, target));
     Err(CliError::failure(format!(
         "{} not in the DLQ on {target}; nothing was {}",
         if outcomes.len() == 1 {
@@ -225,7 +226,7 @@ pub fn conclude(
     target: &str,
     halt: Option<Halt>,
 ) -> Result<()> {
-    ctx.out.info(&summary_line(verb.name(), s, target));
+    ctx.out.info_wrapped(&summary_line(verb.name(), s, target));
     let continue_line = format!("continue with: dlq {} --continue {job}", verb.name());
     match halt {
         Some(Halt::Refused(e)) => {

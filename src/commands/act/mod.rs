@@ -99,7 +99,7 @@ pub async fn run(ctx: &Ctx, req: Request<'_>) -> Result<()> {
     if plan.is_empty() {
         if plan.missing.is_empty() || req.bulk.dry_run {
             take_back(report, Some(&planned));
-            ctx.out.info(&format!(
+            ctx.out.info_wrapped(&format!(
                 "{}: nothing matches on {described}; nothing to do",
                 verb.name()
             ));
@@ -202,11 +202,11 @@ fn confirm(ctx: &Ctx, req: &Request, planned: &plan::Planned, target: &str) -> R
     let plan = &planned.plan;
     if !ctx.out.quiet {
         if planned.explicit {
-            eprintln!(
+            ctx.out.info_wrapped(&format!(
                 "{}: {} on {target}",
                 verb.name(),
                 describe_counts(verb, &plan.counts())
-            );
+            ));
         } else {
             eprint!(
                 "{}",

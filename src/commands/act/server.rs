@@ -84,7 +84,7 @@ pub async fn run(
     let verb = record.action.verb;
     let job = &record.job;
     let described = target.describe();
-    ctx.out.info(&format!(
+    ctx.out.info_wrapped(&format!(
         "job {job}: server-side on {described}; an interrupt stops it after the request in flight"
     ));
     let cancel = Cancel::new();
