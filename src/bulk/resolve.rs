@@ -38,14 +38,14 @@ pub fn classify(token: &str) -> Result<IdKind, String> {
     }
     if token.len() > MAX_ID_BYTES {
         return Err(format!(
-            "{:?} is {} bytes long; ids are at most {MAX_ID_BYTES}",
+            "{:?} is not an id: it is {} bytes long; ids are at most {MAX_ID_BYTES}",
             shown(),
             token.len()
         ));
     }
     if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(format!(
-            "{:?} contains spaces or control characters",
+            "{:?} is not an id: it contains spaces or control characters",
             shown()
         ));
     }

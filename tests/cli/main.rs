@@ -17,4 +17,5 @@ mod sandbox_life;
 mod sandbox_workflow;
 mod sdk_replay;
 mod tables;
+mod target;
 mod triage;

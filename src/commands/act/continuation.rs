@@ -64,6 +64,31 @@ pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
             "job {job} keeps the overrides it started with: drop --retries, --delay and the like"
         )));
     }
+    let parts: Vec<Part> = plan
+        .parts
+        .iter()
+        .map(|p| Part {
+            source: p.source,
+            ids: p
+                .ids
+                .iter()
+                .filter(|id| !state.finished(id))
+                .cloned()
+                .collect(),
+        })
+        .filter(|p| !p.ids.is_empty())
+        .collect();
+    let left = Plan {
+        parts,
+        ..Plan::default()
+    };
+    if plan.server_side.is_none() && left.is_empty() {
+        ctx.out.info_wrapped(&format!(
+            "job {job} has nothing left to do: all {} entries have an outcome",
+            plan.planned()
+        ));
+        return Ok(());
+    }
     let bound = ctx.rebind(job, &plan.target).await?;
     let target = &bound.target;
     let api = ctx.client(target)?;
@@ -97,31 +122,6 @@ pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
         )
         .await;
     }
-    let parts: Vec<Part> = plan
-        .parts
-        .iter()
-        .map(|p| Part {
-            source: p.source,
-            ids: p
-                .ids
-                .iter()
-                .filter(|id| !state.finished(id))
-                .cloned()
-                .collect(),
-        })
-        .filter(|p| !p.ids.is_empty())
-        .collect();
-    let left = Plan {
-        parts,
-        ..Plan::default()
-    };
-    if left.is_empty() {
-        ctx.out.info_wrapped(&format!(
-            "job {job} has nothing left to do: all {} entries have an outcome",
-            plan.planned()
-        ));
-        return Ok(());
-    }
     let checking = left.ids().filter(|id| state.unknown.contains(*id)).count();
     ctx.out.info_wrapped(&format!(
         "continuing job {job} on {}: {} of {} entries left{}",
@@ -129,7 +129,7 @@ pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
         left.len(),
         plan.planned(),
         if checking > 0 {
-            format!(" ({checking} were in flight when it stopped: checked first)")
+            format!(" ({checking} of them in flight when it stopped: checked first)")
         } else {
             String::new()
         }
