@@ -55,6 +55,7 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Group the DLQ and count: what fails, where, since when')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'Bulk runs: list them, show one, forget old ones')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'What became of a job''s entries: delivered, failed again, pending')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Serve a local QStash-compatible DLQ API to rehearse on and test against')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show and change settings: tokens, base URLs, profiles')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
@@ -198,6 +199,9 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('--rps', '--rps', [CompletionResultType]::ParameterName, 'At most this many requests a second, like 10 or 0.5')
             [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to')
             [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'After acting, follow every new message or run until it is delivered or failed again (back in the DLQ), waiting up to WAIT [default: 2m]; exit 3 if any failed again')
+            [CompletionResult]::new('--canary', '--canary', [CompletionResultType]::ParameterName, 'Act on N entries first (or P% of the plan), spread across its url or workflow-url groups; verify them, and go on with the rest only if enough were delivered')
+            [CompletionResult]::new('--canary-threshold', '--canary-threshold', [CompletionResultType]::ParameterName, 'Share of the canary that must be delivered to go on, like 90% [default: 100%]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API [default: https://qstash.upstash.io]')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
@@ -209,6 +213,7 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Act on every entry that matches the filters (the whole DLQ without filters)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop; nothing is changed')
             [CompletionResult]::new('--server-side', '--server-side', [CompletionResultType]::ParameterName, 'Skip the plan: drive the API''s own filter-and-cursor bulk call (fewest requests, no preview)')
+            [CompletionResult]::new('--past-canary', '--past-canary', [CompletionResultType]::ParameterName, 'With --continue: go on with a job whose canary did not pass')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
@@ -346,6 +351,9 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('--rps', '--rps', [CompletionResultType]::ParameterName, 'At most this many requests a second, like 10 or 0.5')
             [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to')
             [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'After acting, follow every new message or run until it is delivered or failed again (back in the DLQ), waiting up to WAIT [default: 2m]; exit 3 if any failed again')
+            [CompletionResult]::new('--canary', '--canary', [CompletionResultType]::ParameterName, 'Act on N entries first (or P% of the plan), spread across its url or workflow-url groups; verify them, and go on with the rest only if enough were delivered')
+            [CompletionResult]::new('--canary-threshold', '--canary-threshold', [CompletionResultType]::ParameterName, 'Share of the canary that must be delivered to go on, like 90% [default: 100%]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API [default: https://qstash.upstash.io]')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
@@ -357,6 +365,7 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Act on every entry that matches the filters (the whole DLQ without filters)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop; nothing is changed')
             [CompletionResult]::new('--server-side', '--server-side', [CompletionResultType]::ParameterName, 'Skip the plan: drive the API''s own filter-and-cursor bulk call (fewest requests, no preview)')
+            [CompletionResult]::new('--past-canary', '--past-canary', [CompletionResultType]::ParameterName, 'With --continue: go on with a job whose canary did not pass')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
@@ -396,6 +405,9 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('--rps', '--rps', [CompletionResultType]::ParameterName, 'At most this many requests a second, like 10 or 0.5')
             [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to')
             [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'After acting, follow every new message or run until it is delivered or failed again (back in the DLQ), waiting up to WAIT [default: 2m]; exit 3 if any failed again')
+            [CompletionResult]::new('--canary', '--canary', [CompletionResultType]::ParameterName, 'Act on N entries first (or P% of the plan), spread across its url or workflow-url groups; verify them, and go on with the rest only if enough were delivered')
+            [CompletionResult]::new('--canary-threshold', '--canary-threshold', [CompletionResultType]::ParameterName, 'Share of the canary that must be delivered to go on, like 90% [default: 100%]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API [default: https://qstash.upstash.io]')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
@@ -407,6 +419,7 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Act on every entry that matches the filters (the whole DLQ without filters)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop; nothing is changed')
             [CompletionResult]::new('--server-side', '--server-side', [CompletionResultType]::ParameterName, 'Skip the plan: drive the API''s own filter-and-cursor bulk call (fewest requests, no preview)')
+            [CompletionResult]::new('--past-canary', '--past-canary', [CompletionResultType]::ParameterName, 'With --continue: go on with a job whose canary did not pass')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
@@ -437,6 +450,9 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('--rps', '--rps', [CompletionResultType]::ParameterName, 'At most this many requests a second, like 10 or 0.5')
             [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to')
             [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'After acting, follow every new message or run until it is delivered or failed again (back in the DLQ), waiting up to WAIT [default: 2m]; exit 3 if any failed again')
+            [CompletionResult]::new('--canary', '--canary', [CompletionResultType]::ParameterName, 'Act on N entries first (or P% of the plan), spread across its url or workflow-url groups; verify them, and go on with the rest only if enough were delivered')
+            [CompletionResult]::new('--canary-threshold', '--canary-threshold', [CompletionResultType]::ParameterName, 'Share of the canary that must be delivered to go on, like 90% [default: 100%]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API [default: https://qstash.upstash.io]')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
@@ -448,6 +464,7 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Act on every entry that matches the filters (the whole DLQ without filters)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop; nothing is changed')
             [CompletionResult]::new('--server-side', '--server-side', [CompletionResultType]::ParameterName, 'Skip the plan: drive the API''s own filter-and-cursor bulk call (fewest requests, no preview)')
+            [CompletionResult]::new('--past-canary', '--past-canary', [CompletionResultType]::ParameterName, 'With --continue: go on with a job whose canary did not pass')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
@@ -660,6 +677,29 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             break
         }
         'dlq;jobs;help;help' {
+            break
+        }
+        'dlq;verify' {
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for outcomes that are not final yet')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API [default: https://qstash.upstash.io]')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr: where each setting came from, retries and waits')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr: where each setting came from, retries and waits')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'dlq;sandbox' {
@@ -976,6 +1016,7 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Group the DLQ and count: what fails, where, since when')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'Bulk runs: list them, show one, forget old ones')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'What became of a job''s entries: delivered, failed again, pending')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Serve a local QStash-compatible DLQ API to rehearse on and test against')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show and change settings: tokens, base URLs, profiles')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
@@ -1023,6 +1064,9 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             break
         }
         'dlq;help;jobs;forget' {
+            break
+        }
+        'dlq;help;verify' {
             break
         }
         'dlq;help;sandbox' {

@@ -67,6 +67,9 @@ _dlq() {
             dlq,stats)
                 cmd="dlq__subcmd__stats"
                 ;;
+            dlq,verify)
+                cmd="dlq__subcmd__verify"
+                ;;
             dlq__subcmd__config,help)
                 cmd="dlq__subcmd__config__subcmd__help"
                 ;;
@@ -154,6 +157,9 @@ _dlq() {
             dlq__subcmd__help,stats)
                 cmd="dlq__subcmd__help__subcmd__stats"
                 ;;
+            dlq__subcmd__help,verify)
+                cmd="dlq__subcmd__help__subcmd__verify"
+                ;;
             dlq__subcmd__help__subcmd__config,list)
                 cmd="dlq__subcmd__help__subcmd__config__subcmd__list"
                 ;;
@@ -227,7 +233,7 @@ _dlq() {
 
     case "${cmd}" in
         dlq)
-            opts="-o -q -v -y -h -V --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --url --help --version list ls get retry delete rm resume restart callback stats export jobs sandbox config completions man help"
+            opts="-o -q -v -y -h -V --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --url --help --version list ls get retry delete rm resume restart callback stats export jobs verify sandbox config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -277,7 +283,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__callback)
-            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --dry-run --max --concurrency --rps --server-side --report --continue --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --dry-run --max --concurrency --rps --server-side --report --continue --verify --canary --canary-threshold --past-canary --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -344,6 +350,18 @@ _dlq() {
                     return 0
                     ;;
                 --continue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --canary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --canary-threshold)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1157,7 +1175,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__help)
-            opts="list get retry delete resume restart callback stats export jobs sandbox config completions man help"
+            opts="list get retry delete resume restart callback stats export jobs verify sandbox config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1507,6 +1525,20 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__help__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1955,7 +1987,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__restart)
-            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --dry-run --max --concurrency --rps --server-side --report --continue --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --dry-run --max --concurrency --rps --server-side --report --continue --verify --canary --canary-threshold --past-canary --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2058,6 +2090,18 @@ _dlq() {
                     return 0
                     ;;
                 --continue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --canary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --canary-threshold)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2101,7 +2145,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__resume)
-            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --dry-run --max --concurrency --rps --server-side --report --continue --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --dry-run --max --concurrency --rps --server-side --report --continue --verify --canary --canary-threshold --past-canary --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2207,6 +2251,18 @@ _dlq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --canary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --canary-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2247,7 +2303,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__retry)
-            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --url --url-group --queue --schedule --message-id --status --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --callback --delivery-timeout --method --dry-run --max --concurrency --rps --server-side --report --continue --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --url --url-group --queue --schedule --message-id --status --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --callback --delivery-timeout --method --dry-run --max --concurrency --rps --server-side --report --continue --verify --canary --canary-threshold --past-canary --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2370,6 +2426,18 @@ _dlq() {
                     return 0
                     ;;
                 --continue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --canary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --canary-threshold)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2674,6 +2742,56 @@ _dlq() {
                     return 0
                     ;;
                 --flow-control-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__verify)
+            opts="-o -q -v -y -h --wait --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

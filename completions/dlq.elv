@@ -52,6 +52,7 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand stats 'Group the DLQ and count: what fails, where, since when'
             cand export 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
             cand jobs 'Bulk runs: list them, show one, forget old ones'
+            cand verify 'What became of a job''s entries: delivered, failed again, pending'
             cand sandbox 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
             cand config 'Show and change settings: tokens, base URLs, profiles'
             cand completions 'Print shell completions'
@@ -191,6 +192,9 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand --rps 'At most this many requests a second, like 10 or 0.5'
             cand --report 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to'
             cand --continue 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded'
+            cand --verify 'After acting, follow every new message or run until it is delivered or failed again (back in the DLQ), waiting up to WAIT [default: 2m]; exit 3 if any failed again'
+            cand --canary 'Act on N entries first (or P% of the plan), spread across its url or workflow-url groups; verify them, and go on with the rest only if enough were delivered'
+            cand --canary-threshold 'Share of the canary that must be delivered to go on, like 90% [default: 100%]'
             cand --token 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)'
             cand --base-url 'Base URL of the QStash API [default: https://qstash.upstash.io]'
             cand --env-file 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)'
@@ -202,6 +206,7 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand --all 'Act on every entry that matches the filters (the whole DLQ without filters)'
             cand --dry-run 'Print the plan and stop; nothing is changed'
             cand --server-side 'Skip the plan: drive the API''s own filter-and-cursor bulk call (fewest requests, no preview)'
+            cand --past-canary 'With --continue: go on with a job whose canary did not pass'
             cand --sandbox 'Run against a local seeded sandbox instead of Upstash (no account needed)'
             cand -q 'Print only data and errors: no progress, no summaries'
             cand --quiet 'Print only data and errors: no progress, no summaries'
@@ -336,6 +341,9 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand --rps 'At most this many requests a second, like 10 or 0.5'
             cand --report 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to'
             cand --continue 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded'
+            cand --verify 'After acting, follow every new message or run until it is delivered or failed again (back in the DLQ), waiting up to WAIT [default: 2m]; exit 3 if any failed again'
+            cand --canary 'Act on N entries first (or P% of the plan), spread across its url or workflow-url groups; verify them, and go on with the rest only if enough were delivered'
+            cand --canary-threshold 'Share of the canary that must be delivered to go on, like 90% [default: 100%]'
             cand --token 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)'
             cand --base-url 'Base URL of the QStash API [default: https://qstash.upstash.io]'
             cand --env-file 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)'
@@ -347,6 +355,7 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand --all 'Act on every entry that matches the filters (the whole DLQ without filters)'
             cand --dry-run 'Print the plan and stop; nothing is changed'
             cand --server-side 'Skip the plan: drive the API''s own filter-and-cursor bulk call (fewest requests, no preview)'
+            cand --past-canary 'With --continue: go on with a job whose canary did not pass'
             cand --sandbox 'Run against a local seeded sandbox instead of Upstash (no account needed)'
             cand -q 'Print only data and errors: no progress, no summaries'
             cand --quiet 'Print only data and errors: no progress, no summaries'
@@ -385,6 +394,9 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand --rps 'At most this many requests a second, like 10 or 0.5'
             cand --report 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to'
             cand --continue 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded'
+            cand --verify 'After acting, follow every new message or run until it is delivered or failed again (back in the DLQ), waiting up to WAIT [default: 2m]; exit 3 if any failed again'
+            cand --canary 'Act on N entries first (or P% of the plan), spread across its url or workflow-url groups; verify them, and go on with the rest only if enough were delivered'
+            cand --canary-threshold 'Share of the canary that must be delivered to go on, like 90% [default: 100%]'
             cand --token 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)'
             cand --base-url 'Base URL of the QStash API [default: https://qstash.upstash.io]'
             cand --env-file 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)'
@@ -396,6 +408,7 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand --all 'Act on every entry that matches the filters (the whole DLQ without filters)'
             cand --dry-run 'Print the plan and stop; nothing is changed'
             cand --server-side 'Skip the plan: drive the API''s own filter-and-cursor bulk call (fewest requests, no preview)'
+            cand --past-canary 'With --continue: go on with a job whose canary did not pass'
             cand --sandbox 'Run against a local seeded sandbox instead of Upstash (no account needed)'
             cand -q 'Print only data and errors: no progress, no summaries'
             cand --quiet 'Print only data and errors: no progress, no summaries'
@@ -425,6 +438,9 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand --rps 'At most this many requests a second, like 10 or 0.5'
             cand --report 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to'
             cand --continue 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded'
+            cand --verify 'After acting, follow every new message or run until it is delivered or failed again (back in the DLQ), waiting up to WAIT [default: 2m]; exit 3 if any failed again'
+            cand --canary 'Act on N entries first (or P% of the plan), spread across its url or workflow-url groups; verify them, and go on with the rest only if enough were delivered'
+            cand --canary-threshold 'Share of the canary that must be delivered to go on, like 90% [default: 100%]'
             cand --token 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)'
             cand --base-url 'Base URL of the QStash API [default: https://qstash.upstash.io]'
             cand --env-file 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)'
@@ -436,6 +452,7 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand --all 'Act on every entry that matches the filters (the whole DLQ without filters)'
             cand --dry-run 'Print the plan and stop; nothing is changed'
             cand --server-side 'Skip the plan: drive the API''s own filter-and-cursor bulk call (fewest requests, no preview)'
+            cand --past-canary 'With --continue: go on with a job whose canary did not pass'
             cand --sandbox 'Run against a local seeded sandbox instead of Upstash (no account needed)'
             cand -q 'Print only data and errors: no progress, no summaries'
             cand --quiet 'Print only data and errors: no progress, no summaries'
@@ -637,6 +654,28 @@ set edit:completion:arg-completer[dlq] = {|@words|
         &'dlq;jobs;help;forget'= {
         }
         &'dlq;jobs;help;help'= {
+        }
+        &'dlq;verify'= {
+            cand --wait 'How long to wait for outcomes that are not final yet'
+            cand --token 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)'
+            cand --base-url 'Base URL of the QStash API [default: https://qstash.upstash.io]'
+            cand --env-file 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)'
+            cand --profile 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL'
+            cand -o 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]'
+            cand --output 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]'
+            cand --color 'When to use colour'
+            cand --timeout 'Timeout of each HTTP request, like 30s or 2m'
+            cand --sandbox 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+            cand -q 'Print only data and errors: no progress, no summaries'
+            cand --quiet 'Print only data and errors: no progress, no summaries'
+            cand -v 'Say more on stderr: where each setting came from, retries and waits'
+            cand --verbose 'Say more on stderr: where each setting came from, retries and waits'
+            cand --debug 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
+            cand -y 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+            cand --yes 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+            cand --no-input 'Never prompt; fail instead where a prompt would be needed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'dlq;sandbox'= {
             cand --port 'Port on 127.0.0.1; 0 picks a free one'
@@ -930,6 +969,7 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand stats 'Group the DLQ and count: what fails, where, since when'
             cand export 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
             cand jobs 'Bulk runs: list them, show one, forget old ones'
+            cand verify 'What became of a job''s entries: delivered, failed again, pending'
             cand sandbox 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
             cand config 'Show and change settings: tokens, base URLs, profiles'
             cand completions 'Print shell completions'
@@ -964,6 +1004,8 @@ set edit:completion:arg-completer[dlq] = {|@words|
         &'dlq;help;jobs;show'= {
         }
         &'dlq;help;jobs;forget'= {
+        }
+        &'dlq;help;verify'= {
         }
         &'dlq;help;sandbox'= {
             cand reset 'Start the persistent state of `dlq --sandbox` afresh: new entries and a new token'

@@ -57,6 +57,7 @@ complete -c dlq -n "__fish_dlq_needs_command" -f -a "callback" -d 'Re-run the fa
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "stats" -d 'Group the DLQ and count: what fails, where, since when'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "export" -d 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "jobs" -d 'Bulk runs: list them, show one, forget old ones'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "verify" -d 'What became of a job\'s entries: delivered, failed again, pending'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "sandbox" -d 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "config" -d 'Show and change settings: tokens, base URLs, profiles'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "completions" -d 'Print shell completions'
@@ -194,6 +195,9 @@ complete -c dlq -n "__fish_dlq_using_subcommand retry" -l concurrency -d 'Reques
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l verify -d 'After acting, follow every new message or run until it is delivered or failed again (back in the DLQ), waiting up to WAIT [default: 2m]; exit 3 if any failed again' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l canary -d 'Act on N entries first (or P% of the plan), spread across its url or workflow-url groups; verify them, and go on with the rest only if enough were delivered' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l canary-threshold -d 'Share of the canary that must be delivered to go on, like 90% [default: 100%]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
@@ -209,6 +213,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand retry" -l timeout -d 'Timeout of
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l all -d 'Act on every entry that matches the filters (the whole DLQ without filters)'
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l dry-run -d 'Print the plan and stop; nothing is changed'
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l server-side -d 'Skip the plan: drive the API\'s own filter-and-cursor bulk call (fewest requests, no preview)'
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l past-canary -d 'With --continue: go on with a job whose canary did not pass'
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
@@ -342,6 +347,9 @@ complete -c dlq -n "__fish_dlq_using_subcommand resume" -l concurrency -d 'Reque
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l verify -d 'After acting, follow every new message or run until it is delivered or failed again (back in the DLQ), waiting up to WAIT [default: 2m]; exit 3 if any failed again' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l canary -d 'Act on N entries first (or P% of the plan), spread across its url or workflow-url groups; verify them, and go on with the rest only if enough were delivered' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l canary-threshold -d 'Share of the canary that must be delivered to go on, like 90% [default: 100%]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
@@ -357,6 +365,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand resume" -l timeout -d 'Timeout o
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l all -d 'Act on every entry that matches the filters (the whole DLQ without filters)'
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l dry-run -d 'Print the plan and stop; nothing is changed'
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l server-side -d 'Skip the plan: drive the API\'s own filter-and-cursor bulk call (fewest requests, no preview)'
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l past-canary -d 'With --continue: go on with a job whose canary did not pass'
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
@@ -392,6 +401,9 @@ complete -c dlq -n "__fish_dlq_using_subcommand restart" -l concurrency -d 'Requ
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l verify -d 'After acting, follow every new message or run until it is delivered or failed again (back in the DLQ), waiting up to WAIT [default: 2m]; exit 3 if any failed again' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l canary -d 'Act on N entries first (or P% of the plan), spread across its url or workflow-url groups; verify them, and go on with the rest only if enough were delivered' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l canary-threshold -d 'Share of the canary that must be delivered to go on, like 90% [default: 100%]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
@@ -407,6 +419,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand restart" -l timeout -d 'Timeout 
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l all -d 'Act on every entry that matches the filters (the whole DLQ without filters)'
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l dry-run -d 'Print the plan and stop; nothing is changed'
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l server-side -d 'Skip the plan: drive the API\'s own filter-and-cursor bulk call (fewest requests, no preview)'
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l past-canary -d 'With --continue: go on with a job whose canary did not pass'
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
@@ -433,6 +446,9 @@ complete -c dlq -n "__fish_dlq_using_subcommand callback" -l concurrency -d 'Req
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l verify -d 'After acting, follow every new message or run until it is delivered or failed again (back in the DLQ), waiting up to WAIT [default: 2m]; exit 3 if any failed again' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l canary -d 'Act on N entries first (or P% of the plan), spread across its url or workflow-url groups; verify them, and go on with the rest only if enough were delivered' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l canary-threshold -d 'Share of the canary that must be delivered to go on, like 90% [default: 100%]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
@@ -448,6 +464,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand callback" -l timeout -d 'Timeout
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l all -d 'Act on every entry that matches the filters (the whole DLQ without filters)'
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l dry-run -d 'Print the plan and stop; nothing is changed'
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l server-side -d 'Skip the plan: drive the API\'s own filter-and-cursor bulk call (fewest requests, no preview)'
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l past-canary -d 'With --continue: go on with a job whose canary did not pass'
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
@@ -640,6 +657,26 @@ complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one job: its target, plan, outcomes and how to continue it'
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "forget" -d 'Remove jobs from this machine\'s journals (never one that is running)'
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dlq -n "__fish_dlq_using_subcommand verify" -l wait -d 'How long to wait for outcomes that are not final yet' -r
+complete -c dlq -n "__fish_dlq_using_subcommand verify" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand verify" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand verify" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand verify" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand verify" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand verify" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand verify" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand verify" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand verify" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand verify" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand verify" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
+complete -c dlq -n "__fish_dlq_using_subcommand verify" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand verify" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l port -d 'Port on 127.0.0.1; 0 picks a free one' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l state -d 'Keep the state in FILE across restarts (loaded if it exists; --seed and --fixture then do nothing)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l seed -d 'Seed N QStash DLQ messages and N failed workflow runs [default: 100, or 0 with --fixture]' -r
@@ -877,21 +914,22 @@ complete -c dlq -n "__fish_dlq_using_subcommand man" -l debug -d 'Log each HTTP 
 complete -c dlq -n "__fish_dlq_using_subcommand man" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand man" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "list" -d 'List DLQ entries (QStash messages, or failed workflow runs with --workflow)'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "get" -d 'Show everything about one DLQ entry'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "retry" -d 'Retry QStash messages: deliver them again and remove them from the DLQ'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "delete" -d 'Delete entries from the DLQ for good'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "resume" -d 'Resume failed workflow runs from the failed step'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "restart" -d 'Restart failed workflow runs from the beginning'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "callback" -d 'Re-run the failure callback of workflow runs whose callback failed'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "stats" -d 'Group the DLQ and count: what fails, where, since when'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "export" -d 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "jobs" -d 'Bulk runs: list them, show one, forget old ones'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "sandbox" -d 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "config" -d 'Show and change settings: tokens, base URLs, profiles'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "man" -d 'Write man pages (used to build the committed man/ directory)'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs sandbox config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "list" -d 'List DLQ entries (QStash messages, or failed workflow runs with --workflow)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "get" -d 'Show everything about one DLQ entry'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "retry" -d 'Retry QStash messages: deliver them again and remove them from the DLQ'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "delete" -d 'Delete entries from the DLQ for good'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "resume" -d 'Resume failed workflow runs from the failed step'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "restart" -d 'Restart failed workflow runs from the beginning'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "callback" -d 'Re-run the failure callback of workflow runs whose callback failed'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "stats" -d 'Group the DLQ and count: what fails, where, since when'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "export" -d 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "jobs" -d 'Bulk runs: list them, show one, forget old ones'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "verify" -d 'What became of a job\'s entries: delivered, failed again, pending'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "sandbox" -d 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "config" -d 'Show and change settings: tokens, base URLs, profiles'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "man" -d 'Write man pages (used to build the committed man/ directory)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "list" -d 'List the jobs, newest first (the default)'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "show" -d 'Show one job: its target, plan, outcomes and how to continue it'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "forget" -d 'Remove jobs from this machine\'s journals (never one that is running)'

@@ -102,6 +102,8 @@ pub enum Command {
     Export(commands::export::Args),
     /// Bulk runs: list them, show one, forget old ones
     Jobs(commands::jobs::Args),
+    /// What became of a job's entries: delivered, failed again, pending
+    Verify(commands::verify::Args),
     /// Serve a local QStash-compatible DLQ API to rehearse on and test against
     Sandbox(commands::sandbox::Args),
     /// Show and change settings: tokens, base URLs, profiles

@@ -15,7 +15,8 @@ pub use error::ApiError;
 pub use http::{backoff, ClientConfig, Logger, WaitHook, DEFAULT_MAX_BODY};
 pub use query::{Filter, Overrides, Query, Target};
 pub use types::{
-    CallbackInfo, Deleted, Entry, Headers, Page, Published, Retried, Run, Runs, Source,
+    CallbackInfo, Deleted, Entry, Headers, LogEntry, LogPage, Page, Published, Retried, Run,
+    RunLog, RunLogPage, Runs, Source,
 };
 
 use http::{Idempotence, Req, Transport};
@@ -77,6 +78,77 @@ impl Client {
             .call(Req {
                 method: Method::GET,
                 path: &[base(source)],
+                query,
+                headers: vec![],
+                kind: Idempotence::Read,
+            })
+            .await?;
+        page.cursor = normalize_cursor(page.cursor);
+        Ok(page)
+    }
+
+    /// One page of message logs: `GET /v2/logs`, newest first. `state` and `from_ms` narrow
+    /// it; a message id makes it that message's history.
+    pub async fn logs(
+        &self,
+        message_id: Option<&str>,
+        state: Option<&str>,
+        from_ms: Option<i64>,
+        cursor: Option<&str>,
+    ) -> Result<LogPage, ApiError> {
+        let mut query = Query::new();
+        if let Some(id) = message_id {
+            query.push(("messageId", id.to_string()));
+        }
+        if let Some(s) = state {
+            query.push(("state", s.to_string()));
+        }
+        if let Some(ms) = from_ms {
+            query.push(("fromDate", ms.to_string()));
+        }
+        query.push(("count", "100".to_string()));
+        if let Some(c) = cursor {
+            query.push(("cursor", c.to_string()));
+        }
+        let mut page: LogPage = self
+            .call(Req {
+                method: Method::GET,
+                path: &["v2/logs"],
+                query,
+                headers: vec![],
+                kind: Idempotence::Read,
+            })
+            .await?;
+        page.cursor = normalize_cursor(page.cursor);
+        Ok(page)
+    }
+
+    /// Workflow runs by id: `GET /v2/workflows/logs`, many at once with
+    /// `workflowRuns=ID@CREATED,...`, or one id (every run of it) with `workflowRunId`.
+    pub async fn run_logs(
+        &self,
+        runs: &[(String, Option<i64>)],
+        cursor: Option<&str>,
+    ) -> Result<RunLogPage, ApiError> {
+        let mut query = Query::new();
+        match runs {
+            [(id, None)] => query.push(("workflowRunId", id.clone())),
+            _ => {
+                let pairs: Vec<String> = runs
+                    .iter()
+                    .map(|(id, at)| format!("{id}@{}", at.unwrap_or(0)))
+                    .collect();
+                query.push(("workflowRuns", pairs.join(",")));
+            }
+        }
+        query.push(("trimBody", "-1".to_string()));
+        if let Some(c) = cursor {
+            query.push(("cursor", c.to_string()));
+        }
+        let mut page: RunLogPage = self
+            .call(Req {
+                method: Method::GET,
+                path: &["v2/workflows/logs"],
                 query,
                 headers: vec![],
                 kind: Idempotence::Read,

@@ -196,6 +196,59 @@ pub struct Runs {
     pub cursor: Option<String>,
 }
 
+/// One state change of a message, from `GET /v2/logs` (the `LogEntry` schema).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogEntry {
+    #[serde(default)]
+    pub time: i64,
+    #[serde(default)]
+    pub message_id: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub response_status: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LogPage {
+    #[serde(default)]
+    pub logs: Vec<LogEntry>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// One workflow run, from `GET /v2/workflows/logs` (the `WorkflowRun` schema).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunLog {
+    #[serde(default)]
+    pub workflow_run_id: String,
+    #[serde(default)]
+    pub workflow_url: Option<String>,
+    #[serde(default)]
+    pub workflow_state: String,
+    #[serde(default, deserialize_with = "int_or_string")]
+    pub workflow_run_created_at: Option<i64>,
+    #[serde(default, deserialize_with = "int_or_string")]
+    pub workflow_run_completed_at: Option<i64>,
+    /// Set when the run failed into the DLQ again.
+    #[serde(default)]
+    pub dlq_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RunLogPage {
+    #[serde(default)]
+    pub runs: Vec<RunLog>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
 fn int_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     Ok(match Option::<Value>::deserialize(d)? {
         Some(Value::Number(n)) => n.as_i64(),

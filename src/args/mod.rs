@@ -8,3 +8,4 @@ pub mod global;
 pub mod overrides;
 pub mod select;
 pub mod values;
+pub mod verify;

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::action::Action;
 use super::outcome::{Outcome, Status, Summary};
+use super::verify::{Tally, Verified};
 use crate::api::{Filter, Source};
 
 /// Where a job acts: what `--continue` must find again. The token is kept only as a
@@ -44,6 +45,25 @@ pub struct RunSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rps: Option<f64>,
     pub concurrency: usize,
+    /// `--verify`: how long to wait for outcomes, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_secs: Option<u64>,
+}
+
+/// A canary: the ids tried first, and the share of them that must be delivered to go on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CanaryPlan {
+    pub ids: Vec<String>,
+    pub threshold_pct: f64,
+}
+
+/// How a canary went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CanaryResult {
+    pub passed: bool,
+    pub tally: Tally,
 }
 
 /// Ids of one DLQ: a delete by ids may touch both.
@@ -76,6 +96,8 @@ pub struct PlanRecord {
     pub parts: Vec<Part>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_side: Option<ServerSidePlan>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canary: Option<CanaryPlan>,
 }
 
 impl PlanRecord {
@@ -114,6 +136,8 @@ pub enum EndState {
 enum Event {
     Inflight { inflight: Vec<String> },
     Progress { progress: Progress },
+    Canary { canary: CanaryResult },
+    Verified(Verified),
     Outcome(Outcome),
 }
 
@@ -125,6 +149,9 @@ pub struct State {
     /// Ids sent (or being sent) whose outcome is not known: they may have been acted on.
     pub unknown: HashSet<String>,
     pub progress: Progress,
+    /// The last verification of each id.
+    pub verified: HashMap<String, Verified>,
+    pub canary: Option<CanaryResult>,
 }
 
 impl State {
@@ -250,6 +277,25 @@ impl Journal {
         self.events.sync_data()
     }
 
+    /// Records verifications.
+    pub fn verified(&mut self, results: &[Verified]) -> std::io::Result<()> {
+        let mut buf = Vec::new();
+        for v in results {
+            serde_json::to_writer(&mut buf, v)?;
+            buf.push(b'\n');
+        }
+        self.events.write_all(&buf)?;
+        self.events.sync_data()
+    }
+
+    /// Records how the canary went.
+    pub fn canary(&mut self, result: CanaryResult) -> std::io::Result<()> {
+        let mut buf = serde_json::to_vec(&serde_json::json!({ "canary": result }))?;
+        buf.push(b'\n');
+        self.events.write_all(&buf)?;
+        self.events.sync_data()
+    }
+
     /// Records server-side progress (cumulative).
     pub fn progress(&mut self, p: Progress) -> std::io::Result<()> {
         let mut buf = serde_json::to_vec(&serde_json::json!({ "progress": p }))?;
@@ -310,6 +356,10 @@ pub fn read_state(dir: &Path) -> std::io::Result<State> {
         match serde_json::from_str::<Event>(&line?) {
             Ok(Event::Inflight { inflight }) => state.unknown.extend(inflight),
             Ok(Event::Progress { progress }) => state.progress = progress,
+            Ok(Event::Canary { canary }) => state.canary = Some(canary),
+            Ok(Event::Verified(v)) => {
+                state.verified.insert(v.dlq_id.clone(), v);
+            }
             Ok(Event::Outcome(o)) => {
                 if o.outcome == Status::Unknown {
                     state.unknown.insert(o.dlq_id.clone());
@@ -497,6 +547,7 @@ mod tests {
                 token_source: "t".into(),
             },
             settings: RunSettings::default(),
+            canary: None,
             parts: vec![Part {
                 source: Source::Qstash,
                 ids: ids.iter().map(|s| s.to_string()).collect(),

@@ -14,3 +14,4 @@ pub mod plan;
 pub mod resolve;
 pub mod select;
 pub mod server_side;
+pub mod verify;

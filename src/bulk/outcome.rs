@@ -81,6 +81,9 @@ pub struct Summary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job: Option<String>,
     pub interrupted: bool,
+    /// `--verify`: what the acted-on entries became.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<super::verify::Tally>,
 }
 
 impl Summary {

@@ -16,6 +16,8 @@ use crate::api::{ApiError, Client, Entry, Filter, Source};
 
 /// How many groups and samples a plan shows.
 const TOP: usize = 5;
+/// Ids kept by group for picking a canary: enough for any sensible canary, and small.
+const SAMPLE_IDS: usize = 10_000;
 
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -31,6 +33,10 @@ pub struct Plan {
     /// The `msg_`/`wfr_` token each entry was found by, keyed by DLQ id.
     #[serde(skip)]
     pub inputs: HashMap<String, String>,
+    /// The first ids of each url (or workflow url) group, in order of appearance, when a
+    /// canary will be picked from the plan.
+    #[serde(skip)]
+    pub samples: Vec<(String, Vec<String>)>,
 }
 
 impl Plan {
@@ -52,9 +58,89 @@ impl Plan {
         self.parts.iter().map(|p| (p.source, p.ids.len())).collect()
     }
 
+    /// `n` ids to try first: spread across the groups (one of each group in turn), then the
+    /// plan's order.
+    pub fn canary(&self, n: usize) -> Vec<String> {
+        let mut picked = Vec::with_capacity(n);
+        let mut seen = std::collections::HashSet::new();
+        let deepest = self
+            .samples
+            .iter()
+            .map(|(_, ids)| ids.len())
+            .max()
+            .unwrap_or(0);
+        'spread: for round in 0..deepest {
+            for (_, ids) in &self.samples {
+                if picked.len() == n {
+                    break 'spread;
+                }
+                if let Some(id) = ids.get(round) {
+                    if seen.insert(id.clone()) {
+                        picked.push(id.clone());
+                    }
+                }
+            }
+        }
+        for id in self.ids() {
+            if picked.len() == n {
+                break;
+            }
+            if seen.insert(id.clone()) {
+                picked.push(id.clone());
+            }
+        }
+        picked
+    }
+
+    /// The plan without `ids` (what is left after a canary), in the same order.
+    pub fn without(&self, ids: &[String]) -> Plan {
+        let gone: std::collections::HashSet<&String> = ids.iter().collect();
+        let parts = self
+            .parts
+            .iter()
+            .map(|p| Part {
+                source: p.source,
+                ids: p
+                    .ids
+                    .iter()
+                    .filter(|i| !gone.contains(i))
+                    .cloned()
+                    .collect(),
+            })
+            .filter(|p| !p.ids.is_empty())
+            .collect();
+        Plan {
+            parts,
+            inputs: self.inputs.clone(),
+            ..Plan::default()
+        }
+    }
+
+    /// Only `ids` of the plan (a canary), in the plan's order.
+    pub fn only(&self, ids: &[String]) -> Plan {
+        let keep: std::collections::HashSet<&String> = ids.iter().collect();
+        let parts = self
+            .parts
+            .iter()
+            .map(|p| Part {
+                source: p.source,
+                ids: p.ids.iter().filter(|i| keep.contains(i)).cloned().collect(),
+            })
+            .filter(|p| !p.ids.is_empty())
+            .collect();
+        Plan {
+            parts,
+            inputs: self.inputs.clone(),
+            ..Plan::default()
+        }
+    }
+
     /// The plan of explicit ids, from their lookup: one part per DLQ, in the order found.
     pub fn from_resolved(r: Resolved) -> Plan {
-        let mut counters = Counters::default();
+        let mut counters = Counters {
+            sampling: true,
+            ..Counters::default()
+        };
         let mut plan = Plan {
             missing: r.missing,
             ..Plan::default()
@@ -72,6 +158,7 @@ impl Plan {
                 }),
             }
         }
+        plan.samples = std::mem::take(&mut counters.samples);
         plan.breakdown = counters.breakdown();
         plan
     }
@@ -89,6 +176,11 @@ struct Counters {
     urls: HashMap<String, u64>,
     statuses: HashMap<String, u64>,
     labels: HashMap<String, u64>,
+    /// Keep the first ids of each url group (for a canary).
+    sampling: bool,
+    samples: Vec<(String, Vec<String>)>,
+    sample_index: HashMap<String, usize>,
+    sampled: usize,
 }
 
 impl Counters {
@@ -98,11 +190,32 @@ impl Counters {
             .as_deref()
             .or(e.url.as_deref())
             .unwrap_or("-");
+        if self.sampling {
+            self.sample(url, &e.dlq_id);
+        }
         *self.urls.entry(url.to_string()).or_default() += 1;
         let status = e.response_status.map_or("-".to_string(), |s| s.to_string());
         *self.statuses.entry(status).or_default() += 1;
         for l in e.all_labels() {
             *self.labels.entry(l.to_string()).or_default() += 1;
+        }
+    }
+
+    /// Keeps `id` for its group: always the first of a group, then while the total is small.
+    fn sample(&mut self, group: &str, id: &str) {
+        let i = match self.sample_index.get(group) {
+            Some(i) => *i,
+            None => {
+                self.samples.push((group.to_string(), Vec::new()));
+                self.sample_index
+                    .insert(group.to_string(), self.samples.len() - 1);
+                self.samples.len() - 1
+            }
+        };
+        let ids = &mut self.samples[i].1;
+        if ids.is_empty() || self.sampled < SAMPLE_IDS {
+            ids.push(id.to_string());
+            self.sampled += 1;
         }
     }
 
@@ -123,17 +236,22 @@ impl Counters {
 }
 
 /// Lists every match (at most `limit`) into a plan. `on_page` sees each page as it arrives,
-/// for progress and for backups that must hold whole entries.
+/// for progress and for backups that must hold whole entries. With `sampling`, the first ids
+/// of each url group are kept for picking a canary.
 pub async fn build(
     api: &Client,
     source: Source,
     filter: &Filter,
     limit: Option<u64>,
+    sampling: bool,
     cancel: &super::cancel::Cancel,
     on_page: &mut dyn FnMut(&[Entry]) -> std::io::Result<()>,
 ) -> Result<Option<Plan>, PlanError> {
     let mut pages = Pages::new(api, source, filter, None);
-    let mut counters = Counters::default();
+    let mut counters = Counters {
+        sampling,
+        ..Counters::default()
+    };
     let mut plan = Plan::default();
     let mut ids = Vec::new();
     loop {
@@ -164,8 +282,54 @@ pub async fn build(
     let mut seen = std::collections::HashSet::new();
     ids.retain(|id| seen.insert(id.clone()));
     plan.parts = vec![Part { source, ids }];
+    plan.samples = std::mem::take(&mut counters.samples);
     plan.breakdown = counters.breakdown();
     Ok(Some(plan))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_canary_takes_one_of_each_group_before_a_second_of_any() {
+        let mut c = Counters {
+            sampling: true,
+            ..Counters::default()
+        };
+        let entry = |id: &str, url: &str| Entry {
+            dlq_id: id.into(),
+            url: Some(url.into()),
+            ..Entry::default()
+        };
+        for (id, url) in [
+            ("a1", "A"),
+            ("a2", "A"),
+            ("a3", "A"),
+            ("b1", "B"),
+            ("c1", "C"),
+        ] {
+            c.add(&entry(id, url));
+        }
+        let plan = Plan {
+            parts: vec![Part {
+                source: Source::Qstash,
+                ids: ["a1", "a2", "a3", "b1", "c1"].map(String::from).to_vec(),
+            }],
+            samples: std::mem::take(&mut c.samples),
+            ..Plan::default()
+        };
+        assert_eq!(plan.canary(3), ["a1", "b1", "c1"]);
+        assert_eq!(plan.canary(4), ["a1", "b1", "c1", "a2"]);
+        let rest = plan.without(&plan.canary(3));
+        assert_eq!(rest.ids().collect::<Vec<_>>(), ["a2", "a3"]);
+        assert_eq!(
+            plan.only(&["c1".into(), "a1".into()])
+                .ids()
+                .collect::<Vec<_>>(),
+            ["a1", "c1"]
+        );
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

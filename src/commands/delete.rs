@@ -72,6 +72,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         bulk: &args.bulk,
         backup: args.backup.as_deref(),
         sources,
+        verify: None,
     };
     super::act::run(ctx, request).await
 }

@@ -16,10 +16,12 @@ pub mod retry;
 pub mod sandbox;
 pub mod signals;
 pub mod stats;
+pub mod verify;
 
 use crate::api::Source;
 use crate::args::filter::{self, CommonFilters, MatchFlowKey, WorkflowFilters};
 use crate::args::select::{BulkArgs, SelectArgs};
+use crate::args::verify::VerifyArgs;
 use crate::bulk::action::Action;
 use crate::cli::{Cli, Command};
 use crate::context::{Ctx, Env};
@@ -54,6 +56,7 @@ pub async fn run(cli: Cli, env: &Env) -> Result<()> {
         Command::Stats(args) => stats::run(&ctx, args).await,
         Command::Export(args) => export::run(&ctx, args).await,
         Command::Jobs(args) => jobs::run(&ctx, args).await,
+        Command::Verify(args) => verify::run(&ctx, args).await,
         Command::Config(args) => config::run(&ctx, args).await,
         Command::Completions(_) | Command::Man(_) | Command::Sandbox(_) => {
             unreachable!("handled above")
@@ -70,6 +73,7 @@ pub fn source(workflow: bool) -> Source {
 }
 
 /// The request of a verb that acts on failed workflow runs only (resume, restart, callback).
+#[allow(clippy::too_many_arguments)]
 pub fn workflow_request<'a>(
     ctx: &Ctx,
     action: Action,
@@ -78,6 +82,7 @@ pub fn workflow_request<'a>(
     workflow: &WorkflowFilters,
     flow: &MatchFlowKey,
     bulk: &'a BulkArgs,
+    verify: &'a VerifyArgs,
 ) -> Result<act::Request<'a>> {
     let given = filter::Given {
         common,
@@ -92,5 +97,6 @@ pub fn workflow_request<'a>(
         bulk,
         backup: None,
         sources: vec![Source::Workflow],
+        verify: Some(verify),
     })
 }

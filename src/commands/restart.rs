@@ -4,6 +4,7 @@ use crate::api::Source;
 use crate::args::filter::{CommonFilters, MatchFlowKey, WorkflowFilters};
 use crate::args::overrides::OverrideArgs;
 use crate::args::select::{BulkArgs, SelectArgs};
+use crate::args::verify::VerifyArgs;
 use crate::bulk::action::{Action, Verb};
 use crate::context::Ctx;
 use crate::error::Result;
@@ -28,6 +29,8 @@ pub struct Args {
     pub overrides: OverrideArgs,
     #[command(flatten)]
     pub bulk: BulkArgs,
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 }
 
 pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -44,6 +47,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         &args.workflow,
         &args.flow,
         &args.bulk,
+        &args.verify,
     )?;
     super::act::run(ctx, request).await
 }

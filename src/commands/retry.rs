@@ -4,6 +4,7 @@ use crate::api::Source;
 use crate::args::filter::{self, CommonFilters, MatchFlowKey, QstashFilters};
 use crate::args::overrides::{OverrideArgs, RetryOverrideArgs};
 use crate::args::select::{BulkArgs, SelectArgs};
+use crate::args::verify::VerifyArgs;
 use crate::bulk::action::{Action, Verb};
 use crate::context::Ctx;
 use crate::error::Result;
@@ -31,6 +32,8 @@ pub struct Args {
     pub retry: RetryOverrideArgs,
     #[command(flatten)]
     pub bulk: BulkArgs,
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 }
 
 pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -52,6 +55,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         bulk: &args.bulk,
         backup: None,
         sources: vec![Source::Qstash],
+        verify: Some(&args.verify),
     };
     super::act::run(ctx, request).await
 }

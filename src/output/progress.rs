@@ -156,6 +156,37 @@ impl Bar {
         })
     }
 
+    /// A spinner with a line of text that [`Bar::note`] replaces (verification rounds).
+    pub fn status(out: &Output, text: &str) -> Bar {
+        if out.quiet || !out.stderr_tty {
+            return Bar(Inner::Hidden);
+        }
+        let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        pb.set_style(ProgressStyle::with_template("{spinner} {msg}").unwrap());
+        pb.set_message(text.to_string());
+        pb.enable_steady_tick(Duration::from_millis(120));
+        out.active.set(Some(pb.clone()));
+        Bar(Inner::Terminal {
+            pb,
+            active: out.active.clone(),
+            started: Instant::now(),
+            cap: None,
+            counts: Mutex::new(Counts {
+                done: 0,
+                not_done: 0,
+                last_plain: Instant::now(),
+            }),
+        })
+    }
+
+    /// Replaces the text of a status line; without a terminal it is printed now and then.
+    pub fn note(&self, text: &str) {
+        match &self.0 {
+            Inner::Terminal { pb, .. } => pb.set_message(super::text::safe(text).into_owned()),
+            Inner::Plain { .. } | Inner::Hidden => {}
+        }
+    }
+
     pub fn inc(&self, n: u64) {
         self.add(n, 0);
     }
@@ -251,5 +282,30 @@ impl Progress for Bar {
                 time::duration(d)
             ));
         }
+    }
+}
+
+/// A verification on the status line: "verifying: 812 delivered, 3 failed again, 185 pending".
+pub struct Following {
+    bar: Bar,
+    what: &'static str,
+}
+
+impl Following {
+    pub fn new(out: &Output, what: &'static str) -> Following {
+        Following {
+            bar: Bar::status(out, &format!("{what}: looking up outcomes")),
+            what,
+        }
+    }
+}
+
+impl crate::bulk::verify::Watch for Following {
+    fn round(&self, t: &crate::bulk::verify::Tally) {
+        self.bar.note(&format!(
+            "{}: {}",
+            self.what,
+            super::results::verify_line(t)
+        ));
     }
 }

@@ -10,6 +10,7 @@ use super::layout::{Column, Fit, Layout, Role};
 use super::text::safe;
 use super::{json_line, time, Format, Output};
 use crate::bulk::outcome::{Outcome, Status, Summary};
+use crate::bulk::verify::{Verdict, Verified};
 
 /// Above this many entries a terminal table is skipped: nobody reads it.
 const TABLE_MAX: u64 = 200;
@@ -21,6 +22,8 @@ pub struct ResultPrinter<W: Write> {
     width: u16,
     rows: Option<Vec<Outcome>>,
     first: bool,
+    /// Verifications to add to the JSON document and the terminal table.
+    verified: Vec<Verified>,
 }
 
 impl<W: Write> ResultPrinter<W> {
@@ -33,7 +36,34 @@ impl<W: Write> ResultPrinter<W> {
             width: out.width,
             rows: keep.then(Vec::new),
             first: true,
+            verified: Vec::new(),
         }
+    }
+
+    /// What acted-on entries became (`--verify`, canaries): lines after the outcomes, or a
+    /// column of the table.
+    pub fn verified(&mut self, results: &[Verified]) -> io::Result<()> {
+        match self.format {
+            Format::Ndjson => {
+                for v in results {
+                    json_line(&mut self.w, v)?;
+                }
+            }
+            Format::Table if !self.tty => {
+                for v in results {
+                    writeln!(
+                        self.w,
+                        "{}\tverified\t{}\t{}",
+                        safe(&v.dlq_id),
+                        verdict(v),
+                        safe(v.new_dlq_id.as_deref().unwrap_or("-"))
+                    )?;
+                }
+            }
+            Format::Json | Format::Table => self.verified.extend_from_slice(results),
+            Format::Ids => {}
+        }
+        self.w.flush()
     }
 
     pub fn add(&mut self, outcomes: &[Outcome]) -> io::Result<()> {
@@ -71,13 +101,34 @@ impl<W: Write> ResultPrinter<W> {
                 if self.first {
                     self.w.write_all(b"{\"results\":[")?;
                 }
-                self.w.write_all(b"],\"summary\":")?;
+                self.w.write_all(b"]")?;
+                if !self.verified.is_empty() {
+                    self.w.write_all(b",\"verified\":")?;
+                    crate::json::to_writer(&mut self.w, &self.verified)?;
+                }
+                self.w.write_all(b",\"summary\":")?;
                 crate::json::to_writer(&mut self.w, summary)?;
                 self.w.write_all(b"}\n")?;
             }
             Format::Table if self.tty => {
                 if let Some(rows) = self.rows.take().filter(|r| !r.is_empty()) {
-                    let cols = columns(&rows);
+                    let mut cols = columns(&rows);
+                    if !self.verified.is_empty() {
+                        let by_id: std::collections::HashMap<&str, &Verified> = self
+                            .verified
+                            .iter()
+                            .map(|v| (v.dlq_id.as_str(), v))
+                            .collect();
+                        let cells = rows
+                            .iter()
+                            .map(|o| {
+                                by_id
+                                    .get(o.dlq_id.as_str())
+                                    .map_or("-".into(), |v| verdict(v))
+                            })
+                            .collect();
+                        cols.push(Column::new("VERIFIED", cells).fit(Fit::Text));
+                    }
                     let layout = Layout::plan(&cols, self.width as usize);
                     writeln!(self.w, "{}", layout.render(&cols, true))?;
                 }
@@ -85,6 +136,21 @@ impl<W: Write> ResultPrinter<W> {
             _ => {}
         }
         self.w.flush()
+    }
+}
+
+/// "delivered", "failed again: 1763000000000-2" (where it is in the DLQ now).
+fn verdict(v: &Verified) -> String {
+    let word = match v.verified {
+        Verdict::Delivered => "delivered",
+        Verdict::FailedAgain => "failed again",
+        Verdict::Cancelled => "cancelled",
+        Verdict::Pending => "pending",
+        Verdict::Unknown => "not followed",
+    };
+    match &v.new_dlq_id {
+        Some(id) => format!("{word}: {}", safe(id)),
+        None => word.to_string(),
     }
 }
 
@@ -128,6 +194,72 @@ fn columns(outcomes: &[Outcome]) -> Vec<Column> {
         // Why an entry failed is the point of the table when one did: it is cut, not dropped.
         Column::new("ERROR", cells(4)).fit(Fit::Text),
     ]
+}
+
+/// `dlq verify`'s results in the output format: one document, one line each, a table, or
+/// tab-separated lines.
+pub fn print_verified(
+    w: &mut impl Write,
+    out: &Output,
+    job: &str,
+    results: &[Verified],
+) -> io::Result<()> {
+    match out.format {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "job": job,
+                "verified": results,
+                "tally": crate::bulk::verify::Tally::of(results),
+            });
+            json_line(w, &doc)
+        }
+        Format::Ndjson => results.iter().try_for_each(|v| json_line(w, v)),
+        Format::Ids => results
+            .iter()
+            .filter_map(|v| v.new_dlq_id.as_ref())
+            .try_for_each(|id| writeln!(w, "{}", safe(id))),
+        Format::Table if out.stdout_tty => {
+            let cells = |f: &dyn Fn(&Verified) -> String| results.iter().map(f).collect();
+            let cols = vec![
+                Column::new("ID", cells(&|v| safe(&v.dlq_id).into_owned())),
+                Column::new(
+                    "FOLLOWED",
+                    cells(&|v| safe(v.new_id.as_deref().unwrap_or("-")).into_owned()),
+                )
+                .role(Role::Main(0)),
+                Column::new("VERIFIED", cells(&verdict)).fit(Fit::Text),
+            ];
+            let layout = Layout::plan(&cols, out.width as usize);
+            writeln!(w, "{}", layout.render(&cols, true))
+        }
+        Format::Table => results.iter().try_for_each(|v| {
+            writeln!(
+                w,
+                "{}\t{}\t{}",
+                safe(&v.dlq_id),
+                verdict(v),
+                safe(v.new_id.as_deref().unwrap_or("-"))
+            )
+        }),
+    }
+}
+
+/// "812 delivered, 3 failed again, 185 pending": a verification in words.
+pub fn verify_line(t: &crate::bulk::verify::Tally) -> String {
+    let mut parts = vec![format!("{} delivered", t.delivered)];
+    if t.failed_again > 0 {
+        parts.push(format!("{} failed again", t.failed_again));
+    }
+    if t.cancelled > 0 {
+        parts.push(format!("{} cancelled", t.cancelled));
+    }
+    if t.pending > 0 {
+        parts.push(format!("{} pending", t.pending));
+    }
+    if t.unknown > 0 {
+        parts.push(format!("{} not followed (new id unknown)", t.unknown));
+    }
+    parts.join(", ")
 }
 
 /// The one-line summary for stderr, naming where the run acted.

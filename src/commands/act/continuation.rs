@@ -6,14 +6,17 @@
 //! `--concurrency`, `--report`). Ids that were in flight when the run stopped are checked on
 //! the server first, so each entry is acted on once.
 
-use super::execute::Run;
+use std::time::Duration;
+
+use super::execute::{Canary, Run, Steps};
 use super::report::Report;
 use super::{server, Request};
 use crate::api::Overrides;
-use crate::bulk::journal::{Journal, OpenError, Part, RunSettings};
+use crate::bulk::journal::{Journal, OpenError, Part, PlanRecord, RunSettings, State};
+use crate::bulk::outcome::Status;
 use crate::bulk::plan::Plan;
 use crate::context::Ctx;
-use crate::error::{CliError, Result};
+use crate::error::{CliError, Kind, Result};
 use crate::output::text::{safe, truncate};
 
 pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
@@ -89,12 +92,29 @@ pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
         ));
         return Ok(());
     }
+    if let Some(result) = state.canary.filter(|r| !r.passed) {
+        if !req.verify.is_some_and(|v| v.past_canary) {
+            return Err(CliError::new(
+                Kind::Partial,
+                format!(
+                    "job {job} stopped after its canary: {} of {} delivered",
+                    result.tally.delivered,
+                    result.tally.total()
+                ),
+            )
+            .hint(format!(
+                "to go on anyway: dlq {} --continue {job} --past-canary",
+                verb.name()
+            )));
+        }
+    }
     let bound = ctx.rebind(job, &plan.target).await?;
     let target = &bound.target;
     let api = ctx.client(target)?;
     let settings = RunSettings {
         rps: req.bulk.rps.or(plan.settings.rps),
         concurrency: req.bulk.concurrency.unwrap_or(plan.settings.concurrency),
+        verify_secs: plan.settings.verify_secs,
     };
     let report = match &req.bulk.report {
         Some(path) => {
@@ -134,6 +154,11 @@ pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
             String::new()
         }
     ));
+    let verify = req
+        .verify
+        .and_then(|v| v.verify)
+        .or(settings.verify_secs.map(Duration::from_secs));
+    let canary = canary_step(&plan, &state);
     let run = Run {
         ctx,
         api: &api,
@@ -143,5 +168,35 @@ pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
         report,
         settings,
     };
-    run.go(&left, &state.unknown, None).await
+    let steps = Steps {
+        canary,
+        verify,
+        note: None,
+    };
+    run.go(&left, &state.unknown, steps).await
+}
+
+/// The canary still to do: the canary ids without an outcome, and those done before, to
+/// verify together. None when the job has no canary or its canary already passed.
+fn canary_step(plan: &PlanRecord, state: &State) -> Option<Canary> {
+    let c = plan.canary.as_ref()?;
+    if state.canary.is_some() {
+        return None;
+    }
+    Some(Canary {
+        ids: c
+            .ids
+            .iter()
+            .filter(|id| !state.finished(id))
+            .cloned()
+            .collect(),
+        threshold_pct: c.threshold_pct,
+        earlier: c
+            .ids
+            .iter()
+            .filter_map(|id| state.outcomes.get(id))
+            .filter(|o| o.outcome == Status::Done)
+            .cloned()
+            .collect(),
+    })
 }

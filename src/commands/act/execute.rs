@@ -1,27 +1,33 @@
 //! Executing a plan and accounting for it: the engine over each part of the plan, every
-//! outcome journaled, reported and printed as it comes, then the summary (naming the target)
-//! and the exit code. Interrupts, a refused token or a journal that cannot be written all end
-//! the same way: an exact summary and the line that continues the job.
+//! outcome journaled, reported and printed as it comes; with `--canary`, a few entries first,
+//! verified before the rest; with `--verify`, every acted-on entry followed to its final state;
+//! then the summary (naming the target) and the exit code. Interrupts, a refused token or a
+//! journal that cannot be written all end the same way: an exact summary and the line that
+//! continues the job.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::report::Report;
 use crate::api::Client;
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::cancel::Cancel;
 use crate::bulk::exec::{Engine, Halt, Pacer};
-use crate::bulk::journal::{Journal, PlanRecord, RunSettings};
+use crate::bulk::journal::{CanaryResult, Journal, PlanRecord, RunSettings};
 use crate::bulk::outcome::{Outcome, Status, Summary};
 use crate::bulk::plan::Plan;
+use crate::bulk::verify::{Tally, Verified, Verifier};
 use crate::commands::signals;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::output::plan::past;
-use crate::output::progress::Bar;
-use crate::output::results::{summary_line, ResultPrinter};
+use crate::output::progress::{Bar, Following};
+use crate::output::prompt;
+use crate::output::results::{summary_line, verify_line, ResultPrinter};
 use crate::target::Target;
+
+type Printer = ResultPrinter<std::io::BufWriter<std::io::StdoutLock<'static>>>;
 
 /// A job about to run: its journal (locked), its report, and the settings in effect.
 pub struct Run<'a> {
@@ -34,14 +40,40 @@ pub struct Run<'a> {
     pub settings: RunSettings,
 }
 
+/// The canary step of a run.
+pub struct Canary {
+    pub ids: Vec<String>,
+    pub threshold_pct: f64,
+    /// Done outcomes of canary ids from earlier runs of the job (`--continue`).
+    pub earlier: Vec<Outcome>,
+}
+
+/// What a run does besides acting on the plan.
+#[derive(Default)]
+pub struct Steps<'n> {
+    pub canary: Option<Canary>,
+    /// Follow what was acted on for this long (`--verify`).
+    pub verify: Option<Duration>,
+    /// A line to print after the results (the backup's).
+    pub note: Option<&'n str>,
+}
+
+/// The shared state of a run's phases.
+struct Phase<'a> {
+    ctx: &'a Ctx,
+    api: &'a Client,
+    record: &'a PlanRecord,
+    settings: &'a RunSettings,
+    cancel: Cancel,
+    journal: Mutex<Journal>,
+    report: Mutex<Option<Report>>,
+    printer: Mutex<Option<Printer>>,
+    inputs: &'a std::collections::HashMap<String, String>,
+}
+
 impl Run<'_> {
     /// Runs `plan`; ids in `unknown` may already have been acted on and are checked first.
-    pub async fn go(
-        self,
-        plan: &Plan,
-        unknown: &HashSet<String>,
-        note: Option<&str>,
-    ) -> Result<()> {
+    pub async fn go(self, plan: &Plan, unknown: &HashSet<String>, steps: Steps<'_>) -> Result<()> {
         let ctx = self.ctx;
         let verb = self.record.action.verb;
         let job = &self.record.job;
@@ -53,70 +85,200 @@ impl Run<'_> {
             if plan.len() == 1 { "entry" } else { "entries" },
         ));
         let started = Instant::now();
-        let cancel = Cancel::new();
-        let watcher = signals::watch(cancel.clone(), ctx.out.clone(), continue_line.clone());
+        let since_ms = jiff::Timestamp::now().as_millisecond();
+        self.journal.restarted();
+        let phase = Phase {
+            ctx,
+            api: self.api,
+            record: self.record,
+            settings: &self.settings,
+            cancel: Cancel::new(),
+            journal: Mutex::new(self.journal),
+            report: Mutex::new(self.report),
+            printer: Mutex::new(Some(ResultPrinter::new(
+                ctx.out.stdout(),
+                &ctx.out,
+                (plan.len() + plan.missing.len()) as u64,
+            ))),
+            inputs: &plan.inputs,
+        };
+        let watcher = signals::watch(phase.cancel.clone(), ctx.out.clone(), continue_line);
+        let mut total = Summary::default();
+        let mut acted: Vec<Outcome> = Vec::new();
+        let keep = steps.verify.is_some() || steps.canary.is_some();
+        let mut halt = phase.missing(plan, &mut total);
+        let mut canary_failed = None;
+        let mut rest = std::borrow::Cow::Borrowed(plan);
+        if let (None, Some(c)) = (&halt, &steps.canary) {
+            let (h, done) = phase
+                .act(&plan.only(&c.ids), unknown, &mut total, keep)
+                .await;
+            halt = h;
+            if halt.is_none() && !phase.cancel.is_cancelled() {
+                let mut tried = c.earlier.clone();
+                tried.extend(done.iter().cloned());
+                let wait = steps.verify.unwrap_or(crate::args::verify::DEFAULT_WAIT);
+                let verified = phase.verify(&tried, since_ms, wait, "canary").await?;
+                let result = judge(&verified, c.threshold_pct);
+                if let Err(e) = phase.journal.lock().unwrap().canary(result) {
+                    halt = Some(Halt::Journal(e));
+                }
+                rest = std::borrow::Cow::Owned(plan.without(&c.ids));
+                ctx.out
+                    .info_wrapped(&canary_line(&result, c.threshold_pct, rest.len()));
+                if result.passed {
+                    if !rest.is_empty() && !ctx.out.assume_yes {
+                        let q = format!("Go on with the remaining {} on {described}?", rest.len());
+                        if let Err(e) = prompt::confirm(&ctx.out, &q) {
+                            watcher.abort();
+                            total.pending += rest.len() as u64;
+                            total.planned += rest.len() as u64;
+                            phase.end(&mut total, started, job);
+                            return Err(e.hint(format!(
+                                "the rest waits: dlq {} --continue {job}",
+                                verb.name()
+                            )));
+                        }
+                    }
+                } else {
+                    canary_failed = Some(result);
+                }
+                total.verified = Some(result.tally);
+            }
+            acted.extend(done);
+            if halt.is_some() || phase.cancel.is_cancelled() || canary_failed.is_some() {
+                total.planned += rest.len() as u64;
+                total.pending += rest.len() as u64;
+                rest = std::borrow::Cow::Owned(Plan::default());
+            }
+        }
+        if halt.is_none() && !rest.is_empty() {
+            let (h, done) = phase.act(&rest, unknown, &mut total, keep).await;
+            halt = h;
+            acted.extend(done);
+        }
+        if let (Some(wait), None, false) = (steps.verify, &halt, phase.cancel.is_cancelled()) {
+            // The canary's entries were followed already.
+            let tried: HashSet<&String> = steps.canary.iter().flat_map(|c| &c.ids).collect();
+            let others: Vec<Outcome> = acted
+                .iter()
+                .filter(|o| !tried.contains(&o.dlq_id))
+                .cloned()
+                .collect();
+            if !others.is_empty() {
+                let verified = phase.verify(&others, since_ms, wait, "verifying").await?;
+                let mut tally = Tally::of(&verified);
+                if let Some(t) = total.verified {
+                    tally = add_tallies(tally, t);
+                }
+                total.verified = Some(tally);
+            }
+        }
+        watcher.abort();
+        phase.end(&mut total, started, job);
+        if let Some(note) = steps.note {
+            ctx.out.info(note);
+        }
+        if let Some(result) = canary_failed {
+            ctx.out
+                .info_wrapped(&summary_line(verb.name(), &total, &described));
+            return Err(CliError::new(
+                Kind::Partial,
+                format!(
+                    "the canary did not pass ({} of {} delivered); the other entries were not touched",
+                    result.tally.delivered,
+                    result.tally.total()
+                ),
+            )
+            .hint(format!(
+                "to go on anyway: dlq {} --continue {job} --past-canary",
+                verb.name()
+            )));
+        }
+        conclude(ctx, verb, &total, job, &described, halt)
+    }
+}
+
+impl Phase<'_> {
+    /// Records the ids that found nothing, as `not_found` outcomes naming the token.
+    fn missing(&self, plan: &Plan, total: &mut Summary) -> Option<Halt> {
+        let missing = missing_outcomes(plan);
+        if missing.is_empty() {
+            return None;
+        }
+        missing.iter().for_each(|o| total.count(o));
+        total.planned += missing.len() as u64;
+        self.record(&missing).err().map(Halt::Journal)
+    }
+
+    /// Journals, reports and prints outcomes as they come.
+    fn record(&self, outcomes: &[Outcome]) -> std::io::Result<()> {
+        let outcomes: Vec<Outcome> = outcomes
+            .iter()
+            .map(|o| Outcome {
+                input: o
+                    .input
+                    .clone()
+                    .or_else(|| self.inputs.get(&o.dlq_id).cloned()),
+                ..o.clone()
+            })
+            .collect();
+        let mut journal = self.journal.lock().unwrap();
+        let dir = journal.dir.clone();
+        journal.record(&outcomes).map_err(|e| in_journal(&dir, e))?;
+        if let Some(r) = self.report.lock().unwrap().as_mut() {
+            r.write(&outcomes)
+                .map_err(|e| std::io::Error::other(e.message))?;
+        }
+        // stdout is for whoever reads it; a closed pipe must not stop the run.
+        let mut printer = self.printer.lock().unwrap();
+        if printer.as_mut().is_some_and(|p| p.add(&outcomes).is_err()) {
+            *printer = None;
+        }
+        Ok(())
+    }
+
+    /// Runs the engine over `plan`; returns why it stopped early, if it did, and the done
+    /// outcomes when `keep` asks for them (to verify).
+    async fn act(
+        &self,
+        plan: &Plan,
+        unknown: &HashSet<String>,
+        total: &mut Summary,
+        keep: bool,
+    ) -> (Option<Halt>, Vec<Outcome>) {
+        let verb = self.record.action.verb;
         let size = verb.chunk_size(self.record.action.source) as f64;
         let bar = Bar::new(
-            &ctx.out,
+            &self.ctx.out,
             verb.name(),
             plan.len() as u64,
             self.settings.rps.map(|r| r * size),
         );
-        self.journal.restarted();
-        let journal = Mutex::new(self.journal);
-        let dir = journal.lock().unwrap().dir.clone();
-        let in_journal = |e: std::io::Error| {
-            std::io::Error::other(format!(
-                "cannot write the job journal in {}: {e}",
-                dir.display()
-            ))
-        };
-        let sending = |ids: &[String]| journal.lock().unwrap().inflight(ids).map_err(in_journal);
-        let mut report = self.report;
-        let mut printer = Some(ResultPrinter::new(
-            ctx.out.stdout(),
-            &ctx.out,
-            (plan.len() + plan.missing.len()) as u64,
-        ));
-        let mut record = |outcomes: &[Outcome]| -> std::io::Result<()> {
-            let outcomes: Vec<Outcome> = outcomes
-                .iter()
-                .map(|o| Outcome {
-                    input: o
-                        .input
-                        .clone()
-                        .or_else(|| plan.inputs.get(&o.dlq_id).cloned()),
-                    ..o.clone()
-                })
-                .collect();
+        let dir = self.journal.lock().unwrap().dir.clone();
+        let journal = &self.journal;
+        let sending = |ids: &[String]| {
             journal
                 .lock()
                 .unwrap()
-                .record(&outcomes)
-                .map_err(in_journal)?;
-            if let Some(r) = &mut report {
-                r.write(&outcomes)
-                    .map_err(|e| std::io::Error::other(e.message))?;
-            }
-            // stdout is for whoever reads it; a closed pipe must not stop the run.
-            if printer.as_mut().is_some_and(|p| p.add(&outcomes).is_err()) {
-                printer = None;
-            }
-            Ok(())
+                .inflight(ids)
+                .map_err(|e| in_journal(&dir, e))
         };
-
-        let mut total = Summary::default();
-        let mut halt = None;
-        let missing = missing_outcomes(plan);
-        if !missing.is_empty() {
-            missing.iter().for_each(|o| total.count(o));
-            total.planned += missing.len() as u64;
-            if let Err(e) = record(&missing) {
-                halt = Some(Halt::Journal(e));
+        let mut done = Vec::new();
+        let mut record = |outcomes: &[Outcome]| {
+            if keep {
+                done.extend(
+                    outcomes
+                        .iter()
+                        .filter(|o| o.outcome == Status::Done)
+                        .cloned(),
+                );
             }
-        }
+            self.record(outcomes)
+        };
+        let mut halt = None;
         for part in &plan.parts {
-            if halt.is_some() || cancel.is_cancelled() {
+            if halt.is_some() || self.cancel.is_cancelled() {
                 total.planned += part.ids.len() as u64;
                 total.pending += part.ids.len() as u64;
                 continue;
@@ -125,32 +287,109 @@ impl Run<'_> {
                 source: part.source,
                 ..self.record.action.clone()
             };
-            let mut engine = Engine::new(self.api, &action, &cancel, &bar);
+            let mut engine = Engine::new(self.api, &action, &self.cancel, &bar);
             engine.concurrency = self.settings.concurrency;
             engine.pacer = self.settings.rps.map(Pacer::new);
             engine.sending = Some(&sending);
-            engine.budget = ctx.retry_budget();
+            engine.budget = self.ctx.retry_budget();
             let (s, h) = engine.run(&part.ids, unknown, &mut record).await;
-            add(&mut total, &s);
+            add(total, &s);
             halt = h;
         }
-        watcher.abort();
         bar.finish();
-        total.interrupted = cancel.is_cancelled() && halt.is_none() && total.pending > 0;
+        (halt, done)
+    }
+
+    /// Follows `outcomes` to their final states; the results are journaled, reported and
+    /// printed. `what` names the step on the progress line.
+    async fn verify(
+        &self,
+        outcomes: &[Outcome],
+        since_ms: i64,
+        wait: Duration,
+        what: &'static str,
+    ) -> Result<Vec<Verified>> {
+        let watch = Following::new(&self.ctx.out, what);
+        let pacer = self.settings.rps.map(Pacer::new);
+        let verifier = Verifier {
+            api: self.api,
+            cancel: &self.cancel,
+            pacer: pacer.as_ref(),
+            watch: &watch,
+        };
+        let verified = verifier.run(outcomes, since_ms, wait).await;
+        drop(watch);
+        let verified = verified.map_err(CliError::from)?;
+        let mut journal = self.journal.lock().unwrap();
+        let dir = journal.dir.clone();
+        journal
+            .verified(&verified)
+            .map_err(|e| CliError::failure(in_journal(&dir, e).to_string()))?;
+        if let Some(r) = self.report.lock().unwrap().as_mut() {
+            r.write(&verified)?;
+        }
+        if let Some(p) = self.printer.lock().unwrap().as_mut() {
+            let _ = p.verified(&verified);
+        }
+        Ok(verified)
+    }
+
+    /// Ends the run: totals, the journal's end record, the results on stdout.
+    fn end(&self, total: &mut Summary, started: Instant, job: &str) {
+        total.interrupted = self.cancel.is_cancelled() && total.pending > 0;
         total.seconds = started.elapsed().as_secs_f64();
-        total.job = Some(job.clone());
-        if let Err(e) = journal.lock().unwrap().end(&total) {
-            ctx.out
+        total.job = Some(job.to_string());
+        if let Err(e) = self.journal.lock().unwrap().end(total) {
+            self.ctx
+                .out
                 .warn(&format!("cannot record the end of job {job}: {e}"));
         }
-        if let Some(p) = printer {
-            let _ = p.finish(&total);
+        if let Some(p) = self.printer.lock().unwrap().take() {
+            let _ = p.finish(total);
         }
-        if let Some(note) = note {
-            ctx.out.info(note);
-        }
-        conclude(ctx, verb, &total, job, &described, halt)
     }
+}
+
+/// Whether a canary passed: delivered share at or above the threshold.
+fn judge(verified: &[Verified], threshold_pct: f64) -> CanaryResult {
+    let tally = Tally::of(verified);
+    let share = 100.0 * tally.delivered as f64 / (tally.total().max(1)) as f64;
+    CanaryResult {
+        passed: tally.total() > 0 && share + 1e-9 >= threshold_pct,
+        tally,
+    }
+}
+
+fn canary_line(r: &CanaryResult, threshold_pct: f64, rest: usize) -> String {
+    let t = &r.tally;
+    let verdict = if r.passed {
+        format!("passed; {rest} more to go")
+    } else {
+        format!("did not pass (at least {threshold_pct}% must be delivered); {rest} left untouched")
+    };
+    format!(
+        "canary: {} of {}: {}: {verdict}",
+        t.delivered,
+        t.total(),
+        verify_line(t)
+    )
+}
+
+fn add_tallies(a: Tally, b: Tally) -> Tally {
+    Tally {
+        delivered: a.delivered + b.delivered,
+        failed_again: a.failed_again + b.failed_again,
+        cancelled: a.cancelled + b.cancelled,
+        pending: a.pending + b.pending,
+        unknown: a.unknown + b.unknown,
+    }
+}
+
+fn in_journal(dir: &std::path::Path, e: std::io::Error) -> std::io::Error {
+    std::io::Error::other(format!(
+        "cannot write the job journal in {}: {e}",
+        dir.display()
+    ))
 }
 
 /// Every id was looked up and none is in the DLQ: the account, and no job.
@@ -189,7 +428,10 @@ fn missing_outcomes(plan: &Plan) -> Vec<Outcome> {
     plan.missing
         .iter()
         .map(|(token, why)| {
-            let dlq = resolve_kind_is_dlq(token);
+            let dlq = matches!(
+                crate::bulk::resolve::classify(token),
+                Ok(crate::bulk::resolve::IdKind::Dlq)
+            );
             Outcome {
                 dlq_id: if dlq { token.clone() } else { String::new() },
                 input: (!dlq).then(|| token.clone()),
@@ -197,13 +439,6 @@ fn missing_outcomes(plan: &Plan) -> Vec<Outcome> {
             }
         })
         .collect()
-}
-
-fn resolve_kind_is_dlq(token: &str) -> bool {
-    matches!(
-        crate::bulk::resolve::classify(token),
-        Ok(crate::bulk::resolve::IdKind::Dlq)
-    )
 }
 
 fn add(total: &mut Summary, s: &Summary) {
@@ -227,6 +462,10 @@ pub fn conclude(
     halt: Option<Halt>,
 ) -> Result<()> {
     ctx.out.info_wrapped(&summary_line(verb.name(), s, target));
+    if let Some(t) = &s.verified {
+        ctx.out
+            .info_wrapped(&format!("verified: {}", verify_line(t)));
+    }
     let continue_line = format!("continue with: dlq {} --continue {job}", verb.name());
     match halt {
         Some(Halt::Refused(e)) => {
@@ -251,8 +490,21 @@ pub fn conclude(
         return Err(CliError::new(Kind::Interrupted, "interrupted"));
     }
     let bad = s.failed + s.not_found;
-    if bad == 0 {
+    let failed_again = s.verified.map_or(0, |t| t.failed_again);
+    if bad == 0 && failed_again == 0 {
         return Ok(());
+    }
+    if bad == 0 {
+        return Err(CliError::new(
+            Kind::Partial,
+            format!(
+                "{failed_again} failed again after the {} and are back in the DLQ",
+                verb.name()
+            ),
+        )
+        .hint(format!(
+            "`dlq jobs show {job}` and the outcomes above say which"
+        )));
     }
     let msg = format!("{bad} of {} entries were not {}", s.planned, past(verb));
     let err = if s.done == 0 {

@@ -18,8 +18,9 @@ use std::path::Path;
 
 use crate::api::{Filter, Source};
 use crate::args::select::{BulkArgs, SelectArgs, DEFAULT_CONCURRENCY};
+use crate::args::verify::VerifyArgs;
 use crate::bulk::action::{Action, Verb};
-use crate::bulk::journal::{new_job_id, Journal, PlanRecord, RunSettings};
+use crate::bulk::journal::{new_job_id, CanaryPlan, Journal, PlanRecord, RunSettings};
 use crate::bulk::resolve;
 use crate::bulk::select::{dedupe, read_ids};
 use crate::context::Ctx;
@@ -43,6 +44,8 @@ pub struct Request<'a> {
     /// The DLQs explicit ids are looked up in: the verb's, or both for `delete` without
     /// `--workflow`.
     pub sources: Vec<Source>,
+    /// `--verify` and `--canary`, for the verbs that create messages or runs.
+    pub verify: Option<&'a VerifyArgs>,
 }
 
 /// What the user selected, checked.
@@ -116,6 +119,14 @@ pub async fn run(ctx: &Ctx, req: Request<'_>) -> Result<()> {
         take_back(report, Some(&planned));
         return Err(e);
     }
+    let verify = req.verify.and_then(|v| v.verify);
+    let canary = req.verify.and_then(|v| {
+        let size = v.canary?;
+        Some(CanaryPlan {
+            ids: plan.canary(size.of(plan.len())),
+            threshold_pct: v.canary_threshold.unwrap_or(100.0),
+        })
+    });
     let record = PlanRecord {
         job: job.clone(),
         action: req.action.clone(),
@@ -125,9 +136,11 @@ pub async fn run(ctx: &Ctx, req: Request<'_>) -> Result<()> {
         settings: RunSettings {
             rps: req.bulk.rps,
             concurrency: req.bulk.concurrency.unwrap_or(DEFAULT_CONCURRENCY),
+            verify_secs: verify.map(|d| d.as_secs().max(1)),
         },
         parts: plan.parts.clone(),
         server_side: None,
+        canary: canary.clone(),
     };
     let journal = match Journal::create(&ctx.state_dir, &record) {
         Ok(j) => j,
@@ -145,8 +158,16 @@ pub async fn run(ctx: &Ctx, req: Request<'_>) -> Result<()> {
         report,
         settings: record.settings.clone(),
     };
-    run.go(plan, &Default::default(), planned.backup_note.as_deref())
-        .await
+    let steps = execute::Steps {
+        canary: canary.map(|c| execute::Canary {
+            ids: c.ids,
+            threshold_pct: c.threshold_pct,
+            earlier: Vec::new(),
+        }),
+        verify,
+        note: planned.backup_note.as_deref(),
+    };
+    run.go(plan, &Default::default(), steps).await
 }
 
 /// Checks what the user selected: ids, or filters with `--all`/`--limit`, never both, never
@@ -177,6 +198,18 @@ fn select(req: &Request) -> Result<Selection> {
             CliError::usage("filters select nothing on their own")
                 .hint("add --all to act on every match, or --limit N for the first N matches")
         });
+    }
+    if let Some(v) = req.verify {
+        if v.past_canary {
+            return Err(CliError::usage(
+                "--past-canary goes on with a job whose canary did not pass: give it with --continue JOB",
+            ));
+        }
+        if req.bulk.server_side && (v.verify.is_some() || v.canary.is_some()) {
+            return Err(CliError::usage(
+                "--server-side has no per-entry account to verify: drop --verify/--canary, or drop --server-side",
+            ));
+        }
     }
     if req.bulk.server_side {
         if !ids.is_empty() || verb == Verb::Callback {

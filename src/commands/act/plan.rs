@@ -71,6 +71,7 @@ pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Selection) ->
                     req.action.source,
                     &req.filter,
                     limit,
+                    req.verify.is_some_and(|v| v.canary.is_some()),
                     &cancel,
                     &mut |page| {
                         spinner.inc(page.len() as u64);

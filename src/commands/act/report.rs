@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::bulk::outcome::Outcome;
 use crate::error::{CliError, Result};
 use crate::target::Target;
 
@@ -76,8 +75,9 @@ impl Report {
         self.write_synced(&[line])
     }
 
-    pub fn write(&mut self, outcomes: &[Outcome]) -> Result<()> {
-        self.write_synced(outcomes)
+    /// Appends lines: outcomes as they come, verifications after them.
+    pub fn write<T: serde::Serialize>(&mut self, lines: &[T]) -> Result<()> {
+        self.write_synced(lines)
     }
 
     fn write_synced<T: serde::Serialize>(&mut self, lines: &[T]) -> Result<()> {

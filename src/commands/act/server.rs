@@ -40,6 +40,7 @@ pub async fn start(ctx: &Ctx, req: &Request<'_>, limit: Option<u64>) -> Result<(
     let settings = RunSettings {
         rps: req.bulk.rps,
         concurrency: req.bulk.concurrency.unwrap_or(DEFAULT_CONCURRENCY),
+        verify_secs: None,
     };
     let ss = ServerSidePlan {
         filter: req.filter.clone(),
@@ -54,6 +55,7 @@ pub async fn start(ctx: &Ctx, req: &Request<'_>, limit: Option<u64>) -> Result<(
         settings: settings.clone(),
         parts: vec![],
         server_side: Some(ss.clone()),
+        canary: None,
     };
     let journal = Journal::create(&ctx.state_dir, &record).map_err(super::journal_err)?;
     run(
