@@ -19,3 +19,5 @@ mod sdk_replay;
 mod tables;
 mod target;
 mod triage;
+mod triage_session;
+mod tty;

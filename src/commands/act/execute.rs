@@ -108,6 +108,8 @@ impl Run<'_> {
         let keep = steps.verify.is_some() || steps.canary.is_some();
         let mut halt = phase.missing(plan, &mut total);
         let mut canary_failed = None;
+        // Why outcomes could not be looked up, if they could not: the action stands.
+        let mut unverified: Option<CliError> = None;
         let mut rest = std::borrow::Cow::Borrowed(plan);
         if let (None, Some(c)) = (&halt, &steps.canary) {
             let (h, done) = phase
@@ -118,7 +120,14 @@ impl Run<'_> {
                 let mut tried = c.earlier.clone();
                 tried.extend(done.iter().cloned());
                 let wait = steps.verify.unwrap_or(crate::args::verify::DEFAULT_WAIT);
-                let verified = phase.verify(&tried, since_ms, wait, "canary").await?;
+                // A canary that cannot be checked did not pass.
+                let verified = match phase.verify(&tried, since_ms, wait, "canary").await {
+                    Ok(v) => v,
+                    Err(e) => {
+                        unverified = Some(e);
+                        Vec::new()
+                    }
+                };
                 let result = judge(&verified, c.threshold_pct);
                 if let Err(e) = phase.journal.lock().unwrap().canary(result) {
                     halt = Some(Halt::Journal(e));
@@ -166,18 +175,41 @@ impl Run<'_> {
                 .cloned()
                 .collect();
             if !others.is_empty() {
-                let verified = phase.verify(&others, since_ms, wait, "verifying").await?;
-                let mut tally = Tally::of(&verified);
-                if let Some(t) = total.verified {
-                    tally = add_tallies(tally, t);
+                match phase.verify(&others, since_ms, wait, "verifying").await {
+                    Ok(verified) => {
+                        let mut tally = Tally::of(&verified);
+                        if let Some(t) = total.verified {
+                            tally = add_tallies(tally, t);
+                        }
+                        total.verified = Some(tally);
+                    }
+                    Err(e) => unverified = Some(e),
                 }
-                total.verified = Some(tally);
             }
         }
         watcher.abort();
         phase.end(&mut total, started, job);
         if let Some(note) = steps.note {
             ctx.out.info(note);
+        }
+        if let Some(e) = unverified {
+            ctx.out
+                .info_wrapped(&summary_line(verb.name(), &total, &described));
+            let rest = if canary_failed.is_some() {
+                format!(
+                    "the canary could not be checked, so the rest was not touched: dlq {} --continue {job} --past-canary goes on",
+                    verb.name()
+                )
+            } else {
+                "every entry has its outcome above (and in the job's journal)".to_string()
+            };
+            return Err(CliError::failure(format!(
+                "the {} ran, but its outcomes could not be looked up: {}",
+                verb.name(),
+                e.message
+            ))
+            .hint(format!("`dlq verify {job}` tries again later"))
+            .hint(rest));
         }
         if let Some(result) = canary_failed {
             ctx.out
@@ -319,7 +351,7 @@ impl Phase<'_> {
         };
         let verified = verifier.run(outcomes, since_ms, wait).await;
         drop(watch);
-        let verified = verified.map_err(CliError::from)?;
+        let verified = verified.map_err(|e| CliError::failure(e.to_string()))?;
         let mut journal = self.journal.lock().unwrap();
         let dir = journal.dir.clone();
         journal

@@ -130,7 +130,7 @@ pub async fn run(ctx: &Ctx, req: Request<'_>) -> Result<()> {
     let record = PlanRecord {
         job: job.clone(),
         action: req.action.clone(),
-        created_ms: ctx.now_ms,
+        created_ms: jiff::Timestamp::now().as_millisecond(),
         selection: planned.selection.clone(),
         target: target.record(),
         settings: RunSettings {

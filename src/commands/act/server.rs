@@ -49,7 +49,7 @@ pub async fn start(ctx: &Ctx, req: &Request<'_>, limit: Option<u64>) -> Result<(
     let record = PlanRecord {
         job: new_job_id(&req.action),
         action: req.action.clone(),
-        created_ms: ctx.now_ms,
+        created_ms: jiff::Timestamp::now().as_millisecond(),
         selection: "server-side filter".into(),
         target: target.record(),
         settings: settings.clone(),
