@@ -61,7 +61,7 @@ fn pick_inspect_resume_and_the_recap_runs_again_with_nothing_left() {
     screen.wait("Which entry?");
     screen.keys(&["Enter"]);
     let s = screen.wait("Enter to go back");
-    assert!(s.contains(&format!("$ dlq get ")), "{s}");
+    assert!(s.contains("$ dlq get "), "{s}");
     screen.keys(&["Enter"]);
     screen.wait_n("group: ", 2);
     screen.wait("What now?");

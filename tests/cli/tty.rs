@@ -95,12 +95,7 @@ impl Screen {
     pub fn exit_code(&self) -> i32 {
         let s = self.wait("EXIT=");
         let tail = s.rsplit("EXIT=").next().unwrap();
-        tail.trim()
-            .split_whitespace()
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap()
+        tail.split_whitespace().next().unwrap().parse().unwrap()
     }
 }
 

@@ -175,7 +175,7 @@ fn time_text(t: TimeSpec) -> String {
 fn duration_text(d: Duration) -> String {
     let s = d.as_secs();
     for (unit, secs) in [("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60)] {
-        if s > 0 && s % secs == 0 {
+        if s > 0 && s.is_multiple_of(secs) {
             return format!("{}{unit}", s / secs);
         }
     }
