@@ -2,6 +2,7 @@
 //! (the sandbox, Prism). Each module covers one area.
 
 mod common;
+mod hostile;
 
 mod actions;
 mod basics;
