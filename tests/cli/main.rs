@@ -10,6 +10,7 @@ mod bulk;
 mod config;
 mod contract;
 mod docs;
+mod hardening_bulk;
 mod hardening_wire;
 mod list;
 mod prism;
