@@ -11,6 +11,7 @@ mod config;
 mod contract;
 mod docs;
 mod hardening_bulk;
+mod hardening_input;
 mod hardening_wire;
 mod list;
 mod prism;
