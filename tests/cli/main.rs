@@ -12,6 +12,7 @@ mod contract;
 mod docs;
 mod hardening_bulk;
 mod hardening_input;
+mod hardening_output;
 mod hardening_wire;
 mod list;
 mod prism;
