@@ -10,6 +10,7 @@ mod bulk;
 mod config;
 mod contract;
 mod docs;
+mod fuzz_args;
 mod hardening_bulk;
 mod hardening_input;
 mod hardening_output;
