@@ -293,7 +293,11 @@ fn argv(rng: &mut Rng) -> Vec<&'static str> {
         v.push(rng.pick(&["show", "list", "forget", "use"][..]));
     }
     for _ in 0..rng.next() % (ids + 1) {
-        let from = if rng.next().is_multiple_of(5) { BAD_ID } else { GOOD_ID };
+        let from = if rng.next().is_multiple_of(5) {
+            BAD_ID
+        } else {
+            GOOD_ID
+        };
         v.push(rng.pick(from));
     }
     for _ in 0..rng.next() % 4 {

@@ -79,7 +79,7 @@ fn a_huge_id_is_neither_sent_nor_echoed_whole() {
             .clone();
         let shown = out.stdout.len() + out.stderr.len();
         assert!(
-            shown < 600,
+            shown < 300,
             "{shown} bytes of output:\n{}",
             String::from_utf8_lossy(&out.stderr)
         );

@@ -80,8 +80,14 @@ fn listing_stops_when_the_server_cycles_cursors() {
     assert_eq!(server.requests().len(), 3, "{:?}", server.lines());
 }
 
-/// A `callback` whose 2xx reply cannot be read: dlq asks the run's callback state before
-/// anything else, sees it moved on, and reports done after one POST.
+/// Stands for a reply whose connection is dropped after the server acted.
+const DROPPED: &str = "(connection dropped)";
+/// Stands for a 200 whose body stops halfway and never ends.
+const STALLED: &str = "(body stalled)";
+
+/// A `callback` whose reply cannot be read (a 2xx that is not the documented JSON, a dropped
+/// connection, a body that never ends): dlq asks the run's callback state before anything
+/// else, sees it moved on, and reports done after one POST.
 #[test]
 fn an_unreadable_callback_reply_is_checked_not_resent() {
     for body in [
@@ -89,6 +95,8 @@ fn an_unreadable_callback_reply_is_checked_not_resent() {
         r#"{"workflowRunId":"wfr_"#,
         "{}",
         "",
+        DROPPED,
+        STALLED,
     ] {
         let posts = Arc::new(AtomicUsize::new(0));
         let p = posts.clone();
@@ -103,14 +111,29 @@ fn an_unreadable_callback_reply_is_checked_not_resent() {
             }
             "POST" if r.path() == "/v2/workflows/dlq/callback/1-0" => {
                 p.fetch_add(1, Ordering::SeqCst);
-                Reply::with(200, "text/html", &[], body.as_bytes())
+                match body {
+                    DROPPED => Reply::Drop,
+                    STALLED => Reply::Stall {
+                        head: "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n".into(),
+                        sent: br#"{"workflowRunId":"#.to_vec(),
+                    },
+                    _ => Reply::with(200, "text/html", &[], body.as_bytes()),
+                }
             }
             _ => Reply::json(404, r#"{"error":"not found"}"#),
         });
         let home = tempfile::tempdir().unwrap();
         let out = server
             .dlq(&home)
-            .args(["callback", "1-0", "--yes", "-o", "ndjson"])
+            .args([
+                "callback",
+                "1-0",
+                "--yes",
+                "-o",
+                "ndjson",
+                "--timeout",
+                "1s",
+            ])
             .assert()
             .get_output()
             .clone();
