@@ -77,7 +77,8 @@ fn server_side_limit_holds_when_replies_are_lost() {
     assert!(err.contains(&said), "{err}");
 }
 
-/// Waits until the job's journal shows progress, then returns its directory.
+/// Waits until the (only) job's journal holds `key`: the run is under way and its signal
+/// watcher is up. Polls the file: the condition, not a guessed delay, ends the wait.
 fn wait_for_progress(sb: &Sandbox, child: &mut Child, key: &str) {
     let jobs = sb.home.path().join("state/jobs");
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -148,6 +149,12 @@ fn continuing_a_server_side_run_keeps_its_limit() {
     assert_eq!(sb.ids(false).len(), 700);
 }
 
+/// Half of all requests fail with 503. Before the existence check, a 503 on the POST sent the
+/// engine to ask whether the id was still in the DLQ, and "gone" read as "retried".
+///
+/// The fault sequence follows `--seed-rng` and dlq's requests here are sequential, so the runs
+/// are the same every time. With this seed no lookup meets five 503s in a row (dlq's read
+/// attempts); a run that did would exit 1 with the 503, still never "done".
 #[test]
 fn a_typo_is_not_found_never_done_however_the_server_fails() {
     let sb = Sandbox::start(&[
@@ -242,6 +249,9 @@ impl Paced {
     }
 }
 
+/// Starts `dlq <verb> --all --yes` on 1000 entries, paced, and stops it with `signal_name`
+/// after its first chunk: exit 130, a summary, and the continue line last. Returns the sandbox
+/// and the job id, as the run printed it when it started.
 fn stopped_by(signal_name: &str, verb: &str, report: Option<&Path>) -> (Sandbox, String) {
     let sb = Sandbox::start(&["--seed", "1000", "--seed-rng", "14", "--latency", "20"]);
     let mut args = vec![verb, "--all", "--yes"];
