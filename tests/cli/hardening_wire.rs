@@ -300,9 +300,9 @@ fn a_reply_larger_than_the_cap_is_refused_without_reading_it() {
     assert!(big.len() > 2 << 20);
     let body = big.clone();
     let chunked = Hostile::start(move |_, _| {
-        let mut bytes =
-            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
-                .to_vec();
+        let mut bytes = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+            transfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+            .to_vec();
         for c in body.as_bytes().chunks(64 << 10) {
             bytes.extend_from_slice(format!("{:x}\r\n", c.len()).as_bytes());
             bytes.extend_from_slice(c);

@@ -61,7 +61,8 @@ impl Request {
 
 /// How the server answers one request.
 pub enum Reply {
-    /// These bytes as they are (status line, headers, body), then the connection closes.
+    /// These bytes as they are (status line, headers, body), then the connection closes. Say
+    /// `connection: close` in them: the server reads one request per connection.
     Raw(Vec<u8>),
     /// A status line and headers that promise `declared` body bytes, `sent` of them, then the
     /// connection stays open, silent, until the server is dropped.
