@@ -6,7 +6,9 @@
 //! a chunk means some ids are gone; they are found and reported, the rest re-sent. A chunk
 //! refused as a whole (400) is re-sent id by id, so each id gets the server's own reason. A
 //! refused token (401, 403) stops the whole run at once: every other request would be refused
-//! too.
+//! too. So does a redirect: the base URL points somewhere that answers every request that way,
+//! and a redirected mutation may have been acted on (a 303 after a POST says it was), so its
+//! ids stay in flight for `--continue` to check instead of being sent again.
 //!
 //! Before each mutation is sent, its ids are handed to [`Engine::sending`] (the journal marks
 //! them in flight), so a run killed mid-request leaves ids that `--continue` checks first.
@@ -70,8 +72,9 @@ pub enum Halt {
     Journal(std::io::Error),
     /// The server refused the token: every other request would be refused too.
     Refused(ApiError),
-    /// A server-side run met an error it cannot go past (a looping cursor, a server that keeps
-    /// failing): what was done so far stands, and the job can be continued.
+    /// The run met an error it cannot go past (a looping cursor, a server that keeps failing
+    /// a server-side run, a redirect): what was done so far stands, and the job can be
+    /// continued.
     Failed(ApiError),
 }
 
@@ -270,6 +273,12 @@ impl<'a> Engine<'a> {
                     self.stop(Halt::Refused(e));
                     break;
                 }
+                Err(e @ ApiError::Redirect { .. }) => {
+                    // Re-sending would only be redirected again. The server may have acted,
+                    // so the ids stay marked in flight: `--continue` checks them first.
+                    self.stop(Halt::Failed(e));
+                    break;
+                }
                 Err(e) if e.status() == Some(404) && todo.len() == 1 => {
                     out.push(Outcome::failed(&todo[0], Status::NotFound, e.reason()));
                     todo.clear();
@@ -345,6 +354,10 @@ impl<'a> Engine<'a> {
                     self.stop(Halt::Refused(e));
                     unsure.push(id);
                 }
+                Err(Some(e @ ApiError::Redirect { .. })) => {
+                    self.stop(Halt::Failed(e));
+                    unsure.push(id);
+                }
                 Err(_) => unsure.push(id),
             }
         }
@@ -362,6 +375,10 @@ impl<'a> Engine<'a> {
                     Ok(o) => o,
                     Err(e) if matches!(e.status(), Some(401 | 403)) => {
                         self.stop(Halt::Refused(e));
+                        return None;
+                    }
+                    Err(e @ ApiError::Redirect { .. }) => {
+                        self.stop(Halt::Failed(e));
                         return None;
                     }
                     Err(e) if e.status() == Some(404) => {

@@ -2,6 +2,7 @@
 //! (the sandbox, Prism). Each module covers one area.
 
 mod common;
+mod hostile;
 
 mod actions;
 mod basics;
@@ -9,6 +10,11 @@ mod bulk;
 mod config;
 mod contract;
 mod docs;
+mod fuzz_args;
+mod hardening_bulk;
+mod hardening_input;
+mod hardening_output;
+mod hardening_wire;
 mod list;
 mod prism;
 mod sandbox;
