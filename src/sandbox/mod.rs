@@ -10,11 +10,16 @@ mod embedded;
 pub mod faults;
 mod introspect;
 mod lock;
+mod logs;
+mod outcome;
 mod overrides;
 mod query;
 mod routes;
+mod runlog;
+mod runs;
 mod seed;
 mod server;
+pub mod simulate;
 mod store;
 mod wire;
 mod workflow;
@@ -30,6 +35,7 @@ use app::App;
 pub use app::Delivery;
 pub use embedded::{reset, Embedded, DEFAULT_SEED};
 use faults::Faults;
+use simulate::Simulation;
 use store::{now_ms, random_id, Store};
 
 /// Everything a sandbox is started with.
@@ -48,6 +54,8 @@ pub struct Options {
     pub workflow_cap: usize,
     pub delivery: Delivery,
     pub delivery_backoff: Duration,
+    /// How destinations the sandbox does not contact answer (`--simulate`).
+    pub simulation: Simulation,
 }
 
 impl Options {
@@ -62,6 +70,7 @@ impl Options {
             workflow_cap: 50,
             delivery: Delivery::Network,
             delivery_backoff: Duration::from_millis(200),
+            simulation: Simulation::none(),
         }
     }
 }
@@ -105,6 +114,7 @@ impl Sandbox {
             state_file: opts.state_file,
             delivery: opts.delivery,
             delivery_backoff: opts.delivery_backoff,
+            simulation: opts.simulation,
         });
         Ok(Sandbox { app, restored })
     }
