@@ -14,6 +14,8 @@ mod prism;
 mod sandbox;
 mod sandbox_flag;
 mod sandbox_life;
+mod sandbox_logs;
+mod sandbox_logs_paging;
 mod sandbox_workflow;
 mod sdk_replay;
 mod tables;
