@@ -53,7 +53,8 @@ Outcomes:
   message stays CREATED and a run RUN_STARTED. A failure goes through the
   retries, --delivery-backoff-ms times the attempt apart, then lands in the
   DLQ again as a new entry. GET /v2/logs and GET /v2/workflows/logs tell how
-  each went.
+  each went. A sandbox started on a --state file takes up what the last one
+  left unfinished.
   `dlq --sandbox` settles it all at once, within the command, and simulates
   by default:
     https://legacy.example.com/*=410

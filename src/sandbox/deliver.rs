@@ -21,7 +21,9 @@ use serde_json::json;
 
 use super::actions::{add_message, message_config};
 use super::app::App;
-use super::outcome::{active, answered, new_message_id, plan, recorded, schedule, Plan, Work};
+use super::outcome::{
+    active, answered, new_message_id, plan, recorded, resume, schedule, Plan, Work,
+};
 use super::overrides::Overrides;
 use super::routes::AppState;
 use super::server::Peer;
@@ -149,8 +151,12 @@ async fn play(app: Arc<App>, work: Work, plan: Plan) {
         Work::Message(i) => Some(app.store.lock().unwrap().messages[i].clone()),
         _ => None,
     };
+    let (first, at) = {
+        let s = app.store.lock().unwrap();
+        resume(&s, work).unwrap_or((1, at))
+    };
     sleep_until(at).await;
-    for attempt in 1..=attempts {
+    for attempt in first..=attempts {
         if let Work::Message(i) = work {
             let t = now_ms();
             with_store(&app, |s| active(s, i, attempt, t));

@@ -86,6 +86,8 @@ pub struct Sandbox {
     app: Arc<App>,
     /// Whether the state came from an existing state file (seed and fixtures were skipped).
     pub restored: bool,
+    /// What the state left unfinished, to be played out once serving.
+    unfinished: Vec<outcome::Work>,
 }
 
 impl Sandbox {
@@ -103,6 +105,15 @@ impl Sandbox {
             .or(Some(store.token.clone()).filter(|t| !t.is_empty()))
             .unwrap_or_else(new_token);
         store.token = token.clone();
+        // Deliveries and runs the last server of this state did not see to the end go on;
+        // one that only records settles them here, before the state is saved.
+        let mut unfinished = outcome::unfinished(&store);
+        if opts.delivery == Delivery::Record {
+            let backoff = opts.delivery_backoff.as_millis() as i64;
+            for w in unfinished.drain(..) {
+                outcome::settle(&mut store, &opts.simulation, backoff, w);
+            }
+        }
         if let Some(path) = &opts.state_file {
             save_state(path, &store)?;
         }
@@ -116,7 +127,11 @@ impl Sandbox {
             delivery_backoff: opts.delivery_backoff,
             simulation: opts.simulation,
         });
-        Ok(Sandbox { app, restored })
+        Ok(Sandbox {
+            app,
+            restored,
+            unfinished,
+        })
     }
 
     pub fn token(&self) -> &str {
@@ -135,6 +150,9 @@ impl Sandbox {
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()>,
     ) {
+        for w in self.unfinished {
+            deliver::start(self.app.clone(), w);
+        }
         let router = routes::router(self.app.clone());
         server::serve(listener, router, shutdown).await
     }

@@ -83,8 +83,9 @@ pub fn settle(store: &mut Store, sim: &Simulation, backoff_ms: i64, work: Work) 
             return;
         }
     };
-    let (mut t, attempts, timeout) = schedule(store, work);
-    for attempt in 1..=attempts {
+    let (start, attempts, timeout) = schedule(store, work);
+    let (first, mut t) = resume(store, work).unwrap_or((1, start));
+    for attempt in first..=attempts {
         if let Work::Message(i) = work {
             active(store, i, attempt, t);
         }
@@ -111,6 +112,56 @@ pub fn schedule(store: &Store, work: Work) -> (i64, u32, i64) {
         }
         Work::Run(i) | Work::Callback(i) => runs::schedule(&store.runs[i]),
     }
+}
+
+/// Where `work` that was under way when its sandbox stopped goes on: the attempt to make and
+/// when, `None` for work not yet attempted. An attempt cut short by the stop is made again.
+pub fn resume(store: &Store, work: Work) -> Option<(u32, i64)> {
+    match work {
+        Work::Message(i) => {
+            let m = &store.messages[i];
+            if m.attempts == 0 {
+                return None;
+            }
+            let last = store
+                .logs
+                .values()
+                .rev()
+                .find(|r| r.entry.message_id == m.message_id)?;
+            match (last.entry.state.as_str(), last.entry.next_delivery_time) {
+                ("RETRY", Some(due)) => Some((m.attempts + 1, due)),
+                _ => Some((m.attempts, last.entry.time)),
+            }
+        }
+        Work::Run(i) => {
+            let r = &store.runs[i];
+            let due = r.steps.iter().find_map(|s| s.next_delivery_time)?;
+            Some((r.attempts + 1, due))
+        }
+        Work::Callback(_) => None,
+    }
+}
+
+/// What a sandbox started on an existing state takes up: the messages, runs and failure
+/// functions that have not ended. Without a rule for them they are only recorded again.
+pub fn unfinished(store: &Store) -> Vec<Work> {
+    let messages = store
+        .messages
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| matches!(m.state.as_str(), "pending" | "delivering" | "recorded"))
+        .map(|(i, _)| Work::Message(i));
+    let runs = store.runs.iter().enumerate().filter_map(|(i, r)| {
+        if r.kind != "callback" {
+            return (r.state == "RUN_STARTED").then_some(Work::Run(i));
+        }
+        let open = r
+            .failure_function
+            .as_ref()
+            .is_some_and(|f| f.state.as_deref() == Some("CALLBACK_INPROGRESS"));
+        open.then_some(Work::Callback(i))
+    });
+    messages.chain(runs).collect()
 }
 
 /// Records the answer to one attempt; true once `work` is settled. `next` is when the next
@@ -290,4 +341,110 @@ fn to_dlq(store: &mut Store, i: usize, answer: &Answer, at: i64) {
 /// A fresh message id, as the service makes them.
 pub fn new_message_id() -> String {
     random_id("msg_", &mut rand::thread_rng())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::simulate::parse_rule;
+    use crate::sandbox::store::MessageConfig;
+
+    fn store_with_message(retries: i64) -> Store {
+        let mut store = Store::default();
+        store.messages.push(MessageRecord {
+            message_id: "msg_1".into(),
+            source: "retry".into(),
+            from_dlq_id: None,
+            url: "https://x.example/".into(),
+            method: "POST".into(),
+            header: Default::default(),
+            body: Some("b".into()),
+            body_base64: None,
+            created_at: 1_000,
+            config: MessageConfig {
+                retries,
+                not_before: 1_000,
+                ..Default::default()
+            },
+            overrides: Default::default(),
+            state: "pending".into(),
+            attempts: 0,
+            last_status: None,
+            delivered_at: None,
+            dlq_id: None,
+            origin: None,
+        });
+        created(&mut store, 0);
+        store
+    }
+
+    fn states(store: &Store) -> Vec<(String, i64)> {
+        store
+            .logs
+            .values()
+            .map(|r| (r.entry.state.clone(), r.entry.time))
+            .collect()
+    }
+
+    #[test]
+    fn settling_spaces_attempts_by_the_backoff_and_fails_into_the_dlq() {
+        let sim = Simulation::new(vec![parse_rule("*=503").unwrap()], Some(1));
+        let mut store = store_with_message(2);
+        settle(&mut store, &sim, 100, Work::Message(0));
+        let s = |x: &str, t: i64| (x.to_string(), t);
+        assert_eq!(
+            states(&store),
+            [
+                s("CREATED", 1_000),
+                s("ACTIVE", 1_000),
+                s("ERROR", 1_000),
+                s("RETRY", 1_000),
+                s("ACTIVE", 1_100),
+                s("ERROR", 1_100),
+                s("RETRY", 1_100),
+                s("ACTIVE", 1_300),
+                s("ERROR", 1_300),
+                s("FAILED", 1_300),
+            ]
+        );
+        let m = &store.messages[0];
+        assert_eq!((m.state.as_str(), m.attempts), ("failed", 3));
+        let entry = &store.qstash[&crate::sandbox::store::Key::parse(m.dlq_id.as_ref().unwrap())];
+        assert_eq!(
+            (entry.entry.message_id.as_str(), entry.entry.response_status),
+            ("msg_1", 503)
+        );
+    }
+
+    #[test]
+    fn work_cut_short_goes_on_from_the_attempt_it_was_due_for() {
+        let fail = Simulation::new(vec![parse_rule("*=500").unwrap()], Some(1));
+        let ok = Simulation::new(vec![parse_rule("*=ok").unwrap()], Some(1));
+        let mut store = store_with_message(3);
+        // The first attempt failed and the second was due at 1_050 when the sandbox stopped.
+        active(&mut store, 0, 1, 1_000);
+        let answer = fail.attempt(Outcome::Status(500), 1);
+        assert!(!answered(
+            &mut store,
+            &fail,
+            Work::Message(0),
+            1,
+            &answer,
+            1_000,
+            Some(1_050)
+        ));
+        assert_eq!(unfinished(&store), [Work::Message(0)]);
+        assert_eq!(resume(&store, Work::Message(0)), Some((2, 1_050)));
+        settle(&mut store, &ok, 50, Work::Message(0));
+        let tail: Vec<(String, i64)> = states(&store).split_off(4);
+        assert_eq!(
+            tail,
+            [
+                ("ACTIVE".to_string(), 1_050),
+                ("DELIVERED".to_string(), 1_050)
+            ]
+        );
+        assert_eq!(store.messages[0].attempts, 2);
+        assert!(unfinished(&store).is_empty());
+    }
 }

@@ -246,3 +246,83 @@ fn simulate_rules_that_do_not_parse_are_usage_errors_naming_the_forms() {
         assert!(out.stdout.is_empty(), "{bad}: no server started");
     }
 }
+
+#[test]
+fn a_sandbox_restarted_with_rules_takes_up_what_the_last_one_only_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("sb.json");
+    let state = state.to_str().unwrap();
+    let base = ["--state", state, "--seed", "6", "--seed-rng", "5"];
+    let (messages, runs) = {
+        // No rules: nothing is attempted, however long one waits.
+        let sb = Sandbox::start(&base);
+        let m = send(&sb, "POST", "/v2/dlq/retry?count=3", &[]);
+        let r = send(&sb, "POST", "/v2/workflows/dlq/resume?count=2", &[]);
+        let m: Vec<String> = m.json["responses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["messageId"].as_str().unwrap().to_string())
+            .collect();
+        let r: Vec<String> = r.json["workflowRuns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                format!(
+                    "{}@{}",
+                    x["workflowRunId"].as_str().unwrap(),
+                    x["workflowCreatedAt"]
+                )
+            })
+            .collect();
+        for id in &m {
+            let (_, v) = sb.http("GET", &format!("/v2/logs?messageId={id}"));
+            assert_eq!(v["logs"].as_array().unwrap().len(), 1, "{v}");
+            assert_eq!(v["logs"][0]["state"], "CREATED");
+        }
+        let (_, v) = sb.http(
+            "GET",
+            &format!("/v2/workflows/logs?workflowRuns={}", r.join(",")),
+        );
+        let states: Vec<&Value> = v["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| &x["workflowState"])
+            .collect();
+        assert_eq!(states, [&json!("RUN_STARTED"), &json!("RUN_STARTED")]);
+        (m, r)
+    };
+    let mut args = base.to_vec();
+    args.extend(["--simulate", "*=ok", "--delivery-backoff-ms", "5"]);
+    let sb = Sandbox::start(&args);
+    wait_for("the recorded messages and runs to end", 60, || {
+        let done = messages.iter().all(|id| {
+            let (_, v) = sb.http("GET", &format!("/v2/logs?messageId={id}"));
+            v["logs"][0]["state"] == "DELIVERED"
+        });
+        let (_, v) = sb.http(
+            "GET",
+            &format!("/v2/workflows/logs?workflowRuns={}", runs.join(",")),
+        );
+        let ended = v["runs"]
+            .as_array()
+            .is_some_and(|a| a.len() == 2 && a.iter().all(|x| x["workflowState"] == "RUN_SUCCESS"));
+        (done && ended).then_some(())
+    });
+    for id in &messages {
+        let (_, v) = sb.http("GET", &format!("/v2/logs?messageId={id}"));
+        let states: Vec<&str> = v["logs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["state"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            states,
+            ["DELIVERED", "ACTIVE", "CREATED"],
+            "one CREATED, from before"
+        );
+    }
+}
