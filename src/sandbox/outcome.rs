@@ -178,7 +178,7 @@ pub fn answered(
     match work {
         Work::Message(i) => message_answered(store, i, attempt, answer, at, next),
         Work::Run(i) => runs::run_answered(store, sim, i, attempt, answer, at, next),
-        Work::Callback(i) => runs::callback_answered(store, i, answer, at, next),
+        Work::Callback(i) => runs::callback_answered(store, i, answer, next),
     }
 }
 

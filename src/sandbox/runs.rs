@@ -233,13 +233,7 @@ fn set_answer(f: &mut FailureFunction, a: &Answer) {
 /// Records the answer to one call of a failure function; only the last attempt or a success
 /// changes anything. A callback cancelled meanwhile stays cancelled, and the DLQ entry only
 /// follows the newest call made for it.
-pub fn callback_answered(
-    store: &mut Store,
-    i: usize,
-    answer: &Answer,
-    _at: i64,
-    next: Option<i64>,
-) -> bool {
+pub fn callback_answered(store: &mut Store, i: usize, answer: &Answer, next: Option<i64>) -> bool {
     if !answer.ok() && next.is_some() {
         return false;
     }
