@@ -55,8 +55,8 @@ Outcomes:
   DLQ again as a new entry. GET /v2/logs and GET /v2/workflows/logs tell how
   each went. A sandbox started on a --state file takes up what the last one
   left unfinished.
-  `dlq --sandbox` settles it all at once, within the command, and simulates
-  by default:
+  `dlq --sandbox` settles it all at once, within the command (what is delayed
+  waits for a command after it is due), and simulates by default:
     https://legacy.example.com/*=410
     https://hooks.partner.example/*=flaky:0.5
     https://jobs.example.io/api/workflow/video-transcode*=500

@@ -97,14 +97,15 @@ impl App {
 
 impl App {
     /// Settles `work` at once when this sandbox records (see `Delivery::Record`); returns what
-    /// is left to be played out over time.
+    /// is left to be played out over time (none then: what is not due waits for a later start).
     pub fn settle(&self, store: &mut Store, work: Vec<Work>) -> Vec<Work> {
         if self.delivery == Delivery::Network {
             return work;
         }
         let backoff = self.delivery_backoff.as_millis() as i64;
+        let now = now_ms();
         for w in work {
-            outcome::settle(store, &self.simulation, backoff, w);
+            outcome::settle(store, &self.simulation, backoff, w, now);
         }
         Vec::new()
     }

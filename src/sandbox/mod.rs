@@ -106,12 +106,13 @@ impl Sandbox {
             .unwrap_or_else(new_token);
         store.token = token.clone();
         // Deliveries and runs the last server of this state did not see to the end go on;
-        // one that only records settles them here, before the state is saved.
+        // one that only records settles those now due here, before the state is saved.
         let mut unfinished = outcome::unfinished(&store);
         if opts.delivery == Delivery::Record {
             let backoff = opts.delivery_backoff.as_millis() as i64;
+            let now = now_ms();
             for w in unfinished.drain(..) {
-                outcome::settle(&mut store, &opts.simulation, backoff, w);
+                outcome::settle(&mut store, &opts.simulation, backoff, w, now);
             }
         }
         if let Some(path) = &opts.state_file {

@@ -72,8 +72,10 @@ pub fn is_loopback(url: &str) -> bool {
 
 /// Settles `work` at once: every attempt decided now and written with the time it would have
 /// happened at, attempts spaced by `backoff_ms` times the attempt number. For `--sandbox`,
-/// whose server lives for one command while the outcome is asked for in a later one.
-pub fn settle(store: &mut Store, sim: &Simulation, backoff_ms: i64, work: Work) {
+/// whose server lives for one command while the outcome is asked for in a later one. Work
+/// not due by `now` (a delay) is left pending: nothing is delivered before its time, and a
+/// later start settles it (see `unfinished`).
+pub fn settle(store: &mut Store, sim: &Simulation, backoff_ms: i64, work: Work, now: i64) {
     let outcome = match plan(store, sim, work, false) {
         Plan::Simulated(o) => o,
         _ => {
@@ -85,6 +87,9 @@ pub fn settle(store: &mut Store, sim: &Simulation, backoff_ms: i64, work: Work) 
     };
     let (start, attempts, timeout) = schedule(store, work);
     let (first, mut t) = resume(store, work).unwrap_or((1, start));
+    if t > now {
+        return;
+    }
     for attempt in first..=attempts {
         if let Work::Message(i) = work {
             active(store, i, attempt, t);
@@ -390,7 +395,7 @@ mod tests {
     fn settling_spaces_attempts_by_the_backoff_and_fails_into_the_dlq() {
         let sim = Simulation::new(vec![parse_rule("*=503").unwrap()], Some(1));
         let mut store = store_with_message(2);
-        settle(&mut store, &sim, 100, Work::Message(0));
+        settle(&mut store, &sim, 100, Work::Message(0), i64::MAX);
         let s = |x: &str, t: i64| (x.to_string(), t);
         assert_eq!(
             states(&store),
@@ -435,7 +440,9 @@ mod tests {
         ));
         assert_eq!(unfinished(&store), [Work::Message(0)]);
         assert_eq!(resume(&store, Work::Message(0)), Some((2, 1_050)));
-        settle(&mut store, &ok, 50, Work::Message(0));
+        settle(&mut store, &ok, 50, Work::Message(0), 1_049);
+        assert_eq!(store.logs.len(), 4, "not due yet");
+        settle(&mut store, &ok, 50, Work::Message(0), 1_050);
         let tail: Vec<(String, i64)> = states(&store).split_off(4);
         assert_eq!(
             tail,

@@ -97,6 +97,38 @@ fn the_sandbox_flag_settles_at_once_and_a_later_command_sees_the_outcome() {
     }
     assert_eq!(attempt as usize, retries);
 
+    // A delayed retry is not settled before its time: created, due in an hour.
+    let later = all
+        .iter()
+        .find(|e| {
+            e["url"].as_str().unwrap().contains("legacy.example.com")
+                && e["dlqId"] != legacy["dlqId"]
+        })
+        .expect("a second legacy entry");
+    let id = later["dlqId"].as_str().unwrap();
+    let out = sandboxed(&["retry", id, "--delay", "1h", "--yes", "-o", "ndjson"]);
+    let waiting = out[0]["messageId"].as_str().unwrap().to_string();
+    assert!(sandboxed(&["list", "-o", "ndjson", "--message-id", &waiting]).is_empty());
+    let state: Value = serde_json::from_slice(
+        &std::fs::read(home.path().join("state/sandbox/state.json")).unwrap(),
+    )
+    .unwrap();
+    let m = state["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["messageId"] == waiting.as_str())
+        .unwrap();
+    assert_eq!(m["state"], "pending");
+    let logged: Vec<&Value> = state["logs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["messageId"] == waiting.as_str())
+        .collect();
+    assert_eq!(logged.len(), 1);
+    assert_eq!(logged[0]["state"], "CREATED");
+
     // A video transcode fails again; any other workflow succeeds.
     let runs = sandboxed(&["list", "--workflow", "--all", "-o", "ndjson"]);
     let pick = |transcode: bool| {
