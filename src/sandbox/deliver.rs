@@ -143,17 +143,15 @@ async fn sleep_until(at: i64) {
 
 /// Plays `work` out over time: each attempt when it is due, the next after the backoff.
 async fn play(app: Arc<App>, work: Work, plan: Plan) {
-    let (at, attempts, timeout) = {
+    let (first, at, attempts, timeout, msg) = {
         let s = app.store.lock().unwrap();
-        schedule(&s, work)
-    };
-    let msg = match work {
-        Work::Message(i) => Some(app.store.lock().unwrap().messages[i].clone()),
-        _ => None,
-    };
-    let (first, at) = {
-        let s = app.store.lock().unwrap();
-        resume(&s, work).unwrap_or((1, at))
+        let (start, attempts, timeout) = schedule(&s, work);
+        let (first, at) = resume(&s, work).unwrap_or((1, start));
+        let msg = match work {
+            Work::Message(i) => Some(s.messages[i].clone()),
+            _ => None,
+        };
+        (first, at, attempts, timeout, msg)
     };
     sleep_until(at).await;
     for attempt in first..=attempts {

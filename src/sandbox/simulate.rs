@@ -274,4 +274,15 @@ mod tests {
         let t = s.attempt(Outcome::Timeout, 1234);
         assert_eq!((t.status, t.took_ms), (0, 1234));
     }
+
+    #[test]
+    fn flaky_fails_each_attempt_with_its_probability() {
+        let s = Simulation::new(Vec::new(), Some(7));
+        assert!((0..100).all(|_| s.attempt(Outcome::Flaky(0.0), 1).ok()));
+        assert!((0..100).all(|_| s.attempt(Outcome::Flaky(1.0), 1).status == 500));
+        let fails = (0..1000)
+            .filter(|_| !s.attempt(Outcome::Flaky(0.3), 1).ok())
+            .count();
+        assert!((200..400).contains(&fails), "{fails} of 1000");
+    }
 }
