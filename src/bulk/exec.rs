@@ -22,6 +22,7 @@ use futures::stream::{self, StreamExt};
 
 use super::action::Action;
 use super::cancel::Cancel;
+use super::flow::Controller;
 use super::outcome::{Outcome, Status, Summary};
 use crate::api::{ApiError, Client};
 
@@ -63,6 +64,8 @@ pub trait Progress: Sync {
     fn waiting(&self, _d: Duration, _why: &str) {}
     /// `n` more entries were acted on where there is no per-entry account (server-side).
     fn acted(&self, _n: u64) {}
+    /// Requests in flight now, and how many the run allows at the moment.
+    fn concurrency(&self, _in_flight: usize, _limit: usize) {}
 }
 
 /// Why a run stopped before its plan was done, besides a Ctrl-C.
@@ -84,7 +87,8 @@ pub type Sending<'a> = &'a (dyn Fn(&[String]) -> std::io::Result<()> + Sync);
 pub struct Engine<'a> {
     pub api: &'a Client,
     pub action: &'a Action,
-    pub concurrency: usize,
+    /// How many chunks are in flight at once.
+    pub flow: Controller,
     pub pacer: Option<Pacer>,
     /// Set by Ctrl-C: chunks not yet started are left for `--continue`.
     pub cancel: &'a Cancel,
@@ -112,7 +116,7 @@ impl<'a> Engine<'a> {
         Engine {
             api,
             action,
-            concurrency: 4,
+            flow: Controller::fixed(4),
             pacer: None,
             cancel,
             progress,
@@ -133,36 +137,74 @@ impl<'a> Engine<'a> {
         unknown: &HashSet<String>,
         record: &mut dyn FnMut(&[Outcome]) -> std::io::Result<()>,
     ) -> (Summary, Option<Halt>) {
+        let (tx, rx) = tokio::sync::mpsc::channel(1);
+        // Everything is planned already: one batch, then the end.
+        let _ = tx.try_send(ids.to_vec());
+        drop(tx);
+        self.run_batches(rx, unknown, record).await
+    }
+
+    /// Runs the action over ids that arrive in batches (a pipelined run sends each listed
+    /// page once it is journaled), until the sender is dropped. The ids of a batch are acted
+    /// on in chunks, as many in flight as the [`Controller`] allows.
+    pub async fn run_batches(
+        &self,
+        mut batches: tokio::sync::mpsc::Receiver<Vec<String>>,
+        unknown: &HashSet<String>,
+        record: &mut dyn FnMut(&[Outcome]) -> std::io::Result<()>,
+    ) -> (Summary, Option<Halt>) {
         let started = Instant::now();
-        let mut summary = Summary {
-            planned: ids.len() as u64,
-            ..Summary::default()
-        };
+        let mut summary = Summary::default();
         let size = self.action.verb.chunk_size(self.action.source);
-        let mut results = stream::iter(ids.chunks(size))
-            .map(|chunk| async move {
-                if self.cancel.is_cancelled() {
-                    return ChunkResult {
-                        outcomes: Vec::new(),
-                        left: chunk.len(),
-                    };
-                }
-                let (todo, maybe): (Vec<String>, Vec<String>) =
-                    chunk.iter().cloned().partition(|id| !unknown.contains(id));
-                self.chunk(todo, maybe).await
-            })
-            .buffer_unordered(self.concurrency.max(1));
-        // A failed record stops new chunks but drains those in flight: dropping a request
-        // mid-flight would leave its outcome unknown.
-        while let Some(r) = results.next().await {
-            summary.pending += r.left as u64;
-            if r.outcomes.is_empty() {
-                continue;
+        let mut waiting: std::collections::VecDeque<Vec<String>> = Default::default();
+        let mut open = true;
+        let mut running = futures::stream::FuturesUnordered::new();
+        let task = |chunk: Vec<String>| async move {
+            if self.cancel.is_cancelled() {
+                return ChunkResult {
+                    outcomes: Vec::new(),
+                    left: chunk.len(),
+                };
             }
-            r.outcomes.iter().for_each(|o| summary.count(o));
-            self.progress.advance(&r.outcomes);
-            if let Err(e) = record(&r.outcomes) {
-                self.stop(Halt::Journal(e));
+            let (todo, maybe): (Vec<String>, Vec<String>) =
+                chunk.into_iter().partition(|id| !unknown.contains(id));
+            self.chunk(todo, maybe).await
+        };
+        loop {
+            while running.len() < self.flow.limit() && !waiting.is_empty() {
+                running.push(task(waiting.pop_front().unwrap()));
+            }
+            if running.is_empty() && !open {
+                break;
+            }
+            // A new batch and a finished chunk are awaited together: a pipelined run acts on
+            // one page while the next is listed.
+            tokio::select! {
+                batch = batches.recv(), if open => match batch {
+                    Some(ids) => {
+                        summary.planned += ids.len() as u64;
+                        waiting.extend(ids.chunks(size).map(<[String]>::to_vec));
+                    }
+                    None => open = false,
+                },
+                Some(r) = running.next(), if !running.is_empty() => {
+                    self.flow.observe(self.api.pressure());
+                    self.progress.concurrency(running.len() + 1, self.flow.limit());
+                    summary.pending += r.left as u64;
+                    if !r.outcomes.is_empty() {
+                        r.outcomes.iter().for_each(|o| summary.count(o));
+                        self.progress.advance(&r.outcomes);
+                        // A failed record stops new chunks but drains those in flight:
+                        // dropping a request mid-flight would leave its outcome unknown.
+                        if let Err(e) = record(&r.outcomes) {
+                            self.stop(Halt::Journal(e));
+                        }
+                    }
+                }
+            }
+            if self.cancel.is_cancelled() {
+                // Nothing more starts: what waits is left for `--continue`.
+                summary.pending += waiting.drain(..).map(|c| c.len() as u64).sum::<u64>();
             }
         }
         summary.interrupted = self.cancel.is_cancelled() && summary.pending > 0;

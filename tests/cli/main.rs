@@ -31,3 +31,4 @@ mod target;
 mod triage;
 mod triage_session;
 mod tty;
+mod verify;

@@ -14,6 +14,7 @@ use crate::api::Client;
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::cancel::Cancel;
 use crate::bulk::exec::{Engine, Halt, Pacer};
+use crate::bulk::flow::Controller;
 use crate::bulk::journal::{CanaryResult, Journal, PlanRecord, RunSettings};
 use crate::bulk::outcome::{Outcome, Status, Summary};
 use crate::bulk::plan::Plan;
@@ -26,6 +27,9 @@ use crate::output::progress::{Bar, Following};
 use crate::output::prompt;
 use crate::output::results::{summary_line, verify_line, ResultPrinter};
 use crate::target::Target;
+
+/// Requests in flight when a run starts; the controller grows it from there.
+const START_IN_FLIGHT: usize = 4;
 
 type Printer = ResultPrinter<std::io::BufWriter<std::io::StdoutLock<'static>>>;
 
@@ -320,7 +324,8 @@ impl Phase<'_> {
                 ..self.record.action.clone()
             };
             let mut engine = Engine::new(self.api, &action, &self.cancel, &bar);
-            engine.concurrency = self.settings.concurrency;
+            let ceiling = self.settings.concurrency;
+            engine.flow = Controller::new(START_IN_FLIGHT.min(ceiling), ceiling);
             engine.pacer = self.settings.rps.map(Pacer::new);
             engine.sending = Some(&sending);
             engine.budget = self.ctx.retry_budget();
