@@ -8,6 +8,7 @@
 
 mod continuation;
 mod execute;
+mod phase;
 mod plan;
 mod report;
 mod server;
@@ -141,6 +142,7 @@ pub async fn run(ctx: &Ctx, req: Request<'_>) -> Result<()> {
         parts: plan.parts.clone(),
         server_side: None,
         canary: canary.clone(),
+        pipeline: None,
     };
     let journal = match Journal::create(&ctx.state_dir, &record) {
         Ok(j) => j,

@@ -56,6 +56,7 @@ pub async fn start(ctx: &Ctx, req: &Request<'_>, limit: Option<u64>) -> Result<(
         parts: vec![],
         server_side: Some(ss.clone()),
         canary: None,
+        pipeline: None,
     };
     let journal = Journal::create(&ctx.state_dir, &record).map_err(super::journal_err)?;
     run(
