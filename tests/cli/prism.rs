@@ -41,7 +41,10 @@ const SPEC_FILES: [&str; 2] = ["qstash-openapi.yaml", "workflow-openapi.yaml"];
 pub fn spec_dir() -> PathBuf {
     match std::env::var_os("DLQ_SPEC_DIR").filter(|d| !d.is_empty()) {
         Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/spec"),
+        None => {
+            let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+            repo.parent().unwrap_or(repo).join("shared/spec")
+        }
     }
 }
 
