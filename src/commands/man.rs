@@ -19,7 +19,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     std::fs::create_dir_all(&args.dir)?;
-    let cmd = Cli::command();
+    // The pages are committed, and the long version names the commit and the build date:
+    // with it, every commit (and every day) made a fresh build differ from them.
+    let cmd = Cli::command().long_version(None::<&str>);
     clap_mangen::generate_to(cmd, &args.dir).map_err(|e| {
         CliError::failure(format!(
             "cannot write man pages to {}: {e}",
