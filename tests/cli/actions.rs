@@ -4,6 +4,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 use crate::common::{header, ndjson, Sandbox};
+use crate::pty::on_terminal;
 
 fn last_request<'a>(reqs: &'a [Value], method: &str, path_prefix: &str) -> &'a Value {
     reqs.iter()
@@ -352,31 +353,6 @@ fn server_reasons_are_shown_for_refused_actions() {
     let r = &ndjson(&out.stdout)[0];
     assert_eq!(r["outcome"], "failed");
     assert_eq!(sb.applied(oid, "callback"), 0);
-}
-
-/// Runs `dlq <args>` on a real pseudo-terminal (util-linux `script`), typing `keys`.
-fn on_terminal(sb: &Sandbox, args: &str, keys: &str) -> (Option<i32>, String) {
-    use std::io::Write;
-    let bin = assert_cmd::cargo::cargo_bin("dlq");
-    let mut c = std::process::Command::new("script");
-    crate::common::hermetic(&mut c, &sb.home);
-    c.env("QSTASH_URL", &sb.url)
-        .env("QSTASH_TOKEN", &sb.token)
-        .args(["-qec", &format!("'{}' {args}", bin.display()), "/dev/null"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped());
-    let mut child = c.spawn().expect("util-linux script");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(keys.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod docs;
 mod examples;
 mod list;
 mod prism;
+mod pty;
 mod sandbox;
 mod sandbox_flag;
 mod sandbox_life;
