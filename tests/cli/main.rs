@@ -20,4 +20,5 @@ mod sandbox_workflow;
 mod sdk_replay;
 mod shell;
 mod tables;
+mod terminal;
 mod triage;
