@@ -1,7 +1,8 @@
 //! What a person at a terminal sees of a bulk run: the progress bar gone (or exact) when the
-//! summary comes, even after Ctrl-C; short rates; and the prompt that asks to type the count
-//! before the largest deletes.
+//! summary comes, even after Ctrl-C; short rates; the throttle note; and the prompt that asks
+//! to type the count before the largest deletes.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use crate::common::Sandbox;
@@ -132,6 +133,80 @@ fn ctrl_c_leaves_the_summary_last_with_no_stale_bar_and_short_rates() {
         sb.home.path().join("state/jobs").join(job).is_dir(),
         "{job}"
     );
+}
+
+/// How many requests the sandbox received again: each a request that got a 429 and was
+/// waited for (the only fault served) and tried once more.
+fn resent(sb: &Sandbox) -> (usize, usize) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for r in sb.requests() {
+        *seen
+            .entry(format!(
+                "{} {} {}",
+                r["method"].as_str().unwrap_or(""),
+                r["path"].as_str().unwrap_or(""),
+                r["query"].as_str().unwrap_or("")
+            ))
+            .or_default() += 1;
+    }
+    let again = seen.values().map(|n| n - 1).sum();
+    // More than the transport's five attempts: the bulk engine waited too.
+    let engine = seen
+        .iter()
+        .filter(|(k, n)| k.starts_with("POST ") && **n > 5)
+        .count();
+    (again, engine)
+}
+
+/// With this seed, one of the two retry requests meets five 429s in a row: the transport gives
+/// up on it and the bulk engine waits and sends it again, so both kinds of wait happen.
+const THROTTLED: [&str; 8] = [
+    "--seed",
+    "200",
+    "--seed-rng",
+    "13",
+    "--fault-rate",
+    "0.5",
+    "--faults",
+    "429",
+];
+
+#[test]
+fn throttling_shows_on_the_bar_and_with_v_every_wait_prints_a_line() {
+    let sb = Sandbox::start(&THROTTLED);
+    let (code, drawn) = on_terminal(&sb, "retry --limit 200 --yes --concurrency 1", "");
+    assert_eq!(code, Some(0), "{drawn}");
+    assert!(resent(&sb).0 > 0, "the sandbox throttled nothing");
+    assert!(
+        drawn.contains("throttled (429), retrying in 1s"),
+        "no throttle note:\n{drawn}"
+    );
+
+    // Without a terminal, -v prints each wait, the transport's and the engine's alike.
+    let sb = Sandbox::start(&THROTTLED);
+    let out = sb
+        .dlq()
+        .args([
+            "retry",
+            "--limit",
+            "200",
+            "--yes",
+            "--concurrency",
+            "1",
+            "-v",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let waits = err
+        .lines()
+        .filter(|l| *l == "throttled (429), retrying in 1s")
+        .count();
+    let (again, engine) = resent(&sb);
+    assert!(engine > 0, "no request outlasted the transport's attempts");
+    assert_eq!(waits, again, "one line for each wait:\n{err}");
 }
 
 #[test]
