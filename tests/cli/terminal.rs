@@ -172,7 +172,7 @@ const THROTTLED: [&str; 8] = [
 ];
 
 #[test]
-fn throttling_shows_on_the_bar_and_with_v_every_wait_prints_a_line() {
+fn throttling_shows_on_a_terminal_and_with_v_every_wait_prints_a_line() {
     let sb = Sandbox::start(&THROTTLED);
     let (code, drawn) = on_terminal(&sb, "retry --limit 200 --yes --concurrency 1", "");
     assert_eq!(code, Some(0), "{drawn}");
