@@ -128,7 +128,7 @@ pub async fn run(
     phase.end(&mut total, started, job);
     if let Some(plan) = &listed {
         // The breakdown a planned run shows first, shown after.
-        if !ctx.out.quiet && plan.len() > 0 {
+        if !ctx.out.quiet && !plan.is_empty() {
             eprint!(
                 "{}",
                 plan_text(&record.action, plan, &described, ctx.out.stderr_wrap())
