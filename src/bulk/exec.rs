@@ -114,7 +114,7 @@ pub struct Engine<'a> {
     pub action: &'a Action,
     /// How many chunks are in flight at once.
     pub flow: Controller,
-    pub pacer: Option<Pacer>,
+    pub pacer: Option<&'a Pacer>,
     /// Set by Ctrl-C: chunks not yet started are left for `--continue`.
     pub cancel: &'a Cancel,
     pub progress: &'a dyn Progress,
@@ -182,6 +182,9 @@ impl<'a> Engine<'a> {
         let mut summary = Summary::default();
         let size = self.action.verb.chunk_size(self.action.source);
         let mut waiting: std::collections::VecDeque<Vec<String>> = Default::default();
+        // Ids short of a whole chunk: held while more may come and others are in flight, so
+        // pages cut short (a slice's last page, repeats dropped) do not cost extra requests.
+        let mut tail: Vec<String> = Vec::new();
         let mut open = true;
         let mut running = futures::stream::FuturesUnordered::new();
         let task = |chunk: Vec<String>| async move {
@@ -196,6 +199,9 @@ impl<'a> Engine<'a> {
             self.chunk(todo, maybe).await
         };
         loop {
+            if !tail.is_empty() && (!open || (running.is_empty() && waiting.is_empty())) {
+                waiting.push_back(std::mem::take(&mut tail));
+            }
             while running.len() < self.flow.limit() && !waiting.is_empty() {
                 running.push(task(waiting.pop_front().unwrap()));
             }
@@ -208,13 +214,17 @@ impl<'a> Engine<'a> {
                 batch = batches.recv(), if open => match batch {
                     Some(ids) => {
                         summary.planned += ids.len() as u64;
-                        waiting.extend(ids.chunks(size).map(<[String]>::to_vec));
+                        tail.extend(ids);
+                        while tail.len() >= size {
+                            let rest = tail.split_off(size);
+                            waiting.push_back(std::mem::replace(&mut tail, rest));
+                        }
                     }
                     None => open = false,
                 },
                 Some(r) = running.next(), if !running.is_empty() => {
                     let reading = self.api.pressure();
-                    if let (Some(p), Some(limit)) = (&self.pacer, reading.limit) {
+                    if let (Some(p), Some(limit)) = (self.pacer, reading.limit) {
                         p.server_limit(limit);
                     }
                     self.flow.observe(reading);
@@ -234,6 +244,7 @@ impl<'a> Engine<'a> {
             if self.cancel.is_cancelled() {
                 // Nothing more starts: what waits is left for `--continue`.
                 summary.pending += waiting.drain(..).map(|c| c.len() as u64).sum::<u64>();
+                summary.pending += std::mem::take(&mut tail).len() as u64;
             }
         }
         summary.interrupted = self.cancel.is_cancelled() && summary.pending > 0;
@@ -257,7 +268,7 @@ impl<'a> Engine<'a> {
     /// Waits for a request's slot and counts it; false when a stop came first: after a
     /// Ctrl-C or a halt nothing more is sent, and what is left waits for `--continue`.
     async fn pace(&self) -> bool {
-        if let Some(p) = &self.pacer {
+        if let Some(p) = self.pacer {
             if !p.wait(self.cancel).await {
                 return false;
             }

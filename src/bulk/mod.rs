@@ -9,6 +9,7 @@ pub mod cancel;
 pub mod exec;
 pub mod flow;
 pub mod journal;
+pub mod lanes;
 pub mod outcome;
 pub mod pages;
 pub mod plan;

@@ -9,27 +9,64 @@ use std::collections::HashSet;
 
 use crate::api::{ApiError, Client, Entry, Filter, Source};
 
+/// Consecutive empty pages that still carry a cursor before paging stops: a server that never
+/// gets anywhere.
+pub const MAX_EMPTY_PAGES: u32 = 20;
+
+/// The loop checks of one cursor chain.
+#[derive(Default)]
+pub struct Guard {
+    seen: HashSet<String>,
+    empty: u32,
+}
+
+impl Guard {
+    /// A chain that starts at `start` (which must not come back).
+    pub fn starting_at(start: Option<&str>) -> Guard {
+        Guard {
+            seen: start.iter().map(|s| s.to_string()).collect(),
+            empty: 0,
+        }
+    }
+
+    /// Checks a page's cursor: the cursor to follow, `None` at the end, or an error when the
+    /// chain loops or never gets anywhere.
+    pub fn step(
+        &mut self,
+        empty_page: bool,
+        cursor: Option<String>,
+    ) -> Result<Option<String>, ApiError> {
+        self.empty = if empty_page { self.empty + 1 } else { 0 };
+        match cursor {
+            Some(c) if !self.seen.insert(c.clone()) => Err(ApiError::CursorRepeat(c)),
+            Some(_) if self.empty >= MAX_EMPTY_PAGES => Err(ApiError::Invalid(format!(
+                "the server sent {} empty pages in a row, each with a new cursor; stopping \
+                     instead of paging forever",
+                self.empty
+            ))),
+            c => Ok(c),
+        }
+    }
+}
+
 pub struct Pages<'a> {
     api: &'a Client,
     source: Source,
     filter: &'a Filter,
     cursor: Option<String>,
-    seen: HashSet<String>,
+    guard: Guard,
     done: bool,
-    empty: u32,
 }
 
 impl<'a> Pages<'a> {
     pub fn new(api: &'a Client, source: Source, filter: &'a Filter, start: Option<String>) -> Self {
-        let seen = start.iter().cloned().collect();
         Pages {
             api,
             source,
             filter,
+            guard: Guard::starting_at(start.as_deref()),
             cursor: start,
-            seen,
             done: false,
-            empty: 0,
         }
     }
 
@@ -42,26 +79,8 @@ impl<'a> Pages<'a> {
             .api
             .list(self.source, self.filter, count, self.cursor.as_deref())
             .await?;
-        self.empty = if page.messages.is_empty() {
-            self.empty + 1
-        } else {
-            0
-        };
-        match page.cursor {
-            Some(c) if !self.seen.insert(c.clone()) => return Err(ApiError::CursorRepeat(c)),
-            Some(_) if self.empty >= super::server_side::MAX_EMPTY_PAGES => {
-                return Err(ApiError::Invalid(format!(
-                    "the server sent {} empty pages in a row, each with a new cursor; stopping \
-                     instead of paging forever",
-                    self.empty
-                )))
-            }
-            Some(c) => self.cursor = Some(c),
-            None => {
-                self.cursor = None;
-                self.done = true;
-            }
-        }
+        self.cursor = self.guard.step(page.messages.is_empty(), page.cursor)?;
+        self.done = self.cursor.is_none();
         Ok(Some(page.messages))
     }
 

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::journal::Part;
+use super::lanes::Lanes;
 use super::pages::Pages;
 use super::resolve::Resolved;
 use crate::api::{ApiError, Client, Entry, Filter, Source};
@@ -237,54 +238,84 @@ impl Counters {
 
 /// Lists every match (at most `limit`) into a plan. `on_page` sees each page as it arrives,
 /// for progress and for backups that must hold whole entries. With `sampling`, the first ids
-/// of each url group are kept for picking a canary.
+/// of each url group are kept for picking a canary. A whole selection is listed on `lanes`
+/// (in no particular order); the first `limit` matches follow one cursor.
+#[allow(clippy::too_many_arguments)]
 pub async fn build(
     api: &Client,
     source: Source,
     filter: &Filter,
     limit: Option<u64>,
     sampling: bool,
+    lanes: Lanes<'_>,
     cancel: &super::cancel::Cancel,
     on_page: &mut dyn FnMut(&[Entry]) -> std::io::Result<()>,
 ) -> Result<Option<Plan>, PlanError> {
-    let mut pages = Pages::new(api, source, filter, None);
     let mut counters = Counters {
         sampling,
         ..Counters::default()
     };
-    let mut plan = Plan::default();
     let mut ids = Vec::new();
+    let mut take = |entries: &[Entry]| -> std::io::Result<()> {
+        on_page(entries)?;
+        for e in entries {
+            counters.add(e);
+            ids.push(e.dlq_id.clone());
+        }
+        Ok(())
+    };
+    let limited = match limit {
+        None => match super::lanes::list(api, source, filter, lanes, cancel, &mut take).await? {
+            true => false,
+            false => return Ok(None),
+        },
+        Some(limit) => match first(api, source, filter, limit, cancel, &mut take).await? {
+            Some(limited) => limited,
+            None => return Ok(None),
+        },
+    };
+    // A server that pages inconsistently could repeat an entry; act on each once.
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
+    Ok(Some(Plan {
+        parts: vec![Part { source, ids }],
+        samples: std::mem::take(&mut counters.samples),
+        breakdown: counters.breakdown(),
+        limited,
+        ..Plan::default()
+    }))
+}
+
+/// Lists the first `limit` matches, one cursor; whether more matched, or `None` when
+/// cancelled.
+async fn first(
+    api: &Client,
+    source: Source,
+    filter: &Filter,
+    limit: u64,
+    cancel: &super::cancel::Cancel,
+    take: &mut dyn FnMut(&[Entry]) -> std::io::Result<()>,
+) -> Result<Option<bool>, PlanError> {
+    let mut pages = Pages::new(api, source, filter, None);
+    let mut listed = 0u64;
     loop {
         if cancel.is_cancelled() {
             return Ok(None);
         }
-        let want = limit.map(|l| (l - ids.len() as u64).min(100) as u32);
-        if want == Some(0) {
-            plan.limited = pages.cursor().is_some();
-            break;
+        let want = (limit - listed).min(100) as u32;
+        if want == 0 {
+            return Ok(Some(pages.cursor().is_some()));
         }
-        let Some(mut entries) = pages.next(want).await? else {
-            break;
+        let Some(mut entries) = pages.next(Some(want)).await? else {
+            return Ok(Some(false));
         };
-        if let Some(w) = want {
-            entries.truncate(w as usize);
-        }
-        on_page(&entries).map_err(PlanError::Io)?;
-        for e in &entries {
-            counters.add(e);
-            ids.push(e.dlq_id.clone());
-        }
+        entries.truncate(want as usize);
+        take(&entries).map_err(PlanError::Io)?;
+        listed += entries.len() as u64;
         if pages.cursor().is_none() {
-            break;
+            return Ok(Some(false));
         }
     }
-    // A server that pages inconsistently could repeat an entry; act on each once.
-    let mut seen = std::collections::HashSet::new();
-    ids.retain(|id| seen.insert(id.clone()));
-    plan.parts = vec![Part { source, ids }];
-    plan.samples = std::mem::take(&mut counters.samples);
-    plan.breakdown = counters.breakdown();
-    Ok(Some(plan))
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@
 //! Servers that misbehave cannot make it loop: a cursor returned twice, or a long run of empty
 //! pages that still carry a cursor, stop the run with an error.
 
-use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use super::action::Action;
@@ -17,13 +16,11 @@ use super::cancel::Cancel;
 use super::exec::{Halt, Pacer, Progress};
 use super::journal::Progress as Done;
 use super::outcome::Summary;
+use super::pages::Guard;
 use crate::api::{backoff, ApiError, Client, Filter};
 
 /// Consecutive failed requests before the run gives up.
 const ROUNDS: u32 = 8;
-/// Consecutive empty pages that still carry a cursor before the run stops: a server that
-/// never gets anywhere.
-pub const MAX_EMPTY_PAGES: u32 = 20;
 
 pub struct ServerSide<'a> {
     pub api: &'a Client,
@@ -49,8 +46,8 @@ impl ServerSide<'_> {
         let mut at = start;
         let mut requests = 0u64;
         let mut cursor: Option<String> = None;
-        let mut seen = HashSet::new();
-        let (mut failures, mut empty) = (0u32, 0u32);
+        let mut guard = Guard::default();
+        let mut failures = 0u32;
         let mut waited = Duration::ZERO;
         let mut halt = None;
         loop {
@@ -75,26 +72,18 @@ impl ServerSide<'_> {
                 Ok((n, next)) => {
                     (failures, waited) = (0, Duration::ZERO);
                     at.done += n;
-                    empty = if n == 0 { empty + 1 } else { 0 };
                     if let Err(e) = record(at) {
                         halt = Some(Halt::Journal(e));
                         break;
                     }
                     self.progress.acted(n);
-                    match next {
-                        None => break,
-                        Some(c) if !seen.insert(c.clone()) => {
-                            halt = Some(Halt::Failed(ApiError::CursorRepeat(c)));
+                    match guard.step(n == 0, next) {
+                        Ok(None) => break,
+                        Ok(Some(c)) => cursor = Some(c),
+                        Err(e) => {
+                            halt = Some(Halt::Failed(e));
                             break;
                         }
-                        Some(_) if empty >= MAX_EMPTY_PAGES => {
-                            halt = Some(Halt::Failed(ApiError::Invalid(format!(
-                                "the server sent {empty} empty pages in a row, each with a new \
-                                 cursor; stopping instead of paging forever"
-                            ))));
-                            break;
-                        }
-                        Some(c) => cursor = Some(c),
                     }
                 }
                 Err(e) if matches!(e.status(), Some(401 | 403)) => {

@@ -6,6 +6,7 @@
 //! `--concurrency`, `--report`). Ids that were in flight when the run stopped are checked on
 //! the server first, so each entry is acted on once.
 
+use crate::bulk::lanes::Lanes;
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -128,7 +129,7 @@ pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
             .parts(&plan)
             .flat_map(|p| p.ids.iter().cloned())
             .collect();
-        let more = relist(&api, &plan, m, &known, &mut journal).await?;
+        let more = relist(&api, &plan, m, &settings, &known, &mut journal).await?;
         if !more.is_empty() {
             parts.push(Part {
                 source: plan.action.source,
@@ -225,6 +226,7 @@ async fn relist(
     api: &crate::api::Client,
     plan: &PlanRecord,
     m: &crate::bulk::journal::ServerSidePlan,
+    settings: &RunSettings,
     known: &HashSet<String>,
     journal: &mut Journal,
 ) -> Result<Vec<String>> {
@@ -246,6 +248,12 @@ async fn relist(
         }
         Ok(())
     };
+    let pacer = crate::bulk::exec::Pacer::new(settings.rps);
+    // The first matches of a limited job are the first in the server's order: one cursor.
+    let lanes = match room {
+        Some(_) => Lanes::ONE,
+        None => Lanes::within(settings.concurrency, &pacer),
+    };
     if room != Some(0) {
         crate::bulk::plan::build(
             api,
@@ -253,6 +261,7 @@ async fn relist(
             &m.filter,
             None,
             false,
+            lanes,
             &enough,
             &mut on_page,
         )

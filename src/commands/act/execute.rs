@@ -14,7 +14,7 @@ use super::report::Report;
 use crate::api::Client;
 use crate::bulk::action::Verb;
 use crate::bulk::cancel::Cancel;
-use crate::bulk::exec::Halt;
+use crate::bulk::exec::{Halt, Pacer};
 use crate::bulk::journal::{CanaryResult, Journal, PlanRecord, RunSettings};
 use crate::bulk::outcome::{Outcome, Summary};
 use crate::bulk::plan::Plan;
@@ -78,6 +78,7 @@ impl Run<'_> {
             record: self.record,
             settings: &self.settings,
             cancel: Cancel::new(),
+            pacer: Pacer::new(self.settings.rps),
             journal: Mutex::new(self.journal),
             report: Mutex::new(self.report),
             printer: Mutex::new(Some(ResultPrinter::new(

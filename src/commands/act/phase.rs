@@ -32,6 +32,8 @@ pub struct Phase<'a> {
     pub record: &'a PlanRecord,
     pub settings: &'a RunSettings,
     pub cancel: Cancel,
+    /// Paces every request of the run, listing and acting alike: `--rps` is a hard cap.
+    pub pacer: Pacer,
     pub journal: Mutex<Journal>,
     pub report: Mutex<Option<Report>>,
     pub printer: Mutex<Option<Printer>>,
@@ -137,7 +139,7 @@ impl Phase<'_> {
         let mut engine = Engine::new(self.api, action, &self.cancel, bar);
         let ceiling = self.settings.concurrency;
         engine.flow = Controller::new(START_IN_FLIGHT.min(ceiling), ceiling);
-        engine.pacer = Some(Pacer::new(self.settings.rps));
+        engine.pacer = Some(&self.pacer);
         engine.sending = Some(sending);
         engine.budget = self.ctx.retry_budget();
         engine

@@ -19,8 +19,9 @@ use super::Request;
 use crate::api::{Client, Filter};
 use crate::bulk::action::Action;
 use crate::bulk::cancel::Cancel;
-use crate::bulk::exec::Halt;
+use crate::bulk::exec::{Halt, Pacer};
 use crate::bulk::journal::{new_job_id, Journal, Part, PlanRecord, RunSettings, ServerSidePlan};
+use crate::bulk::lanes::Lanes;
 use crate::bulk::outcome::Summary;
 use crate::bulk::plan::{self, PlanError};
 use crate::commands::signals;
@@ -96,6 +97,7 @@ pub async fn run(
         record: &record,
         settings: &record.settings,
         cancel: Cancel::new(),
+        pacer: Pacer::new(record.settings.rps),
         journal: Mutex::new(journal),
         report: Mutex::new(report),
         printer: Mutex::new(Some(ResultPrinter::new(
@@ -190,6 +192,7 @@ async fn act_as_listed(
             &matching.filter,
             matching.limit,
             false,
+            Lanes::within(phase.settings.concurrency, &phase.pacer),
             &phase.cancel,
             &mut on_page,
         )

@@ -3,6 +3,9 @@
 //! the plan is shown; if that fails, nothing is sent. Reads only: an interrupt here changes
 //! nothing and leaves no partial backup.
 
+use crate::args::select::DEFAULT_CONCURRENCY;
+use crate::bulk::exec::Pacer;
+use crate::bulk::lanes::Lanes;
 use std::path::{Path, PathBuf};
 
 use super::{Request, Selection};
@@ -49,6 +52,7 @@ pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Selection) ->
         Selection::Matching { limit: None } => "every match of the filters".to_string(),
     };
     let cancel = Cancel::new();
+    let pacer = Pacer::new(req.bulk.rps);
     let work = async {
         match sel {
             Selection::Ids(ids) => {
@@ -72,6 +76,7 @@ pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Selection) ->
                     &req.filter,
                     limit,
                     req.verify.is_some_and(|v| v.canary.is_some()),
+                    Lanes::within(req.bulk.concurrency.unwrap_or(DEFAULT_CONCURRENCY), &pacer),
                     &cancel,
                     &mut |page| {
                         spinner.inc(page.len() as u64);
