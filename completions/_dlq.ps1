@@ -54,6 +54,7 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('callback', 'callback', [CompletionResultType]::ParameterValue, 'Re-run the failure callback of workflow runs whose callback failed')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Group the DLQ and count: what fails, where, since when')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)')
+            [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'A guided session at the terminal: pick a failing group, look, act, repeat')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'Bulk runs: list them, show one, forget old ones')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'What became of a job''s entries: delivered, failed again, pending')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Serve a local QStash-compatible DLQ API to rehearse on and test against')
@@ -563,6 +564,46 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'dlq;triage' {
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Group by these keys, comma-separated [default: url,status; with --workflow: workflow-url,callback-state]')
+            [CompletionResult]::new('--retention', '--retention', [CompletionResultType]::ParameterName, 'How long the DLQ keeps entries on your plan; entries about to expire are called out')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Label')
+            [CompletionResult]::new('--caller-ip', '--caller-ip', [CompletionResultType]::ParameterName, 'IP address of the publisher')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Destination URL')
+            [CompletionResult]::new('--url-group', '--url-group', [CompletionResultType]::ParameterName, 'URL group, also called topic')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Queue name')
+            [CompletionResult]::new('--schedule', '--schedule', [CompletionResultType]::ParameterName, 'Schedule id')
+            [CompletionResult]::new('--message-id', '--message-id', [CompletionResultType]::ParameterName, 'Message id (one value)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504')
+            [CompletionResult]::new('--workflow-url', '--workflow-url', [CompletionResultType]::ParameterName, 'Workflow URL')
+            [CompletionResult]::new('--workflow-run-id', '--workflow-run-id', [CompletionResultType]::ParameterName, 'Workflow run id (one value)')
+            [CompletionResult]::new('--workflow-created-at', '--workflow-created-at', [CompletionResultType]::ParameterName, 'Creation time of the workflow run, epoch ms or RFC 3339')
+            [CompletionResult]::new('--callback-state', '--callback-state', [CompletionResultType]::ParameterName, 'State of the failure callback')
+            [CompletionResult]::new('--flow-control-key', '--flow-control-key', [CompletionResultType]::ParameterName, 'Flow control key')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API [default: https://qstash.upstash.io]')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout of each HTTP request, like 30s or 2m')
+            [CompletionResult]::new('--workflow', '--workflow', [CompletionResultType]::ParameterName, 'Failed workflow runs instead of QStash messages')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a local seeded sandbox instead of Upstash (no account needed)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors: no progress, no summaries')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more on stderr: where each setting came from, retries and waits')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more on stderr: where each setting came from, retries and waits')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmation prompts (needed for mutations without a terminal)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where a prompt would be needed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'dlq;jobs' {
             [CompletionResult]::new('--retention', '--retention', [CompletionResultType]::ParameterName, 'How long the DLQ keeps entries on your plan; older jobs are flagged, since what they left may have expired')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
@@ -713,7 +754,8 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('--faults', '--faults', [CompletionResultType]::ParameterName, 'Faults to inject: HTTP statuses (429 comes with rate-limit headers), `reset` (drop the connection) and `timeout` (no answer for --fault-stall-ms, then drop)')
             [CompletionResult]::new('--fault-stall-ms', '--fault-stall-ms', [CompletionResultType]::ParameterName, 'How long a `timeout` fault stalls before dropping the connection')
             [CompletionResult]::new('--workflow-bulk-cap', '--workflow-bulk-cap', [CompletionResultType]::ParameterName, 'Most workflow runs one bulk resume, restart or delete handles in filter mode; the cursor continues')
-            [CompletionResult]::new('--delivery-backoff-ms', '--delivery-backoff-ms', [CompletionResultType]::ParameterName, 'Pause between delivery attempts of published and retried messages (times the attempt)')
+            [CompletionResult]::new('--delivery-backoff-ms', '--delivery-backoff-ms', [CompletionResultType]::ParameterName, 'Pause between delivery attempts of messages and runs (times the attempt)')
+            [CompletionResult]::new('--simulate', '--simulate', [CompletionResultType]::ParameterName, 'How destinations the sandbox does not contact answer (repeatable; the first rule whose PATTERN matches the URL wins; * matches anything). OUTCOME is ok, an HTTP status 400-599, flaky:P (each attempt fails with probability P, answering 500) or timeout (no answer within the message''s Upstash-Timeout, else 15s)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Base URL of the QStash API [default: https://qstash.upstash.io]')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)')
@@ -1015,6 +1057,7 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('callback', 'callback', [CompletionResultType]::ParameterValue, 'Re-run the failure callback of workflow runs whose callback failed')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Group the DLQ and count: what fails, where, since when')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)')
+            [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'A guided session at the terminal: pick a failing group, look, act, repeat')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'Bulk runs: list them, show one, forget old ones')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'What became of a job''s entries: delivered, failed again, pending')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Serve a local QStash-compatible DLQ API to rehearse on and test against')
@@ -1049,6 +1092,9 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             break
         }
         'dlq;help;export' {
+            break
+        }
+        'dlq;help;triage' {
             break
         }
         'dlq;help;jobs' {

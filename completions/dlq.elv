@@ -51,6 +51,7 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand callback 'Re-run the failure callback of workflow runs whose callback failed'
             cand stats 'Group the DLQ and count: what fails, where, since when'
             cand export 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
+            cand triage 'A guided session at the terminal: pick a failing group, look, act, repeat'
             cand jobs 'Bulk runs: list them, show one, forget old ones'
             cand verify 'What became of a job''s entries: delivered, failed again, pending'
             cand sandbox 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
@@ -548,6 +549,45 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'dlq;triage'= {
+            cand --by 'Group by these keys, comma-separated [default: url,status; with --workflow: workflow-url,callback-state]'
+            cand --retention 'How long the DLQ keeps entries on your plan; entries about to expire are called out'
+            cand --label 'Label'
+            cand --caller-ip 'IP address of the publisher'
+            cand --from 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d'
+            cand --to 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m'
+            cand --url 'Destination URL'
+            cand --url-group 'URL group, also called topic'
+            cand --queue 'Queue name'
+            cand --schedule 'Schedule id'
+            cand --message-id 'Message id (one value)'
+            cand --status 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504'
+            cand --workflow-url 'Workflow URL'
+            cand --workflow-run-id 'Workflow run id (one value)'
+            cand --workflow-created-at 'Creation time of the workflow run, epoch ms or RFC 3339'
+            cand --callback-state 'State of the failure callback'
+            cand --flow-control-key 'Flow control key'
+            cand --token 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)'
+            cand --base-url 'Base URL of the QStash API [default: https://qstash.upstash.io]'
+            cand --env-file 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)'
+            cand --profile 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL'
+            cand -o 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]'
+            cand --output 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]'
+            cand --color 'When to use colour'
+            cand --timeout 'Timeout of each HTTP request, like 30s or 2m'
+            cand --workflow 'Failed workflow runs instead of QStash messages'
+            cand --sandbox 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+            cand -q 'Print only data and errors: no progress, no summaries'
+            cand --quiet 'Print only data and errors: no progress, no summaries'
+            cand -v 'Say more on stderr: where each setting came from, retries and waits'
+            cand --verbose 'Say more on stderr: where each setting came from, retries and waits'
+            cand --debug 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
+            cand -y 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+            cand --yes 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+            cand --no-input 'Never prompt; fail instead where a prompt would be needed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'dlq;jobs'= {
             cand --retention 'How long the DLQ keeps entries on your plan; older jobs are flagged, since what they left may have expired'
             cand --token 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)'
@@ -688,7 +728,8 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand --faults 'Faults to inject: HTTP statuses (429 comes with rate-limit headers), `reset` (drop the connection) and `timeout` (no answer for --fault-stall-ms, then drop)'
             cand --fault-stall-ms 'How long a `timeout` fault stalls before dropping the connection'
             cand --workflow-bulk-cap 'Most workflow runs one bulk resume, restart or delete handles in filter mode; the cursor continues'
-            cand --delivery-backoff-ms 'Pause between delivery attempts of published and retried messages (times the attempt)'
+            cand --delivery-backoff-ms 'Pause between delivery attempts of messages and runs (times the attempt)'
+            cand --simulate 'How destinations the sandbox does not contact answer (repeatable; the first rule whose PATTERN matches the URL wins; * matches anything). OUTCOME is ok, an HTTP status 400-599, flaky:P (each attempt fails with probability P, answering 500) or timeout (no answer within the message''s Upstash-Timeout, else 15s)'
             cand --token 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)'
             cand --base-url 'Base URL of the QStash API [default: https://qstash.upstash.io]'
             cand --env-file 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)'
@@ -968,6 +1009,7 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand callback 'Re-run the failure callback of workflow runs whose callback failed'
             cand stats 'Group the DLQ and count: what fails, where, since when'
             cand export 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
+            cand triage 'A guided session at the terminal: pick a failing group, look, act, repeat'
             cand jobs 'Bulk runs: list them, show one, forget old ones'
             cand verify 'What became of a job''s entries: delivered, failed again, pending'
             cand sandbox 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
@@ -993,6 +1035,8 @@ set edit:completion:arg-completer[dlq] = {|@words|
         &'dlq;help;stats'= {
         }
         &'dlq;help;export'= {
+        }
+        &'dlq;help;triage'= {
         }
         &'dlq;help;jobs'= {
             cand list 'List the jobs, newest first (the default)'

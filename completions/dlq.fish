@@ -56,6 +56,7 @@ complete -c dlq -n "__fish_dlq_needs_command" -f -a "restart" -d 'Restart failed
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "callback" -d 'Re-run the failure callback of workflow runs whose callback failed'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "stats" -d 'Group the DLQ and count: what fails, where, since when'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "export" -d 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "triage" -d 'A guided session at the terminal: pick a failing group, look, act, repeat'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "jobs" -d 'Bulk runs: list them, show one, forget old ones'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "verify" -d 'What became of a job\'s entries: delivered, failed again, pending'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "sandbox" -d 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
@@ -568,6 +569,57 @@ complete -c dlq -n "__fish_dlq_using_subcommand export" -l debug -d 'Log each HT
 complete -c dlq -n "__fish_dlq_using_subcommand export" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l by -d 'Group by these keys, comma-separated [default: url,status; with --workflow: workflow-url,callback-state]' -r -f -a "url\t''
+status\t''
+label\t''
+queue\t''
+url-group\t''
+schedule\t''
+flow-control-key\t''
+caller-ip\t''
+workflow-url\t''
+callback-state\t''
+hour\t''
+day\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l retention -d 'How long the DLQ keeps entries on your plan; entries about to expire are called out' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l label -d 'Label' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l caller-ip -d 'IP address of the publisher' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l url -d 'Destination URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l url-group -d 'URL group, also called topic' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l queue -d 'Queue name' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l schedule -d 'Schedule id' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l message-id -d 'Message id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l workflow-url -d 'Workflow URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l workflow-run-id -d 'Workflow run id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l callback-state -d 'State of the failure callback' -r -f -a "CALLBACK_INPROGRESS\t''
+CALLBACK_SUCCESS\t''
+CALLBACK_FAIL\t''
+CALLBACK_CANCELED\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l flow-control-key -d 'Flow control key' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'"
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l workflow -d 'Failed workflow runs instead of QStash messages'
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -l retention -d 'How long the DLQ keeps entries on your plan; older jobs are flagged, since what they left may have expired' -r
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
@@ -687,7 +739,8 @@ complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_sub
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l faults -d 'Faults to inject: HTTP statuses (429 comes with rate-limit headers), `reset` (drop the connection) and `timeout` (no answer for --fault-stall-ms, then drop)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l fault-stall-ms -d 'How long a `timeout` fault stalls before dropping the connection' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l workflow-bulk-cap -d 'Most workflow runs one bulk resume, restart or delete handles in filter mode; the cursor continues' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l delivery-backoff-ms -d 'Pause between delivery attempts of published and retried messages (times the attempt)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l delivery-backoff-ms -d 'Pause between delivery attempts of messages and runs (times the attempt)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l simulate -d 'How destinations the sandbox does not contact answer (repeatable; the first rule whose PATTERN matches the URL wins; * matches anything). OUTCOME is ok, an HTTP status 400-599, flaky:P (each attempt fails with probability P, answering 500) or timeout (no answer within the message\'s Upstash-Timeout, else 15s)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
@@ -914,22 +967,23 @@ complete -c dlq -n "__fish_dlq_using_subcommand man" -l debug -d 'Log each HTTP 
 complete -c dlq -n "__fish_dlq_using_subcommand man" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand man" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "list" -d 'List DLQ entries (QStash messages, or failed workflow runs with --workflow)'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "get" -d 'Show everything about one DLQ entry'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "retry" -d 'Retry QStash messages: deliver them again and remove them from the DLQ'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "delete" -d 'Delete entries from the DLQ for good'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "resume" -d 'Resume failed workflow runs from the failed step'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "restart" -d 'Restart failed workflow runs from the beginning'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "callback" -d 'Re-run the failure callback of workflow runs whose callback failed'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "stats" -d 'Group the DLQ and count: what fails, where, since when'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "export" -d 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "jobs" -d 'Bulk runs: list them, show one, forget old ones'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "verify" -d 'What became of a job\'s entries: delivered, failed again, pending'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "sandbox" -d 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "config" -d 'Show and change settings: tokens, base URLs, profiles'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "man" -d 'Write man pages (used to build the committed man/ directory)'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export jobs verify sandbox config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "list" -d 'List DLQ entries (QStash messages, or failed workflow runs with --workflow)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "get" -d 'Show everything about one DLQ entry'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "retry" -d 'Retry QStash messages: deliver them again and remove them from the DLQ'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "delete" -d 'Delete entries from the DLQ for good'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "resume" -d 'Resume failed workflow runs from the failed step'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "restart" -d 'Restart failed workflow runs from the beginning'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "callback" -d 'Re-run the failure callback of workflow runs whose callback failed'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "stats" -d 'Group the DLQ and count: what fails, where, since when'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "export" -d 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "triage" -d 'A guided session at the terminal: pick a failing group, look, act, repeat'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "jobs" -d 'Bulk runs: list them, show one, forget old ones'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "verify" -d 'What became of a job\'s entries: delivered, failed again, pending'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "sandbox" -d 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "config" -d 'Show and change settings: tokens, base URLs, profiles'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "man" -d 'Write man pages (used to build the committed man/ directory)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "list" -d 'List the jobs, newest first (the default)'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "show" -d 'Show one job: its target, plan, outcomes and how to continue it'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "forget" -d 'Remove jobs from this machine\'s journals (never one that is running)'

@@ -100,6 +100,8 @@ pub enum Command {
     Stats(commands::stats::Args),
     /// Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)
     Export(commands::export::Args),
+    /// A guided session at the terminal: pick a failing group, look, act, repeat
+    Triage(commands::triage::Args),
     /// Bulk runs: list them, show one, forget old ones
     Jobs(commands::jobs::Args),
     /// What became of a job's entries: delivered, failed again, pending

@@ -72,6 +72,7 @@ pub(crate) struct Transport {
     server: Arc<str>,
     logger: Option<Logger>,
     on_wait: Option<WaitHook>,
+    pub(crate) pressure: Arc<super::pressure::Pressure>,
 }
 
 /// A request to send: path segments are encoded one by one.
@@ -102,6 +103,7 @@ impl Transport {
             server: cfg.server.into(),
             logger: cfg.logger,
             on_wait: cfg.on_wait,
+            pressure: Arc::new(super::pressure::Pressure::new()),
         })
     }
 
@@ -132,6 +134,8 @@ impl Transport {
                 Ok(resp) => {
                     let status = resp.status();
                     let headers = resp.headers().clone();
+                    self.pressure
+                        .saw(status.as_u16(), &headers, started.elapsed());
                     self.log(&req, &url, Some(status), started, attempt);
                     if status.is_redirection() {
                         let location = headers

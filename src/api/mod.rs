@@ -5,6 +5,7 @@
 
 mod error;
 mod http;
+mod pressure;
 mod query;
 mod types;
 
@@ -13,6 +14,7 @@ use serde::de::DeserializeOwned;
 
 pub use error::ApiError;
 pub use http::{backoff, ClientConfig, Logger, WaitHook, DEFAULT_MAX_BODY};
+pub use pressure::{Pressure, Reading};
 pub use query::{Filter, Overrides, Query, Target};
 pub use types::{
     CallbackInfo, Deleted, Entry, Headers, LogEntry, LogPage, Page, Published, Retried, Run,
@@ -41,6 +43,11 @@ impl Client {
         Ok(Client {
             t: Transport::new(cfg)?,
         })
+    }
+
+    /// How hard the server pushes back, as seen on this client's replies so far.
+    pub fn pressure(&self) -> Reading {
+        self.t.pressure.read()
     }
 
     async fn call<T: DeserializeOwned>(&self, req: Req<'_>) -> Result<T, ApiError> {
@@ -87,21 +94,17 @@ impl Client {
         Ok(page)
     }
 
-    /// One page of message logs: `GET /v2/logs`, newest first. `state` and `from_ms` narrow
-    /// it; a message id makes it that message's history.
+    /// One page of message logs: `GET /v2/logs`, newest first. `from_ms` narrows it; a
+    /// message id makes it that message's history.
     pub async fn logs(
         &self,
         message_id: Option<&str>,
-        state: Option<&str>,
         from_ms: Option<i64>,
         cursor: Option<&str>,
     ) -> Result<LogPage, ApiError> {
         let mut query = Query::new();
         if let Some(id) = message_id {
             query.push(("messageId", id.to_string()));
-        }
-        if let Some(s) = state {
-            query.push(("state", s.to_string()));
         }
         if let Some(ms) = from_ms {
             query.push(("fromDate", ms.to_string()));

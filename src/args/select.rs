@@ -40,7 +40,8 @@ pub struct BulkArgs {
     #[arg(long, value_name = "N", value_parser = parse_positive)]
     pub max: Option<u64>,
 
-    /// Requests in flight at once, 1 to 64 [default: 4]
+    /// Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32: more while
+    /// replies are fast and clean, fewer when the server throttles]
     #[arg(long, value_name = "N", value_parser = parse_concurrency)]
     pub concurrency: Option<usize>,
 
@@ -63,5 +64,5 @@ pub struct BulkArgs {
     pub continue_job: Option<String>,
 }
 
-/// Concurrency when `--concurrency` is not given.
-pub const DEFAULT_CONCURRENCY: usize = 4;
+/// The most requests in flight when `--concurrency` is not given.
+pub const DEFAULT_CONCURRENCY: usize = 32;

@@ -6,7 +6,9 @@
 //! a chunk means some ids are gone; they are found and reported, the rest re-sent. A chunk
 //! refused as a whole (400) is re-sent id by id, so each id gets the server's own reason. A
 //! refused token (401, 403) stops the whole run at once: every other request would be refused
-//! too.
+//! too. So does a redirect: the base URL points somewhere that answers every request that way,
+//! and a redirected mutation may have been acted on (a 303 after a POST says it was), so its
+//! ids stay in flight for `--continue` to check instead of being sent again.
 //!
 //! Before each mutation is sent, its ids are handed to [`Engine::sending`] (the journal marks
 //! them in flight), so a run killed mid-request leaves ids that `--continue` checks first.
@@ -20,6 +22,7 @@ use futures::stream::{self, StreamExt};
 
 use super::action::Action;
 use super::cancel::Cancel;
+use super::flow::Controller;
 use super::outcome::{Outcome, Status, Summary};
 use crate::api::{ApiError, Client};
 
@@ -61,6 +64,8 @@ pub trait Progress: Sync {
     fn waiting(&self, _d: Duration, _why: &str) {}
     /// `n` more entries were acted on where there is no per-entry account (server-side).
     fn acted(&self, _n: u64) {}
+    /// Requests in flight now, and how many the run allows at the moment.
+    fn concurrency(&self, _in_flight: usize, _limit: usize) {}
 }
 
 /// Why a run stopped before its plan was done, besides a Ctrl-C.
@@ -70,8 +75,9 @@ pub enum Halt {
     Journal(std::io::Error),
     /// The server refused the token: every other request would be refused too.
     Refused(ApiError),
-    /// A server-side run met an error it cannot go past (a looping cursor, a server that keeps
-    /// failing): what was done so far stands, and the job can be continued.
+    /// The run met an error it cannot go past (a looping cursor, a server that keeps failing
+    /// a server-side run, a redirect): what was done so far stands, and the job can be
+    /// continued.
     Failed(ApiError),
 }
 
@@ -81,7 +87,8 @@ pub type Sending<'a> = &'a (dyn Fn(&[String]) -> std::io::Result<()> + Sync);
 pub struct Engine<'a> {
     pub api: &'a Client,
     pub action: &'a Action,
-    pub concurrency: usize,
+    /// How many chunks are in flight at once.
+    pub flow: Controller,
     pub pacer: Option<Pacer>,
     /// Set by Ctrl-C: chunks not yet started are left for `--continue`.
     pub cancel: &'a Cancel,
@@ -109,7 +116,7 @@ impl<'a> Engine<'a> {
         Engine {
             api,
             action,
-            concurrency: 4,
+            flow: Controller::fixed(4),
             pacer: None,
             cancel,
             progress,
@@ -130,36 +137,74 @@ impl<'a> Engine<'a> {
         unknown: &HashSet<String>,
         record: &mut dyn FnMut(&[Outcome]) -> std::io::Result<()>,
     ) -> (Summary, Option<Halt>) {
+        let (tx, rx) = tokio::sync::mpsc::channel(1);
+        // Everything is planned already: one batch, then the end.
+        let _ = tx.try_send(ids.to_vec());
+        drop(tx);
+        self.run_batches(rx, unknown, record).await
+    }
+
+    /// Runs the action over ids that arrive in batches (a pipelined run sends each listed
+    /// page once it is journaled), until the sender is dropped. The ids of a batch are acted
+    /// on in chunks, as many in flight as the [`Controller`] allows.
+    pub async fn run_batches(
+        &self,
+        mut batches: tokio::sync::mpsc::Receiver<Vec<String>>,
+        unknown: &HashSet<String>,
+        record: &mut dyn FnMut(&[Outcome]) -> std::io::Result<()>,
+    ) -> (Summary, Option<Halt>) {
         let started = Instant::now();
-        let mut summary = Summary {
-            planned: ids.len() as u64,
-            ..Summary::default()
-        };
+        let mut summary = Summary::default();
         let size = self.action.verb.chunk_size(self.action.source);
-        let mut results = stream::iter(ids.chunks(size))
-            .map(|chunk| async move {
-                if self.cancel.is_cancelled() {
-                    return ChunkResult {
-                        outcomes: Vec::new(),
-                        left: chunk.len(),
-                    };
-                }
-                let (todo, maybe): (Vec<String>, Vec<String>) =
-                    chunk.iter().cloned().partition(|id| !unknown.contains(id));
-                self.chunk(todo, maybe).await
-            })
-            .buffer_unordered(self.concurrency.max(1));
-        // A failed record stops new chunks but drains those in flight: dropping a request
-        // mid-flight would leave its outcome unknown.
-        while let Some(r) = results.next().await {
-            summary.pending += r.left as u64;
-            if r.outcomes.is_empty() {
-                continue;
+        let mut waiting: std::collections::VecDeque<Vec<String>> = Default::default();
+        let mut open = true;
+        let mut running = futures::stream::FuturesUnordered::new();
+        let task = |chunk: Vec<String>| async move {
+            if self.cancel.is_cancelled() {
+                return ChunkResult {
+                    outcomes: Vec::new(),
+                    left: chunk.len(),
+                };
             }
-            r.outcomes.iter().for_each(|o| summary.count(o));
-            self.progress.advance(&r.outcomes);
-            if let Err(e) = record(&r.outcomes) {
-                self.stop(Halt::Journal(e));
+            let (todo, maybe): (Vec<String>, Vec<String>) =
+                chunk.into_iter().partition(|id| !unknown.contains(id));
+            self.chunk(todo, maybe).await
+        };
+        loop {
+            while running.len() < self.flow.limit() && !waiting.is_empty() {
+                running.push(task(waiting.pop_front().unwrap()));
+            }
+            if running.is_empty() && !open {
+                break;
+            }
+            // A new batch and a finished chunk are awaited together: a pipelined run acts on
+            // one page while the next is listed.
+            tokio::select! {
+                batch = batches.recv(), if open => match batch {
+                    Some(ids) => {
+                        summary.planned += ids.len() as u64;
+                        waiting.extend(ids.chunks(size).map(<[String]>::to_vec));
+                    }
+                    None => open = false,
+                },
+                Some(r) = running.next(), if !running.is_empty() => {
+                    self.flow.observe(self.api.pressure());
+                    self.progress.concurrency(running.len() + 1, self.flow.limit());
+                    summary.pending += r.left as u64;
+                    if !r.outcomes.is_empty() {
+                        r.outcomes.iter().for_each(|o| summary.count(o));
+                        self.progress.advance(&r.outcomes);
+                        // A failed record stops new chunks but drains those in flight:
+                        // dropping a request mid-flight would leave its outcome unknown.
+                        if let Err(e) = record(&r.outcomes) {
+                            self.stop(Halt::Journal(e));
+                        }
+                    }
+                }
+            }
+            if self.cancel.is_cancelled() {
+                // Nothing more starts: what waits is left for `--continue`.
+                summary.pending += waiting.drain(..).map(|c| c.len() as u64).sum::<u64>();
             }
         }
         summary.interrupted = self.cancel.is_cancelled() && summary.pending > 0;
@@ -270,6 +315,12 @@ impl<'a> Engine<'a> {
                     self.stop(Halt::Refused(e));
                     break;
                 }
+                Err(e @ ApiError::Redirect { .. }) => {
+                    // Re-sending would only be redirected again. The server may have acted,
+                    // so the ids stay marked in flight: `--continue` checks them first.
+                    self.stop(Halt::Failed(e));
+                    break;
+                }
                 Err(e) if e.status() == Some(404) && todo.len() == 1 => {
                     out.push(Outcome::failed(&todo[0], Status::NotFound, e.reason()));
                     todo.clear();
@@ -345,6 +396,10 @@ impl<'a> Engine<'a> {
                     self.stop(Halt::Refused(e));
                     unsure.push(id);
                 }
+                Err(Some(e @ ApiError::Redirect { .. })) => {
+                    self.stop(Halt::Failed(e));
+                    unsure.push(id);
+                }
                 Err(_) => unsure.push(id),
             }
         }
@@ -362,6 +417,10 @@ impl<'a> Engine<'a> {
                     Ok(o) => o,
                     Err(e) if matches!(e.status(), Some(401 | 403)) => {
                         self.stop(Halt::Refused(e));
+                        return None;
+                    }
+                    Err(e @ ApiError::Redirect { .. }) => {
+                        self.stop(Halt::Failed(e));
                         return None;
                     }
                     Err(e) if e.status() == Some(404) => {

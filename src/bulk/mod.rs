@@ -7,6 +7,7 @@ pub mod action;
 pub mod archive;
 pub mod cancel;
 pub mod exec;
+pub mod flow;
 pub mod journal;
 pub mod outcome;
 pub mod pages;

@@ -197,13 +197,16 @@ async fn lookup(
                     None => {}
                 }
             }
-            // Not where the verb acts: say so if it is in the other DLQ.
+            // Not where the verb acts: say so if it is in the other DLQ. Only the reason
+            // depends on this lookup, so a server failing it leaves the plain reason: the id
+            // is not in the DLQ the verb acts on either way.
+            let elsewhere = |source| async move { get(api, source, token).await.ok().flatten() };
             let reason = match sources {
-                [Source::Qstash] => match get(api, Source::Workflow, token).await? {
+                [Source::Qstash] => match elsewhere(Source::Workflow).await {
                     Some(_) => "is a failed workflow run: use dlq resume, restart or callback",
                     None => NOT_IN_DLQ,
                 },
-                [Source::Workflow] => match get(api, Source::Qstash, token).await? {
+                [Source::Workflow] => match elsewhere(Source::Qstash).await {
                     Some(_) => "is a QStash message: use dlq retry (or dlq delete)",
                     None => NOT_IN_DLQ,
                 },

@@ -4,8 +4,9 @@
 //!
 //! Lookups are batched where the API allows it: workflow runs many at a time
 //! (`workflowRuns=ID@CREATED,...`); messages one at a time while few are left, and otherwise by
-//! reading the final-state logs written since the action began (`state=DELIVERED`,
-//! `state=FAILED`, `state=CANCELLED` from its start time), matching the ids here.
+//! reading the logs written since the action began (`fromDate`), keeping each message's newest
+//! state. (The official spec's `state` filter leaves out FAILED, so filtering by final state
+//! is not an option.) Messages that reading did not reach are looked up one at a time.
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -229,35 +230,57 @@ impl Verifier<'_> {
         if ids.len() <= ONE_BY_ONE {
             for id in ids {
                 self.pace().await?;
-                let page = self.api.logs(Some(id), None, None, None).await?;
-                // The newest state tells where the message is now.
-                if let Some(last) = page.logs.iter().max_by_key(|l| l.time) {
-                    if let Some(v) = message_verdict(&last.state) {
-                        finals.insert(id.to_string(), (v, None));
-                    }
+                let page = self.api.logs(Some(id), None, None).await?;
+                if let Some(v) = final_of(page.logs.iter().map(|l| l.state.as_str())) {
+                    finals.insert(id.to_string(), (v, None));
                 }
             }
             return Ok(finals);
         }
         let wanted: HashSet<&str> = ids.iter().map(|s| s.as_str()).collect();
-        for state in ["DELIVERED", "FAILED", "CANCELLED"] {
-            let mut cursor: Option<String> = None;
-            for _ in 0..LOG_PAGES {
-                self.pace().await?;
-                let page = self
-                    .api
-                    .logs(None, Some(state), Some(since_ms), cursor.as_deref())
-                    .await?;
-                for l in &page.logs {
-                    if wanted.contains(l.message_id.as_str()) {
-                        if let Some(v) = message_verdict(&l.state) {
-                            finals.insert(l.message_id.clone(), (v, None));
-                        }
-                    }
+        // The states seen of each message, from the logs since the action began.
+        let mut seen: HashMap<String, Vec<String>> = HashMap::new();
+        let mut cursor: Option<String> = None;
+        let mut complete = false;
+        for _ in 0..LOG_PAGES {
+            self.pace().await?;
+            let page = self
+                .api
+                .logs(None, Some(since_ms), cursor.as_deref())
+                .await?;
+            for l in &page.logs {
+                if wanted.contains(l.message_id.as_str()) {
+                    seen.entry(l.message_id.clone())
+                        .or_default()
+                        .push(l.state.clone());
                 }
-                match page.cursor {
-                    Some(c) if Some(&c) != cursor.as_ref() => cursor = Some(c),
-                    _ => break,
+            }
+            match page.cursor {
+                Some(c) if Some(&c) != cursor.as_ref() => cursor = Some(c),
+                _ => {
+                    complete = true;
+                    break;
+                }
+            }
+        }
+        for (id, states) in &seen {
+            if let Some(v) = final_of(states.iter().map(String::as_str)) {
+                finals.insert(id.clone(), (v, None));
+            }
+        }
+        // A busy account can write more logs than one round reads: the messages not seen are
+        // looked up on their own, a few a round.
+        if !complete {
+            let unseen: Vec<&&String> = ids
+                .iter()
+                .filter(|id| !seen.contains_key(id.as_str()))
+                .take(ONE_BY_ONE)
+                .collect();
+            for id in unseen {
+                self.pace().await?;
+                let page = self.api.logs(Some(id), None, None).await?;
+                if let Some(v) = final_of(page.logs.iter().map(|l| l.state.as_str())) {
+                    finals.insert(id.to_string(), (v, None));
                 }
             }
         }
@@ -332,6 +355,12 @@ fn verdict(dlq_id: &str, v: Verdict, new_dlq_id: Option<String>) -> Verified {
     }
 }
 
+/// A message's verdict from its logged states: a final state ends it, whatever order or time
+/// the entries carry (a FAILED and its last ERROR share a millisecond).
+fn final_of<'s>(mut states: impl Iterator<Item = &'s str>) -> Option<Verdict> {
+    states.find_map(message_verdict)
+}
+
 fn message_verdict(state: &str) -> Option<Verdict> {
     match state {
         "DELIVERED" => Some(Verdict::Delivered),
@@ -358,6 +387,8 @@ mod tests {
     fn states_map_to_verdicts() {
         assert_eq!(message_verdict("DELIVERED"), Some(Verdict::Delivered));
         assert_eq!(message_verdict("RETRY"), None);
+        let states = ["ERROR", "FAILED", "RETRY", "CREATED"];
+        assert_eq!(final_of(states.into_iter()), Some(Verdict::FailedAgain));
         assert_eq!(run_verdict("RUN_FAILED"), Some(Verdict::FailedAgain));
         assert_eq!(run_verdict("RUN_STARTED"), None);
         let o = Outcome {

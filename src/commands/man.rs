@@ -19,7 +19,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     std::fs::create_dir_all(&args.dir)?;
-    let cmd = Cli::command();
+    // The pages describe the interface, not one build: the long version's commit and build
+    // date would make the committed pages stale at every commit and every day.
+    let cmd = Cli::command().long_version(None::<&str>);
     clap_mangen::generate_to(cmd, &args.dir).map_err(|e| {
         CliError::failure(format!(
             "cannot write man pages to {}: {e}",

@@ -16,6 +16,7 @@ pub mod retry;
 pub mod sandbox;
 pub mod signals;
 pub mod stats;
+pub mod triage;
 pub mod verify;
 
 use crate::api::Source;
@@ -45,22 +46,29 @@ pub async fn run(cli: Cli, env: &Env) -> Result<()> {
         _ => {}
     }
     let ctx = Ctx::new(cli.global, env).await?;
-    match cli.command {
-        Command::List(args) => list::run(&ctx, args).await,
-        Command::Get(args) => get::run(&ctx, args).await,
-        Command::Retry(args) => retry::run(&ctx, args).await,
-        Command::Delete(args) => delete::run(&ctx, args).await,
-        Command::Resume(args) => resume::run(&ctx, args).await,
-        Command::Restart(args) => restart::run(&ctx, args).await,
-        Command::Callback(args) => callback::run(&ctx, args).await,
-        Command::Stats(args) => stats::run(&ctx, args).await,
-        Command::Export(args) => export::run(&ctx, args).await,
-        Command::Jobs(args) => jobs::run(&ctx, args).await,
-        Command::Verify(args) => verify::run(&ctx, args).await,
-        Command::Config(args) => config::run(&ctx, args).await,
-        Command::Completions(_) | Command::Man(_) | Command::Sandbox(_) => {
-            unreachable!("handled above")
-        }
+    dispatch(&ctx, cli.command).await
+}
+
+/// Runs a verb that needs settings, with an existing context (`triage` runs the verbs' own
+/// command lines this way).
+pub async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
+    match command {
+        Command::List(args) => list::run(ctx, args).await,
+        Command::Get(args) => get::run(ctx, args).await,
+        Command::Retry(args) => retry::run(ctx, args).await,
+        Command::Delete(args) => delete::run(ctx, args).await,
+        Command::Resume(args) => resume::run(ctx, args).await,
+        Command::Restart(args) => restart::run(ctx, args).await,
+        Command::Callback(args) => callback::run(ctx, args).await,
+        Command::Stats(args) => stats::run(ctx, args).await,
+        Command::Export(args) => export::run(ctx, args).await,
+        Command::Jobs(args) => jobs::run(ctx, args).await,
+        Command::Verify(args) => verify::run(ctx, args).await,
+        Command::Config(args) => config::run(ctx, args).await,
+        Command::Triage(args) => Box::pin(triage::run(ctx, args)).await,
+        Command::Completions(_) | Command::Man(_) | Command::Sandbox(_) => Err(CliError::usage(
+            "this verb runs on its own, not from another command",
+        )),
     }
 }
 

@@ -10,25 +10,58 @@ use crate::args::global::GlobalArgs;
 use crate::context::Env;
 use crate::error::{CliError, Result};
 use crate::sandbox::faults::{parse_list, Faults};
+use crate::sandbox::simulate::{parse_rule, Simulation};
 use crate::sandbox::{Options, Sandbox, DEFAULT_SEED};
 
 /// Serve a local QStash-compatible DLQ API to rehearse on and test against.
 ///
-/// Serves every QStash and Workflow DLQ endpoint on 127.0.0.1, from memory (or a state file).
+/// Serves every QStash and Workflow DLQ endpoint, and both logs endpoints, on 127.0.0.1, from
+/// memory (or a state file).
 /// The first two lines on stdout are QSTASH_URL=... and QSTASH_TOKEN=...; everything else
 /// goes to stderr. The token is --token (given before or after the verb), else the state
 /// file's, else a random one. Runs until Ctrl-C.
 ///
-/// POST /v2/publish/<url> delivers over real HTTP, with retries, to loopback http://
-/// destinations; a message that keeps failing lands in the DLQ. Messages to other hosts
-/// (like the seeded ones) are recorded as accepted, never sent.
+/// Messages created by POST /v2/publish/<url> and by retry are delivered over real HTTP,
+/// with retries, to loopback http:// destinations; a message that keeps failing lands in the
+/// DLQ again as a new entry. Nothing is ever sent to other hosts (like the seeded ones): the
+/// first --simulate rule matching the URL decides how they answer, and without one the
+/// message is only recorded (its log stays at CREATED). Resumed and restarted runs are decided
+/// by their workflow URL, failure functions called again by their failure callback URL; with
+/// no rule a run stays RUN_STARTED and a callback CALLBACK_INPROGRESS. A run that fails again
+/// lands in the workflow DLQ as a new entry, named by the run's dlqId.
+///
+/// How it went is in GET /v2/logs (one entry per state change of each message: CREATED,
+/// ACTIVE, ERROR and RETRY per failed attempt, DELIVERED or FAILED) and GET
+/// /v2/workflows/logs (each run's state and steps), both kept in --state.
+///
+/// `dlq --sandbox` decides everything at once, within the command that started it, with log
+/// times spaced as the backoff would have spaced them, and simulates by default:
+/// https://legacy.example.com/*=410, https://hooks.partner.example/*=flaky:0.5,
+/// https://jobs.example.io/api/workflow/video-transcode*=500 and *=ok.
 ///
 /// For tests, GET /__sandbox/applied (mutations applied per dlqId), /__sandbox/requests
 /// (the last 1000 DLQ API requests), /__sandbox/messages (messages created by publish and
-/// retry) and /__sandbox/runs (runs created by resume, restart and callback) need the token
-/// too, and are never delayed or faulted.
+/// retry, with their state and new dlqId) and /__sandbox/runs (runs created by resume,
+/// restart and callback, likewise) need the token too, and are never delayed or faulted.
 #[derive(Debug, PartialEq, clap::Args)]
 #[command(after_help = "\
+Outcomes:
+  Messages (publish, retry) to loopback http:// destinations are delivered
+  for real. Nothing is ever sent anywhere else: the first --simulate rule
+  matching the URL decides the answer (resumed and restarted runs by their
+  workflow URL, callbacks by their failure callback URL); with no rule a
+  message stays CREATED and a run RUN_STARTED. A failure goes through the
+  retries, --delivery-backoff-ms times the attempt apart, then lands in the
+  DLQ again as a new entry. GET /v2/logs and GET /v2/workflows/logs tell how
+  each went. A sandbox started on a --state file takes up what the last one
+  left unfinished.
+  `dlq --sandbox` settles it all at once, within the command (what is delayed
+  waits for a command after it is due), and simulates by default:
+    https://legacy.example.com/*=410
+    https://hooks.partner.example/*=flaky:0.5
+    https://jobs.example.io/api/workflow/video-transcode*=500
+    *=ok
+
 Examples:
   dlq sandbox                                  100 messages and 100 failed runs on :8080
   dlq sandbox --seed 1000                      1,000 messages and 1,000 failed runs on :8080
@@ -36,6 +69,8 @@ Examples:
   dlq sandbox --state sb.json --seed 100       keep changes across restarts
   dlq sandbox --fixture dlq.ndjson             entries from `dlq export`
   dlq sandbox --seed 500 --fault-rate 0.1 --faults 429,503,reset --latency 50
+  dlq sandbox --simulate 'https://billing.example.com/*=500' --simulate '*=ok'
+  dlq sandbox --simulate '*/v1/events=flaky:0.2' --simulate '*=timeout'
   eval \"$(dlq sandbox --port 0 --seed 20 | head -2 | sed 's/^/export /')\"
   dlq sandbox reset                            start the --sandbox state afresh")]
 pub struct Args {
@@ -83,9 +118,16 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub workflow_bulk_cap: usize,
 
-    /// Pause between delivery attempts of published and retried messages (times the attempt)
+    /// Pause between delivery attempts of messages and runs (times the attempt)
     #[arg(long, value_name = "MS", default_value_t = 200)]
     pub delivery_backoff_ms: u64,
+
+    /// How destinations the sandbox does not contact answer (repeatable; the first rule
+    /// whose PATTERN matches the URL wins; * matches anything). OUTCOME is ok, an HTTP status
+    /// 400-599, flaky:P (each attempt fails with probability P, answering 500) or timeout (no
+    /// answer within the message's Upstash-Timeout, else 15s)
+    #[arg(long, value_name = "PATTERN=OUTCOME")]
+    pub simulate: Vec<String>,
 
     // Last, so the flags above keep their place among the global ones in --help.
     #[command(subcommand)]
@@ -133,6 +175,12 @@ pub async fn run(global: &GlobalArgs, mut args: Args, env: &Env) -> Result<()> {
         return Err(CliError::usage("--workflow-bulk-cap must be at least 1"));
     }
     let kinds = parse_list(&args.faults).map_err(|e| CliError::usage(format!("--faults: {e}")))?;
+    let rules = args
+        .simulate
+        .iter()
+        .map(|r| parse_rule(r))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| CliError::usage(format!("--simulate: {e}")))?;
     let mut opts = Options::new();
     opts.token = global.token.clone();
     opts.state_file = args.state;
@@ -146,6 +194,7 @@ pub async fn run(global: &GlobalArgs, mut args: Args, env: &Env) -> Result<()> {
     opts.fixtures = args.fixture;
     opts.workflow_cap = args.workflow_bulk_cap;
     opts.delivery_backoff = Duration::from_millis(args.delivery_backoff_ms);
+    opts.simulation = Simulation::new(rules, args.seed_rng);
     opts.faults = Faults::new(
         args.fault_rate,
         kinds,

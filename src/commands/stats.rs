@@ -76,25 +76,8 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         return Err(CliError::usage("stats has no ids output")
             .hint("use -o ndjson (each group has a sample id), or `dlq list -o ids`"));
     }
-    let retention = parse_duration(&args.retention)
-        .map_err(|e| CliError::usage(format!("--retention: {e}")))?;
-    if retention.is_zero() {
-        return Err(CliError::usage("--retention must be longer than zero"));
-    }
-    let api = ctx.api()?;
-    let mut stats = Stats::new(args.by, retention.as_millis() as i64, ctx.now_ms);
-    let mut pages = Pages::new(&api, source, &filter, None);
-    let spinner = Bar::spinner(&ctx.out, "reading:");
-    let read = async {
-        while let Some(entries) = pages.next(Some(100)).await? {
-            spinner.inc(entries.len() as u64);
-            entries.iter().for_each(|e| stats.add(e));
-        }
-        Ok::<_, crate::api::ApiError>(())
-    }
-    .await;
-    spinner.finish();
-    read?;
+    let retention = retention(&args.retention)?;
+    let stats = gather(ctx, source, &filter, args.by, retention).await?;
 
     let mut w = ctx.out.stdout();
     if args.total {
@@ -120,8 +103,42 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
 }
 
+/// `--retention` as a duration; zero is refused.
+pub fn retention(text: &str) -> Result<std::time::Duration> {
+    let r = parse_duration(text).map_err(|e| CliError::usage(format!("--retention: {e}")))?;
+    if r.is_zero() {
+        return Err(CliError::usage("--retention must be longer than zero"));
+    }
+    Ok(r)
+}
+
+/// Reads every entry matching `filter` once and groups it by `by`.
+pub async fn gather(
+    ctx: &Ctx,
+    source: Source,
+    filter: &crate::api::Filter,
+    by: Vec<GroupKey>,
+    retention: std::time::Duration,
+) -> Result<Stats> {
+    let api = ctx.api()?;
+    let mut stats = Stats::new(by, retention.as_millis() as i64, ctx.now_ms);
+    let mut pages = Pages::new(&api, source, filter, None);
+    let spinner = Bar::spinner(&ctx.out, "reading:");
+    let read = async {
+        while let Some(entries) = pages.next(Some(100)).await? {
+            spinner.inc(entries.len() as u64);
+            entries.iter().for_each(|e| stats.add(e));
+        }
+        Ok::<_, crate::api::ApiError>(())
+    }
+    .await;
+    spinner.finish();
+    read?;
+    Ok(stats)
+}
+
 /// Keys that only one DLQ has are a usage error on the other, not a column of `(none)`.
-fn check_keys(by: &[GroupKey], source: Source) -> Result<()> {
+pub fn check_keys(by: &[GroupKey], source: Source) -> Result<()> {
     let bad: Vec<&str> = by
         .iter()
         .filter(|k| k.only_for().is_some_and(|s| s != source))

@@ -66,6 +66,8 @@ struct Counts {
     done: u64,
     not_done: u64,
     last_plain: Instant,
+    /// Requests in flight, as last reported by the engine.
+    in_flight: usize,
 }
 
 /// A progress display; `Hidden` under -q.
@@ -100,6 +102,7 @@ impl Bar {
             done: 0,
             not_done: 0,
             last_plain: Instant::now(),
+            in_flight: 0,
         });
         if out.stderr_tty {
             let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
@@ -152,6 +155,7 @@ impl Bar {
                 done: 0,
                 not_done: 0,
                 last_plain: Instant::now(),
+                in_flight: 0,
             }),
         })
     }
@@ -175,6 +179,7 @@ impl Bar {
                 done: 0,
                 not_done: 0,
                 last_plain: Instant::now(),
+                in_flight: 0,
             }),
         })
     }
@@ -219,6 +224,9 @@ impl Bar {
                     "-".into()
                 };
                 let mut msg = format!("{} ETA {eta}", time::rate(rate));
+                if c.in_flight > 1 {
+                    msg.push_str(&format!(" ×{}", c.in_flight));
+                }
                 if c.not_done > 0 {
                     msg.push_str(&format!(" ({} not done)", c.not_done));
                 }
@@ -272,6 +280,15 @@ impl Progress for Bar {
 
     fn acted(&self, n: u64) {
         self.inc(n);
+    }
+
+    fn concurrency(&self, in_flight: usize, _limit: usize) {
+        match &self.0 {
+            Inner::Terminal { counts, .. } | Inner::Plain { counts, .. } => {
+                counts.lock().unwrap().in_flight = in_flight;
+            }
+            Inner::Hidden => {}
+        }
     }
 
     fn waiting(&self, d: Duration, why: &str) {

@@ -17,17 +17,41 @@ pub fn confirm(out: &Output, question: &str) -> Result<()> {
         return Ok(());
     }
     ensure_can_ask(out, question)?;
-    let theme = dialoguer::theme::SimpleTheme;
-    let answer = dialoguer::Confirm::with_theme(&theme)
-        .with_prompt(question)
-        .default(false)
-        .wait_for_newline(true)
-        .interact_opt()
-        .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
-    match answer {
-        Some(true) => Ok(()),
-        _ => Err(declined(out)),
+    match yes_no(question) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(declined(out)),
+        // Ctrl-C at the prompt: the same No, said as such.
+        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Err(declined(out)),
+        Err(e) => Err(CliError::failure(format!("cannot read the answer: {e}"))),
     }
+}
+
+/// `question [y/N]`: y or n sets the answer (the last one typed counts), Enter confirms it,
+/// Esc (or Enter with nothing typed) is No. A keystroke alone never decides.
+fn yes_no(question: &str) -> std::io::Result<bool> {
+    use console::{Key, Term};
+    let term = Term::stderr();
+    let mut answer: Option<bool> = None;
+    let result = loop {
+        let shown = match answer {
+            Some(true) => "y",
+            Some(false) => "n",
+            None => "",
+        };
+        term.clear_line()?;
+        term.write_str(&format!("{question} [y/N] {shown}"))?;
+        match term.read_key()? {
+            Key::Char('y' | 'Y') => answer = Some(true),
+            Key::Char('n' | 'N') => answer = Some(false),
+            Key::Backspace => answer = None,
+            Key::Enter => break answer == Some(true),
+            // Esc, also when the next key arrived with it and made an unknown sequence.
+            Key::Escape | Key::UnknownEscSeq(_) => break false,
+            _ => {}
+        }
+    };
+    term.write_line("")?;
+    Ok(result)
 }
 
 /// For the largest mutations: the user types the number of entries, as `gh repo delete` asks

@@ -1,12 +1,17 @@
 //! What each DLQ mutation does to the store, independent of HTTP: retry makes a new message,
 //! resume and restart make new runs, callback moves the callback state on, delete removes.
+//! What goes on after the mutation is returned as `Work` (see `outcome`).
 
 use std::collections::BTreeMap;
 
 use serde_json::json;
 
+use super::outcome::{self, Work};
 use super::overrides::Overrides;
-use super::store::{random_id, Dlq, MessageConfig, MessageRecord, RunRecord, Store};
+use super::runs;
+use super::store::{
+    random_id, Dlq, FailureFunction, MessageConfig, MessageRecord, RunRecord, Store,
+};
 use super::wire::{Entry, RunResult};
 
 /// The configuration of a QStash entry after `ov` is applied.
@@ -50,9 +55,17 @@ pub fn message_config(e: &Entry, ov: &Overrides, now: i64) -> MessageConfig {
     }
 }
 
+/// Stores a new message and logs its creation.
+pub fn add_message(store: &mut Store, msg: MessageRecord) -> Work {
+    store.messages.push(msg);
+    let i = store.messages.len() - 1;
+    outcome::created(store, i);
+    Work::Message(i)
+}
+
 /// Retries a QStash entry: removes it and records a new message with the overrides applied.
-/// The caller has checked the id exists in the QStash DLQ.
-pub fn retry(store: &mut Store, id: &str, ov: &Overrides, now: i64) -> MessageRecord {
+/// The caller has checked the id exists in the QStash DLQ. Returns the new message id.
+pub fn retry(store: &mut Store, id: &str, ov: &Overrides, now: i64) -> (String, Work) {
     let stored = store.remove(Dlq::Qstash, id).expect("checked by caller");
     store.count(id, "retry");
     let e = stored.entry;
@@ -76,8 +89,8 @@ pub fn retry(store: &mut Store, id: &str, ov: &Overrides, now: i64) -> MessageRe
         dlq_id: None,
         origin: Some(e),
     };
-    store.messages.push(msg.clone());
-    msg
+    let message_id = msg.message_id.clone();
+    (message_id, add_message(store, msg))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +110,13 @@ impl RunKind {
 
 /// Resumes or restarts a failed run: a new run id; resume keeps the steps that completed
 /// before the failed one, restart keeps none. The entry leaves the DLQ.
-pub fn rerun(store: &mut Store, id: &str, kind: RunKind, ov: &Overrides, now: i64) -> RunResult {
+pub fn rerun(
+    store: &mut Store,
+    id: &str,
+    kind: RunKind,
+    ov: &Overrides,
+    now: i64,
+) -> (RunResult, Work) {
     let stored = store.remove(Dlq::Workflow, id).expect("checked by caller");
     store.count(id, kind.name());
     let e = &stored.entry;
@@ -109,13 +128,16 @@ pub fn rerun(store: &mut Store, id: &str, kind: RunKind, ov: &Overrides, now: i6
         .labels
         .clone()
         .unwrap_or_else(|| e.all_labels().iter().map(|s| s.to_string()).collect());
+    let failure_callback = ov.failure_callback.clone().or(e.failure_callback.clone());
     let run = RunRecord {
         workflow_run_id: random_id("wfr_", &mut rand::thread_rng()),
         workflow_created_at: now,
+        started_at: now,
         kind: kind.name().into(),
         from_dlq_id: id.to_string(),
         from_run_id: e.workflow_run_id.clone().unwrap_or_default(),
         workflow_url: e.workflow_url.clone().unwrap_or_else(|| e.url.clone()),
+        steps: runs::kept_steps(&kept, now),
         steps_kept: kept,
         steps_total: stored.steps.len(),
         overrides: ov.raw.clone(),
@@ -129,15 +151,25 @@ pub fn rerun(store: &mut Store, id: &str, kind: RunKind, ov: &Overrides, now: i6
             "period": ov.period.or(e.period),
             "delay": ov.delay.as_ref().map(|(s, _)| s.clone()),
             "retryDelay": ov.retry_delay.clone().or(e.retry_delay_expression.clone()),
-            "failureCallback": ov.failure_callback.clone().or(e.failure_callback.clone()),
+            "failureCallback": failure_callback,
         }),
+        state: "RUN_STARTED".into(),
+        completed_at: None,
+        dlq_id: None,
+        attempts: 0,
+        failure_function: failure_callback.map(|url| FailureFunction {
+            url,
+            ..Default::default()
+        }),
+        caller_ip: e.caller_ip.clone(),
+        origin: Some(stored.clone()),
     };
     let result = RunResult {
         workflow_run_id: run.workflow_run_id.clone(),
         workflow_created_at: now,
     };
     store.runs.push(run);
-    result
+    (result, Work::Run(store.runs.len() - 1))
 }
 
 /// Why a run's failure callback cannot be retried, if it cannot (the 400 reasons of OAW).
@@ -153,31 +185,48 @@ pub fn callback_refusal(e: &Entry) -> Option<String> {
 
 /// Re-runs the failure callback of a run whose callback failed; it moves to in-progress.
 /// The caller has checked `callback_refusal` is `None`.
-pub fn callback(store: &mut Store, id: &str, now: i64) -> RunResult {
+pub fn callback(store: &mut Store, id: &str, now: i64) -> (RunResult, Work) {
     store.count(id, "callback");
     let stored = store
         .dlq_mut(Dlq::Workflow)
         .get_mut(&super::store::Key::parse(id))
         .expect("checked by caller");
     stored.entry.set_callback_state("CALLBACK_INPROGRESS");
+    let stored = stored.clone();
     let e = stored.entry.clone();
     let run_id = e.workflow_run_id.clone().unwrap_or_default();
+    let workflow_url = e.workflow_url.clone().unwrap_or_default();
     store.runs.push(RunRecord {
         workflow_run_id: run_id.clone(),
         workflow_created_at: e.workflow_created_at.unwrap_or(now),
+        started_at: now,
         kind: "callback".into(),
         from_dlq_id: id.to_string(),
         from_run_id: run_id.clone(),
-        workflow_url: e.workflow_url.clone().unwrap_or_default(),
+        workflow_url: workflow_url.clone(),
         steps_kept: Vec::new(),
         steps_total: 0,
         overrides: BTreeMap::new(),
         config: json!({ "failureCallback": e.failure_callback }),
+        // The run itself stays failed; what moves on is its failure function.
+        state: "RUN_FAILED".into(),
+        completed_at: Some(e.created_at),
+        dlq_id: Some(id.to_string()),
+        attempts: 0,
+        steps: runs::failed_steps(&stored, e.created_at),
+        failure_function: Some(FailureFunction {
+            url: e.failure_callback.clone().unwrap_or(workflow_url),
+            state: Some("CALLBACK_INPROGRESS".into()),
+            ..Default::default()
+        }),
+        caller_ip: e.caller_ip.clone(),
+        origin: Some(stored),
     });
-    RunResult {
+    let result = RunResult {
         workflow_run_id: run_id,
         workflow_created_at: e.workflow_created_at.unwrap_or(now),
-    }
+    };
+    (result, Work::Callback(store.runs.len() - 1))
 }
 
 /// Cancels an in-progress callback; the caller has checked the state.
@@ -188,6 +237,19 @@ pub fn cancel_callback(store: &mut Store, id: &str) {
         .get_mut(&super::store::Key::parse(id))
     {
         s.entry.set_callback_state("CALLBACK_CANCELED");
+    }
+    // A simulated call still under way must not end the cancelled callback.
+    if let Some(r) = store
+        .runs
+        .iter_mut()
+        .rev()
+        .find(|r| r.kind == "callback" && r.from_dlq_id == id)
+    {
+        if let Some(f) = &mut r.failure_function {
+            if f.state.as_deref() == Some("CALLBACK_INPROGRESS") {
+                f.state = Some("CALLBACK_CANCELED".into());
+            }
+        }
     }
 }
 

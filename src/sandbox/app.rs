@@ -9,15 +9,20 @@ use axum::response::{IntoResponse, Response};
 
 use super::deliver;
 use super::faults::{Faults, When};
-use super::store::{now_ms, MessageRecord, Store};
+use super::outcome::{self, Work};
+use super::simulate::Simulation;
+use super::store::{now_ms, Store};
 use super::wire::Reply;
 
-/// How messages created by publish and retry reach their destination.
+/// How messages and runs created by publish, retry, resume, restart and callback go on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delivery {
-    /// Real HTTP to loopback destinations, with retries; other hosts are only recorded.
+    /// Over time: real HTTP to loopback destinations, `--simulate` rules played out with
+    /// their backoff, with retries; anything else only recorded.
     Network,
-    /// Only recorded: `--sandbox` must never make a short CLI command wait on deliveries.
+    /// At once, within the request that created them: `--sandbox` must never make a short
+    /// CLI command wait on deliveries, and its server is gone before anyone asks how they
+    /// went. No network; `--simulate` rules decide, anything else is only recorded.
     Record,
 }
 
@@ -31,6 +36,7 @@ pub struct App {
     pub delivery: Delivery,
     /// Pause between delivery attempts, multiplied by the attempt number.
     pub delivery_backoff: std::time::Duration,
+    pub simulation: Simulation,
 }
 
 impl App {
@@ -60,31 +66,48 @@ impl App {
         reply.into_response()
     }
 
-    /// A mutation: a fault either replaces it (before) or loses its reply (after). Messages
-    /// it creates are handed to delivery once the change is stored.
+    /// A mutation: a fault either replaces it (before) or loses its reply (after). What it
+    /// starts is settled before the change is stored, or handed to delivery after.
     pub async fn mutate(
         self: &Arc<Self>,
-        f: impl FnOnce(&mut Store, i64) -> (Reply, Vec<MessageRecord>),
+        f: impl FnOnce(&mut Store, i64) -> (Reply, Vec<Work>),
     ) -> Response {
         let fault = self.faults.pick(true);
         if let Some((fault, When::Before)) = fault {
             return self.faults.respond(fault).await;
         }
-        let (reply, created) = {
+        let (reply, work) = {
             let mut store = self.store.lock().unwrap();
-            let out = f(&mut store, now_ms());
-            if changed(&out.0) {
+            let (reply, work) = f(&mut store, now_ms());
+            let work = self.settle(&mut store, work);
+            if changed(&reply) {
                 self.persist(&store);
             }
-            out
+            (reply, work)
         };
-        for m in created {
-            deliver::spawn(self.clone(), m);
+        for w in work {
+            deliver::start(self.clone(), w);
         }
         match fault {
             Some((fault, When::After)) if changed(&reply) => self.faults.respond(fault).await,
             _ => reply.into_response(),
         }
+    }
+}
+
+impl App {
+    /// Settles `work` at once when this sandbox records (see `Delivery::Record`); returns what
+    /// is left to be played out over time (none then: what is not due waits for a later start).
+    pub fn settle(&self, store: &mut Store, work: Vec<Work>) -> Vec<Work> {
+        if self.delivery == Delivery::Network {
+            return work;
+        }
+        let backoff = self.delivery_backoff.as_millis() as i64;
+        let now = now_ms();
+        for w in work {
+            outcome::settle(store, &self.simulation, backoff, w, now);
+        }
+        Vec::new()
     }
 }
 

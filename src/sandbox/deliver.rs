@@ -1,9 +1,11 @@
-//! Publish and delivery: `POST /v2/publish/{destination}` creates a message, and messages
-//! (published or retried from the DLQ) are delivered over real HTTP with retries; a message
-//! that keeps failing lands in the DLQ with the destination's last answer.
+//! Publish, and delivery over time: `POST /v2/publish/{destination}` creates a message, and
+//! messages (published or retried from the DLQ), resumed and restarted runs and failure
+//! functions called again are played out attempt by attempt, with the backoff between them.
+//! What each answer does to the store is `outcome`'s and `runs`' business.
 //!
 //! Only loopback `http://` destinations are contacted: seeded data names hosts that do not
-//! exist, and a rehearsal must never send anything off the machine. Others are recorded.
+//! exist, and a rehearsal must never send anything off the machine. Others follow the
+//! `--simulate` rules, or are only recorded.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,12 +19,16 @@ use hyper_util::rt::TokioIo;
 use percent_encoding::percent_decode_str;
 use serde_json::json;
 
-use super::actions::message_config;
-use super::app::{App, Delivery};
-use super::overrides::{duration_ms, Overrides};
+use super::actions::{add_message, message_config};
+use super::app::App;
+use super::outcome::{
+    active, answered, new_message_id, plan, recorded, resume, schedule, Plan, Work,
+};
+use super::overrides::Overrides;
 use super::routes::AppState;
 use super::server::Peer;
-use super::store::{now_ms, random_id, Dlq, MessageRecord, Stored};
+use super::simulate::Answer;
+use super::store::{now_ms, MessageRecord, Store};
 use super::wire::{text_or_base64, Entry, Headers, Reply};
 
 /// `POST /v2/publish/{destination}`: the destination is the rest of the path, a full URL.
@@ -70,7 +76,7 @@ pub async fn publish(
     };
     let config = message_config(&origin, &ov, now);
     let msg = MessageRecord {
-        message_id: random_id("msg_", &mut rand::thread_rng()),
+        message_id: new_message_id(),
         source: "publish".into(),
         from_dlq_id: None,
         url,
@@ -89,149 +95,100 @@ pub async fn publish(
         origin: Some(origin),
     };
     let id = msg.message_id.clone();
-    {
+    let work = {
         let mut s = app.store.lock().unwrap();
-        s.messages.push(msg.clone());
+        let work = add_message(&mut s, msg);
+        let work = app.settle(&mut s, vec![work]);
         app.persist(&s);
+        work
+    };
+    for w in work {
+        start(app.clone(), w);
     }
-    spawn(app, msg);
     Reply::ok(json!({ "messageId": id })).into_response()
 }
 
-fn is_loopback(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("http://") else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = match authority.rsplit_once(':') {
-        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) => h,
-        _ => authority,
-    };
-    host == "localhost" || host == "[::1]" || host.starts_with("127.")
-}
-
-/// Updates the stored record of message `id`.
-fn update(app: &App, id: &str, f: impl FnOnce(&mut MessageRecord)) {
+/// Runs `f` on the store and persists the change.
+fn with_store<T>(app: &App, f: impl FnOnce(&mut Store) -> T) -> T {
     let mut s = app.store.lock().unwrap();
-    if let Some(m) = s.messages.iter_mut().rev().find(|m| m.message_id == id) {
-        f(m);
-    }
+    let out = f(&mut s);
     app.persist(&s);
+    out
 }
 
-/// Starts delivering `msg` in the background (or only records it; see the module doc).
-pub fn spawn(app: Arc<App>, msg: MessageRecord) {
-    if app.delivery == Delivery::Record || !is_loopback(&msg.url) {
-        update(&app, &msg.message_id, |m| m.state = "recorded".into());
-        return;
+/// Starts `work` in the background, or only records it (see `outcome::plan`).
+pub fn start(app: Arc<App>, work: Work) {
+    let plan = {
+        let s = app.store.lock().unwrap();
+        plan(&s, &app.simulation, work, true)
+    };
+    match plan {
+        Plan::Recorded => {
+            if let Work::Message(i) = work {
+                with_store(&app, |s| recorded(s, i));
+            }
+        }
+        plan => {
+            tokio::spawn(play(app, work, plan));
+        }
     }
-    tokio::spawn(run(app, msg));
 }
 
-struct Answer {
-    status: i64,
-    headers: Headers,
-    body: Vec<u8>,
-}
-
-async fn run(app: Arc<App>, msg: MessageRecord) {
-    let wait = msg.config.not_before - now_ms();
+async fn sleep_until(at: i64) {
+    let wait = at - now_ms();
     if wait > 0 {
         tokio::time::sleep(Duration::from_millis(wait as u64)).await;
     }
-    let timeout = msg
-        .config
-        .timeout
-        .as_deref()
-        .and_then(|t| duration_ms(t).or_else(|| t.parse::<i64>().ok().map(|s| s * 1000)))
-        .map_or(Duration::from_secs(15), |ms| {
-            Duration::from_millis(ms.max(1) as u64)
-        });
-    let attempts = msg.config.retries.max(0) as u32 + 1;
-    let mut last = None;
-    for attempt in 1..=attempts {
-        update(&app, &msg.message_id, |m| {
-            m.state = "delivering".into();
-            m.attempts = attempt;
-        });
-        let answer = match tokio::time::timeout(timeout, send(&msg, attempt - 1)).await {
-            Ok(Ok(a)) => a,
-            Ok(Err(e)) => Answer {
-                status: 0,
-                headers: Headers::new(),
-                body: e.into_bytes(),
-            },
-            Err(_) => Answer {
-                status: 0,
-                headers: Headers::new(),
-                body: b"timed out waiting for the destination".to_vec(),
-            },
+}
+
+/// Plays `work` out over time: each attempt when it is due, the next after the backoff.
+async fn play(app: Arc<App>, work: Work, plan: Plan) {
+    let (first, at, attempts, timeout, msg) = {
+        let s = app.store.lock().unwrap();
+        let (start, attempts, timeout) = schedule(&s, work);
+        let (first, at) = resume(&s, work).unwrap_or((1, start));
+        let msg = match work {
+            Work::Message(i) => Some(s.messages[i].clone()),
+            _ => None,
         };
-        if (200..300).contains(&answer.status) {
-            update(&app, &msg.message_id, |m| {
-                m.state = "delivered".into();
-                m.last_status = Some(answer.status);
-                m.delivered_at = Some(now_ms());
-            });
+        (first, at, attempts, timeout, msg)
+    };
+    sleep_until(at).await;
+    for attempt in first..=attempts {
+        if let Work::Message(i) = work {
+            let t = now_ms();
+            with_store(&app, |s| active(s, i, attempt, t));
+        }
+        let answer = match (plan, &msg) {
+            (Plan::Simulated(o), _) => {
+                let a = app.simulation.attempt(o, timeout);
+                tokio::time::sleep(Duration::from_millis(a.took_ms.max(0) as u64)).await;
+                a
+            }
+            (_, Some(m)) => exchange(m, attempt - 1, timeout).await,
+            (_, None) => return,
+        };
+        let end = now_ms();
+        let next = (attempt < attempts)
+            .then(|| end + app.delivery_backoff.as_millis() as i64 * attempt as i64);
+        let done = with_store(&app, |s| {
+            answered(s, &app.simulation, work, attempt, &answer, end, next)
+        });
+        if done {
             return;
         }
-        update(&app, &msg.message_id, |m| {
-            m.last_status = Some(answer.status)
-        });
-        last = Some(answer);
-        if attempt < attempts {
-            tokio::time::sleep(app.delivery_backoff * attempt).await;
-        }
-    }
-    if let Some(answer) = last {
-        to_dlq(&app, &msg, answer);
+        sleep_until(next.unwrap_or(end)).await;
     }
 }
 
-/// Puts a message that failed for good into the DLQ, carrying its configuration.
-fn to_dlq(app: &App, msg: &MessageRecord, answer: Answer) {
-    let mut e = msg.origin.clone().unwrap_or_default();
-    let c = &msg.config;
-    e.dlq_id = String::new();
-    e.message_id = msg.message_id.clone();
-    e.url = msg.url.clone();
-    e.method = msg.method.clone();
-    e.max_retries = c.retries;
-    e.not_before = c.not_before;
-    e.created_at = msg.created_at;
-    e.set_labels(c.labels.clone());
-    e.flow_control_key = c.flow_control_key.clone();
-    e.rate = c.rate;
-    e.parallelism = c.parallelism;
-    e.period = c.period;
-    e.retry_delay_expression = c.retry_delay.clone();
-    e.callback = c.callback.clone();
-    e.failure_callback = c.failure_callback.clone();
-    e.response_status = answer.status;
-    e.response_header = answer.headers;
-    let (text, b64) = text_or_base64(&answer.body);
-    e.response_body = text;
-    e.response_body_base64 = b64;
-    let mut s = app.store.lock().unwrap();
-    let id = s.insert(
-        Dlq::Qstash,
-        Stored {
-            entry: e,
-            steps: Vec::new(),
-            failed_step: 0,
-        },
-        now_ms(),
-    );
-    if let Some(m) = s
-        .messages
-        .iter_mut()
-        .rev()
-        .find(|m| m.message_id == msg.message_id)
-    {
-        m.state = "failed".into();
-        m.dlq_id = Some(id);
+/// One real attempt, whatever happens: a failure to connect or a time-out is an answer too.
+async fn exchange(msg: &MessageRecord, retried: u32, timeout_ms: i64) -> Answer {
+    let timeout = Duration::from_millis(timeout_ms.max(1) as u64);
+    match tokio::time::timeout(timeout, send(msg, retried)).await {
+        Ok(Ok(a)) => a,
+        Ok(Err(e)) => Answer::none(e, 0),
+        Err(_) => Answer::none("timed out waiting for the destination".into(), 0),
     }
-    app.persist(&s);
 }
 
 /// One HTTP/1.1 exchange with the destination.
@@ -287,9 +244,5 @@ async fn send(msg: &MessageRecord, retried: u32) -> Result<Answer, String> {
         .map_err(|e| e.to_string())?
         .to_bytes()
         .to_vec();
-    Ok(Answer {
-        status,
-        headers,
-        body,
-    })
+    Ok(Answer::http(status, headers, body))
 }

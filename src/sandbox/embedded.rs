@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 
 use super::lock::{self, StateLock};
+use super::simulate::Simulation;
 use super::{fresh_store, new_token, save_state, Delivery, Options, Sandbox};
 
 /// Entries of each kind a sandbox starts with unless told otherwise: `dlq sandbox`, a fresh
@@ -35,6 +36,7 @@ impl Embedded {
         let lock = lock::acquire(state_dir).await?;
         let mut opts = options(state_dir, DEFAULT_SEED);
         opts.delivery = Delivery::Record;
+        opts.simulation = Simulation::embedded();
         let sandbox = Sandbox::new(opts)
             .map_err(|e| format!("{e} (`dlq sandbox reset` starts the sandbox afresh)"))?;
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))

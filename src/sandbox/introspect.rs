@@ -31,13 +31,13 @@ async fn requests(State(app): AppState) -> Json<Value> {
     Json(json!(s.requests))
 }
 
-async fn messages(State(app): AppState) -> Json<Value> {
-    let s = app.store.lock().unwrap();
-    let list: Vec<Value> = s
-        .messages
+/// Each record as stored, with its state and new dlqId once it failed for good, less the DLQ
+/// entry it came from (`origin`), which only the sandbox needs.
+fn without_origin<T: serde::Serialize>(records: &[T]) -> Json<Value> {
+    let list: Vec<Value> = records
         .iter()
-        .map(|m| {
-            let mut v = json!(m);
+        .map(|r| {
+            let mut v = json!(r);
             v.as_object_mut().unwrap().remove("origin");
             v
         })
@@ -45,7 +45,10 @@ async fn messages(State(app): AppState) -> Json<Value> {
     Json(json!(list))
 }
 
+async fn messages(State(app): AppState) -> Json<Value> {
+    without_origin(&app.store.lock().unwrap().messages)
+}
+
 async fn runs(State(app): AppState) -> Json<Value> {
-    let s = app.store.lock().unwrap();
-    Json(json!(s.runs))
+    without_origin(&app.store.lock().unwrap().runs)
 }

@@ -10,11 +10,16 @@ mod embedded;
 pub mod faults;
 mod introspect;
 mod lock;
+mod logs;
+mod outcome;
 mod overrides;
 mod query;
 mod routes;
+mod runlog;
+mod runs;
 mod seed;
 mod server;
+pub mod simulate;
 mod store;
 mod wire;
 mod workflow;
@@ -30,6 +35,7 @@ use app::App;
 pub use app::Delivery;
 pub use embedded::{reset, Embedded, DEFAULT_SEED};
 use faults::Faults;
+use simulate::Simulation;
 use store::{now_ms, random_id, Store};
 
 /// Everything a sandbox is started with.
@@ -48,6 +54,8 @@ pub struct Options {
     pub workflow_cap: usize,
     pub delivery: Delivery,
     pub delivery_backoff: Duration,
+    /// How destinations the sandbox does not contact answer (`--simulate`).
+    pub simulation: Simulation,
 }
 
 impl Options {
@@ -62,6 +70,7 @@ impl Options {
             workflow_cap: 50,
             delivery: Delivery::Network,
             delivery_backoff: Duration::from_millis(200),
+            simulation: Simulation::none(),
         }
     }
 }
@@ -77,6 +86,8 @@ pub struct Sandbox {
     app: Arc<App>,
     /// Whether the state came from an existing state file (seed and fixtures were skipped).
     pub restored: bool,
+    /// What the state left unfinished, to be played out once serving.
+    unfinished: Vec<outcome::Work>,
 }
 
 impl Sandbox {
@@ -94,6 +105,16 @@ impl Sandbox {
             .or(Some(store.token.clone()).filter(|t| !t.is_empty()))
             .unwrap_or_else(new_token);
         store.token = token.clone();
+        // Deliveries and runs the last server of this state did not see to the end go on;
+        // one that only records settles those now due here, before the state is saved.
+        let mut unfinished = outcome::unfinished(&store);
+        if opts.delivery == Delivery::Record {
+            let backoff = opts.delivery_backoff.as_millis() as i64;
+            let now = now_ms();
+            for w in unfinished.drain(..) {
+                outcome::settle(&mut store, &opts.simulation, backoff, w, now);
+            }
+        }
         if let Some(path) = &opts.state_file {
             save_state(path, &store)?;
         }
@@ -105,8 +126,13 @@ impl Sandbox {
             state_file: opts.state_file,
             delivery: opts.delivery,
             delivery_backoff: opts.delivery_backoff,
+            simulation: opts.simulation,
         });
-        Ok(Sandbox { app, restored })
+        Ok(Sandbox {
+            app,
+            restored,
+            unfinished,
+        })
     }
 
     pub fn token(&self) -> &str {
@@ -125,6 +151,9 @@ impl Sandbox {
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()>,
     ) {
+        for w in self.unfinished {
+            deliver::start(self.app.clone(), w);
+        }
         let router = routes::router(self.app.clone());
         server::serve(listener, router, shutdown).await
     }

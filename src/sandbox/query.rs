@@ -69,7 +69,7 @@ pub fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
 }
 
 /// Values of a repeated key, each split on commas, empty parts dropped.
-fn multi(values: &[String]) -> Vec<String> {
+pub fn multi(values: &[String]) -> Vec<String> {
     values
         .iter()
         .flat_map(|v| v.split(','))
@@ -79,7 +79,7 @@ fn multi(values: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn int(name: &str, v: &str) -> Result<i64, String> {
+pub fn int(name: &str, v: &str) -> Result<i64, String> {
     v.trim()
         .parse::<i64>()
         .map_err(|_| format!("{name} must be an integer, got {v:?}"))

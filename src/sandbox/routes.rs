@@ -1,5 +1,6 @@
 //! The HTTP surface: every QStash DLQ endpoint (API.md 3) here, the workflow ones in
-//! `workflow.rs`, publish in `deliver.rs`, introspection in `introspect.rs`.
+//! `workflow.rs`, the logs in `logs.rs` and `runlog.rs`, publish in `deliver.rs`,
+//! introspection in `introspect.rs`.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -18,7 +19,7 @@ use super::overrides::Overrides;
 use super::query::Query;
 use super::store::{Dlq, Key, Store};
 use super::wire::Reply;
-use super::{deliver, introspect, server, workflow};
+use super::{deliver, introspect, logs, runlog, server, workflow};
 
 pub type AppState = State<Arc<App>>;
 
@@ -29,6 +30,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v2/dlq/retry/{dlq_id}", post(retry_one))
         .route("/v2/dlq/{dlq_id}", get(get_qstash).delete(delete_qstash))
         .merge(workflow::routes())
+        .merge(logs::routes())
+        .merge(runlog::routes())
         .route("/v2/publish/{*destination}", post(deliver::publish))
         .merge(introspect::routes())
         .fallback(|| async { Reply::not_found("no such endpoint in the sandbox") })
@@ -187,10 +190,10 @@ async fn retry_one(State(app): AppState, Path(id): Path<String>, headers: Header
                 vec![],
             );
         }
-        let m = actions::retry(s, &id, &ov, now);
+        let (message_id, work) = actions::retry(s, &id, &ov, now);
         (
-            Reply::Json(StatusCode::CREATED, json!({ "messageId": m.message_id })),
-            vec![m],
+            Reply::Json(StatusCode::CREATED, json!({ "messageId": message_id })),
+            vec![work],
         )
     })
     .await
@@ -214,19 +217,17 @@ async fn bulk_retry(State(app): AppState, RawQuery(raw): RawQuery, headers: Head
             Ok(t) => t,
             Err(r) => return (r, vec![]),
         };
-        let created: Vec<_> = ids
+        let (message_ids, work): (Vec<String>, Vec<_>) =
+            ids.iter().map(|id| actions::retry(s, id, &ov, now)).unzip();
+        let responses: Vec<Value> = message_ids
             .iter()
-            .map(|id| actions::retry(s, id, &ov, now))
-            .collect();
-        let responses: Vec<Value> = created
-            .iter()
-            .map(|m| json!({ "messageId": m.message_id }))
+            .map(|m| json!({ "messageId": m }))
             .collect();
         let mut body = json!({ "responses": responses });
         if more {
             body["cursor"] = json!(ids.last());
         }
-        (Reply::Json(StatusCode::CREATED, body), created)
+        (Reply::Json(StatusCode::CREATED, body), work)
     })
     .await
 }

@@ -1,5 +1,6 @@
-//! The sandbox's state: both DLQs in dlqId order, what was created from them, and the
-//! per-id mutation counters tests use to assert exactly-once. Serialisable as the state file.
+//! The sandbox's state: both DLQs in dlqId order, what was created from them and how that
+//! went (message logs, run states), and the per-id mutation counters tests use to assert
+//! exactly-once. Serialisable as the state file.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::ops::Bound;
@@ -8,7 +9,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::wire::{Entry, Headers};
+use super::wire::{Entry, Headers, LogEntry};
 
 /// Sort key of a dlqId `<epoch ms>-<seq>`: ordering by (ms, seq) is what makes keyset cursors
 /// stable while entries disappear. Ids of another shape (hand-written fixtures) sort first,
@@ -134,6 +135,9 @@ pub struct MessageConfig {
 pub struct RunRecord {
     pub workflow_run_id: String,
     pub workflow_created_at: i64,
+    /// When the request that made this record came: the run's start, or the callback's.
+    #[serde(default)]
+    pub started_at: i64,
     /// `resume`, `restart` or `callback`.
     pub kind: String,
     pub from_dlq_id: String,
@@ -145,7 +149,77 @@ pub struct RunRecord {
     pub overrides: BTreeMap<String, String>,
     /// The run's configuration after the overrides.
     pub config: Value,
+    /// `RUN_STARTED`, `RUN_SUCCESS` or `RUN_FAILED`. A callback record keeps the state of the
+    /// run whose failure function it calls again: `RUN_FAILED`.
+    #[serde(default = "run_started")]
+    pub state: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<i64>,
+    /// Resume and restart: the new DLQ entry of a run that failed again. Callback: the entry
+    /// whose failure function is called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlq_id: Option<String>,
+    #[serde(default)]
+    pub attempts: u32,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<StepRecord>,
+    /// The failure function: its URL and, once called, its state and last answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_function: Option<FailureFunction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller_ip: Option<String>,
+    /// The DLQ entry the run came from, for a new entry should it fail again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Stored>,
 }
+
+fn run_started() -> String {
+    "RUN_STARTED".into()
+}
+
+/// One step of a run as the workflow logs show it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepRecord {
+    pub name: String,
+    /// `STEP_SUCCESS`, `STEP_RETRY` or `STEP_FAILED`.
+    pub state: String,
+    pub created_at: i64,
+    pub message_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_delivery_time: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_status: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_body: Option<String>,
+}
+
+/// A run's failure function.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FailureFunction {
+    pub url: String,
+    /// A `CALLBACK_*` state once it was called; none while nothing called it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_status: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_body: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_headers: Option<Headers>,
+}
+
+/// A message log entry under its sort key: newest first is descending `(time, seq)`, and the
+/// sequence makes the key unique and keeps transitions of one millisecond in order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LogRecord {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub entry: LogEntry,
+}
+
+pub type LogKey = (i64, u64);
 
 /// One DLQ API request as received (`/__sandbox/requests`); Authorization is never kept.
 #[derive(Debug, Clone, Serialize)]
@@ -175,6 +249,10 @@ pub struct Store {
     pub messages: Vec<MessageRecord>,
     #[serde(default)]
     pub runs: Vec<RunRecord>,
+    #[serde(default, with = "log_records")]
+    pub logs: BTreeMap<LogKey, LogRecord>,
+    #[serde(default)]
+    pub log_seq: u64,
     #[serde(skip)]
     pub requests: VecDeque<RequestRecord>,
 }
@@ -196,7 +274,35 @@ mod entries {
     }
 }
 
+/// Log records are listed in the state file in key order; the key is derived on load.
+mod log_records {
+    use super::*;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        m: &BTreeMap<LogKey, LogRecord>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(m.values())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<LogKey, LogRecord>, D::Error> {
+        let v: Vec<LogRecord> = Vec::deserialize(d)?;
+        Ok(v.into_iter().map(|r| ((r.entry.time, r.seq), r)).collect())
+    }
+}
+
 impl Store {
+    /// Appends a message log entry.
+    pub fn log(&mut self, entry: LogEntry) {
+        self.log_seq += 1;
+        let seq = self.log_seq;
+        self.logs
+            .insert((entry.time, seq), LogRecord { seq, entry });
+    }
+
     pub fn dlq(&self, which: Dlq) -> &BTreeMap<Key, Stored> {
         match which {
             Dlq::Qstash => &self.qstash,

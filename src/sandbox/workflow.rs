@@ -128,10 +128,10 @@ async fn bulk(app: Arc<App>, raw: Option<String>, headers: HeaderMap, kind: RunK
             Ok(t) => t,
             Err(r) => return (r, vec![]),
         };
-        let runs: Vec<_> = ids
+        let (runs, work): (Vec<_>, Vec<_>) = ids
             .iter()
             .map(|id| actions::rerun(s, id, kind, &ov, now))
-            .collect();
+            .unzip();
         let cursor = if more {
             ids.last().unwrap().as_str()
         } else {
@@ -139,7 +139,7 @@ async fn bulk(app: Arc<App>, raw: Option<String>, headers: HeaderMap, kind: RunK
         };
         (
             Reply::ok(json!({ "workflowRuns": runs, "cursor": cursor })),
-            vec![],
+            work,
         )
     })
     .await
@@ -170,8 +170,8 @@ async fn one(app: Arc<App>, id: String, headers: HeaderMap, kind: RunKind) -> Re
         if let Err(r) = check_run(s, &id) {
             return (r, vec![]);
         }
-        let run = actions::rerun(s, &id, kind, &ov, now);
-        (Reply::ok(serde_json::to_value(run).unwrap()), vec![])
+        let (run, work) = actions::rerun(s, &id, kind, &ov, now);
+        (Reply::ok(serde_json::to_value(run).unwrap()), vec![work])
     })
     .await
 }
@@ -193,8 +193,8 @@ async fn retry_callback(State(app): AppState, Path(id): Path<String>) -> Respons
         if let Some(reason) = actions::callback_refusal(entry) {
             return (Reply::bad_request(reason), vec![]);
         }
-        let run = actions::callback(s, &id, now);
-        (Reply::ok(serde_json::to_value(run).unwrap()), vec![])
+        let (run, work) = actions::callback(s, &id, now);
+        (Reply::ok(serde_json::to_value(run).unwrap()), vec![work])
     })
     .await
 }

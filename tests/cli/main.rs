@@ -2,6 +2,7 @@
 //! (the sandbox, Prism). Each module covers one area.
 
 mod common;
+mod hostile;
 
 mod actions;
 mod basics;
@@ -9,13 +10,25 @@ mod bulk;
 mod config;
 mod contract;
 mod docs;
+mod fuzz_args;
+mod hardening_bulk;
+mod hardening_input;
+mod hardening_output;
+mod hardening_wire;
 mod list;
 mod prism;
 mod sandbox;
 mod sandbox_flag;
 mod sandbox_life;
+mod sandbox_logs;
+mod sandbox_logs_life;
+mod sandbox_logs_paging;
+mod sandbox_logs_prism;
 mod sandbox_workflow;
 mod sdk_replay;
 mod tables;
 mod target;
 mod triage;
+mod triage_session;
+mod tty;
+mod verify;

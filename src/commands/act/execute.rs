@@ -9,25 +9,23 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use super::phase::{add_tallies, missing_outcomes, Phase};
 use super::report::Report;
 use crate::api::Client;
-use crate::bulk::action::{Action, Verb};
+use crate::bulk::action::Verb;
 use crate::bulk::cancel::Cancel;
-use crate::bulk::exec::{Engine, Halt, Pacer};
+use crate::bulk::exec::Halt;
 use crate::bulk::journal::{CanaryResult, Journal, PlanRecord, RunSettings};
-use crate::bulk::outcome::{Outcome, Status, Summary};
+use crate::bulk::outcome::{Outcome, Summary};
 use crate::bulk::plan::Plan;
-use crate::bulk::verify::{Tally, Verified, Verifier};
+use crate::bulk::verify::{Tally, Verified};
 use crate::commands::signals;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::output::plan::past;
-use crate::output::progress::{Bar, Following};
 use crate::output::prompt;
 use crate::output::results::{summary_line, verify_line, ResultPrinter};
 use crate::target::Target;
-
-type Printer = ResultPrinter<std::io::BufWriter<std::io::StdoutLock<'static>>>;
 
 /// A job about to run: its journal (locked), its report, and the settings in effect.
 pub struct Run<'a> {
@@ -56,19 +54,6 @@ pub struct Steps<'n> {
     pub verify: Option<Duration>,
     /// A line to print after the results (the backup's).
     pub note: Option<&'n str>,
-}
-
-/// The shared state of a run's phases.
-struct Phase<'a> {
-    ctx: &'a Ctx,
-    api: &'a Client,
-    record: &'a PlanRecord,
-    settings: &'a RunSettings,
-    cancel: Cancel,
-    journal: Mutex<Journal>,
-    report: Mutex<Option<Report>>,
-    printer: Mutex<Option<Printer>>,
-    inputs: &'a std::collections::HashMap<String, String>,
 }
 
 impl Run<'_> {
@@ -108,6 +93,8 @@ impl Run<'_> {
         let keep = steps.verify.is_some() || steps.canary.is_some();
         let mut halt = phase.missing(plan, &mut total);
         let mut canary_failed = None;
+        // Why outcomes could not be looked up, if they could not: the action stands.
+        let mut unverified: Option<CliError> = None;
         let mut rest = std::borrow::Cow::Borrowed(plan);
         if let (None, Some(c)) = (&halt, &steps.canary) {
             let (h, done) = phase
@@ -118,7 +105,14 @@ impl Run<'_> {
                 let mut tried = c.earlier.clone();
                 tried.extend(done.iter().cloned());
                 let wait = steps.verify.unwrap_or(crate::args::verify::DEFAULT_WAIT);
-                let verified = phase.verify(&tried, since_ms, wait, "canary").await?;
+                // A canary that cannot be checked did not pass.
+                let verified = match phase.verify(&tried, since_ms, wait, "canary").await {
+                    Ok(v) => v,
+                    Err(e) => {
+                        unverified = Some(e);
+                        Vec::new()
+                    }
+                };
                 let result = judge(&verified, c.threshold_pct);
                 if let Err(e) = phase.journal.lock().unwrap().canary(result) {
                     halt = Some(Halt::Journal(e));
@@ -166,18 +160,41 @@ impl Run<'_> {
                 .cloned()
                 .collect();
             if !others.is_empty() {
-                let verified = phase.verify(&others, since_ms, wait, "verifying").await?;
-                let mut tally = Tally::of(&verified);
-                if let Some(t) = total.verified {
-                    tally = add_tallies(tally, t);
+                match phase.verify(&others, since_ms, wait, "verifying").await {
+                    Ok(verified) => {
+                        let mut tally = Tally::of(&verified);
+                        if let Some(t) = total.verified {
+                            tally = add_tallies(tally, t);
+                        }
+                        total.verified = Some(tally);
+                    }
+                    Err(e) => unverified = Some(e),
                 }
-                total.verified = Some(tally);
             }
         }
         watcher.abort();
         phase.end(&mut total, started, job);
         if let Some(note) = steps.note {
             ctx.out.info(note);
+        }
+        if let Some(e) = unverified {
+            ctx.out
+                .info_wrapped(&summary_line(verb.name(), &total, &described));
+            let rest = if canary_failed.is_some() {
+                format!(
+                    "the canary could not be checked, so the rest was not touched: dlq {} --continue {job} --past-canary goes on",
+                    verb.name()
+                )
+            } else {
+                "every entry has its outcome above (and in the job's journal)".to_string()
+            };
+            return Err(CliError::failure(format!(
+                "the {} ran, but its outcomes could not be looked up: {}",
+                verb.name(),
+                e.message
+            ))
+            .hint(format!("`dlq verify {job}` tries again later"))
+            .hint(rest));
         }
         if let Some(result) = canary_failed {
             ctx.out
@@ -196,157 +213,6 @@ impl Run<'_> {
             )));
         }
         conclude(ctx, verb, &total, job, &described, halt)
-    }
-}
-
-impl Phase<'_> {
-    /// Records the ids that found nothing, as `not_found` outcomes naming the token.
-    fn missing(&self, plan: &Plan, total: &mut Summary) -> Option<Halt> {
-        let missing = missing_outcomes(plan);
-        if missing.is_empty() {
-            return None;
-        }
-        missing.iter().for_each(|o| total.count(o));
-        total.planned += missing.len() as u64;
-        self.record(&missing).err().map(Halt::Journal)
-    }
-
-    /// Journals, reports and prints outcomes as they come.
-    fn record(&self, outcomes: &[Outcome]) -> std::io::Result<()> {
-        let outcomes: Vec<Outcome> = outcomes
-            .iter()
-            .map(|o| Outcome {
-                input: o
-                    .input
-                    .clone()
-                    .or_else(|| self.inputs.get(&o.dlq_id).cloned()),
-                ..o.clone()
-            })
-            .collect();
-        let mut journal = self.journal.lock().unwrap();
-        let dir = journal.dir.clone();
-        journal.record(&outcomes).map_err(|e| in_journal(&dir, e))?;
-        if let Some(r) = self.report.lock().unwrap().as_mut() {
-            r.write(&outcomes)
-                .map_err(|e| std::io::Error::other(e.message))?;
-        }
-        // stdout is for whoever reads it; a closed pipe must not stop the run.
-        let mut printer = self.printer.lock().unwrap();
-        if printer.as_mut().is_some_and(|p| p.add(&outcomes).is_err()) {
-            *printer = None;
-        }
-        Ok(())
-    }
-
-    /// Runs the engine over `plan`; returns why it stopped early, if it did, and the done
-    /// outcomes when `keep` asks for them (to verify).
-    async fn act(
-        &self,
-        plan: &Plan,
-        unknown: &HashSet<String>,
-        total: &mut Summary,
-        keep: bool,
-    ) -> (Option<Halt>, Vec<Outcome>) {
-        let verb = self.record.action.verb;
-        let size = verb.chunk_size(self.record.action.source) as f64;
-        let bar = Bar::new(
-            &self.ctx.out,
-            verb.name(),
-            plan.len() as u64,
-            self.settings.rps.map(|r| r * size),
-        );
-        let dir = self.journal.lock().unwrap().dir.clone();
-        let journal = &self.journal;
-        let sending = |ids: &[String]| {
-            journal
-                .lock()
-                .unwrap()
-                .inflight(ids)
-                .map_err(|e| in_journal(&dir, e))
-        };
-        let mut done = Vec::new();
-        let mut record = |outcomes: &[Outcome]| {
-            if keep {
-                done.extend(
-                    outcomes
-                        .iter()
-                        .filter(|o| o.outcome == Status::Done)
-                        .cloned(),
-                );
-            }
-            self.record(outcomes)
-        };
-        let mut halt = None;
-        for part in &plan.parts {
-            if halt.is_some() || self.cancel.is_cancelled() {
-                total.planned += part.ids.len() as u64;
-                total.pending += part.ids.len() as u64;
-                continue;
-            }
-            let action = Action {
-                source: part.source,
-                ..self.record.action.clone()
-            };
-            let mut engine = Engine::new(self.api, &action, &self.cancel, &bar);
-            engine.concurrency = self.settings.concurrency;
-            engine.pacer = self.settings.rps.map(Pacer::new);
-            engine.sending = Some(&sending);
-            engine.budget = self.ctx.retry_budget();
-            let (s, h) = engine.run(&part.ids, unknown, &mut record).await;
-            add(total, &s);
-            halt = h;
-        }
-        bar.finish();
-        (halt, done)
-    }
-
-    /// Follows `outcomes` to their final states; the results are journaled, reported and
-    /// printed. `what` names the step on the progress line.
-    async fn verify(
-        &self,
-        outcomes: &[Outcome],
-        since_ms: i64,
-        wait: Duration,
-        what: &'static str,
-    ) -> Result<Vec<Verified>> {
-        let watch = Following::new(&self.ctx.out, what);
-        let pacer = self.settings.rps.map(Pacer::new);
-        let verifier = Verifier {
-            api: self.api,
-            cancel: &self.cancel,
-            pacer: pacer.as_ref(),
-            watch: &watch,
-        };
-        let verified = verifier.run(outcomes, since_ms, wait).await;
-        drop(watch);
-        let verified = verified.map_err(CliError::from)?;
-        let mut journal = self.journal.lock().unwrap();
-        let dir = journal.dir.clone();
-        journal
-            .verified(&verified)
-            .map_err(|e| CliError::failure(in_journal(&dir, e).to_string()))?;
-        if let Some(r) = self.report.lock().unwrap().as_mut() {
-            r.write(&verified)?;
-        }
-        if let Some(p) = self.printer.lock().unwrap().as_mut() {
-            let _ = p.verified(&verified);
-        }
-        Ok(verified)
-    }
-
-    /// Ends the run: totals, the journal's end record, the results on stdout.
-    fn end(&self, total: &mut Summary, started: Instant, job: &str) {
-        total.interrupted = self.cancel.is_cancelled() && total.pending > 0;
-        total.seconds = started.elapsed().as_secs_f64();
-        total.job = Some(job.to_string());
-        if let Err(e) = self.journal.lock().unwrap().end(total) {
-            self.ctx
-                .out
-                .warn(&format!("cannot record the end of job {job}: {e}"));
-        }
-        if let Some(p) = self.printer.lock().unwrap().take() {
-            let _ = p.finish(total);
-        }
     }
 }
 
@@ -373,23 +239,6 @@ fn canary_line(r: &CanaryResult, threshold_pct: f64, rest: usize) -> String {
         t.total(),
         verify_line(t)
     )
-}
-
-fn add_tallies(a: Tally, b: Tally) -> Tally {
-    Tally {
-        delivered: a.delivered + b.delivered,
-        failed_again: a.failed_again + b.failed_again,
-        cancelled: a.cancelled + b.cancelled,
-        pending: a.pending + b.pending,
-        unknown: a.unknown + b.unknown,
-    }
-}
-
-fn in_journal(dir: &std::path::Path, e: std::io::Error) -> std::io::Error {
-    std::io::Error::other(format!(
-        "cannot write the job journal in {}: {e}",
-        dir.display()
-    ))
 }
 
 /// Every id was looked up and none is in the DLQ: the account, and no job.
@@ -421,34 +270,6 @@ pub fn nothing_found(
         past(verb)
     ))
     .hint("`dlq list` shows what is there; --workflow for failed workflow runs"))
-}
-
-/// The tokens that found nothing, as `not_found` outcomes naming the token.
-fn missing_outcomes(plan: &Plan) -> Vec<Outcome> {
-    plan.missing
-        .iter()
-        .map(|(token, why)| {
-            let dlq = matches!(
-                crate::bulk::resolve::classify(token),
-                Ok(crate::bulk::resolve::IdKind::Dlq)
-            );
-            Outcome {
-                dlq_id: if dlq { token.clone() } else { String::new() },
-                input: (!dlq).then(|| token.clone()),
-                ..Outcome::failed("", Status::NotFound, why.clone())
-            }
-        })
-        .collect()
-}
-
-fn add(total: &mut Summary, s: &Summary) {
-    total.planned += s.planned;
-    total.done += s.done;
-    total.not_found += s.not_found;
-    total.failed += s.failed;
-    total.unconfirmed += s.unconfirmed;
-    total.pending += s.pending;
-    total.requests += s.requests;
 }
 
 /// Prints the summary and turns it into the exit code. An interrupted or stopped run ends

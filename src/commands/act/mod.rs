@@ -8,6 +8,7 @@
 
 mod continuation;
 mod execute;
+mod phase;
 mod plan;
 mod report;
 mod server;
@@ -130,7 +131,7 @@ pub async fn run(ctx: &Ctx, req: Request<'_>) -> Result<()> {
     let record = PlanRecord {
         job: job.clone(),
         action: req.action.clone(),
-        created_ms: ctx.now_ms,
+        created_ms: jiff::Timestamp::now().as_millisecond(),
         selection: planned.selection.clone(),
         target: target.record(),
         settings: RunSettings {
@@ -141,6 +142,7 @@ pub async fn run(ctx: &Ctx, req: Request<'_>) -> Result<()> {
         parts: plan.parts.clone(),
         server_side: None,
         canary: canary.clone(),
+        pipeline: None,
     };
     let journal = match Journal::create(&ctx.state_dir, &record) {
         Ok(j) => j,

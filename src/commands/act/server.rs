@@ -49,13 +49,14 @@ pub async fn start(ctx: &Ctx, req: &Request<'_>, limit: Option<u64>) -> Result<(
     let record = PlanRecord {
         job: new_job_id(&req.action),
         action: req.action.clone(),
-        created_ms: ctx.now_ms,
+        created_ms: jiff::Timestamp::now().as_millisecond(),
         selection: "server-side filter".into(),
         target: target.record(),
         settings: settings.clone(),
         parts: vec![],
         server_side: Some(ss.clone()),
         canary: None,
+        pipeline: None,
     };
     let journal = Journal::create(&ctx.state_dir, &record).map_err(super::journal_err)?;
     run(

@@ -1,0 +1,62 @@
+//! How hard the server is pushing back, as seen on every reply: 429s, and what the rate-limit
+//! headers say is left. The transport writes it; the bulk engine reads it to choose how many
+//! requests to keep in flight. Plain counters, shared without locks.
+
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+
+#[derive(Debug, Default)]
+pub struct Pressure {
+    replies: AtomicU64,
+    throttled: AtomicU64,
+    /// `Burst-RateLimit-Remaining` (or `RateLimit-Remaining`) of the last reply that had it;
+    /// -1 when none did.
+    remaining: AtomicI64,
+    /// Sum of reply times in microseconds, for the mean.
+    micros: AtomicU64,
+}
+
+/// What the engine reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    pub replies: u64,
+    /// Replies that were 429 (throttled), retried or not.
+    pub throttled: u64,
+    pub remaining: Option<u64>,
+    pub mean: Duration,
+}
+
+impl Pressure {
+    pub fn new() -> Pressure {
+        let p = Pressure::default();
+        p.remaining.store(-1, Ordering::Relaxed);
+        p
+    }
+
+    pub(crate) fn saw(&self, status: u16, headers: &HeaderMap, took: Duration) {
+        self.replies.fetch_add(1, Ordering::Relaxed);
+        self.micros
+            .fetch_add(took.as_micros() as u64, Ordering::Relaxed);
+        if status == 429 {
+            self.throttled.fetch_add(1, Ordering::Relaxed);
+        }
+        let num =
+            |name: &str| -> Option<i64> { headers.get(name)?.to_str().ok()?.trim().parse().ok() };
+        if let Some(r) = num("burst-ratelimit-remaining").or_else(|| num("ratelimit-remaining")) {
+            self.remaining.store(r.max(0), Ordering::Relaxed);
+        }
+    }
+
+    pub fn read(&self) -> Reading {
+        let replies = self.replies.load(Ordering::Relaxed);
+        let r = self.remaining.load(Ordering::Relaxed);
+        Reading {
+            replies,
+            throttled: self.throttled.load(Ordering::Relaxed),
+            remaining: (r >= 0).then_some(r as u64),
+            mean: Duration::from_micros(self.micros.load(Ordering::Relaxed) / replies.max(1)),
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! What `dlq jobs` shows: every job of this machine, how it stands (running, finished,
+//! interrupted, crashed) and what is left; and forgetting old ones.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::records::{End, EndState, PlanRecord, TargetRecord};
+use super::state::read_state;
+use super::{job_dir, jobs_dir, lock, read_plan, valid_job_id, OpenError};
+use crate::api::Source;
+use crate::bulk::outcome::Status;
+
+/// How a job stands, for `dlq jobs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobState {
+    Running,
+    Finished,
+    Interrupted,
+    Crashed,
+}
+
+/// The state of the job in `dir`, read without disturbing a process that runs it.
+pub fn job_state(dir: &Path) -> std::io::Result<(JobState, Option<End>)> {
+    if lock(dir)?.is_err() {
+        return Ok((JobState::Running, None));
+    }
+    match std::fs::read(dir.join("end.json")) {
+        Ok(bytes) => {
+            let end: End = serde_json::from_slice(&bytes)?;
+            let state = match end.state {
+                EndState::Finished => JobState::Finished,
+                EndState::Interrupted => JobState::Interrupted,
+            };
+            Ok((state, Some(end)))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((JobState::Crashed, None)),
+        Err(e) => Err(e),
+    }
+}
+
+/// What `dlq jobs` shows of one job.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobInfo {
+    pub job: String,
+    pub verb: String,
+    pub sources: Vec<Source>,
+    pub target: TargetRecord,
+    pub created_ms: i64,
+    pub state: JobState,
+    pub selection: String,
+    pub server_side: bool,
+    /// Planned entries (server-side: acted on so far, confirmed or not).
+    pub planned: u64,
+    pub done: u64,
+    pub not_found: u64,
+    pub failed: u64,
+    /// Planned entries without a final outcome: what `--continue` would do.
+    pub left: u64,
+    /// Of those, entries that were in flight when the run stopped.
+    pub in_flight: u64,
+    /// Server-side: entries a lost reply may have acted on.
+    pub unconfirmed: u64,
+    #[serde(skip)]
+    pub plan: PlanRecord,
+}
+
+/// Reads one job for `dlq jobs`.
+pub fn info(state_dir: &Path, job: &str) -> Result<JobInfo, OpenError> {
+    if !valid_job_id(job) {
+        return Err(OpenError::Missing);
+    }
+    let dir = job_dir(state_dir, job);
+    if !dir.join("plan.json").exists() {
+        return Err(OpenError::Missing);
+    }
+    let plan = read_plan(&dir)?;
+    let (state, _) = job_state(&dir)?;
+    let events = read_state(&dir)?;
+    let mut sources: Vec<Source> = events.parts(&plan).map(|p| p.source).collect();
+    sources.dedup();
+    if sources.is_empty() {
+        sources.push(plan.action.source);
+    }
+    let planned_ids: Vec<&String> = events.parts(&plan).flat_map(|p| p.ids.iter()).collect();
+    let planned_count = planned_ids.len() as u64;
+    let (mut done, mut not_found, mut failed, mut left, mut in_flight) = (0, 0, 0, 0, 0);
+    for id in planned_ids {
+        match events.outcomes.get(id.as_str()).map(|o| o.outcome) {
+            Some(Status::Done) => done += 1,
+            Some(Status::NotFound) => not_found += 1,
+            other => {
+                if matches!(other, Some(Status::Failed | Status::Unknown)) {
+                    failed += 1;
+                }
+                left += 1;
+                if events.unknown.contains(id.as_str()) {
+                    in_flight += 1;
+                }
+            }
+        }
+    }
+    let mut info = JobInfo {
+        job: plan.job.clone(),
+        verb: plan.action.verb.name().to_string(),
+        sources,
+        target: plan.target.clone(),
+        created_ms: plan.created_ms,
+        state,
+        selection: plan.selection.clone(),
+        server_side: plan.server_side.is_some(),
+        planned: planned_count,
+        done,
+        not_found,
+        failed,
+        left,
+        in_flight,
+        unconfirmed: 0,
+        plan,
+    };
+    if info.server_side {
+        info.done = events.progress.done;
+        info.unconfirmed = events.progress.unconfirmed;
+        info.planned = info.done + info.unconfirmed;
+    }
+    Ok(info)
+}
+
+/// Every job under the state directory, newest first. Unreadable ones are skipped.
+pub fn list(state_dir: &Path) -> std::io::Result<Vec<JobInfo>> {
+    let mut jobs = Vec::new();
+    let entries = match std::fs::read_dir(jobs_dir(state_dir)) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(jobs),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let name = entry?.file_name();
+        if let Some(job) = name.to_str() {
+            if let Ok(i) = info(state_dir, job) {
+                jobs.push(i);
+            }
+        }
+    }
+    jobs.sort_by(|a, b| b.created_ms.cmp(&a.created_ms).then(b.job.cmp(&a.job)));
+    Ok(jobs)
+}
+
+/// Removes a job's directory, unless a process runs it.
+pub fn forget(state_dir: &Path, job: &str) -> Result<(), OpenError> {
+    if !valid_job_id(job) {
+        return Err(OpenError::Missing);
+    }
+    let dir = job_dir(state_dir, job);
+    if !dir.join("plan.json").exists() {
+        return Err(OpenError::Missing);
+    }
+    let held = lock(&dir)?.map_err(|_| OpenError::Running)?;
+    std::fs::remove_dir_all(&dir)?;
+    drop(held);
+    Ok(())
+}

@@ -1,0 +1,294 @@
+//! The journal of a bulk run: its frozen plan and target, then every step as it happens.
+//!
+//! Kept in `<state dir>/jobs/<job>/`:
+//! - `plan.json`, written atomically before anything is sent: the action, the ids (or the
+//!   server-side filter and limit), the target the job is bound to, and the run's settings;
+//! - `events.ndjson`, appended and synced: the ids of each request before it is sent
+//!   (`{"inflight":[...]}`), each entry's outcome after, and server-side progress;
+//! - `end.json`, written when a run ends (finished or interrupted); its absence while no
+//!   process holds `lock` means the run crashed.
+//!
+//! `--continue <job>` does exactly the ids without a final outcome: ids that were in flight
+//! when the run stopped are first checked on the server, so an interrupted, killed or crashed
+//! run finishes with every entry acted on once.
+
+mod jobs;
+mod records;
+mod state;
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub use jobs::{forget, info, job_state, list, JobInfo, JobState};
+pub use records::*;
+pub use state::{read_state, State};
+
+use super::action::Action;
+use super::outcome::{Outcome, Summary};
+use super::verify::Verified;
+
+pub struct Journal {
+    pub dir: PathBuf,
+    events: File,
+    /// Held while this process runs the job, so a second `--continue` cannot run it twice and
+    /// `dlq jobs` can tell a running job from a crashed one.
+    _lock: File,
+}
+
+pub fn jobs_dir(state_dir: &Path) -> PathBuf {
+    state_dir.join("jobs")
+}
+
+fn job_dir(state_dir: &Path, job: &str) -> PathBuf {
+    jobs_dir(state_dir).join(job)
+}
+
+/// A fresh job id: verb, UTC time, and a random suffix, e.g. `resume-20261122-153012-7f3a`.
+pub fn new_job_id(action: &Action) -> String {
+    let now = jiff::Timestamp::now().strftime("%Y%m%d-%H%M%S");
+    format!("{}-{now}-{:04x}", action.verb.name(), rand::random::<u16>())
+}
+
+/// Why a job cannot be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("no such job")]
+    Missing,
+    #[error("it is running in another process right now")]
+    Running,
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A job id names one directory under `jobs/`: nothing that could climb out of it.
+pub fn valid_job_id(job: &str) -> bool {
+    !job.is_empty()
+        && job.len() <= 100
+        && job
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+impl Journal {
+    /// Writes the plan before anything is sent, and takes the job's lock.
+    pub fn create(state_dir: &Path, plan: &PlanRecord) -> std::io::Result<Journal> {
+        let dir = job_dir(state_dir, &plan.job);
+        crate::fsutil::create_private_dir(&dir)?;
+        let lock = lock(&dir)?.map_err(|_| std::io::Error::other("job id already in use"))?;
+        let text = serde_json::to_vec(plan)?;
+        crate::fsutil::write_atomic(&dir.join("plan.json"), &text, true)?;
+        let events = append(&dir.join("events.ndjson"))?;
+        Ok(Journal {
+            dir,
+            events,
+            _lock: lock,
+        })
+    }
+
+    /// Opens an existing job to continue it: its plan and state, with the lock taken.
+    pub fn open(state_dir: &Path, job: &str) -> Result<(PlanRecord, State, Journal), OpenError> {
+        if !valid_job_id(job) {
+            return Err(OpenError::Missing);
+        }
+        let dir = job_dir(state_dir, job);
+        if !dir.join("plan.json").exists() {
+            return Err(OpenError::Missing);
+        }
+        let lock = lock(&dir)?.map_err(|_| OpenError::Running)?;
+        let plan = read_plan(&dir)?;
+        let state = read_state(&dir)?;
+        let events = append(&dir.join("events.ndjson"))?;
+        Ok((
+            plan,
+            state,
+            Journal {
+                dir,
+                events,
+                _lock: lock,
+            },
+        ))
+    }
+
+    /// Marks the job as running again: until this run ends, a crash shows as a crash.
+    pub fn restarted(&self) {
+        let _ = std::fs::remove_file(self.dir.join("end.json"));
+    }
+
+    /// Notes that these ids are about to be sent: if the process dies before their outcome is
+    /// written, `--continue` checks them on the server instead of sending them blindly again.
+    pub fn inflight(&mut self, ids: &[String]) -> std::io::Result<()> {
+        let mut buf = serde_json::to_vec(&serde_json::json!({ "inflight": ids }))?;
+        buf.push(b'\n');
+        self.events.write_all(&buf)?;
+        self.events.sync_data()
+    }
+
+    /// Appends outcomes and syncs them to disk.
+    pub fn record(&mut self, outcomes: &[Outcome]) -> std::io::Result<()> {
+        let mut buf = Vec::new();
+        for o in outcomes {
+            serde_json::to_writer(&mut buf, o)?;
+            buf.push(b'\n');
+        }
+        self.events.write_all(&buf)?;
+        self.events.sync_data()
+    }
+
+    /// Records a listed page of a pipelined run, before any of its ids is sent.
+    pub fn planned(&mut self, part: &Part) -> std::io::Result<()> {
+        let mut buf = serde_json::to_vec(&serde_json::json!({ "planned": part }))?;
+        buf.push(b'\n');
+        self.events.write_all(&buf)?;
+        self.events.sync_data()
+    }
+
+    /// Records that a pipelined run listed every page.
+    pub fn listed(&mut self) -> std::io::Result<()> {
+        self.events.write_all(b"{\"listed\":true}\n")?;
+        self.events.sync_data()
+    }
+
+    /// Records verifications.
+    pub fn verified(&mut self, results: &[Verified]) -> std::io::Result<()> {
+        let mut buf = Vec::new();
+        for v in results {
+            serde_json::to_writer(&mut buf, v)?;
+            buf.push(b'\n');
+        }
+        self.events.write_all(&buf)?;
+        self.events.sync_data()
+    }
+
+    /// Records how the canary went.
+    pub fn canary(&mut self, result: CanaryResult) -> std::io::Result<()> {
+        let mut buf = serde_json::to_vec(&serde_json::json!({ "canary": result }))?;
+        buf.push(b'\n');
+        self.events.write_all(&buf)?;
+        self.events.sync_data()
+    }
+
+    /// Records server-side progress (cumulative).
+    pub fn progress(&mut self, p: Progress) -> std::io::Result<()> {
+        let mut buf = serde_json::to_vec(&serde_json::json!({ "progress": p }))?;
+        buf.push(b'\n');
+        self.events.write_all(&buf)?;
+        self.events.sync_data()
+    }
+
+    /// Writes how the run ended.
+    pub fn end(&self, summary: &Summary) -> std::io::Result<()> {
+        let end = End {
+            state: if summary.interrupted {
+                EndState::Interrupted
+            } else {
+                EndState::Finished
+            },
+            ended_ms: jiff::Timestamp::now().as_millisecond(),
+            summary: summary.clone(),
+        };
+        crate::fsutil::write_atomic(&self.dir.join("end.json"), &serde_json::to_vec(&end)?, true)
+    }
+}
+
+/// Takes the job's lock without waiting: `Ok(Err(()))` when another process holds it.
+fn lock(dir: &Path) -> std::io::Result<Result<File, ()>> {
+    let f = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("lock"))?;
+    match f.try_lock() {
+        Ok(()) => Ok(Ok(f)),
+        Err(TryLockError::WouldBlock) => Ok(Err(())),
+        Err(TryLockError::Error(e)) => Err(e),
+    }
+}
+
+fn append(path: &Path) -> std::io::Result<File> {
+    OpenOptions::new().create(true).append(true).open(path)
+}
+
+pub fn read_plan(dir: &Path) -> std::io::Result<PlanRecord> {
+    Ok(serde_json::from_slice(&std::fs::read(
+        dir.join("plan.json"),
+    )?)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Source;
+    use crate::bulk::outcome::Status;
+    use crate::bulk::action::Verb;
+
+    fn plan(job: &str, ids: &[&str]) -> PlanRecord {
+        PlanRecord {
+            job: job.into(),
+            action: Action {
+                verb: Verb::Delete,
+                source: Source::Qstash,
+                overrides: Default::default(),
+            },
+            created_ms: 0,
+            selection: "ids".into(),
+            target: TargetRecord {
+                base_url: "https://x".into(),
+                sandbox: false,
+                profile: None,
+                token_fingerprint: "f".into(),
+                token_source: "t".into(),
+            },
+            settings: RunSettings::default(),
+            canary: None,
+            pipeline: None,
+            parts: vec![Part {
+                source: Source::Qstash,
+                ids: ids.iter().map(|s| s.to_string()).collect(),
+            }],
+            server_side: None,
+        }
+    }
+
+    #[test]
+    fn continue_sees_what_was_finished_and_what_was_in_flight() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = plan("delete-1", &["a", "b", "c", "d"]);
+        let mut j = Journal::create(dir.path(), &p).unwrap();
+        j.inflight(&["a".into(), "b".into()]).unwrap();
+        j.record(&[
+            Outcome::done("a"),
+            Outcome::failed("b", Status::Failed, "x"),
+        ])
+        .unwrap();
+        j.inflight(&["c".into()]).unwrap();
+        // A second process cannot take the job while this one holds it.
+        assert!(matches!(
+            Journal::open(dir.path(), "delete-1"),
+            Err(OpenError::Running)
+        ));
+        assert_eq!(
+            job_state(&dir.path().join("jobs/delete-1")).unwrap().0,
+            JobState::Running
+        );
+        drop(j);
+        // Ended without end.json and without a holder: it crashed.
+        assert_eq!(
+            job_state(&dir.path().join("jobs/delete-1")).unwrap().0,
+            JobState::Crashed
+        );
+        let (p2, state, _j) = Journal::open(dir.path(), "delete-1").unwrap();
+        assert_eq!(p2.planned(), 4);
+        assert!(state.finished("a") && !state.finished("b") && !state.finished("c"));
+        assert!(state.unknown.contains("c") && !state.unknown.contains("a"));
+        assert!(!state.unknown.contains("d"));
+    }
+
+    #[test]
+    fn job_ids_cannot_leave_the_jobs_directory() {
+        assert!(valid_job_id("resume-20261122-153012-7f3a"));
+        for bad in ["", "..", "../x", "a/b", "a b", "x\n"] {
+            assert!(!valid_job_id(bad), "{bad:?}");
+        }
+    }
+}

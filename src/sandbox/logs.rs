@@ -1,0 +1,201 @@
+//! `GET /v2/logs` (OAQ "List Logs"): one entry per state transition of every message the
+//! sandbox created, newest first, in keyset pages. The cursor names the last entry served and
+//! the next page starts strictly after it, so entries logged meanwhile (which are newer) never
+//! shift a page or show twice.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::sync::Arc;
+
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde_json::json;
+
+use super::app::App;
+use super::query::{int, multi, pairs};
+use super::routes::AppState;
+use super::store::{LogKey, Store};
+use super::wire::{LogEntry, Reply};
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new().route("/v2/logs", get(list))
+}
+
+/// Every state a log entry can have.
+const STATES: &[&str] = &[
+    "CREATED",
+    "ACTIVE",
+    "RETRY",
+    "ERROR",
+    "DELIVERED",
+    "FAILED",
+    "CANCEL_REQUESTED",
+    "CANCELLED",
+];
+
+/// The filter value that means any state of a message still being delivered.
+const IN_PROGRESS: &[&str] = &["ACTIVE", "RETRY", "ERROR"];
+
+const FILTERS: &[&str] = &[
+    "messageId",
+    "url",
+    "topicName",
+    "scheduleId",
+    "queueName",
+    "label",
+];
+
+pub const MAX_COUNT: i64 = 100;
+
+#[derive(Debug, Default)]
+pub struct LogQuery {
+    cursor: Option<LogKey>,
+    count: usize,
+    states: Option<Vec<&'static str>>,
+    filters: BTreeMap<String, Vec<String>>,
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+/// A cursor is the key of the last entry served: `<time>-<seq>`.
+pub fn cursor_of(key: LogKey) -> String {
+    format!("{}-{}", key.0, key.1)
+}
+
+fn parse_cursor(c: &str) -> Result<LogKey, String> {
+    c.rsplit_once('-')
+        .and_then(|(t, s)| Some((t.parse().ok()?, s.parse().ok()?)))
+        .ok_or_else(|| format!("invalid cursor {c:?}"))
+}
+
+impl LogQuery {
+    /// Parses the documented parameters; anything else, a bad number, `count` outside 1-100 or
+    /// an unknown state is an error. String filters take several values, repeated or
+    /// comma-separated, any of which matches, as on the DLQ endpoints.
+    pub fn parse(raw: Option<&str>) -> Result<LogQuery, String> {
+        let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (k, v) in pairs(raw) {
+            grouped.entry(k).or_default().push(v);
+        }
+        let mut q = LogQuery {
+            count: MAX_COUNT as usize,
+            ..LogQuery::default()
+        };
+        for (k, values) in grouped {
+            let last = values.last().map(String::as_str).unwrap_or("");
+            match k.as_str() {
+                "qstash_token" => {}
+                "cursor" if last.is_empty() => {}
+                "cursor" => q.cursor = Some(parse_cursor(last)?),
+                "count" => {
+                    let n = int("count", last)?;
+                    if !(1..=MAX_COUNT).contains(&n) {
+                        return Err(format!("count must be between 1 and {MAX_COUNT}, got {n}"));
+                    }
+                    q.count = n as usize;
+                }
+                "fromDate" => q.from = Some(int("fromDate", last)?),
+                "toDate" => q.to = Some(int("toDate", last)?),
+                "state" => {
+                    q.states = Some(match last {
+                        "IN_PROGRESS" => IN_PROGRESS.to_vec(),
+                        s => match STATES.iter().find(|x| **x == s) {
+                            Some(x) => vec![*x],
+                            None => {
+                                return Err(format!(
+                                    "unknown state {s:?}: use one of {}, IN_PROGRESS",
+                                    STATES.join(", ")
+                                ))
+                            }
+                        },
+                    })
+                }
+                f if FILTERS.contains(&f) => {
+                    q.filters.insert(k.clone(), multi(&values));
+                }
+                other => return Err(format!("unknown parameter {other:?}")),
+            }
+        }
+        Ok(q)
+    }
+
+    pub fn matches(&self, e: &LogEntry) -> bool {
+        if self.from.is_some_and(|f| e.time < f) || self.to.is_some_and(|t| e.time > t) {
+            return false;
+        }
+        if let Some(states) = &self.states {
+            if !states.contains(&e.state.as_str()) {
+                return false;
+            }
+        }
+        self.filters.iter().all(|(k, vals)| {
+            let any = |f: Option<&str>| f.is_some_and(|f| vals.iter().any(|v| v == f));
+            match k.as_str() {
+                "messageId" => any(Some(&e.message_id)),
+                "url" => any(Some(&e.url)),
+                "topicName" => any(e.topic_name.as_deref()),
+                "scheduleId" => any(e.schedule_id.as_deref()),
+                "queueName" => any(e.queue_name.as_deref()),
+                "label" => e.labels.iter().flatten().any(|l| any(Some(l))),
+                _ => false,
+            }
+        })
+    }
+
+    /// One page, newest first, and the cursor to the next while more match.
+    pub fn page<'a>(&self, store: &'a Store) -> (Vec<&'a LogEntry>, Option<String>) {
+        let upper = match self.cursor {
+            Some(k) => Bound::Excluded(k),
+            None => Bound::Unbounded,
+        };
+        let mut it = store
+            .logs
+            .range((Bound::Unbounded, upper))
+            .rev()
+            .filter(|(_, r)| self.matches(&r.entry));
+        let page: Vec<(&LogKey, _)> = it.by_ref().take(self.count).collect();
+        let more = page.len() == self.count && it.next().is_some();
+        let cursor = more.then(|| cursor_of(*page.last().unwrap().0));
+        (page.into_iter().map(|(_, r)| &r.entry).collect(), cursor)
+    }
+}
+
+async fn list(State(app): AppState, RawQuery(raw): RawQuery) -> Response {
+    app.read(|s| match LogQuery::parse(raw.as_deref()) {
+        Ok(q) => {
+            let (logs, cursor) = q.page(s);
+            let mut body = json!({ "logs": logs });
+            if let Some(c) = cursor {
+                body["cursor"] = json!(c);
+            }
+            Reply::ok(body)
+        }
+        Err(e) => Reply::bad_request(e),
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_checked() {
+        assert!(LogQuery::parse(Some("count=100&state=IN_PROGRESS&label=a&label=b")).is_ok());
+        assert!(LogQuery::parse(Some("state=FAILED&qstash_token=t&cursor=")).is_ok());
+        for bad in [
+            "count=0",
+            "count=101",
+            "state=DONE",
+            "fromDate=x",
+            "cursor=abc",
+            "order=latestFirst",
+        ] {
+            assert!(LogQuery::parse(Some(bad)).is_err(), "{bad}");
+        }
+        let q = LogQuery::parse(Some("cursor=1700000000000-42")).unwrap();
+        assert_eq!(q.cursor, Some((1_700_000_000_000, 42)));
+    }
+}
