@@ -81,6 +81,17 @@ impl ApiError {
         }
     }
 
+    /// Why a request is about to be tried again, in a few words for the progress line. One
+    /// wording whether the transport or the bulk engine waits: `throttled (429)`.
+    pub fn wait_reason(&self) -> String {
+        match self {
+            ApiError::Status { status: 429, .. } => "throttled (429)".into(),
+            ApiError::Status { status, .. } => format!("server error {status}"),
+            ApiError::Network { detail, .. } => detail.clone(),
+            other => other.to_string(),
+        }
+    }
+
     /// True when the request may have changed state although no usable reply arrived.
     pub fn outcome_unknown(&self) -> bool {
         match self {

@@ -206,7 +206,7 @@ impl Transport {
             }
             waited += wait;
             if let Some(hook) = &self.on_wait {
-                hook(wait, &why(&err));
+                hook(wait, &err.wait_reason());
             }
             tokio::time::sleep(wait).await;
         }
@@ -280,16 +280,6 @@ async fn read_body(mut resp: reqwest::Response, cap: u64) -> Result<bytes::Bytes
         buf.extend_from_slice(&chunk);
     }
     Ok(buf.freeze())
-}
-
-/// Why the transport waits, in a few words for the progress line.
-fn why(err: &ApiError) -> String {
-    match err {
-        ApiError::Status { status: 429, .. } => "throttled (429)".into(),
-        ApiError::Status { status, .. } => format!("server error {status}"),
-        ApiError::Network { detail, .. } => detail.clone(),
-        other => other.to_string(),
-    }
 }
 
 fn method_name(m: &Method) -> &'static str {

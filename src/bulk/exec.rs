@@ -282,7 +282,9 @@ impl<'a> Engine<'a> {
                 }
                 waited += wait;
                 if wait >= Duration::from_secs(1) {
-                    let why = last_err.as_ref().map_or("retrying".into(), |e| e.reason());
+                    let why = last_err
+                        .as_ref()
+                        .map_or("retrying".into(), |e| e.wait_reason());
                     self.progress.waiting(wait, &why);
                 }
                 if !self.cancel.sleep(wait).await {

@@ -124,7 +124,7 @@ impl ServerSide<'_> {
                     }
                     waited += wait;
                     if wait >= Duration::from_secs(1) {
-                        self.progress.waiting(wait, &e.reason());
+                        self.progress.waiting(wait, &e.wait_reason());
                     }
                     if !self.cancel.sleep(wait).await {
                         break;

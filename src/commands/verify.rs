@@ -25,7 +25,7 @@ use crate::output::text::{safe, truncate};
 Examples:
   dlq verify retry-20261123-101500-7f3a              wait up to 2m for final states
   dlq verify resume-20261123-101500-7f3a --wait 0s   one look, no waiting
-  dlq verify retry-20261123-101500-7f3a -o json | jq '.verified[] | select(.verified == \"failedAgain\")'")]
+  dlq verify retry-20261123-101500-7f3a -o ndjson | grep failedAgain")]
 pub struct Args {
     /// The job id, as printed when the run started (see `dlq jobs`)
     pub job: String,

@@ -209,7 +209,7 @@ fn width_from(env: &dyn Fn(&str) -> Option<String>) -> u16 {
     env("COLUMNS")
         .and_then(|c| c.parse().ok())
         .filter(|w| *w > 0)
-        .or_else(|| comfy_table::Table::new().width())
+        .or_else(|| comfy_table::Table::new().width().filter(|w| *w > 0))
         .unwrap_or(100)
 }
 

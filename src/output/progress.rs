@@ -88,6 +88,9 @@ enum Inner {
         total: u64,
         started: Instant,
         counts: Mutex<Counts>,
+        /// For notices of waits, which follow the output layer's rule (a line for long waits,
+        /// or every wait with -v).
+        out: Output,
     },
 }
 
@@ -131,6 +134,7 @@ impl Bar {
             total,
             started: Instant::now(),
             counts,
+            out: out.clone(),
         })
     }
 
@@ -223,7 +227,9 @@ impl Bar {
                 } else {
                     "-".into()
                 };
-                let mut msg = format!("{} ETA {eta}", time::rate(rate));
+                // The first chunks can finish faster than --rps allows on average: show the
+                // rate the run will keep.
+                let mut msg = format!("{} ETA {eta}", time::rate(speed));
                 if c.in_flight > 1 {
                     msg.push_str(&format!(" ×{}", c.in_flight));
                 }
@@ -237,6 +243,7 @@ impl Bar {
                 total,
                 started,
                 counts,
+                ..
             } => {
                 let mut c = counts.lock().unwrap();
                 c.done += n;
@@ -292,12 +299,16 @@ impl Progress for Bar {
     }
 
     fn waiting(&self, d: Duration, why: &str) {
-        if let Inner::Terminal { pb, .. } = &self.0 {
-            pb.set_message(format!(
+        match &self.0 {
+            Inner::Terminal { pb, .. } => pb.set_message(format!(
                 "{}, retrying in {}",
                 super::text::safe(why),
                 time::duration(d)
-            ));
+            )),
+            // Without a bar the engine's own waits (after the transport gave up) were silent,
+            // even with -v; they now print as the transport's do.
+            Inner::Plain { out, .. } => out.waiting(d, why),
+            Inner::Hidden => {}
         }
     }
 }

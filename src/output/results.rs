@@ -286,10 +286,11 @@ pub fn summary_line(verb: &str, s: &Summary, target: &str) -> String {
         format!(" of {} planned", s.planned)
     };
     format!(
-        "{}{of} on {target}, in {:.1}s ({}, {} requests)",
+        "{}{of} on {target}, in {:.1}s ({}, {} request{})",
         parts.join(", "),
         s.seconds,
         time::rate(s.rate()),
-        s.requests
+        s.requests,
+        if s.requests == 1 { "" } else { "s" }
     )
 }

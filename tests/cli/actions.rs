@@ -4,6 +4,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 use crate::common::{header, ndjson, Sandbox};
+use crate::pty::on_terminal;
 
 fn last_request<'a>(reqs: &'a [Value], method: &str, path_prefix: &str) -> &'a Value {
     reqs.iter()
@@ -354,31 +355,6 @@ fn server_reasons_are_shown_for_refused_actions() {
     assert_eq!(sb.applied(oid, "callback"), 0);
 }
 
-/// Runs `dlq <args>` on a real pseudo-terminal (util-linux `script`), typing `keys`.
-fn on_terminal(sb: &Sandbox, args: &str, keys: &str) -> (Option<i32>, String) {
-    use std::io::Write;
-    let bin = assert_cmd::cargo::cargo_bin("dlq");
-    let mut c = std::process::Command::new("script");
-    crate::common::hermetic(&mut c, &sb.home);
-    c.env("QSTASH_URL", &sb.url)
-        .env("QSTASH_TOKEN", &sb.token)
-        .args(["-qec", &format!("'{}' {args}", bin.display()), "/dev/null"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped());
-    let mut child = c.spawn().expect("util-linux script");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(keys.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
-
 #[test]
 fn delete_asks_on_a_terminal_and_defaults_to_no() {
     let sb = Sandbox::start(&["--seed", "5", "--seed-rng", "10"]);
@@ -406,4 +382,27 @@ fn delete_asks_on_a_terminal_and_defaults_to_no() {
     let (code, screen) = on_terminal(&sb, &format!("delete {id}"), "yes\r");
     assert_eq!(code, Some(0), "{screen}");
     assert!(!sb.ids(false).contains(&id));
+}
+
+#[test]
+fn an_empty_id_list_is_nothing_to_do_not_an_error() {
+    let sb = Sandbox::start(&["--seed", "3"]);
+    // A drain of a group that is already empty: `dlq list ... -o ids | dlq retry - --yes`.
+    sb.dlq()
+        .args(["retry", "-", "--yes"])
+        .write_stdin("")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("nothing to do"));
+    let empty = sb.home.path().join("none.txt");
+    std::fs::write(&empty, "# nothing\n").unwrap();
+    sb.dlq()
+        .args(["delete", "--ids-from"])
+        .arg(&empty)
+        .arg("--yes")
+        .assert()
+        .success();
+    assert!(sb.requests().is_empty());
+    // No ids and no selection at all is still a usage error.
+    sb.dlq().args(["retry", "--yes"]).assert().code(2);
 }

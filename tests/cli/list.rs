@@ -298,3 +298,50 @@ fn terminal_table_fits_and_says_how_to_get_more() {
     }
     a.stderr(predicate::str::contains("--all").and(predicate::str::contains("--cursor")));
 }
+
+#[test]
+fn more_exist_goes_to_stderr_in_a_pipe_or_on_a_terminal_and_q_silences_it() {
+    let sb = Sandbox::start(&["--seed", "150", "--seed-rng", "26"]);
+    let note = "100 shown; more exist: add --all (or --limit N), or continue with --cursor ";
+    // stdout a pipe: 100 rows of data there, the note on stderr.
+    let a = sb.dlq().arg("list").assert().success();
+    let out = stdout(&a);
+    assert_eq!(out.lines().count(), 100);
+    assert!(!out.contains("more exist"));
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.contains(note), "{err}");
+    // The cursor it names is the next page.
+    let cursor = err.split(note).nth(1).unwrap().trim().to_string();
+    let next = stdout(
+        &sb.dlq()
+            .args(["list", "--cursor", &cursor])
+            .assert()
+            .success(),
+    );
+    assert_eq!(next.lines().count(), 50);
+
+    // stdout a terminal, stderr a file: the note still goes to the file, not the table.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("stderr");
+    let (code, drawn) = crate::pty::on_terminal(&sb, &format!("list 2>'{}'", file.display()), "");
+    assert_eq!(code, Some(0), "{drawn}");
+    assert!(
+        drawn.contains("ID") && !drawn.contains("more exist"),
+        "{drawn}"
+    );
+    let err = std::fs::read_to_string(&file).unwrap();
+    assert!(err.contains(note), "{err}");
+
+    // -q: no note, in a pipe or on a terminal.
+    sb.dlq()
+        .args(["list", "-q"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("more exist").not());
+    let (code, drawn) = crate::pty::on_terminal(&sb, "list -q", "");
+    assert_eq!(code, Some(0), "{drawn}");
+    assert!(
+        drawn.contains("ID") && !drawn.contains("more exist"),
+        "{drawn}"
+    );
+}

@@ -1,11 +1,13 @@
 //! Prism, the independent referee: `prism mock` serves examples of the official OpenAPI,
 //! `prism proxy --errors` forwards to a real server and fails any request or response that
-//! breaks the spec.
+//! breaks the spec. The specs come from `DLQ_SPEC_DIR` (default `../shared/spec`); tests that
+//! need them start with [`have_spec`].
 
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -31,8 +33,59 @@ fn binary() -> PathBuf {
     PathBuf::from("prism")
 }
 
+/// The official OpenAPI files the spec tests need, all in one directory.
+const SPEC_FILES: [&str; 2] = ["qstash-openapi.yaml", "workflow-openapi.yaml"];
+
+/// Where the official OpenAPI is: `DLQ_SPEC_DIR`, else `../shared/spec` beside the repository
+/// (where CI puts it; a fresh clone has no such directory).
+pub fn spec_dir() -> PathBuf {
+    match std::env::var_os("DLQ_SPEC_DIR").filter(|d| !d.is_empty()) {
+        Some(d) => PathBuf::from(d),
+        None => {
+            let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+            repo.parent().unwrap_or(repo).join("shared/spec")
+        }
+    }
+}
+
+fn spec_missing() -> String {
+    format!(
+        "the official OpenAPI is not in {} (set DLQ_SPEC_DIR to the directory holding {} and {})",
+        spec_dir().display(),
+        SPEC_FILES[0],
+        SPEC_FILES[1]
+    )
+}
+
+/// The guard at the top of every test that needs the official OpenAPI. Without it the test
+/// says so in one line and returns, so a fresh clone passes its own test command; with
+/// `DLQ_REQUIRE_SPEC=1` (as `.ci/run` sets) a missing spec fails the test instead, so CI can
+/// never skip these silently.
+pub fn have_spec() -> bool {
+    let dir = spec_dir();
+    if SPEC_FILES.iter().all(|f| dir.join(f).is_file()) {
+        return true;
+    }
+    let required = std::env::var("DLQ_REQUIRE_SPEC").is_ok_and(|v| !v.is_empty() && v != "0");
+    assert!(!required, "DLQ_REQUIRE_SPEC is set, but {}", spec_missing());
+    // libtest names each test's thread after the test. Written straight to stderr, past
+    // libtest's capture, which would hide a passing test's output; one write, so parallel
+    // tests cannot interleave inside the line.
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a spec test")
+        .to_string();
+    let line = format!("skipped {test}: {}\n", spec_missing());
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    false
+}
+
+/// The path of one official spec file; a test that forgot [`have_spec`] fails here in one
+/// line rather than with Prism's usage text.
 pub fn spec(name: &str) -> String {
-    format!("{}/../shared/spec/{name}", env!("CARGO_MANIFEST_DIR"))
+    let path = spec_dir().join(name);
+    assert!(path.is_file(), "{}", spec_missing());
+    path.display().to_string()
 }
 
 fn free_port() -> u16 {

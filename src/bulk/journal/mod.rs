@@ -219,8 +219,8 @@ pub fn read_plan(dir: &Path) -> std::io::Result<PlanRecord> {
 mod tests {
     use super::*;
     use crate::api::Source;
-    use crate::bulk::outcome::Status;
     use crate::bulk::action::Verb;
+    use crate::bulk::outcome::Status;
 
     fn plan(job: &str, ids: &[&str]) -> PlanRecord {
         PlanRecord {

@@ -59,7 +59,18 @@ pub async fn run(ctx: &Ctx, req: Request<'_>) -> Result<()> {
     if let Some(job) = &req.bulk.continue_job {
         return continuation::run(ctx, job, &req).await;
     }
+    // An empty list on stdin or in a file is a drain with nothing to drain: not an error.
+    let listed = req.select.ids.iter().any(|i| i == "-") || req.select.ids_from.is_some();
     let selection = select(&req)?;
+    if let (true, Selection::Ids(ids)) = (listed, &selection) {
+        if ids.is_empty() {
+            ctx.out.info(&format!(
+                "{}: the id list is empty; nothing to do",
+                req.action.verb.name()
+            ));
+            return Ok(());
+        }
+    }
     if req.bulk.server_side {
         let Selection::Matching { limit } = selection else {
             unreachable!("select refuses ids with --server-side")
@@ -190,6 +201,10 @@ fn select(req: &Request) -> Result<Selection> {
             "give ids or a selection (filters with --all or --limit), not both",
         ));
     }
+    let listed = s.ids.iter().any(|i| i == "-") || s.ids_from.is_some();
+    if listed && ids.is_empty() && !selecting && req.filter.is_empty() {
+        return Ok(Selection::Ids(ids));
+    }
     if ids.is_empty() && !selecting {
         return Err(if req.filter.is_empty() {
             CliError::usage("nothing selected").hint(format!(
@@ -297,9 +312,6 @@ fn explicit_ids(select: &SelectArgs) -> Result<Vec<String>> {
             .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
         read_ids(BufReader::new(f), &path.display().to_string(), &mut ids)
             .map_err(CliError::usage)?;
-    }
-    if (select.ids.iter().any(|i| i == "-") || select.ids_from.is_some()) && ids.is_empty() {
-        return Err(CliError::usage("the id list is empty; nothing to do"));
     }
     dedupe(&mut ids);
     Ok(ids)

@@ -234,4 +234,3 @@ pub fn add_tallies(a: Tally, b: Tally) -> Tally {
         unknown: a.unknown + b.unknown,
     }
 }
-

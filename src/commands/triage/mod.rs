@@ -36,9 +36,9 @@ use selection::{shell_line, Selection};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
-  dlq triage                                 QStash messages, by url and status
-  dlq triage --workflow                      failed workflow runs, by workflow url and callback state
-  dlq triage --from 24h --by url,label       only the last day, grouped by url and label")]
+  dlq triage                              QStash messages, by url and status
+  dlq triage --workflow                   failed runs, by workflow url and callback state
+  dlq triage --from 24h --by url,label    the last day, by url and label")]
 pub struct Args {
     /// Failed workflow runs instead of QStash messages
     #[arg(long)]

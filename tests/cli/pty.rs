@@ -1,0 +1,227 @@
+//! `dlq` on a real pseudo-terminal, and what it leaves on screen.
+//!
+//! util-linux `script` runs the command with stdin, stdout and stderr on a fresh pty, sized
+//! 100x40 with `stty` first (a pty `script` makes from a pipe has no size), so `dlq` sees what
+//! a person at a terminal is: prompts, progress bars, colour rules. [`screen`] replays the
+//! bytes it drew (carriage returns, line erases, cursor moves) into the lines left on screen,
+//! which is what a stale progress bar would spoil.
+
+use std::io::{Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use crate::common::Sandbox;
+
+/// Columns of the terminal.
+pub const WIDTH: usize = 100;
+
+pub struct Pty {
+    child: Child,
+    keys: Option<ChildStdin>,
+    out: Arc<Mutex<Vec<u8>>>,
+    reader: Option<JoinHandle<()>>,
+}
+
+impl Pty {
+    /// Starts `dlq <args>` against `sb`. `args` is shell text: quote what needs it; a
+    /// redirection such as `2>FILE` applies to `dlq` alone.
+    pub fn start(sb: &Sandbox, args: &str) -> Pty {
+        let bin = assert_cmd::cargo::cargo_bin("dlq");
+        let inner = format!(
+            "stty cols {WIDTH} rows 40 && exec '{}' {args}",
+            bin.display()
+        );
+        let mut c = Command::new("script");
+        crate::common::hermetic(&mut c, &sb.home);
+        c.env("QSTASH_URL", &sb.url)
+            .env("QSTASH_TOKEN", &sb.token)
+            .args(["-qec", &inner, "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped());
+        let mut child = c.spawn().expect("util-linux script");
+        let keys = child.stdin.take();
+        let mut stdout = child.stdout.take().unwrap();
+        let out = Arc::new(Mutex::new(Vec::new()));
+        let sink = out.clone();
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Pty {
+            child,
+            keys,
+            out,
+            reader: Some(reader),
+        }
+    }
+
+    /// Types `keys` (`\r` is Enter, `\x03` Ctrl-C).
+    pub fn keys(&mut self, keys: &str) {
+        let k = self.keys.as_mut().expect("keys after finish");
+        k.write_all(keys.as_bytes()).unwrap();
+        k.flush().unwrap();
+    }
+
+    /// Whether the command is still running.
+    pub fn running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    /// Everything drawn so far.
+    pub fn drawn(&self) -> String {
+        String::from_utf8_lossy(&self.out.lock().unwrap()).into_owned()
+    }
+
+    /// Waits for the end: the exit code and every byte drawn.
+    pub fn finish(mut self) -> (Option<i32>, String) {
+        drop(self.keys.take());
+        let status = self.child.wait().unwrap();
+        self.reader.take().unwrap().join().unwrap();
+        (status.code(), self.drawn())
+    }
+}
+
+/// Runs `dlq <args>` on a terminal, typing `keys`; the exit code and everything drawn.
+pub fn on_terminal(sb: &Sandbox, args: &str, keys: &str) -> (Option<i32>, String) {
+    let mut pty = Pty::start(sb, args);
+    pty.keys(keys);
+    pty.finish()
+}
+
+/// The lines left on screen once `drawn` is replayed on a terminal.
+pub fn screen(drawn: &str) -> Vec<String> {
+    Screen::replay(drawn).lines()
+}
+
+/// A terminal [`WIDTH`] wide with no bottom (nothing scrolls away), replaying what `dlq` drew.
+/// Knows what indicatif and dialoguer send: `\r`, `\n`, backspace, and CSI cursor moves and
+/// erases; colours and modes are ignored.
+pub struct Screen {
+    rows: Vec<Vec<char>>,
+    r: usize,
+    c: usize,
+}
+
+impl Screen {
+    pub fn replay(drawn: &str) -> Screen {
+        let chars: Vec<char> = drawn.chars().collect();
+        let mut s = Screen {
+            rows: vec![Vec::new()],
+            r: 0,
+            c: 0,
+        };
+        let mut i = 0;
+        while i < chars.len() {
+            match chars[i] {
+                '\r' => s.c = 0,
+                '\n' => s.r += 1,
+                '\x08' => s.c = s.c.saturating_sub(1),
+                '\x1b' if chars.get(i + 1) == Some(&'[') => {
+                    let start = i + 2;
+                    let mut end = start;
+                    while end < chars.len() && !('@'..='~').contains(&chars[end]) {
+                        end += 1;
+                    }
+                    let params: String = chars[start..end.min(chars.len())].iter().collect();
+                    let n = params.trim_start_matches('?').parse::<usize>().ok();
+                    s.csi(chars.get(end).copied(), n);
+                    i = end;
+                }
+                '\x1b' => i += 1, // a two-byte escape
+                ch if ch < ' ' => {}
+                ch => s.put(ch),
+            }
+            if s.rows.len() <= s.r {
+                s.rows.resize(s.r + 1, Vec::new());
+            }
+            i += 1;
+        }
+        s
+    }
+
+    fn csi(&mut self, cmd: Option<char>, n: Option<usize>) {
+        match cmd {
+            Some('A') => self.r = self.r.saturating_sub(n.unwrap_or(1)),
+            Some('B') => self.r += n.unwrap_or(1),
+            Some('C') => self.c += n.unwrap_or(1),
+            Some('D') => self.c = self.c.saturating_sub(n.unwrap_or(1)),
+            Some('G') => self.c = n.unwrap_or(1).saturating_sub(1),
+            Some('K') => erase_line(&mut self.rows, self.r, self.c, n.unwrap_or(0)),
+            Some('J') => {
+                erase_line(&mut self.rows, self.r, self.c, n.unwrap_or(0));
+                self.rows.truncate(self.r + 1);
+            }
+            _ => {} // colours, cursor visibility
+        }
+    }
+
+    /// A printable character. Past the last column the cursor waits, as terminals do, and
+    /// the next character goes to the start of the next line.
+    fn put(&mut self, ch: char) {
+        if self.c >= WIDTH {
+            self.r += 1;
+            self.c = 0;
+        }
+        if self.rows.len() <= self.r {
+            self.rows.resize(self.r + 1, Vec::new());
+        }
+        let row = &mut self.rows[self.r];
+        if row.len() <= self.c {
+            row.resize(self.c + 1, ' ');
+        }
+        row[self.c] = ch;
+        self.c += 1;
+    }
+
+    /// True when the cursor is at the start of a blank line: whatever comes next starts a
+    /// line of its own, not after (or over) what was drawn there.
+    pub fn at_blank_line(&self) -> bool {
+        self.c == 0 && self.rows[self.r].iter().all(|c| *c == ' ')
+    }
+
+    /// The line the cursor is on.
+    pub fn current(&self) -> String {
+        self.rows[self.r].iter().collect()
+    }
+
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .rows
+            .iter()
+            .map(|row| row.iter().collect::<String>().trim_end().to_string())
+            .collect();
+        while lines.last().is_some_and(String::is_empty) {
+            lines.pop();
+        }
+        lines
+    }
+}
+
+/// `ESC [ n K` on row `r`: 0 erases from the cursor on, 1 up to it, 2 the whole line.
+fn erase_line(rows: &mut [Vec<char>], r: usize, c: usize, mode: usize) {
+    let Some(row) = rows.get_mut(r) else { return };
+    match mode {
+        0 => row.truncate(c),
+        1 => row.iter_mut().take(c + 1).for_each(|ch| *ch = ' '),
+        _ => row.clear(),
+    }
+}
+
+#[test]
+fn screen_replays_redraws_and_erases() {
+    let drawn = "plan\r\nbar 1/3\r\x1b[2Kbar 2/3\r\x1b[2Kdone: 2\r\nx\x1b[1A\x1b[9G!\r\n";
+    assert_eq!(screen(drawn), ["plan", "done: 2 !", "x"]);
+    let long = "a".repeat(WIDTH + 3);
+    assert_eq!(screen(&long), ["a".repeat(WIDTH), "aaa".into()]);
+    assert_eq!(screen("one\r\ntwo\x1b[1A\r\x1b[J"), Vec::<String>::new());
+    assert!(Screen::replay("bar\r\x1b[2K").at_blank_line());
+    assert!(Screen::replay("bar\r\n").at_blank_line());
+    assert!(!Screen::replay("bar\r").at_blank_line());
+    assert!(!Screen::replay(&long[..WIDTH]).at_blank_line());
+}
