@@ -2501,7 +2501,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__sandbox)
-            opts="-o -q -v -y -h --port --state --seed --seed-rng --fixture --latency --fault-rate --faults --fault-stall-ms --workflow-bulk-cap --delivery-backoff-ms --simulate --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help reset help"
+            opts="-o -q -v -y -h --port --state --seed --seed-rng --fixture --latency --fault-rate --faults --fault-stall-ms --rate-limit --workflow-bulk-cap --delivery-backoff-ms --simulate --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help reset help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2540,6 +2540,10 @@ _dlq() {
                     return 0
                     ;;
                 --fault-stall-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

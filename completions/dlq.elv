@@ -727,6 +727,7 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand --fault-rate 'Probability (0 to 1) that a DLQ request gets a fault from --faults; mutations get it before the change or after it (the change happens, the reply is lost)'
             cand --faults 'Faults to inject: HTTP statuses (429 comes with rate-limit headers), `reset` (drop the connection) and `timeout` (no answer for --fault-stall-ms, then drop)'
             cand --fault-stall-ms 'How long a `timeout` fault stalls before dropping the connection'
+            cand --rate-limit 'Limit the DLQ API to RPS requests a second (bursts up to BURST, default RPS), as QStash''s burst limit does: 429 with Burst-RateLimit-* headers once spent; replies that pass carry the headers too'
             cand --workflow-bulk-cap 'Most workflow runs one bulk resume, restart or delete handles in filter mode; the cursor continues'
             cand --delivery-backoff-ms 'Pause between delivery attempts of messages and runs (times the attempt)'
             cand --simulate 'How destinations the sandbox does not contact answer (repeatable; the first rule whose PATTERN matches the URL wins; * matches anything). OUTCOME is ok, an HTTP status 400-599, flaky:P (each attempt fails with probability P, answering 500) or timeout (no answer within the message''s Upstash-Timeout, else 15s)'

@@ -16,6 +16,8 @@ pub struct Pressure {
     remaining: AtomicI64,
     /// Sum of reply times in microseconds, for the mean.
     micros: AtomicU64,
+    /// `Burst-RateLimit-Limit`: requests a second the server allows; 0 when none said.
+    limit: AtomicU64,
 }
 
 /// What the engine reads.
@@ -26,6 +28,8 @@ pub struct Reading {
     pub throttled: u64,
     pub remaining: Option<u64>,
     pub mean: Duration,
+    /// The server's per-second limit, once a reply has said it.
+    pub limit: Option<u64>,
 }
 
 impl Pressure {
@@ -44,8 +48,12 @@ impl Pressure {
         }
         let num =
             |name: &str| -> Option<i64> { headers.get(name)?.to_str().ok()?.trim().parse().ok() };
-        if let Some(r) = num("burst-ratelimit-remaining").or_else(|| num("ratelimit-remaining")) {
+        if let Some(r) = num("burst-ratelimit-remaining") {
             self.remaining.store(r.max(0), Ordering::Relaxed);
+        }
+        // Only the burst limit is per second; the daily one says nothing about pacing.
+        if let Some(l) = num("burst-ratelimit-limit").filter(|l| *l > 0) {
+            self.limit.store(l as u64, Ordering::Relaxed);
         }
     }
 
@@ -57,6 +65,7 @@ impl Pressure {
             throttled: self.throttled.load(Ordering::Relaxed),
             remaining: (r >= 0).then_some(r as u64),
             mean: Duration::from_micros(self.micros.load(Ordering::Relaxed) / replies.max(1)),
+            limit: Some(self.limit.load(Ordering::Relaxed)).filter(|l| *l > 0),
         }
     }
 }

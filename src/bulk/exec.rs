@@ -31,26 +31,51 @@ const ROUNDS: u32 = 8;
 /// Reads in flight while reconciling one chunk.
 const CHECKS: usize = 8;
 
-/// Spaces requests out to at most `rps` a second across all tasks.
+/// Spaces requests out: at most `--rps` a second across all tasks, and, once the server says
+/// its per-second limit (`Burst-RateLimit-Limit`), a little under that, so a run keeps close to
+/// the limit without running into it.
 pub struct Pacer {
-    gap: Duration,
+    /// The gap `--rps` asks for.
+    asked: Option<Duration>,
+    /// The gap the server's limit asks for, in nanoseconds; 0 until it says.
+    server: std::sync::atomic::AtomicU64,
     next: tokio::sync::Mutex<tokio::time::Instant>,
 }
 
+/// The share of the server's limit a run uses: headroom for other clients and clock skew.
+const SERVER_SHARE: f64 = 0.95;
+
 impl Pacer {
-    pub fn new(rps: f64) -> Pacer {
+    /// A pacer for `--rps` (none: only the server's limit, once known, paces).
+    pub fn new(rps: Option<f64>) -> Pacer {
         Pacer {
-            gap: Duration::from_secs_f64(1.0 / rps.max(0.001)),
+            asked: rps.map(|r| Duration::from_secs_f64(1.0 / r.max(0.001))),
+            server: Default::default(),
             next: tokio::sync::Mutex::new(tokio::time::Instant::now()),
         }
     }
 
+    /// The server allows `limit` requests a second.
+    pub fn server_limit(&self, limit: u64) {
+        let gap = Duration::from_secs_f64(1.0 / (limit as f64 * SERVER_SHARE));
+        self.server.store(gap.as_nanos() as u64, Ordering::Relaxed);
+    }
+
+    fn gap(&self) -> Duration {
+        let server = Duration::from_nanos(self.server.load(Ordering::Relaxed));
+        self.asked.map_or(server, |a| a.max(server))
+    }
+
     /// Waits for the next slot; false when a cancel came first (then nothing may be sent).
     pub async fn wait(&self, cancel: &Cancel) -> bool {
+        let gap = self.gap();
+        if gap.is_zero() {
+            return !cancel.is_cancelled();
+        }
         let slot = {
             let mut next = self.next.lock().await;
             let slot = (*next).max(tokio::time::Instant::now());
-            *next = slot + self.gap;
+            *next = slot + gap;
             slot
         };
         cancel.sleep_until(slot).await
@@ -137,9 +162,9 @@ impl<'a> Engine<'a> {
         unknown: &HashSet<String>,
         record: &mut dyn FnMut(&[Outcome]) -> std::io::Result<()>,
     ) -> (Summary, Option<Halt>) {
-        let (tx, rx) = tokio::sync::mpsc::channel(1);
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         // Everything is planned already: one batch, then the end.
-        let _ = tx.try_send(ids.to_vec());
+        let _ = tx.send(ids.to_vec());
         drop(tx);
         self.run_batches(rx, unknown, record).await
     }
@@ -149,7 +174,7 @@ impl<'a> Engine<'a> {
     /// on in chunks, as many in flight as the [`Controller`] allows.
     pub async fn run_batches(
         &self,
-        mut batches: tokio::sync::mpsc::Receiver<Vec<String>>,
+        mut batches: tokio::sync::mpsc::UnboundedReceiver<Vec<String>>,
         unknown: &HashSet<String>,
         record: &mut dyn FnMut(&[Outcome]) -> std::io::Result<()>,
     ) -> (Summary, Option<Halt>) {
@@ -188,7 +213,11 @@ impl<'a> Engine<'a> {
                     None => open = false,
                 },
                 Some(r) = running.next(), if !running.is_empty() => {
-                    self.flow.observe(self.api.pressure());
+                    let reading = self.api.pressure();
+                    if let (Some(p), Some(limit)) = (&self.pacer, reading.limit) {
+                        p.server_limit(limit);
+                    }
+                    self.flow.observe(reading);
                     self.progress.concurrency(running.len() + 1, self.flow.limit());
                     summary.pending += r.left as u64;
                     if !r.outcomes.is_empty() {

@@ -109,6 +109,7 @@ mod tests {
             throttled,
             remaining: None,
             mean: Duration::from_millis(mean_ms),
+            limit: None,
         }
     }
 

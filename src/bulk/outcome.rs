@@ -81,6 +81,10 @@ pub struct Summary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job: Option<String>,
     pub interrupted: bool,
+    /// A pipelined run that stopped before it listed every page: `planned` counts what was
+    /// listed so far, and `--continue` lists the rest.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub listing_cut: bool,
     /// `--verify`: what the acted-on entries became.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<super::verify::Tally>,

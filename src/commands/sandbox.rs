@@ -40,9 +40,11 @@ use crate::sandbox::{Options, Sandbox, DEFAULT_SEED};
 /// https://jobs.example.io/api/workflow/video-transcode*=500 and *=ok.
 ///
 /// For tests, GET /__sandbox/applied (mutations applied per dlqId), /__sandbox/requests
-/// (the last 1000 DLQ API requests), /__sandbox/messages (messages created by publish and
-/// retry, with their state and new dlqId) and /__sandbox/runs (runs created by resume,
-/// restart and callback, likewise) need the token too, and are never delayed or faulted.
+/// (the last 20,000 DLQ API requests, with each reply's status and time), /__sandbox/stats
+/// (the most requests in flight at once, and how many were throttled), /__sandbox/messages
+/// (messages created by publish and retry, with their state and new dlqId) and
+/// /__sandbox/runs (runs created by resume, restart and callback, likewise) need the token
+/// too, and are never delayed, faulted or rate limited.
 #[derive(Debug, PartialEq, clap::Args)]
 #[command(after_help = "\
 Outcomes:
@@ -112,6 +114,12 @@ pub struct Args {
     /// How long a `timeout` fault stalls before dropping the connection
     #[arg(long, value_name = "MS", default_value_t = 15_000)]
     pub fault_stall_ms: u64,
+
+    /// Limit the DLQ API to RPS requests a second (bursts up to BURST, default RPS), as
+    /// QStash's burst limit does: 429 with Burst-RateLimit-* headers once spent; replies that
+    /// pass carry the headers too
+    #[arg(long, value_name = "RPS[,BURST]")]
+    pub rate_limit: Option<String>,
 
     /// Most workflow runs one bulk resume, restart or delete handles in filter mode; the
     /// cursor continues
@@ -195,6 +203,13 @@ pub async fn run(global: &GlobalArgs, mut args: Args, env: &Env) -> Result<()> {
     opts.workflow_cap = args.workflow_bulk_cap;
     opts.delivery_backoff = Duration::from_millis(args.delivery_backoff_ms);
     opts.simulation = Simulation::new(rules, args.seed_rng);
+    opts.rate_limit = match &args.rate_limit {
+        Some(spec) => Some(
+            crate::sandbox::limit::parse(spec)
+                .map_err(|e| CliError::usage(format!("--rate-limit: {e}")))?,
+        ),
+        None => None,
+    };
     opts.faults = Faults::new(
         args.fault_rate,
         kinds,

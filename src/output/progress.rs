@@ -196,6 +196,13 @@ impl Bar {
         }
     }
 
+    /// Makes the bar `n` entries longer: a pipelined run learns its length page by page.
+    pub fn grow(&self, n: u64) {
+        if let Inner::Terminal { pb, .. } = &self.0 {
+            pb.set_length(pb.length().unwrap_or(0) + n);
+        }
+    }
+
     pub fn inc(&self, n: u64) {
         self.add(n, 0);
     }

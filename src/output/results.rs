@@ -282,6 +282,11 @@ pub fn summary_line(verb: &str, s: &Summary, target: &str) -> String {
     }
     let of = if s.unconfirmed > 0 || s.planned == 0 && s.done > 0 {
         String::new()
+    } else if s.listing_cut {
+        format!(
+            " of {} listed so far (--continue lists the rest)",
+            s.planned
+        )
     } else {
         format!(" of {} planned", s.planned)
     };

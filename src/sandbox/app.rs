@@ -37,6 +37,8 @@ pub struct App {
     /// Pause between delivery attempts, multiplied by the attempt number.
     pub delivery_backoff: std::time::Duration,
     pub simulation: Simulation,
+    pub rate_limit: Option<super::limit::RateLimit>,
+    pub in_flight: super::limit::InFlight,
 }
 
 impl App {

@@ -17,6 +17,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/__sandbox/requests", get(requests))
         .route("/__sandbox/messages", get(messages))
         .route("/__sandbox/runs", get(runs))
+        .route("/__sandbox/stats", get(stats))
 }
 
 /// `{"<dlqId>": {"retry": n, ...}}`, non-zero counters only.
@@ -51,4 +52,9 @@ async fn messages(State(app): AppState) -> Json<Value> {
 
 async fn runs(State(app): AppState) -> Json<Value> {
     without_origin(&app.store.lock().unwrap().runs)
+}
+
+/// `{"maxInFlight":…, "maxInFlightMutations":…, "throttled":…}`: how hard clients pushed.
+async fn stats(State(app): AppState) -> Json<Value> {
+    Json(app.in_flight.json())
 }

@@ -9,6 +9,7 @@ mod deliver;
 mod embedded;
 pub mod faults;
 mod introspect;
+pub mod limit;
 mod lock;
 mod logs;
 mod outcome;
@@ -56,6 +57,8 @@ pub struct Options {
     pub delivery_backoff: Duration,
     /// How destinations the sandbox does not contact answer (`--simulate`).
     pub simulation: Simulation,
+    /// `--rate-limit`: 429 once the per-second budget is spent.
+    pub rate_limit: Option<limit::RateLimit>,
 }
 
 impl Options {
@@ -70,6 +73,7 @@ impl Options {
             workflow_cap: 50,
             delivery: Delivery::Network,
             delivery_backoff: Duration::from_millis(200),
+            rate_limit: None,
             simulation: Simulation::none(),
         }
     }
@@ -127,6 +131,8 @@ impl Sandbox {
             delivery: opts.delivery,
             delivery_backoff: opts.delivery_backoff,
             simulation: opts.simulation,
+            rate_limit: opts.rate_limit,
+            in_flight: Default::default(),
         });
         Ok(Sandbox {
             app,

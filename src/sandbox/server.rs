@@ -17,7 +17,7 @@ use tower::ServiceExt;
 use super::app::App;
 use super::faults::DropConnection;
 use super::query::pairs;
-use super::store::RequestRecord;
+use super::store::{now_ms, RequestRecord};
 use super::wire::Reply;
 
 /// The peer of a connection, for the `callerIP` of published messages.
@@ -68,35 +68,78 @@ pub async fn serve(
     }
 }
 
-/// Logs DLQ API requests, checks the token (header or `qstash_token`), adds latency.
+/// Logs DLQ API requests (with their reply's status), checks the token (header or
+/// `qstash_token`), applies `--rate-limit`, adds latency.
 pub async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let api = path.starts_with("/v2/");
-    if api {
-        let record = RequestRecord {
-            method: req.method().to_string(),
-            path: path.clone(),
-            query: req.uri().query().unwrap_or("").to_string(),
-            headers: req
-                .headers()
-                .iter()
-                .filter(|(k, _)| *k != axum::http::header::AUTHORIZATION)
-                .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
-                .collect(),
-        };
-        app.store.lock().unwrap().log_request(record);
+    if !api {
+        if !authorized(&app.token, &req) {
+            return unauthorized();
+        }
+        return next.run(req).await;
     }
+    let mutation = req.method() != axum::http::Method::GET;
+    let at = now_ms();
+    let mut record = RequestRecord {
+        method: req.method().to_string(),
+        path: path.clone(),
+        query: req.uri().query().unwrap_or("").to_string(),
+        headers: req
+            .headers()
+            .iter()
+            .filter(|(k, _)| *k != axum::http::header::AUTHORIZATION)
+            .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
+            .collect(),
+        status: 0,
+        at,
+        took_ms: 0,
+    };
+    app.in_flight.enter(mutation);
+    let resp = answer(&app, req, next).await;
+    app.in_flight.leave(mutation);
+    record.status = if resp.extensions().get::<DropConnection>().is_some() {
+        0
+    } else {
+        resp.status().as_u16()
+    };
+    record.took_ms = now_ms() - at;
+    app.store.lock().unwrap().log_request(record);
+    resp
+}
+
+async fn answer(app: &App, req: Request, next: Next) -> Response {
     if !authorized(&app.token, &req) {
-        return Reply::error(
-            axum::http::StatusCode::UNAUTHORIZED,
-            "missing or invalid token: send Authorization: Bearer <QSTASH_TOKEN>",
+        return unauthorized();
+    }
+    // The budget is taken on arrival, as a server counts requests; a refusal changes nothing.
+    let verdict = app.rate_limit.as_ref().map(|l| l.take());
+    if let Some(v) = verdict.as_ref().filter(|v| !v.allowed) {
+        app.in_flight.throttled();
+        let mut r = Reply::error(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            "burst rate limit exceeded",
         )
         .into_response();
+        v.headers(r.headers_mut());
+        return r;
     }
-    if api && !app.faults.latency.is_zero() {
+    if !app.faults.latency.is_zero() {
         tokio::time::sleep(app.faults.latency).await;
     }
-    next.run(req).await
+    let mut resp = next.run(req).await;
+    if let Some(v) = verdict {
+        v.headers(resp.headers_mut());
+    }
+    resp
+}
+
+fn unauthorized() -> Response {
+    Reply::error(
+        axum::http::StatusCode::UNAUTHORIZED,
+        "missing or invalid token: send Authorization: Bearer <QSTASH_TOKEN>",
+    )
+    .into_response()
 }
 
 fn authorized(token: &str, req: &Request) -> bool {

@@ -228,12 +228,18 @@ pub struct RequestRecord {
     pub path: String,
     pub query: String,
     pub headers: BTreeMap<String, String>,
+    /// The reply's status; 0 when the connection was dropped without one.
+    pub status: u16,
+    /// When it arrived and when its reply left, epoch ms.
+    pub at: i64,
+    pub took_ms: i64,
 }
 
 /// Mutation counters of one dlqId.
 pub type Applied = BTreeMap<String, u64>;
 
-const REQUEST_LOG: usize = 1000;
+/// Enough for a 10,000-entry run of per-id requests, with room to spare.
+const REQUEST_LOG: usize = 20_000;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

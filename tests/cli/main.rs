@@ -29,6 +29,7 @@ mod sandbox_logs_prism;
 mod sandbox_workflow;
 mod sdk_replay;
 mod shell;
+mod speed;
 mod tables;
 mod target;
 mod terminal;

@@ -339,3 +339,45 @@ fn dlq_actions_through_the_proxy_break_no_rule_of_either_spec() {
         assert!(p.violations().is_empty(), "{:#?}", p.violations());
     }
 }
+
+/// dlq's own verification requests (`--verify`), through both proxies.
+#[test]
+fn verification_requests_break_no_rule_of_the_official_specs() {
+    if !have_spec() {
+        return;
+    }
+    let sb = crate::verify::simulated(&[]);
+    let q = Prism::proxy("qstash-openapi.yaml", &sb.url);
+    let w = Prism::proxy("workflow-openapi.yaml", &sb.url);
+    let via = |p: &Prism| {
+        let mut c = sb.dlq();
+        c.env("QSTASH_URL", &p.url)
+            .timeout(Duration::from_secs(120));
+        c
+    };
+    let ids = sb.ids(false);
+    // A few messages: looked up one by one; many: through the logs since the retry began.
+    via(&q)
+        .args(["retry", &ids[0], &ids[1], "--verify=30s"])
+        .assert()
+        .code(predicates::prelude::predicate::in_iter([0, 3]));
+    via(&q)
+        .args(["retry", "--limit", "20", "--yes", "--verify=30s"])
+        .assert()
+        .code(predicates::prelude::predicate::in_iter([0, 3]));
+    via(&w)
+        .args(["resume", "--limit", "8", "--yes", "--verify=30s"])
+        .assert()
+        .code(predicates::prelude::predicate::in_iter([0, 3]));
+    for p in [&q, &w] {
+        assert!(p.violations().is_empty(), "{:#?}", p.violations());
+    }
+    // The logs endpoints were really used.
+    let paths: Vec<String> = sb
+        .requests()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(paths.iter().any(|p| p == "/v2/logs"), "{paths:?}");
+    assert!(paths.iter().any(|p| p == "/v2/workflows/logs"));
+}

@@ -379,8 +379,10 @@ fn plans_and_notes_wrap_under_their_labels() {
         .get_output()
         .clone();
     let err = String::from_utf8(out.stderr).unwrap();
+    // The plan block: from its "delete: N ... match on" line up to the summary.
     let plan: String = err
         .lines()
+        .skip_while(|l| !(l.starts_with("delete: ") && l.contains(" match")))
         .enumerate()
         .take_while(|(n, l)| *n == 0 || !l.starts_with("delete: "))
         .map(|(_, l)| format!("{l}\n"))

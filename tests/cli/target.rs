@@ -84,7 +84,7 @@ fn continue_refuses_another_server_and_finishes_on_its_own_exactly_once() {
     // The run said where it acted, and the job id, before anything else happened.
     let host = a.url.trim_start_matches("http://");
     assert!(
-        err.contains(&format!("job {job}: 300 entries on {host}")),
+        err.starts_with(&format!("job {job}: retry on {host}")),
         "{err}"
     );
     let before = applied(&a, "retry").len();
@@ -168,8 +168,10 @@ fn a_killed_run_is_listed_as_crashed_and_continues_exactly_once() {
     let listed: Value = serde_json::from_slice(&out).unwrap();
     let job = &listed["jobs"][0];
     assert_eq!(job["state"], "crashed", "{listed}");
-    assert_eq!(job["planned"], 300);
-    assert!(job["left"].as_u64().unwrap() >= 200, "{job}");
+    // Pipelined: what was listed before the kill; --continue lists the rest.
+    let planned = job["planned"].as_u64().unwrap();
+    assert!((200..=300).contains(&planned), "{job}");
+    assert!(job["left"].as_u64().unwrap() >= planned - 100, "{job}");
     assert!(job["inFlight"].as_u64().unwrap() >= 1, "{job}");
     let id = job["job"].as_str().unwrap().to_string();
     // People see it as something to continue.

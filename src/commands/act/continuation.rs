@@ -6,6 +6,7 @@
 //! `--concurrency`, `--report`). Ids that were in flight when the run stopped are checked on
 //! the server first, so each entry is acted on once.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use super::execute::{Canary, Run, Steps};
@@ -67,9 +68,8 @@ pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
             "job {job} keeps the overrides it started with: drop --retries, --delay and the like"
         )));
     }
-    let parts: Vec<Part> = plan
-        .parts
-        .iter()
+    let mut parts: Vec<Part> = state
+        .parts(&plan)
         .map(|p| Part {
             source: p.source,
             ids: p
@@ -81,14 +81,11 @@ pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
         })
         .filter(|p| !p.ids.is_empty())
         .collect();
-    let left = Plan {
-        parts,
-        ..Plan::default()
-    };
-    if plan.server_side.is_none() && left.is_empty() {
+    let unlisted = plan.pipeline.is_some() && !state.listed;
+    if plan.server_side.is_none() && !unlisted && parts.is_empty() {
         ctx.out.info_wrapped(&format!(
             "job {job} has nothing left to do: all {} entries have an outcome",
-            plan.planned()
+            state.parts(&plan).map(|p| p.ids.len()).sum::<usize>()
         ));
         return Ok(());
     }
@@ -124,6 +121,25 @@ pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
         }
         None => None,
     };
+    let mut journal = journal;
+    if let (Some(m), true) = (&plan.pipeline, unlisted) {
+        // The run stopped before it listed every page: list the rest of the frozen filter.
+        let known: HashSet<String> = state
+            .parts(&plan)
+            .flat_map(|p| p.ids.iter().cloned())
+            .collect();
+        let more = relist(&api, &plan, m, &known, &mut journal).await?;
+        if !more.is_empty() {
+            parts.push(Part {
+                source: plan.action.source,
+                ids: more,
+            });
+        }
+    }
+    let left = Plan {
+        parts,
+        ..Plan::default()
+    };
     if let Some(ss) = &plan.server_side {
         ctx.out.info_wrapped(&format!(
             "continuing server-side job {job} on {}: {} done so far",
@@ -142,12 +158,14 @@ pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
         )
         .await;
     }
+    let planned_total: usize = state.parts(&plan).map(|p| p.ids.len()).sum::<usize>()
+        + if unlisted { left.len() } else { 0 };
     let checking = left.ids().filter(|id| state.unknown.contains(*id)).count();
     ctx.out.info_wrapped(&format!(
         "continuing job {job} on {}: {} of {} entries left{}",
         target.describe(),
         left.len(),
-        plan.planned(),
+        planned_total.max(left.len()),
         if checking > 0 {
             format!(" ({checking} of them in flight when it stopped: checked first)")
         } else {
@@ -199,4 +217,60 @@ fn canary_step(plan: &PlanRecord, state: &State) -> Option<Canary> {
             .cloned()
             .collect(),
     })
+}
+
+/// Lists the frozen filter of a pipelined job again for the ids it had not listed yet (at most
+/// what its `--limit` leaves), and journals them before anything acts on them.
+async fn relist(
+    api: &crate::api::Client,
+    plan: &PlanRecord,
+    m: &crate::bulk::journal::ServerSidePlan,
+    known: &HashSet<String>,
+    journal: &mut Journal,
+) -> Result<Vec<String>> {
+    let room = m
+        .limit
+        .map(|l| l.saturating_sub(known.len() as u64) as usize);
+    let enough = crate::bulk::cancel::Cancel::new();
+    let mut more: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut on_page = |page: &[crate::api::Entry]| -> std::io::Result<()> {
+        for e in page {
+            if room.is_some_and(|r| more.len() >= r) {
+                enough.cancel();
+                break;
+            }
+            if !known.contains(&e.dlq_id) && seen.insert(e.dlq_id.clone()) {
+                more.push(e.dlq_id.clone());
+            }
+        }
+        Ok(())
+    };
+    if room != Some(0) {
+        crate::bulk::plan::build(
+            api,
+            plan.action.source,
+            &m.filter,
+            None,
+            false,
+            &enough,
+            &mut on_page,
+        )
+        .await
+        .map_err(|e| match e {
+            crate::bulk::plan::PlanError::Api(e) => CliError::from(e),
+            crate::bulk::plan::PlanError::Io(e) => CliError::failure(e.to_string()),
+        })?;
+    }
+    let io = |e: std::io::Error| CliError::failure(format!("cannot write the job journal: {e}"));
+    if !more.is_empty() {
+        journal
+            .planned(&Part {
+                source: plan.action.source,
+                ids: more.clone(),
+            })
+            .map_err(io)?;
+    }
+    journal.listed().map_err(io)?;
+    Ok(more)
 }

@@ -9,6 +9,7 @@
 mod continuation;
 mod execute;
 mod phase;
+mod pipeline;
 mod plan;
 mod report;
 mod server;
@@ -102,6 +103,14 @@ pub async fn run(ctx: &Ctx, req: Request<'_>) -> Result<()> {
             p.take_back();
         }
     };
+    if let (Selection::Matching { limit }, true) = (&selection, pipeline::applies(ctx, &req)) {
+        let settings = RunSettings {
+            rps: req.bulk.rps,
+            concurrency: req.bulk.concurrency.unwrap_or(DEFAULT_CONCURRENCY),
+            verify_secs: None,
+        };
+        return pipeline::run(ctx, &api, &target, &req, *limit, report, settings).await;
+    }
     let planned = match plan::make(ctx, &api, &req, selection).await {
         Ok(p) => p,
         Err(e) => {

@@ -9,7 +9,7 @@ use super::report::Report;
 use crate::api::Client;
 use crate::bulk::action::Action;
 use crate::bulk::cancel::Cancel;
-use crate::bulk::exec::{Engine, Halt, Pacer};
+use crate::bulk::exec::{Engine, Halt, Pacer, Sending};
 use crate::bulk::flow::Controller;
 use crate::bulk::journal::{Journal, PlanRecord, RunSettings};
 use crate::bulk::outcome::{Outcome, Status, Summary};
@@ -94,15 +94,7 @@ impl Phase<'_> {
             plan.len() as u64,
             self.settings.rps.map(|r| r * size),
         );
-        let dir = self.journal.lock().unwrap().dir.clone();
-        let journal = &self.journal;
-        let sending = |ids: &[String]| {
-            journal
-                .lock()
-                .unwrap()
-                .inflight(ids)
-                .map_err(|e| in_journal(&dir, e))
-        };
+        let sending = self.sending();
         let mut done = Vec::new();
         let mut record = |outcomes: &[Outcome]| {
             if keep {
@@ -126,18 +118,43 @@ impl Phase<'_> {
                 source: part.source,
                 ..self.record.action.clone()
             };
-            let mut engine = Engine::new(self.api, &action, &self.cancel, &bar);
-            let ceiling = self.settings.concurrency;
-            engine.flow = Controller::new(START_IN_FLIGHT.min(ceiling), ceiling);
-            engine.pacer = self.settings.rps.map(Pacer::new);
-            engine.sending = Some(&sending);
-            engine.budget = self.ctx.retry_budget();
+            let engine = self.engine(&action, &bar, &sending);
             let (s, h) = engine.run(&part.ids, unknown, &mut record).await;
             add(total, &s);
             halt = h;
         }
         bar.finish();
         (halt, done)
+    }
+
+    /// The engine for `action`, with the run's settings.
+    pub fn engine<'e>(
+        &'e self,
+        action: &'e Action,
+        bar: &'e Bar,
+        sending: Sending<'e>,
+    ) -> Engine<'e> {
+        let mut engine = Engine::new(self.api, action, &self.cancel, bar);
+        let ceiling = self.settings.concurrency;
+        engine.flow = Controller::new(START_IN_FLIGHT.min(ceiling), ceiling);
+        engine.pacer = Some(Pacer::new(self.settings.rps));
+        engine.sending = Some(sending);
+        engine.budget = self.ctx.retry_budget();
+        engine
+    }
+
+    /// Marks ids in flight in the journal before they are sent.
+    pub fn sending(&self) -> impl Fn(&[String]) -> std::io::Result<()> + Sync + '_ {
+        let dir = self.journal.lock().unwrap().dir.clone();
+        // Only the journal is captured: the printer (which holds stdout) never crosses threads.
+        let journal = &self.journal;
+        move |ids: &[String]| {
+            journal
+                .lock()
+                .unwrap()
+                .inflight(ids)
+                .map_err(|e| in_journal(&dir, e))
+        }
     }
 
     /// Follows `outcomes` to their final states; the results are journaled, reported and
@@ -150,7 +167,7 @@ impl Phase<'_> {
         what: &'static str,
     ) -> Result<Vec<Verified>> {
         let watch = Following::new(&self.ctx.out, what);
-        let pacer = self.settings.rps.map(Pacer::new);
+        let pacer = self.settings.rps.map(|r| Pacer::new(Some(r)));
         let verifier = Verifier {
             api: self.api,
             cancel: &self.cancel,

@@ -101,7 +101,7 @@ pub async fn run(
         limit: ss.limit,
         cancel: &cancel,
         progress: &bar,
-        pacer: settings.rps.map(Pacer::new),
+        pacer: Some(Pacer::new(settings.rps)),
         budget: ctx.retry_budget(),
     };
     let mut journal = journal;

@@ -238,7 +238,7 @@ mod tests {
             argv.contains(&"2026-11-20T00:00:00Z".to_string()),
             "{argv:?}"
         );
-        assert!(argv.contains(&"1763683199999".to_string()), "{argv:?}");
+        assert!(argv.contains(&"1795219199999".to_string()), "{argv:?}");
     }
 
     #[test]

@@ -1,0 +1,246 @@
+//! The fast paths stay exact: pipelined runs (acting while listing) under faults and
+//! interrupts, the concurrency controller within `--concurrency` and `--rps`, and a server
+//! that rate-limits. Speed itself is measured by scripts/bench-vs-sdk, never here.
+
+use std::collections::BTreeMap;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+use crate::common::{ndjson, Sandbox};
+
+/// Per-id counts of one mutation at a sandbox.
+fn applied(sb: &Sandbox, mutation: &str) -> BTreeMap<String, u64> {
+    sb.applied_all()
+        .into_iter()
+        .filter_map(|(id, v)| v[mutation].as_u64().map(|n| (id, n)))
+        .collect()
+}
+
+/// The only job's directory under the sandbox home's state.
+fn job_dir(sb: &Sandbox) -> std::path::PathBuf {
+    std::fs::read_dir(sb.home.path().join("state/jobs"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+}
+
+fn stats(sb: &Sandbox) -> Value {
+    let (status, v) = sb.http("GET", "/__sandbox/stats");
+    assert_eq!(status, 200);
+    v
+}
+
+#[test]
+fn a_pipelined_run_acts_on_every_entry_once_under_faults_and_lost_replies() {
+    let sb = Sandbox::start(&[
+        "--seed",
+        "1500",
+        "--seed-rng",
+        "51",
+        "--fault-rate",
+        "0.1",
+        "--faults",
+        "429,500,503,reset",
+    ]);
+    let before = sb.ids(false);
+    sb.dlq()
+        .args(["retry", "--all", "--yes"])
+        .timeout(Duration::from_secs(300))
+        .assert()
+        .success();
+    // It was pipelined: pages journaled as listed, not a plan made first.
+    let dir = job_dir(&sb);
+    let plan: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("plan.json")).unwrap()).unwrap();
+    assert!(plan["pipeline"].is_object(), "{plan}");
+    let events = std::fs::read_to_string(dir.join("events.ndjson")).unwrap();
+    let pages = events
+        .lines()
+        .filter(|l| l.starts_with("{\"planned\""))
+        .count();
+    assert!(pages >= 15, "one planned event a page: {pages}");
+    let retried = applied(&sb, "retry");
+    assert_eq!(retried.len(), before.len());
+    assert!(retried.values().all(|n| *n == 1), "each once");
+    assert!(sb.ids(false).is_empty());
+}
+
+#[test]
+fn a_pipelined_run_cut_short_while_listing_continues_exactly_once() {
+    // 10 pages at 150 ms while acting is paced at 2 requests a second: the interrupt lands
+    // with most pages not yet listed.
+    let sb = Sandbox::start(&["--seed", "1000", "--seed-rng", "52", "--latency", "150"]);
+    let mut child = sb
+        .dlq_std()
+        .args(["retry", "--all", "--yes", "--rps", "2"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let events = std::fs::read_dir(sb.home.path().join("state/jobs"))
+            .ok()
+            .and_then(|mut d| d.next())
+            .and_then(|e| std::fs::read_to_string(e.unwrap().path().join("events.ndjson")).ok())
+            .unwrap_or_default();
+        if events.contains("\"outcome\"") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no progress");
+        assert!(child.try_wait().unwrap().is_none(), "ended too soon");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("listed so far"), "{err}");
+    let job = err
+        .lines()
+        .last()
+        .unwrap()
+        .strip_prefix("continue with: dlq retry --continue ")
+        .unwrap()
+        .to_string();
+    let shown = sb
+        .dlq()
+        .args(["jobs", "show", &job, "-o", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let shown: Value = serde_json::from_slice(&shown).unwrap();
+    let planned = shown["counts"]["planned"].as_u64().unwrap();
+    assert!(planned < 1000, "the listing was cut short: {shown}");
+    sb.dlq()
+        .args(["retry", "--continue", &job])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success();
+    let retried = applied(&sb, "retry");
+    assert_eq!(retried.len(), 1000, "the rest was listed and acted on");
+    assert!(retried.values().all(|n| *n == 1), "nothing twice");
+}
+
+#[test]
+fn the_controller_never_exceeds_concurrency_and_paces_to_rps() {
+    let sb = Sandbox::start(&["--seed", "400", "--seed-rng", "53", "--latency", "30"]);
+    let runs = sb.listed(true);
+    let failed = runs
+        .iter()
+        .filter(|r| r["failureCallbackInfo"]["state"] == "CALLBACK_FAIL")
+        .count();
+    assert!(failed > 20, "{failed}");
+    // callback is one request an id: the most concurrent path.
+    sb.dlq()
+        .args([
+            "callback",
+            "--callback-state",
+            "CALLBACK_FAIL",
+            "--all",
+            "--yes",
+        ])
+        .args(["--concurrency", "3"])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success();
+    let most = stats(&sb)["maxInFlightMutations"].as_u64().unwrap();
+    assert!((1..=3).contains(&most), "at most 3 in flight: {most}");
+    assert_eq!(applied(&sb, "callback").len(), failed);
+
+    // --rps 20: requests at least 50 ms apart on average, at the server's clock.
+    let sb = Sandbox::start(&["--seed", "600", "--seed-rng", "54"]);
+    sb.dlq()
+        .args(["retry", "--all", "--yes", "--rps", "20"])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success();
+    let posts: Vec<i64> = sb
+        .requests()
+        .iter()
+        .filter(|r| r["method"] == "POST")
+        .map(|r| r["at"].as_i64().unwrap())
+        .collect();
+    assert_eq!(posts.len(), 6);
+    let span = posts.last().unwrap() - posts.first().unwrap();
+    // Five gaps of 50 ms, with room for loopback jitter.
+    assert!(span >= 200, "{posts:?}");
+}
+
+#[test]
+fn against_a_rate_limited_server_every_entry_is_acted_on_once_and_replies_say_the_limit() {
+    let sb = Sandbox::start(&["--seed", "300", "--seed-rng", "55", "--rate-limit", "25,5"]);
+    // The limiter answers with the headers QStash sends.
+    let mut throttled = None;
+    for _ in 0..40 {
+        let out = ureq::get(&format!("{}/v2/dlq?count=1", sb.url))
+            .set("Authorization", &format!("Bearer {}", sb.token))
+            .call();
+        if let Err(ureq::Error::Status(429, r)) = out {
+            throttled = Some(r);
+            break;
+        }
+    }
+    let r = throttled.expect("a burst of 40 over a budget of 5 is throttled");
+    assert_eq!(r.header("Burst-RateLimit-Limit"), Some("25"));
+    assert_eq!(r.header("Burst-RateLimit-Remaining"), Some("0"));
+    let reset: i64 = r.header("Burst-RateLimit-Reset").unwrap().parse().unwrap();
+    let now = jiff::Timestamp::now().as_second();
+    assert!((now..=now + 2).contains(&reset), "{reset} vs {now}");
+
+    let runs = sb.listed(true);
+    let failed: Vec<&Value> = runs
+        .iter()
+        .filter(|r| r["failureCallbackInfo"]["state"] == "CALLBACK_FAIL")
+        .collect();
+    let out = sb
+        .dlq()
+        .args([
+            "callback",
+            "--callback-state",
+            "CALLBACK_FAIL",
+            "--all",
+            "--yes",
+        ])
+        .args(["-o", "ndjson"])
+        .timeout(Duration::from_secs(180))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let done = ndjson(&out.stdout)
+        .iter()
+        .filter(|l| l["outcome"] == "done")
+        .count();
+    assert_eq!(done, failed.len());
+    let called = applied(&sb, "callback");
+    assert_eq!(called.len(), failed.len());
+    assert!(called.values().all(|n| *n == 1), "429s are never acted on");
+    // Paced from the advertised limit, the run met few refusals.
+    let statuses: Vec<u64> = sb
+        .requests()
+        .iter()
+        .filter_map(|r| r["status"].as_u64())
+        .collect();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert!(
+        refused * 10 <= statuses.len(),
+        "{refused} of {} requests throttled",
+        statuses.len()
+    );
+    sb.dlq()
+        .args(["list", "--workflow", "--callback-state", "CALLBACK_FAIL"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("no entries match"));
+}
