@@ -1,16 +1,39 @@
 //! Names the build for `dlq --version`: the commit, the build date and the target.
 //!
-//! A packaged crate has no git history; it says `unknown` rather than failing the build.
+//! The commit comes from git only when the crate's own directory is the repository: a packaged
+//! crate unpacked somewhere inside another repository (`cargo install` under a home directory
+//! kept in git) must not name that repository's commit. A packaged crate has no git history; it
+//! names the commit cargo recorded in `.cargo_vcs_info.json` when it was packaged, and says
+//! `unknown` when there is none, rather than failing the build.
 
 use std::process::Command;
 
 fn git(args: &[&str]) -> Option<String> {
-    let out = Command::new("git").args(args).output().ok()?;
+    let dir = std::env::var("CARGO_MANIFEST_DIR").ok()?;
+    if !std::path::Path::new(&dir).join(".git").exists() {
+        return None;
+    }
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(&dir)
+        .args(args)
+        .output()
+        .ok()?;
     if !out.status.success() {
         return None;
     }
     let s = String::from_utf8(out.stdout).ok()?.trim().to_string();
     (!s.is_empty()).then_some(s)
+}
+
+/// The commit `cargo package` recorded: `"sha1": "<hex>"` in `.cargo_vcs_info.json`.
+fn packaged_commit() -> Option<String> {
+    let dir = std::env::var("CARGO_MANIFEST_DIR").ok()?;
+    let info =
+        std::fs::read_to_string(std::path::Path::new(&dir).join(".cargo_vcs_info.json")).ok()?;
+    let rest = &info[info.find("\"sha1\"")? + 6..];
+    let hex = rest.split('"').nth(1)?;
+    (hex.len() >= 12 && hex.chars().all(|c| c.is_ascii_hexdigit())).then(|| hex[..12].to_string())
 }
 
 /// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
@@ -27,7 +50,9 @@ fn civil(days: i64) -> (i64, u32, u32) {
 }
 
 fn main() {
-    let commit = git(&["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".into());
+    let commit = git(&["rev-parse", "--short=12", "HEAD"])
+        .or_else(packaged_commit)
+        .unwrap_or_else(|| "unknown".into());
     // Reproducible builds set SOURCE_DATE_EPOCH; otherwise the date of this build.
     let secs = std::env::var("SOURCE_DATE_EPOCH")
         .ok()

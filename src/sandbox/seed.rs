@@ -134,7 +134,9 @@ fn body(rng: &mut ChaCha8Rng, i: usize) -> (Option<String>, Option<String>, &'st
             "text/plain",
         ),
         _ => {
-            let bytes: Vec<u8> = (0..rng.gen_range(8..48)).map(|_| rng.gen()).collect();
+            // `gen::<u8>`: on Windows a dependency (encode_unicode, via dialoguer) adds another
+            // `FromIterator` for `Vec<u8>`, and the bare `gen()` no longer infers.
+            let bytes: Vec<u8> = (0..rng.gen_range(8..48)).map(|_| rng.gen::<u8>()).collect();
             let mut b = vec![0x89, b'P', b'N', b'G', 0xff];
             b.extend(bytes);
             (
