@@ -4,107 +4,22 @@
 //! can say "token from QSTASH_TOKEN". The environment is read through a function, so tests
 //! resolve settings from a map instead of mutating the process environment.
 
-use std::collections::BTreeMap;
-use std::fmt;
-use std::path::{Path, PathBuf};
+mod file;
+mod values;
 
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use crate::args::global::GlobalArgs;
 use crate::error::{CliError, Kind, Result};
 
+pub use file::{config_dir, state_dir, ConfigFile, Profile};
+pub use values::{Origin, Secret, Sourced};
+
+use file::read_env_file;
+
 pub const DEFAULT_URL: &str = "https://qstash.upstash.io";
 const REGIONS: [&str; 2] = ["EU_CENTRAL_1", "US_EAST_1"];
-
-/// A token. Its `Debug` and `Display` never show it; only [`Secret::expose`] does.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Self {
-        Secret(s.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-    /// A hint that tells tokens apart without revealing them: the last four characters.
-    pub fn masked(&self) -> String {
-        let n = self.0.chars().count();
-        if n < 12 {
-            return "****".to_string();
-        }
-        let tail: String = self.0.chars().skip(n - 4).collect();
-        format!("****{tail} ({n} chars)")
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(redacted)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("(redacted)")
-    }
-}
-
-/// Where a setting came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
-    Flag(&'static str),
-    Env(String),
-    EnvFile {
-        var: String,
-        file: PathBuf,
-    },
-    Profile {
-        name: String,
-        file: PathBuf,
-    },
-    Sandbox,
-    /// Recorded by a bulk job and reused by `--continue`.
-    Job(String),
-    Default,
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Origin::Flag(flag) => write!(f, "flag {flag}"),
-            Origin::Env(var) => write!(f, "environment {var}"),
-            Origin::EnvFile { var, file } => write!(f, "{var} in {}", file.display()),
-            Origin::Profile { name, file } => write!(f, "profile {name:?} in {}", file.display()),
-            Origin::Sandbox => f.write_str("--sandbox"),
-            Origin::Job(job) => write!(f, "job {job}"),
-            Origin::Default => f.write_str("default"),
-        }
-    }
-}
-
-impl Origin {
-    /// The source in a few words, for one-line descriptions: `QSTASH_TOKEN`, `--token`,
-    /// `profile eu`.
-    pub fn short(&self) -> String {
-        match self {
-            Origin::Flag(flag) => flag.to_string(),
-            Origin::Env(var) => var.clone(),
-            Origin::EnvFile { var, file } => format!("{var} in {}", file.display()),
-            Origin::Profile { name, .. } => format!("profile {name}"),
-            Origin::Sandbox => "--sandbox".into(),
-            Origin::Job(job) => format!("job {job}"),
-            Origin::Default => "default".into(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sourced<T> {
-    pub value: T,
-    pub origin: Origin,
-}
 
 /// The resolved settings of one invocation.
 #[derive(Debug, Clone)]
@@ -121,72 +36,6 @@ pub struct Settings {
     pub notes: Vec<String>,
     /// Set when the chosen profile is not in the config file.
     pub missing_profile: Option<String>,
-}
-
-/// The config file: named profiles and the one in use.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConfigFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current: Option<String>,
-    #[serde(default)]
-    pub profiles: BTreeMap<String, Profile>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Profile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<Secret>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-}
-
-/// The directory of `config.toml`: `DLQ_CONFIG_DIR`, else the OS's config directory.
-pub fn config_dir(env: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf> {
-    if let Some(dir) = env("DLQ_CONFIG_DIR").filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(dir));
-    }
-    directories::ProjectDirs::from("", "", "dlq")
-        .map(|d| d.config_dir().to_path_buf())
-        .ok_or_else(|| CliError::failure("cannot find a home directory; set DLQ_CONFIG_DIR"))
-}
-
-impl ConfigFile {
-    /// Reads the file; a missing file is an empty config, an unreadable or malformed one is an
-    /// error that names the file and the line. It is never silently replaced.
-    pub fn load(path: &Path) -> Result<ConfigFile> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
-            Err(e) => {
-                return Err(CliError::failure(format!(
-                    "cannot read config file {}: {e}",
-                    path.display()
-                )))
-            }
-        };
-        toml::from_str(&text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| format!(" at line {}", text[..s.start].lines().count().max(1)))
-                .unwrap_or_default();
-            CliError::failure(format!(
-                "config file {}{line} is malformed: {}",
-                path.display(),
-                e.message()
-            ))
-            .hint("fix or remove the file; dlq never overwrites a file it cannot read")
-        })
-    }
-
-    /// Writes the file atomically (temporary file, fsync, rename) with mode 0600.
-    pub fn save(&self, path: &Path) -> Result<()> {
-        let text = toml::to_string_pretty(self)
-            .map_err(|e| CliError::failure(format!("cannot encode config: {e}")))?;
-        crate::fsutil::write_atomic(path, text.as_bytes(), true)
-            .map_err(|e| CliError::failure(format!("cannot write {}: {e}", path.display())))
-    }
 }
 
 impl Settings {
@@ -423,50 +272,6 @@ impl Unit {
     }
 }
 
-/// Reads a dotenv file: `KEY=value` lines, optional `export `, quotes, `#` comments.
-/// A dotenv file is a few lines; anything larger is not one (`/dev/zero` would never end).
-const ENV_FILE_MAX: u64 = 1 << 20;
-
-fn read_env_file(path: &Path) -> Result<BTreeMap<String, String>> {
-    use std::io::Read;
-    let cannot = |e: &dyn fmt::Display| {
-        CliError::usage(format!("cannot read --env-file {}: {e}", path.display()))
-    };
-    let meta = std::fs::metadata(path).map_err(|e| cannot(&e))?;
-    if !meta.is_file() {
-        return Err(cannot(&"not a regular file"));
-    }
-    let mut text = String::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(ENV_FILE_MAX + 1).read_to_string(&mut text))
-        .map_err(|e| cannot(&e))?;
-    if text.len() as u64 > ENV_FILE_MAX {
-        return Err(cannot(&"larger than 1 MiB; a dotenv file is a few lines"));
-    }
-    let mut vars = BTreeMap::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        let Some((k, v)) = line.split_once('=') else {
-            return Err(CliError::usage(format!(
-                "{} line {}: expected KEY=value",
-                path.display(),
-                n + 1
-            )));
-        };
-        let v = v.trim();
-        let v = match (v.chars().next(), v.chars().last()) {
-            (Some(q @ ('"' | '\'')), Some(e)) if q == e && v.len() >= 2 => &v[1..v.len() - 1],
-            _ => v.split(" #").next().unwrap_or(v).trim(),
-        };
-        vars.insert(k.trim().to_string(), v.to_string());
-    }
-    Ok(vars)
-}
-
 /// Strips one trailing slash; the SDK's old publish URL means the default base (API.md 1.1).
 fn normalize_url(u: &str) -> String {
     let u = u.trim();
@@ -474,17 +279,6 @@ fn normalize_url(u: &str) -> String {
         return DEFAULT_URL.to_string();
     }
     u.strip_suffix('/').unwrap_or(u).to_string()
-}
-
-/// Where journals and the `--sandbox` state live: `DLQ_STATE_DIR`, else the OS's state (or
-/// local data) directory.
-pub fn state_dir(env: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf> {
-    if let Some(dir) = env("DLQ_STATE_DIR").filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(dir));
-    }
-    directories::ProjectDirs::from("", "", "dlq")
-        .map(|d| d.state_dir().unwrap_or(d.data_local_dir()).to_path_buf())
-        .ok_or_else(|| CliError::failure("cannot find a home directory; set DLQ_STATE_DIR"))
 }
 
 #[cfg(test)]
