@@ -110,16 +110,17 @@ fn help_examples() -> Vec<Example> {
     out
 }
 
-/// The lines of README.md's fenced code blocks that hold a `dlq` command (also after `|` or
-/// as `cargo run --locked -- ...`).
+/// The lines of README.md's shell code blocks that hold a `dlq` command (also after `|` or
+/// as `cargo run --locked -- ...`). Blocks of output (` ```text `) and YAML are shown, not run.
 fn readme_examples() -> Vec<Example> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let text = std::fs::read_to_string(path).unwrap();
-    let mut fenced = false;
+    let (mut fenced, mut shell_block) = (false, false);
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        if line.trim_start().starts_with("```") {
+        if let Some(info) = line.trim_start().strip_prefix("```") {
             fenced = !fenced;
+            shell_block = fenced && matches!(info.trim(), "sh" | "bash" | "shell" | "console");
             continue;
         }
         let text = command_part(line.trim());
@@ -127,7 +128,7 @@ fn readme_examples() -> Vec<Example> {
             .iter()
             .flatten()
             .any(|s| dlq_args(s).is_some());
-        if fenced && has_dlq {
+        if shell_block && has_dlq {
             out.push(Example {
                 source: format!("README.md:{}", n + 1),
                 text: text.to_string(),
