@@ -87,18 +87,7 @@ impl Ctx {
     /// Fails with exit 4 when no token is configured, exit 2 for a URL the token must not go to.
     pub fn target(&self) -> Result<Target> {
         if let Some(sb) = &self.sandbox {
-            return Ok(Target {
-                url: Sourced {
-                    value: sb.url.clone(),
-                    origin: Origin::Sandbox,
-                },
-                token: Sourced {
-                    value: Secret::new(sb.token.clone()),
-                    origin: Origin::Sandbox,
-                },
-                profile: None,
-                sandbox: true,
-            });
+            return Ok(Target::sandbox(&sb.url, &sb.token));
         }
         self.settings.require_token()?;
         let token = self.settings.token.clone().expect("checked above");
@@ -207,20 +196,8 @@ impl Ctx {
                 ))
                 .hint(format!("`dlq jobs forget {job}` removes the job")));
             }
-            let target = Target {
-                url: Sourced {
-                    value: sb.url.clone(),
-                    origin: Origin::Sandbox,
-                },
-                token: Sourced {
-                    value: Secret::new(sb.token.clone()),
-                    origin: Origin::Sandbox,
-                },
-                profile: None,
-                sandbox: true,
-            };
             return Ok(Bound {
-                target,
+                target: Target::sandbox(&sb.url, &sb.token),
                 _sandbox: started,
             });
         }

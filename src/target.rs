@@ -24,6 +24,22 @@ pub struct Target {
 }
 
 impl Target {
+    /// The local sandbox of `--sandbox`, at `url` with its `token`.
+    pub fn sandbox(url: &str, token: &str) -> Target {
+        Target {
+            url: Sourced {
+                value: url.to_string(),
+                origin: Origin::Sandbox,
+            },
+            token: Sourced {
+                value: Secret::new(token),
+                origin: Origin::Sandbox,
+            },
+            profile: None,
+            sandbox: true,
+        }
+    }
+
     pub fn record(&self) -> TargetRecord {
         TargetRecord {
             base_url: self.url.value.clone(),
@@ -59,15 +75,16 @@ pub fn fingerprint(token: &Secret) -> String {
     digest[..6].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// `host[:port]` of a base URL, or the URL itself when it does not parse.
+/// `host[:port]` of a base URL, or the URL itself (made safe to print: a journal may have
+/// been edited) when it does not parse.
 pub fn host_of(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(u) => match (u.host_str(), u.port()) {
             (Some(h), Some(p)) => format!("{h}:{p}"),
             (Some(h), None) => h.to_string(),
-            _ => url.to_string(),
+            _ => crate::output::text::safe(url).into_owned(),
         },
-        Err(_) => url.to_string(),
+        Err(_) => crate::output::text::safe(url).into_owned(),
     }
 }
 

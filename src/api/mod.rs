@@ -50,6 +50,18 @@ impl Client {
         self.t.pressure.read()
     }
 
+    /// A GET, retried as reads are.
+    async fn read<T: DeserializeOwned>(&self, path: &[&str], query: Query) -> Result<T, ApiError> {
+        self.call(Req {
+            method: Method::GET,
+            path,
+            query,
+            headers: vec![],
+            kind: Idempotence::Read,
+        })
+        .await
+    }
+
     async fn call<T: DeserializeOwned>(&self, req: Req<'_>) -> Result<T, ApiError> {
         let method = match req.method {
             Method::GET => "GET",
@@ -81,15 +93,7 @@ impl Client {
             query.push(("count", n.to_string()));
         }
         filter.push_query(source, &mut query);
-        let mut page: Page = self
-            .call(Req {
-                method: Method::GET,
-                path: &[base(source)],
-                query,
-                headers: vec![],
-                kind: Idempotence::Read,
-            })
-            .await?;
+        let mut page: Page = self.read(&[base(source)], query).await?;
         page.cursor = normalize_cursor(page.cursor);
         Ok(page)
     }
@@ -113,15 +117,7 @@ impl Client {
         if let Some(c) = cursor {
             query.push(("cursor", c.to_string()));
         }
-        let mut page: LogPage = self
-            .call(Req {
-                method: Method::GET,
-                path: &["v2/logs"],
-                query,
-                headers: vec![],
-                kind: Idempotence::Read,
-            })
-            .await?;
+        let mut page: LogPage = self.read(&["v2/logs"], query).await?;
         page.cursor = normalize_cursor(page.cursor);
         Ok(page)
     }
@@ -148,30 +144,14 @@ impl Client {
         if let Some(c) = cursor {
             query.push(("cursor", c.to_string()));
         }
-        let mut page: RunLogPage = self
-            .call(Req {
-                method: Method::GET,
-                path: &["v2/workflows/logs"],
-                query,
-                headers: vec![],
-                kind: Idempotence::Read,
-            })
-            .await?;
+        let mut page: RunLogPage = self.read(&["v2/workflows/logs"], query).await?;
         page.cursor = normalize_cursor(page.cursor);
         Ok(page)
     }
 
     /// One entry: `GET /v2/dlq/{id}` or `GET /v2/workflows/dlq/{id}`.
     pub async fn get(&self, source: Source, id: &str) -> Result<Entry, ApiError> {
-        let mut e: Entry = self
-            .call(Req {
-                method: Method::GET,
-                path: &[base(source), id],
-                query: vec![],
-                headers: vec![],
-                kind: Idempotence::Read,
-            })
-            .await?;
+        let mut e: Entry = self.read(&[base(source), id], vec![]).await?;
         if e.dlq_id.is_empty() {
             e.dlq_id = id.to_string(); // the QStash spec omits dlqId from the schema
         }

@@ -96,36 +96,23 @@ impl Plan {
     /// The plan without `ids` (what is left after a canary), in the same order.
     pub fn without(&self, ids: &[String]) -> Plan {
         let gone: std::collections::HashSet<&String> = ids.iter().collect();
-        let parts = self
-            .parts
-            .iter()
-            .map(|p| Part {
-                source: p.source,
-                ids: p
-                    .ids
-                    .iter()
-                    .filter(|i| !gone.contains(i))
-                    .cloned()
-                    .collect(),
-            })
-            .filter(|p| !p.ids.is_empty())
-            .collect();
-        Plan {
-            parts,
-            inputs: self.inputs.clone(),
-            ..Plan::default()
-        }
+        self.keeping(|id| !gone.contains(id))
     }
 
     /// Only `ids` of the plan (a canary), in the plan's order.
     pub fn only(&self, ids: &[String]) -> Plan {
         let keep: std::collections::HashSet<&String> = ids.iter().collect();
+        self.keeping(|id| keep.contains(id))
+    }
+
+    /// The ids `keep` keeps, in the plan's order, with their inputs; no breakdown.
+    fn keeping(&self, keep: impl Fn(&String) -> bool) -> Plan {
         let parts = self
             .parts
             .iter()
             .map(|p| Part {
                 source: p.source,
-                ids: p.ids.iter().filter(|i| keep.contains(i)).cloned().collect(),
+                ids: p.ids.iter().filter(|i| keep(i)).cloned().collect(),
             })
             .filter(|p| !p.ids.is_empty())
             .collect();

@@ -213,12 +213,7 @@ async fn act_as_listed(
     let acting = engine.run_batches(rx, &nothing_in_flight, &mut record);
     let (built, (summary, halt)) = tokio::join!(lister, acting);
     bar.finish();
-    total.planned += summary.planned;
-    total.done += summary.done;
-    total.not_found += summary.not_found;
-    total.failed += summary.failed;
-    total.pending += summary.pending;
-    total.requests += summary.requests;
+    super::phase::add(total, &summary);
     match built {
         Ok(plan) => (None, halt, plan),
         Err(e) => {
