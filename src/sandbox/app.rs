@@ -44,8 +44,9 @@ pub struct App {
 impl App {
     /// Writes the state file, if there is one. Called with the store locked, so writes never
     /// interleave and a reply is only sent once its change is on disk.
+    /// Saves `store` (the caller holds its mutex, so saves never interleave), unless closed.
     pub fn persist(&self, store: &Store) {
-        let Some(path) = &self.state_file else {
+        let Some(path) = self.state_file.as_ref().filter(|_| !store.closed) else {
             return;
         };
         let result = serde_json::to_vec(store)
@@ -87,9 +88,7 @@ impl App {
             }
             (reply, work)
         };
-        for w in work {
-            deliver::start(self.clone(), w);
-        }
+        deliver::start(self, work);
         match fault {
             Some((fault, When::After)) if changed(&reply) => self.faults.respond(fault).await,
             _ => reply.into_response(),

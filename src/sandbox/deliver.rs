@@ -102,9 +102,7 @@ pub async fn publish(
         app.persist(&s);
         work
     };
-    for w in work {
-        start(app.clone(), w);
-    }
+    start(&app, work);
     Reply::ok(json!({ "messageId": id })).into_response()
 }
 
@@ -116,21 +114,30 @@ fn with_store<T>(app: &App, f: impl FnOnce(&mut Store) -> T) -> T {
     out
 }
 
-/// Starts `work` in the background, or only records it (see `outcome::plan`).
-pub fn start(app: Arc<App>, work: Work) {
-    let plan = {
-        let s = app.store.lock().unwrap();
-        plan(&s, &app.simulation, work, true)
-    };
-    match plan {
-        Plan::Recorded => {
-            if let Work::Message(i) = work {
-                with_store(&app, |s| recorded(s, i));
+/// Starts each of `work` in the background, or only records it (see `outcome::plan`). What is
+/// only recorded is written in one save: a bulk retry or a restart may hold thousands.
+pub fn start(app: &Arc<App>, work: impl IntoIterator<Item = Work>) {
+    let mut play_out = Vec::new();
+    {
+        let mut s = app.store.lock().unwrap();
+        let mut any_recorded = false;
+        for w in work {
+            match plan(&s, &app.simulation, w, true) {
+                Plan::Recorded => {
+                    if let Work::Message(i) = w {
+                        recorded(&mut s, i);
+                        any_recorded = true;
+                    }
+                }
+                p => play_out.push((w, p)),
             }
         }
-        plan => {
-            tokio::spawn(play(app, work, plan));
+        if any_recorded {
+            app.persist(&s);
         }
+    }
+    for (w, p) in play_out {
+        tokio::spawn(play(app.clone(), w, p));
     }
 }
 

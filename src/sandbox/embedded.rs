@@ -27,6 +27,7 @@ pub struct Embedded {
     pub url: String,
     pub token: String,
     task: tokio::task::JoinHandle<()>,
+    close: Box<dyn Fn() + Send + Sync>,
     _lock: StateLock,
 }
 
@@ -44,11 +45,13 @@ impl Embedded {
             .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let token = sandbox.token().to_string();
+        let close = Box::new(sandbox.closer());
         let task = tokio::spawn(sandbox.serve(listener, std::future::pending()));
         Ok(Embedded {
             url: format!("http://{addr}"),
             token,
             task,
+            close,
             _lock: lock,
         })
     }
@@ -56,7 +59,11 @@ impl Embedded {
 
 impl Drop for Embedded {
     fn drop(&mut self) {
-        // Fields drop after this, so the server stops before the lock is released.
+        // Aborting only asks the task to stop: a request it is still serving could save the
+        // state after the lock is released, over the next command's changes. Closing the
+        // store first waits out a save in progress and refuses any later one. Fields drop
+        // after this, the lock last.
+        (self.close)();
         self.task.abort();
     }
 }

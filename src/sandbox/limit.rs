@@ -1,5 +1,6 @@
 //! `--rate-limit RPS[,BURST]`: the per-second burst limit QStash puts on its API, as a token
-//! bucket. Every DLQ request takes a token; without one it is answered 429 with the headers
+//! bucket. Every API request but publish (exempt, as QStash's "operational" calls are: API.md
+//! 1.5) takes a token: DLQ, logs and the rest; without one it is answered 429 with the headers
 //! QStash sends (`Burst-RateLimit-Limit`, `-Remaining`, `-Reset` as a Unix time in seconds;
 //! API.md 1.5), before anything changes. Replies that pass carry the same headers, so a client
 //! can keep under the limit instead of running into it. Independent of `--fault-rate`.
@@ -99,20 +100,33 @@ pub struct InFlight {
     throttled: AtomicUsize,
 }
 
+/// One request counted in flight until dropped: also when the client goes away mid-request
+/// and the request's future is dropped, or the counts would only grow.
+pub struct Entered<'a> {
+    counts: &'a InFlight,
+    mutation: bool,
+}
+
+impl Drop for Entered<'_> {
+    fn drop(&mut self) {
+        self.counts.now.fetch_sub(1, Ordering::SeqCst);
+        if self.mutation {
+            self.counts.mutations_now.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
 impl InFlight {
-    pub fn enter(&self, mutation: bool) {
+    pub fn enter(&self, mutation: bool) -> Entered<'_> {
         let n = self.now.fetch_add(1, Ordering::SeqCst) + 1;
         self.most.fetch_max(n, Ordering::SeqCst);
         if mutation {
             let m = self.mutations_now.fetch_add(1, Ordering::SeqCst) + 1;
             self.mutations_most.fetch_max(m, Ordering::SeqCst);
         }
-    }
-
-    pub fn leave(&self, mutation: bool) {
-        self.now.fetch_sub(1, Ordering::SeqCst);
-        if mutation {
-            self.mutations_now.fetch_sub(1, Ordering::SeqCst);
+        Entered {
+            counts: self,
+            mutation,
         }
     }
 
@@ -133,6 +147,23 @@ impl InFlight {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_dropped_midway_leaves_the_count() {
+        let counts = InFlight::default();
+        let a = counts.enter(true);
+        drop(counts.enter(false));
+        drop(a);
+        let _c = counts.enter(true);
+        let j = counts.json();
+        assert_eq!(
+            (
+                j["maxInFlight"].as_u64(),
+                j["maxInFlightMutations"].as_u64()
+            ),
+            (Some(2), Some(1))
+        );
+    }
 
     #[test]
     fn a_bucket_allows_its_burst_then_refuses_until_refilled() {

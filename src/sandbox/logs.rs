@@ -1,7 +1,9 @@
 //! `GET /v2/logs` (OAQ "List Logs"): one entry per state transition of every message the
-//! sandbox created, newest first, in keyset pages. The cursor names the last entry served and
-//! the next page starts strictly after it, so entries logged meanwhile (which are newer) never
-//! shift a page or show twice.
+//! sandbox created, newest first (by time, then by the order logged), in keyset pages. The
+//! cursor names the last entry served and the next page starts strictly after it, so entries
+//! logged meanwhile never shift a page or show twice. They are not always newer: a settled
+//! attempt is logged at the time it would have happened, which may sort behind a reader's
+//! cursor; such an entry shows in the next listing from the start, not in this one.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;

@@ -95,6 +95,16 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
+    /// Stops every later save of the state: once this returns, no change made by this server
+    /// reaches the state file, even one a request still in flight makes.
+    pub fn closer(&self) -> impl Fn() + Send + Sync + 'static {
+        let app = self.app.clone();
+        move || {
+            let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+            store.closed = true;
+        }
+    }
+
     pub fn new(opts: Options) -> Result<Sandbox, String> {
         let existing = opts.state_file.as_deref().filter(|p| p.exists());
         let restored = existing.is_some();
@@ -157,9 +167,7 @@ impl Sandbox {
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()>,
     ) {
-        for w in self.unfinished {
-            deliver::start(self.app.clone(), w);
-        }
+        deliver::start(&self.app, self.unfinished);
         let router = routes::router(self.app.clone());
         server::serve(listener, router, shutdown).await
     }

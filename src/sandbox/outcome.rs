@@ -58,16 +58,21 @@ pub fn plan(store: &Store, sim: &Simulation, work: Work, network: bool) -> Plan 
     sim.outcome(&url).map_or(Plan::Recorded, Plan::Simulated)
 }
 
+/// Whether delivering to `url` stays on this machine: plain `http://` to a loopback address or
+/// `localhost`, with no user info (`http://127.0.0.1@example.com/` goes to example.com).
 pub fn is_loopback(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("http://") else {
+    let Ok(u) = url::Url::parse(url) else {
         return false;
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = match authority.rsplit_once(':') {
-        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) => h,
-        _ => authority,
-    };
-    host == "localhost" || host == "[::1]" || host.starts_with("127.")
+    if u.scheme() != "http" || !u.username().is_empty() || u.password().is_some() {
+        return false;
+    }
+    match u.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    }
 }
 
 /// Settles `work` at once: every attempt decided now and written with the time it would have
@@ -111,7 +116,7 @@ pub fn schedule(store: &Store, work: Work) -> (i64, u32, i64) {
             let m = &store.messages[i];
             (
                 m.config.not_before.max(m.created_at),
-                m.config.retries.max(0) as u32 + 1,
+                super::overrides::attempts(m.config.retries),
                 timeout_ms(m),
             )
         }
@@ -192,7 +197,7 @@ pub fn timeout_ms(m: &MessageRecord) -> i64 {
     m.config
         .timeout
         .as_deref()
-        .and_then(|t| duration_ms(t).or_else(|| t.parse::<i64>().ok().map(|s| s * 1000)))
+        .and_then(|t| duration_ms(t).or_else(|| t.parse::<i64>().ok()?.checked_mul(1000)))
         .map_or(DEFAULT_TIMEOUT_MS, |ms| ms.max(1))
 }
 
@@ -353,6 +358,30 @@ mod tests {
     use super::*;
     use crate::sandbox::simulate::parse_rule;
     use crate::sandbox::store::MessageConfig;
+
+    #[test]
+    fn only_plain_http_to_this_machine_is_loopback() {
+        for url in [
+            "http://127.0.0.1:3000/api",
+            "http://127.1.2.3/",
+            "http://localhost:8080/x?y#z",
+            "http://[::1]:9/",
+        ] {
+            assert!(is_loopback(url), "{url}");
+        }
+        for url in [
+            "http://127.0.0.1@example.com/",
+            "http://user:pw@127.0.0.1/",
+            "http://127.evil.com/",
+            "http://localhost.evil.com/",
+            "https://127.0.0.1/",
+            "http://10.0.0.1/",
+            "http://[::ffff:8.8.8.8]/",
+            "not a url",
+        ] {
+            assert!(!is_loopback(url), "{url}");
+        }
+    }
 
     fn store_with_message(retries: i64) -> Store {
         let mut store = Store::default();

@@ -39,6 +39,15 @@ pub fn canonical(name: &str) -> String {
         .join("-")
 }
 
+/// The most retries the sandbox takes: each is decided at once (`--sandbox`) and logged, so a
+/// huge count would hold the server for ever.
+pub const MAX_RETRIES: i64 = 100;
+
+/// Attempts of work with `retries` retries, whatever a state file or fixture says.
+pub fn attempts(retries: i64) -> u32 {
+    retries.clamp(0, MAX_RETRIES) as u32 + 1
+}
+
 /// A duration like `10s`, `5m`, `2h`, `1d` or `500ms`, in milliseconds.
 pub fn duration_ms(s: &str) -> Option<i64> {
     let s = s.trim();
@@ -71,14 +80,14 @@ impl Overrides {
                 .to_string();
             o.raw.insert(canonical(n), v.clone());
             match n {
-                "upstash-retries" => {
-                    o.retries = Some(
-                        v.parse::<i64>()
-                            .ok()
-                            .filter(|r| *r >= 0)
-                            .ok_or(format!("Upstash-Retries must be a number >= 0, got {v:?}"))?,
-                    )
-                }
+                "upstash-retries" => o.retries = Some(
+                    v.parse::<i64>()
+                        .ok()
+                        .filter(|r| (0..=MAX_RETRIES).contains(r))
+                        .ok_or(format!(
+                            "Upstash-Retries must be a number from 0 to {MAX_RETRIES}, got {v:?}"
+                        ))?,
+                ),
                 "upstash-delay" => {
                     let ms = duration_ms(&v).ok_or(format!(
                         "Upstash-Delay must look like 10s, 5m or 2h, got {v:?}"

@@ -76,8 +76,8 @@ pub fn schedule(run: &RunRecord) -> (i64, u32, i64) {
         .and_then(duration_ms)
         .unwrap_or(0);
     (
-        run.started_at + delay,
-        retries.max(0) as u32 + 1,
+        run.started_at.saturating_add(delay),
+        super::overrides::attempts(retries),
         DEFAULT_TIMEOUT_MS,
     )
 }
@@ -203,7 +203,7 @@ fn call_failure_function(sim: &Simulation, f: &mut FailureFunction, retries: i64
         return;
     };
     let mut last = None;
-    for _ in 0..=retries.max(0) {
+    for _ in 0..super::overrides::attempts(retries) {
         let a = sim.attempt(outcome, DEFAULT_TIMEOUT_MS);
         let ok = a.ok();
         last = Some(a);

@@ -68,8 +68,8 @@ pub async fn serve(
     }
 }
 
-/// Logs DLQ API requests (with their reply's status), checks the token (header or
-/// `qstash_token`), applies `--rate-limit`, adds latency.
+/// Logs API requests (with their reply's status), checks the token (header or
+/// `qstash_token`), applies `--rate-limit` (publish exempt), adds latency.
 pub async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let api = path.starts_with("/v2/");
@@ -95,9 +95,9 @@ pub async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Resp
         at,
         took_ms: 0,
     };
-    app.in_flight.enter(mutation);
+    let entered = app.in_flight.enter(mutation);
     let resp = answer(&app, req, next).await;
-    app.in_flight.leave(mutation);
+    drop(entered);
     record.status = if resp.extensions().get::<DropConnection>().is_some() {
         0
     } else {
@@ -113,7 +113,12 @@ async fn answer(app: &App, req: Request, next: Next) -> Response {
         return unauthorized();
     }
     // The budget is taken on arrival, as a server counts requests; a refusal changes nothing.
-    let verdict = app.rate_limit.as_ref().map(|l| l.take());
+    let limited = !req.uri().path().starts_with("/v2/publish/");
+    let verdict = app
+        .rate_limit
+        .as_ref()
+        .filter(|_| limited)
+        .map(|l| l.take());
     if let Some(v) = verdict.as_ref().filter(|v| !v.allowed) {
         app.in_flight.throttled();
         let mut r = Reply::error(

@@ -261,6 +261,9 @@ pub struct Store {
     pub log_seq: u64,
     #[serde(skip)]
     pub requests: VecDeque<RequestRecord>,
+    /// Set when the server's owner is done with it (see `embedded`): nothing is saved after.
+    #[serde(skip)]
+    pub closed: bool,
 }
 
 /// The state file lists entries in order; the key is derived from each dlqId on load.

@@ -244,3 +244,26 @@ fn against_a_rate_limited_server_every_entry_is_acted_on_once_and_replies_say_th
         .success()
         .stderr(predicate::str::contains("no entries match"));
 }
+
+#[test]
+fn publish_is_exempt_from_the_burst_limit_and_logs_are_not() {
+    let sb = Sandbox::start(&["--seed", "0", "--rate-limit", "1,2"]);
+    let status = |method: &str, path: &str| {
+        crate::sandbox::call(&sb, method, path, &[], (method == "POST").then_some("x"))
+            .unwrap()
+            .status
+    };
+    let reads: Vec<u16> = (0..40)
+        .map(|_| status("GET", "/v2/logs"))
+        .take_while(|s| *s != 429)
+        .collect();
+    assert!(
+        reads.len() < 40,
+        "a burst of 40 reads of logs over a budget of 2 is throttled"
+    );
+    // The budget is spent: a limited call would be refused but for the odd refilled token.
+    let published: Vec<u16> = (0..6)
+        .map(|_| status("POST", "/v2/publish/https://ok.example/new"))
+        .collect();
+    assert_eq!(published, [200; 6], "publish never takes from the budget");
+}
