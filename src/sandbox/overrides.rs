@@ -80,14 +80,16 @@ impl Overrides {
                 .to_string();
             o.raw.insert(canonical(n), v.clone());
             match n {
-                "upstash-retries" => o.retries = Some(
-                    v.parse::<i64>()
-                        .ok()
-                        .filter(|r| (0..=MAX_RETRIES).contains(r))
-                        .ok_or(format!(
+                "upstash-retries" => {
+                    o.retries = Some(
+                        v.parse::<i64>()
+                            .ok()
+                            .filter(|r| (0..=MAX_RETRIES).contains(r))
+                            .ok_or(format!(
                             "Upstash-Retries must be a number from 0 to {MAX_RETRIES}, got {v:?}"
                         ))?,
-                ),
+                    )
+                }
                 "upstash-delay" => {
                     let ms = duration_ms(&v).ok_or(format!(
                         "Upstash-Delay must look like 10s, 5m or 2h, got {v:?}"
