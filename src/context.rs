@@ -61,7 +61,7 @@ impl Ctx {
                 .await
                 .map_err(|e| CliError::failure(format!("cannot start the sandbox: {e}")))?;
             let ignored = ignored_by_sandbox(&settings);
-            out.info(&format!(
+            out.info_wrapped(&format!(
                 "using the local sandbox ({}); state in {}{ignored}",
                 sb.url,
                 dir.display()

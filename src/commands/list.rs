@@ -80,7 +80,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if printed == 0 {
         ctx.out.info("no entries match");
     } else if let Some(c) = &next {
-        ctx.out.info(&format!(
+        ctx.out.info_wrapped(&format!(
             "{printed} shown; more exist: add --all (or --limit N), or continue with --cursor {}",
             safe(c)
         ));
