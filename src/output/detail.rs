@@ -45,7 +45,7 @@ pub fn decode_body(text: Option<&str>, b64: Option<&str>) -> Option<(String, Str
 pub fn print(w: &mut impl Write, e: &Entry, now_ms: i64) -> io::Result<()> {
     let field = |w: &mut dyn Write, name: &str, v: Option<String>| -> io::Result<()> {
         match v {
-            Some(v) if !v.is_empty() => writeln!(w, "{name:<18}{}", safe(&v)),
+            Some(v) if !v.is_empty() => writeln!(w, "{:<18}{}", safe(name), safe(&v)),
             _ => Ok(()),
         }
     };

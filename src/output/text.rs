@@ -1,8 +1,10 @@
 //! Terminal-safe text: server-supplied strings never reach a terminal raw.
 //!
 //! Bodies, headers and URLs come from whoever published the message. Control characters
-//! (C0, DEL, C1) could move the cursor, rewrite the screen or set the window title, and bidi
-//! overrides could make text read differently than it is; all are shown as escapes instead.
+//! (C0, DEL, C1) could move the cursor, rewrite the screen or set the window title, bidi
+//! controls could make text read differently than it is, and invisible characters (zero
+//! width, line separators, BOM) could make two different URLs look the same; all are shown as
+//! escapes instead.
 
 use std::borrow::Cow;
 
@@ -27,17 +29,25 @@ pub fn safe(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Like [`safe`], but keeps newlines and tabs: for multi-line bodies shown as blocks.
+/// Like [`safe`], but keeps newlines, and shows tabs as four spaces: for multi-line bodies
+/// shown as blocks. A literal `\t` in the text stays as it is.
 pub fn safe_block(s: &str) -> String {
     s.split('\n')
-        .map(|line| safe(line).replace("\\t", "    "))
+        .map(|line| line.split('\t').map(safe).collect::<Vec<_>>().join("    "))
         .collect::<Vec<_>>()
         .join("\n")
 }
 
 fn needs_escape(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{feff}'
+        )
 }
 
 /// Shows bytes that are not UTF-8 as text with `\xNN` escapes, never raw.
@@ -63,9 +73,8 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     }
 }
 
-/// Columns `s` takes on a terminal: most characters one, East Asian wide characters and emoji
-/// two, combining marks none. An estimate without a Unicode table, but never an underestimate
-/// for the scripts URLs and labels are written in.
+/// Columns `s` takes on a terminal, by the Unicode width tables: East Asian wide characters
+/// and emoji two, combining marks none.
 pub fn width(s: &str) -> usize {
     // Layouts measure the same cells many times; most are ASCII, one column a byte.
     if s.is_ascii() {
@@ -75,24 +84,8 @@ pub fn width(s: &str) -> usize {
 }
 
 fn char_width(c: char) -> usize {
-    match c as u32 {
-        0x0300..=0x036f | 0x200b..=0x200f | 0x20d0..=0x20ff | 0xfe00..=0xfe0f => 0,
-        0x1100..=0x115f
-        | 0x2e80..=0x303e
-        | 0x3041..=0x33ff
-        | 0x3400..=0x4dbf
-        | 0x4e00..=0x9fff
-        | 0xa000..=0xa4cf
-        | 0xac00..=0xd7a3
-        | 0xf900..=0xfaff
-        | 0xfe30..=0xfe4f
-        | 0xff00..=0xff60
-        | 0xffe0..=0xffe6
-        | 0x1f300..=0x1f64f
-        | 0x1f900..=0x1f9ff
-        | 0x20000..=0x3fffd => 2,
-        _ => 1,
-    }
+    // Control characters are escaped before anything is measured; counted as one if not.
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(1)
 }
 
 /// The longest start of `s` at most `max` columns wide.
@@ -162,6 +155,13 @@ mod tests {
         assert_eq!(safe("\u{202e}abc"), "\\u{202e}abc");
         assert_eq!(safe("l1\nl2"), "l1\\nl2");
         assert_eq!(safe_block("l1\nl\x07"), "l1\nl\\x07");
+        assert_eq!(safe_block("C:\\temp\tx"), "C:\\temp    x");
+        // Look-alikes: the same on screen but for an invisible character.
+        for c in [
+            '\u{200b}', '\u{200d}', '\u{2028}', '\u{2060}', '\u{feff}', '\u{061c}',
+        ] {
+            assert_eq!(safe(&c.to_string()), format!("\\u{{{:04x}}}", c as u32));
+        }
     }
 
     #[test]
@@ -174,6 +174,8 @@ mod tests {
         assert_eq!(width("abc"), 3);
         assert_eq!(width("日本"), 4);
         assert_eq!(width("e\u{301}"), 1);
+        assert_eq!(width("🚀 deploy"), 9);
+        assert_eq!(width("✅"), 2);
         assert_eq!(head("日本語", 3), "日");
         assert_eq!(tail("日本語", 5), "本語");
         assert_eq!(cut_end("billing,orders", 8), "billing…");

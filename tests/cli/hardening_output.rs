@@ -248,3 +248,34 @@ fn the_token_appears_in_no_output_and_no_file() {
         assert!(!text.contains(TOKEN), "{} holds the token", f.display());
     }
 }
+
+#[test]
+fn the_entry_view_escapes_unknown_field_names_and_invisible_characters() {
+    // A field the server added, named to set the terminal's title, with a zero-width value.
+    let entry = serde_json::json!({
+        "dlqId": "1700000000000-0", "messageId": "msg_1", "url": "https://x.example/",
+        "method": "POST", "createdAt": 1_700_000_000_000i64, "responseStatus": 500,
+        "x\u{1b}]0;pwned\u{7}": "v\u{200b}",
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = dir.path().join("f.ndjson");
+    std::fs::write(&fixture, format!("{entry}\n")).unwrap();
+    let sb = Sandbox::start(&["--fixture", fixture.to_str().unwrap()]);
+    let out = sb
+        .dlq()
+        .args(["get", "1700000000000-0", "-o", "table"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{200b}'),
+        "raw: {text:?}"
+    );
+    assert!(
+        text.contains("x\\x1b]0;pwned\\x07") && text.contains("v\\u{200b}"),
+        "{text}"
+    );
+}

@@ -178,3 +178,14 @@ fn without_a_terminal_it_points_to_stats_and_the_verbs() {
         .code(2)
         .stderr(predicate::str::contains("dlq stats"));
 }
+
+#[test]
+fn yes_is_refused_since_every_change_in_a_session_is_asked_for() {
+    let home = tempfile::tempdir().unwrap();
+    dlq(&home)
+        .env("QSTASH_TOKEN", "t")
+        .args(["triage", "--yes"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("drop --yes"));
+}

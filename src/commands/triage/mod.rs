@@ -20,7 +20,7 @@ use crate::cli::{Cli, Command};
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::output::fit;
-use crate::output::text::{safe, truncate, width};
+use crate::output::text::{cut_end, safe, width};
 use crate::output::time;
 use crate::stats::{GroupKey, Stats};
 use selection::{shell_line, Selection};
@@ -90,6 +90,11 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
             ctx.out.format,
             crate::output::Format::Json | crate::output::Format::Ndjson
         );
+    if ctx.out.assume_yes {
+        // Every change in a session is picked from a menu; none may go through unasked.
+        return Err(CliError::usage("dlq triage asks before every change: drop --yes")
+            .hint("unattended, group with `dlq stats` and act with the verbs and --yes; a session's recap prints those lines"));
+    }
     if !interactive {
         return Err(CliError::usage("dlq triage needs a terminal to ask on")
             .hint("in scripts, group with `dlq stats` and act with the verbs: dlq stats --by url,status, then dlq retry --url URL --all --yes"));
@@ -155,20 +160,17 @@ impl Session<'_> {
                 return Ok(());
             };
             let g = groups[i];
-            let mut narrowed = Some(sel.clone());
+            let mut narrowed = Ok(sel.clone());
             for (k, v) in by.iter().zip(&g.key) {
-                narrowed = narrowed.and_then(|s| s.narrowed(*k, v.as_deref()));
+                narrowed = narrowed.and_then(|s| s.narrowed(*k, v.as_deref(), self.ctx.now_ms));
             }
             match narrowed {
-                Some(group) => {
+                Ok(group) => {
                     if self.group(group, g.count).await? {
                         continue;
                     }
                 }
-                None => self.ctx.out.info(
-                    "entries without a value for that key cannot be selected by a filter; \
-                     pick another group or group by other keys (--by)",
-                ),
+                Err(why) => self.ctx.out.info_wrapped(&safe(&why)),
             }
         }
     }
@@ -282,13 +284,13 @@ impl Session<'_> {
         let Some(i) = self.fuzzy("Pick a value (type to filter, Esc goes back)", &items) else {
             return Ok(None);
         };
-        let narrowed = sel.narrowed(keys[k], groups[i].key[0].as_deref());
-        if narrowed.is_none() {
-            self.ctx
-                .out
-                .info("entries without that field cannot be selected by a filter");
+        match sel.narrowed(keys[k], groups[i].key[0].as_deref(), self.ctx.now_ms) {
+            Ok(narrowed) => Ok(Some(narrowed)),
+            Err(why) => {
+                self.ctx.out.info_wrapped(&safe(&why));
+                Ok(None)
+            }
         }
-        Ok(narrowed)
     }
 
     async fn export(&mut self, sel: &Selection) -> Result<()> {
@@ -445,10 +447,11 @@ impl Session<'_> {
         let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
         let room = (self.ctx.out.width as usize).saturating_sub(34).max(20);
         let widest = refs.iter().map(|k| width(k)).max().unwrap_or(0);
-        let w = widest.min(room);
-        let shown = (w..=widest)
-            .find_map(|w| fit::distinct(&refs, w))
-            .unwrap_or(keys.clone());
+        // The narrowest width at which the groups still read apart; wider than the room
+        // rather than two groups that look the same.
+        let (w, shown) = (widest.min(room)..=widest)
+            .find_map(|w| fit::distinct(&refs, w).map(|s| (w, s)))
+            .unwrap_or((widest, keys.clone()));
         groups
             .iter()
             .zip(shown)
@@ -477,11 +480,11 @@ impl Session<'_> {
             .as_deref()
             .and_then(|b| b.lines().next())
             .unwrap_or("");
-        format!(
-            "{}  {age:>4}  {status}  {}",
-            safe(&e.dlq_id),
-            truncate(&safe(body), 60)
-        )
+        let head = format!("{}  {age:>4}  {status}  ", safe(&e.dlq_id));
+        // One screen line each, after the menu's own two columns: a menu that wraps a line
+        // redraws over what is above it.
+        let room = (self.ctx.out.width as usize).saturating_sub(width(&head) + 3);
+        format!("{head}{}", cut_end(&safe(body), room))
     }
 
     fn fuzzy(&self, prompt: &str, items: &[String]) -> Option<usize> {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::api::Source;
 use crate::args::filter::ReadFilters;
-use crate::args::values::TimeSpec;
+use crate::args::values::{parse_time, TimeSpec};
 use crate::output::time::rfc3339;
 use crate::stats::GroupKey;
 
@@ -84,30 +84,75 @@ impl Selection {
         Selection { source, flags }
     }
 
-    /// The selection narrowed to one value of `key`; `None` when that value cannot be selected
-    /// by a filter (entries without the field).
-    pub fn narrowed(&self, key: GroupKey, value: Option<&str>) -> Option<Selection> {
-        let v = value?;
-        let mut flags = self.flags.clone();
-        match key {
-            GroupKey::Url => flags.push(flag("--url", v)),
-            GroupKey::Status => flags.push(flag("--status", v)),
-            GroupKey::Label => flags.push(flag("--label", v)),
-            GroupKey::Queue => flags.push(flag("--queue", v)),
-            GroupKey::UrlGroup => flags.push(flag("--url-group", v)),
-            GroupKey::Schedule => flags.push(flag("--schedule", v)),
-            GroupKey::FlowControlKey => flags.push(flag("--flow-control-key", v)),
-            GroupKey::CallerIp => flags.push(flag("--caller-ip", v)),
-            GroupKey::WorkflowUrl => flags.push(flag("--workflow-url", v)),
-            GroupKey::CallbackState => flags.push(flag("--callback-state", v)),
-            GroupKey::Hour | GroupKey::Day => {
-                let (from, to) = window(key, v)?;
-                flags.retain(|f| f.name != "--from" && f.name != "--to");
-                flags.push(flag("--from", rfc3339_ms(from)));
-                flags.push(flag("--to", rfc3339_ms(to)));
-            }
+    /// The selection narrowed to the group where `key` is `value`, never wider: a flag given
+    /// twice means either value, so the group's value replaces the key's flags rather than
+    /// joining them (the group's value already passes them), and an hour or day meets the
+    /// session's own time window. `Err` says why a group cannot be selected by filters.
+    pub fn narrowed(
+        &self,
+        key: GroupKey,
+        value: Option<&str>,
+        now_ms: i64,
+    ) -> Result<Selection, String> {
+        let v = value.ok_or(
+            "entries without a value for that key cannot be selected by a filter; \
+             pick another group or group by other keys (--by)",
+        )?;
+        let name = match key {
+            GroupKey::Url => "--url",
+            GroupKey::Status => "--status",
+            GroupKey::Label => "--label",
+            GroupKey::Queue => "--queue",
+            GroupKey::UrlGroup => "--url-group",
+            GroupKey::Schedule => "--schedule",
+            GroupKey::FlowControlKey => "--flow-control-key",
+            GroupKey::CallerIp => "--caller-ip",
+            GroupKey::WorkflowUrl => "--workflow-url",
+            GroupKey::CallbackState => "--callback-state",
+            GroupKey::Hour | GroupKey::Day => return self.within(key, v, now_ms),
+        };
+        // An entry has several labels: the group "b" of a session on label a holds entries
+        // with both, and no filter says "both".
+        let labels: Vec<&str> = self
+            .flags
+            .iter()
+            .filter(|f| f.name == name)
+            .map(|f| f.value.as_str())
+            .collect();
+        if key == GroupKey::Label && !labels.is_empty() && !labels.contains(&v) {
+            return Err(format!(
+                "entries with label {v:?} among those with label {} cannot be selected by \
+                 a filter (labels given twice mean either); start `dlq triage --label {v}` \
+                 to work on all of them",
+                labels.join(" or ")
+            ));
         }
-        Some(Selection {
+        let mut flags = self.flags.clone();
+        flags.retain(|f| f.name != name);
+        flags.push(flag(name, v));
+        Ok(Selection {
+            source: self.source,
+            flags,
+        })
+    }
+
+    /// The selection within the hour or day `v`, and within its own `--from`/`--to`.
+    fn within(&self, key: GroupKey, v: &str, now_ms: i64) -> Result<Selection, String> {
+        let (mut from, mut to) = window(key, v).ok_or(format!("{v:?} is not an hour or a day"))?;
+        let bound = |name: &str| {
+            self.flags
+                .iter()
+                .find(|f| f.name == name)
+                .and_then(|f| parse_time(&f.value).ok())
+                .map(|t| t.resolve(now_ms))
+        };
+        from = from.max(bound("--from").unwrap_or(i64::MIN));
+        to = to.min(bound("--to").unwrap_or(i64::MAX));
+        let mut flags = self.flags.clone();
+        flags.retain(|f| f.name != "--from" && f.name != "--to");
+        flags.push(flag("--from", rfc3339_ms(from)));
+        flags.push(flag("--to", rfc3339_ms(to)));
+        Ok(Selection {
             source: self.source,
             flags,
         })
@@ -216,7 +261,7 @@ mod tests {
             flags: vec![flag("--flow-control-key", "k")],
         };
         let s = s
-            .narrowed(GroupKey::WorkflowUrl, Some("https://app.example/wf"))
+            .narrowed(GroupKey::WorkflowUrl, Some("https://app.example/wf"), 0)
             .unwrap();
         assert_eq!(
             s.argv("resume", &["--all".into()]),
@@ -231,14 +276,56 @@ mod tests {
             ]
         );
         assert_eq!(s.argv("stats", &[])[2], "--workflow");
-        assert!(s.narrowed(GroupKey::Label, None).is_none());
-        let day = s.narrowed(GroupKey::Day, Some("2026-11-20")).unwrap();
+        assert!(s.narrowed(GroupKey::Label, None, 0).is_err());
+        let day = s.narrowed(GroupKey::Day, Some("2026-11-20"), 0).unwrap();
         let argv = day.argv("list", &[]);
         assert!(
             argv.contains(&"2026-11-20T00:00:00Z".to_string()),
             "{argv:?}"
         );
         assert!(argv.contains(&"1795219199999".to_string()), "{argv:?}");
+    }
+
+    fn flags_of(s: &Selection) -> Vec<(&str, &str)> {
+        s.flags.iter().map(|f| (f.name, f.value.as_str())).collect()
+    }
+
+    #[test]
+    fn a_group_never_selects_more_than_it_holds() {
+        let s = Selection {
+            source: Source::Qstash,
+            flags: vec![
+                flag("--status", "5xx"),
+                flag("--label", "a"),
+                flag("--label", "c"),
+                flag("--from", "2h"),
+            ],
+        };
+        // 5xx then 503: the group is 503, not "5xx or 503".
+        let n = s.narrowed(GroupKey::Status, Some("503"), 0).unwrap();
+        assert_eq!(
+            flags_of(&n),
+            [
+                ("--label", "a"),
+                ("--label", "c"),
+                ("--from", "2h"),
+                ("--status", "503")
+            ]
+        );
+        // Label a of "a or c" is exactly the entries with a; label b cannot be said.
+        let n = s.narrowed(GroupKey::Label, Some("a"), 0).unwrap();
+        assert_eq!(flags_of(&n).iter().filter(|f| f.0 == "--label").count(), 1);
+        let err = s.narrowed(GroupKey::Label, Some("b"), 0).unwrap_err();
+        assert!(err.contains("dlq triage --label b"), "{err}");
+        // A day meets the session's last two hours: 2026-11-20 10:30Z minus 2h.
+        let now = "2026-11-20T10:30:00Z"
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .as_millisecond();
+        let n = s.narrowed(GroupKey::Day, Some("2026-11-20"), now).unwrap();
+        let f = flags_of(&n);
+        assert!(f.contains(&("--from", "2026-11-20T08:30:00Z")), "{f:?}");
+        assert!(f.contains(&("--to", "1795219199999")), "{f:?}");
     }
 
     #[test]
