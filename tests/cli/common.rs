@@ -22,20 +22,23 @@ pub fn dlq_std(home: &tempfile::TempDir) -> StdCommand {
     c
 }
 
-/// Clears what the developer's machine could leak into a test: tokens, profiles, config.
+/// Whether `dlq` reads `var`: a developer's or CI's value of it must not reach a test.
+pub fn read_by_dlq(var: &str) -> bool {
+    var.starts_with("DLQ_")
+        || var.starts_with("QSTASH_")
+        || var.ends_with("_QSTASH_TOKEN")
+        || var.ends_with("_QSTASH_URL")
+        || matches!(
+            var,
+            "COLUMNS" | "LINES" | "TERM" | "CLICOLOR" | "CLICOLOR_FORCE"
+        )
+}
+
+/// Clears what the developer's machine could leak into a test: tokens, profiles, config,
+/// limits, the terminal; only the spec location (`DLQ_SPEC_DIR`) and Prism's are kept.
 pub fn hermetic(c: &mut StdCommand, home: &tempfile::TempDir) {
-    for var in [
-        "QSTASH_TOKEN",
-        "QSTASH_URL",
-        "QSTASH_REGION",
-        "DLQ_PROFILE",
-        "DLQ_FORCE_TTY",
-        "COLUMNS",
-    ] {
-        c.env_remove(var);
-    }
     for (k, _) in std::env::vars() {
-        if k.ends_with("_QSTASH_TOKEN") || k.ends_with("_QSTASH_URL") {
+        if read_by_dlq(&k) && !matches!(k.as_str(), "DLQ_SPEC_DIR" | "DLQ_PRISM") {
             c.env_remove(k);
         }
     }
@@ -58,7 +61,11 @@ impl Sandbox {
     pub fn start(args: &[&str]) -> Sandbox {
         let home = tempfile::tempdir().unwrap();
         let bin = assert_cmd::cargo::cargo_bin("dlq");
-        let mut child = StdCommand::new(bin)
+        let mut cmd = StdCommand::new(bin);
+        for (k, _) in std::env::vars().filter(|(k, _)| read_by_dlq(k)) {
+            cmd.env_remove(k);
+        }
+        let mut child = cmd
             .arg("sandbox")
             .args(["--port", "0"])
             .args(args)

@@ -118,15 +118,16 @@ fn continuing_a_server_side_run_keeps_its_limit() {
             "retry",
             "--server-side",
             "--limit",
-            "300",
+            "400",
             "--rps",
-            "2",
+            "0.5",
             "--yes",
         ])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Four requests of 100, two seconds apart: the interrupt has six seconds to land.
     wait_for_progress(&sb, &mut child, "\"progress\"");
     signal(&child, "INT");
     let out = child.wait_with_output().unwrap();
@@ -139,14 +140,14 @@ fn continuing_a_server_side_run_keeps_its_limit() {
         .unwrap_or_else(|| panic!("no continue line:\n{err}"))
         .to_string();
     let before = total(&sb, "retry");
-    assert!(before > 0 && before < 300, "{before} before the interrupt");
+    assert!(before > 0 && before < 400, "{before} before the interrupt");
     sb.dlq()
-        .args(["retry", "--continue", &job, "--yes"])
+        .args(["retry", "--continue", &job, "--yes", "--rps", "20"])
         .assert()
         .success();
-    assert_eq!(total(&sb, "retry"), 300, "the limit held across --continue");
+    assert_eq!(total(&sb, "retry"), 400, "the limit held across --continue");
     at_most_once(&sb, "retry");
-    assert_eq!(sb.ids(false).len(), 700);
+    assert_eq!(sb.ids(false).len(), 600);
 }
 
 /// Half of all requests fail with 503. Before the existence check, a 503 on the POST sent the

@@ -81,9 +81,29 @@ impl Pty {
     /// Waits for the end: the exit code and every byte drawn.
     pub fn finish(mut self) -> (Option<i32>, String) {
         drop(self.keys.take());
-        let status = self.child.wait().unwrap();
+        // A prompt that never got its key would wait for ever: fail the test instead.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        let status = loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                break s;
+            }
+            if std::time::Instant::now() > deadline {
+                panic!(
+                    "dlq still running after 120 s; drawn so far:\n{}",
+                    self.drawn()
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
         self.reader.take().unwrap().join().unwrap();
         (status.code(), self.drawn())
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

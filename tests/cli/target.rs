@@ -134,7 +134,9 @@ fn continue_refuses_another_server_and_finishes_on_its_own_exactly_once() {
 
 #[test]
 fn a_killed_run_is_listed_as_crashed_and_continues_exactly_once() {
-    let sb = Sandbox::start(&["--seed", "300", "--seed-rng", "23", "--latency", "300"]);
+    // Each request takes 1.5 s: the kill lands while the second chunk is in flight even when
+    // a loaded machine is slow to start `kill`.
+    let sb = Sandbox::start(&["--seed", "300", "--seed-rng", "23", "--latency", "1500"]);
     let mut child = sb
         .dlq_std()
         .args([
@@ -185,7 +187,15 @@ fn a_killed_run_is_listed_as_crashed_and_continues_exactly_once() {
         )));
 
     sb.dlq()
-        .args(["retry", "--continue", &id])
+        .args([
+            "retry",
+            "--continue",
+            &id,
+            "--concurrency",
+            "8",
+            "--rps",
+            "50",
+        ])
         .timeout(Duration::from_secs(120))
         .assert()
         .success()

@@ -27,8 +27,13 @@ impl Screen {
             .map(|(k, v)| format!("{k}='{}'", v.replace('\'', "'\\''")))
             .collect();
         vars.push("TERM=xterm-256color".into());
+        // Nothing of this machine's dlq settings (a token, a region, COLUMNS) reaches the pane.
+        let unset: String = std::env::vars()
+            .filter(|(k, _)| crate::common::read_by_dlq(k))
+            .map(|(k, _)| format!("-u {k} "))
+            .collect();
         let script = format!(
-            "env -u QSTASH_TOKEN -u QSTASH_URL -u DLQ_PROFILE {} {}; echo EXIT=$?; sleep 3600",
+            "env {unset}{} {}; echo EXIT=$?; sleep 3600",
             vars.join(" "),
             quoted.join(" ")
         );
@@ -37,6 +42,9 @@ impl Screen {
             .arg(&sock)
             .args(["-f", "/dev/null", "new-session", "-d", "-s", "t"])
             .args(["-x", &cols.to_string(), "-y", &rows.to_string()])
+            // Files a session writes (a backup, an export) land here, not in the repository.
+            .arg("-c")
+            .arg(dir.path())
             .arg(script)
             .status()
             .expect("tmux must be installed for terminal tests (apt-get install tmux)");
