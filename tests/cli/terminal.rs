@@ -187,7 +187,11 @@ const THROTTLED: [&str; 8] = [
 #[test]
 fn throttling_shows_on_a_terminal_and_with_v_every_wait_prints_a_line() {
     let sb = Sandbox::start(&THROTTLED);
-    let (code, drawn) = on_terminal(&sb, "retry --limit 200 --yes --concurrency 1", "");
+    let (code, drawn) = on_terminal(
+        &sb,
+        "retry --limit 200 --yes --concurrency 1 --max 1000",
+        "",
+    );
     assert_eq!(code, Some(0), "{drawn}");
     assert!(resent(&sb).0 > 0, "the sandbox throttled nothing");
     assert!(
@@ -206,6 +210,10 @@ fn throttling_shows_on_a_terminal_and_with_v_every_wait_prints_a_line() {
             "--yes",
             "--concurrency",
             "1",
+            // Planned before it acts (no pipelining): every request in one order, so the
+            // seeded faults fall on the same requests on any machine.
+            "--max",
+            "1000",
             "-v",
         ])
         .assert()
