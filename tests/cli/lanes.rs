@@ -175,7 +175,8 @@ fn most_at_once(reqs: &[serde_json::Value]) -> usize {
 
 #[test]
 fn a_whole_listing_runs_lanes_at_once_and_a_limit_follows_one_cursor() {
-    let sb = Sandbox::start(&["--seed", "2000", "--seed-rng", "3", "--latency", "20"]);
+    // 100 ms a request: lanes overlap at the server even when this machine is slow to send.
+    let sb = Sandbox::start(&["--seed", "2000", "--seed-rng", "3", "--latency", "100"]);
     let all = sb.ids(true);
     sb.dlq()
         .args(["resume", "--all", "--yes", "-q"])

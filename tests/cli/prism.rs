@@ -107,7 +107,19 @@ impl Prism {
         Prism::start(&["proxy", &spec(spec_name), upstream, "--errors"])
     }
 
+    /// Starts Prism on a free port. The port is free when chosen but another process may take
+    /// it before Prism binds it: then Prism exits with EADDRINUSE and a new port is tried.
+    /// Ready when Prism says it is listening on its own port, not when anything accepts there.
     fn start(args: &[&str]) -> Prism {
+        for _ in 0..3 {
+            if let Some(p) = Prism::try_start(args) {
+                return p;
+            }
+        }
+        panic!("Prism found its port taken three times");
+    }
+
+    fn try_start(args: &[&str]) -> Option<Prism> {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("prism.log");
         let port = free_port();
@@ -132,10 +144,15 @@ impl Prism {
             log,
             _dir: dir,
         };
+        let ready = format!("Prism is listening on http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(90);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        while !p.log().contains(&ready) {
             if let Ok(Some(status)) = p.child.try_wait() {
-                panic!("Prism exited ({status}) before listening:\n{}", p.log());
+                let log = p.log();
+                if log.contains("EADDRINUSE") {
+                    return None;
+                }
+                panic!("Prism exited ({status}) before listening:\n{log}");
             }
             assert!(
                 Instant::now() < deadline,
@@ -144,7 +161,15 @@ impl Prism {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        p
+        // Said just before the socket accepts: wait for that too.
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "Prism said it listens but does not"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Some(p)
     }
 
     /// Everything Prism printed so far.
