@@ -138,7 +138,11 @@ impl Stats {
     pub fn add(&mut self, e: &Entry) {
         self.total += 1;
         let at = e.dlq_time_ms();
-        let left = at.map(|t| t + self.retention_ms - self.now_ms);
+        // Times come from the server: saturate rather than overflow on a nonsense one.
+        let left = at.map(|t| {
+            t.saturating_add(self.retention_ms)
+                .saturating_sub(self.now_ms)
+        });
         let expiring = left.is_some_and(|l| (0..EXPIRY_WARNING_MS).contains(&l));
         match left {
             Some(l) if l < 0 => self.past_retention += 1,

@@ -109,6 +109,12 @@ pub fn retention(text: &str) -> Result<std::time::Duration> {
     if r.is_zero() {
         return Err(CliError::usage("--retention must be longer than zero"));
     }
+    // No plan keeps entries for a year; a larger number is a typo, not a setting.
+    if r > std::time::Duration::from_secs(365 * 86_400) {
+        return Err(CliError::usage(format!(
+            "--retention {text} is longer than any plan keeps entries: at most 365d, like 3d or 7d"
+        )));
+    }
     Ok(r)
 }
 

@@ -62,13 +62,21 @@ pub fn confirm_count(out: &Output, question: &str, count: usize) -> Result<()> {
     }
     ensure_can_ask(out, question)?;
     let theme = dialoguer::theme::SimpleTheme;
-    let typed: String = dialoguer::Input::with_theme(&theme)
+    let typed = dialoguer::Input::<String>::with_theme(&theme)
         .with_prompt(format!(
             "{question}\nThis cannot be undone. Type the number of entries ({count}) to confirm"
         ))
         .allow_empty(true)
-        .interact_text()
-        .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
+        .interact_text();
+    let typed = match typed {
+        Ok(t) => t,
+        // Ctrl-C at the question is a No, as at the y/N question.
+        Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+            let _ = console::Term::stderr().show_cursor();
+            return Err(declined(out));
+        }
+        Err(e) => return Err(CliError::failure(format!("cannot read the answer: {e}"))),
+    };
     if typed.trim().replace([',', '_'], "") == count.to_string() {
         Ok(())
     } else {

@@ -142,6 +142,8 @@ fn flag_values_that_mean_nothing_are_usage_errors() {
         &["list", "--from", "1h", "--to", "2h"],
         &["retry", "--all", "--yes", "--from", "1h", "--to", "2h"],
         &["list", "--status", "9xx"],
+        &["stats", "--retention", "9223372036854775s"],
+        &["stats", "--retention", "400d"],
     ];
     for args in cases {
         refused(&server, &home, args);

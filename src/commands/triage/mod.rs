@@ -6,6 +6,7 @@
 //! at the end prints those lines, with `--yes`, for a runbook or CI.
 
 mod selection;
+mod view;
 
 use std::io::IsTerminal;
 
@@ -19,9 +20,7 @@ use crate::bulk::journal;
 use crate::cli::{Cli, Command};
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
-use crate::output::fit;
-use crate::output::text::{cut_end, safe, width};
-use crate::output::time;
+use crate::output::text::safe;
 use crate::stats::{GroupKey, Stats};
 use selection::{shell_line, Selection};
 
@@ -31,7 +30,7 @@ use selection::{shell_line, Selection};
 /// --workflow), lets you pick one by typing or with the arrow keys, shows a sample, and offers:
 /// inspect an entry, narrow by another key, export the group, or act on it (retry or delete;
 /// resume, restart, callback or delete) with the verbs' own plan, confirmation and progress.
-/// Esc or q goes back; at the end, a recap of what was done and the commands that do it
+/// Esc goes back; at the end, a recap of what was done and the commands that do it
 /// without a terminal. Scripts use `dlq stats` and the verbs directly.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
@@ -113,8 +112,9 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let base = Selection::from_args(source, &args.filters);
     // Checks the filters against the DLQ's grammar before anything is asked.
     args.filters.build(source, ctx.now_ms)?;
-    // Interrupts are this session's to handle: a Ctrl-C at a prompt leaves the session
-    // cleanly, and during an action it stops the run as in the verbs.
+    // Interrupts are this session's to handle: Ctrl-C at a menu goes back as Esc does, during
+    // a read it ends the session (with the recap), during an action it stops the run as in
+    // the verbs.
     let listener = tokio::spawn(async {
         loop {
             super::signals::first().await;
@@ -150,7 +150,7 @@ impl Session<'_> {
                 ));
                 return Ok(());
             }
-            let items = self.group_lines(&stats, &groups);
+            let items = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups);
             let prompt = format!(
                 "{} entries in {} groups; pick one (type to filter, Esc to quit)",
                 stats.total,
@@ -185,7 +185,7 @@ impl Session<'_> {
             }
             eprintln!("\ngroup: {}", safe(&sel.describe()));
             for e in &sample {
-                eprintln!("  {}", self.entry_line(e));
+                eprintln!("  {}", view::entry_line(&self.ctx.out, self.ctx.now_ms, e));
             }
             let verbs: &[&'static str] = match sel.source {
                 Source::Qstash => &["retry", "delete"],
@@ -225,7 +225,14 @@ impl Session<'_> {
             unreachable!("a stats command line")
         };
         let filter = args.filters.build(sel.source, self.ctx.now_ms)?;
-        super::stats::gather(self.ctx, sel.source, &filter, args.by, self.retention).await
+        stoppable(super::stats::gather(
+            self.ctx,
+            sel.source,
+            &filter,
+            args.by,
+            self.retention,
+        ))
+        .await
     }
 
     async fn sample(&self, sel: &Selection) -> Result<Vec<Entry>> {
@@ -234,16 +241,18 @@ impl Session<'_> {
             unreachable!("a list command line")
         };
         let filter = args.filters.build(sel.source, self.ctx.now_ms)?;
-        let page = self
-            .ctx
-            .api()?
-            .list(sel.source, &filter, Some(SAMPLE), None)
-            .await?;
+        let api = self.ctx.api()?;
+        let page =
+            stoppable(async { Ok(api.list(sel.source, &filter, Some(SAMPLE), None).await?) })
+                .await?;
         Ok(page.messages)
     }
 
     async fn inspect(&mut self, sample: &[Entry]) -> Result<()> {
-        let items: Vec<String> = sample.iter().map(|e| self.entry_line(e)).collect();
+        let items: Vec<String> = sample
+            .iter()
+            .map(|e| view::entry_line(&self.ctx.out, self.ctx.now_ms, e))
+            .collect();
         let Some(i) = self.select("Which entry?", &items) else {
             return Ok(());
         };
@@ -280,7 +289,7 @@ impl Session<'_> {
         };
         let stats = self.stats(sel, &[keys[k]]).await?;
         let groups = stats.sorted(None);
-        let items = self.group_lines(&stats, &groups);
+        let items = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups);
         let Some(i) = self.fuzzy("Pick a value (type to filter, Esc goes back)", &items) else {
             return Ok(None);
         };
@@ -429,86 +438,40 @@ impl Session<'_> {
         }
     }
 
-    /// The groups as menu lines: count, share, the key (shortened so no two look alike), age.
-    fn group_lines(&self, stats: &Stats, groups: &[&crate::stats::Group]) -> Vec<String> {
-        let keys: Vec<String> = groups
-            .iter()
-            .map(|g| {
-                g.key
-                    .iter()
-                    .map(|v| {
-                        v.as_deref()
-                            .map_or("(none)".into(), |v| safe(v).into_owned())
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" · ")
-            })
-            .collect();
-        let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
-        let room = (self.ctx.out.width as usize).saturating_sub(34).max(20);
-        let widest = refs.iter().map(|k| width(k)).max().unwrap_or(0);
-        // The narrowest width at which the groups still read apart; wider than the room
-        // rather than two groups that look the same.
-        let (w, shown) = (widest.min(room)..=widest)
-            .find_map(|w| fit::distinct(&refs, w).map(|s| (w, s)))
-            .unwrap_or((widest, keys.clone()));
-        groups
-            .iter()
-            .zip(shown)
-            .map(|(g, key)| {
-                let age = g
-                    .oldest_ms
-                    .map_or("-".to_string(), |ms| time::age(ms, self.ctx.now_ms));
-                let pad = w.saturating_sub(width(&key));
-                format!(
-                    "{:>6}  {:>5.1}%  {key}{}  oldest {age}",
-                    g.count,
-                    stats.share(g),
-                    " ".repeat(pad)
-                )
-            })
-            .collect()
-    }
-
-    fn entry_line(&self, e: &Entry) -> String {
-        let age = e
-            .dlq_time_ms()
-            .map_or("-".to_string(), |ms| time::age(ms, self.ctx.now_ms));
-        let status = e.response_status.map_or("-".to_string(), |s| s.to_string());
-        let body = e
-            .response_body
-            .as_deref()
-            .and_then(|b| b.lines().next())
-            .unwrap_or("");
-        let head = format!("{}  {age:>4}  {status}  ", safe(&e.dlq_id));
-        // One screen line each, after the menu's own two columns: a menu that wraps a line
-        // redraws over what is above it.
-        let room = (self.ctx.out.width as usize).saturating_sub(width(&head) + 3);
-        format!("{head}{}", cut_end(&safe(body), room))
-    }
-
     fn fuzzy(&self, prompt: &str, items: &[String]) -> Option<usize> {
-        FuzzySelect::with_theme(&*self.theme)
-            .with_prompt(prompt)
-            .items(items)
-            .default(0)
-            .interact_opt()
-            .ok()
-            .flatten()
+        view::answered(
+            FuzzySelect::with_theme(&*self.theme)
+                .with_prompt(prompt)
+                .items(items)
+                .default(0)
+                .interact_opt(),
+        )
     }
 
     fn select(&self, prompt: &str, items: &[String]) -> Option<usize> {
-        Select::with_theme(&*self.theme)
-            .with_prompt(prompt)
-            .items(items)
-            .default(0)
-            .interact_opt()
-            .ok()
-            .flatten()
+        view::answered(
+            Select::with_theme(&*self.theme)
+                .with_prompt(prompt)
+                .items(items)
+                .default(0)
+                .interact_opt(),
+        )
     }
 }
 
 /// Parses a command line with the tool's own grammar.
+/// A read of the DLQ that a stop signal ends, with the session: on a large DLQ it can take a
+/// while, and the session's own listener would otherwise swallow Ctrl-C.
+async fn stoppable<T>(read: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    tokio::select! {
+        r = read => r,
+        _ = super::signals::first() => Err(CliError::new(
+            Kind::Interrupted,
+            "interrupted while reading the DLQ",
+        )),
+    }
+}
+
 fn parse(argv: &[String]) -> Result<Command> {
     Cli::try_parse_from(argv)
         .map(|c| c.command)
