@@ -57,6 +57,19 @@ impl Target {
 }
 
 impl TargetRecord {
+    /// "qstash.upstash.io (profile eu)", "qstash.upstash.io", "the local sandbox": the server
+    /// and profile without where the token came from, for a table with little room.
+    pub fn short(&self) -> String {
+        if self.sandbox {
+            return "the local sandbox".to_string();
+        }
+        let host = host_of(&self.base_url);
+        match &self.profile {
+            Some(p) => format!("{host} (profile {p})"),
+            None => host,
+        }
+    }
+
     pub fn describe(&self) -> String {
         if self.sandbox {
             return "the local sandbox".to_string();

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{presets, Table};
+use super::layout::{Column, Layout, Role};
 use serde_json::json;
 
 use super::text::safe;
@@ -54,38 +54,9 @@ pub fn list(w: &mut impl Write, out: &Output, jobs: &[JobInfo], view: &View) -> 
         }
         Format::Table if out.stdout_tty => {
             if !jobs.is_empty() {
-                let mut t = Table::new();
-                t.load_preset(presets::NOTHING).set_header([
-                    "JOB",
-                    "VERB",
-                    "TARGET",
-                    "STATE",
-                    "PLANNED",
-                    "DONE",
-                    "NOT FOUND",
-                    "FAILED",
-                    "LEFT",
-                    "AGE",
-                ]);
-                for j in jobs {
-                    let mut age = time::age(j.created_ms, view.now_ms);
-                    if view.now_ms - j.created_ms > view.retention_ms {
-                        age.push_str(" (past retention)");
-                    }
-                    t.add_row([
-                        safe(&j.job).into_owned(),
-                        j.verb.clone(),
-                        safe(&j.target.describe()).into_owned(),
-                        state(j).to_string(),
-                        count(j, j.planned),
-                        j.done.to_string(),
-                        j.not_found.to_string(),
-                        j.failed.to_string(),
-                        count(j, j.left),
-                        age,
-                    ]);
-                }
-                writeln!(w, "{t}")?;
+                let cols = table(jobs, view);
+                let layout = Layout::plan(&cols, out.width as usize);
+                writeln!(w, "{}", layout.render(&cols, true))?;
             }
         }
         Format::Table => {
@@ -107,6 +78,43 @@ pub fn list(w: &mut impl Write, out: &Output, jobs: &[JobInfo], view: &View) -> 
         }
     }
     w.flush()
+}
+
+/// The jobs as table columns. At 80 columns a row keeps what an operator acts on: the job,
+/// its target and state, and what is left, failed and done; the verb (the job id starts with
+/// it), the other counts and the age give way first.
+fn table(jobs: &[JobInfo], view: &View) -> Vec<Column> {
+    let cells = |f: &dyn Fn(&JobInfo) -> String| jobs.iter().map(f).collect::<Vec<_>>();
+    let age = |j: &JobInfo| {
+        let mut age = time::age(j.created_ms, view.now_ms);
+        if view.now_ms - j.created_ms > view.retention_ms {
+            age.push_str(" (past retention)");
+        }
+        age
+    };
+    vec![
+        Column::new("JOB", cells(&|j| safe(&j.job).into_owned())),
+        Column::new("VERB", cells(&|j| j.verb.clone())).role(Role::Extra(0)),
+        // Whole: a target shortened could read as another; `jobs show` says more.
+        Column::new("TARGET", cells(&|j| safe(&j.target.short()).into_owned())),
+        Column::new("STATE", cells(&|j| state(j).to_string())),
+        Column::new("PLANNED", cells(&|j| count(j, j.planned)))
+            .right()
+            .role(Role::Extra(3)),
+        Column::new("DONE", cells(&|j| j.done.to_string()))
+            .right()
+            .role(Role::Main(1)),
+        Column::new("NOT FOUND", cells(&|j| j.not_found.to_string()))
+            .right()
+            .role(Role::Extra(1)),
+        Column::new("FAILED", cells(&|j| j.failed.to_string()))
+            .right()
+            .role(Role::Main(2)),
+        Column::new("LEFT", cells(&|j| count(j, j.left)))
+            .right()
+            .role(Role::Main(3)),
+        Column::new("AGE", cells(&age)).role(Role::Extra(2)),
+    ]
 }
 
 /// One job in full.

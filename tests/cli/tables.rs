@@ -390,3 +390,36 @@ fn plans_and_notes_wrap_under_their_labels() {
     assert!(plan.contains("by url"), "{err}");
     hangs(&plan, 80, &labels);
 }
+
+#[test]
+fn jobs_fit_80_columns_and_keep_state_failures_and_what_is_left() {
+    let (_dir, sb) = sandbox();
+    for args in [&["retry", "--limit", "3"][..], &["delete", "--limit", "2"]] {
+        sb.dlq().args(args).args(["--yes", "-q"]).assert().success();
+    }
+    let (table, rows) = both(&sb, &["jobs"], 80);
+    fits(&table, 2, 80);
+    let host = sb.url.trim_start_matches("http://");
+    assert!(
+        column(&table, "TARGET").iter().all(|t| t == host),
+        "{table}"
+    );
+    for name in ["JOB", "STATE", "FAILED", "LEFT"] {
+        let shown = column(&table, name);
+        // Tab-separated: JOB VERB TARGET STATE PLANNED DONE NOT-FOUND FAILED LEFT CREATED.
+        let i = [
+            "JOB", "VERB", "TARGET", "STATE", "", "", "", "FAILED", "LEFT",
+        ]
+        .iter()
+        .position(|n| *n == name)
+        .unwrap();
+        let real: Vec<String> = rows.iter().map(|r| r[i].clone()).collect();
+        assert_eq!(shown, real, "{name}:\n{table}");
+    }
+    // With room, every column.
+    let (wide, _) = both(&sb, &["jobs"], 160);
+    fits(&wide, 2, 160);
+    for name in ["VERB", "PLANNED", "NOT FOUND", "AGE"] {
+        column(&wide, name);
+    }
+}
