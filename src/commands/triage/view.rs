@@ -48,6 +48,7 @@ pub fn group_lines(out: &Output, now_ms: i64, stats: &Stats, groups: &[&Group]) 
         .collect()
 }
 
+/// A sample entry as a menu line: id, age, status and the first line of the reply.
 pub fn entry_line(out: &Output, now_ms: i64, e: &Entry) -> String {
     let age = e
         .dlq_time_ms()
