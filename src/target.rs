@@ -70,14 +70,11 @@ impl TargetRecord {
         }
     }
 
+    /// [`TargetRecord::short`], and where the token came from when no profile says it.
     pub fn describe(&self) -> String {
-        if self.sandbox {
-            return "the local sandbox".to_string();
-        }
-        let host = host_of(&self.base_url);
-        match &self.profile {
-            Some(p) => format!("{host} (profile {p})"),
-            None => format!("{host} (token from {})", self.token_source),
+        match (self.sandbox, &self.profile) {
+            (false, None) => format!("{} (token from {})", self.short(), self.token_source),
+            _ => self.short(),
         }
     }
 }

@@ -70,6 +70,17 @@ struct Counts {
     in_flight: usize,
 }
 
+impl Counts {
+    fn new() -> Mutex<Counts> {
+        Mutex::new(Counts {
+            done: 0,
+            not_done: 0,
+            last_plain: Instant::now(),
+            in_flight: 0,
+        })
+    }
+}
+
 /// A progress display; `Hidden` under -q.
 pub struct Bar(Inner);
 
@@ -101,12 +112,6 @@ impl Bar {
         if out.quiet {
             return Bar(Inner::Hidden);
         }
-        let counts = Mutex::new(Counts {
-            done: 0,
-            not_done: 0,
-            last_plain: Instant::now(),
-            in_flight: 0,
-        });
         if out.stderr_tty {
             let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             let template = if out.stderr_color {
@@ -120,21 +125,26 @@ impl Bar {
                     .progress_chars("=> "),
             );
             pb.set_prefix(verb);
-            out.active.set(Some(pb.clone()));
-            return Bar(Inner::Terminal {
-                pb,
-                active: out.active.clone(),
-                started: Instant::now(),
-                cap,
-                counts,
-            });
+            return Bar::terminal(out, pb, cap);
         }
         Bar(Inner::Plain {
             verb,
             total,
             started: Instant::now(),
-            counts,
+            counts: Counts::new(),
             out: out.clone(),
+        })
+    }
+
+    /// `pb` drawn on the terminal, as the output layer's active bar (so notes go above it).
+    fn terminal(out: &Output, pb: ProgressBar, cap: Option<f64>) -> Bar {
+        out.active.set(Some(pb.clone()));
+        Bar(Inner::Terminal {
+            pb,
+            active: out.active.clone(),
+            started: Instant::now(),
+            cap,
+            counts: Counts::new(),
         })
     }
 
@@ -149,19 +159,7 @@ impl Bar {
         );
         pb.set_prefix(what.to_string());
         pb.enable_steady_tick(Duration::from_millis(120));
-        out.active.set(Some(pb.clone()));
-        Bar(Inner::Terminal {
-            pb,
-            active: out.active.clone(),
-            started: Instant::now(),
-            cap: None,
-            counts: Mutex::new(Counts {
-                done: 0,
-                not_done: 0,
-                last_plain: Instant::now(),
-                in_flight: 0,
-            }),
-        })
+        Bar::terminal(out, pb, None)
     }
 
     /// A spinner with a line of text that [`Bar::note`] replaces (verification rounds).
@@ -173,19 +171,7 @@ impl Bar {
         pb.set_style(ProgressStyle::with_template("{spinner} {msg}").unwrap());
         pb.set_message(text.to_string());
         pb.enable_steady_tick(Duration::from_millis(120));
-        out.active.set(Some(pb.clone()));
-        Bar(Inner::Terminal {
-            pb,
-            active: out.active.clone(),
-            started: Instant::now(),
-            cap: None,
-            counts: Mutex::new(Counts {
-                done: 0,
-                not_done: 0,
-                last_plain: Instant::now(),
-                in_flight: 0,
-            }),
-        })
+        Bar::terminal(out, pb, None)
     }
 
     /// Replaces the text of a status line; without a terminal it is printed now and then.

@@ -16,7 +16,7 @@ use axum::Router;
 use serde_json::json;
 
 use super::app::App;
-use super::query::{int, multi, pairs};
+use super::query::{grouped, int, multi};
 use super::routes::AppState;
 use super::store::{LogKey, Store};
 use super::wire::{LogEntry, Reply};
@@ -77,10 +77,7 @@ impl LogQuery {
     /// an unknown state is an error. String filters take several values, repeated or
     /// comma-separated, any of which matches, as on the DLQ endpoints.
     pub fn parse(raw: Option<&str>) -> Result<LogQuery, String> {
-        let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (k, v) in pairs(raw) {
-            grouped.entry(k).or_default().push(v);
-        }
+        let grouped = grouped(raw);
         let mut q = LogQuery {
             count: MAX_COUNT as usize,
             ..LogQuery::default()

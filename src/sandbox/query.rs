@@ -68,6 +68,15 @@ pub fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The values of each key, in order: a repeated key keeps every value.
+pub fn grouped(raw: Option<&str>) -> BTreeMap<String, Vec<String>> {
+    let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (k, v) in pairs(raw) {
+        grouped.entry(k).or_default().push(v);
+    }
+    grouped
+}
+
 /// Values of a repeated key, each split on commas, empty parts dropped.
 pub fn multi(values: &[String]) -> Vec<String> {
     values
@@ -89,10 +98,7 @@ impl Query {
     /// Parses `raw` for `which` DLQ (on `/v2/dlq`, `source=workflow` switches to the
     /// workflow DLQ first). Unknown keys, bad numbers and `count` above 100 are errors.
     pub fn parse(raw: Option<&str>, which: Dlq) -> Result<Query, String> {
-        let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (k, v) in pairs(raw) {
-            grouped.entry(k).or_default().push(v);
-        }
+        let grouped = grouped(raw);
         let mut q = Query::default();
         if let Some(src) = grouped.get("source") {
             match src.last().map(String::as_str) {

@@ -17,7 +17,7 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use super::app::App;
-use super::query::{int, multi, pairs};
+use super::query::{grouped, int, multi};
 use super::routes::AppState;
 use super::store::{RunRecord, Store};
 use super::wire::Reply;
@@ -88,10 +88,7 @@ fn parse_runs(values: &[String]) -> Result<BTreeSet<RunKey>, String> {
 
 impl RunQuery {
     pub fn parse(raw: Option<&str>) -> Result<RunQuery, String> {
-        let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (k, v) in pairs(raw) {
-            grouped.entry(k).or_default().push(v);
-        }
+        let grouped = grouped(raw);
         let mut q = RunQuery {
             count: MAX_COUNT as usize,
             trim_body: -1,
