@@ -28,6 +28,7 @@ mod sandbox_logs_life;
 mod sandbox_logs_paging;
 mod sandbox_logs_prism;
 mod sandbox_workflow;
+mod sdk;
 mod sdk_replay;
 mod shell;
 mod speed;

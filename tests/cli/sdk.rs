@@ -1,0 +1,69 @@
+//! The official SDKs, pinned in `tests/sdk/package.json` and installed by `scripts/test` into
+//! `~/.cache/dlq-sdk` (`DLQ_NODE_MODULES` says where): tests that drive the sandbox with them
+//! start with [`have_sdk`], and run their scripts with [`node`].
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+/// Where the pinned SDKs are: `DLQ_NODE_MODULES`, else the copy `scripts/test` installs.
+pub fn node_modules() -> PathBuf {
+    if let Some(p) = std::env::var_os("DLQ_NODE_MODULES").filter(|p| !p.is_empty()) {
+        return p.into();
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    home.join(".cache/dlq-sdk/node_modules")
+}
+
+/// The guard at the top of every test that needs the official SDKs. Without them the test
+/// says so in one line and passes; with `DLQ_REQUIRE_SDK=1` (as `.ci/run` sets) it fails.
+pub fn have_sdk() -> bool {
+    let dir = node_modules();
+    let found = ["@upstash/qstash", "@upstash/workflow"]
+        .iter()
+        .all(|p| dir.join(p).join("package.json").is_file());
+    if found {
+        return true;
+    }
+    let why = format!(
+        "the official SDKs are not in {} (run scripts/test, which installs them, or set \
+         DLQ_NODE_MODULES)",
+        dir.display()
+    );
+    let required = std::env::var("DLQ_REQUIRE_SDK").is_ok_and(|v| !v.is_empty() && v != "0");
+    assert!(!required, "DLQ_REQUIRE_SDK is set, but {why}");
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("an SDK test")
+        .to_string();
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(format!("skipped {test}: {why}\n").as_bytes());
+    false
+}
+
+/// Runs an ES module with node, the pinned SDKs importable by name, and `env` set; killed
+/// after `timeout`. The script is written to a temporary file so that stack traces name lines.
+pub fn node(script: &str, env: &[(&str, &str)], timeout: Duration) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    // Node resolves bare imports from the script's own directory upwards: a link to the
+    // installed node_modules beside it is the simplest way to make them resolvable.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(node_modules(), dir.path().join("node_modules")).unwrap();
+    let file = dir.path().join("script.mjs");
+    std::fs::write(&file, script).unwrap();
+    let mut cmd = Command::new("node");
+    cmd.arg(&file).current_dir(dir.path());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    // assert_cmd reads both pipes while it waits, and kills the script at the deadline.
+    let mut cmd = assert_cmd::Command::from_std(cmd);
+    cmd.timeout(timeout);
+    cmd.output().expect("node is needed for the SDK tests")
+}
