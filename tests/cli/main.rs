@@ -10,6 +10,7 @@ mod bulk;
 mod config;
 mod contract;
 mod docs;
+mod exact;
 mod examples;
 mod fuzz_args;
 mod hardening_bulk;
