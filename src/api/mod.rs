@@ -5,6 +5,7 @@
 
 mod error;
 mod http;
+mod matching;
 mod pressure;
 mod query;
 mod types;
@@ -14,6 +15,7 @@ use serde::de::DeserializeOwned;
 
 pub use error::ApiError;
 pub use http::{backoff, ClientConfig, Logger, WaitHook, DEFAULT_MAX_BODY};
+pub use matching::expressible;
 pub use pressure::{Pressure, Reading};
 pub use query::{Filter, Overrides, Query, Target};
 pub use types::{
@@ -95,6 +97,11 @@ impl Client {
         filter.push_query(source, &mut query);
         let mut page: Page = self.read(&[base(source)], query).await?;
         page.cursor = normalize_cursor(page.cursor);
+        // The server may read a value otherwise than written (it splits on commas): only
+        // entries that match the filter as the user wrote it are ever returned.
+        let listed = page.messages.len();
+        page.messages.retain(|e| filter.matches(source, e));
+        page.outside = listed - page.messages.len();
         Ok(page)
     }
 
@@ -178,7 +185,7 @@ impl Client {
         source: Source,
         target: Target<'_>,
     ) -> Result<Deleted, ApiError> {
-        target.check()?;
+        target.check(source)?;
         let mut d: Deleted = self
             .call(Req {
                 method: Method::DELETE,
@@ -206,7 +213,7 @@ impl Client {
 
     /// Bulk retry: `POST /v2/dlq/retry` with ids or a filter.
     pub async fn retry_many(&self, target: Target<'_>, o: &Overrides) -> Result<Retried, ApiError> {
-        target.check()?;
+        target.check(Source::Qstash)?;
         let mut r: Retried = self
             .call(Req {
                 method: Method::POST,
@@ -258,7 +265,7 @@ impl Client {
     }
 
     async fn runs(&self, route: &str, target: Target<'_>, o: &Overrides) -> Result<Runs, ApiError> {
-        target.check()?;
+        target.check(Source::Workflow)?;
         let mut r: Runs = self
             .call(Req {
                 method: Method::POST,

@@ -78,15 +78,17 @@ impl Filter {
         bad
     }
 
-    /// Appends this filter's query parameters for `source`.
+    /// Appends this filter's query parameters for `source`. A field with a value the API
+    /// cannot carry as written (see [`super::matching`]) is left out: the server then lists
+    /// more, and the client keeps only what matches as written.
     pub fn push_query(&self, source: Source, q: &mut Query) {
         let many = |q: &mut Query, key: &'static str, vals: &[String]| {
-            q.extend(vals.iter().map(|v| (key, v.clone())));
+            if super::matching::sendable(vals) {
+                q.extend(vals.iter().map(|v| (key, v.clone())));
+            }
         };
         if source == Source::Qstash {
-            if let Some(id) = &self.message_id {
-                q.push(("messageId", id.clone()));
-            }
+            many(q, "messageId", self.message_id.as_slice());
             many(q, "url", &self.urls);
             many(q, "topicName", &self.url_groups);
             many(q, "scheduleId", &self.schedules);
@@ -106,9 +108,7 @@ impl Filter {
             );
         } else {
             many(q, "workflowUrl", &self.workflow_urls);
-            if let Some(id) = &self.workflow_run_id {
-                q.push(("workflowRunId", id.clone()));
-            }
+            many(q, "workflowRunId", self.workflow_run_id.as_slice());
             if let Some(ms) = self.workflow_created_at {
                 q.push(("workflowCreatedAt", ms.to_string()));
             }
@@ -136,7 +136,15 @@ pub enum Target<'a> {
 impl Target<'_> {
     /// Refuses id lists that a server could read as "no filter": none at all, or an empty id
     /// (the official SDKs refuse both for the same reason).
-    pub(crate) fn check(&self) -> Result<(), super::ApiError> {
+    pub(crate) fn check(&self, source: Source) -> Result<(), super::ApiError> {
+        if let Target::Matching { filter, .. } = self {
+            if let Some((flag, v)) = filter.inexpressible(source).into_iter().next() {
+                return Err(super::ApiError::Invalid(format!(
+                    "{flag} {v:?} cannot be sent as written (the API splits values on commas \
+                     and trims them); nothing was sent"
+                )));
+            }
+        }
         if let Target::Ids(ids) = self {
             if ids.is_empty() || ids.iter().any(|i| i.trim().is_empty()) {
                 return Err(super::ApiError::Invalid(

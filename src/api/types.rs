@@ -150,6 +150,17 @@ pub struct Page {
     pub messages: Vec<Entry>,
     #[serde(default)]
     pub cursor: Option<String>,
+    /// Entries the server listed that do not match the filter as written, left out of
+    /// `messages` by the client.
+    #[serde(skip)]
+    pub outside: usize,
+}
+
+impl Page {
+    /// Whether the server sent no entries at all (before the client's own filter).
+    pub fn server_empty(&self) -> bool {
+        self.messages.is_empty() && self.outside == 0
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

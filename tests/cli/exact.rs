@@ -80,3 +80,221 @@ fn concurrency_recovers_after_one_429_without_later_headers() {
         "concurrency stayed low after the 429: {most} in flight at most"
     );
 }
+
+const HOOK1: &str = "https://api.example.com/hook?ids=1";
+const HOOK12: &str = "https://api.example.com/hook?ids=1,2";
+const WF1: &str = "https://wf.example.com/api?ids=1";
+const WF12: &str = "https://wf.example.com/api?ids=1,2";
+
+/// A sandbox holding QStash entries for `...?ids=1` (3), `...?ids=1,2` (2) and `2` (3), and
+/// workflow runs for `...?ids=1` (2), `...?ids=1,2` (2) and `2` (1). Returns the ids by url.
+fn comma_sandbox() -> (
+    tempfile::TempDir,
+    crate::common::Sandbox,
+    std::collections::BTreeMap<&'static str, Vec<String>>,
+) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let mut ids: std::collections::BTreeMap<&'static str, Vec<String>> = Default::default();
+    let mut lines = Vec::new();
+    let mut n = 0;
+    for (url, count) in [(HOOK1, 3), (HOOK12, 2), ("2", 3)] {
+        for _ in 0..count {
+            n += 1;
+            let id = format!("{}-0", now - 60_000 - n);
+            lines.push(
+                json!({"dlqId": id, "messageId": format!("msg_{n}"), "url": url,
+                "method": "POST", "maxRetries": 1, "notBefore": 0, "createdAt": now - 90_000,
+                "responseStatus": 500}),
+            );
+            ids.entry(url).or_default().push(id);
+        }
+    }
+    for (url, key, count) in [(WF1, "w1", 2), (WF12, "w12", 2), ("2", "w2", 1)] {
+        for _ in 0..count {
+            n += 1;
+            let id = format!("{}-0", now - 60_000 - n);
+            lines.push(
+                json!({"dlqId": id, "messageId": format!("msg_{n}"), "url": url,
+                "method": "POST", "createdAt": now - 90_000, "responseStatus": 500,
+                "workflowRunId": format!("wfr_{n}"), "workflowUrl": url,
+                "workflowCreatedAt": now - 90_000,
+                "failureCallbackInfo": {"state": "CALLBACK_FAIL"}}),
+            );
+            ids.entry(key).or_default().push(id);
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.ndjson");
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(&path, text.join("\n")).unwrap();
+    let sb = crate::common::Sandbox::start(&["--fixture", path.to_str().unwrap()]);
+    (dir, sb, ids)
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+fn ids_of(lines: &[serde_json::Value], key: &str) -> Vec<String> {
+    sorted(
+        lines
+            .iter()
+            .filter_map(|l| l[key].as_str().map(str::to_string))
+            .collect(),
+    )
+}
+
+/// `--url 'https://…?ids=1,2'` (and `--workflow-url`) selects exactly the entries of that URL,
+/// in listings, in a pipelined and a planned delete; `--server-side` refuses it and sends
+/// nothing. The sandbox's own store is the truth.
+#[test]
+fn a_filter_value_with_a_comma_selects_exactly_that_value() {
+    let (_dir, sb, ids) = comma_sandbox();
+    let all_q = sorted(sb.ids(false));
+    let all_w = sorted(sb.ids(true));
+    // Listings show the named URL's entries and nothing else.
+    let listed = ndjson(
+        &sb.dlq()
+            .args(["list", "--url", HOOK12, "--all", "-o", "ndjson"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    );
+    assert_eq!(ids_of(&listed, "dlqId"), sorted(ids[HOOK12].clone()));
+    let exported = ndjson(
+        &sb.dlq()
+            .args(["export", "--url", HOOK12, "--all"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    );
+    assert_eq!(ids_of(&exported, "dlqId"), sorted(ids[HOOK12].clone()));
+    let stats: serde_json::Value = serde_json::from_slice(
+        &sb.dlq()
+            .args(["stats", "--url", HOOK12, "-o", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(stats["total"].as_u64(), Some(2), "{stats}");
+
+    // --server-side cannot say it: refused, nothing sent.
+    let out = sb
+        .dlq()
+        .args(["delete", "--url", HOOK12, "--all", "--server-side", "--yes"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(
+        stderr_of(&out).contains("drop --server-side"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(
+        sorted(sb.ids(false)),
+        all_q,
+        "a refused run deleted something"
+    );
+
+    // Pipelined (--yes): exactly the named URL's entries go.
+    let out = sb
+        .dlq()
+        .args(["delete", "--url", HOOK12, "--all", "--yes", "-o", "ndjson"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let done: Vec<_> = ndjson(&out.stdout)
+        .into_iter()
+        .filter(|l| l["outcome"] == "done")
+        .collect();
+    assert_eq!(ids_of(&done, "dlqId"), sorted(ids[HOOK12].clone()));
+    let left: Vec<String> = all_q
+        .iter()
+        .filter(|i| !ids[HOOK12].contains(i))
+        .cloned()
+        .collect();
+    assert_eq!(sorted(sb.ids(false)), left, "the server's own truth");
+
+    // Planned (--max keeps it in plan mode), on the workflow DLQ.
+    let out = sb
+        .dlq()
+        .args([
+            "delete",
+            "--workflow",
+            "--workflow-url",
+            WF12,
+            "--all",
+            "--yes",
+        ])
+        .args(["--max", "100", "-o", "ndjson"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let done: Vec<_> = ndjson(&out.stdout)
+        .into_iter()
+        .filter(|l| l["outcome"] == "done")
+        .collect();
+    assert_eq!(ids_of(&done, "dlqId"), sorted(ids["w12"].clone()));
+    let left: Vec<String> = all_w
+        .iter()
+        .filter(|i| !ids["w12"].contains(i))
+        .cloned()
+        .collect();
+    assert_eq!(sorted(sb.ids(true)), left, "the server's own truth");
+}
+
+/// `dlq triage` at a terminal: the group of `...?ids=1,2`, deleted from its menu, loses
+/// exactly its own entries (it used to delete those of `...?ids=1` and `2` instead).
+#[test]
+fn triage_deletes_exactly_the_group_of_a_url_with_a_comma() {
+    let (_dir, sb, ids) = comma_sandbox();
+    let all_q = sorted(sb.ids(false));
+    let bin = assert_cmd::cargo::cargo_bin("dlq").display().to_string();
+    let argv = vec![bin, "triage".to_string()];
+    let home = sb.home.path();
+    let state = home.join("state").display().to_string();
+    let config = home.join("config").display().to_string();
+    let env = [
+        ("QSTASH_URL", sb.url.as_str()),
+        ("QSTASH_TOKEN", sb.token.as_str()),
+        ("DLQ_STATE_DIR", state.as_str()),
+        ("DLQ_CONFIG_DIR", config.as_str()),
+        ("NO_COLOR", "1"),
+    ];
+    let screen = crate::tty::Screen::start(&argv, &env, 140, 45);
+    screen.wait("pick one (type to filter, Esc to quit)");
+    screen.text("ids=1,2");
+    screen.keys(&["Enter"]);
+    let s = screen.wait("> inspect an entry");
+    assert!(s.contains(HOOK12), "{s}");
+    screen.keys(&["Down", "Down", "Down", "Down", "Enter"]);
+    screen.wait("Keep a copy?");
+    screen.keys(&["Down", "Enter"]);
+    let s = screen.wait("[y/N]");
+    assert!(
+        s.contains("Delete 2 QStash messages"),
+        "the plan holds the group: {s}"
+    );
+    screen.text("y");
+    screen.keys(&["Enter"]);
+    screen.wait_n("pick one (type to filter, Esc to quit)", 2);
+    screen.keys(&["Escape"]);
+    assert_eq!(screen.exit_code(), 0);
+    let left: Vec<String> = all_q
+        .iter()
+        .filter(|i| !ids[HOOK12].contains(i))
+        .cloned()
+        .collect();
+    assert_eq!(sorted(sb.ids(false)), left, "the server's own truth");
+}
