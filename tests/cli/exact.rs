@@ -298,3 +298,53 @@ fn triage_deletes_exactly_the_group_of_a_url_with_a_comma() {
         .collect();
     assert_eq!(sorted(sb.ids(false)), left, "the server's own truth");
 }
+
+/// A QStash DLQ page server: pages of 100 entries with a fresh cursor each, `pages` of them
+/// (`None`: never ending). Every id is distinct.
+fn paging_server(pages: Option<usize>) -> Hostile {
+    Hostile::start(move |r: &Request, _| {
+        if r.method != "GET" || r.path() != "/v2/dlq" {
+            return Reply::json(500, r#"{"error":"unexpected"}"#);
+        }
+        let page: usize = r.query("cursor").and_then(|c| c.parse().ok()).unwrap_or(0);
+        let count: usize = r.query("count").and_then(|c| c.parse().ok()).unwrap_or(100);
+        let messages: Vec<serde_json::Value> = (0..count)
+            .map(|i| {
+                let id = format!("{}-0", 1_700_000_000_000u64 + (page * 100 + i) as u64);
+                crate::hostile::entry(&id)
+            })
+            .collect();
+        let last = pages.is_some_and(|p| page + 1 >= p);
+        let cursor = (!last).then(|| (page + 1).to_string());
+        Reply::ok(json!({"messages": messages, "cursor": cursor}))
+    })
+}
+
+/// `--max 250` stops listing at 251 entries and refuses (exit 5): three list requests, on a
+/// 3,000-entry DLQ and on a server whose pages never end; nothing is sent to act.
+#[test]
+fn max_stops_listing_at_n_plus_one() {
+    for pages in [Some(30), None] {
+        let server = paging_server(pages);
+        let home = tempfile::tempdir().unwrap();
+        let out = server
+            .dlq(&home)
+            .timeout(Duration::from_secs(30))
+            .args(["delete", "--all", "--max", "250", "--yes"])
+            .assert()
+            .get_output()
+            .clone();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(5), "{pages:?}: {err}");
+        assert!(err.contains("more than --max 250"), "{err}");
+        let lines = server.lines();
+        println!("{pages:?}: {} requests", lines.len());
+        assert_eq!(
+            lines.len(),
+            3,
+            "{pages:?}: {:?}",
+            &lines[..lines.len().min(5)]
+        );
+        assert!(lines.iter().all(|l| l == "GET /v2/dlq"), "{lines:?}");
+    }
+}

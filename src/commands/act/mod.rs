@@ -132,6 +132,10 @@ pub async fn run(ctx: &Ctx, req: Request<'_>) -> Result<()> {
         // Every id was looked up and none is there: the account, and no job.
         return execute::nothing_found(ctx, verb, plan, &described, report.as_mut());
     }
+    if let Err(e) = over_max(&req, plan.len()) {
+        take_back(report, Some(&planned));
+        return Err(e);
+    }
     if req.bulk.dry_run {
         print_plan(&ctx.out, &req.action, plan, &described)?;
         return Ok(());
@@ -241,6 +245,9 @@ fn select(req: &Request) -> Result<Selection> {
         if !ids.is_empty() || verb == Verb::Callback {
             return Err(CliError::usage("--server-side drives the API's own filter bulk call: it takes filters with --all or --limit, not ids or callback"));
         }
+        if req.bulk.max.is_some() {
+            return Err(CliError::usage("--server-side has no plan to count against --max: drop --max, or drop --server-side"));
+        }
         if req.bulk.report.is_some() || req.bulk.dry_run || req.backup.is_some() {
             return Err(CliError::usage("--server-side has no plan and no per-entry account: drop --report/--dry-run/--backup, or drop --server-side"));
         }
@@ -263,6 +270,19 @@ fn select(req: &Request) -> Result<Selection> {
     })
 }
 
+/// Refuses a plan larger than `--max N`. A filter plan was listed up to N + 1 entries only,
+/// so its size past N is not known: "more than N" is all it says.
+fn over_max(req: &Request, planned: usize) -> Result<()> {
+    match req.bulk.max {
+        Some(max) if planned as u64 > max => Err(CliError::new(
+            Kind::NotConfirmed,
+            format!("the selection holds more than --max {max} entries; nothing was changed"),
+        )
+        .hint("narrow the filters, or raise --max")),
+        _ => Ok(()),
+    }
+}
+
 /// Shows the plan and asks, as the verb and the plan require: filter plans always, ids only for
 /// delete. The largest deletes ask to type the count.
 fn confirm(ctx: &Ctx, req: &Request, planned: &plan::Planned, target: &str) -> Result<()> {
@@ -280,17 +300,6 @@ fn confirm(ctx: &Ctx, req: &Request, planned: &plan::Planned, target: &str) -> R
                 "{}",
                 plan_text(&req.action, plan, target, ctx.out.stderr_wrap())
             );
-        }
-    }
-    if let Some(max) = req.bulk.max {
-        if plan.len() as u64 > max {
-            return Err(CliError::new(
-                Kind::NotConfirmed,
-                format!(
-                    "the plan holds {} entries, more than --max {max}; nothing was changed",
-                    plan.len()
-                ),
-            ));
         }
     }
     let asks = verb == Verb::Delete || !planned.explicit;

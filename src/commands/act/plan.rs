@@ -69,6 +69,12 @@ pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Selection) ->
                 Ok(Plan::from_resolved(found))
             }
             Selection::Matching { limit } => {
+                // `--max N` needs to know only whether more than N match: listing stops at
+                // N + 1, however large the selection (or endless the server's pages).
+                let limit = match (limit, req.bulk.max) {
+                    (l, Some(max)) => Some(l.map_or(max + 1, |l| l.min(max + 1))),
+                    (l, None) => l,
+                };
                 let spinner = Bar::spinner(&ctx.out, "planning:");
                 let built = plan::build(
                     api,
