@@ -5,6 +5,7 @@
 
 mod error;
 mod http;
+mod mask;
 mod matching;
 mod pressure;
 mod query;

@@ -348,3 +348,116 @@ fn max_stops_listing_at_n_plus_one() {
         assert!(lines.iter().all(|l| l == "GET /v2/dlq"), "{lines:?}");
     }
 }
+
+const TOKEN: &str = "tok_SECRET_0123456789abcdef";
+
+/// Every file under `dir`, read as text.
+fn files_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push((
+                p.clone(),
+                String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into(),
+            ));
+        }
+    }
+    out
+}
+
+/// A server that echoes the `Authorization` header it received in its error bodies and
+/// headers (and in a redirect's Location): no command prints the token, `--debug` included,
+/// and neither the report nor the journal holds it.
+#[test]
+fn a_token_echoed_by_the_server_is_never_printed_or_written() {
+    let server = Hostile::start(|r: &Request, _| {
+        let auth = r
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let body = json!({"error": format!("bad token {auth}")}).to_string();
+        let echo = |status| {
+            Reply::with(
+                status,
+                "application/json",
+                &[("x-echo", &auth)],
+                body.as_bytes(),
+            )
+        };
+        match (r.method.as_str(), r.path()) {
+            ("GET", "/v2/dlq") => echo(400),
+            ("GET", "/v2/dlq/9-0") => echo(500),
+            ("GET", p) if p.starts_with("/v2/dlq/") => {
+                Reply::ok(crate::hostile::entry(p.trim_start_matches("/v2/dlq/")))
+            }
+            ("POST", "/v2/dlq/retry") => echo(400),
+            ("POST", _) => echo(422),
+            ("DELETE", _) => Reply::with(
+                302,
+                "text/plain",
+                &[(
+                    "location",
+                    &format!("https://elsewhere.example/?auth={auth}"),
+                )],
+                body.as_bytes(),
+            ),
+            _ => echo(404),
+        }
+    });
+    let home = tempfile::tempdir().unwrap();
+    let report = home.path().join("report.ndjson");
+    let report_arg = report.to_str().unwrap().to_string();
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["list"],
+        vec!["--debug", "list"],
+        vec!["get", "9-0"],
+        vec!["--debug", "get", "9-0"],
+        vec![
+            "retry",
+            "1-0",
+            "2-0",
+            "--yes",
+            "--report",
+            &report_arg,
+            "-o",
+            "ndjson",
+        ],
+        vec!["--debug", "delete", "1-0", "--yes"],
+    ];
+    for args in &runs {
+        let out = server
+            .dlq(&home)
+            .env("QSTASH_TOKEN", TOKEN)
+            .args(args)
+            .assert()
+            .failure()
+            .get_output()
+            .clone();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            stderr_of(&out)
+        );
+        assert!(!all.contains(TOKEN), "{args:?} printed the token:\n{all}");
+        assert!(
+            all.contains("[token hidden]"),
+            "{args:?}: the echo was shown masked:\n{all}"
+        );
+    }
+    let written = files_under(home.path());
+    assert!(
+        written.iter().any(|(p, _)| *p == report),
+        "no report written"
+    );
+    for (path, text) in written {
+        assert!(!text.contains(TOKEN), "{} holds the token", path.display());
+    }
+}
