@@ -20,8 +20,8 @@ pub use matching::expressible;
 pub use pressure::{Pressure, Reading};
 pub use query::{Filter, Overrides, Query, Target};
 pub use types::{
-    CallbackInfo, Deleted, Entry, Headers, LogEntry, LogPage, Page, Published, Retried, Run,
-    RunLog, RunLogPage, Runs, Source,
+    CallbackInfo, Deleted, Entry, FailureCall, Headers, LogEntry, LogPage, Page, Published,
+    Retried, Run, RunLog, RunLogPage, Runs, Source,
 };
 
 use http::{Idempotence, Req, Transport};

@@ -20,7 +20,8 @@ use std::time::{Duration, Instant};
 
 use futures::stream::{self, StreamExt};
 
-use super::action::Action;
+use super::action::{Action, Verb};
+use super::callback::{Applied, Ledger};
 use super::cancel::Cancel;
 use super::flow::Controller;
 use super::outcome::{Outcome, Status, Summary};
@@ -121,8 +122,22 @@ pub struct Engine<'a> {
     pub sending: Option<Sending<'a>>,
     /// The longest the engine waits in back-off for one chunk before giving up on it.
     pub budget: Duration,
+    /// Callback only: what each run showed before its callback was sent, to judge lost replies
+    /// by (see [`super::callback`]). Its start is when the job began.
+    pub callbacks: Ledger,
     requests: AtomicU64,
     halt: Mutex<Option<Halt>>,
+}
+
+/// Ids after a check of what the server shows.
+#[derive(Default)]
+struct Reconciled {
+    applied: Vec<String>,
+    pending: Vec<String>,
+    /// Callback only: nothing can tell; never done, never sent again.
+    unconfirmed: Vec<(String, String)>,
+    /// The server could not be asked.
+    unsure: Vec<String>,
 }
 
 /// What became of one chunk: outcomes, and how many ids were left untried.
@@ -147,6 +162,7 @@ impl<'a> Engine<'a> {
             progress,
             sending: None,
             budget: Duration::from_secs(60),
+            callbacks: Ledger::new(jiff::Timestamp::now().as_millisecond()),
             requests: AtomicU64::new(0),
             halt: Mutex::new(None),
         }
@@ -332,19 +348,20 @@ impl<'a> Engine<'a> {
                 }
             }
             if !unknown.is_empty() {
-                let (applied, pending, still_unknown) =
-                    self.reconcile(std::mem::take(&mut unknown)).await;
-                out.extend(applied.iter().map(|id| Outcome {
-                    error: Some("acted on, but the reply was lost: new id unknown".into()),
-                    ..Outcome::done(id)
-                }));
-                todo.extend(pending);
-                unknown = still_unknown;
+                let r = self.reconcile(std::mem::take(&mut unknown)).await;
+                out.extend(r.applied.iter().map(|id| self.acted_on(id)));
+                out.extend(
+                    r.unconfirmed
+                        .iter()
+                        .map(|(id, why)| Outcome::failed(id, Status::Unconfirmed, why.clone())),
+                );
+                todo.extend(r.pending);
+                unknown = r.unsure;
             }
             if todo.is_empty() {
                 continue;
             }
-            if !self.pace().await || !self.mark(&todo) {
+            if !self.callback_baselines(&todo).await || !self.pace().await || !self.mark(&todo) {
                 break;
             }
             match self.action.apply_chunk(self.api, &todo).await {
@@ -369,13 +386,15 @@ impl<'a> Engine<'a> {
                 }
                 Err(e) if e.status() == Some(404) => {
                     // Some ids are gone and the server changed nothing: find them.
-                    let (gone, pending, unsure) = self.reconcile(std::mem::take(&mut todo)).await;
+                    let r = self.reconcile(std::mem::take(&mut todo)).await;
                     out.extend(
-                        gone.iter()
+                        r.applied
+                            .iter()
                             .map(|id| Outcome::failed(id, Status::NotFound, "not in the DLQ")),
                     );
-                    todo = pending;
-                    unknown.extend(unsure);
+                    todo = r.pending;
+                    unknown.extend(r.unsure);
+                    unknown.extend(r.unconfirmed.into_iter().map(|(id, _)| id));
                     last_err = Some(e);
                 }
                 Err(e) if matches!(e.status(), Some(400..=499)) && e.status() != Some(429) => {
@@ -416,36 +435,84 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Splits ids into (applied, still waiting, could not tell) by asking the server.
-    async fn reconcile(&self, ids: Vec<String>) -> (Vec<String>, Vec<String>, Vec<String>) {
+    /// Splits ids into applied, still waiting, unconfirmed (callback: nothing can tell) and
+    /// could not ask, by asking the server.
+    async fn reconcile(&self, ids: Vec<String>) -> Reconciled {
         let checks = stream::iter(ids)
             .map(|id| async move {
                 if !self.pace().await {
                     return (id, Err(None));
                 }
-                let r = self.action.was_applied(self.api, &id).await;
+                let r = self.applied(&id).await;
                 (id, r.map_err(Some))
             })
             .buffer_unordered(CHECKS)
             .collect::<Vec<_>>()
             .await;
-        let (mut applied, mut pending, mut unsure) = (Vec::new(), Vec::new(), Vec::new());
+        let mut out = Reconciled::default();
         for (id, r) in checks {
             match r {
-                Ok(true) => applied.push(id),
-                Ok(false) => pending.push(id),
+                Ok(Applied::Yes) => out.applied.push(id),
+                Ok(Applied::No) => out.pending.push(id),
+                Ok(Applied::Unconfirmed(why)) => out.unconfirmed.push((id, why)),
                 Err(Some(e)) if matches!(e.status(), Some(401 | 403)) => {
                     self.stop(Halt::Refused(e));
-                    unsure.push(id);
+                    out.unsure.push(id);
                 }
                 Err(Some(e @ ApiError::Redirect { .. })) => {
                     self.stop(Halt::Failed(e));
-                    unsure.push(id);
+                    out.unsure.push(id);
                 }
-                Err(_) => unsure.push(id),
+                Err(_) => out.unsure.push(id),
             }
         }
-        (applied, pending, unsure)
+        out
+    }
+
+    /// After a lost reply: whether the action was applied to `id`. A callback has its own
+    /// rule ([`super::callback`]); the others are judged by the entry's presence.
+    async fn applied(&self, id: &str) -> Result<Applied, ApiError> {
+        if self.action.verb == Verb::Callback {
+            return self.callbacks.check(self.api, id).await;
+        }
+        Ok(match self.action.was_applied(self.api, id).await? {
+            true => Applied::Yes,
+            false => Applied::No,
+        })
+    }
+
+    /// Callback only: notes each run's newest callback call before its first send (one
+    /// paced read each). False when a stop came first.
+    async fn callback_baselines(&self, ids: &[String]) -> bool {
+        if self.action.verb != Verb::Callback {
+            return true;
+        }
+        for id in ids.iter().filter(|id| !self.callbacks.has(id)) {
+            // Two reads: the entry (for its run), then the run's logs.
+            if !self.pace().await || !self.pace().await {
+                return false;
+            }
+            // Without a baseline a lost reply is judged by time, so an error here stops nothing.
+            let _ = self.callbacks.before_send(self.api, id).await;
+        }
+        true
+    }
+
+    /// The outcome of an entry acted on whose reply was lost.
+    fn acted_on(&self, id: &str) -> Outcome {
+        match self.callbacks.run_of(id) {
+            // A callback re-runs the same run: its id is known, so --verify can follow it.
+            Some((run, at)) if self.action.verb == Verb::Callback => Outcome {
+                workflow_run_id: Some(run),
+                workflow_created_at: at,
+                error: Some("acted on, but the reply was lost".into()),
+                ..Outcome::done(id)
+            },
+            _ => Outcome {
+                error: Some("acted on, but the reply was lost: new id unknown".into()),
+                ..Outcome::done(id)
+            },
+        }
     }
 
     /// Sends each id on its own, for per-id reasons when the server refused a whole chunk.
@@ -468,18 +535,14 @@ impl<'a> Engine<'a> {
                     Err(e) if e.status() == Some(404) => {
                         Outcome::failed(&id, Status::NotFound, e.reason())
                     }
-                    Err(e) if e.outcome_unknown() => {
-                        match self.action.was_applied(self.api, &id).await {
-                            Ok(true) => Outcome {
-                                error: Some(
-                                    "acted on, but the reply was lost: new id unknown".into(),
-                                ),
-                                ..Outcome::done(&id)
-                            },
-                            Ok(false) => Outcome::failed(&id, Status::Failed, e.reason()),
-                            Err(_) => Outcome::failed(&id, Status::Unknown, e.reason()),
+                    Err(e) if e.outcome_unknown() => match self.applied(&id).await {
+                        Ok(Applied::Yes) => self.acted_on(&id),
+                        Ok(Applied::No) => Outcome::failed(&id, Status::Failed, e.reason()),
+                        Ok(Applied::Unconfirmed(why)) => {
+                            Outcome::failed(&id, Status::Unconfirmed, why)
                         }
-                    }
+                        Err(_) => Outcome::failed(&id, Status::Unknown, e.reason()),
+                    },
                     Err(e) => Outcome::failed(&id, Status::Failed, e.reason()),
                 })
             })

@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod archive;
+pub mod callback;
 pub mod cancel;
 pub mod exec;
 pub mod flow;

@@ -173,9 +173,17 @@ pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::R
             w,
             "entries",
             format!(
-                "{} planned: {} done, {} not in the DLQ, {} failed, {} left{}",
+                "{} planned: {} done, {}{} not in the DLQ, {} failed, {} left{}",
                 j.planned,
                 j.done,
+                if j.unconfirmed > 0 {
+                    format!(
+                        "{} unconfirmed (replies lost; not sent again), ",
+                        j.unconfirmed
+                    )
+                } else {
+                    String::new()
+                },
                 j.not_found,
                 j.failed,
                 j.left,

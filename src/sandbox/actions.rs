@@ -12,7 +12,7 @@ use super::runs;
 use super::store::{
     random_id, Dlq, FailureFunction, MessageConfig, MessageRecord, RunRecord, Store,
 };
-use super::wire::{Entry, RunResult};
+use super::wire::{Entry, LogEntry, RunResult};
 
 /// The configuration of a QStash entry after `ov` is applied.
 pub fn message_config(e: &Entry, ov: &Overrides, now: i64) -> MessageConfig {
@@ -196,6 +196,11 @@ pub fn callback(store: &mut Store, id: &str, now: i64) -> (RunResult, Work) {
     let e = stored.entry.clone();
     let run_id = e.workflow_run_id.clone().unwrap_or_default();
     let workflow_url = e.workflow_url.clone().unwrap_or_default();
+    let callback_url = e
+        .failure_callback
+        .clone()
+        .unwrap_or_else(|| workflow_url.clone());
+    let message_id = outcome::new_message_id();
     store.runs.push(RunRecord {
         workflow_run_id: run_id.clone(),
         workflow_created_at: e.workflow_created_at.unwrap_or(now),
@@ -215,12 +220,22 @@ pub fn callback(store: &mut Store, id: &str, now: i64) -> (RunResult, Work) {
         attempts: 0,
         steps: runs::failed_steps(&stored, e.created_at),
         failure_function: Some(FailureFunction {
-            url: e.failure_callback.clone().unwrap_or(workflow_url),
+            url: callback_url.clone(),
+            message_id: Some(message_id.clone()),
             state: Some("CALLBACK_INPROGRESS".into()),
             ..Default::default()
         }),
         caller_ip: e.caller_ip.clone(),
         origin: Some(stored),
+    });
+    // The call is a QStash message of its own, in the message logs from the moment it starts.
+    store.log(LogEntry {
+        time: now,
+        message_id,
+        state: "CREATED".into(),
+        url: callback_url,
+        method: "POST".into(),
+        ..LogEntry::default()
     });
     let result = RunResult {
         workflow_run_id: run_id,

@@ -311,6 +311,20 @@ pub fn conclude(
         eprintln!("{continue_line}");
         return Err(CliError::new(Kind::Interrupted, "interrupted"));
     }
+    // Only a callback has entries whose outcome nothing can tell; a server-side run's
+    // unconfirmed count is entries acted on beyond `done`, not a failure.
+    if verb == Verb::Callback && s.unconfirmed > 0 {
+        return Err(CliError::new(
+            Kind::Partial,
+            format!(
+                "{} callbacks are unconfirmed: their replies were lost and the server's logs cannot tell whether they ran; they were not sent again",
+                s.unconfirmed
+            ),
+        )
+        .hint(format!(
+            "the outcomes marked unconfirmed (or --report FILE) say which; `dlq jobs show {job}` too"
+        )));
+    }
     let bad = s.failed + s.not_found;
     let failed_again = s.verified.map_or(0, |t| t.failed_again);
     if bad == 0 && failed_again == 0 {

@@ -142,6 +142,8 @@ impl Phase<'_> {
         engine.pacer = Some(&self.pacer);
         engine.sending = Some(sending);
         engine.budget = self.ctx.retry_budget();
+        // A callback in flight when an earlier run stopped is judged against the job's start.
+        engine.callbacks = crate::bulk::callback::Ledger::new(self.record.created_ms);
         engine
     }
 
@@ -175,6 +177,7 @@ impl Phase<'_> {
             cancel: &self.cancel,
             pacer: pacer.as_ref(),
             watch: &watch,
+            callback: self.record.action.verb == crate::bulk::action::Verb::Callback,
         };
         let verified = verifier.run(outcomes, since_ms, wait).await;
         drop(watch);
