@@ -625,3 +625,61 @@ fn callback_runs_once_per_entry_under_lost_replies() {
     };
     assert_eq!(out.status.code(), Some(want), "{err}");
 }
+
+/// `--canary` and `--verify` of a callback judge the callback's outcome (its run stays
+/// RUN_FAILED whatever the callback did): callbacks that succeed pass the canary, verify as
+/// delivered, and `dlq verify JOB` says the same; the sandbox's runs agree.
+#[test]
+fn callback_canary_and_verify_judge_the_callback_not_the_run() {
+    let sb = crate::common::Sandbox::start(&[
+        "--seed",
+        "120",
+        "--seed-rng",
+        "22",
+        "--simulate",
+        "*=ok",
+        "--delivery-backoff-ms",
+        "1",
+    ]);
+    let planned = callback_failed(&sb);
+    assert!(planned.len() >= 5, "{}", planned.len());
+    let report = sb.home.path().join("r.ndjson");
+    let out = sb
+        .dlq()
+        .args(["callback", "--callback-state", "CALLBACK_FAIL", "--all", "--yes"])
+        .args(["--canary", "3", "--verify=60s", "--report"])
+        .arg(&report)
+        .timeout(Duration::from_secs(300))
+        .assert()
+        .get_output()
+        .clone();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let (done, unsure) = check_callback_account(&sb, &planned, &report, &err);
+    assert_eq!((done.len(), unsure.len()), (planned.len(), 0));
+    assert!(
+        err.contains(&format!("verified: {} delivered", planned.len())),
+        "{err}"
+    );
+    // The server's truth: every one of them now reads CALLBACK_SUCCESS.
+    let states: Vec<String> = sb
+        .listed(true)
+        .into_iter()
+        .filter(|e| planned.contains(&e["dlqId"].as_str().unwrap().to_string()))
+        .map(|e| e["failureCallbackInfo"]["state"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(states.len(), planned.len());
+    assert!(states.iter().all(|s| s == "CALLBACK_SUCCESS"), "{states:?}");
+    let lines = ndjson(&std::fs::read(&report).unwrap());
+    let job = lines[0]["job"].as_str().unwrap().to_string();
+    let verified = sb
+        .dlq()
+        .args(["verify", &job, "--wait", "30s"])
+        .assert()
+        .get_output()
+        .clone();
+    let verr = stderr_of(&verified);
+    assert_eq!(verified.status.code(), Some(0), "{verr}");
+    assert!(verr.contains(&format!("{} delivered", planned.len())), "{verr}");
+    assert!(!verr.contains("failed again"), "{verr}");
+}
