@@ -481,13 +481,18 @@ fn callback_failed(sb: &crate::common::Sandbox) -> Vec<String> {
     )
 }
 
-/// The report's entries by outcome.
+/// The report's entries by their last outcome (a `--continue` appends to the report).
 fn by_outcome(lines: &[serde_json::Value]) -> std::collections::BTreeMap<String, Vec<String>> {
-    let mut m: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut last: std::collections::BTreeMap<String, String> = Default::default();
     for l in lines.iter().filter(|l| l.get("outcome").is_some()) {
-        m.entry(l["outcome"].as_str().unwrap().to_string())
-            .or_default()
-            .push(l["dlqId"].as_str().unwrap().to_string());
+        last.insert(
+            l["dlqId"].as_str().unwrap().to_string(),
+            l["outcome"].as_str().unwrap().to_string(),
+        );
+    }
+    let mut m: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for (id, outcome) in last {
+        m.entry(outcome).or_default().push(id);
     }
     m
 }
@@ -646,7 +651,13 @@ fn callback_canary_and_verify_judge_the_callback_not_the_run() {
     let report = sb.home.path().join("r.ndjson");
     let out = sb
         .dlq()
-        .args(["callback", "--callback-state", "CALLBACK_FAIL", "--all", "--yes"])
+        .args([
+            "callback",
+            "--callback-state",
+            "CALLBACK_FAIL",
+            "--all",
+            "--yes",
+        ])
         .args(["--canary", "3", "--verify=60s", "--report"])
         .arg(&report)
         .timeout(Duration::from_secs(300))
@@ -666,7 +677,12 @@ fn callback_canary_and_verify_judge_the_callback_not_the_run() {
         .listed(true)
         .into_iter()
         .filter(|e| planned.contains(&e["dlqId"].as_str().unwrap().to_string()))
-        .map(|e| e["failureCallbackInfo"]["state"].as_str().unwrap_or("").to_string())
+        .map(|e| {
+            e["failureCallbackInfo"]["state"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
         .collect();
     assert_eq!(states.len(), planned.len());
     assert!(states.iter().all(|s| s == "CALLBACK_SUCCESS"), "{states:?}");
@@ -680,6 +696,151 @@ fn callback_canary_and_verify_judge_the_callback_not_the_run() {
         .clone();
     let verr = stderr_of(&verified);
     assert_eq!(verified.status.code(), Some(0), "{verr}");
-    assert!(verr.contains(&format!("{} delivered", planned.len())), "{verr}");
+    assert!(
+        verr.contains(&format!("{} delivered", planned.len())),
+        "{verr}"
+    );
     assert!(!verr.contains("failed again"), "{verr}");
+}
+
+/// `kill -9` in the middle of a callback run under lost replies, then `--continue`: still no
+/// callback runs twice, and the account (report, summary, `dlq jobs`) matches the sandbox.
+#[test]
+fn callback_killed_and_continued_runs_each_once() {
+    let sb = crate::common::Sandbox::start(&[
+        "--seed",
+        "300",
+        "--seed-rng",
+        "23",
+        "--latency",
+        "20",
+        "--fault-rate",
+        "0.2",
+        "--faults",
+        "500,reset",
+        "--simulate",
+        "*=500",
+        "--delivery-backoff-ms",
+        "1",
+    ]);
+    let planned = callback_failed(&sb);
+    assert!(planned.len() >= 20, "{}", planned.len());
+    let report = sb.home.path().join("r.ndjson");
+    let mut child = sb
+        .dlq_std()
+        .args([
+            "callback",
+            "--callback-state",
+            "CALLBACK_FAIL",
+            "--all",
+            "--yes",
+        ])
+        .args([
+            "--max",
+            "100000",
+            "--rps",
+            "12",
+            "--concurrency",
+            "4",
+            "-q",
+            "--report",
+        ])
+        .arg(&report)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed once a third of the callbacks ran: some are in flight then.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    while callbacks_applied(&sb).len() < planned.len() / 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the run made no progress"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before the kill"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let job = ndjson(&std::fs::read(&report).unwrap())[0]["job"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let killed: serde_json::Value = serde_json::from_slice(
+        &sb.dlq()
+            .args(["jobs", "show", &job, "-o", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    )
+    .unwrap();
+    println!("after kill -9: {}", killed["counts"]);
+    let out = sb
+        .dlq()
+        .args(["callback", "--continue", &job, "--yes", "--report"])
+        .arg(&report)
+        .timeout(Duration::from_secs(300))
+        .assert()
+        .get_output()
+        .clone();
+    let err = stderr_of(&out);
+    assert!(matches!(out.status.code(), Some(0 | 3)), "{err}");
+    let applied = callbacks_applied(&sb);
+    assert!(applied.values().all(|n| *n == 1), "{applied:?}");
+    let lines = ndjson(&std::fs::read(&report).unwrap());
+    let out_ = by_outcome(&lines);
+    println!(
+        "{} planned: {:?}",
+        planned.len(),
+        out_.iter()
+            .map(|(k, v)| (k.clone(), v.len()))
+            .collect::<Vec<_>>()
+    );
+    let done = out_.get("done").cloned().unwrap_or_default();
+    for id in &done {
+        assert_eq!(
+            applied.get(id),
+            Some(&1),
+            "{id} reported done but not called"
+        );
+    }
+    for (outcome, ids) in &out_ {
+        if outcome != "done" && outcome != "unconfirmed" {
+            for id in ids {
+                assert_eq!(
+                    applied.get(id),
+                    None,
+                    "{id} reported {outcome} but was called"
+                );
+            }
+        }
+    }
+    let mut all: Vec<String> = out_.values().flatten().cloned().collect();
+    all.sort();
+    assert_eq!(all, planned, "one outcome per planned entry");
+    let jobs: serde_json::Value = serde_json::from_slice(
+        &sb.dlq()
+            .args(["jobs", "show", &job, "-o", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    )
+    .unwrap();
+    let unsure = out_.get("unconfirmed").map_or(0, Vec::len) as u64;
+    assert_eq!(
+        jobs["counts"]["done"].as_u64(),
+        Some(done.len() as u64),
+        "{jobs}"
+    );
+    assert_eq!(
+        jobs["counts"]["unconfirmed"].as_u64(),
+        Some(unsure),
+        "{jobs}"
+    );
+    assert_eq!(jobs["counts"]["left"].as_u64(), Some(0), "{jobs}");
 }
