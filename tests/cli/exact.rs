@@ -844,3 +844,73 @@ fn callback_killed_and_continued_runs_each_once() {
     );
     assert_eq!(jobs["counts"]["left"].as_u64(), Some(0), "{jobs}");
 }
+
+/// A lost callback reply against a server whose run logs show no call with a message id (and
+/// whose entry stops showing a callback state, which the old rule read as "applied"): the
+/// entry is unconfirmed, listed apart, exit 3, and never sent again, by the run or by
+/// `--continue`.
+#[test]
+fn a_lost_callback_reply_that_nothing_can_explain_is_unconfirmed_never_resent() {
+    let posts = Arc::new(AtomicUsize::new(0));
+    let p = posts.clone();
+    let server = Hostile::start(move |r: &Request, _| match (r.method.as_str(), r.path()) {
+        ("GET", "/v2/workflows/dlq/1-0") => {
+            let mut e = run("1-0", "CALLBACK_FAIL");
+            if p.load(Ordering::SeqCst) > 0 {
+                e.as_object_mut().unwrap().remove("failureCallbackInfo");
+            }
+            Reply::ok(e)
+        }
+        ("GET", "/v2/workflows/logs") => Reply::ok(json!({"runs": [{
+            "workflowRunId": "wfr_1", "workflowRunCreatedAt": 1, "workflowState": "RUN_FAILED",
+            "failureFunction": {"state": "CALLBACK_FAIL"},
+        }]})),
+        ("POST", "/v2/workflows/dlq/callback/1-0") => {
+            p.fetch_add(1, Ordering::SeqCst);
+            Reply::Drop
+        }
+        _ => Reply::json(404, r#"{"error":"not found"}"#),
+    });
+    let home = tempfile::tempdir().unwrap();
+    let report = home.path().join("r.ndjson");
+    let out = server
+        .dlq(&home)
+        .args(["callback", "1-0", "--yes", "-o", "ndjson", "--report"])
+        .arg(&report)
+        .assert()
+        .get_output()
+        .clone();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert_eq!(posts.load(Ordering::SeqCst), 1, "{:?}", server.lines());
+    let lines = ndjson(&out.stdout);
+    let o = lines
+        .iter()
+        .find(|l| l["dlqId"] == "1-0")
+        .expect("an outcome");
+    assert_eq!(o["outcome"], "unconfirmed", "{o}");
+    assert!(err.contains("at least 0 done (up to 1 more"), "{err}");
+    let job = ndjson(&std::fs::read(&report).unwrap())[0]["job"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let jobs: serde_json::Value = serde_json::from_slice(
+        &server
+            .dlq(&home)
+            .args(["jobs", "show", &job, "-o", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(jobs["counts"]["unconfirmed"], 1, "{jobs}");
+    assert_eq!(jobs["counts"]["done"], 0, "{jobs}");
+    // --continue has nothing left to send.
+    server
+        .dlq(&home)
+        .args(["callback", "--continue", &job, "--yes"])
+        .assert()
+        .get_output();
+    assert_eq!(posts.load(Ordering::SeqCst), 1, "{:?}", server.lines());
+}
