@@ -7,6 +7,7 @@ mod actions;
 mod app;
 mod deliver;
 mod embedded;
+mod events;
 pub mod faults;
 mod introspect;
 pub mod limit;

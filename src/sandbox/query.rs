@@ -88,6 +88,25 @@ pub fn multi(values: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The `host` and `path` filters of the logs (and of bulk cancel): whether the destination
+/// `url`'s host (with or without its port) or its path is one of `vals`. A value that is not a
+/// URL matches neither.
+pub fn destination_matches(url: &str, which: &str, vals: &[String]) -> bool {
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
+    };
+    match which {
+        "host" => {
+            let host = u.host_str().unwrap_or("");
+            let with_port = u.port().map(|p| format!("{host}:{p}"));
+            vals.iter()
+                .any(|v| v.eq_ignore_ascii_case(host) || with_port.as_deref() == Some(v))
+        }
+        "path" => vals.iter().any(|v| v == u.path()),
+        _ => false,
+    }
+}
+
 pub fn int(name: &str, v: &str) -> Result<i64, String> {
     v.trim()
         .parse::<i64>()
@@ -235,6 +254,23 @@ mod tests {
         let b = Query::parse(Some("label=a,b"), Dlq::Qstash).unwrap();
         assert_eq!(a.filters, b.filters);
         assert_eq!(a.filters["label"], ["a", "b"]);
+    }
+
+    #[test]
+    fn destinations_match_by_host_with_or_without_port_and_by_exact_path() {
+        let v = |x: &str| vec![x.to_string()];
+        let url = "http://127.0.0.1:8080/api/hook?tenant=7";
+        assert!(destination_matches(url, "host", &v("127.0.0.1")));
+        assert!(destination_matches(url, "host", &v("127.0.0.1:8080")));
+        assert!(!destination_matches(url, "host", &v("127.0.0.2")));
+        assert!(destination_matches(url, "path", &v("/api/hook")));
+        assert!(!destination_matches(url, "path", &v("/api")));
+        assert!(destination_matches(
+            "https://A.example/x",
+            "host",
+            &v("a.example")
+        ));
+        assert!(!destination_matches("not a url", "path", &v("")));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::actions::{self, RunKind};
 use super::app::App;
 use super::overrides::Overrides;
 use super::query::Query;
-use super::routes::{list, targets, AppState};
+use super::routes::{delete_targets, list, targets, AppState};
 use super::store::{Dlq, Key, Store};
 use super::wire::Reply;
 
@@ -87,7 +87,7 @@ async fn bulk_delete(State(app): AppState, RawQuery(raw): RawQuery, body: Bytes)
     };
     let n = limit(&app, &q);
     app.mutate(move |s, _| {
-        let (ids, more, explicit) = match targets(s, &q, Dlq::Workflow, n) {
+        let (ids, more, explicit) = match delete_targets(s, &q, Dlq::Workflow, n) {
             Ok(t) => t,
             Err(r) => return (r, vec![]),
         };
