@@ -16,6 +16,7 @@ mod logs;
 mod outcome;
 mod overrides;
 mod query;
+mod redact;
 mod routes;
 mod runlog;
 mod runs;

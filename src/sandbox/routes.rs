@@ -17,7 +17,7 @@ use super::actions;
 use super::app::App;
 use super::overrides::Overrides;
 use super::query::Query;
-use super::store::{Dlq, Key, Store};
+use super::store::{Dlq, Key, Store, Stored};
 use super::wire::Reply;
 use super::{deliver, events, introspect, logs, runlog, server, workflow};
 
@@ -59,12 +59,12 @@ pub fn list(store: &Store, raw: Option<&str>, which: Dlq) -> Reply {
         let found: Vec<Value> = dedup(ids)
             .iter()
             .filter_map(|id| store.dlq(which).get(&Key::parse(id)))
-            .map(|s| serde_json::to_value(&s.entry).unwrap())
+            .map(Stored::wire)
             .collect();
         return Reply::ok(json!({ "messages": found }));
     }
     let (page, more) = q.page(store, which, q.count.unwrap_or(100));
-    let mut body = json!({ "messages": page.iter().map(|s| &s.entry).collect::<Vec<_>>() });
+    let mut body = json!({ "messages": page.iter().map(|s| s.wire()).collect::<Vec<_>>() });
     if more {
         body["cursor"] = json!(page.last().unwrap().entry.dlq_id);
     }
@@ -144,7 +144,7 @@ async fn list_qstash(State(app): AppState, RawQuery(raw): RawQuery) -> Response 
 
 async fn get_qstash(State(app): AppState, Path(id): Path<String>) -> Response {
     app.read(|s| match s.qstash.get(&Key::parse(&id)) {
-        Some(e) => Reply::ok(serde_json::to_value(&e.entry).unwrap()),
+        Some(e) => Reply::ok(e.wire()),
         None => Reply::not_found(format!("message {id} not found in the DLQ")),
     })
     .await

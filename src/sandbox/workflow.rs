@@ -62,7 +62,7 @@ async fn list_runs(State(app): AppState, RawQuery(raw): RawQuery) -> Response {
 
 async fn get_run(State(app): AppState, Path(id): Path<String>) -> Response {
     app.read(|s| match s.workflow.get(&Key::parse(&id)) {
-        Some(e) => Reply::ok(serde_json::to_value(&e.entry).unwrap()),
+        Some(e) => Reply::ok(e.wire()),
         None => not_found(&id),
     })
     .await
