@@ -11,6 +11,7 @@ mod config;
 mod contract;
 mod docs;
 mod examples;
+mod fidelity_delete;
 mod fuzz_args;
 mod hardening_bulk;
 mod hardening_input;

@@ -395,7 +395,11 @@ fn unknown_explicit_ids_are_404_and_change_nothing() {
     let q = sb.ids(false)[0].clone();
     let w = sb.ids(true)[0].clone();
     for (method, path, body) in [
-        ("POST", format!("/v2/dlq/retry?dlqIds={q}&dlqIds=1-0"), None),
+        (
+            "POST",
+            format!("/v2/dlq/retry?dlqIds={q}&dlqIds=1-0"),
+            None::<String>,
+        ),
         (
             "POST",
             format!("/v2/workflows/dlq/resume?dlqIds={w}&dlqIds=nope"),

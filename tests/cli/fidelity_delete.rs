@@ -1,0 +1,129 @@
+//! `dlq delete` against a service that deletes the ids present and counts only those (the
+//! sandbox now, as the real service): ids that went between the plan and the request are
+//! reported as already gone where the count tells, never simply as deleted by this run.
+//!
+//! The ids are deleted behind `dlq`'s back while it waits at its y/N question, on a real
+//! terminal: the plan has found them, the request has not been sent.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::{ndjson, Sandbox};
+use crate::pty::{screen, Pty};
+
+/// Runs `dlq delete IDS --report FILE` at a terminal and deletes `gone` with plain HTTP
+/// while it asks; the exit code, the screen, the report's outcomes and `dlq jobs show` counts.
+fn delete_with_some_gone(
+    sb: &Sandbox,
+    ids: &[String],
+    gone: &[String],
+) -> (Option<i32>, String, Vec<Value>, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.ndjson");
+    let mut pty = Pty::start(
+        sb,
+        &format!("delete {} --report '{}'", ids.join(" "), report.display()),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !pty.drawn().contains("[y/N]") {
+        assert!(pty.running(), "ended before asking:\n{}", pty.drawn());
+        assert!(Instant::now() < deadline, "no question:\n{}", pty.drawn());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for id in gone {
+        assert_eq!(sb.http("DELETE", &format!("/v2/dlq/{id}")).0, 200);
+    }
+    pty.keys("y\r");
+    let (code, drawn) = pty.finish();
+    let lines = ndjson(&std::fs::read(&report).unwrap());
+    let job = lines[0]["job"].as_str().unwrap().to_string();
+    let shown = sb
+        .dlq()
+        .args(["jobs", "show", &job, "-o", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let counts = serde_json::from_slice::<Value>(&shown).unwrap()["counts"].clone();
+    // And `dlq verify` finds every id of the job gone, as the server holds it.
+    sb.dlq().args(["verify", &job]).assert().success();
+    let outcomes = lines
+        .into_iter()
+        .filter(|l| l.get("dlqId").is_some())
+        .collect();
+    (code, screen(&drawn).join("\n"), outcomes, counts)
+}
+
+fn bulk_deletes(sb: &Sandbox) -> Vec<Value> {
+    sb.requests()
+        .into_iter()
+        .filter(|r| r["method"] == "DELETE" && r["path"] == "/v2/dlq")
+        .collect()
+}
+
+#[test]
+fn ids_all_gone_before_the_request_are_reported_already_gone() {
+    let sb = Sandbox::start(&["--seed", "5", "--seed-rng", "71"]);
+    let all = sb.ids(false);
+    let ids = all[..3].to_vec();
+    let (code, shown, report, counts) = delete_with_some_gone(&sb, &ids, &ids);
+    // The one bulk request found nothing to delete, and said so with a count of 0.
+    let sent = bulk_deletes(&sb);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["status"], 200);
+    assert_eq!(report.len(), 3, "{report:?}");
+    for line in &report {
+        assert_eq!(line["outcome"], "not_found", "{line}");
+        assert!(
+            line["error"].as_str().unwrap().contains("already gone"),
+            "{line}"
+        );
+    }
+    assert!(shown.contains("delete: 0 done"), "{shown}");
+    assert_eq!(
+        (&counts["done"], &counts["notFound"]),
+        (&0.into(), &3.into()),
+        "{counts}"
+    );
+    assert_ne!(code, Some(0), "{shown}");
+    // The server's truth: each was deleted once, by the plain HTTP calls; the rest stay.
+    for id in &ids {
+        assert_eq!(sb.applied(id, "delete"), 1, "{id}");
+    }
+    assert_eq!(sb.ids(false), all[3..].to_vec());
+}
+
+#[test]
+fn ids_some_gone_before_the_request_are_not_claimed_as_deleted_by_this_run() {
+    let sb = Sandbox::start(&["--seed", "5", "--seed-rng", "72"]);
+    let all = sb.ids(false);
+    let ids = all[..3].to_vec();
+    let (_code, shown, report, counts) = delete_with_some_gone(&sb, &ids, &ids[..2]);
+    let sent = bulk_deletes(&sb);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(report.len(), 3, "{report:?}");
+    // One of three was deleted by this run and the server does not say which: the counts
+    // are the server's (1 deleted, 2 already gone), and every line says the split is a count.
+    let outcome = |o: &str| report.iter().filter(|l| l["outcome"] == o).count();
+    assert_eq!(
+        (outcome("done"), outcome("not_found")),
+        (1, 2),
+        "{report:?}"
+    );
+    for line in &report {
+        let why = line["error"].as_str().unwrap_or_else(|| panic!("{line}"));
+        assert!(why.contains("deleted 1 of these 3"), "{line}");
+    }
+    assert_eq!(
+        (&counts["done"], &counts["notFound"]),
+        (&1.into(), &2.into()),
+        "{counts}"
+    );
+    assert!(shown.contains("delete: 1 done"), "{shown}");
+    for id in &ids {
+        assert_eq!(sb.applied(id, "delete"), 1, "{id}");
+    }
+    assert_eq!(sb.ids(false), all[3..].to_vec(), "{shown}");
+}
