@@ -30,6 +30,7 @@ mod sandbox_logs_paging;
 mod sandbox_logs_prism;
 mod sandbox_workflow;
 mod sdk;
+mod sdk_fidelity;
 mod sdk_replay;
 mod shell;
 mod speed;
