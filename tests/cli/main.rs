@@ -12,6 +12,7 @@ mod contract;
 mod docs;
 mod examples;
 mod fidelity_delete;
+mod fidelity_prism;
 mod fuzz_args;
 mod hardening_bulk;
 mod hardening_input;
