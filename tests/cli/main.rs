@@ -32,6 +32,7 @@ mod sandbox_logs_prism;
 mod sandbox_workflow;
 mod sdk;
 mod sdk_fidelity;
+mod sdk_python;
 mod sdk_replay;
 mod shell;
 mod speed;
