@@ -127,3 +127,79 @@ fn ids_some_gone_before_the_request_are_not_claimed_as_deleted_by_this_run() {
     }
     assert_eq!(sb.ids(false), all[3..].to_vec(), "{shown}");
 }
+
+/// A server that counts short and yet left an id in place (the count is the server's word,
+/// not the truth): the id still there is found and deleted on its own, and the one the count
+/// covers is done. The hostile server keeps its own truth: which ids exist.
+#[test]
+fn an_id_still_present_after_a_short_count_is_deleted_on_its_own() {
+    use std::collections::BTreeSet;
+    use std::sync::{Arc, Mutex};
+
+    use crate::hostile::{Hostile, Reply, Request};
+
+    let present: Arc<Mutex<BTreeSet<String>>> =
+        Arc::new(Mutex::new(["1-0", "2-0"].map(String::from).into()));
+    let p = present.clone();
+    let server = Hostile::start(move |r: &Request, _| {
+        let mut p = p.lock().unwrap();
+        match (r.method.as_str(), r.path()) {
+            ("GET", path) if path.starts_with("/v2/dlq/") => {
+                let id = &path["/v2/dlq/".len()..];
+                if p.contains(id) {
+                    Reply::ok(serde_json::json!({
+                        "dlqId": id, "messageId": format!("msg_{id}"), "url": "https://a.example/",
+                        "method": "POST", "maxRetries": 0, "notBefore": 0, "createdAt": 1,
+                        "responseStatus": 500
+                    }))
+                } else {
+                    Reply::json(404, r#"{"error":"not found"}"#)
+                }
+            }
+            // Deletes only the first id it is given, whatever else, and says 1.
+            ("DELETE", "/v2/dlq") => {
+                let first = r.query_all("dlqIds").remove(0);
+                p.remove(&first);
+                Reply::ok(serde_json::json!({ "deleted": 1 }))
+            }
+            ("DELETE", path) if path.starts_with("/v2/dlq/") => {
+                let id = &path["/v2/dlq/".len()..];
+                if p.remove(id) {
+                    Reply::with(200, "text/plain", &[], b"")
+                } else {
+                    Reply::json(404, r#"{"error":"not found"}"#)
+                }
+            }
+            _ => Reply::json(404, r#"{"error":"no such endpoint"}"#),
+        }
+    });
+    let home = tempfile::tempdir().unwrap();
+    let out = server
+        .dlq(&home)
+        .args(["delete", "1-0", "2-0", "--yes", "-o", "ndjson"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let lines: Vec<Value> = ndjson(&out.stdout)
+        .into_iter()
+        .filter(|l| l.get("dlqId").is_some())
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["outcome"] == "done" && l.get("error").is_none()),
+        "{lines:?}"
+    );
+    assert!(
+        present.lock().unwrap().is_empty(),
+        "the server holds nothing more"
+    );
+    let sent: Vec<String> = server
+        .lines()
+        .into_iter()
+        .filter(|l| l.starts_with("DELETE"))
+        .collect();
+    assert_eq!(sent, ["DELETE /v2/dlq", "DELETE /v2/dlq/2-0"]);
+}
