@@ -41,9 +41,13 @@ fn have_py_sdk() -> bool {
     );
     let required = std::env::var("DLQ_REQUIRE_SDK").is_ok_and(|v| !v.is_empty() && v != "0");
     assert!(!required, "DLQ_REQUIRE_SDK is set, but {why}");
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a Python SDK test")
+        .to_string();
     let _ = std::io::stderr()
         .lock()
-        .write_all(format!("skipped a Python SDK test: {why}\n").as_bytes());
+        .write_all(format!("skipped {test}: {why}\n").as_bytes());
     false
 }
 
