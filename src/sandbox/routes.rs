@@ -1,5 +1,6 @@
 //! The HTTP surface: every QStash DLQ endpoint (API.md 3) here, the workflow ones in
-//! `workflow.rs`, the logs in `logs.rs` and `runlog.rs`, publish in `deliver.rs`,
+//! `workflow.rs`, the logs in `logs.rs` and `runlog.rs` (as the SDKs read them: `events.rs`),
+//! publish in `deliver.rs`,
 //! introspection in `introspect.rs`.
 
 use std::collections::BTreeSet;
