@@ -134,5 +134,8 @@ mod tests {
         let shown = Redact::parse("body").unwrap().entry(&e);
         assert_eq!(shown.body.unwrap(), marker(b"secret"));
         assert_eq!(shown.header["Authorization"], ["Bearer s"]);
+        let every = Redact::parse("header").unwrap().entry(&e);
+        assert_eq!(every.header["X-Keep"], [marker(b"v")]);
+        assert_eq!(every.body.as_deref(), Some("secret"));
     }
 }

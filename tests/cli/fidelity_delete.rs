@@ -32,7 +32,13 @@ fn delete_with_some_gone(
         std::thread::sleep(Duration::from_millis(20));
     }
     for id in gone {
-        assert_eq!(sb.http("DELETE", &format!("/v2/dlq/{id}")).0, 200);
+        // A workflow run's id is deleted on the workflow DLQ's own endpoint.
+        let path = if sb.ids(true).contains(id) {
+            format!("/v2/workflows/dlq/{id}")
+        } else {
+            format!("/v2/dlq/{id}")
+        };
+        assert_eq!(sb.http("DELETE", &path).0, 200);
     }
     pty.keys("y\r");
     let (code, drawn) = pty.finish();
@@ -59,7 +65,9 @@ fn delete_with_some_gone(
 fn bulk_deletes(sb: &Sandbox) -> Vec<Value> {
     sb.requests()
         .into_iter()
-        .filter(|r| r["method"] == "DELETE" && r["path"] == "/v2/dlq")
+        .filter(|r| {
+            r["method"] == "DELETE" && (r["path"] == "/v2/dlq" || r["path"] == "/v2/workflows/dlq")
+        })
         .collect()
 }
 
@@ -126,6 +134,41 @@ fn ids_some_gone_before_the_request_are_not_claimed_as_deleted_by_this_run() {
         assert_eq!(sb.applied(id, "delete"), 1, "{id}");
     }
     assert_eq!(sb.ids(false), all[3..].to_vec(), "{shown}");
+}
+
+/// The same on the workflow DLQ (`DELETE /v2/workflows/dlq?dlqIds=`, chunks of 50).
+#[test]
+fn failed_runs_some_gone_before_the_request_keep_the_servers_counts() {
+    let sb = Sandbox::start(&["--seed", "5", "--seed-rng", "73"]);
+    let all = sb.ids(true);
+    let ids = all[..4].to_vec();
+    let (_code, shown, report, counts) = delete_with_some_gone(&sb, &ids, &ids[..1]);
+    let sent = bulk_deletes(&sb);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["path"], "/v2/workflows/dlq");
+    let outcome = |o: &str| report.iter().filter(|l| l["outcome"] == o).count();
+    assert_eq!(
+        (outcome("done"), outcome("not_found")),
+        (3, 1),
+        "{report:?}"
+    );
+    assert!(
+        report.iter().all(|l| l["error"]
+            .as_str()
+            .unwrap()
+            .contains("deleted 3 of these 4")),
+        "{report:?}"
+    );
+    assert_eq!(
+        (&counts["done"], &counts["notFound"]),
+        (&3.into(), &1.into()),
+        "{counts}"
+    );
+    for id in &ids {
+        assert_eq!(sb.applied(id, "delete"), 1, "{id}");
+    }
+    assert_eq!(sb.ids(true), all[4..].to_vec(), "{shown}");
+    assert_eq!(sb.ids(false).len(), 5, "the QStash DLQ is untouched");
 }
 
 /// A server that counts short and yet left an id in place (the count is the server's word,
