@@ -2,8 +2,8 @@
 //! `REDACTED:<SHA256>`. The message keeps its real values and is delivered with them; only
 //! what the API answers (the logs, the DLQ entry it lands in) is redacted.
 //!
-//! The SDKs send `body`, `header` (every header) and `header[NAME]`; OAQ's table says
-//! `headers` for every header, so that is taken too.
+//! The SDKs send `body`, `header` (every header) and `header[NAME]`; OAQ's table and the
+//! "Redact Private Data" guide say `headers` and `headers[NAME]`, so those are taken too.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -41,6 +41,7 @@ impl Redact {
                 "header" | "headers" => r.headers = true,
                 p => match p
                     .strip_prefix("header[")
+                    .or_else(|| p.strip_prefix("headers["))
                     .and_then(|n| n.strip_suffix(']'))
                     .filter(|n| !n.trim().is_empty())
                 {
@@ -106,6 +107,7 @@ mod tests {
         assert_eq!(r.names, ["authorization", "x-key"]);
         assert!(Redact::parse("header").unwrap().headers);
         assert!(Redact::parse("headers").unwrap().headers);
+        assert_eq!(Redact::parse("headers[X-A]").unwrap().names, ["x-a"]);
         for bad in ["bodies", "header[]", "header[a", "url"] {
             assert!(Redact::parse(bad).is_err(), "{bad}");
         }
