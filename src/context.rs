@@ -110,7 +110,7 @@ impl Ctx {
         let logger: Option<api::Logger> = if self.global.debug {
             let out = self.out.clone();
             Some(std::sync::Arc::new(move |line: &str| {
-                out.above_progress(&format!("debug: {}", crate::output::text::safe(line)))
+                out.above_progress(&format!("debug: {}", crate::text::safe(line)))
             }))
         } else {
             None

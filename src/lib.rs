@@ -16,3 +16,4 @@ pub mod output;
 pub mod sandbox;
 pub mod stats;
 pub mod target;
+pub mod text;

@@ -92,9 +92,9 @@ pub fn host_of(url: &str) -> String {
         Ok(u) => match (u.host_str(), u.port()) {
             (Some(h), Some(p)) => format!("{h}:{p}"),
             (Some(h), None) => h.to_string(),
-            _ => crate::output::text::safe(url).into_owned(),
+            _ => crate::text::safe(url).into_owned(),
         },
-        Err(_) => crate::output::text::safe(url).into_owned(),
+        Err(_) => crate::text::safe(url).into_owned(),
     }
 }
 
@@ -159,7 +159,7 @@ pub fn check_url(url: &str, origin: &Origin, allow_http: bool) -> Result<()> {
         return Err(CliError::usage(format!(
             "base URL {} ({origin}) carries user info before the host; refusing to send the \
              token there",
-            crate::output::text::safe(url)
+            crate::text::safe(url)
         )));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {

@@ -146,7 +146,7 @@ impl Transport {
                             method: method_name,
                             path,
                             status: status.as_u16(),
-                            location: crate::output::text::truncate(location, 200).into_owned(),
+                            location: crate::text::truncate(location, 200).into_owned(),
                         });
                     }
                     let cap = if status.is_success() {

@@ -114,8 +114,8 @@ impl TypedValueParser for FormatParser {
         } else {
             ""
         };
-        let shown = crate::output::text::safe(&text);
-        let shown = crate::output::text::truncate(&shown, 60);
+        let shown = crate::text::safe(&text);
+        let shown = crate::text::truncate(&shown, 60);
         let msg = format!(
             "invalid value {shown:?} for -o/--output: one of table, json, ndjson, ids{file_hint}\n"
         );

@@ -8,8 +8,8 @@ use serde_json::json;
 use crate::config::{ConfigFile, Secret};
 use crate::context::Ctx;
 use crate::error::{CliError, Result};
-use crate::output::text::safe;
 use crate::output::Format;
+use crate::text::safe;
 
 /// Show and change settings: tokens, base URLs, profiles.
 #[derive(Debug, clap::Args)]

@@ -6,7 +6,7 @@ use crate::bulk::pages::Pages;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::output::entries::EntryPrinter;
-use crate::output::text::safe;
+use crate::text::safe;
 
 const PAGE: u64 = 100;
 

@@ -34,7 +34,7 @@ pub async fn run(cli: Cli, env: &Env) -> Result<()> {
         return Err(CliError::usage(format!(
             "--url before the verb: --url is the destination-URL filter and goes after the verb \
              (`dlq list --url {0}`); the API's base URL is --base-url",
-            crate::output::text::truncate(&crate::output::text::safe(url), 80)
+            crate::text::truncate(&crate::text::safe(url), 80)
         ))
         .hint("nothing was sent"));
     }

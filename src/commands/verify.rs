@@ -13,7 +13,7 @@ use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::output::progress::Following;
 use crate::output::results::{print_verified, verify_line};
-use crate::output::text::{safe, truncate};
+use crate::text::{safe, truncate};
 
 /// Check what became of a job's entries: delivered, failed again (and under which new DLQ id),
 /// cancelled, or still pending.

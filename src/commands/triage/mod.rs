@@ -20,8 +20,8 @@ use crate::bulk::journal;
 use crate::cli::{Cli, Command};
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
-use crate::output::text::safe;
 use crate::stats::{GroupKey, Stats};
+use crate::text::safe;
 use selection::{shell_line, Selection};
 
 /// A guided session at the terminal: pick a failing group, look at it, put it right, repeat.

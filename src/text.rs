@@ -5,6 +5,9 @@
 //! controls could make text read differently than it is, and invisible characters (zero
 //! width, line separators, BOM) could make two different URLs look the same; all are shown as
 //! escapes instead.
+//!
+//! A leaf: it imports nothing of the crate, so the client (`api`), the engine (`bulk`), the
+//! settings and every printer can share one notion of what is unsafe to show.
 
 use std::borrow::Cow;
 
