@@ -6,9 +6,10 @@ use std::time::Duration;
 use crate::api::{self, Client, ClientConfig};
 use crate::args::global::GlobalArgs;
 use crate::bulk::journal::TargetRecord;
-use crate::config::{Origin, Secret, Settings, Sourced};
+use crate::config::{Origin, Settings, Sourced};
 use crate::error::{CliError, Kind, Result};
 use crate::output::Output;
+use crate::secret::Secret;
 use crate::target::{check_continue, check_url, fingerprint, host_of, Named, Target};
 
 pub struct Ctx {

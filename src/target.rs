@@ -9,8 +9,9 @@
 use sha2::{Digest, Sha256};
 
 use crate::bulk::journal::TargetRecord;
-use crate::config::{Origin, Secret, Sourced};
+use crate::config::{Origin, Sourced};
 use crate::error::{CliError, Result};
+use crate::secret::Secret;
 
 /// Where a command sends its requests, with the token it sends.
 #[derive(Debug, Clone)]

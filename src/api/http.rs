@@ -19,7 +19,7 @@ use reqwest::{Method, StatusCode};
 
 use super::error::ApiError;
 use super::query::Query;
-use crate::config::Secret;
+use crate::secret::Secret;
 
 /// Characters kept as they are in a path segment; everything else is percent-encoded, so an id
 /// such as `../../v2/keys` stays one segment.
