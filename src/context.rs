@@ -43,7 +43,7 @@ pub struct Bound {
 impl Ctx {
     pub async fn new(global: GlobalArgs, env: &Env) -> Result<Ctx> {
         let out = Output::new(&global.output_options(), env);
-        let settings = Settings::resolve(&global, env)?;
+        let settings = Settings::resolve(&global.settings_flags(), env)?;
         for w in &settings.warnings {
             out.warn(w);
         }

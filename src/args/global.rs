@@ -78,6 +78,16 @@ pub struct GlobalArgs {
 }
 
 impl GlobalArgs {
+    /// What settings resolution needs of these flags.
+    pub fn settings_flags(&self) -> crate::config::Flags {
+        crate::config::Flags {
+            token: self.token.clone(),
+            base_url: self.base_url.clone(),
+            env_file: self.env_file.clone(),
+            profile: self.profile.clone(),
+        }
+    }
+
     /// What the output layer needs of these flags.
     pub fn output_options(&self) -> crate::output::Options {
         crate::output::Options {
