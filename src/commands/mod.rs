@@ -1,4 +1,8 @@
-//! One module per verb, dispatched by one plain `match`.
+//! One module per verb, the enum of verbs, and their dispatch by one plain `match`.
+//!
+//! The root grammar (`crate::cli`) holds this enum under the global flags; nothing here imports
+//! it, so the verbs that need the whole grammar get it handed in (`man`, `completions`) or
+//! parse with [`parse_line`] (`triage`).
 
 pub mod act;
 pub mod callback;
@@ -21,32 +25,60 @@ pub mod verify;
 
 use crate::api::Source;
 use crate::args::filter::{self, CommonFilters, MatchFlowKey, WorkflowFilters};
+use crate::args::global::GlobalArgs;
 use crate::args::select::{BulkArgs, SelectArgs};
 use crate::args::verify::VerifyArgs;
 use crate::bulk::action::Action;
-use crate::cli::{Cli, Command};
 use crate::context::{Ctx, Env};
 use crate::error::{CliError, Result};
 
-/// Runs the parsed command line.
-pub async fn run(cli: Cli, env: &Env) -> Result<()> {
-    if let Some(url) = &cli.misplaced_url {
-        return Err(CliError::usage(format!(
-            "--url before the verb: --url is the destination-URL filter and goes after the verb \
-             (`dlq list --url {0}`); the API's base URL is --base-url",
-            crate::text::truncate(&crate::text::safe(url), 80)
-        ))
-        .hint("nothing was sent"));
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// List DLQ entries (QStash messages, or failed workflow runs with --workflow)
+    #[command(visible_alias = "ls")]
+    List(list::Args),
+    /// Show everything about one DLQ entry
+    Get(get::Args),
+    /// Retry QStash messages: deliver them again and remove them from the DLQ
+    Retry(retry::Args),
+    /// Delete entries from the DLQ for good
+    #[command(visible_alias = "rm")]
+    Delete(delete::Args),
+    /// Resume failed workflow runs from the failed step
+    Resume(resume::Args),
+    /// Restart failed workflow runs from the beginning
+    Restart(restart::Args),
+    /// Re-run the failure callback of workflow runs whose callback failed
+    Callback(callback::Args),
+    /// Group the DLQ and count: what fails, where, since when
+    Stats(stats::Args),
+    /// Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)
+    Export(export::Args),
+    /// A guided session at the terminal: pick a failing group, look, act, repeat
+    Triage(triage::Args),
+    /// Bulk runs: list them, show one, forget old ones
+    Jobs(jobs::Args),
+    /// What became of a job's entries: delivered, failed again, pending
+    Verify(verify::Args),
+    /// Serve a local QStash-compatible DLQ API to rehearse on and test against
+    Sandbox(sandbox::Args),
+    /// Show and change settings: tokens, base URLs, profiles
+    Config(config::Args),
+    /// Print shell completions
+    Completions(completions::Args),
+    /// Write man pages (used to build the committed man/ directory)
+    #[command(hide = true)]
+    Man(man::Args),
+}
+
+/// Runs a verb with the global flags.
+pub async fn run(global: GlobalArgs, command: Command, env: &Env) -> Result<()> {
+    // A verb that needs no settings runs before any config file is read.
+    if let Command::Sandbox(args) = command {
+        return sandbox::run(&global, args, env).await;
     }
-    // Verbs that need no settings run before any config file is read.
-    match cli.command {
-        Command::Completions(args) => return completions::run(args),
-        Command::Man(args) => return man::run(args),
-        Command::Sandbox(args) => return sandbox::run(&cli.global, args, env).await,
-        _ => {}
-    }
-    let ctx = Ctx::new(cli.global, env).await?;
-    dispatch(&ctx, cli.command).await
+    let ctx = Ctx::new(global, env).await?;
+    dispatch(&ctx, command).await
 }
 
 /// Runs a verb that needs settings, with an existing context (`triage` runs the verbs' own
@@ -70,6 +102,22 @@ pub async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             "this verb runs on its own, not from another command",
         )),
     }
+}
+
+/// A verb's command line (`dlq stats --by url ...`), parsed by the same grammar as the user's:
+/// the global flags and the verbs.
+pub fn parse_line(argv: &[String]) -> Result<Command> {
+    #[derive(clap::Parser)]
+    #[command(name = "dlq")]
+    struct Line {
+        #[command(flatten)]
+        global: GlobalArgs,
+        #[command(subcommand)]
+        command: Command,
+    }
+    <Line as clap::Parser>::try_parse_from(argv)
+        .map(|line| line.command)
+        .map_err(|e| CliError::usage(e.to_string().trim().to_string()))
 }
 
 pub fn source(workflow: bool) -> Source {

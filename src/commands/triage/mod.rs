@@ -10,14 +10,13 @@ mod view;
 
 use std::io::IsTerminal;
 
-use clap::Parser;
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{FuzzySelect, Input, Select};
 
+use super::{parse_line as parse, Command};
 use crate::api::{Entry, Source};
 use crate::args::filter::ReadFilters;
 use crate::bulk::journal;
-use crate::cli::{Cli, Command};
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::stats::{GroupKey, Stats};
@@ -459,7 +458,6 @@ impl Session<'_> {
     }
 }
 
-/// Parses a command line with the tool's own grammar.
 /// A read of the DLQ that a stop signal ends, with the session: on a large DLQ it can take a
 /// while, and the session's own listener would otherwise swallow Ctrl-C.
 async fn stoppable<T>(read: impl std::future::Future<Output = Result<T>>) -> Result<T> {
@@ -470,10 +468,4 @@ async fn stoppable<T>(read: impl std::future::Future<Output = Result<T>>) -> Res
             "interrupted while reading the DLQ",
         )),
     }
-}
-
-fn parse(argv: &[String]) -> Result<Command> {
-    Cli::try_parse_from(argv)
-        .map(|c| c.command)
-        .map_err(|e| CliError::usage(e.to_string().trim().to_string()))
 }
