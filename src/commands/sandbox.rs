@@ -9,9 +9,9 @@ use std::time::Duration;
 use crate::args::global::GlobalArgs;
 use crate::context::Env;
 use crate::error::{CliError, Result};
+use crate::sandbox::embedded::{self, DEFAULT_SEED};
 use crate::sandbox::faults::{parse_list, Faults};
 use crate::sandbox::simulate::{parse_rule, Simulation};
-use crate::sandbox::embedded::{self, DEFAULT_SEED};
 use crate::sandbox::{Options, Sandbox};
 
 /// Serve a local QStash-compatible DLQ API to rehearse on and test against.
