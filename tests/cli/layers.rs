@@ -179,10 +179,13 @@ fn paths_after(code: &str, prefix: &str) -> Vec<(usize, String, String)> {
         } else {
             first_ident(rest).into_iter().collect()
         };
-        let shown: String = rest
+        let mut shown: String = rest
             .chars()
-            .take_while(|c| !matches!(c, ';' | '(' | '\n' | ' ' | ')' | ','))
+            .take_while(|c| !matches!(c, ';' | '(' | '\n' | ' ' | ')' | ',' | '{'))
             .collect();
+        if rest[shown.len()..].starts_with('{') {
+            shown.push_str("{..}");
+        }
         for n in names.into_iter().filter(|n| n != "self") {
             found.push((line, n, format!("{needle}{shown}")));
         }
