@@ -9,9 +9,9 @@ use crate::error::{CliError, Result};
 use crate::output::{detail, json_line, Format};
 use crate::text::safe;
 
-/// Show one DLQ entry: headers, body (decoded), the last response, callback state, times.
+/// Show everything about one DLQ entry.
 ///
-/// The id may be a DLQ id of either DLQ, a message id (msg_...) or a workflow run id
+/// Headers, body (decoded), the last response, callback state, times. The id may be a DLQ id of either DLQ, a message id (msg_...) or a workflow run id
 /// (wfr_...); the entry is found wherever it is.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\

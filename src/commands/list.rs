@@ -10,7 +10,10 @@ use crate::text::safe;
 
 const PAGE: u64 = 100;
 
-/// List DLQ entries, newest pages first as the server orders them.
+/// List DLQ entries (QStash messages, or failed workflow runs with --workflow).
+///
+/// Pages come newest first, as the server orders them; --all follows every page, --limit N
+/// stops after N entries.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:

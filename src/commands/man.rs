@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use crate::error::{CliError, Result};
 
-/// Write man pages into a directory.
+/// Write man pages into a directory (how the committed man/ is built).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Directory to write dlq.1 and dlq-<verb>.1 into

@@ -32,41 +32,28 @@ use crate::bulk::action::Action;
 use crate::context::{Ctx, Env};
 use crate::error::{CliError, Result};
 
+/// The verbs. A variant has no doc comment of its own: clap would show it instead of the
+/// verb's, and the verb's long help would never reach `--help` or the man pages. Each verb's
+/// help is the doc comment of its `Args`, written once beside its code.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// List DLQ entries (QStash messages, or failed workflow runs with --workflow)
     #[command(visible_alias = "ls")]
     List(list::Args),
-    /// Show everything about one DLQ entry
     Get(get::Args),
-    /// Retry QStash messages: deliver them again and remove them from the DLQ
     Retry(retry::Args),
-    /// Delete entries from the DLQ for good
     #[command(visible_alias = "rm")]
     Delete(delete::Args),
-    /// Resume failed workflow runs from the failed step
     Resume(resume::Args),
-    /// Restart failed workflow runs from the beginning
     Restart(restart::Args),
-    /// Re-run the failure callback of workflow runs whose callback failed
     Callback(callback::Args),
-    /// Group the DLQ and count: what fails, where, since when
     Stats(stats::Args),
-    /// Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)
     Export(export::Args),
-    /// A guided session at the terminal: pick a failing group, look, act, repeat
     Triage(triage::Args),
-    /// Bulk runs: list them, show one, forget old ones
     Jobs(jobs::Args),
-    /// What became of a job's entries: delivered, failed again, pending
     Verify(verify::Args),
-    /// Serve a local QStash-compatible DLQ API to rehearse on and test against
     Sandbox(sandbox::Args),
-    /// Show and change settings: tokens, base URLs, profiles
     Config(config::Args),
-    /// Print shell completions
     Completions(completions::Args),
-    /// Write man pages (used to build the committed man/ directory)
     #[command(hide = true)]
     Man(man::Args),
 }

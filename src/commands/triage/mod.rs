@@ -23,7 +23,7 @@ use crate::stats::{GroupKey, Stats};
 use crate::text::safe;
 use selection::{shell_line, Selection};
 
-/// A guided session at the terminal: pick a failing group, look at it, put it right, repeat.
+/// A guided session at the terminal: pick a failing group, look, act, repeat.
 ///
 /// Shows the groups of `dlq stats` (by url and status; workflow url and callback state with
 /// --workflow), lets you pick one by typing or with the arrow keys, shows a sample, and offers:
