@@ -135,6 +135,13 @@ impl Ctx {
             budget: self.limits.budget,
             max_body: self.limits.max_body,
             server,
+            url_from: match target.url.origin {
+                _ if target.sandbox => api::UrlFrom::Elsewhere,
+                Origin::Env(_) | Origin::EnvFile { .. } => api::UrlFrom::Environment,
+                Origin::Profile { .. } => api::UrlFrom::Profile,
+                Origin::Flag(_) => api::UrlFrom::Flag,
+                Origin::Sandbox | Origin::Job(_) | Origin::Default => api::UrlFrom::Elsewhere,
+            },
             logger,
             on_wait: Some(on_wait),
         })
