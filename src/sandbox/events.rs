@@ -14,16 +14,11 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::app::App;
+use super::app::{App, AppState};
 use super::logs::{Flavor, LogQuery};
 use super::query::grouped;
-use super::routes::AppState;
 use super::runlog::RunQuery;
 use super::wire::{LogEntry, Reply};
-
-/// The most entries one page of `/v2/events` holds, and the default (Python SDK docstring,
-/// TS `LogsRequest`).
-pub const MAX_COUNT: i64 = 1000;
 
 /// Runs per page of `/v2/workflows/events` unless `count` says (the workflow SDK's `logs()`).
 pub const RUNS_DEFAULT: usize = 10;

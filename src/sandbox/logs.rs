@@ -15,9 +15,8 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::json;
 
-use super::app::App;
+use super::app::{App, AppState};
 use super::query::{destination_matches, grouped, int, multi};
-use super::routes::AppState;
 use super::store::{LogKey, Store};
 use super::wire::{LogEntry, Reply};
 
@@ -53,6 +52,10 @@ const FILTERS: &[&str] = &[
 
 pub const MAX_COUNT: i64 = 100;
 
+/// The most entries one page of `/v2/events` holds, and the default (Python SDK docstring,
+/// TS `LogsRequest`).
+pub const EVENTS_MAX_COUNT: i64 = 1000;
+
 /// The two readings of the message log: `/v2/logs` as OAQ documents it, and `/v2/events`,
 /// which the SDKs call (count up to 1000, `messageIds`, the SDKs' `CANCELED`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +68,7 @@ impl Flavor {
     fn max_count(self) -> i64 {
         match self {
             Flavor::Logs => MAX_COUNT,
-            Flavor::Events => super::events::MAX_COUNT,
+            Flavor::Events => EVENTS_MAX_COUNT,
         }
     }
 }

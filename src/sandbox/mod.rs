@@ -6,7 +6,7 @@
 mod actions;
 mod app;
 mod deliver;
-mod embedded;
+pub mod embedded;
 mod events;
 pub mod faults;
 mod introspect;
@@ -36,7 +36,6 @@ use rand_chacha::ChaCha8Rng;
 
 use app::App;
 pub use app::Delivery;
-pub use embedded::{reset, Embedded, DEFAULT_SEED};
 use faults::Faults;
 use simulate::Simulation;
 use store::{now_ms, random_id, Store};
@@ -145,6 +144,7 @@ impl Sandbox {
             simulation: opts.simulation,
             rate_limit: opts.rate_limit,
             in_flight: Default::default(),
+            start: |app, work| deliver::start(app, work),
         });
         Ok(Sandbox {
             app,
