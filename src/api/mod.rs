@@ -14,7 +14,7 @@ mod types;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 
-pub use error::ApiError;
+pub use error::{ApiError, UrlFrom};
 pub use http::{backoff, ClientConfig, Logger, WaitHook, DEFAULT_MAX_BODY};
 pub use matching::expressible;
 pub use pressure::{Pressure, Reading};

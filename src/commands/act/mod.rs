@@ -256,7 +256,7 @@ fn select(req: &Request) -> Result<Selection> {
         if let Some((flag, v)) = req.filter.inexpressible(req.action.source).first() {
             return Err(CliError::usage(format!(
                 "{flag} {:?} cannot be sent to the API as written: it splits values on commas and trims them, so a --server-side run would act on other entries",
-                crate::output::text::safe(v)
+                crate::text::safe(v)
             ))
             .hint("drop --server-side: dlq then lists the entries and acts only on those that match as written"));
         }
