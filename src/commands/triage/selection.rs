@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::api::Source;
 use crate::args::filter::ReadFilters;
 use crate::args::values::{parse_time, TimeSpec};
+use crate::bulk::action::Verb;
 use crate::output::time::rfc3339;
 use crate::stats::GroupKey;
 
@@ -31,9 +32,33 @@ pub struct Selection {
     pub flags: Vec<Flag>,
 }
 
-/// Verbs that take `--workflow` to read the workflow DLQ (the others act on one DLQ only).
-fn takes_workflow_flag(verb: &str) -> bool {
-    matches!(verb, "list" | "stats" | "export" | "delete")
+/// The verbs a session runs on its selection: the reads, and the actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Run {
+    Stats,
+    List,
+    Export,
+    Act(Verb),
+}
+
+impl Run {
+    pub fn name(self) -> &'static str {
+        match self {
+            Run::Stats => "stats",
+            Run::List => "list",
+            Run::Export => "export",
+            Run::Act(verb) => verb.name(),
+        }
+    }
+
+    /// Whether it takes `--workflow` to read the workflow DLQ (the other actions act on one
+    /// DLQ only).
+    fn takes_workflow_flag(self) -> bool {
+        matches!(
+            self,
+            Run::Stats | Run::List | Run::Export | Run::Act(Verb::Delete)
+        )
+    }
 }
 
 impl Selection {
@@ -159,10 +184,10 @@ impl Selection {
     }
 
     /// `dlq <verb> [--workflow] <filters> <extra>`, as arguments.
-    pub fn argv(&self, verb: &str, extra: &[String]) -> Vec<String> {
-        let action = matches!(verb, "retry" | "delete" | "resume" | "restart" | "callback");
-        let mut argv = vec!["dlq".to_string(), verb.to_string()];
-        if self.source == Source::Workflow && takes_workflow_flag(verb) {
+    pub fn argv(&self, run: Run, extra: &[String]) -> Vec<String> {
+        let action = matches!(run, Run::Act(_));
+        let mut argv = vec!["dlq".to_string(), run.name().to_string()];
+        if self.source == Source::Workflow && run.takes_workflow_flag() {
             argv.push("--workflow".into());
         }
         for f in &self.flags {
@@ -264,7 +289,7 @@ mod tests {
             .narrowed(GroupKey::WorkflowUrl, Some("https://app.example/wf"), 0)
             .unwrap();
         assert_eq!(
-            s.argv("resume", &["--all".into()]),
+            s.argv(Run::Act(Verb::Resume), &["--all".into()]),
             [
                 "dlq",
                 "resume",
@@ -275,10 +300,10 @@ mod tests {
                 "--all"
             ]
         );
-        assert_eq!(s.argv("stats", &[])[2], "--workflow");
+        assert_eq!(s.argv(Run::Stats, &[])[2], "--workflow");
         assert!(s.narrowed(GroupKey::Label, None, 0).is_err());
         let day = s.narrowed(GroupKey::Day, Some("2026-11-20"), 0).unwrap();
-        let argv = day.argv("list", &[]);
+        let argv = day.argv(Run::List, &[]);
         assert!(
             argv.contains(&"2026-11-20T00:00:00Z".to_string()),
             "{argv:?}"
