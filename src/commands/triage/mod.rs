@@ -20,7 +20,7 @@ use crate::bulk::action::Verb;
 use crate::bulk::journal;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
-use crate::stats::{GroupKey, Stats};
+use crate::grouping::{GroupKey, Stats};
 use crate::text::safe;
 use selection::{shell_line, Run, Selection};
 

@@ -8,8 +8,8 @@ use crate::api::Source;
 use crate::args::filter::ReadFilters;
 use crate::args::values::{parse_time, TimeSpec};
 use crate::bulk::action::Verb;
+use crate::grouping::GroupKey;
 use crate::output::time::rfc3339;
-use crate::stats::GroupKey;
 
 /// One filter flag with its value, in the grammar of the read verbs (`--flow-control-key`).
 #[derive(Debug, Clone, PartialEq, Eq)]

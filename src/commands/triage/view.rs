@@ -1,10 +1,10 @@
 //! What a triage session shows in its menus: groups and entries as one screen line each.
 
 use crate::api::Entry;
+use crate::grouping::{Group, Stats};
 use crate::output::fit;
 use crate::output::time;
 use crate::output::Output;
-use crate::stats::{Group, Stats};
 use crate::text::{cut_end, safe, width};
 
 /// The groups as menu lines: count, share, the key (shortened so no two look alike), age.
