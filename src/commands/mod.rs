@@ -25,9 +25,9 @@ pub mod verify;
 
 use crate::api::Source;
 use crate::args::filter::{self, CommonFilters, MatchFlowKey, WorkflowFilters};
+use crate::args::follow::VerifyArgs;
 use crate::args::global::GlobalArgs;
 use crate::args::select::{BulkArgs, SelectArgs};
-use crate::args::verify::VerifyArgs;
 use crate::bulk::action::Action;
 use crate::context::{Ctx, Env};
 use crate::error::{CliError, Result};

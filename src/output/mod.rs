@@ -10,7 +10,7 @@ pub mod fit;
 pub mod groups;
 pub mod jobs;
 pub mod layout;
-pub mod plan;
+pub mod plan_view;
 pub mod progress;
 pub mod prompt;
 pub mod results;
