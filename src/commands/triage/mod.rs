@@ -5,7 +5,7 @@
 //! code, so plans, prompts, progress, interrupts and journals are exactly the verbs'. The recap
 //! at the end prints those lines, with `--yes`, for a runbook or CI.
 
-mod selection;
+mod scope;
 mod view;
 
 use std::io::IsTerminal;
@@ -22,7 +22,7 @@ use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::grouping::{GroupKey, Stats};
 use crate::text::safe;
-use selection::{shell_line, Run, Selection};
+use scope::{shell_line, Run, Scope};
 
 /// A guided session at the terminal: pick a failing group, look, act, repeat.
 ///
@@ -128,7 +128,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     super::stats::check_keys(&by, source)?;
     let retention = super::stats::retention(&args.retention)?;
-    let base = Selection::from_args(source, &args.filters);
+    let base = Scope::from_args(source, &args.filters);
     // Checks the filters against the DLQ's grammar before anything is asked.
     args.filters.build(source, ctx.now_ms)?;
     // Interrupts are this session's to handle: Ctrl-C at a menu goes back as Esc does, during
@@ -158,7 +158,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
 impl Session<'_> {
     /// The group list, again and again with fresh counts, until the user leaves.
-    async fn groups(&mut self, sel: &Selection, by: &[GroupKey]) -> Result<()> {
+    async fn groups(&mut self, sel: &Scope, by: &[GroupKey]) -> Result<()> {
         loop {
             let stats = self.stats(sel, by).await?;
             let groups = stats.sorted(None);
@@ -195,7 +195,7 @@ impl Session<'_> {
     }
 
     /// One group's menu. Returns true when something was done that changes the counts.
-    async fn group(&mut self, mut sel: Selection, count: u64) -> Result<bool> {
+    async fn group(&mut self, mut sel: Scope, count: u64) -> Result<bool> {
         loop {
             let sample = self.sample(&sel).await?;
             if sample.is_empty() {
@@ -238,7 +238,7 @@ impl Session<'_> {
         }
     }
 
-    async fn stats(&self, sel: &Selection, by: &[GroupKey]) -> Result<Stats> {
+    async fn stats(&self, sel: &Scope, by: &[GroupKey]) -> Result<Stats> {
         let keys: Vec<&str> = by.iter().map(|k| k.name()).collect();
         let argv = sel.argv(Run::Stats, &["--by".into(), keys.join(",")]);
         let Command::Stats(args) = parse(&argv)? else {
@@ -255,7 +255,7 @@ impl Session<'_> {
         .await
     }
 
-    async fn sample(&self, sel: &Selection) -> Result<Vec<Entry>> {
+    async fn sample(&self, sel: &Scope) -> Result<Vec<Entry>> {
         let argv = sel.argv(Run::List, &[]);
         let Command::List(args) = parse(&argv)? else {
             unreachable!("a list command line")
@@ -285,7 +285,7 @@ impl Session<'_> {
         Ok(())
     }
 
-    async fn narrow(&mut self, sel: &Selection) -> Result<Option<Selection>> {
+    async fn narrow(&mut self, sel: &Scope) -> Result<Option<Scope>> {
         let keys: Vec<GroupKey> = [
             GroupKey::Url,
             GroupKey::Status,
@@ -324,7 +324,7 @@ impl Session<'_> {
         }
     }
 
-    async fn export(&mut self, sel: &Selection) -> Result<()> {
+    async fn export(&mut self, sel: &Scope) -> Result<()> {
         let default = format!(
             "dlq-export-{}.ndjson",
             jiff::Timestamp::now().strftime("%Y%m%d-%H%M%S")
@@ -360,7 +360,7 @@ impl Session<'_> {
 
     /// Acts on the whole group with one verb, through the verb's own command line. Esc at any
     /// question goes back with nothing done; the verb itself still asks before it acts.
-    async fn act(&mut self, verb: Verb, sel: &Selection, count: u64) {
+    async fn act(&mut self, verb: Verb, sel: &Scope, count: u64) {
         let mut extra = vec!["--all".to_string()];
         if matches!(verb, Verb::Retry | Verb::Resume | Verb::Restart) {
             let menu = [

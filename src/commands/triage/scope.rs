@@ -25,9 +25,9 @@ fn flag(name: &'static str, value: impl Into<String>) -> Flag {
     }
 }
 
-/// The session's selection: the DLQ and the filter flags.
+/// The session's scope (what it looks at and acts on): the DLQ and the filter flags.
 #[derive(Debug, Clone)]
-pub struct Selection {
+pub struct Scope {
     pub source: Source,
     pub flags: Vec<Flag>,
 }
@@ -61,9 +61,9 @@ impl Run {
     }
 }
 
-impl Selection {
+impl Scope {
     /// The flags of a triage invocation's own filters.
-    pub fn from_args(source: Source, f: &ReadFilters) -> Selection {
+    pub fn from_args(source: Source, f: &ReadFilters) -> Scope {
         let mut flags = Vec::new();
         let c = &f.common;
         flags.extend(c.label.iter().map(|v| flag("--label", v)));
@@ -106,7 +106,7 @@ impl Selection {
                 .map(|s| flag("--callback-state", s.as_wire())),
         );
         flags.extend(f.flow.keys.iter().map(|v| flag("--flow-control-key", v)));
-        Selection { source, flags }
+        Scope { source, flags }
     }
 
     /// The selection narrowed to the group where `key` is `value`, never wider: a flag given
@@ -118,7 +118,7 @@ impl Selection {
         key: GroupKey,
         value: Option<&str>,
         now_ms: i64,
-    ) -> Result<Selection, String> {
+    ) -> Result<Scope, String> {
         let v = value.ok_or(
             "entries without a value for that key cannot be selected by a filter; \
              pick another group or group by other keys (--by)",
@@ -155,14 +155,14 @@ impl Selection {
         let mut flags = self.flags.clone();
         flags.retain(|f| f.name != name);
         flags.push(flag(name, v));
-        Ok(Selection {
+        Ok(Scope {
             source: self.source,
             flags,
         })
     }
 
     /// The selection within the hour or day `v`, and within its own `--from`/`--to`.
-    fn within(&self, key: GroupKey, v: &str, now_ms: i64) -> Result<Selection, String> {
+    fn within(&self, key: GroupKey, v: &str, now_ms: i64) -> Result<Scope, String> {
         let (mut from, mut to) = window(key, v).ok_or(format!("{v:?} is not an hour or a day"))?;
         let bound = |name: &str| {
             self.flags
@@ -177,7 +177,7 @@ impl Selection {
         flags.retain(|f| f.name != "--from" && f.name != "--to");
         flags.push(flag("--from", rfc3339_ms(from)));
         flags.push(flag("--to", rfc3339_ms(to)));
-        Ok(Selection {
+        Ok(Scope {
             source: self.source,
             flags,
         })
@@ -281,7 +281,7 @@ mod tests {
 
     #[test]
     fn a_narrowed_selection_is_a_command_line_the_verbs_accept() {
-        let s = Selection {
+        let s = Scope {
             source: Source::Workflow,
             flags: vec![flag("--flow-control-key", "k")],
         };
@@ -311,13 +311,13 @@ mod tests {
         assert!(argv.contains(&"1795219199999".to_string()), "{argv:?}");
     }
 
-    fn flags_of(s: &Selection) -> Vec<(&str, &str)> {
+    fn flags_of(s: &Scope) -> Vec<(&str, &str)> {
         s.flags.iter().map(|f| (f.name, f.value.as_str())).collect()
     }
 
     #[test]
     fn a_group_never_selects_more_than_it_holds() {
-        let s = Selection {
+        let s = Scope {
             source: Source::Qstash,
             flags: vec![
                 flag("--status", "5xx"),
