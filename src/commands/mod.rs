@@ -96,14 +96,14 @@ pub async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
 pub fn parse_line(argv: &[String]) -> Result<Command> {
     #[derive(clap::Parser)]
     #[command(name = "dlq")]
-    struct Line {
+    struct Grammar {
         #[command(flatten)]
         global: GlobalArgs,
         #[command(subcommand)]
         command: Command,
     }
-    <Line as clap::Parser>::try_parse_from(argv)
-        .map(|line| line.command)
+    <Grammar as clap::Parser>::try_parse_from(argv)
+        .map(|g| g.command)
         .map_err(|e| CliError::usage(e.to_string().trim().to_string()))
 }
 

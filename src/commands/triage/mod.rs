@@ -22,7 +22,7 @@ use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::grouping::{GroupKey, Stats};
 use crate::text::safe;
-use scope::{shell_line, Run, Scope};
+use scope::{shell_line, Line, Scope};
 
 /// A guided session at the terminal: pick a failing group, look, act, repeat.
 ///
@@ -69,7 +69,7 @@ const CANARY_FROM: u64 = 20;
 
 /// One thing the session did, for the recap.
 struct Step {
-    run: Run,
+    line: Line,
     argv: Vec<String>,
     outcome: String,
 }
@@ -240,7 +240,7 @@ impl Session<'_> {
 
     async fn stats(&self, sel: &Scope, by: &[GroupKey]) -> Result<Stats> {
         let keys: Vec<&str> = by.iter().map(|k| k.name()).collect();
-        let argv = sel.argv(Run::Stats, &["--by".into(), keys.join(",")]);
+        let argv = sel.argv(Line::Stats, &["--by".into(), keys.join(",")]);
         let Command::Stats(args) = parse(&argv)? else {
             unreachable!("a stats command line")
         };
@@ -256,7 +256,7 @@ impl Session<'_> {
     }
 
     async fn sample(&self, sel: &Scope) -> Result<Vec<Entry>> {
-        let argv = sel.argv(Run::List, &[]);
+        let argv = sel.argv(Line::List, &[]);
         let Command::List(args) = parse(&argv)? else {
             unreachable!("a list command line")
         };
@@ -347,10 +347,13 @@ impl Session<'_> {
             },
             Some(None) | None => return Ok(()),
         };
-        let argv = sel.argv(Run::Export, &["--all".into(), "--output-file".into(), path]);
+        let argv = sel.argv(
+            Line::Export,
+            &["--all".into(), "--output-file".into(), path],
+        );
         if self.run(&argv, &[]).await {
             self.steps.push(Step {
-                run: Run::Export,
+                line: Line::Export,
                 outcome: "written".into(),
                 argv,
             });
@@ -411,8 +414,8 @@ impl Session<'_> {
                 None => return,
             }
         }
-        let run = Run::Act(verb);
-        let argv = sel.argv(run, &extra);
+        let line = Line::Act(verb);
+        let argv = sel.argv(line, &extra);
         // The verb hands back the job it started in its report's header line: no guessing from
         // the journals, where another run of the same verb may have started meanwhile.
         let report = self.report_path();
@@ -428,7 +431,11 @@ impl Session<'_> {
         );
         let mut argv = argv;
         argv.push("--yes".into());
-        self.steps.push(Step { run, argv, outcome });
+        self.steps.push(Step {
+            line,
+            argv,
+            outcome,
+        });
     }
 
     /// A new file for the report of an action the session runs, beside the journals.
@@ -466,7 +473,7 @@ impl Session<'_> {
         }
         eprintln!("\nThis session:");
         for s in &self.steps {
-            eprintln!("  {}: {}", s.run.name(), safe(&s.outcome));
+            eprintln!("  {}: {}", s.line.name(), safe(&s.outcome));
             eprintln!("    {}", safe(&shell_line(&s.argv)));
         }
     }

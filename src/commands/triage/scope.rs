@@ -32,22 +32,22 @@ pub struct Scope {
     pub flags: Vec<Flag>,
 }
 
-/// The verbs a session runs on its selection: the reads, and the actions.
+/// The command lines a session runs on its scope: the reads, and the actions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Run {
+pub enum Line {
     Stats,
     List,
     Export,
     Act(Verb),
 }
 
-impl Run {
+impl Line {
     pub fn name(self) -> &'static str {
         match self {
-            Run::Stats => "stats",
-            Run::List => "list",
-            Run::Export => "export",
-            Run::Act(verb) => verb.name(),
+            Line::Stats => "stats",
+            Line::List => "list",
+            Line::Export => "export",
+            Line::Act(verb) => verb.name(),
         }
     }
 
@@ -56,7 +56,7 @@ impl Run {
     fn takes_workflow_flag(self) -> bool {
         matches!(
             self,
-            Run::Stats | Run::List | Run::Export | Run::Act(Verb::Delete)
+            Line::Stats | Line::List | Line::Export | Line::Act(Verb::Delete)
         )
     }
 }
@@ -184,10 +184,10 @@ impl Scope {
     }
 
     /// `dlq <verb> [--workflow] <filters> <extra>`, as arguments.
-    pub fn argv(&self, run: Run, extra: &[String]) -> Vec<String> {
-        let action = matches!(run, Run::Act(_));
-        let mut argv = vec!["dlq".to_string(), run.name().to_string()];
-        if self.source == Source::Workflow && run.takes_workflow_flag() {
+    pub fn argv(&self, line: Line, extra: &[String]) -> Vec<String> {
+        let action = matches!(line, Line::Act(_));
+        let mut argv = vec!["dlq".to_string(), line.name().to_string()];
+        if self.source == Source::Workflow && line.takes_workflow_flag() {
             argv.push("--workflow".into());
         }
         for f in &self.flags {
@@ -289,7 +289,7 @@ mod tests {
             .narrowed(GroupKey::WorkflowUrl, Some("https://app.example/wf"), 0)
             .unwrap();
         assert_eq!(
-            s.argv(Run::Act(Verb::Resume), &["--all".into()]),
+            s.argv(Line::Act(Verb::Resume), &["--all".into()]),
             [
                 "dlq",
                 "resume",
@@ -300,10 +300,10 @@ mod tests {
                 "--all"
             ]
         );
-        assert_eq!(s.argv(Run::Stats, &[])[2], "--workflow");
+        assert_eq!(s.argv(Line::Stats, &[])[2], "--workflow");
         assert!(s.narrowed(GroupKey::Label, None, 0).is_err());
         let day = s.narrowed(GroupKey::Day, Some("2026-11-20"), 0).unwrap();
-        let argv = day.argv(Run::List, &[]);
+        let argv = day.argv(Line::List, &[]);
         assert!(
             argv.contains(&"2026-11-20T00:00:00Z".to_string()),
             "{argv:?}"
