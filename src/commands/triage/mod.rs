@@ -11,7 +11,7 @@ mod view;
 use std::io::IsTerminal;
 
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::{FuzzySelect, Input, Select};
+use dialoguer::Input;
 
 use super::{parse_line as parse, Command};
 use crate::api::{Entry, Source};
@@ -176,7 +176,7 @@ impl Session<'_> {
                 groups.len()
             );
             let menu: Vec<_> = lines.into_iter().zip(groups.iter().copied()).collect();
-            let Some(g) = self.fuzzy(&prompt, &menu) else {
+            let Some(g) = view::fuzzy(&*self.theme, &prompt, &menu) else {
                 return Ok(());
             };
             let mut narrowed = Ok(sel.clone());
@@ -221,7 +221,7 @@ impl Session<'_> {
                     .map(|v| (format!("{} this group", v.name()), Choice::Act(*v))),
             );
             menu.push(("back to the groups".to_string(), Choice::Back));
-            match self.select("What now? (Esc goes back)", &menu) {
+            match view::select(&*self.theme, "What now? (Esc goes back)", &menu) {
                 Some(Choice::Inspect) => self.inspect(&sample).await?,
                 Some(Choice::Narrow) => {
                     if let Some(narrower) = self.narrow(&sel).await? {
@@ -273,7 +273,7 @@ impl Session<'_> {
             .iter()
             .map(|e| (view::entry_line(&self.ctx.out, self.ctx.now_ms, e), e))
             .collect();
-        let Some(entry) = self.select("Which entry?", &menu) else {
+        let Some(entry) = view::select(&*self.theme, "Which entry?", &menu) else {
             return Ok(());
         };
         let argv = vec!["dlq".into(), "get".into(), entry.dlq_id.clone()];
@@ -305,14 +305,18 @@ impl Session<'_> {
         .collect();
         let menu: Vec<(String, GroupKey)> =
             keys.iter().map(|k| (k.name().to_string(), *k)).collect();
-        let Some(key) = self.select("Narrow by", &menu) else {
+        let Some(key) = view::select(&*self.theme, "Narrow by", &menu) else {
             return Ok(None);
         };
         let stats = self.stats(sel, &[key]).await?;
         let groups = stats.sorted(None);
         let lines = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups);
         let menu: Vec<_> = lines.into_iter().zip(groups.iter().copied()).collect();
-        let Some(g) = self.fuzzy("Pick a value (type to filter, Esc goes back)", &menu) else {
+        let Some(g) = view::fuzzy(
+            &*self.theme,
+            "Pick a value (type to filter, Esc goes back)",
+            &menu,
+        ) else {
             return Ok(None);
         };
         match sel.narrowed(key, g.key[0].as_deref(), self.ctx.now_ms) {
@@ -335,7 +339,7 @@ impl Session<'_> {
             ("export to a file named now".to_string(), Some(None)),
             ("back".to_string(), None),
         ];
-        let path = match self.select("Export this group (Esc goes back)", &menu) {
+        let path = match view::select(&*self.theme, "Export this group (Esc goes back)", &menu) {
             Some(Some(Some(path))) => path,
             Some(Some(None)) => match Input::<String>::with_theme(&*self.theme)
                 .with_prompt("File name (empty goes back)")
@@ -372,7 +376,11 @@ impl Session<'_> {
                 ("--retries 1".to_string(), Some("1")),
                 ("--retries 3".to_string(), Some("3")),
             ];
-            match self.select("Retries for the next delivery (Esc goes back)", &menu) {
+            match view::select(
+                &*self.theme,
+                "Retries for the next delivery (Esc goes back)",
+                &menu,
+            ) {
                 Some(None) => {}
                 Some(Some(n)) => extra.extend(["--retries".into(), n.into()]),
                 None => return,
@@ -390,7 +398,7 @@ impl Session<'_> {
                 ),
                 ("no backup".into(), None),
             ];
-            match self.select("Keep a copy? (Esc goes back)", &menu) {
+            match view::select(&*self.theme, "Keep a copy? (Esc goes back)", &menu) {
                 Some(Some(path)) => extra.extend(["--backup".into(), path]),
                 Some(None) => {}
                 None => return,
@@ -407,7 +415,7 @@ impl Session<'_> {
                 let canary = "try 10 first, go on if they are delivered (--canary 10)";
                 menu.insert(1, (canary.into(), Follow::Canary));
             }
-            match self.select("How? (Esc goes back)", &menu) {
+            match view::select(&*self.theme, "How? (Esc goes back)", &menu) {
                 Some(Follow::Verify) => extra.push("--verify".into()),
                 Some(Follow::Canary) => extra.extend(["--canary".into(), "10".into()]),
                 Some(Follow::No) => {}
@@ -476,46 +484,6 @@ impl Session<'_> {
             eprintln!("  {}: {}", s.line.name(), safe(&s.outcome));
             eprintln!("    {}", safe(&shell_line(&s.argv)));
         }
-    }
-
-    /// A menu to filter by typing; the choice is the picked line's own value. The menu hands
-    /// back the first line with the picked text, so a line that reads like an earlier one
-    /// (two keys alike once escaped) is told apart by a count: `(2)`.
-    fn fuzzy<T: Copy>(&self, prompt: &str, menu: &[(String, T)]) -> Option<T> {
-        let mut seen: std::collections::HashMap<&str, usize> = Default::default();
-        let lines: Vec<String> = menu
-            .iter()
-            .map(|(line, _)| {
-                let n = seen.entry(line.as_str()).or_default();
-                *n += 1;
-                if *n == 1 {
-                    line.clone()
-                } else {
-                    format!("{line} ({n})")
-                }
-            })
-            .collect();
-        let picked = view::answered(
-            FuzzySelect::with_theme(&*self.theme)
-                .with_prompt(prompt)
-                .items(&lines)
-                .default(0)
-                .interact_opt(),
-        );
-        picked.map(|i| menu[i].1)
-    }
-
-    /// A menu; the choice is the picked line's own value.
-    fn select<T: Clone>(&self, prompt: &str, menu: &[(String, T)]) -> Option<T> {
-        let lines: Vec<&str> = menu.iter().map(|(line, _)| line.as_str()).collect();
-        let picked = view::answered(
-            Select::with_theme(&*self.theme)
-                .with_prompt(prompt)
-                .items(&lines)
-                .default(0)
-                .interact_opt(),
-        );
-        picked.map(|i| menu[i].1.clone())
     }
 }
 
