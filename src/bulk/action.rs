@@ -107,7 +107,7 @@ impl Action {
     /// were already gone (the service passes over those); the engine finds out which.
     pub async fn delete_chunk(&self, api: &Client, ids: &[String]) -> Result<u64, ApiError> {
         Ok(api
-            .delete_many(self.source, Target::Ids(ids))
+            .delete_many(self.source, Selector::Ids(ids))
             .await?
             .deleted)
     }
