@@ -18,7 +18,7 @@ pub use error::{ApiError, UrlFrom};
 pub use http::{backoff, ClientConfig, Logger, WaitHook, DEFAULT_MAX_BODY};
 pub use matching::expressible;
 pub use pressure::{Pressure, Reading};
-pub use query::{Filter, Overrides, Query, Target};
+pub use query::{Filter, Overrides, Query, Selector};
 pub use types::{
     CallbackInfo, Deleted, Entry, FailureCall, Headers, LogEntry, LogPage, Page, Published,
     Retried, Run, RunLog, RunLogPage, Runs, Source,
@@ -184,14 +184,14 @@ impl Client {
     pub async fn delete_many(
         &self,
         source: Source,
-        target: Target<'_>,
+        which: Selector<'_>,
     ) -> Result<Deleted, ApiError> {
-        target.check(source)?;
+        which.check(source)?;
         let mut d: Deleted = self
             .call(Req {
                 method: Method::DELETE,
                 path: &[base(source)],
-                query: target.query(source),
+                query: which.query(source),
                 headers: vec![],
                 kind: Idempotence::Mutation,
             })
@@ -213,13 +213,17 @@ impl Client {
     }
 
     /// Bulk retry: `POST /v2/dlq/retry` with ids or a filter.
-    pub async fn retry_many(&self, target: Target<'_>, o: &Overrides) -> Result<Retried, ApiError> {
-        target.check(Source::Qstash)?;
+    pub async fn retry_many(
+        &self,
+        which: Selector<'_>,
+        o: &Overrides,
+    ) -> Result<Retried, ApiError> {
+        which.check(Source::Qstash)?;
         let mut r: Retried = self
             .call(Req {
                 method: Method::POST,
                 path: &["v2/dlq/retry"],
-                query: target.query(Source::Qstash),
+                query: which.query(Source::Qstash),
                 headers: o.headers(),
                 kind: Idempotence::Mutation,
             })
@@ -234,8 +238,8 @@ impl Client {
     }
 
     /// Bulk resume: `POST /v2/workflows/dlq/resume`.
-    pub async fn resume_many(&self, target: Target<'_>, o: &Overrides) -> Result<Runs, ApiError> {
-        self.runs("v2/workflows/dlq/resume", target, o).await
+    pub async fn resume_many(&self, which: Selector<'_>, o: &Overrides) -> Result<Runs, ApiError> {
+        self.runs("v2/workflows/dlq/resume", which, o).await
     }
 
     /// Restarts one run from the beginning: `POST /v2/workflows/dlq/restart/{id}`.
@@ -244,8 +248,8 @@ impl Client {
     }
 
     /// Bulk restart: `POST /v2/workflows/dlq/restart`.
-    pub async fn restart_many(&self, target: Target<'_>, o: &Overrides) -> Result<Runs, ApiError> {
-        self.runs("v2/workflows/dlq/restart", target, o).await
+    pub async fn restart_many(&self, which: Selector<'_>, o: &Overrides) -> Result<Runs, ApiError> {
+        self.runs("v2/workflows/dlq/restart", which, o).await
     }
 
     /// Re-runs a failed failure callback: `POST /v2/workflows/dlq/callback/{id}`.
@@ -265,13 +269,18 @@ impl Client {
         .await
     }
 
-    async fn runs(&self, route: &str, target: Target<'_>, o: &Overrides) -> Result<Runs, ApiError> {
-        target.check(Source::Workflow)?;
+    async fn runs(
+        &self,
+        route: &str,
+        which: Selector<'_>,
+        o: &Overrides,
+    ) -> Result<Runs, ApiError> {
+        which.check(Source::Workflow)?;
         let mut r: Runs = self
             .call(Req {
                 method: Method::POST,
                 path: &[route],
-                query: target.query(Source::Workflow),
+                query: which.query(Source::Workflow),
                 headers: o.headers(),
                 kind: Idempotence::Mutation,
             })
