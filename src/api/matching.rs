@@ -6,50 +6,15 @@
 //! client keeps only the listed entries that match the filter as written ([`Filter::matches`]);
 //! a field with a value the API cannot carry is left out of the query (the server then lists
 //! more, and the client narrows it), and a bulk call that the server filters on its own
-//! (`--server-side`) refuses such values ([`Filter::inexpressible`]).
+//! (`--server-side`) refuses such values (`Filter::inexpressible`, in [`super::query`], which
+//! owns what goes on the wire).
 
+#[cfg(test)]
+use super::query::expressible;
 use super::query::Filter;
 use super::types::{Entry, Source};
 
-/// Whether the API receives `v` as the one value it is: not empty, no comma to split it on, no
-/// spaces around it to be trimmed.
-pub fn expressible(v: &str) -> bool {
-    !v.is_empty() && !v.contains(',') && v.trim() == v
-}
-
-/// Whether every value of a field can be sent as written.
-pub(crate) fn sendable(vals: &[String]) -> bool {
-    vals.iter().all(|v| expressible(v))
-}
-
 impl Filter {
-    /// The flags (and values) of `source`'s filter that the API cannot carry as written.
-    pub fn inexpressible(&self, source: Source) -> Vec<(&'static str, String)> {
-        let mut bad = Vec::new();
-        let mut check = |flag: &'static str, vals: &[String]| {
-            bad.extend(
-                vals.iter()
-                    .filter(|v| !expressible(v))
-                    .map(|v| (flag, v.clone())),
-            );
-        };
-        if source == Source::Qstash {
-            check("--url", &self.urls);
-            check("--url-group", &self.url_groups);
-            check("--queue", &self.queues);
-            check("--schedule", &self.schedules);
-            check("--message-id", self.message_id.as_slice());
-        } else {
-            check("--workflow-url", &self.workflow_urls);
-            check("--workflow-run-id", self.workflow_run_id.as_slice());
-            check("--callback-state", &self.callback_states);
-        }
-        check("--label", &self.labels);
-        check("--caller-ip", &self.caller_ips);
-        check("--flow-control-key", &self.flow_control_keys);
-        bad
-    }
-
     /// Whether `e`, listed from `source`'s DLQ, matches this filter as written: every set
     /// field, values of one field OR-ed, exact strings. The DLQ time is checked when the entry
     /// shows it; a field the entry does not carry never matches a filter on it.

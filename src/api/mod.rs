@@ -16,9 +16,8 @@ use serde::de::DeserializeOwned;
 
 pub use error::{ApiError, UrlFrom};
 pub use http::{backoff, ClientConfig, Logger, WaitHook, DEFAULT_MAX_BODY};
-pub use matching::expressible;
 pub use pressure::{Pressure, Reading};
-pub use query::{Filter, Overrides, Query, Selector};
+pub use query::{expressible, Filter, Overrides, Query, Selector};
 pub use types::{
     CallbackInfo, Deleted, Entry, FailureCall, Headers, LogEntry, LogPage, Page, Published,
     Retried, Run, RunLog, RunLogPage, Runs, Source,

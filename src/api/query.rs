@@ -31,6 +31,17 @@ pub struct Filter {
 
 pub type Query = Vec<(&'static str, String)>;
 
+/// Whether the API receives `v` as the one value it is: not empty, no comma to split it on, no
+/// spaces around it to be trimmed.
+pub fn expressible(v: &str) -> bool {
+    !v.is_empty() && !v.contains(',') && v.trim() == v
+}
+
+/// Whether every value of a field can be sent as written.
+fn sendable(vals: &[String]) -> bool {
+    vals.iter().all(|v| expressible(v))
+}
+
 impl Filter {
     pub fn is_empty(&self) -> bool {
         *self == Filter::default()
@@ -78,12 +89,39 @@ impl Filter {
         bad
     }
 
+    /// The flags (and values) of `source`'s filter that the API cannot carry as written.
+    pub fn inexpressible(&self, source: Source) -> Vec<(&'static str, String)> {
+        let mut bad = Vec::new();
+        let mut check = |flag: &'static str, vals: &[String]| {
+            bad.extend(
+                vals.iter()
+                    .filter(|v| !expressible(v))
+                    .map(|v| (flag, v.clone())),
+            );
+        };
+        if source == Source::Qstash {
+            check("--url", &self.urls);
+            check("--url-group", &self.url_groups);
+            check("--queue", &self.queues);
+            check("--schedule", &self.schedules);
+            check("--message-id", self.message_id.as_slice());
+        } else {
+            check("--workflow-url", &self.workflow_urls);
+            check("--workflow-run-id", self.workflow_run_id.as_slice());
+            check("--callback-state", &self.callback_states);
+        }
+        check("--label", &self.labels);
+        check("--caller-ip", &self.caller_ips);
+        check("--flow-control-key", &self.flow_control_keys);
+        bad
+    }
+
     /// Appends this filter's query parameters for `source`. A field with a value the API
-    /// cannot carry as written (see [`super::matching`]) is left out: the server then lists
+    /// cannot carry as written ([`expressible`]) is left out: the server then lists
     /// more, and the client keeps only what matches as written.
     pub fn push_query(&self, source: Source, q: &mut Query) {
         let many = |q: &mut Query, key: &'static str, vals: &[String]| {
-            if super::matching::sendable(vals) {
+            if sendable(vals) {
                 q.extend(vals.iter().map(|v| (key, v.clone())));
             }
         };
