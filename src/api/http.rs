@@ -73,6 +73,8 @@ pub(crate) struct Transport {
     logger: Option<Logger>,
     on_wait: Option<WaitHook>,
     pub(crate) pressure: Arc<super::pressure::Pressure>,
+    /// Every request sent, retries included: what a run's summary counts.
+    pub(crate) sent: std::sync::atomic::AtomicU64,
 }
 
 /// A request to send: path segments are encoded one by one.
@@ -104,6 +106,7 @@ impl Transport {
             logger: cfg.logger,
             on_wait: cfg.on_wait,
             pressure: Arc::new(super::pressure::Pressure::new()),
+            sent: Default::default(),
         })
     }
 
@@ -129,6 +132,7 @@ impl Transport {
                 ApiError::Invalid(format!("cannot build {method_name} {path}: {e}"))
             })?;
             let url = request.url().clone();
+            self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let result = self.http.execute(request).await;
             let (err, wait) = match result {
                 Ok(resp) => {

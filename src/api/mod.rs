@@ -50,6 +50,11 @@ impl Client {
         self.t.pressure.read()
     }
 
+    /// Requests this client has sent so far, every attempt counted.
+    pub fn requests_sent(&self) -> u64 {
+        self.t.sent.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// A GET, retried as reads are.
     async fn read<T: DeserializeOwned>(&self, path: &[&str], query: Query) -> Result<T, ApiError> {
         self.call(Req {

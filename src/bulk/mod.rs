@@ -8,6 +8,7 @@ pub mod archive;
 pub mod cancel;
 pub mod exec;
 pub mod flow;
+pub mod job;
 pub mod journal;
 pub mod lanes;
 pub mod outcome;

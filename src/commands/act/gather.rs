@@ -8,7 +8,8 @@ use crate::bulk::exec::Pacer;
 use crate::bulk::lanes::Lanes;
 use std::path::{Path, PathBuf};
 
-use super::{Request, Selection};
+use super::choice::Chosen;
+use super::Request;
 use crate::api::Client;
 use crate::bulk::archive::EntryFile;
 use crate::bulk::cancel::Cancel;
@@ -38,24 +39,24 @@ impl Planned {
     }
 }
 
-pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Selection) -> Result<Planned> {
+pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Chosen) -> Result<Planned> {
     // A dry run changes nothing, so it needs no backup.
     let backup_path = req.backup.filter(|_| !req.bulk.dry_run);
     let mut file = match backup_path {
         Some(path) => Some(EntryFile::create_new(path).map_err(|e| backup_err(path, &e))?),
         None => None,
     };
-    let explicit = matches!(sel, Selection::Ids(_));
+    let explicit = matches!(sel, Chosen::Ids(_));
     let selection = match &sel {
-        Selection::Ids(ids) => format!("{} ids", ids.len()),
-        Selection::Matching { limit: Some(n) } => format!("the first {n} matches of the filters"),
-        Selection::Matching { limit: None } => "every match of the filters".to_string(),
+        Chosen::Ids(ids) => format!("{} ids", ids.len()),
+        Chosen::Matching { limit: Some(n) } => format!("the first {n} matches of the filters"),
+        Chosen::Matching { limit: None } => "every match of the filters".to_string(),
     };
     let cancel = Cancel::new();
     let pacer = Pacer::new(req.bulk.rps);
     let work = async {
         match sel {
-            Selection::Ids(ids) => {
+            Chosen::Ids(ids) => {
                 let spinner = Bar::spinner(&ctx.out, "looking up ids:");
                 let found = resolve::resolve(api, &req.sources, &ids).await;
                 spinner.finish();
@@ -68,7 +69,7 @@ pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Selection) ->
                 }
                 Ok(Plan::from_resolved(found))
             }
-            Selection::Matching { limit } => {
+            Chosen::Matching { limit } => {
                 let spinner = Bar::spinner(&ctx.out, "planning:");
                 let built = plan::build(
                     api,

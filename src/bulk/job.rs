@@ -1,0 +1,175 @@
+//! A bulk job: one object from the moment its record is written to the end of the run.
+//!
+//! A job is created (a new run) or reopened (`--continue`, `dlq verify`) here and nowhere else.
+//! It owns its record (what, where, how: the [`Mode`]), its journal, the cancel its signal
+//! watcher and halts set, and the pacer every request of the run waits on. The line that
+//! continues it comes from [`Job::continue_line`], and how it ended is decided by
+//! [`Job::end`] for every mode alike, so `dlq jobs` and the summary never disagree.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::action::Verb;
+use super::cancel::Cancel;
+use super::exec::Pacer;
+use super::journal::{self, EndState, Event, JobRecord, Journal, OpenError, RunSettings, State};
+use super::outcome::Summary;
+
+pub struct Job {
+    pub record: JobRecord,
+    /// The settings in effect: the record's, or lower ones given to `--continue`.
+    pub settings: RunSettings,
+    pub cancel: Cancel,
+    /// Paces every request of the run, listing and acting alike: `--rps` is a hard cap.
+    pub pacer: Pacer,
+    journal: Mutex<Journal>,
+    dir: PathBuf,
+    watcher: Option<Watcher>,
+}
+
+/// A task watching for stop signals, aborted when dropped: a job that ends stops watching.
+pub struct Watcher(tokio::task::JoinHandle<()>);
+
+impl Watcher {
+    pub fn new(task: tokio::task::JoinHandle<()>) -> Watcher {
+        Watcher(task)
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A fresh job id: verb, UTC time, and a random suffix, e.g. `resume-20261122-153012-7f3a`.
+pub fn new_id(verb: Verb) -> String {
+    let now = jiff::Timestamp::now().strftime("%Y%m%d-%H%M%S");
+    format!("{}-{now}-{:04x}", verb.name(), rand::random::<u16>())
+}
+
+impl Job {
+    /// Writes the record before anything is sent, and takes the job's lock.
+    pub fn create(state_dir: &Path, record: JobRecord) -> std::io::Result<Job> {
+        let journal = Journal::create(state_dir, &record)?;
+        let settings = record.settings.clone();
+        Ok(Job::with(record, settings, journal))
+    }
+
+    /// Opens an existing job with its lock taken: its record and what its journal says.
+    pub fn reopen(state_dir: &Path, id: &str) -> Result<(Job, State), OpenError> {
+        let (record, state, journal) = Journal::open(state_dir, id)?;
+        let settings = record.settings.clone();
+        Ok((Job::with(record, settings, journal), state))
+    }
+
+    fn with(record: JobRecord, settings: RunSettings, journal: Journal) -> Job {
+        Job {
+            pacer: Pacer::new(settings.rps),
+            settings,
+            cancel: Cancel::new(),
+            dir: journal.dir.clone(),
+            journal: Mutex::new(journal),
+            record,
+            watcher: None,
+        }
+    }
+
+    /// Runs with these settings instead of the record's (`--continue --rps ...`).
+    pub fn set_settings(&mut self, settings: RunSettings) {
+        self.pacer = Pacer::new(settings.rps);
+        self.settings = settings;
+    }
+
+    pub fn id(&self) -> &str {
+        &self.record.job
+    }
+
+    pub fn verb(&self) -> Verb {
+        self.record.action.verb
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The command that does what is left: `dlq retry --continue retry-...`.
+    pub fn continue_command(&self) -> String {
+        format!("dlq {} --continue {}", self.verb().name(), self.id())
+    }
+
+    /// The last line of a run that stopped with work left.
+    pub fn continue_line(&self) -> String {
+        format!("continue with: {}", self.continue_command())
+    }
+
+    /// Keeps the signal watcher until the job ends (or [`Job::unwatch`]).
+    pub fn watch(&mut self, watcher: Watcher) {
+        self.watcher = Some(watcher);
+    }
+
+    /// Stops watching for signals: what follows (a prompt) handles them itself.
+    pub fn unwatch(&mut self) {
+        self.watcher = None;
+    }
+
+    /// Marks the job as running again: until this run ends, a crash shows as a crash.
+    pub fn restarted(&self) {
+        self.journal.lock().unwrap().restarted();
+    }
+
+    /// Journals events (synced); an error names the journal's place.
+    pub fn write(&self, events: &[Event]) -> std::io::Result<()> {
+        self.journal
+            .lock()
+            .unwrap()
+            .write(events)
+            .map_err(|e| in_journal(&self.dir, e))
+    }
+
+    /// Records how the run ended: finished when nothing is `left`; otherwise interrupted (a
+    /// signal, a question declined) or stopped (`halted`: an error stopped it).
+    pub fn end(&self, summary: &Summary, halted: bool, left: bool) -> std::io::Result<()> {
+        let state = match (left, halted) {
+            (false, _) => EndState::Finished,
+            (true, true) => EndState::Stopped,
+            (true, false) => EndState::Interrupted,
+        };
+        self.journal.lock().unwrap().end(summary, state)
+    }
+
+    /// What a second signal, which exits at once, leaves behind: the job recorded as
+    /// interrupted (not crashed); the ids in flight stay marked for `--continue` to check.
+    pub fn on_abort(&self) -> impl FnOnce() + Send + 'static {
+        let dir = self.dir.clone();
+        let summary = Summary {
+            job: Some(self.id().to_string()),
+            interrupted: true,
+            ..Summary::default()
+        };
+        move || {
+            let _ = journal::write_end(&dir, &summary, EndState::Interrupted);
+        }
+    }
+
+    /// Removes the job again: it found nothing to do.
+    pub fn discard(self) {
+        let Job {
+            journal,
+            dir,
+            watcher,
+            ..
+        } = self;
+        drop(watcher);
+        drop(journal);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+/// A journal error that says where the journal is.
+pub fn in_journal(dir: &Path, e: std::io::Error) -> std::io::Error {
+    std::io::Error::other(format!(
+        "cannot write the job journal in {}: {e}",
+        dir.display()
+    ))
+}
