@@ -75,6 +75,8 @@ pub(crate) struct Transport {
     pub(crate) pressure: Arc<super::pressure::Pressure>,
     /// Every request sent, retries included: what a run's summary counts.
     pub(crate) sent: std::sync::atomic::AtomicU64,
+    /// The server's clock as its last reply's `Date` said, in ms; 0 until one did.
+    pub(crate) server_ms: std::sync::atomic::AtomicI64,
 }
 
 /// A request to send: path segments are encoded one by one.
@@ -107,6 +109,7 @@ impl Transport {
             on_wait: cfg.on_wait,
             pressure: Arc::new(super::pressure::Pressure::new()),
             sent: Default::default(),
+            server_ms: Default::default(),
         })
     }
 
@@ -140,6 +143,10 @@ impl Transport {
                     let headers = resp.headers().clone();
                     self.pressure
                         .saw(status.as_u16(), &headers, started.elapsed());
+                    if let Some(ms) = date_ms(&headers) {
+                        self.server_ms
+                            .store(ms, std::sync::atomic::Ordering::Relaxed);
+                    }
                     self.log(&req, &url, Some(status), started, attempt);
                     if status.is_redirection() {
                         let location = headers
@@ -349,6 +356,13 @@ fn error_text(body: &[u8]) -> String {
         Err(_) if body.is_empty() => "(empty body)".to_string(),
         Err(_) => String::from_utf8_lossy(body).chars().take(500).collect(),
     }
+}
+
+/// The `Date` header in ms since the epoch (second resolution), if it is one.
+pub(crate) fn date_ms(headers: &reqwest::header::HeaderMap) -> Option<i64> {
+    let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    let t = jiff::fmt::rfc2822::parse(text.trim()).ok()?;
+    Some(t.timestamp().as_millisecond())
 }
 
 /// Joins `/`-separated static parts and encoded ids. Ids that URL normalisation would

@@ -12,13 +12,14 @@ use std::collections::HashSet;
 
 use super::run::{add, Ended, Run};
 use super::Request;
-use crate::api::{Entry, Filter};
+use crate::api::{Client, Entry, Filter};
 use crate::bulk::exec::Halt;
 use crate::bulk::journal::{Event, Matching, Part};
 use crate::bulk::lanes::Lanes;
 use crate::bulk::outcome::Summary;
 use crate::bulk::plan::{self, PlanError};
 use crate::context::Ctx;
+use crate::error::Result;
 use crate::output::plan::plan_text;
 
 /// Whether this run may act while it lists.
@@ -32,8 +33,23 @@ pub fn applies(ctx: &Ctx, req: &Request<'_>) -> bool {
             .is_none_or(|v| v.canary.is_none() && v.verify.is_none())
 }
 
+/// The filters frozen at the start, by the server's clock: one page is asked for first, and
+/// if its `Date` is ahead of this machine's clock, the freeze follows the server, so a clock
+/// behind the server's does not leave out its newest entries. (Its `Date` says the second;
+/// the freeze takes the whole of it.)
+pub async fn freeze(api: &Client, req: &Request<'_>) -> Result<Filter> {
+    api.list(req.action.source, &req.filter, Some(1), None)
+        .await?;
+    let now = jiff::Timestamp::now().as_millisecond();
+    let start = match api.server_clock_ms() {
+        Some(server) if server > now + 1_000 => server + 999,
+        _ => now,
+    };
+    Ok(frozen(&req.filter, start))
+}
+
 /// The filter frozen at `start_ms`: what the run may act on, whenever it is continued.
-pub fn frozen(filter: &Filter, start_ms: i64) -> Filter {
+fn frozen(filter: &Filter, start_ms: i64) -> Filter {
     Filter {
         to_ms: Some(filter.to_ms.map_or(start_ms, |t| t.min(start_ms))),
         ..filter.clone()

@@ -38,8 +38,6 @@ pub struct Run<'a> {
     /// The ids the user gave, by the DLQ id they found, for the outcomes to name.
     pub inputs: HashMap<String, String>,
     started: Instant,
-    /// Requests the client had sent before this run: the summary counts the run's own.
-    sent_before: u64,
     /// The sandbox a continued job started for its target, kept while it runs.
     _bound: Option<Bound>,
 }
@@ -74,7 +72,6 @@ impl<'a> Run<'a> {
     ) -> Run<'a> {
         Run {
             ctx,
-            sent_before: api.requests_sent(),
             api,
             target,
             job,
@@ -274,7 +271,8 @@ impl<'a> Run<'a> {
         };
         total.interrupted = self.job.cancel.is_cancelled() && !halted && left;
         total.seconds = self.started.elapsed().as_secs_f64();
-        total.requests = self.api.requests_sent() - self.sent_before;
+        // The client is this invocation's: planning, listing, checks and retries all count.
+        total.requests = self.api.requests_sent();
         total.job = Some(self.job.id().to_string());
         if let Err(e) = self.job.end(total, halted, left) {
             self.ctx.out.warn(&format!(

@@ -71,9 +71,15 @@ pub async fn prepare<'a>(ctx: &'a Ctx, req: &Request<'_>) -> Result<Option<Work<
         None => None,
     };
     if let (Chosen::Matching { limit }, true) = (&chosen, pipeline::applies(ctx, req)) {
-        let start = jiff::Timestamp::now().as_millisecond();
+        let filter = match pipeline::freeze(&api, req).await {
+            Ok(f) => f,
+            Err(e) => {
+                Report::discard_opt(report);
+                return Err(e);
+            }
+        };
         let matching = Matching {
-            filter: pipeline::frozen(&req.filter, start),
+            filter,
             limit: *limit,
         };
         let selection = match limit {
