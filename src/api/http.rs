@@ -388,6 +388,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_server_clock_is_read_from_its_date_header() {
+        let mut h = reqwest::header::HeaderMap::new();
+        assert_eq!(date_ms(&h), None);
+        h.insert("date", "Tue, 01 Dec 2026 21:30:00 GMT".parse().unwrap());
+        let want = "2026-12-01T21:30:00Z".parse::<jiff::Timestamp>().unwrap();
+        assert_eq!(date_ms(&h), Some(want.as_millisecond()));
+        h.insert("date", "yesterday".parse().unwrap());
+        assert_eq!(date_ms(&h), None);
+    }
+
+    #[test]
     fn ids_stay_in_their_segment() {
         assert_eq!(
             encode_path(&["v2/dlq", "../../v2/keys"]).unwrap(),

@@ -218,3 +218,39 @@ pub enum EndState {
     /// not be written) with work left.
     Stopped,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `plan.json` as earlier versions wrote it: every mode field present or defaulted.
+    fn old(mode_fields: &str) -> String {
+        format!(
+            r#"{{"job":"retry-1","action":{{"verb":"retry","source":"qstash"}},"createdMs":1,
+            "selection":"s","target":{{"baseUrl":"http://x","sandbox":false,
+            "tokenFingerprint":"f","tokenSource":"t"}},"settings":{{"concurrency":4}},{mode_fields}}}"#
+        )
+    }
+
+    #[test]
+    fn records_of_earlier_versions_read_as_their_mode_and_round_trip() {
+        let filter = r#"{"filter":{},"limit":5}"#;
+        let pipelined: JobRecord =
+            serde_json::from_str(&old(&format!(r#""parts":[],"pipeline":{filter}"#))).unwrap();
+        assert!(matches!(&pipelined.mode, Mode::Pipelined(m) if m.limit == Some(5)));
+        let server: JobRecord =
+            serde_json::from_str(&old(&format!(r#""parts":[],"serverSide":{filter}"#))).unwrap();
+        assert!(matches!(server.mode, Mode::ServerSide(_)));
+        let planned: JobRecord = serde_json::from_str(&old(
+            r#""parts":[{"source":"qstash","ids":["a","b"]}],"canary":{"ids":["a"],"thresholdPct":100.0}"#,
+        ))
+        .unwrap();
+        assert_eq!(planned.parts()[0].ids, ["a", "b"]);
+        assert_eq!(planned.canary().unwrap().ids, ["a"]);
+        for r in [pipelined, server, planned] {
+            let again: JobRecord =
+                serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+            assert_eq!(again.mode, r.mode);
+        }
+    }
+}

@@ -33,7 +33,7 @@ pub struct Steps {
 }
 
 /// Where a run stands between its steps.
-struct Progress {
+struct Standing {
     total: Summary,
     halt: Option<Halt>,
     stop: Option<Stop>,
@@ -53,7 +53,7 @@ pub async fn run(run: &mut Run<'_>, plan: Plan, unknown: HashSet<String>, steps:
     run.inputs = plan.inputs.clone();
     run.begin(Some((plan.len() + plan.missing.len()) as u64));
     let since_ms = jiff::Timestamp::now().as_millisecond();
-    let mut at = Progress {
+    let mut at = Standing {
         total: Summary::default(),
         halt: None,
         stop: None,
@@ -97,7 +97,7 @@ async fn canary(
     unknown: &HashSet<String>,
     steps: &Steps,
     since_ms: i64,
-    at: &mut Progress,
+    at: &mut Standing,
 ) {
     let (halt, done) = run
         .act(&plan.only(&c.ids), unknown, &mut at.total, true)
@@ -153,7 +153,7 @@ async fn verify_rest(
     steps: &Steps,
     since_ms: i64,
     wait: Duration,
-    at: &mut Progress,
+    at: &mut Standing,
 ) {
     let tried: HashSet<&String> = steps.canary.iter().flat_map(|c| &c.ids).collect();
     let others: Vec<Outcome> = at
