@@ -1,5 +1,6 @@
 //! `dlq jobs`: the bulk runs of this machine (from the journals in the state directory):
-//! which finished, which were interrupted or crashed and can be continued, and where each ran.
+//! which finished, which were interrupted, stopped by an error or crashed and can be continued,
+//! and where each ran.
 
 use std::io::Write;
 use std::time::Duration;
