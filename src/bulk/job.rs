@@ -173,3 +173,79 @@ pub fn in_journal(dir: &Path, e: std::io::Error) -> std::io::Error {
         dir.display()
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Source;
+    use crate::bulk::action::Action;
+    use crate::bulk::journal::{job_state, JobState, Mode, TargetRecord};
+
+    fn record(job: &str) -> JobRecord {
+        JobRecord {
+            job: job.into(),
+            action: Action {
+                verb: Verb::Delete,
+                source: Source::Qstash,
+                overrides: Default::default(),
+            },
+            created_ms: 0,
+            selection: "ids".into(),
+            target: TargetRecord {
+                base_url: "https://x".into(),
+                sandbox: false,
+                profile: None,
+                token_fingerprint: "f".into(),
+                token_source: "t".into(),
+            },
+            settings: RunSettings::default(),
+            mode: Mode::Planned {
+                parts: Vec::new(),
+                canary: None,
+            },
+        }
+    }
+
+    #[test]
+    fn how_a_run_ended_decides_what_dlq_jobs_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [
+            (false, false, JobState::Finished),
+            (false, true, JobState::Finished),
+            (true, false, JobState::Interrupted),
+            (true, true, JobState::Stopped),
+        ];
+        for (i, (left, halted, want)) in cases.into_iter().enumerate() {
+            let id = format!("delete-{i}");
+            let job = Job::create(dir.path(), record(&id)).unwrap();
+            assert_eq!(
+                job.continue_line(),
+                format!("continue with: dlq delete --continue {id}")
+            );
+            job.end(&Summary::default(), halted, left).unwrap();
+            drop(job);
+            let state = job_state(&dir.path().join("jobs").join(&id)).unwrap().0;
+            assert_eq!(state, want, "left {left}, halted {halted}");
+        }
+        // A second signal exits at once: the job says interrupted, not crashed.
+        let job = Job::create(dir.path(), record("delete-x")).unwrap();
+        let abort = job.on_abort();
+        abort();
+        drop(job);
+        let state = job_state(&dir.path().join("jobs/delete-x")).unwrap().0;
+        assert_eq!(state, JobState::Interrupted);
+    }
+
+    #[tokio::test]
+    async fn a_job_that_ends_stops_watching() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut job = Job::create(dir.path(), record("delete-w")).unwrap();
+        let task = tokio::spawn(std::future::pending::<()>());
+        let handle = task.abort_handle();
+        job.watch(Watcher::new(task));
+        assert!(!handle.is_finished());
+        drop(job);
+        tokio::task::yield_now().await;
+        assert!(handle.is_finished());
+    }
+}
