@@ -585,7 +585,12 @@ fn a_pipelined_run_takes_the_newest_entries_of_a_server_whose_clock_is_ahead() {
         .success()
         .get_output()
         .clone();
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "no account of 300 entries: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
     assert_eq!(doc["summary"]["done"], 300, "{doc}");
     assert_eq!(dlq.left(), 0, "every entry the server held was deleted");
     let deleted = dlq.deleted.lock().unwrap().clone();
