@@ -95,7 +95,7 @@ impl Job {
 
     /// The command that does what is left: `dlq retry --continue retry-...`.
     pub fn continue_command(&self) -> String {
-        format!("dlq {} --continue {}", self.verb().name(), self.id())
+        self.record.continue_command()
     }
 
     /// The last line of a run that stopped with work left.

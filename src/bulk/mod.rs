@@ -1,5 +1,8 @@
 //! Selection, plans and execution of actions over many entries.
 //!
+//! A run over many entries is a [`job::Job`]: its record (with its [`journal::Mode`]), its
+//! journal, its cancel and its pacer, created or reopened in one place.
+//!
 //! No terminal code lives here: the engine reports through plain data (outcomes, summaries)
 //! and the [`exec::Progress`] trait, which `output` implements.
 

@@ -87,8 +87,8 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 ));
             } else if let Some(j) = jobs.iter().find(|j| resumable(j)) {
                 ctx.out.info(&format!(
-                    "continue one with `dlq <verb> --continue JOB`, e.g. dlq {} --continue {}",
-                    j.verb, j.job
+                    "continue one with `dlq <verb> --continue JOB`, e.g. {}",
+                    j.plan.continue_command()
                 ));
             }
             Ok(())

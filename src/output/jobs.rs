@@ -152,7 +152,7 @@ pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::R
                 "unconfirmed": j.unconfirmed,
             },
             "pastRetention": view.now_ms - j.created_ms > view.retention_ms,
-            "continue": resumable(j).then(|| format!("dlq {} --continue {}", j.verb, j.job)),
+            "continue": resumable(j).then(|| p.continue_command()),
         });
         return json_line(w, &doc);
     }
@@ -231,11 +231,7 @@ pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::R
         )?;
     }
     if resumable(j) {
-        line(
-            w,
-            "continue",
-            format!("dlq {} --continue {}", j.verb, j.job),
-        )?;
+        line(w, "continue", p.continue_command())?;
     }
     w.flush()
 }

@@ -105,6 +105,11 @@ pub struct JobRecord {
 }
 
 impl JobRecord {
+    /// The command that does what is left of the job: `dlq retry --continue retry-...`.
+    pub fn continue_command(&self) -> String {
+        format!("dlq {} --continue {}", self.action.verb.name(), self.job)
+    }
+
     /// The ids planned before the run (a pipelined job's pages are in its events).
     pub fn parts(&self) -> &[Part] {
         match &self.mode {
