@@ -18,6 +18,7 @@ mod hardening_output;
 mod hardening_wire;
 mod job_account;
 mod lanes;
+mod layers;
 mod list;
 mod prism;
 mod pty;

@@ -20,7 +20,7 @@ use crate::bulk::outcome::Status;
 use crate::bulk::plan::{Plan, PlanError};
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
-use crate::output::text::{safe, truncate};
+use crate::text::{safe, truncate};
 
 /// Reopens the job and says what is left; `None` when nothing is.
 pub async fn reopen<'a>(ctx: &'a Ctx, id: &str, req: &Request<'_>) -> Result<Option<Work<'a>>> {
