@@ -7,7 +7,7 @@
 //! [`Job::end`] for every mode alike, so `dlq jobs` and the summary never disagree.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::action::Verb;
 use super::cancel::Cancel;
@@ -25,6 +25,9 @@ pub struct Job {
     journal: Mutex<Journal>,
     dir: PathBuf,
     watcher: Option<Watcher>,
+    /// Held while the end record is written: a second signal's record must not be written
+    /// at the same time (they share a temporary file) nor replace the run's own.
+    ending: Arc<Mutex<()>>,
 }
 
 /// A task watching for stop signals, aborted when dropped: a job that ends stops watching.
@@ -72,6 +75,7 @@ impl Job {
             journal: Mutex::new(journal),
             record,
             watcher: None,
+            ending: Arc::default(),
         }
     }
 
@@ -135,6 +139,7 @@ impl Job {
             (true, true) => EndState::Stopped,
             (true, false) => EndState::Interrupted,
         };
+        let _ending = self.ending.lock().unwrap_or_else(|e| e.into_inner());
         self.journal.lock().unwrap().end(summary, state)
     }
 
@@ -147,8 +152,13 @@ impl Job {
             interrupted: true,
             ..Summary::default()
         };
+        let ending = self.ending.clone();
         move || {
-            let _ = journal::write_end(&dir, &summary, EndState::Interrupted);
+            let _ending = ending.lock().unwrap_or_else(|e| e.into_inner());
+            // The run may have recorded its end already: that record is the whole account.
+            if !dir.join("end.json").exists() {
+                let _ = journal::write_end(&dir, &summary, EndState::Interrupted);
+            }
         }
     }
 
