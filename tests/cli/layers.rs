@@ -431,9 +431,10 @@ fn no_circle_between_the_files_of_a_directory() {
     let found: Vec<String> = by_dir
         .iter()
         .flat_map(|(dir, imports)| {
+            let dir = dir.join("/");
             circles(imports)
                 .into_iter()
-                .map(move |c| format!("in src/{}: {c}", dir.join("/")))
+                .map(move |c| format!("in src/{dir}: {c}"))
         })
         .collect();
     assert!(found.is_empty(), "{}", found.join("\n"));

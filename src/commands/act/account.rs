@@ -11,7 +11,7 @@ use crate::bulk::outcome::Summary;
 use crate::bulk::plan::Plan;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
-use crate::output::plan::past;
+use crate::output::plan_view::past;
 use crate::output::results::{summary_line, verify_line, ResultPrinter};
 
 /// What the account names: the job and where it ran.

@@ -20,8 +20,8 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use crate::api::{Filter, Source};
+use crate::args::follow::VerifyArgs;
 use crate::args::select::{BulkArgs, SelectArgs};
-use crate::args::verify::VerifyArgs;
 use crate::bulk::action::Action;
 use crate::bulk::journal::{Matching, ServerProgress};
 use crate::bulk::plan::Plan;

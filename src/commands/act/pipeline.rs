@@ -20,7 +20,7 @@ use crate::bulk::outcome::Summary;
 use crate::bulk::plan::{self, PlanError};
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::output::plan::plan_text;
+use crate::output::plan_view::plan_text;
 
 /// Whether this run may act while it lists.
 pub fn applies(ctx: &Ctx, req: &Request<'_>) -> bool {

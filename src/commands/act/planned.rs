@@ -109,7 +109,7 @@ async fn canary(
     if at.halt.is_some() || run.job.cancel.is_cancelled() {
         return;
     }
-    let wait = steps.verify.unwrap_or(crate::args::verify::DEFAULT_WAIT);
+    let wait = steps.verify.unwrap_or(crate::args::follow::DEFAULT_WAIT);
     // A canary that cannot be checked did not pass.
     let verified = match run.verify(&tried, since_ms, wait, "canary").await {
         Ok(v) => v,

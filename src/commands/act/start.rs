@@ -16,7 +16,7 @@ use crate::bulk::job::{self, Job};
 use crate::bulk::journal::{CanaryPlan, JobRecord, Matching, Mode, RunSettings, ServerProgress};
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
-use crate::output::plan::{describe_counts, plan_text, print_plan, title};
+use crate::output::plan_view::{describe_counts, plan_text, print_plan, title};
 use crate::output::prompt;
 use crate::target::Target;
 
