@@ -162,6 +162,7 @@ pub fn rerun(
             ..Default::default()
         }),
         caller_ip: e.caller_ip.clone(),
+        exec: super::wfexec::rerun_exec(&stored, kind),
         origin: Some(stored.clone()),
     };
     let result = RunResult {
@@ -221,6 +222,7 @@ pub fn callback(store: &mut Store, id: &str, now: i64) -> (RunResult, Work) {
         }),
         caller_ip: e.caller_ip.clone(),
         origin: Some(stored),
+        exec: None,
     });
     let result = RunResult {
         workflow_run_id: run_id,

@@ -31,7 +31,8 @@ use super::simulate::Answer;
 use super::store::{now_ms, MessageRecord, Store};
 use super::wire::{text_or_base64, Entry, Headers, Reply};
 
-/// `POST /v2/publish/{destination}`: the destination is the rest of the path, a full URL.
+/// `POST /v2/publish/{destination}`: the destination is the rest of the path, a full URL. A
+/// message that belongs to a workflow run (it names one) goes to the run (`wfexec`).
 pub async fn publish(
     State(app): AppState,
     Extension(peer): Extension<Peer>,
@@ -41,16 +42,31 @@ pub async fn publish(
 ) -> Response {
     let raw = uri.path().strip_prefix("/v2/publish/").unwrap_or("");
     let url = percent_decode_str(raw).decode_utf8_lossy().into_owned();
-    if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Reply::bad_request(format!("destination {url:?} must be an http(s) URL"))
-            .into_response();
+    let ip = peer.0.ip().to_string();
+    match publish_one(&app, &ip, url, &headers, &body) {
+        Ok(v) => Reply::ok(v).into_response(),
+        Err(e) => Reply::bad_request(e).into_response(),
     }
-    let ov = match Overrides::parse(&headers) {
-        Ok(o) => o,
-        Err(e) => return Reply::bad_request(e).into_response(),
-    };
+}
+
+/// Publishes one message, to a workflow run or plain, and starts what it starts: the answer
+/// publish gives (`{"messageId"}`, with more for a workflow message), or why it is refused.
+pub fn publish_one(
+    app: &Arc<App>,
+    caller_ip: &str,
+    url: String,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<serde_json::Value, String> {
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(format!("destination {url:?} must be an http(s) URL"));
+    }
+    if super::wfexec::is_workflow_message(headers) {
+        return super::wfexec::publish(app, caller_ip, url, headers, body);
+    }
+    let ov = Overrides::parse(headers)?;
     let mut forward = Headers::new();
-    for (k, v) in &headers {
+    for (k, v) in headers {
         let v = String::from_utf8_lossy(v.as_bytes()).into_owned();
         if let Some(name) = k.as_str().strip_prefix("upstash-forward-") {
             forward
@@ -61,7 +77,7 @@ pub async fn publish(
             forward.entry("Content-Type".into()).or_default().push(v);
         }
     }
-    let (text, b64) = text_or_base64(&body);
+    let (text, b64) = text_or_base64(body);
     let now = now_ms();
     // The DLQ shape this message would have, so a final failure only fills in the response.
     let origin = Entry {
@@ -71,7 +87,7 @@ pub async fn publish(
         header: forward.clone(),
         body: text.clone(),
         body_base64: b64.clone(),
-        caller_ip: Some(peer.0.ip().to_string()),
+        caller_ip: Some(caller_ip.to_string()),
         ..Entry::default()
     };
     let config = message_config(&origin, &ov, now);
@@ -102,8 +118,8 @@ pub async fn publish(
         app.persist(&s);
         work
     };
-    start(&app, work);
-    Reply::ok(json!({ "messageId": id })).into_response()
+    start(app, work);
+    Ok(json!({ "messageId": id }))
 }
 
 /// Runs `f` on the store and persists the change.
@@ -117,11 +133,15 @@ fn with_store<T>(app: &App, f: impl FnOnce(&mut Store) -> T) -> T {
 /// Starts each of `work` in the background, or only records it (see `outcome::plan`). What is
 /// only recorded is written in one save: a bulk retry or a restart may hold thousands.
 pub fn start(app: &Arc<App>, work: impl IntoIterator<Item = Work>) {
-    let mut play_out = Vec::new();
+    let (mut play_out, mut executed) = (Vec::new(), Vec::new());
     {
         let mut s = app.store.lock().unwrap();
         let mut any_recorded = false;
         for w in work {
+            if let Some(x) = super::wfexec::takes(&s, w) {
+                executed.push(x);
+                continue;
+            }
             match plan(&s, &app.simulation, w, true) {
                 Plan::Recorded => {
                     if let Work::Message(i) = w {
@@ -135,6 +155,9 @@ pub fn start(app: &Arc<App>, work: impl IntoIterator<Item = Work>) {
         if any_recorded {
             app.persist(&s);
         }
+    }
+    for x in executed {
+        super::wfexec::start(app, x);
     }
     for (w, p) in play_out {
         tokio::spawn(play(app.clone(), w, p));
@@ -190,17 +213,37 @@ async fn play(app: Arc<App>, work: Work, plan: Plan) {
 
 /// One real attempt, whatever happens: a failure to connect or a time-out is an answer too.
 async fn exchange(msg: &MessageRecord, retried: u32, timeout_ms: i64) -> Answer {
+    let mut headers = msg.header.clone();
+    headers.insert("Upstash-Message-Id".into(), vec![msg.message_id.clone()]);
+    headers.insert("Upstash-Retried".into(), vec![retried.to_string()]);
+    let body = Entry {
+        body: msg.body.clone(),
+        body_base64: msg.body_base64.clone(),
+        ..Entry::default()
+    }
+    .body_bytes();
+    call(&msg.method, &msg.url, &headers, body, timeout_ms).await
+}
+
+/// One HTTP/1.1 exchange with a loopback destination, whatever happens: a failure to connect
+/// or a time-out is an answer too.
+pub async fn call(
+    method: &str,
+    url: &str,
+    headers: &Headers,
+    body: Vec<u8>,
+    timeout_ms: i64,
+) -> Answer {
     let timeout = Duration::from_millis(timeout_ms.max(1) as u64);
-    match tokio::time::timeout(timeout, send(msg, retried)).await {
+    match tokio::time::timeout(timeout, send(method, url, headers, body)).await {
         Ok(Ok(a)) => a,
         Ok(Err(e)) => Answer::none(e, 0),
         Err(_) => Answer::none("timed out waiting for the destination".into(), 0),
     }
 }
 
-/// One HTTP/1.1 exchange with the destination.
-async fn send(msg: &MessageRecord, retried: u32) -> Result<Answer, String> {
-    let uri: Uri = msg.url.parse().map_err(|e| format!("bad URL: {e}"))?;
+async fn send(method: &str, url: &str, headers: &Headers, body: Vec<u8>) -> Result<Answer, String> {
+    let uri: Uri = url.parse().map_err(|e| format!("bad URL: {e}"))?;
     let host = uri
         .host()
         .ok_or("URL without host")?
@@ -213,21 +256,11 @@ async fn send(msg: &MessageRecord, retried: u32) -> Result<Answer, String> {
         .await
         .map_err(|e| e.to_string())?;
     tokio::spawn(conn);
-    let body = {
-        let e = Entry {
-            body: msg.body.clone(),
-            body_base64: msg.body_base64.clone(),
-            ..Entry::default()
-        };
-        e.body_bytes()
-    };
     let mut req = hyper::Request::builder()
-        .method(msg.method.as_str())
+        .method(method)
         .uri(uri.path_and_query().map_or("/", |p| p.as_str()))
-        .header("Host", uri.authority().map_or(host, |a| a.as_str()))
-        .header("Upstash-Message-Id", &msg.message_id)
-        .header("Upstash-Retried", retried.to_string());
-    for (k, vs) in &msg.header {
+        .header("Host", uri.authority().map_or(host, |a| a.as_str()));
+    for (k, vs) in headers {
         for v in vs {
             req = req.header(k.as_str(), v.as_str());
         }

@@ -22,6 +22,7 @@ mod seed;
 mod server;
 pub mod simulate;
 mod store;
+mod wfexec;
 mod wire;
 mod workflow;
 

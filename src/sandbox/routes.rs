@@ -30,6 +30,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v2/dlq/retry/{dlq_id}", post(retry_one))
         .route("/v2/dlq/{dlq_id}", get(get_qstash).delete(delete_qstash))
         .merge(workflow::routes())
+        .merge(super::wfexec::routes())
         .merge(logs::routes())
         .merge(runlog::routes())
         .route("/v2/publish/{*destination}", post(deliver::publish))

@@ -189,6 +189,7 @@ fn to_dlq(store: &mut Store, sim: &Simulation, i: usize, answer: &Answer, at: i6
         entry: e,
         steps: names,
         failed_step: decisive,
+        exec: None,
     };
     let id = store.insert(Dlq::Workflow, stored, at);
     let run = &mut store.runs[i];
@@ -216,7 +217,7 @@ fn call_failure_function(sim: &Simulation, f: &mut FailureFunction, retries: i64
     }
 }
 
-fn set_answer(f: &mut FailureFunction, a: &Answer) {
+pub fn set_answer(f: &mut FailureFunction, a: &Answer) {
     f.state = Some(
         if a.ok() {
             "CALLBACK_SUCCESS"
