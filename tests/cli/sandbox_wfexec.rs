@@ -241,3 +241,110 @@ fn a_real_run_fails_at_step_two_and_resume_callback_and_restart_act_on_the_app()
         "{v}"
     );
 }
+
+/// The job id a bulk command names on stderr.
+fn job_of(stderr: &[u8]) -> String {
+    let s = String::from_utf8_lossy(stderr);
+    s.lines()
+        .find_map(|l| l.strip_prefix("job ").and_then(|r| r.split(':').next()))
+        .unwrap_or_else(|| panic!("no job line in {s}"))
+        .to_string()
+}
+
+/// The runs resume made, as the sandbox keeps them.
+fn resumed_runs(sb: &Sandbox) -> Vec<Value> {
+    let (s, v) = sb.http("GET", "/__sandbox/runs");
+    assert_eq!(s, 200);
+    v.as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "resume")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn resume_all_with_a_canary_goes_on_only_when_the_canary_runs_finish() {
+    if !have_sdk() {
+        return;
+    }
+    let rig = Rig::start();
+    rig.set("fail", true);
+    let runs = rig.trigger(5, "canary-rehearsal");
+    for run in &runs {
+        rig.wait(run, "RUN_FAILED", Some("CALLBACK_SUCCESS"));
+    }
+    let before: Vec<String> = runs
+        .iter()
+        .map(|r| rig.entry(r)["dlqId"].as_str().unwrap().to_string())
+        .collect();
+    // Still broken: the canary's run fails again in the app, and nothing else is touched.
+    let resume = || {
+        let mut c = rig.sb.dlq();
+        c.args(["resume", "--label", "canary-rehearsal", "--all"])
+            .args(["--canary", "1", "--yes"])
+            .timeout(Duration::from_secs(180));
+        c
+    };
+    resume()
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("--past-canary"));
+    let canary = resumed_runs(&rig.sb);
+    assert_eq!(canary.len(), 1, "only the canary was resumed");
+    let canary_run = canary[0]["workflowRunId"].as_str().unwrap();
+    assert_eq!(
+        rig.executed(canary_run),
+        ["step-two", "step-two", "failure 500"]
+    );
+    assert_eq!(rig.run(canary_run)["workflowState"], "RUN_FAILED");
+    let (_, v) = rig.sb.http("GET", "/v2/workflows/dlq");
+    let now: Vec<&str> = v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["dlqId"].as_str().unwrap())
+        .collect();
+    let untouched = before
+        .iter()
+        .filter(|id| now.contains(&id.as_str()))
+        .count();
+    assert_eq!((now.len(), untouched), (5, 4), "{now:?}");
+
+    // Fixed: the canary finishes, and the rest goes on; no run does step one again.
+    rig.set("fail", false);
+    let out = resume()
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("canary: 1 of 1"))
+        .get_output()
+        .clone();
+    let job = job_of(&out.stderr);
+    let all = resumed_runs(&rig.sb);
+    assert_eq!(all.len(), 6);
+    for r in &all[1..] {
+        let id = r["workflowRunId"].as_str().unwrap();
+        rig.wait(id, "RUN_SUCCESS", None);
+        assert_eq!(rig.executed(id), ["step-two"], "{id}");
+    }
+    for run in &runs {
+        assert_eq!(rig.executed(run)[0], "step-one");
+        assert_eq!(
+            rig.executed(run)
+                .iter()
+                .filter(|s| *s == "step-one")
+                .count(),
+            1
+        );
+    }
+    let (_, v) = rig.sb.http("GET", "/v2/workflows/dlq");
+    assert_eq!(v["messages"].as_array().unwrap().len(), 0, "{v}");
+    // `dlq verify` reads the same outcome from the workflow logs.
+    rig.sb
+        .dlq()
+        .args(["verify", &job])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("5 delivered"));
+}
