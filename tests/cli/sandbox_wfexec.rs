@@ -61,13 +61,16 @@ impl Rig {
 
     /// `n` runs started by the SDK's `Client.trigger` (one batch), with one retry.
     fn trigger(&self, n: usize, label: &str) -> Vec<String> {
+        self.trigger_at(&self.app.url, n, label)
+    }
+
+    fn trigger_at(&self, url: &str, n: usize, label: &str) -> Vec<String> {
         let script = format!(
             r#"import {{ Client }} from "@upstash/workflow";
 const c = new Client({{ baseUrl: process.env.QSTASH_URL, token: process.env.QSTASH_TOKEN }});
 const runs = Array.from({{ length: {n} }}, (_, i) =>
   ({{ url: "{url}", body: {{ n: i }}, retries: 1, label: "{label}" }}));
 console.log(JSON.stringify(await c.trigger(runs)));"#,
-            url = self.app.url
         );
         let out = node(
             &script,
@@ -347,4 +350,36 @@ fn resume_all_with_a_canary_goes_on_only_when_the_canary_runs_finish() {
         .assert()
         .success()
         .stderr(predicate::str::contains("5 delivered"));
+}
+
+#[test]
+fn parallel_steps_and_a_sleep_run_as_the_sdk_plans_them() {
+    if !have_sdk() {
+        return;
+    }
+    let rig = Rig::start();
+    let url = rig.app.url.replace("/workflow", "/extras");
+    let run = rig.trigger_at(&url, 1, "extras").remove(0);
+    let r = rig.wait(&run, "RUN_SUCCESS", None);
+    let done = rig.executed(&run);
+    let at = |what: &str| -> i64 {
+        let hits: Vec<i64> = done
+            .iter()
+            .filter_map(|l| l.strip_prefix(what)?.trim().parse().ok())
+            .collect();
+        assert_eq!(hits.len(), 1, "{what} once in {done:?}");
+        hits[0]
+    };
+    let parallel = at("par-a").max(at("par-b"));
+    // The nap is a second: the step after it is not called before.
+    assert!(at("after-nap") - parallel >= 1000, "{done:?}");
+    let names: Vec<&str> = r["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["steps"][0]["stepName"].as_str().unwrap())
+        .collect();
+    for step in ["par-a", "par-b", "nap", "after-nap"] {
+        assert!(names.contains(&step), "{step} in {names:?}");
+    }
 }

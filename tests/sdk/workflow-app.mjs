@@ -33,6 +33,17 @@ const { handler } = serve(
   },
 );
 
+// Parallel steps and a sleep of $WF_NAP seconds (default 1), at /extras.
+const extras = serve(async (context) => {
+  const stamp = (what) => record(context.workflowRunId, `${what} ${Date.now()}`);
+  const [a, b] = await Promise.all([
+    context.run("par-a", () => (stamp("par-a"), 1)),
+    context.run("par-b", () => (stamp("par-b"), 2)),
+  ]);
+  await context.sleep("nap", Number(process.env.WF_NAP ?? 1));
+  return await context.run("after-nap", () => (stamp("after-nap"), a + b));
+});
+
 const server = http.createServer(async (req, res) => {
   const chunks = [];
   for await (const c of req) chunks.push(c);
@@ -42,7 +53,8 @@ const server = http.createServer(async (req, res) => {
     headers: req.headers,
     body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
   });
-  const response = await handler(request);
+  const route = req.url.startsWith("/extras") ? extras.handler : handler;
+  const response = await route(request);
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(Buffer.from(await response.arrayBuffer()));
 });
