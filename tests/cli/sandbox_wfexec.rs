@@ -120,6 +120,8 @@ console.log(JSON.stringify(await c.trigger(runs)));"#,
             if r["workflowState"] == state && (callback.is_none() || cb == callback) {
                 return r;
             }
+            let over = r["workflowState"] != "RUN_STARTED" && r["workflowState"] != state;
+            assert!(!over, "{id} ended otherwise than {state}: {r}");
             assert!(Instant::now() < deadline, "{id} never got to {state}: {r}");
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -353,7 +355,7 @@ fn resume_all_with_a_canary_goes_on_only_when_the_canary_runs_finish() {
 }
 
 #[test]
-fn parallel_steps_and_a_sleep_run_as_the_sdk_plans_them() {
+fn parallel_steps_a_sleep_and_a_call_run_as_the_sdk_plans_them() {
     if !have_sdk() {
         return;
     }
@@ -379,7 +381,14 @@ fn parallel_steps_and_a_sleep_run_as_the_sdk_plans_them() {
         .iter()
         .map(|g| g["steps"][0]["stepName"].as_str().unwrap())
         .collect();
-    for step in ["par-a", "par-b", "nap", "after-nap"] {
+    for step in ["par-a", "par-b", "nap", "after-nap", "ask", "after-call"] {
         assert!(names.contains(&step), "{step} in {names:?}");
     }
+    // context.call: the sandbox called the endpoint once, and its answer reached the run.
+    assert_eq!(rig.executed("echo"), [r#"{"sum":3}"#]);
+    assert_eq!(
+        done.last().unwrap(),
+        r#"answer 200 {"echoed":{"sum":3}}"#,
+        "{done:?}"
+    );
 }

@@ -33,7 +33,8 @@ const { handler } = serve(
   },
 );
 
-// Parallel steps and a sleep of $WF_NAP seconds (default 1), at /extras.
+// Parallel steps, a sleep of $WF_NAP seconds (default 1) and a context.call to /echo (which
+// records "echo <body>" and answers {echoed: <body>}), at /extras.
 const extras = serve(async (context) => {
   const stamp = (what) => record(context.workflowRunId, `${what} ${Date.now()}`);
   const [a, b] = await Promise.all([
@@ -41,7 +42,13 @@ const extras = serve(async (context) => {
     context.run("par-b", () => (stamp("par-b"), 2)),
   ]);
   await context.sleep("nap", Number(process.env.WF_NAP ?? 1));
-  return await context.run("after-nap", () => (stamp("after-nap"), a + b));
+  const sum = await context.run("after-nap", () => (stamp("after-nap"), a + b));
+  const asked = await context.call("ask", {
+    url: context.url.replace(/\/extras$/, "/echo"),
+    method: "POST",
+    body: JSON.stringify({ sum }),
+  });
+  await context.run("after-call", () => record(context.workflowRunId, `answer ${asked.status} ${JSON.stringify(asked.body)}`));
 });
 
 const server = http.createServer(async (req, res) => {
@@ -53,6 +60,11 @@ const server = http.createServer(async (req, res) => {
     headers: req.headers,
     body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
   });
+  if (req.url.startsWith("/echo")) {
+    record("echo", String(body ?? ""));
+    res.writeHead(200, { "content-type": "application/json" });
+    return res.end(JSON.stringify({ echoed: JSON.parse(String(body ?? "null")) }));
+  }
   const route = req.url.startsWith("/extras") ? extras.handler : handler;
   const response = await route(request);
   res.writeHead(response.status, Object.fromEntries(response.headers));

@@ -106,7 +106,12 @@ fn parse_batch(body: &[u8]) -> Result<Vec<Item>, String> {
                     .map_err(|_| format!("message {n}: bad value for header {k:?}"))?;
                 headers.insert(name, value);
             }
-            let body = m["body"].as_str().unwrap_or("").as_bytes().to_vec();
+            // A body that is not a string (an object a caller forgot to encode) is its JSON.
+            let body = match &m["body"] {
+                Value::Null => Vec::new(),
+                Value::String(b) => b.as_bytes().to_vec(),
+                other => other.to_string().into_bytes(),
+            };
             Ok(Item { url, headers, body })
         })
         .collect()

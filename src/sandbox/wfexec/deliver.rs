@@ -125,15 +125,20 @@ pub async fn deliver(app: Arc<App>, i: usize, k: usize) {
                 .is_some_and(|v| v.iter().any(|v| v == "true"));
         let now = now_ms();
         if attempt == n || non_retryable {
-            let failure = with_store(&app, |s| fail(s, i, k, &answer, now));
-            if let Some(x) = failure {
-                start(&app, x);
-            }
+            fail_run(&app, i, k, &answer);
             return;
         }
         let next = now + app.delivery_backoff.as_millis() as i64 * attempt as i64;
         with_store(&app, |s| retrying(s, i, &answer, now, next));
         sleep_until(next).await;
+    }
+}
+
+/// Fails run `i` at message `k` with `answer` and calls its failure callback.
+pub fn fail_run(app: &Arc<App>, i: usize, k: usize, answer: &Answer) {
+    let now = now_ms();
+    if let Some(x) = with_store(app, |s| fail(s, i, k, answer, now)) {
+        start(app, x);
     }
 }
 

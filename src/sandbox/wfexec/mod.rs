@@ -11,6 +11,7 @@
 //! and the DLQ endpoints see it; what calling the app again needs is its `Exec`.
 
 mod api;
+mod call;
 mod deliver;
 
 use std::sync::Arc;
@@ -49,6 +50,9 @@ pub struct Exec {
     /// DLQ entries: the index (0 the first body) of the message whose delivery failed.
     #[serde(default)]
     pub failed: usize,
+    /// The calls the app made with `context.call`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<call::CallRecord>,
 }
 
 /// One message of a run, as the app gets it back.
@@ -73,6 +77,7 @@ pub struct RawStep {
 pub enum Start {
     Deliver { run: usize, step: usize },
     Failure { run: usize },
+    Call { run: usize, call: usize },
 }
 
 /// Whether a published message belongs to a workflow run.
@@ -136,6 +141,9 @@ pub fn start(app: &Arc<App>, x: Start) {
         Start::Failure { run } => {
             tokio::spawn(deliver::failure_call(app.clone(), run));
         }
+        Start::Call { run, call } => {
+            tokio::spawn(call::make(app.clone(), run, call));
+        }
     }
 }
 
@@ -152,6 +160,7 @@ pub fn rerun_exec(stored: &Stored, kind: RunKind) -> Option<Exec> {
     }
     x.failed = 0;
     x.unknown_sdk = false;
+    x.calls.clear();
     Some(x)
 }
 
@@ -194,7 +203,7 @@ pub fn accept(
     }
     let init = trigger || header(headers, "upstash-workflow-init") == Some("true");
     if header(headers, "upstash-workflow-calltype") == Some("toCallback") {
-        return Err("context.call is not supported by the sandbox yet".into());
+        return call::accept(store, &id, url, headers, body);
     }
     let now = now_ms();
     if !init {
@@ -225,6 +234,7 @@ pub fn accept(
         steps: Vec::new(),
         unknown_sdk: trigger && !reinit,
         failed: 0,
+        calls: Vec::new(),
     };
     let created = existing.map_or(now, |i| store.runs[i].workflow_created_at);
     let run = RunRecord {
