@@ -23,20 +23,24 @@ struct Rig {
 
 impl Rig {
     fn start() -> Rig {
+        Rig::start_with(&[])
+    }
+
+    /// With more environment for the app (`WF_NAP`).
+    fn start_with(env: &[(&str, &str)]) -> Rig {
         let sb = Sandbox::start(&["--seed", "0", "--delivery-backoff-ms", "50"]);
         let dir = tempfile::tempdir().unwrap();
         let p = |f: &str| dir.path().join(f).to_string_lossy().into_owned();
-        let app = NodeApp::start(
-            "tests/sdk/workflow-app.mjs",
-            "APP_URL",
-            &[
-                ("QSTASH_URL", &sb.url),
-                ("QSTASH_TOKEN", &sb.token),
-                ("WF_LOG", &p("log")),
-                ("WF_FAIL", &p("fail")),
-                ("WF_CALLBACK_FAIL", &p("callback-fail")),
-            ],
-        );
+        let (log, fail, callback_fail) = (p("log"), p("fail"), p("callback-fail"));
+        let mut vars = vec![
+            ("QSTASH_URL", sb.url.as_str()),
+            ("QSTASH_TOKEN", sb.token.as_str()),
+            ("WF_LOG", log.as_str()),
+            ("WF_FAIL", fail.as_str()),
+            ("WF_CALLBACK_FAIL", callback_fail.as_str()),
+        ];
+        vars.extend_from_slice(env);
+        let app = NodeApp::start("tests/sdk/workflow-app.mjs", "APP_URL", &vars);
         Rig { sb, app, dir }
     }
 
@@ -91,6 +95,24 @@ console.log(JSON.stringify(await c.trigger(runs)));"#,
             .iter()
             .map(|r| r["workflowRunId"].as_str().unwrap().to_string())
             .collect()
+    }
+
+    /// Runs an ES module with the SDKs, `QSTASH_URL` and `QSTASH_TOKEN` set; its stdout as JSON.
+    fn script(&self, script: &str) -> Value {
+        let out = node(
+            script,
+            &[
+                ("QSTASH_URL", &self.sb.url),
+                ("QSTASH_TOKEN", &self.sb.token),
+            ],
+            Duration::from_secs(60),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
     }
 
     /// The run as `GET /v2/workflows/logs` shows it.
@@ -391,4 +413,85 @@ fn parallel_steps_a_sleep_and_a_call_run_as_the_sdk_plans_them() {
         r#"answer 200 {"echoed":{"sum":3}}"#,
         "{done:?}"
     );
+}
+
+#[test]
+fn the_workflow_sdk_client_lists_resumes_restarts_calls_back_and_cancels_these_runs() {
+    if !have_sdk() {
+        return;
+    }
+    let rig = Rig::start_with(&[("WF_NAP", "60")]);
+    rig.set("fail", true);
+    rig.set("callback-fail", true);
+    let runs = rig.trigger(3, "sdk");
+    for run in &runs {
+        rig.wait(run, "RUN_FAILED", Some("CALLBACK_FAIL"));
+    }
+    rig.set("fail", false);
+    rig.set("callback-fail", false);
+    let [a, b, c] = [&runs[0], &runs[1], &runs[2]];
+    let v = rig.script(&format!(
+        r#"import {{ Client }} from "@upstash/workflow";
+const c = new Client({{ baseUrl: process.env.QSTASH_URL, token: process.env.QSTASH_TOKEN }});
+const {{ messages }} = await c.dlq.list({{ filter: {{ label: "sdk" }} }});
+const id = (run) => messages.find((m) => m.workflowRunId === run).dlqId;
+const callback = await c.dlq.retryFailureFunction({{ dlqId: id("{a}") }});
+const resumed = await c.dlq.resume(id("{b}"));
+const restarted = await c.dlq.restart(id("{c}"));
+console.log(JSON.stringify({{ messages, callback, resumed, restarted }}));"#
+    ));
+    let listed: Vec<&str> = v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["workflowRunId"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed.len(), 3, "{v}");
+    assert!(runs.iter().all(|r| listed.contains(&r.as_str())), "{v}");
+    assert!(v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["failureCallbackInfo"]["state"] == "CALLBACK_FAIL"));
+    // The failure function ran again for run a, the same run.
+    assert_eq!(v["callback"]["workflowRunId"], a.as_str(), "{v}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while rig.executed(a).len() < 6 {
+        assert!(Instant::now() < deadline, "{:?}", rig.executed(a));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let resumed = v["resumed"]["workflowRuns"][0]["workflowRunId"]
+        .as_str()
+        .unwrap();
+    rig.wait(resumed, "RUN_SUCCESS", None);
+    assert_eq!(rig.executed(resumed), ["step-two"]);
+    let restarted = v["restarted"]["workflowRuns"][0]["workflowRunId"]
+        .as_str()
+        .unwrap();
+    rig.wait(restarted, "RUN_SUCCESS", None);
+    assert_eq!(rig.executed(restarted), ["step-one", "step-two"]);
+
+    // Cancel: a run asleep for a minute is cancelled by the client and stays so.
+    let url = rig.app.url.replace("/workflow", "/extras");
+    let napping = rig.trigger_at(&url, 1, "sdk").remove(0);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !rig.run(&napping)["steps"].to_string().contains("\"nap\"") {
+        assert!(Instant::now() < deadline, "{}", rig.run(&napping));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let v = rig.script(&format!(
+        r#"import {{ Client }} from "@upstash/workflow";
+const c = new Client({{ baseUrl: process.env.QSTASH_URL, token: process.env.QSTASH_TOKEN }});
+console.log(JSON.stringify(await c.cancel({{ ids: "{napping}" }})));"#
+    ));
+    assert_eq!(v["cancelled"], 1, "{v}");
+    assert_eq!(rig.run(&napping)["workflowState"], "RUN_CANCELED");
+    // A step published to it afterwards is refused, as QStash refuses it.
+    let r = crate::sandbox::send(
+        &rig.sb,
+        "POST",
+        &format!("/v2/publish/{url}"),
+        &[("Upstash-Workflow-RunId", napping.as_str())],
+    );
+    assert_eq!(r.status, 400, "{}", r.json);
 }
