@@ -197,6 +197,15 @@ pub fn callback(store: &mut Store, id: &str, now: i64) -> (RunResult, Work) {
     let e = stored.entry.clone();
     let run_id = e.workflow_run_id.clone().unwrap_or_default();
     let workflow_url = e.workflow_url.clone().unwrap_or_default();
+    // The logs show a run's newest record: it carries the calls made before this one.
+    let earlier_calls = store
+        .runs
+        .iter()
+        .rev()
+        .find(|r| r.workflow_run_id == run_id)
+        .and_then(|r| r.failure_function.as_ref())
+        .map(|f| f.attempts.clone())
+        .unwrap_or_default();
     store.runs.push(RunRecord {
         workflow_run_id: run_id.clone(),
         workflow_created_at: e.workflow_created_at.unwrap_or(now),
@@ -218,6 +227,7 @@ pub fn callback(store: &mut Store, id: &str, now: i64) -> (RunResult, Work) {
         failure_function: Some(FailureFunction {
             url: e.failure_callback.clone().unwrap_or(workflow_url),
             state: Some("CALLBACK_INPROGRESS".into()),
+            attempts: earlier_calls,
             ..Default::default()
         }),
         caller_ip: e.caller_ip.clone(),

@@ -260,7 +260,22 @@ async fn send(method: &str, url: &str, headers: &Headers, body: Vec<u8>) -> Resu
         .method(method)
         .uri(uri.path_and_query().map_or("/", |p| p.as_str()))
         .header("Host", uri.authority().map_or(host, |a| a.as_str()));
+    // Framing is this request's own: a forwarded Content-Length (an app forwards what it was
+    // sent) would cut or stall the body.
+    const OWN: &[&str] = &[
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "upgrade",
+        "te",
+        "trailer",
+    ];
     for (k, vs) in headers {
+        if OWN.iter().any(|o| k.eq_ignore_ascii_case(o)) {
+            continue;
+        }
         for v in vs {
             req = req.header(k.as_str(), v.as_str());
         }

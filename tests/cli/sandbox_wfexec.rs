@@ -495,3 +495,64 @@ console.log(JSON.stringify(await c.cancel({{ ids: "{napping}" }})));"#
     );
     assert_eq!(r.status, 400, "{}", r.json);
 }
+
+#[test]
+fn the_trigger_api_starts_a_run_the_sdk_takes_over_and_callback_calls_are_logged_with_times() {
+    if !have_sdk() {
+        return;
+    }
+    let rig = Rig::start();
+    // /v2/trigger without the SDK: the app is told its SDK is unknown, takes the run over
+    // under the same id, and runs it to the end.
+    let (s, v) = crate::common::http(
+        "POST",
+        &format!("{}/v2/trigger/{}", rig.sb.url, rig.app.url),
+        Some(&rig.sb.token),
+        Some(r#"{"n":20}"#),
+    );
+    assert_eq!(s, 200, "{v}");
+    let run = v["workflowRunId"].as_str().unwrap().to_string();
+    assert!(v["workflowCreatedAt"].as_i64().unwrap() > 0, "{v}");
+    rig.wait(&run, "RUN_SUCCESS", None);
+    assert_eq!(rig.executed(&run), ["step-one", "step-two"]);
+
+    // Every call of a failure callback is in the logs with when it started and ended, so
+    // whether one started after a `dlq callback` request can be told.
+    rig.set("fail", true);
+    rig.set("callback-fail", true);
+    let run = rig.trigger(1, "times").remove(0);
+    let r = rig.wait(&run, "RUN_FAILED", Some("CALLBACK_FAIL"));
+    let first = r["failureFunction"]["attempts"].as_array().unwrap().clone();
+    assert_eq!(first.len(), 2, "{r}");
+    let dlq_id = rig.entry(&run)["dlqId"].as_str().unwrap().to_string();
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    rig.sb
+        .dlq()
+        .args(["callback", &dlq_id, "--yes"])
+        .assert()
+        .success();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let attempts = loop {
+        let r = rig.run(&run);
+        let a = r["failureFunction"]["attempts"].as_array().unwrap().clone();
+        if a.len() == 4 {
+            break a;
+        }
+        assert!(Instant::now() < deadline, "{r}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    for a in &first {
+        assert!(a["startedAt"].as_i64().unwrap() < before, "{a}");
+    }
+    for a in &attempts[2..] {
+        let (start, end) = (
+            a["startedAt"].as_i64().unwrap(),
+            a["endedAt"].as_i64().unwrap(),
+        );
+        assert!(start >= before && end >= start, "{a}");
+        assert_eq!(a["status"], 500);
+    }
+}
