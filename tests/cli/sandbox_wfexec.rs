@@ -556,3 +556,48 @@ fn the_trigger_api_starts_a_run_the_sdk_takes_over_and_callback_calls_are_logged
         assert_eq!(a["status"], 500);
     }
 }
+
+#[test]
+fn runs_of_apps_elsewhere_are_never_contacted_and_follow_the_simulate_rules() {
+    let sb = Sandbox::start(&[
+        "--seed",
+        "0",
+        "--delivery-backoff-ms",
+        "10",
+        "--simulate",
+        "https://broken.example/*=503",
+        "--simulate",
+        "https://fine.example/*=ok",
+    ]);
+    let trigger = |url: &str| -> String {
+        let (s, v) = crate::common::http(
+            "POST",
+            &format!("{}/v2/trigger/{url}", sb.url),
+            Some(&sb.token),
+            Some("{}"),
+        );
+        assert_eq!(s, 200, "{v}");
+        v["workflowRunId"].as_str().unwrap().to_string()
+    };
+    let broken = trigger("https://broken.example/wf");
+    let fine = trigger("https://fine.example/wf");
+    let nowhere = trigger("https://nowhere.example/wf");
+    let state = |id: &str| -> Value {
+        let (_, v) = sb.http("GET", &format!("/v2/workflows/logs?workflowRunId={id}"));
+        v["runs"][0]["workflowState"].clone()
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while state(&broken) != "RUN_FAILED" || state(&fine) != "RUN_SUCCESS" {
+        assert!(
+            Instant::now() < deadline,
+            "{} {}",
+            state(&broken),
+            state(&fine)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (_, v) = sb.http("GET", &format!("/v2/workflows/dlq?workflowRunId={broken}"));
+    assert_eq!(v["messages"][0]["responseStatus"], 503, "{v}");
+    // No rule: the run is only recorded, nothing answers for it.
+    assert_eq!(state(&nowhere), "RUN_STARTED");
+}

@@ -173,7 +173,7 @@ async fn batch_trigger(
 }
 
 /// Ends run `i` as `state` unless it has ended already.
-fn end(s: &mut Store, i: usize, state: &str, now: i64) -> bool {
+pub fn end(s: &mut Store, i: usize, state: &str, now: i64) -> bool {
     let r = &mut s.runs[i];
     if r.state != "RUN_STARTED" {
         return false;

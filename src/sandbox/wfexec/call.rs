@@ -169,14 +169,16 @@ async fn deliver_callback(app: &Arc<App>, i: usize, rec: &CallRecord, body: Vec<
             return;
         }
         headers.insert("Upstash-Retried".into(), vec![(attempt - 1).to_string()]);
-        let a = call(
-            "POST",
+        let sent = super::deliver::try_once(
+            app,
             &rec.callback_url,
             &headers,
             body.clone(),
             DEFAULT_TIMEOUT_MS,
-        )
-        .await;
+        );
+        let Some(a) = sent.await else {
+            return;
+        };
         if a.ok() {
             return;
         }

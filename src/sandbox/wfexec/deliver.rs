@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use super::super::app::App;
 use super::super::deliver::call;
+use super::super::outcome::is_loopback;
 use super::super::overrides::attempts;
 use super::super::runs;
 use super::super::simulate::{Answer, DEFAULT_TIMEOUT_MS};
@@ -96,6 +97,25 @@ fn prepare(s: &Store, i: usize, k: usize) -> Option<Call> {
     })
 }
 
+/// One attempt at `url`: a real call when it is on loopback; elsewhere the first matching
+/// `--simulate` rule answers, and without one nothing does (`None`: the call is only
+/// recorded, and what waits on it stays pending).
+pub async fn try_once(
+    app: &App,
+    url: &str,
+    headers: &Headers,
+    body: Vec<u8>,
+    timeout_ms: i64,
+) -> Option<Answer> {
+    if is_loopback(url) {
+        return Some(call("POST", url, headers, body, timeout_ms).await);
+    }
+    let outcome = app.simulation.outcome(url)?;
+    let a = app.simulation.attempt(outcome, timeout_ms);
+    tokio::time::sleep(Duration::from_millis(a.took_ms.max(0) as u64)).await;
+    Some(a)
+}
+
 fn running(app: &App, i: usize) -> bool {
     app.store.lock().unwrap().runs[i].state == "RUN_STARTED"
 }
@@ -114,8 +134,16 @@ pub async fn deliver(app: Arc<App>, i: usize, k: usize) {
         }
         let mut headers = c.headers.clone();
         set(&mut headers, "Upstash-Retried", (attempt - 1).to_string());
-        let answer = call("POST", &c.url, &headers, c.body.clone(), DEFAULT_TIMEOUT_MS).await;
+        let Some(answer) =
+            try_once(&app, &c.url, &headers, c.body.clone(), DEFAULT_TIMEOUT_MS).await
+        else {
+            return;
+        };
         if answer.ok() {
+            if !is_loopback(&c.url) {
+                // No app takes part: the rule's success is the run's.
+                with_store(&app, |s| super::api::end(s, i, "RUN_SUCCESS", now_ms()));
+            }
             return;
         }
         let non_retryable = answer.status == 489
@@ -288,7 +316,10 @@ pub async fn failure_call(app: Arc<App>, i: usize) {
             super::super::outcome::new_message_id(),
         );
         let started = now_ms();
-        let answer = call("POST", &url, &headers, body.clone(), DEFAULT_TIMEOUT_MS).await;
+        let Some(answer) = try_once(&app, &url, &headers, body.clone(), DEFAULT_TIMEOUT_MS).await
+        else {
+            return;
+        };
         let end = now_ms();
         let next = (attempt < n).then(|| end + app.delivery_backoff.as_millis() as i64);
         let done = with_store(&app, |s| {

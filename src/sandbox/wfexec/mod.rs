@@ -353,3 +353,70 @@ fn add_step(
         vec![Start::Deliver { run: i, step }],
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exec_with(steps: usize, failed: usize) -> Stored {
+        let x = Exec {
+            initial: "e30=".into(),
+            initial_message_id: "msg_first".into(),
+            steps: (1..=steps)
+                .map(|n| RawStep {
+                    message_id: format!("msg_{n}"),
+                    ..RawStep::default()
+                })
+                .collect(),
+            failed,
+            ..Exec::default()
+        };
+        Stored {
+            entry: Default::default(),
+            steps: Vec::new(),
+            failed_step: 0,
+            exec: Some(x),
+        }
+    }
+
+    #[test]
+    fn resume_keeps_the_messages_up_to_the_failed_one_and_restart_only_the_first_body() {
+        let stored = exec_with(3, 2);
+        let resumed = rerun_exec(&stored, RunKind::Resume).unwrap();
+        let ids: Vec<&str> = resumed
+            .steps
+            .iter()
+            .map(|s| s.message_id.as_str())
+            .collect();
+        assert_eq!(ids, ["msg_1", "msg_2"]);
+        assert_eq!(resumed.initial_message_id, "msg_first");
+        let restarted = rerun_exec(&stored, RunKind::Restart).unwrap();
+        assert!(restarted.steps.is_empty());
+        assert_ne!(restarted.initial_message_id, "msg_first");
+        assert_eq!(restarted.initial, "e30=");
+        let plain = Stored {
+            exec: None,
+            ..stored
+        };
+        assert!(rerun_exec(&plain, RunKind::Resume).is_none());
+    }
+
+    #[test]
+    fn not_before_takes_seconds_as_qstash_does_and_delay_from_now() {
+        let ov = |nb: Option<i64>, delay: Option<i64>| Overrides {
+            not_before: nb,
+            delay: delay.map(|ms| (format!("{ms}ms"), ms)),
+            ..Overrides::default()
+        };
+        assert_eq!(
+            not_before(&ov(Some(1_800_000_000), None), 5),
+            1_800_000_000_000
+        );
+        assert_eq!(
+            not_before(&ov(Some(1_800_000_000_123), None), 5),
+            1_800_000_000_123
+        );
+        assert_eq!(not_before(&ov(None, Some(1000)), 5), 1005);
+        assert_eq!(not_before(&ov(None, None), 5), 5);
+    }
+}
