@@ -601,3 +601,45 @@ fn runs_of_apps_elsewhere_are_never_contacted_and_follow_the_simulate_rules() {
     // No rule: the run is only recorded, nothing answers for it.
     assert_eq!(state(&nowhere), "RUN_STARTED");
 }
+
+#[test]
+fn wait_for_event_is_completed_by_notify_or_by_its_timeout() {
+    if !have_sdk() {
+        return;
+    }
+    let rig = Rig::start();
+    let url = rig.app.url.replace("/workflow", "/waits");
+    let client = r#"import { Client } from "@upstash/workflow";
+const c = new Client({ baseUrl: process.env.QSTASH_URL, token: process.env.QSTASH_TOKEN });"#;
+    let v = rig.script(&format!(
+        r#"{client}
+console.log(JSON.stringify(await c.trigger([
+  {{ url: "{url}", body: {{ order: "a", timeout: "1h" }} }},
+  {{ url: "{url}", body: {{ order: "b", timeout: "1s" }} }},
+])));"#
+    ));
+    let (a, b) = (
+        v[0]["workflowRunId"].as_str().unwrap(),
+        v[1]["workflowRunId"].as_str().unwrap(),
+    );
+    // Nobody notifies b: its wait times out after a second and the run goes on.
+    rig.wait(b, "RUN_SUCCESS", None);
+    assert_eq!(rig.executed(b), ["event true undefined"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let w = rig.script(&format!(
+            "{client}\nconsole.log(JSON.stringify(await c.getWaiters({{ eventId: \"paid-a\" }})));"
+        ));
+        if w.as_array().unwrap().len() == 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{w}");
+    }
+    assert_eq!(rig.run(a)["workflowState"], "RUN_STARTED");
+    let n = rig.script(&format!(
+        "{client}\nconsole.log(JSON.stringify(await c.notify({{ eventId: \"paid-a\", eventData: {{ amount: 5 }} }})));"
+    ));
+    assert_eq!(n.as_array().unwrap().len(), 1, "{n}");
+    rig.wait(a, "RUN_SUCCESS", None);
+    assert_eq!(rig.executed(a), [r#"event false {"amount":5}"#]);
+}

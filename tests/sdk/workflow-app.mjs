@@ -51,6 +51,14 @@ const extras = serve(async (context) => {
   await context.run("after-call", () => record(context.workflowRunId, `answer ${asked.status} ${JSON.stringify(asked.body)}`));
 });
 
+// context.waitForEvent at /waits: waits for "paid-<order>" (the body's order) up to the body's
+// timeout, then records "event <timedOut> <data>".
+const waits = serve(async (context) => {
+  const { order, timeout } = context.requestPayload;
+  const { eventData, timeout: timedOut } = await context.waitForEvent("await-payment", `paid-${order}`, { timeout });
+  await context.run("after-wait", () => record(context.workflowRunId, `event ${timedOut} ${JSON.stringify(eventData)}`));
+});
+
 const server = http.createServer(async (req, res) => {
   const chunks = [];
   for await (const c of req) chunks.push(c);
@@ -65,7 +73,11 @@ const server = http.createServer(async (req, res) => {
     res.writeHead(200, { "content-type": "application/json" });
     return res.end(JSON.stringify({ echoed: JSON.parse(String(body ?? "null")) }));
   }
-  const route = req.url.startsWith("/extras") ? extras.handler : handler;
+  const route = req.url.startsWith("/extras")
+    ? extras.handler
+    : req.url.startsWith("/waits")
+      ? waits.handler
+      : handler;
   const response = await route(request);
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(Buffer.from(await response.arrayBuffer()));

@@ -34,6 +34,7 @@ pub fn routes() -> Router<Arc<App>> {
             "/v2/workflows/runs/{run_id}",
             delete(end_run).get(run_messages),
         )
+        .merge(super::wait::routes())
 }
 
 /// Runs what a request started, once the store is unlocked.

@@ -13,6 +13,7 @@
 mod api;
 mod call;
 mod deliver;
+mod wait;
 
 use std::sync::Arc;
 
@@ -53,6 +54,9 @@ pub struct Exec {
     /// The calls the app made with `context.call`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calls: Vec<call::CallRecord>,
+    /// The events the app waits for with `context.waitForEvent`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waits: Vec<wait::Waiter>,
 }
 
 /// One message of a run, as the app gets it back.
@@ -161,6 +165,7 @@ pub fn rerun_exec(stored: &Stored, kind: RunKind) -> Option<Exec> {
     x.failed = 0;
     x.unknown_sdk = false;
     x.calls.clear();
+    x.waits.clear();
     Some(x)
 }
 
@@ -235,6 +240,7 @@ pub fn accept(
         unknown_sdk: trigger && !reinit,
         failed: 0,
         calls: Vec::new(),
+        waits: Vec::new(),
     };
     let created = existing.map_or(now, |i| store.runs[i].workflow_created_at);
     let run = RunRecord {
@@ -324,6 +330,31 @@ fn add_step(
     if run.state != "RUN_STARTED" || run.exec.is_none() {
         return Err(format!("workflow run {id} is not running ({})", run.state));
     }
+    let message_id = append(
+        run,
+        body,
+        forwarded(headers, "upstash-forward-"),
+        header(headers, "upstash-workflow-calltype").unwrap_or("step"),
+        not_before(&ov, now),
+        now,
+    );
+    let step = run.exec.as_ref().map_or(0, |x| x.steps.len());
+    Ok((
+        json!({ "messageId": message_id }),
+        vec![Start::Deliver { run: i, step }],
+    ))
+}
+
+/// Appends a step message to a running run (the caller checked it runs) and logs the step it
+/// completes; its id. Deliver it as message `exec.steps.len()`.
+fn append(
+    run: &mut RunRecord,
+    body: &[u8],
+    headers: Headers,
+    call_type: &str,
+    not_before: i64,
+    now: i64,
+) -> String {
     let message_id = new_message_id();
     let step: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     if step["stepId"].as_i64().unwrap_or(0) != 0 {
@@ -337,21 +368,16 @@ fn add_step(
             response_body: step["out"].as_str().map(str::to_string),
         });
     }
-    let x = run.exec.as_mut().unwrap();
-    x.steps.push(RawStep {
-        message_id: message_id.clone(),
-        body: base64(body),
-        call_type: header(headers, "upstash-workflow-calltype")
-            .unwrap_or("step")
-            .to_string(),
-        headers: forwarded(headers, "upstash-forward-"),
-        not_before: not_before(&ov, now),
-    });
-    let step = x.steps.len();
-    Ok((
-        json!({ "messageId": message_id }),
-        vec![Start::Deliver { run: i, step }],
-    ))
+    if let Some(x) = run.exec.as_mut() {
+        x.steps.push(RawStep {
+            message_id: message_id.clone(),
+            body: base64(body),
+            call_type: call_type.to_string(),
+            headers,
+            not_before,
+        });
+    }
+    message_id
 }
 
 #[cfg(test)]
