@@ -225,7 +225,6 @@ pub fn accept(
             return Ok((dedup_answer(r, mid), Vec::new()));
         }
     }
-    let labels = ov.labels.clone().unwrap_or_default();
     let delay_until = not_before(&ov, now);
     let mut content = forwarded(headers, "upstash-forward-");
     if let Some(ct) = header(headers, "content-type") {
@@ -243,8 +242,34 @@ pub fn accept(
         waits: Vec::new(),
     };
     let created = existing.map_or(now, |i| store.runs[i].workflow_created_at);
-    let run = RunRecord {
-        workflow_run_id: id.clone(),
+    let run = new_run(&id, url, created, delay_until, &ov, x, caller_ip);
+    let mid = run.exec.as_ref().unwrap().initial_message_id.clone();
+    match existing {
+        Some(i) => store.runs[i] = run,
+        None => store.runs.push(run),
+    }
+    let i = existing.unwrap_or(store.runs.len() - 1);
+    let answer = json!({
+        "messageId": mid,
+        "workflowRunId": id,
+        "workflowCreatedAt": created,
+    });
+    Ok((answer, vec![Start::Deliver { run: i, step: 0 }]))
+}
+
+/// A run the trigger starts: `RUN_STARTED`, its configuration from the trigger's headers.
+fn new_run(
+    id: &str,
+    url: String,
+    created: i64,
+    delay_until: i64,
+    ov: &Overrides,
+    x: Exec,
+    caller_ip: &str,
+) -> RunRecord {
+    let labels = ov.labels.clone().unwrap_or_default();
+    RunRecord {
+        workflow_run_id: id.to_string(),
         workflow_created_at: created,
         started_at: delay_until,
         kind: "trigger".into(),
@@ -278,19 +303,7 @@ pub fn accept(
         caller_ip: Some(caller_ip.to_string()),
         origin: None,
         exec: Some(x),
-    };
-    let mid = run.exec.as_ref().unwrap().initial_message_id.clone();
-    match existing {
-        Some(i) => store.runs[i] = run,
-        None => store.runs.push(run),
     }
-    let i = existing.unwrap_or(store.runs.len() - 1);
-    let answer = json!({
-        "messageId": mid,
-        "workflowRunId": id,
-        "workflowCreatedAt": created,
-    });
-    Ok((answer, vec![Start::Deliver { run: i, step: 0 }]))
 }
 
 fn dedup_answer(r: &RunRecord, message_id: Option<String>) -> Value {
