@@ -277,3 +277,45 @@ console.log(JSON.stringify(await c.trigger([
     rig.wait(a, "RUN_SUCCESS", None);
     assert_eq!(rig.executed(a), [r#"event false {"amount":5}"#]);
 }
+
+#[test]
+fn a_run_keeps_its_trigger_configuration_and_retries_after_its_retry_delay() {
+    if !have_sdk() {
+        return;
+    }
+    let rig = Rig::start();
+    rig.set("fail", true);
+    let v = rig.script(&format!(
+        r#"import {{ Client }} from "@upstash/workflow";
+const c = new Client({{ baseUrl: process.env.QSTASH_URL, token: process.env.QSTASH_TOKEN }});
+console.log(JSON.stringify(await c.trigger({{
+  url: "{}", body: {{ n: 1 }}, retries: 1, retryDelay: "1500", label: "slow",
+  flowControl: {{ key: "tenant-7", parallelism: 2 }},
+}})));"#,
+        rig.app.url
+    ));
+    let run = v["workflowRunId"].as_str().unwrap();
+    let r = rig.wait(run, "RUN_FAILED", Some("CALLBACK_SUCCESS"));
+    // Step two's retry waited the run's 1.5 s, not the sandbox's 50 ms backoff.
+    let took =
+        r["workflowRunCompletedAt"].as_i64().unwrap() - r["workflowRunCreatedAt"].as_i64().unwrap();
+    assert!(took >= 1500, "{took} ms: {r}");
+    assert_eq!(r["flowControlKey"], "tenant-7", "{r}");
+    let e = rig.entry(run);
+    assert_eq!(
+        (
+            &e["flowControlKey"],
+            &e["parallelism"],
+            &e["maxRetries"],
+            &e["label"]
+        ),
+        (
+            &Value::from("tenant-7"),
+            &Value::from(2),
+            &Value::from(1),
+            &Value::from("slow")
+        ),
+        "{e}"
+    );
+    assert_eq!(e["retryDelayExpression"], "1500", "{e}");
+}

@@ -13,6 +13,7 @@
 mod api;
 mod call;
 mod deliver;
+mod retry;
 mod wait;
 
 use std::sync::Arc;
