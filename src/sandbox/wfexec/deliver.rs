@@ -55,6 +55,7 @@ struct Call {
     headers: Headers,
     body: Vec<u8>,
     retries: i64,
+    retry_delay: Option<String>,
     due: i64,
 }
 
@@ -93,6 +94,7 @@ fn prepare(s: &Store, i: usize, k: usize) -> Option<Call> {
         headers,
         body: steps_body(x, k),
         retries: r.config["retries"].as_i64().unwrap_or(3),
+        retry_delay: r.config["retryDelay"].as_str().map(str::to_string),
         due,
     })
 }
@@ -156,7 +158,9 @@ pub async fn deliver(app: Arc<App>, i: usize, k: usize) {
             fail_run(&app, i, k, &answer);
             return;
         }
-        let next = now + app.delivery_backoff.as_millis() as i64 * attempt as i64;
+        let backoff = app.delivery_backoff.as_millis() as i64;
+        let pause = super::retry::pause_ms(&answer, c.retry_delay.as_deref(), attempt, backoff);
+        let next = now + pause;
         with_store(&app, |s| retrying(s, i, &answer, now, next));
         sleep_until(next).await;
     }
