@@ -9,9 +9,10 @@ use std::time::Duration;
 use crate::args::global::GlobalArgs;
 use crate::context::Env;
 use crate::error::{CliError, Result};
+use crate::sandbox::embedded::{self, DEFAULT_SEED};
 use crate::sandbox::faults::{parse_list, Faults};
 use crate::sandbox::simulate::{parse_rule, Simulation};
-use crate::sandbox::{Options, Sandbox, DEFAULT_SEED};
+use crate::sandbox::{Options, Sandbox};
 
 /// Serve a local QStash-compatible DLQ API to rehearse on and test against.
 ///
@@ -67,8 +68,9 @@ Outcomes:
   RUN_STARTED. A failure goes through the
   retries, --delivery-backoff-ms times the attempt apart, then lands in the
   DLQ again as a new entry. GET /v2/logs and GET /v2/workflows/logs tell how
-  each went. A sandbox started on a --state file takes up what the last one
-  left unfinished.
+  each went (/v2/events and /v2/workflows/events the same, under the names
+  the official SDKs read). A sandbox started on a --state file takes up what
+  the last one left unfinished.
   `dlq --sandbox` settles it all at once, within the command (what is delayed
   waits for a command after it is due), and simulates by default:
     https://legacy.example.com/*=410
@@ -260,7 +262,7 @@ pub async fn run(global: &GlobalArgs, mut args: Args, env: &Env) -> Result<()> {
 async fn run_reset(global: &GlobalArgs, args: ResetArgs, env: &Env) -> Result<()> {
     // Where `--sandbox` keeps its state (see `Ctx::new`).
     let dir = crate::config::state_dir(env)?.join("sandbox");
-    let (messages, runs) = crate::sandbox::reset(&dir, args.seed)
+    let (messages, runs) = embedded::reset(&dir, args.seed)
         .await
         .map_err(|e| CliError::failure(format!("cannot reset the sandbox: {e}")))?;
     if !global.quiet {

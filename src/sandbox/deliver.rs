@@ -11,9 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, Uri};
-use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 use percent_encoding::percent_decode_str;
@@ -21,36 +19,14 @@ use serde_json::json;
 
 use super::actions::{add_message, message_config};
 use super::app::App;
-use super::outcome::{
-    active, answered, new_message_id, plan, recorded, resume, schedule, Plan, Work,
-};
+use super::outcome::{active, answered, plan, recorded, resume, schedule, Plan, Work};
 use super::overrides::Overrides;
-use super::routes::AppState;
-use super::server::Peer;
 use super::simulate::Answer;
-use super::store::{now_ms, MessageRecord, Store};
-use super::wire::{text_or_base64, Entry, Headers, Reply};
+use super::store::{new_message_id, now_ms, MessageRecord, Store};
+use super::wire::{text_or_base64, Entry, Headers};
 
-/// `POST /v2/publish/{destination}`: the destination is the rest of the path, a full URL. A
-/// message that belongs to a workflow run (it names one) goes to the run (`wfexec`).
-pub async fn publish(
-    State(app): AppState,
-    Extension(peer): Extension<Peer>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let raw = uri.path().strip_prefix("/v2/publish/").unwrap_or("");
-    let url = percent_decode_str(raw).decode_utf8_lossy().into_owned();
-    let ip = peer.0.ip().to_string();
-    match publish_one(&app, &ip, url, &headers, &body) {
-        Ok(v) => Reply::ok(v).into_response(),
-        Err(e) => Reply::bad_request(e).into_response(),
-    }
-}
-
-/// Publishes one message, to a workflow run or plain, and starts what it starts: the answer
-/// publish gives (`{"messageId"}`, with more for a workflow message), or why it is refused.
+/// Publishes one plain message and starts its delivery: the answer publish gives
+/// (`{"messageId"}`), or why it is refused. Workflow messages are `wfexec`'s.
 pub fn publish_one(
     app: &Arc<App>,
     caller_ip: &str,
@@ -60,9 +36,6 @@ pub fn publish_one(
 ) -> Result<serde_json::Value, String> {
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(format!("destination {url:?} must be an http(s) URL"));
-    }
-    if super::wfexec::is_workflow_message(headers) {
-        return super::wfexec::publish(app, caller_ip, url, headers, body);
     }
     let ov = Overrides::parse(headers)?;
     let mut forward = Headers::new();
@@ -122,6 +95,25 @@ pub fn publish_one(
     Ok(json!({ "messageId": id }))
 }
 
+/// The destination of a publish: the rest of the path, decoded, and the request's query
+/// string, which belongs to the destination (`/v2/publish/https://a.example/hook?tenant=7`),
+/// kept as sent but for `qstash_token`, which authenticates the publish itself.
+pub fn destination(uri: &Uri) -> String {
+    let raw = uri.path().strip_prefix("/v2/publish/").unwrap_or("");
+    let mut url = percent_decode_str(raw).decode_utf8_lossy().into_owned();
+    let query: Vec<&str> = uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty() && *p != "qstash_token" && !p.starts_with("qstash_token="))
+        .collect();
+    if !query.is_empty() {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str(&query.join("&"));
+    }
+    url
+}
+
 /// Runs `f` on the store and persists the change.
 fn with_store<T>(app: &App, f: impl FnOnce(&mut Store) -> T) -> T {
     let mut s = app.store.lock().unwrap();
@@ -133,15 +125,11 @@ fn with_store<T>(app: &App, f: impl FnOnce(&mut Store) -> T) -> T {
 /// Starts each of `work` in the background, or only records it (see `outcome::plan`). What is
 /// only recorded is written in one save: a bulk retry or a restart may hold thousands.
 pub fn start(app: &Arc<App>, work: impl IntoIterator<Item = Work>) {
-    let (mut play_out, mut executed) = (Vec::new(), Vec::new());
+    let mut play_out = Vec::new();
     {
         let mut s = app.store.lock().unwrap();
         let mut any_recorded = false;
         for w in work {
-            if let Some(x) = super::wfexec::takes(&s, w) {
-                executed.push(x);
-                continue;
-            }
             match plan(&s, &app.simulation, w, true) {
                 Plan::Recorded => {
                     if let Work::Message(i) = w {
@@ -155,9 +143,6 @@ pub fn start(app: &Arc<App>, work: impl IntoIterator<Item = Work>) {
         if any_recorded {
             app.persist(&s);
         }
-    }
-    for x in executed {
-        super::wfexec::start(app, x);
     }
     for (w, p) in play_out {
         tokio::spawn(play(app.clone(), w, p));
@@ -300,4 +285,27 @@ async fn send(method: &str, url: &str, headers: &Headers, body: Vec<u8>) -> Resu
         .to_bytes()
         .to_vec();
     Ok(Answer::http(status, headers, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_destination_keeps_its_query_but_not_the_token() {
+        let d = |u: &str| destination(&u.parse().unwrap());
+        assert_eq!(
+            d("/v2/publish/http://127.0.0.1:9/hook?tenant=7&x=a%20b"),
+            "http://127.0.0.1:9/hook?tenant=7&x=a%20b"
+        );
+        assert_eq!(
+            d("/v2/publish/https://a.example/h?qstash_token=t&tenant=7"),
+            "https://a.example/h?tenant=7"
+        );
+        assert_eq!(d("/v2/publish/https://a.example/h"), "https://a.example/h");
+        assert_eq!(
+            d("/v2/publish/https%3A%2F%2Fa.example%2Fh%3Fa%3D1?b=2"),
+            "https://a.example/h?a=1&b=2"
+        );
+    }
 }

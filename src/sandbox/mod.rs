@@ -6,7 +6,8 @@
 mod actions;
 mod app;
 mod deliver;
-mod embedded;
+pub mod embedded;
+mod events;
 pub mod faults;
 mod introspect;
 pub mod limit;
@@ -15,6 +16,7 @@ mod logs;
 mod outcome;
 mod overrides;
 mod query;
+mod redact;
 mod routes;
 mod runlog;
 mod runs;
@@ -23,6 +25,7 @@ mod server;
 pub mod simulate;
 mod store;
 mod wfexec;
+mod wfstate;
 mod wire;
 mod workflow;
 
@@ -35,7 +38,6 @@ use rand_chacha::ChaCha8Rng;
 
 use app::App;
 pub use app::Delivery;
-pub use embedded::{reset, Embedded, DEFAULT_SEED};
 use faults::Faults;
 use simulate::Simulation;
 use store::{now_ms, random_id, Store};
@@ -144,6 +146,7 @@ impl Sandbox {
             simulation: opts.simulation,
             rate_limit: opts.rate_limit,
             in_flight: Default::default(),
+            start: wfexec::start_work,
         });
         Ok(Sandbox {
             app,
@@ -168,7 +171,7 @@ impl Sandbox {
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()>,
     ) {
-        deliver::start(&self.app, self.unfinished);
+        wfexec::start_work(&self.app, self.unfinished);
         let router = routes::router(self.app.clone());
         server::serve(listener, router, shutdown).await
     }

@@ -9,7 +9,7 @@
 use super::overrides::duration_ms;
 use super::runs;
 use super::simulate::{Answer, Outcome, Simulation, DEFAULT_TIMEOUT_MS};
-use super::store::{random_id, Dlq, MessageRecord, Store, Stored};
+use super::store::{Dlq, MessageRecord, Store, Stored};
 use super::wire::{base64, text_or_base64, LogEntry};
 
 /// Something a mutation started that goes on after it: an index into `Store::messages` or
@@ -206,7 +206,7 @@ fn log_base(m: &MessageRecord, state: &str, time: i64) -> LogEntry {
     let o = m.origin.clone().unwrap_or_default();
     let c = &m.config;
     let body = body_of(m);
-    LogEntry {
+    let e = LogEntry {
         time,
         message_id: m.message_id.clone(),
         state: state.into(),
@@ -226,6 +226,10 @@ fn log_base(m: &MessageRecord, state: &str, time: i64) -> LogEntry {
         label: c.labels.first().cloned(),
         labels: (!c.labels.is_empty()).then(|| c.labels.clone()),
         ..LogEntry::default()
+    };
+    match &c.redact {
+        Some(r) => r.log(e, &body),
+        None => e,
     }
 }
 
@@ -341,6 +345,7 @@ fn to_dlq(store: &mut Store, i: usize, answer: &Answer, at: i64) {
             steps: Vec::new(),
             failed_step: 0,
             exec: None,
+            redact: c.redact.clone(),
         },
         at,
     );
@@ -350,10 +355,6 @@ fn to_dlq(store: &mut Store, i: usize, answer: &Answer, at: i64) {
 }
 
 /// A fresh message id, as the service makes them.
-pub fn new_message_id() -> String {
-    random_id("msg_", &mut rand::thread_rng())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

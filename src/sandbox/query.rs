@@ -3,7 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+
 use super::store::{Dlq, Key, Store, Stored};
+use super::wire::Reply;
 
 /// Keys every DLQ endpoint accepts besides filters (API.md 6.12).
 const COMMON: &[&str] = &[
@@ -86,6 +91,25 @@ pub fn multi(values: &[String]) -> Vec<String> {
         .filter(|v| !v.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+/// The `host` and `path` filters of the logs (and of bulk cancel): whether the destination
+/// `url`'s host (with or without its port) or its path is one of `vals`. A value that is not a
+/// URL matches neither.
+pub fn destination_matches(url: &str, which: &str, vals: &[String]) -> bool {
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
+    };
+    match which {
+        "host" => {
+            let host = u.host_str().unwrap_or("");
+            let with_port = u.port().map(|p| format!("{host}:{p}"));
+            vals.iter()
+                .any(|v| v.eq_ignore_ascii_case(host) || with_port.as_deref() == Some(v))
+        }
+        "path" => vals.iter().any(|v| v == u.path()),
+        _ => false,
+    }
 }
 
 pub fn int(name: &str, v: &str) -> Result<i64, String> {
@@ -225,6 +249,101 @@ impl Query {
     }
 }
 
+/// The list endpoints: a keyset page of matches, `cursor` only while more remain. With
+/// `dlqIds`, exactly those entries that exist, no paging.
+pub fn list(store: &Store, raw: Option<&str>, which: Dlq) -> Reply {
+    let q = match Query::parse(raw, which) {
+        Ok(q) => q,
+        Err(e) => return Reply::bad_request(e),
+    };
+    let which = if q.workflow_source {
+        Dlq::Workflow
+    } else {
+        which
+    };
+    if let Some(ids) = &q.dlq_ids {
+        let found: Vec<Value> = dedup(ids)
+            .iter()
+            .filter_map(|id| store.dlq(which).get(&Key::parse(id)))
+            .map(Stored::wire)
+            .collect();
+        return Reply::ok(json!({ "messages": found }));
+    }
+    let (page, more) = q.page(store, which, q.count.unwrap_or(100));
+    let mut body = json!({ "messages": page.iter().map(|s| s.wire()).collect::<Vec<_>>() });
+    if more {
+        body["cursor"] = json!(page.last().unwrap().entry.dlq_id);
+    }
+    Reply::ok(body)
+}
+
+pub fn dedup(ids: &[String]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    ids.iter()
+        .filter(|i| seen.insert(i.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// Explicit ids must all be in `which`, or nothing happens: 404 naming the missing ones.
+pub fn check_ids(store: &Store, ids: &[String], which: Dlq) -> Result<(), Reply> {
+    let missing: Vec<&str> = ids
+        .iter()
+        .filter(|id| !store.dlq(which).contains_key(&Key::parse(id)))
+        .map(String::as_str)
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Reply::not_found(format!(
+            "Some DLQ messages were not found: {}",
+            missing.join(", ")
+        )))
+    }
+}
+
+/// The targets of a bulk delete: as [`targets`], except that explicit ids already gone are
+/// passed over instead of refused. The service deletes the ids present and counts only those,
+/// and the SDKs' own tests bulk-delete ids they have just retried, expecting success.
+pub fn delete_targets(
+    store: &Store,
+    q: &Query,
+    which: Dlq,
+    limit: usize,
+) -> Result<(Vec<String>, bool, bool), Reply> {
+    match &q.dlq_ids {
+        Some(ids) => {
+            let present = dedup(ids)
+                .into_iter()
+                .filter(|id| store.dlq(which).contains_key(&Key::parse(id)))
+                .collect();
+            Ok((present, false, true))
+        }
+        None => targets(store, q, which, limit),
+    }
+}
+
+/// The targets of a bulk call: the explicit ids, or a page of filter matches. The flag says
+/// whether matches remain beyond the page (only ever true in filter mode).
+pub fn targets(
+    store: &Store,
+    q: &Query,
+    which: Dlq,
+    limit: usize,
+) -> Result<(Vec<String>, bool, bool), Reply> {
+    if let Some(ids) = &q.dlq_ids {
+        let ids = dedup(ids);
+        check_ids(store, &ids, which)?;
+        return Ok((ids, false, true));
+    }
+    let (page, more) = q.page(store, which, limit);
+    Ok((
+        page.iter().map(|s| s.entry.dlq_id.clone()).collect(),
+        more,
+        false,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,6 +354,23 @@ mod tests {
         let b = Query::parse(Some("label=a,b"), Dlq::Qstash).unwrap();
         assert_eq!(a.filters, b.filters);
         assert_eq!(a.filters["label"], ["a", "b"]);
+    }
+
+    #[test]
+    fn destinations_match_by_host_with_or_without_port_and_by_exact_path() {
+        let v = |x: &str| vec![x.to_string()];
+        let url = "http://127.0.0.1:8080/api/hook?tenant=7";
+        assert!(destination_matches(url, "host", &v("127.0.0.1")));
+        assert!(destination_matches(url, "host", &v("127.0.0.1:8080")));
+        assert!(!destination_matches(url, "host", &v("127.0.0.2")));
+        assert!(destination_matches(url, "path", &v("/api/hook")));
+        assert!(!destination_matches(url, "path", &v("/api")));
+        assert!(destination_matches(
+            "https://A.example/x",
+            "host",
+            &v("a.example")
+        ));
+        assert!(!destination_matches("not a url", "path", &v("")));
     }
 
     #[test]

@@ -230,6 +230,7 @@ fn qstash_entry(rng: &mut ChaCha8Rng, at: i64, i: usize) -> Stored {
         steps: Vec::new(),
         failed_step: 0,
         exec: None,
+        redact: None,
     }
 }
 
@@ -313,6 +314,7 @@ fn workflow_entry(rng: &mut ChaCha8Rng, at: i64, i: usize) -> Stored {
         steps,
         failed_step,
         exec: None,
+        redact: None,
     }
 }
 
@@ -356,6 +358,7 @@ pub fn load_fixture(store: &mut Store, path: &Path, now_ms: i64) -> Result<usize
                 steps,
                 failed_step,
                 exec: None,
+                redact: None,
             },
             now_ms,
         );

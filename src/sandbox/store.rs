@@ -9,7 +9,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::wfexec::Exec;
+use super::wfstate::Exec;
 use super::wire::{Entry, Headers, LogEntry};
 
 /// Sort key of a dlqId `<epoch ms>-<seq>`: ordering by (ms, seq) is what makes keyset cursors
@@ -43,7 +43,7 @@ impl Key {
 }
 
 /// A stored entry: the wire object plus what the sandbox models about a workflow run.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Stored {
     pub entry: Entry,
@@ -57,6 +57,21 @@ pub struct Stored {
     /// call the app again (see `wfexec`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exec: Option<Exec>,
+    /// What the API shows only as a hash (the message's `Upstash-Redact-Fields`); the entry
+    /// keeps the real values, for a retry delivers them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redact: Option<super::redact::Redact>,
+}
+
+impl Stored {
+    /// The entry as the API shows it.
+    pub fn wire(&self) -> serde_json::Value {
+        match &self.redact {
+            Some(r) => serde_json::to_value(r.entry(&self.entry)),
+            None => serde_json::to_value(&self.entry),
+        }
+        .unwrap()
+    }
 }
 
 /// Which of the two DLQs.
@@ -132,6 +147,9 @@ pub struct MessageConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
     pub method: String,
+    /// `Upstash-Redact-Fields`: what the API shows of it only as a hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redact: Option<super::redact::Redact>,
 }
 
 /// A workflow run created by resume, restart or callback (`/__sandbox/runs`).
@@ -438,6 +456,11 @@ pub fn random_id(prefix: &str, rng: &mut impl Rng) -> String {
         .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
         .collect();
     format!("{prefix}{tail}")
+}
+
+/// A fresh message id, as QStash makes them.
+pub fn new_message_id() -> String {
+    random_id("msg_", &mut rand::thread_rng())
 }
 
 pub fn now_ms() -> i64 {

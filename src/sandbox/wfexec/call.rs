@@ -8,37 +8,18 @@
 use std::sync::Arc;
 
 use axum::http::HeaderMap;
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::super::app::App;
 use super::super::deliver::call;
-use super::super::outcome::{is_loopback, new_message_id};
+use super::super::outcome::is_loopback;
 use super::super::overrides::{attempts, duration_ms, Overrides};
 use super::super::simulate::{Answer, DEFAULT_TIMEOUT_MS};
+use super::super::store::new_message_id;
 use super::super::store::Store;
-use super::super::wire::{base64, decode_base64, Headers};
+use super::super::wfstate::CallRecord;
+use super::super::wire::{base64, decode_base64};
 use super::{forwarded, header, run_index, Start};
-
-/// A call the app asked for, kept with its run.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CallRecord {
-    pub message_id: String,
-    pub url: String,
-    pub method: String,
-    pub headers: Headers,
-    /// Base64.
-    pub body: String,
-    pub retries: i64,
-    pub timeout_ms: i64,
-    pub callback_url: String,
-    pub callback_headers: Headers,
-    pub callback_retries: i64,
-    /// Once made: the answer's status (0: none came).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
-}
 
 /// Records the call run `id` asks for; refused once the run has ended.
 pub fn accept(

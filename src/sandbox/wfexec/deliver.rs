@@ -14,8 +14,9 @@ use super::super::overrides::attempts;
 use super::super::runs;
 use super::super::simulate::{Answer, DEFAULT_TIMEOUT_MS};
 use super::super::store::{now_ms, Dlq, Key, StepRecord, Store, Stored};
+use super::super::wfstate::Exec;
 use super::super::wire::{base64, text_or_base64, CallbackInfo, Entry, Headers};
-use super::{start, Exec, Start};
+use super::{start, Start};
 
 /// Runs `f` on the store and persists the change.
 fn with_store<T>(app: &App, f: impl FnOnce(&mut Store) -> T) -> T {
@@ -207,7 +208,7 @@ fn failing_step<'r>(
             name: failed_step_name(answer),
             state: "STEP_RETRY".into(),
             created_at: now,
-            message_id: super::super::outcome::new_message_id(),
+            message_id: super::super::store::new_message_id(),
             next_delivery_time: None,
             response_status: None,
             response_body: None,
@@ -293,6 +294,7 @@ fn fail(s: &mut Store, i: usize, k: usize, answer: &Answer, now: i64) -> Option<
         steps: names,
         failed_step,
         exec: Some(x),
+        redact: None,
     };
     let id = s.insert(Dlq::Workflow, stored, now);
     let r = &mut s.runs[i];
@@ -317,7 +319,7 @@ pub async fn failure_call(app: Arc<App>, i: usize) {
         set(
             &mut headers,
             "Upstash-Message-Id",
-            super::super::outcome::new_message_id(),
+            super::super::store::new_message_id(),
         );
         let started = now_ms();
         let Some(answer) = try_once(&app, &url, &headers, body.clone(), DEFAULT_TIMEOUT_MS).await

@@ -19,62 +19,17 @@ mod wait;
 use std::sync::Arc;
 
 use axum::http::HeaderMap;
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::actions::RunKind;
 use super::app::App;
-use super::outcome::{is_loopback, new_message_id, Work};
+use super::outcome::{is_loopback, Work};
 use super::overrides::{canonical, Overrides};
-use super::store::{now_ms, FailureFunction, RunRecord, StepRecord, Store, Stored};
+use super::store::new_message_id;
+use super::store::{now_ms, FailureFunction, RunRecord, StepRecord, Store};
+use super::wfstate::{Exec, RawStep};
 use super::wire::{base64, Headers};
 
 pub use api::routes;
-
-/// What calling the app for a run needs, kept with the run and with its DLQ entry.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Exec {
-    /// The first body, base64, and the id of the message that carried it.
-    pub initial: String,
-    pub initial_message_id: String,
-    /// Headers every call to the app carries: those the trigger forwarded, its content type.
-    pub headers: Headers,
-    /// Headers the failure callback carries (`Upstash-Failure-Callback-Forward-*`).
-    #[serde(default)]
-    pub failure_headers: Headers,
-    /// Step messages the app published to the run, in order.
-    #[serde(default)]
-    pub steps: Vec<RawStep>,
-    /// Started by `/v2/trigger`: the first call tells the app its SDK is not known yet.
-    #[serde(default)]
-    pub unknown_sdk: bool,
-    /// DLQ entries: the index (0 the first body) of the message whose delivery failed.
-    #[serde(default)]
-    pub failed: usize,
-    /// The calls the app made with `context.call`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub calls: Vec<call::CallRecord>,
-    /// The events the app waits for with `context.waitForEvent`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub waits: Vec<wait::Waiter>,
-}
-
-/// One message of a run, as the app gets it back.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RawStep {
-    pub message_id: String,
-    /// Base64.
-    pub body: String,
-    pub call_type: String,
-    /// Headers this message forwards (`Upstash-Forward-*`).
-    #[serde(default)]
-    pub headers: Headers,
-    /// Not delivered before (epoch ms): `context.sleep`, `sleepUntil`.
-    #[serde(default)]
-    pub not_before: i64,
-}
 
 /// Something `deliver::start` hands over: call the app with message `step` of run `run`, or
 /// call the failure callback of run `run` (a failed run, or a callback record).
@@ -138,6 +93,38 @@ pub fn takes(store: &Store, work: Work) -> Option<Start> {
     }
 }
 
+/// Hands work on: what this module takes (see `takes`) it runs, the rest goes to delivery.
+/// The sandbox's `App::start`.
+pub fn start_work(app: &Arc<App>, work: Vec<Work>) {
+    let (mine, rest): (Vec<_>, Vec<_>) = {
+        let s = app.store.lock().unwrap();
+        work.into_iter()
+            .map(|w| (takes(&s, w), w))
+            .partition(|(x, _)| x.is_some())
+    };
+    for (x, _) in mine {
+        start(app, x.unwrap());
+    }
+    super::deliver::start(app, rest.into_iter().map(|(_, w)| w));
+}
+
+/// Publish, for workflow messages and plain ones alike.
+pub fn publish_any(
+    app: &Arc<App>,
+    caller_ip: &str,
+    url: String,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Value, String> {
+    if !is_workflow_message(headers) {
+        return super::deliver::publish_one(app, caller_ip, url, headers, body);
+    }
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(format!("destination {url:?} must be an http(s) URL"));
+    }
+    publish(app, caller_ip, url, headers, body)
+}
+
 pub fn start(app: &Arc<App>, x: Start) {
     match x {
         Start::Deliver { run, step } => {
@@ -150,24 +137,6 @@ pub fn start(app: &Arc<App>, x: Start) {
             tokio::spawn(call::make(app.clone(), run, call));
         }
     }
-}
-
-/// The `Exec` of a run made from a DLQ entry: resume keeps every message up to the one that
-/// failed, which is delivered again; restart keeps only the first body.
-pub fn rerun_exec(stored: &Stored, kind: RunKind) -> Option<Exec> {
-    let mut x = stored.exec.clone()?;
-    match kind {
-        RunKind::Resume => x.steps.truncate(x.failed),
-        RunKind::Restart => {
-            x.steps.clear();
-            x.initial_message_id = new_message_id();
-        }
-    }
-    x.failed = 0;
-    x.unknown_sdk = false;
-    x.calls.clear();
-    x.waits.clear();
-    Some(x)
 }
 
 /// A workflow message from publish or batch: starts a run, or adds a step to one. Returns the
@@ -397,49 +366,6 @@ fn append(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn exec_with(steps: usize, failed: usize) -> Stored {
-        let x = Exec {
-            initial: "e30=".into(),
-            initial_message_id: "msg_first".into(),
-            steps: (1..=steps)
-                .map(|n| RawStep {
-                    message_id: format!("msg_{n}"),
-                    ..RawStep::default()
-                })
-                .collect(),
-            failed,
-            ..Exec::default()
-        };
-        Stored {
-            entry: Default::default(),
-            steps: Vec::new(),
-            failed_step: 0,
-            exec: Some(x),
-        }
-    }
-
-    #[test]
-    fn resume_keeps_the_messages_up_to_the_failed_one_and_restart_only_the_first_body() {
-        let stored = exec_with(3, 2);
-        let resumed = rerun_exec(&stored, RunKind::Resume).unwrap();
-        let ids: Vec<&str> = resumed
-            .steps
-            .iter()
-            .map(|s| s.message_id.as_str())
-            .collect();
-        assert_eq!(ids, ["msg_1", "msg_2"]);
-        assert_eq!(resumed.initial_message_id, "msg_first");
-        let restarted = rerun_exec(&stored, RunKind::Restart).unwrap();
-        assert!(restarted.steps.is_empty());
-        assert_ne!(restarted.initial_message_id, "msg_first");
-        assert_eq!(restarted.initial, "e30=");
-        let plain = Stored {
-            exec: None,
-            ..stored
-        };
-        assert!(rerun_exec(&plain, RunKind::Resume).is_none());
-    }
 
     #[test]
     fn not_before_takes_seconds_as_qstash_does_and_delay_from_now() {

@@ -14,29 +14,15 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::super::app::App;
+use super::super::app::AppState;
 use super::super::overrides::duration_ms;
-use super::super::routes::AppState;
 use super::super::store::{now_ms, Store};
-use super::super::wire::{base64, Headers, Reply};
+use super::super::wfstate::Waiter;
+use super::super::wire::{base64, Reply};
 use super::{append, forwarded, header, run_index, start, Start};
-
-/// A run waiting for an event.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Waiter {
-    pub event_id: String,
-    /// The step the event completes, as the app sent it.
-    pub step: Value,
-    pub deadline: i64,
-    /// Forwarded with the step that completes it.
-    pub headers: Headers,
-    #[serde(default)]
-    pub done: bool,
-}
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
