@@ -104,6 +104,14 @@ console.log(JSON.stringify({{ messages, callback, resumed, restarted }}));"#
         .unwrap();
     rig.wait(restarted, "RUN_SUCCESS", None);
     assert_eq!(rig.executed(restarted), ["step-one", "step-two"]);
+    // The client's logs() (over /v2/workflows/events) reads the same runs.
+    let logs = rig.script(&format!(
+        r#"import {{ Client }} from "@upstash/workflow";
+const c = new Client({{ baseUrl: process.env.QSTASH_URL, token: process.env.QSTASH_TOKEN }});
+console.log(JSON.stringify(await c.logs({{ workflowRunId: "{resumed}" }})));"#
+    ));
+    assert_eq!(logs["runs"][0]["workflowRunId"], resumed, "{logs}");
+    assert_eq!(logs["runs"][0]["workflowState"], "RUN_SUCCESS", "{logs}");
 
     // Cancel: a run asleep for a minute is cancelled by the client and stays so.
     let url = rig.app.url.replace("/workflow", "/extras");
