@@ -31,6 +31,8 @@ mod sandbox_logs;
 mod sandbox_logs_life;
 mod sandbox_logs_paging;
 mod sandbox_logs_prism;
+mod sandbox_wfexec;
+mod sandbox_wfexec_more;
 mod sandbox_workflow;
 mod sdk;
 mod sdk_fidelity;
