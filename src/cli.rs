@@ -16,7 +16,7 @@ Exit codes:
   3    partial failure: some entries failed, the summary says which
   4    authentication: no token, or the token was refused
   5    not confirmed: a mutation needed --yes or a confirmation
-  6    a --fail-above gate tripped
+  6    a --fail-above or --fail-older-than gate tripped
   130  interrupted (Ctrl-C, SIGTERM, SIGHUP); bulk runs print how to continue
 
 Where the token and base URL come from (first wins):
@@ -98,6 +98,8 @@ pub enum Command {
     Callback(commands::callback::Args),
     /// Group the DLQ and count: what fails, where, since when
     Stats(commands::stats::Args),
+    /// Serve the DLQ's figures on /metrics for Prometheus, refreshed every --interval
+    Exporter(commands::exporter::Args),
     /// Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)
     Export(commands::export::Args),
     /// A guided session at the terminal: pick a failing group, look, act, repeat

@@ -8,6 +8,7 @@ use crate::args::values::{parse_duration, parse_positive};
 use crate::bulk::pages::Pages;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
+use crate::output::openmetrics as om;
 use crate::output::progress::Bar;
 use crate::output::stats::{self as draw, View};
 use crate::output::Format;
@@ -26,6 +27,9 @@ Examples:
   dlq stats --workflow --by workflow-url,callback-state
   dlq stats --by day --status 5xx            server errors per day
   dlq stats --label billing --fail-above 0   (CI: exit 6 when any entry matches)
+  dlq stats --fail-older-than 6h             (CI: exit 6 when an entry has waited 6h)
+  dlq stats -o openmetrics > dlq.prom        (node_exporter's textfile collector)
+  dlq stats --watch 30s                      redraw every 30s with the change since the last
   dlq stats --total --url https://api.example/hook")]
 pub struct Args {
     /// Count failed workflow runs instead of QStash messages
@@ -42,13 +46,32 @@ pub struct Args {
     )]
     pub by: Vec<GroupKey>,
 
-    /// Show only the N largest groups
+    /// Show only the N largest groups (-o openmetrics: 100 by default, and the rest are
+    /// folded into one series whose --by labels read __other__)
     #[arg(long, value_name = "N", value_parser = parse_positive)]
     pub top: Option<u64>,
 
     /// Exit 6 when more than N entries match (a CI gate on DLQ depth)
     #[arg(long, value_name = "N")]
     pub fail_above: Option<u64>,
+
+    /// Exit 6 when the oldest matching entry has waited longer than DURATION, like 6h or 2d
+    /// (a CI gate on DLQ age)
+    #[arg(long, value_name = "DURATION", value_parser = parse_age)]
+    pub fail_older_than: Option<std::time::Duration>,
+
+    /// Read again every INTERVAL (default 10s) until Ctrl-C; at a terminal the table is
+    /// redrawn in place with the time of the refresh and the change since the previous one
+    #[arg(
+        long,
+        value_name = "INTERVAL",
+        num_args = 0..=1,
+        default_missing_value = "10s",
+        require_equals = false,
+        conflicts_with_all = ["fail_above", "fail_older_than"],
+        value_parser = super::watch::parse_interval
+    )]
+    pub watch: Option<std::time::Duration>,
 
     /// Print only the number of matching entries
     #[arg(long)]
@@ -77,30 +100,66 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
             .hint("use -o ndjson (each group has a sample id), or `dlq list -o ids`"));
     }
     let retention = retention(&args.retention)?;
-    let stats = gather(ctx, source, &filter, args.by, retention).await?;
+    if let Some(every) = args.watch {
+        return super::watch::stats(ctx, &args, every, retention).await;
+    }
+    let stats = gather(ctx, source, &filter, args.by.clone(), retention).await?;
+    show(ctx, &args, &stats, ctx.now_ms, &mut ctx.out.stdout())?;
+    gate(&args, &stats, ctx.now_ms)
+}
 
-    let mut w = ctx.out.stdout();
+/// Writes one reading in the chosen format, with the notes for people on stderr.
+pub fn show(ctx: &Ctx, args: &Args, stats: &Stats, now_ms: i64, w: &mut impl Write) -> Result<()> {
+    let source = super::source(args.workflow);
     if args.total {
         writeln!(w, "{}", stats.total)?;
         w.flush()?;
+    } else if ctx.out.format == Format::Openmetrics {
+        let top = args.top.map_or(om::DEFAULT_TOP, |n| n as usize);
+        let families = om::dlq_families(&[(source, stats)], top, now_ms);
+        om::write(w, &families, om::Flavor::OpenMetrics)?;
     } else {
         let view = View {
             source,
             top: args.top.map(|n| n as usize),
             retention: &args.retention,
-            now_ms: ctx.now_ms,
+            now_ms,
         };
-        draw::print(&mut w, &ctx.out, &stats, &view)?;
-        drop(w);
-        draw::notes(&ctx.out, &stats, &view);
+        draw::print(w, &ctx.out, stats, &view)?;
+        draw::notes(&ctx.out, stats, &view);
     }
-    match args.fail_above {
-        Some(n) if stats.total > n => Err(CliError::new(
+    Ok(())
+}
+
+/// The CI gates: depth (--fail-above) and age (--fail-older-than).
+fn gate(args: &Args, stats: &Stats, now_ms: i64) -> Result<()> {
+    if let Some(n) = args.fail_above.filter(|n| stats.total > *n) {
+        return Err(CliError::new(
             Kind::Gate,
             format!("{} entries match, more than --fail-above {n}", stats.total),
-        )),
-        _ => Ok(()),
+        ));
     }
+    let oldest = stats.sorted(None).iter().filter_map(|g| g.oldest_ms).min();
+    if let (Some(limit), Some(at)) = (args.fail_older_than, oldest) {
+        let waited = now_ms.saturating_sub(at);
+        if waited > limit.as_millis() as i64 {
+            return Err(CliError::new(
+                Kind::Gate,
+                format!(
+                    "the oldest matching entry entered the DLQ at {}: longer ago than \
+                     --fail-older-than {}",
+                    crate::output::time::both(at, now_ms),
+                    crate::output::time::duration(limit),
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `--fail-older-than` as a duration; zero is allowed (any entry at all trips it).
+fn parse_age(text: &str) -> std::result::Result<std::time::Duration, String> {
+    parse_duration(text).map_err(|e| e.to_string())
 }
 
 /// `--retention` as a duration; zero is refused.
@@ -127,24 +186,42 @@ pub async fn gather(
     retention: std::time::Duration,
 ) -> Result<Stats> {
     let api = ctx.api()?;
-    let mut stats = Stats::new(by, retention.as_millis() as i64, ctx.now_ms);
-    let mut pages = Pages::new(&api, source, filter, None);
     let spinner = Bar::spinner(&ctx.out, "reading:");
-    let read = async {
-        while let Some(entries) = pages.next(Some(100)).await? {
-            spinner.inc(entries.len() as u64);
-            entries.iter().for_each(|e| stats.add(e));
-        }
-        Ok::<_, crate::api::ApiError>(())
-    }
+    let read = read(&api, source, filter, by, retention, ctx.now_ms, |n| {
+        spinner.inc(n as u64)
+    })
     .await;
     spinner.finish();
-    read?;
+    Ok(read?)
+}
+
+/// Reads every entry matching `filter` once, one page at a time, and groups it as of `now_ms`;
+/// `on_page` hears how many entries each page had.
+pub async fn read(
+    api: &crate::api::Client,
+    source: Source,
+    filter: &crate::api::Filter,
+    by: Vec<GroupKey>,
+    retention: std::time::Duration,
+    now_ms: i64,
+    mut on_page: impl FnMut(usize),
+) -> std::result::Result<Stats, crate::api::ApiError> {
+    let mut stats = Stats::new(by, retention.as_millis() as i64, now_ms);
+    let mut pages = Pages::new(api, source, filter, None);
+    while let Some(entries) = pages.next(Some(100)).await? {
+        on_page(entries.len());
+        entries.iter().for_each(|e| stats.add(e));
+    }
     Ok(stats)
 }
 
 /// Keys that only one DLQ has are a usage error on the other, not a column of `(none)`.
 pub fn check_keys(by: &[GroupKey], source: Source) -> Result<()> {
+    if let Some(k) = by.iter().enumerate().find(|(i, k)| by[..*i].contains(k)) {
+        return Err(
+            CliError::usage(format!("--by {}: given twice", k.1.name())).hint("name each key once")
+        );
+    }
     let bad: Vec<&str> = by
         .iter()
         .filter(|k| k.only_for().is_some_and(|s| s != source))

@@ -9,6 +9,7 @@ pub mod entries;
 pub mod fit;
 pub mod jobs;
 pub mod layout;
+pub mod openmetrics;
 pub mod plan;
 pub mod progress;
 pub mod prompt;
@@ -16,6 +17,7 @@ pub mod results;
 pub mod stats;
 pub mod text;
 pub mod time;
+pub mod watch;
 pub mod wrap;
 
 use std::io::{IsTerminal, Write};
@@ -33,6 +35,8 @@ pub enum Format {
     Ndjson,
     /// Only the ids, one a line
     Ids,
+    /// OpenMetrics text for Prometheus (`dlq stats` only)
+    Openmetrics,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]

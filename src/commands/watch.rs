@@ -1,0 +1,182 @@
+//! `--watch` of `dlq stats` and `dlq list`: read again every interval until Ctrl-C.
+//!
+//! `stats --watch` at a terminal redraws its table in place under a line with the time of the
+//! refresh and the change since the previous one; in a pipe each reading is written after the
+//! last. `list --watch` prints entries as they land: each poll asks only for entries from a
+//! little before the newest one seen, so memory and requests stay small however deep the DLQ.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use crate::api::{ApiError, Entry, Source};
+use crate::bulk::pages::Pages;
+use crate::context::Ctx;
+use crate::error::{CliError, Kind, Result};
+use crate::output::entries::EntryPrinter;
+use crate::output::{watch as draw, Format};
+
+use super::stats;
+
+/// How far before the newest entry seen each `list --watch` poll looks again: an entry that
+/// lands late with an earlier time is still caught, and its id tells it from those printed.
+const SLACK_MS: i64 = 5 * 60 * 1000;
+
+/// `--watch`'s interval: at least a second, so a typo cannot turn into a request storm.
+pub fn parse_interval(text: &str) -> std::result::Result<Duration, String> {
+    let d = crate::args::values::parse_duration(text)?;
+    if d < Duration::from_secs(1) {
+        return Err(format!("{text} is too short: at least 1s, like 10s or 1m"));
+    }
+    Ok(d)
+}
+
+fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+/// Waits `every`, or ends the watch with exit 130 at a stop signal.
+async fn pause(every: Duration) -> Result<()> {
+    tokio::select! {
+        _ = tokio::time::sleep(every) => Ok(()),
+        _ = super::signals::first() => Err(CliError::new(Kind::Interrupted, "stopped")),
+    }
+}
+
+/// A refused token or a bad request ends the watch; anything else is tried again next time.
+fn fatal(e: &ApiError) -> bool {
+    matches!(e.status(), Some(400 | 401 | 403 | 404)) || matches!(e, ApiError::Invalid(_))
+}
+
+pub async fn stats(
+    ctx: &Ctx,
+    args: &stats::Args,
+    every: Duration,
+    retention: Duration,
+) -> Result<()> {
+    let source = super::source(args.workflow);
+    let api = ctx.api()?;
+    let redraw = ctx.out.stdout_tty && ctx.out.format == Format::Table && !args.total;
+    let mut screen = draw::Screen::new(every);
+    loop {
+        let now = now_ms();
+        let filter = args.filters.build(source, now)?;
+        let read = stats::read(
+            &api,
+            source,
+            &filter,
+            args.by.clone(),
+            retention,
+            now,
+            |_| {},
+        );
+        let read = tokio::select! {
+            r = read => r,
+            _ = super::signals::first() => return Err(CliError::new(Kind::Interrupted, "stopped")),
+        };
+        match read {
+            Ok(s) if redraw => {
+                // The table alone: notes on stderr would be scrolled away by the next redraw.
+                let view = crate::output::stats::View {
+                    source,
+                    top: args.top.map(|n| n as usize),
+                    retention: &args.retention,
+                    now_ms: now,
+                };
+                let mut body = Vec::new();
+                crate::output::stats::print(&mut body, &ctx.out, &s, &view)?;
+                screen.fresh(now, s.total, s.group_count(), &body)?;
+            }
+            Ok(s) => stats::show(ctx, args, &s, now, &mut ctx.out.stdout())?,
+            Err(e) if fatal(&e) => return Err(e.into()),
+            Err(e) if redraw => screen.failed(now, &e.to_string())?,
+            Err(e) => ctx.out.warn(&format!(
+                "refresh failed: {e}; trying again in {}",
+                crate::output::time::duration(every)
+            )),
+        }
+        pause(every).await?;
+    }
+}
+
+/// What `list --watch` needs of `list`'s arguments.
+pub struct ListWatch<'a> {
+    pub source: Source,
+    pub filters: &'a crate::args::filter::ReadFilters,
+    pub every: Duration,
+    pub limit: Option<u64>,
+}
+
+/// Prints entries as they land, oldest first, until Ctrl-C (or `--limit` new entries).
+pub async fn list(ctx: &Ctx, w: ListWatch<'_>) -> Result<()> {
+    if ctx.out.format == Format::Json {
+        return Err(
+            CliError::usage("--watch streams: -o json is one document that never ends")
+                .hint("use -o ndjson (one entry a line) or -o ids"),
+        );
+    }
+    let api = ctx.api()?;
+    let mut printer = EntryPrinter::new(ctx.out.stdout(), &ctx.out, w.source, ctx.now_ms);
+    // Ids seen recently, with their DLQ time: what is already there is not new.
+    let mut seen: HashMap<String, i64> = HashMap::new();
+    let mut newest: Option<i64> = None;
+    let mut first = true;
+    let mut printed = 0u64;
+    loop {
+        let now = now_ms();
+        let mut filter = w.filters.build(w.source, now)?;
+        if let Some(n) = newest {
+            let since = n - SLACK_MS;
+            filter.from_ms = Some(filter.from_ms.map_or(since, |f| f.max(since)));
+        }
+        let mut fresh: Vec<Entry> = Vec::new();
+        let read = async {
+            let mut pages = Pages::new(&api, w.source, &filter, None);
+            while let Some(page) = pages.next(Some(100)).await? {
+                for e in page {
+                    if !seen.contains_key(&e.dlq_id) {
+                        fresh.push(e);
+                    }
+                }
+            }
+            Ok::<_, ApiError>(())
+        };
+        let read = tokio::select! {
+            r = read => r,
+            _ = super::signals::first() => return Err(CliError::new(Kind::Interrupted, "stopped")),
+        };
+        match read {
+            Err(e) if fatal(&e) => return Err(e.into()),
+            Err(e) => ctx.out.warn(&format!("poll failed: {e}; trying again")),
+            Ok(()) => {
+                fresh.sort_by_key(|e| (e.dlq_time_ms(), e.dlq_id.clone()));
+                for e in &fresh {
+                    let t = e.dlq_time_ms().unwrap_or(i64::MAX);
+                    newest = Some(newest.map_or(t, |n| n.max(t)).min(now));
+                    seen.insert(e.dlq_id.clone(), t);
+                }
+                if first {
+                    ctx.out.info(&format!(
+                        "{} entr{} match already; watching for new ones every {} (Ctrl-C to stop)",
+                        fresh.len(),
+                        if fresh.len() == 1 { "y" } else { "ies" },
+                        crate::output::time::duration(w.every)
+                    ));
+                } else {
+                    let room = w.limit.map_or(fresh.len() as u64, |l| l - printed);
+                    fresh.truncate(room.min(fresh.len() as u64) as usize);
+                    printer.page(&fresh)?;
+                    printed += fresh.len() as u64;
+                    if w.limit.is_some_and(|l| printed >= l) {
+                        printer.finish(None)?;
+                        return Ok(());
+                    }
+                }
+                first = false;
+                if let Some(n) = newest {
+                    seen.retain(|_, t| *t >= n - SLACK_MS);
+                }
+            }
+        }
+        pause(w.every).await?;
+    }
+}

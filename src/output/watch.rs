@@ -1,0 +1,95 @@
+//! The screen of `dlq stats --watch` at a terminal: the table redrawn in place under one line
+//! that says when it was read and how the depth changed since the reading before.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use super::time;
+
+pub struct Screen {
+    every: Duration,
+    /// The depth and time of the last good reading.
+    last: Option<(u64, i64)>,
+    /// The body last drawn, kept on screen when a refresh fails.
+    body: Vec<u8>,
+    cleared: bool,
+}
+
+impl Screen {
+    pub fn new(every: Duration) -> Screen {
+        Screen {
+            every,
+            last: None,
+            body: Vec::new(),
+            cleared: false,
+        }
+    }
+
+    /// Draws a good reading taken at `now_ms`.
+    pub fn fresh(&mut self, now_ms: i64, total: u64, groups: usize, body: &[u8]) -> io::Result<()> {
+        let change = match self.last {
+            None => "first reading".to_string(),
+            Some((before, at)) => format!(
+                "{} since {}",
+                signed(total as i64 - before as i64),
+                clock(at)
+            ),
+        };
+        let head = format!(
+            "{total} entries in {groups} group{} at {} ({change}); every {}, Ctrl-C to stop",
+            if groups == 1 { "" } else { "s" },
+            clock(now_ms),
+            time::duration(self.every),
+        );
+        self.last = Some((total, now_ms));
+        self.body = body.to_vec();
+        self.draw(&head)
+    }
+
+    /// Keeps the last table on screen and says the refresh at `now_ms` failed.
+    pub fn failed(&mut self, now_ms: i64, why: &str) -> io::Result<()> {
+        let since = self
+            .last
+            .map(|(_, at)| format!("; showing the reading of {}", clock(at)))
+            .unwrap_or_default();
+        let head = format!(
+            "refresh at {} failed: {}{since}; trying again in {}",
+            clock(now_ms),
+            super::text::safe(why),
+            time::duration(self.every),
+        );
+        self.draw(&head)
+    }
+
+    /// Home, each line cleared to its end, then everything below cleared: no flicker, and no
+    /// leftovers of a longer table before.
+    fn draw(&mut self, head: &str) -> io::Result<()> {
+        let mut w = io::stdout().lock();
+        if !self.cleared {
+            w.write_all(b"\x1b[2J")?;
+            self.cleared = true;
+        }
+        w.write_all(b"\x1b[H")?;
+        writeln!(w, "{head}\x1b[K")?;
+        writeln!(w, "\x1b[K")?;
+        for line in String::from_utf8_lossy(&self.body).lines() {
+            writeln!(w, "{line}\x1b[K")?;
+        }
+        w.write_all(b"\x1b[J")?;
+        w.flush()
+    }
+}
+
+/// The UTC time of day, as `watch(1)` shows it.
+fn clock(ms: i64) -> String {
+    let t = jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    format!("{} UTC", t.strftime("%H:%M:%S"))
+}
+
+fn signed(n: i64) -> String {
+    if n > 0 {
+        format!("+{n}")
+    } else {
+        n.to_string()
+    }
+}
