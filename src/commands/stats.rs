@@ -149,12 +149,32 @@ fn gate(args: &Args, stats: &Stats, now_ms: i64) -> Result<()> {
                     "the oldest matching entry entered the DLQ at {}: longer ago than \
                      --fail-older-than {}",
                     crate::output::time::both(at, now_ms),
-                    crate::output::time::duration(limit),
+                    span(limit),
                 ),
             ));
         }
     }
     Ok(())
+}
+
+/// A duration as the user would write it back: `6h`, `1d 12h`, `37m 19s`.
+fn span(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    if s == 0 {
+        return crate::output::time::duration(d);
+    }
+    let parts = [
+        (s / 86_400, "d"),
+        (s / 3600 % 24, "h"),
+        (s / 60 % 60, "m"),
+        (s % 60, "s"),
+    ];
+    let text: Vec<String> = parts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, u)| format!("{n}{u}"))
+        .collect();
+    text.join(" ")
 }
 
 /// `--fail-older-than` as a duration; zero is allowed (any entry at all trips it).
