@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::future::IntoFuture;
 use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -239,6 +240,10 @@ async fn refresh_forever(
                 }
                 Err(e) => Err(ApiError::Invalid(e.to_string())),
             };
+            // Before the figures turn fresh, so a scrape never sees them without it.
+            shared
+                .throttled
+                .store(api.pressure().throttled, Ordering::Relaxed);
             let mut d = slot.lock().unwrap();
             d.refreshes += 1;
             d.entries_read += read;
@@ -262,10 +267,6 @@ async fn refresh_forever(
                 }
             }
         }
-        shared.throttled.store(
-            api.pressure().throttled,
-            std::sync::atomic::Ordering::Relaxed,
-        );
     }
 }
 
@@ -348,10 +349,7 @@ fn families(shared: &Shared, now_ms: i64) -> Vec<Family> {
         "dlq_exporter_throttled_replies",
         "Replies that were 429 (throttled) and were waited out or counted as errors.",
     );
-    throttled.add(
-        vec![],
-        shared.throttled.load(std::sync::atomic::Ordering::Relaxed) as f64,
-    );
+    throttled.add(vec![], shared.throttled.load(Ordering::Relaxed) as f64);
     out.extend([stale, last, took, refreshes, errors, read, throttled]);
     out
 }

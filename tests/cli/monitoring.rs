@@ -302,6 +302,36 @@ fn exporter_survives_faults_and_a_restart_serving_stale_figures_then_fresh_ones(
 }
 
 #[test]
+fn exporter_waits_out_a_rate_limit_and_still_reads_the_true_depth() {
+    // 600 entries a DLQ: six pages each, twelve requests a refresh, against 4 a second.
+    let sb = Sandbox::start(&["--seed", "600", "--seed-rng", "4", "--rate-limit", "4,4"]);
+    let ex = Exporter::start(&sb, &["--interval", "1s"]);
+    let truth = sb.ids(false).len() as f64;
+    let wf_truth = sb.ids(true).len() as f64;
+    let text = until("fresh figures under the rate limit", 120, || {
+        let t = ex.scrape();
+        let fresh =
+            |dlq: &str| value(&t, &format!("dlq_exporter_stale{{dlq=\"{dlq}\"}}")) == Some(0.0);
+        (fresh("qstash") && fresh("workflow")).then_some(t)
+    });
+    assert_eq!(
+        value(&text, "qstash_dlq_depth{dlq=\"qstash\"}"),
+        Some(truth)
+    );
+    assert_eq!(
+        value(&text, "qstash_dlq_depth{dlq=\"workflow\"}"),
+        Some(wf_truth)
+    );
+    // It was throttled, and waited rather than failing the refresh.
+    let (_, stats) = sb.http("GET", "/__sandbox/stats");
+    assert!(stats["throttled"].as_u64().unwrap() > 0, "{stats}");
+    assert!(
+        value(&text, "dlq_exporter_throttled_replies_total").unwrap() > 0.0,
+        "{text}"
+    );
+}
+
+#[test]
 #[cfg(unix)]
 fn exporter_stops_cleanly_on_sigterm() {
     let sb = Sandbox::start(&["--seed", "5"]);
