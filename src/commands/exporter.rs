@@ -53,7 +53,7 @@ pub struct Args {
 
     /// How often to read the DLQs
     #[arg(long, value_name = "DURATION", default_value = "60s",
-          value_parser = super::watch::parse_interval)]
+          value_parser = crate::args::values::parse_interval)]
     pub interval: Duration,
 
     /// Which DLQ to read: qstash, workflow or both

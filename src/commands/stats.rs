@@ -1,6 +1,7 @@
 //! `dlq stats`: group the DLQ and count, for triage and CI gates.
 
 use std::io::Write;
+use std::time::Duration;
 
 use crate::api::Source;
 use crate::args::filter::ReadFilters;
@@ -14,7 +15,7 @@ use crate::output::stats::{self as draw, View};
 use crate::output::Format;
 use crate::stats::{GroupKey, Stats};
 
-/// Group the DLQ and count: which endpoints fail, with which statuses, since when.
+/// Group the DLQ and count: what fails, where, since when.
 ///
 /// Reads every matching entry once (memory stays flat) and groups them. Each group shows its
 /// count, its share, its oldest and newest entry, how many entries are about to reach the end
@@ -69,7 +70,7 @@ pub struct Args {
         default_missing_value = "10s",
         require_equals = false,
         conflicts_with_all = ["fail_above", "fail_older_than"],
-        value_parser = super::watch::parse_interval
+        value_parser = crate::args::values::parse_interval
     )]
     pub watch: Option<std::time::Duration>,
 
@@ -101,7 +102,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let retention = retention(&args.retention)?;
     if let Some(every) = args.watch {
-        return super::watch::stats(ctx, &args, every, retention).await;
+        return watch(ctx, &args, every, retention).await;
     }
     let stats = gather(ctx, source, &filter, args.by.clone(), retention).await?;
     show(ctx, &args, &stats, ctx.now_ms, &mut ctx.out.stdout())?;
@@ -180,6 +181,55 @@ fn span(d: std::time::Duration) -> String {
 /// `--fail-older-than` as a duration; zero is allowed (any entry at all trips it).
 fn parse_age(text: &str) -> std::result::Result<std::time::Duration, String> {
     parse_duration(text).map_err(|e| e.to_string())
+}
+
+/// `--watch`: read again every `every` until Ctrl-C. At a terminal the table is redrawn in
+/// place under a line with the time and the change since the reading before; in a pipe each
+/// reading is written after the last.
+async fn watch(ctx: &Ctx, args: &Args, every: Duration, retention: Duration) -> Result<()> {
+    let source = super::source(args.workflow);
+    let api = ctx.api()?;
+    let redraw = ctx.out.stdout_tty && ctx.out.format == Format::Table && !args.total;
+    let mut screen = crate::output::watch::Screen::new(every);
+    loop {
+        let now = super::watch::now_ms();
+        let filter = args.filters.build(source, now)?;
+        let read = read(
+            &api,
+            source,
+            &filter,
+            args.by.clone(),
+            retention,
+            now,
+            |_| {},
+        );
+        let read = tokio::select! {
+            r = read => r,
+            _ = super::signals::first() => return Err(CliError::new(Kind::Interrupted, "stopped")),
+        };
+        match read {
+            Ok(s) if redraw => {
+                // The table alone: notes on stderr would be scrolled away by the next redraw.
+                let view = crate::output::stats::View {
+                    source,
+                    top: args.top.map(|n| n as usize),
+                    retention: &args.retention,
+                    now_ms: now,
+                };
+                let mut body = Vec::new();
+                crate::output::stats::print(&mut body, &ctx.out, &s, &view)?;
+                screen.fresh(now, s.total, s.group_count(), &body)?;
+            }
+            Ok(s) => show(ctx, args, &s, now, &mut ctx.out.stdout())?,
+            Err(e) if super::watch::fatal(&e) => return Err(e.into()),
+            Err(e) if redraw => screen.failed(now, &e.to_string())?,
+            Err(e) => ctx.out.warn(&format!(
+                "refresh failed: {e}; trying again in {}",
+                crate::output::time::duration(every)
+            )),
+        }
+        super::watch::pause(every).await?;
+    }
 }
 
 /// `--retention` as a duration; zero is refused.

@@ -1,8 +1,6 @@
-//! `--watch` of `dlq stats` and `dlq list`: read again every interval until Ctrl-C.
-//!
-//! `stats --watch` at a terminal redraws its table in place under a line with the time of the
-//! refresh and the change since the previous one; in a pipe each reading is written after the
-//! last. `list --watch` prints entries as they land: each poll asks only for entries from a
+//! `--watch`: read again every interval until Ctrl-C. The waiting and the errors that end a
+//! watch, shared with `stats --watch` (in `stats`); and `list --watch`, which prints entries as
+//! they land: each poll asks only for entries from a
 //! little before the newest one seen, so memory and requests stay small however deep the DLQ.
 
 use std::collections::HashMap;
@@ -13,29 +11,18 @@ use crate::bulk::pages::Pages;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::output::entries::EntryPrinter;
-use crate::output::{watch as draw, Format};
-
-use super::stats;
+use crate::output::Format;
 
 /// How far before the newest entry seen each `list --watch` poll looks again: an entry that
 /// lands late with an earlier time is still caught, and its id tells it from those printed.
 const SLACK_MS: i64 = 5 * 60 * 1000;
 
-/// `--watch`'s interval: at least a second, so a typo cannot turn into a request storm.
-pub fn parse_interval(text: &str) -> std::result::Result<Duration, String> {
-    let d = crate::args::values::parse_duration(text)?;
-    if d < Duration::from_secs(1) {
-        return Err(format!("{text} is too short: at least 1s, like 10s or 1m"));
-    }
-    Ok(d)
-}
-
-fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
 /// Waits `every`, or ends the watch with exit 130 at a stop signal.
-async fn pause(every: Duration) -> Result<()> {
+pub async fn pause(every: Duration) -> Result<()> {
     tokio::select! {
         _ = tokio::time::sleep(every) => Ok(()),
         _ = super::signals::first() => Err(CliError::new(Kind::Interrupted, "stopped")),
@@ -43,59 +30,8 @@ async fn pause(every: Duration) -> Result<()> {
 }
 
 /// A refused token or a bad request ends the watch; anything else is tried again next time.
-fn fatal(e: &ApiError) -> bool {
+pub fn fatal(e: &ApiError) -> bool {
     matches!(e.status(), Some(400 | 401 | 403 | 404)) || matches!(e, ApiError::Invalid(_))
-}
-
-pub async fn stats(
-    ctx: &Ctx,
-    args: &stats::Args,
-    every: Duration,
-    retention: Duration,
-) -> Result<()> {
-    let source = super::source(args.workflow);
-    let api = ctx.api()?;
-    let redraw = ctx.out.stdout_tty && ctx.out.format == Format::Table && !args.total;
-    let mut screen = draw::Screen::new(every);
-    loop {
-        let now = now_ms();
-        let filter = args.filters.build(source, now)?;
-        let read = stats::read(
-            &api,
-            source,
-            &filter,
-            args.by.clone(),
-            retention,
-            now,
-            |_| {},
-        );
-        let read = tokio::select! {
-            r = read => r,
-            _ = super::signals::first() => return Err(CliError::new(Kind::Interrupted, "stopped")),
-        };
-        match read {
-            Ok(s) if redraw => {
-                // The table alone: notes on stderr would be scrolled away by the next redraw.
-                let view = crate::output::stats::View {
-                    source,
-                    top: args.top.map(|n| n as usize),
-                    retention: &args.retention,
-                    now_ms: now,
-                };
-                let mut body = Vec::new();
-                crate::output::stats::print(&mut body, &ctx.out, &s, &view)?;
-                screen.fresh(now, s.total, s.group_count(), &body)?;
-            }
-            Ok(s) => stats::show(ctx, args, &s, now, &mut ctx.out.stdout())?,
-            Err(e) if fatal(&e) => return Err(e.into()),
-            Err(e) if redraw => screen.failed(now, &e.to_string())?,
-            Err(e) => ctx.out.warn(&format!(
-                "refresh failed: {e}; trying again in {}",
-                crate::output::time::duration(every)
-            )),
-        }
-        pause(every).await?;
-    }
 }
 
 /// What `list --watch` needs of `list`'s arguments.

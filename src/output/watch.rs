@@ -55,7 +55,7 @@ impl Screen {
         let head = format!(
             "refresh at {} failed: {}{since}; trying again in {}",
             clock(now_ms),
-            super::text::safe(why),
+            crate::text::safe(why),
             time::duration(self.every),
         );
         self.draw(&head)
