@@ -1,5 +1,6 @@
 //! `dlq stats`: group the DLQ and count, for triage and CI gates.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
 
@@ -191,6 +192,7 @@ async fn watch(ctx: &Ctx, args: &Args, every: Duration, retention: Duration) -> 
     let api = ctx.api()?;
     let redraw = ctx.out.stdout_tty && ctx.out.format == Format::Table && !args.total;
     let mut screen = crate::output::watch::Screen::new(every);
+    let mut before: Option<HashMap<Vec<Option<String>>, u64>> = None;
     loop {
         let now = super::watch::now_ms();
         let filter = args.filters.build(source, now)?;
@@ -218,7 +220,17 @@ async fn watch(ctx: &Ctx, args: &Args, every: Duration, retention: Duration) -> 
                 };
                 let mut body = Vec::new();
                 crate::output::stats::print(&mut body, &ctx.out, &s, &view)?;
-                screen.fresh(now, s.total, s.group_count(), &body)?;
+                let counts: HashMap<_, _> = s
+                    .sorted(None)
+                    .iter()
+                    .map(|g| (g.key.clone(), g.count))
+                    .collect();
+                let changes = before
+                    .as_ref()
+                    .map(|b| changes(b, &counts))
+                    .unwrap_or_default();
+                screen.fresh(now, s.total, s.group_count(), &changes, &body)?;
+                before = Some(counts);
             }
             Ok(s) => show(ctx, args, &s, now, &mut ctx.out.stdout())?,
             Err(e) if super::watch::fatal(&e) => return Err(e.into()),
@@ -230,6 +242,25 @@ async fn watch(ctx: &Ctx, args: &Args, every: Duration, retention: Duration) -> 
         }
         super::watch::pause(every).await?;
     }
+}
+
+/// The groups whose count changed between two readings, largest change first, each named by
+/// its key values (`(none)` where an entry had no such field).
+fn changes(
+    before: &HashMap<Vec<Option<String>>, u64>,
+    now: &HashMap<Vec<Option<String>>, u64>,
+) -> Vec<(String, i64)> {
+    let keys: std::collections::BTreeSet<_> = before.keys().chain(now.keys()).collect();
+    let mut out: Vec<(String, i64)> = keys
+        .into_iter()
+        .filter_map(|k| {
+            let d = *now.get(k).unwrap_or(&0) as i64 - *before.get(k).unwrap_or(&0) as i64;
+            let name: Vec<&str> = k.iter().map(|v| v.as_deref().unwrap_or("(none)")).collect();
+            (d != 0).then(|| (name.join(" "), d))
+        })
+        .collect();
+    out.sort_by(|a, b| b.1.abs().cmp(&a.1.abs()).then_with(|| a.0.cmp(&b.0)));
+    out
 }
 
 /// `--retention` as a duration; zero is refused.

@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use super::time;
 
+/// Groups named on the `changed:` line at most.
+const MAX_CHANGES: usize = 5;
+
 pub struct Screen {
     every: Duration,
     /// The depth and time of the last good reading.
@@ -25,8 +28,16 @@ impl Screen {
         }
     }
 
-    /// Draws a good reading taken at `now_ms`.
-    pub fn fresh(&mut self, now_ms: i64, total: u64, groups: usize, body: &[u8]) -> io::Result<()> {
+    /// Draws a good reading taken at `now_ms`; `changes` are the groups whose count changed
+    /// since the reading before, with by how much, largest change first.
+    pub fn fresh(
+        &mut self,
+        now_ms: i64,
+        total: u64,
+        groups: usize,
+        changes: &[(String, i64)],
+        body: &[u8],
+    ) -> io::Result<()> {
         let change = match self.last {
             None => "first reading".to_string(),
             Some((before, at)) => format!(
@@ -41,8 +52,24 @@ impl Screen {
             clock(now_ms),
             time::duration(self.every),
         );
+        let mut body_with = Vec::new();
+        if !changes.is_empty() {
+            let shown: Vec<String> = changes
+                .iter()
+                .take(MAX_CHANGES)
+                .map(|(k, d)| format!("{} {}", signed(*d), crate::text::safe(k)))
+                .collect();
+            let more = changes.len().saturating_sub(MAX_CHANGES);
+            let more = if more > 0 {
+                format!(" (and {more} more)")
+            } else {
+                String::new()
+            };
+            writeln!(body_with, "changed: {}{more}\n", shown.join(", "))?;
+        }
+        body_with.extend_from_slice(body);
         self.last = Some((total, now_ms));
-        self.body = body.to_vec();
+        self.body = body_with;
         self.draw(&head)
     }
 

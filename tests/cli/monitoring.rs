@@ -451,13 +451,29 @@ fn stats_watch_redraws_in_place_at_a_terminal_with_the_change() {
     );
     screen.wait("25 entries in");
     screen.wait("first reading");
-    let ids = sb.ids(false);
-    for id in &ids[..3] {
+    // Three entries go; the sandbox says from which URLs.
+    let gone: Vec<serde_json::Value> = sb.entries(false).into_iter().take(3).collect();
+    let mut by_url: BTreeMap<String, i64> = BTreeMap::new();
+    for e in &gone {
+        *by_url
+            .entry(e["url"].as_str().unwrap().to_string())
+            .or_default() -= 1;
+        let id = e["dlqId"].as_str().unwrap();
         let (status, _) = sb.http("DELETE", &format!("/v2/dlq/{id}"));
         assert_eq!(status, 200);
     }
     let s = screen.wait("22 entries in");
     assert!(s.contains("(-3 since "), "{s}");
+    let changed = s
+        .lines()
+        .find(|l| l.starts_with("changed: "))
+        .unwrap_or_else(|| panic!("{s}"));
+    for (url, d) in &by_url {
+        assert!(
+            changed.contains(&format!("{d} {url}")),
+            "{url} {d}: {changed}"
+        );
+    }
     // In place: one heading on the whole screen and scrollback, not one per refresh.
     assert_eq!(s.matches(" entries in ").count(), 1, "{s}");
     assert_eq!(s.matches("COUNT").count(), 1, "{s}");
