@@ -1,7 +1,7 @@
-//! `--watch`: read again every interval until Ctrl-C. The waiting and the errors that end a
-//! watch, shared with `stats --watch` (in `stats`); and `list --watch`, which prints entries as
-//! they land: each poll asks only for entries from a
-//! little before the newest one seen, so memory and requests stay small however deep the DLQ.
+//! `--watch`: read again every interval until Ctrl-C (exit 130). The waiting and the errors
+//! that end a watch, shared with `stats --watch` (in `stats`); and `list --watch`, which prints
+//! entries as they land: each poll asks only for entries from a little before the newest one
+//! seen, so memory and requests stay small however deep the DLQ.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -17,6 +17,7 @@ use crate::output::Format;
 /// lands late with an earlier time is still caught, and its id tells it from those printed.
 const SLACK_MS: i64 = 5 * 60 * 1000;
 
+/// The time of this reading, not the command's start: a watch outlives its `Ctx::now_ms`.
 pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
