@@ -99,8 +99,24 @@ impl Screen {
         w.write_all(b"\x1b[H")?;
         writeln!(w, "{head}\x1b[K")?;
         writeln!(w, "\x1b[K")?;
-        for line in String::from_utf8_lossy(&self.body).lines() {
+        let body = String::from_utf8_lossy(&self.body);
+        let lines: Vec<&str> = body.lines().collect();
+        // A table taller than the screen would scroll, and the next redraw would leave its top
+        // behind: draw what fits (the heading and its blank line, and one line to say so).
+        let room = (console::Term::stdout().size().0 as usize)
+            .saturating_sub(3)
+            .max(1);
+        let cut = lines.len() > room + 1;
+        let shown = if cut { &lines[..room] } else { &lines[..] };
+        for line in shown {
             writeln!(w, "{line}\x1b[K")?;
+        }
+        if cut {
+            write!(
+                w,
+                "... {} more lines below the screen (--top N shows fewer groups)\x1b[K",
+                lines.len() - room
+            )?;
         }
         w.write_all(b"\x1b[J")?;
         w.flush()
