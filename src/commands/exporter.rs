@@ -23,8 +23,8 @@ use crate::args::filter::ReadFilters;
 use crate::args::values::parse_positive;
 use crate::context::Ctx;
 use crate::error::{CliError, Result};
+use crate::grouping::{GroupKey, Stats};
 use crate::output::openmetrics::{self as om, Family, Flavor};
-use crate::stats::{GroupKey, Stats};
 
 /// Serve the DLQs' figures on /metrics for Prometheus, refreshed every --interval.
 ///

@@ -10,11 +10,11 @@ use crate::args::values::{parse_duration, parse_positive};
 use crate::bulk::pages::Pages;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
+use crate::grouping::{GroupKey, Stats};
+use crate::output::groups::{self as draw, View};
 use crate::output::openmetrics as om;
 use crate::output::progress::Bar;
-use crate::output::stats::{self as draw, View};
 use crate::output::Format;
-use crate::stats::{GroupKey, Stats};
 
 /// Group the DLQ and count: what fails, where, since when.
 ///
@@ -212,14 +212,14 @@ async fn watch(ctx: &Ctx, args: &Args, every: Duration, retention: Duration) -> 
         match read {
             Ok(s) if redraw => {
                 // The table alone: notes on stderr would be scrolled away by the next redraw.
-                let view = crate::output::stats::View {
+                let view = View {
                     source,
                     top: args.top.map(|n| n as usize),
                     retention: &args.retention,
                     now_ms: now,
                 };
                 let mut body = Vec::new();
-                crate::output::stats::print(&mut body, &ctx.out, &s, &view)?;
+                draw::print(&mut body, &ctx.out, &s, &view)?;
                 let counts: HashMap<_, _> = s
                     .sorted(None)
                     .iter()

@@ -7,14 +7,14 @@
 pub mod detail;
 pub mod entries;
 pub mod fit;
+pub mod groups;
 pub mod jobs;
 pub mod layout;
 pub mod openmetrics;
-pub mod plan;
+pub mod plan_view;
 pub mod progress;
 pub mod prompt;
 pub mod results;
-pub mod stats;
 pub mod time;
 pub mod watch;
 pub mod wrap;

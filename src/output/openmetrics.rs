@@ -8,7 +8,7 @@
 use std::io::{self, Write};
 
 use crate::api::Source;
-use crate::stats::{Group, GroupKey, Stats};
+use crate::grouping::{Group, GroupKey, Stats};
 
 /// Groups shown per DLQ when `--top` is not given: a label with a million distinct values must
 /// not become a million time series.
