@@ -70,7 +70,7 @@ pub fn list(w: &mut impl Write, out: &Output, jobs: &[JobInfo], view: &View) -> 
                 writeln!(w, "{}", layout.render(&cols, true))?;
             }
         }
-        Format::Table => {
+        Format::Table | Format::Openmetrics => {
             for j in jobs {
                 let row = [
                     safe(&j.job).into_owned(),
