@@ -85,13 +85,18 @@ impl Engine<'_> {
         true
     }
 
-    /// The outcome of an entry acted on whose reply was lost.
+    /// The outcome of an entry acted on whose reply was lost: a verb that creates something
+    /// cannot say what, except a callback (the same run) and delete (which creates nothing).
     pub(super) fn acted_on(&self, id: &str) -> Outcome {
         match self.callbacks.run_of(id) {
             // A callback re-runs the same run: its id is known, so --verify can follow it.
             Some((run, at)) if self.action.verb == Verb::Callback => Outcome {
                 workflow_run_id: Some(run),
                 workflow_created_at: at,
+                error: Some("acted on, but the reply was lost".into()),
+                ..Outcome::done(id)
+            },
+            _ if self.action.verb == Verb::Delete => Outcome {
                 error: Some("acted on, but the reply was lost".into()),
                 ..Outcome::done(id)
             },
