@@ -5,8 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::client::{BulkClient, Made};
 use super::outcome::Outcome;
-use crate::api::{ApiError, Client, Overrides, Published, Run, Source, Target};
+use crate::api::{ApiError, Overrides, Published, Run, Source, Target};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -55,59 +56,37 @@ impl Action {
     /// out what happened before sending anything again.
     pub async fn apply_chunk(
         &self,
-        api: &Client,
+        api: &dyn BulkClient,
         ids: &[String],
     ) -> Result<Vec<Outcome>, ApiError> {
-        let o = &self.overrides;
-        let counted = |what: &str, n: usize| {
-            if n == ids.len() {
-                Ok(())
-            } else {
-                Err(ApiError::Decode {
-                    method: "POST",
-                    path: format!("({} {what})", self.verb.name()),
-                    detail: format!("{n} results for {} ids", ids.len()),
-                })
+        if self.verb == Verb::Callback {
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                out.push(self.apply_one(api, id).await?);
             }
-        };
-        match self.verb {
-            Verb::Retry => {
-                let r = api.retry_many(Target::Ids(ids), o).await?;
-                counted("responses", r.responses.len())?;
-                Ok(zip_published(ids, r.responses))
-            }
-            Verb::Delete => {
-                let d = api.delete_many(self.source, Target::Ids(ids)).await?;
-                counted("deleted", d.deleted as usize)?;
-                Ok(ids.iter().map(|id| Outcome::done(id)).collect())
-            }
-            Verb::Resume | Verb::Restart => {
-                let runs = if self.verb == Verb::Resume {
-                    api.resume_many(Target::Ids(ids), o).await?
-                } else {
-                    api.restart_many(Target::Ids(ids), o).await?
-                };
-                counted("workflowRuns", runs.workflow_runs.len())?;
-                Ok(zip_runs(ids, runs.workflow_runs))
-            }
-            Verb::Callback => {
-                let mut out = Vec::with_capacity(ids.len());
-                for id in ids {
-                    out.extend(zip_runs(
-                        std::slice::from_ref(id),
-                        vec![api.callback(id).await?],
-                    ));
-                }
-                Ok(out)
-            }
+            return Ok(out);
         }
+        let made = api.act_many(self, Target::Ids(ids)).await?.made;
+        if made.count() != ids.len() {
+            let what = match made {
+                Made::Messages(_) => "responses",
+                Made::Runs(_) => "workflowRuns",
+                Made::Deleted(_) => "deleted",
+            };
+            return Err(ApiError::Decode {
+                method: "POST",
+                path: format!("({} {what})", self.verb.name()),
+                detail: format!("{} results for {} ids", made.count(), ids.len()),
+            });
+        }
+        Ok(zip(ids, made))
     }
 
     /// Applies the action to whatever matches `filter`, one server page from `cursor`.
     /// Returns how many entries were acted on and the next cursor.
     pub async fn apply_matching(
         &self,
-        api: &Client,
+        api: &dyn BulkClient,
         filter: &crate::api::Filter,
         count: Option<u32>,
         cursor: Option<&str>,
@@ -117,49 +96,19 @@ impl Action {
             count,
             cursor,
         };
-        let o = &self.overrides;
-        Ok(match self.verb {
-            Verb::Retry => api
-                .retry_many(t, o)
-                .await
-                .map(|r| (r.responses.len() as u64, r.cursor))?,
-            Verb::Delete => api
-                .delete_many(self.source, t)
-                .await
-                .map(|r| (r.deleted, r.cursor))?,
-            Verb::Resume => api
-                .resume_many(t, o)
-                .await
-                .map(|r| (r.workflow_runs.len() as u64, r.cursor))?,
-            Verb::Restart => api
-                .restart_many(t, o)
-                .await
-                .map(|r| (r.workflow_runs.len() as u64, r.cursor))?,
-            Verb::Callback => {
-                return Err(ApiError::Invalid("callback has no bulk endpoint".into()))
-            }
-        })
+        let acted = api.act_many(self, t).await?;
+        Ok((acted.made.count() as u64, acted.cursor))
     }
 
     /// Applies the action to one id through its single-id endpoint, whose errors name that id.
-    pub async fn apply_one(&self, api: &Client, id: &str) -> Result<Outcome, ApiError> {
-        let o = &self.overrides;
-        let one = [id.to_string()];
-        Ok(match self.verb {
-            Verb::Retry => zip_published(&one, vec![api.retry(id, o).await?]).remove(0),
-            Verb::Delete => {
-                api.delete(self.source, id).await?;
-                Outcome::done(id)
-            }
-            Verb::Resume => zip_runs(&one, vec![api.resume(id, o).await?]).remove(0),
-            Verb::Restart => zip_runs(&one, vec![api.restart(id, o).await?]).remove(0),
-            Verb::Callback => zip_runs(&one, vec![api.callback(id).await?]).remove(0),
-        })
+    pub async fn apply_one(&self, api: &dyn BulkClient, id: &str) -> Result<Outcome, ApiError> {
+        let made = api.act_one(self, id).await?;
+        Ok(zip(&[id.to_string()], made).remove(0))
     }
 
     /// After a reply was lost: true when the action was applied to this entry, judged by the
     /// entry's state on the server, false when it is still waiting for the action.
-    pub async fn was_applied(&self, api: &Client, id: &str) -> Result<bool, ApiError> {
+    pub async fn was_applied(&self, api: &dyn BulkClient, id: &str) -> Result<bool, ApiError> {
         match api.get(self.source, id).await {
             // A callback leaves the entry in the DLQ but moves its callback state on.
             Ok(e) if self.verb == Verb::Callback => Ok(e.callback_state() != Some("CALLBACK_FAIL")),
@@ -167,6 +116,15 @@ impl Action {
             Err(e) if e.status() == Some(404) => Ok(true),
             Err(e) => Err(e),
         }
+    }
+}
+
+/// One outcome per id, with what the reply says each became (in the order of the ids).
+fn zip(ids: &[String], made: Made) -> Vec<Outcome> {
+    match made {
+        Made::Messages(m) => zip_published(ids, m),
+        Made::Runs(r) => zip_runs(ids, r),
+        Made::Deleted(_) => ids.iter().map(|id| Outcome::done(id)).collect(),
     }
 }
 

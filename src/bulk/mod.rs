@@ -6,6 +6,7 @@
 pub mod action;
 pub mod archive;
 pub mod cancel;
+pub mod client;
 pub mod exec;
 pub mod flow;
 pub mod journal;

@@ -7,7 +7,8 @@
 
 use std::collections::HashSet;
 
-use crate::api::{ApiError, Client, Entry, Filter, Source};
+use super::client::BulkClient;
+use crate::api::{ApiError, Entry, Filter, Source};
 
 /// Consecutive empty pages that still carry a cursor before paging stops: a server that never
 /// gets anywhere.
@@ -50,7 +51,7 @@ impl Guard {
 }
 
 pub struct Pages<'a> {
-    api: &'a Client,
+    api: &'a dyn BulkClient,
     source: Source,
     filter: &'a Filter,
     cursor: Option<String>,
@@ -59,7 +60,12 @@ pub struct Pages<'a> {
 }
 
 impl<'a> Pages<'a> {
-    pub fn new(api: &'a Client, source: Source, filter: &'a Filter, start: Option<String>) -> Self {
+    pub fn new(
+        api: &'a dyn BulkClient,
+        source: Source,
+        filter: &'a Filter,
+        start: Option<String>,
+    ) -> Self {
         Pages {
             api,
             source,
