@@ -266,19 +266,38 @@ impl<'a> Engine<'a> {
         self.cancel.cancel();
     }
 
-    /// Waits for a request's slot and counts it; false when a stop came first: after a
-    /// Ctrl-C or a halt nothing more is sent, and what is left waits for `--continue`.
+    /// Waits for a request's slot; false when a stop came first: after a Ctrl-C or a halt
+    /// nothing more is sent, and what is left waits for `--continue`.
     async fn pace(&self) -> bool {
         if let Some(p) = self.pacer {
             if !p.wait(self.cancel).await {
                 return false;
             }
         }
-        if self.cancel.is_cancelled() {
+        !self.cancel.is_cancelled()
+    }
+
+    /// Paces a mutation of `ids` and marks them in flight; false when it must not be sent.
+    /// Counted only once it goes: a journal that cannot be written sends nothing.
+    async fn ready_to_send(&self, ids: &[String]) -> bool {
+        if !self.pace().await || !self.mark(ids) {
             return false;
         }
-        self.requests.fetch_add(1, Ordering::SeqCst);
+        self.count_request();
         true
+    }
+
+    /// Paces a lookup; false when it must not be sent.
+    async fn ready_to_ask(&self) -> bool {
+        if !self.pace().await {
+            return false;
+        }
+        self.count_request();
+        true
+    }
+
+    fn count_request(&self) {
+        self.requests.fetch_add(1, Ordering::SeqCst);
     }
 
     /// Marks ids in flight; false (and the run halted) when that cannot be recorded.

@@ -18,3 +18,6 @@ pub mod resolve;
 pub mod select;
 pub mod server_side;
 pub mod verify;
+
+#[cfg(test)]
+mod engine_tests;

@@ -67,7 +67,7 @@ impl Engine<'_> {
             if c.todo.is_empty() {
                 continue;
             }
-            if !self.pace().await || !self.mark(&c.todo) {
+            if !self.ready_to_send(&c.todo).await {
                 break;
             }
             if self.send(&mut c).await.is_break() {
@@ -201,7 +201,7 @@ impl Engine<'_> {
     async fn reconcile(&self, ids: Vec<String>) -> (Vec<String>, Vec<String>, Vec<String>) {
         let checks = stream::iter(ids)
             .map(|id| async move {
-                if !self.pace().await {
+                if !self.ready_to_ask().await {
                     return (id, Err(None));
                 }
                 let r = self.action.was_applied(self.api, &id).await;
@@ -233,7 +233,7 @@ impl Engine<'_> {
     async fn one_by_one(&self, ids: Vec<String>) -> Vec<Outcome> {
         stream::iter(ids)
             .map(|id| async move {
-                if !self.pace().await || !self.mark(std::slice::from_ref(&id)) {
+                if !self.ready_to_send(std::slice::from_ref(&id)).await {
                     return None;
                 }
                 match self.action.apply_one(self.api, &id).await {
@@ -259,6 +259,8 @@ impl Engine<'_> {
                 return None;
             }
             e if e.status() == Some(404) => Outcome::failed(id, Status::NotFound, e.reason()),
+            // Not asked (a stop came first): the id stays in flight for `--continue`.
+            e if e.outcome_unknown() && !self.ready_to_ask().await => return None,
             e if e.outcome_unknown() => match self.action.was_applied(self.api, id).await {
                 Ok(true) => Outcome {
                     error: Some(LOST_BUT_DONE.into()),

@@ -1,0 +1,542 @@
+//! A scripted DLQ server in memory, for the engine's in-process tests.
+//!
+//! A faithful little model, so outcomes are checked against its truth: a set of entries in the
+//! DLQ, and a count of how often the action took effect on each. A bulk call with an id not in
+//! the DLQ is a 404 that changes nothing, one with an entry the server refuses is a 400 that
+//! changes nothing (as the sandbox and API.md 6.15 say); retry, resume, restart and delete take
+//! the entry out, a callback moves its callback state from failed to in progress.
+//!
+//! On top of the model, a script of [`Rule`]s bends chosen requests: the reply lost after the
+//! server acted or before it did, a short reply, a status, a 429 with Retry-After, a redirect,
+//! a Ctrl-C while the request is in flight. Every request is logged as one line
+//! (`retry a1,a2 -> lost`) with the (paused) time it started.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::api::{
+    ApiError, CallbackInfo, Entry, Filter, Page, Published, Reading, Run, RunLog, RunLogPage,
+    Source, Target,
+};
+use crate::bulk::action::{Action, Verb};
+use crate::bulk::cancel::Cancel;
+use crate::bulk::client::{Acted, BulkClient, Call, Made};
+
+pub const FAILED: &str = "CALLBACK_FAIL";
+pub const IN_PROGRESS: &str = "CALLBACK_INPROGRESS";
+
+/// Which requests a rule bends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum On {
+    /// A bulk mutation (a chunk).
+    Many,
+    /// A single-id mutation (one by one, and every callback).
+    One,
+    /// An entry lookup.
+    Get,
+}
+
+/// What a bent request gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Served as the model says (with `interrupting`: a Ctrl-C while in flight).
+    None,
+    /// The server acts, then the connection drops: no reply.
+    LostAfter,
+    /// A proxy answers 502 before the server acts: nothing changed, but the client cannot know.
+    LostBefore,
+    /// The server acts, and its 2xx reply lists one result fewer than the ids.
+    Short,
+    /// This status, nothing changed.
+    Status(u16),
+    /// 429, nothing changed, with Retry-After when given.
+    Throttle(Option<Duration>),
+    /// A 307 to elsewhere; nothing changed here.
+    Redirect,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    on: On,
+    /// Only requests naming this id.
+    id: Option<&'static str>,
+    /// Matching requests let through before the rule bites.
+    skip: usize,
+    /// How many times it bites.
+    times: usize,
+    fault: Fault,
+    interrupt: bool,
+}
+
+impl Rule {
+    pub fn on(on: On, fault: Fault) -> Rule {
+        Rule {
+            on,
+            id: None,
+            skip: 0,
+            times: 1,
+            fault,
+            interrupt: false,
+        }
+    }
+    pub fn naming(mut self, id: &'static str) -> Rule {
+        self.id = Some(id);
+        self
+    }
+    pub fn skip(mut self, n: usize) -> Rule {
+        self.skip = n;
+        self
+    }
+    pub fn always(mut self) -> Rule {
+        self.times = usize::MAX;
+        self
+    }
+    /// A Ctrl-C arrives while the request is in flight.
+    pub fn interrupting(mut self) -> Rule {
+        self.interrupt = true;
+        self
+    }
+}
+
+/// One entry of the model.
+#[derive(Debug, Clone)]
+struct Item {
+    source: Source,
+    callback: &'static str,
+    /// Why the server refuses to act on it (a 400), if it does.
+    refuse: Option<&'static str>,
+}
+
+#[derive(Default)]
+struct State {
+    dlq: BTreeMap<String, Item>,
+    applied: HashMap<String, u32>,
+    /// What the server made of each id (a message or run id), as its reply said.
+    made: HashMap<String, String>,
+    rules: Vec<Rule>,
+    log: Vec<(Duration, String)>,
+    /// Mutations sent for ids the engine had not marked in flight first.
+    unmarked: Vec<String>,
+    replies: u64,
+    throttled: u64,
+}
+
+pub struct Fake {
+    st: Mutex<State>,
+    start: Instant,
+    /// How long each request takes.
+    pub latency: Duration,
+    /// `Burst-RateLimit-Limit` on every reply, when set.
+    pub limit: Option<u64>,
+    /// The run's Ctrl-C, which a rule can press.
+    pub cancel: Cancel,
+    /// Ids the engine marked in flight (its journal hook writes here).
+    pub marked: Arc<Mutex<HashSet<String>>>,
+}
+
+impl Fake {
+    pub fn new() -> Fake {
+        Fake {
+            st: Mutex::default(),
+            start: Instant::now(),
+            latency: Duration::ZERO,
+            limit: None,
+            cancel: Cancel::new(),
+            marked: Arc::default(),
+        }
+    }
+
+    /// Puts an entry in the DLQ, its callback failed.
+    pub fn add(&self, source: Source, id: &str) {
+        let item = Item {
+            source,
+            callback: FAILED,
+            refuse: None,
+        };
+        self.st.lock().unwrap().dlq.insert(id.to_string(), item);
+    }
+
+    /// The server refuses to act on `id` (a 400 naming why).
+    pub fn refuse(&self, id: &str, why: &'static str) {
+        if let Some(i) = self.st.lock().unwrap().dlq.get_mut(id) {
+            i.refuse = Some(why);
+        }
+    }
+
+    pub fn set_callback(&self, id: &str, state: &'static str) {
+        if let Some(i) = self.st.lock().unwrap().dlq.get_mut(id) {
+            i.callback = state;
+        }
+    }
+
+    /// An earlier run acted on `id` and lost the reply: gone, applied once.
+    pub fn applied_before(&self, id: &str) {
+        let mut st = self.st.lock().unwrap();
+        st.dlq.remove(id);
+        st.applied.insert(id.to_string(), 1);
+    }
+
+    pub fn script(&self, rules: Vec<Rule>) {
+        self.st.lock().unwrap().rules = rules;
+    }
+
+    pub fn applied(&self, id: &str) -> u32 {
+        self.st
+            .lock()
+            .unwrap()
+            .applied
+            .get(id)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    pub fn in_dlq(&self, id: &str) -> bool {
+        self.st.lock().unwrap().dlq.contains_key(id)
+    }
+
+    pub fn made(&self, id: &str) -> Option<String> {
+        self.st.lock().unwrap().made.get(id).cloned()
+    }
+
+    /// Every request, `verb ids -> answer`, in the order sent.
+    pub fn requests(&self) -> Vec<String> {
+        let st = self.st.lock().unwrap();
+        st.log.iter().map(|(_, l)| l.clone()).collect()
+    }
+
+    /// When each request started, from the start of the test.
+    pub fn times(&self) -> Vec<Duration> {
+        self.st
+            .lock()
+            .unwrap()
+            .log
+            .iter()
+            .map(|(t, _)| *t)
+            .collect()
+    }
+
+    pub fn unmarked(&self) -> Vec<String> {
+        self.st.lock().unwrap().unmarked.clone()
+    }
+
+    /// Logs a request and picks the rule that bends it.
+    fn begin(&self, on: Option<On>, line: String, ids: &[String]) -> (usize, Fault) {
+        let mut st = self.st.lock().unwrap();
+        if on.is_some_and(|o| o != On::Get) {
+            let marked = self.marked.lock().unwrap();
+            let missing = ids.iter().filter(|id| !marked.contains(*id)).cloned();
+            st.unmarked.extend(missing.collect::<Vec<_>>());
+        }
+        st.log.push((self.start.elapsed(), line));
+        let at = st.log.len() - 1;
+        let mut fault = Fault::None;
+        for r in st.rules.iter_mut() {
+            let named = r.id.is_none_or(|id| ids.iter().any(|i| i == id));
+            if on != Some(r.on) || !named || r.times == 0 {
+                continue;
+            }
+            if r.skip > 0 {
+                r.skip -= 1;
+                continue;
+            }
+            r.times -= 1;
+            if r.interrupt {
+                self.cancel.cancel();
+            }
+            fault = r.fault;
+            break;
+        }
+        (at, fault)
+    }
+
+    /// Serves one request: the rule's fault around the model's answer `serve`.
+    async fn call<T>(
+        &self,
+        on: Option<On>,
+        line: String,
+        ids: &[String],
+        serve: impl FnOnce(&mut State) -> Result<T, ApiError>,
+        shorten: impl FnOnce(T) -> T,
+    ) -> Result<T, ApiError> {
+        let (at, fault) = self.begin(on, line, ids);
+        if !self.latency.is_zero() {
+            tokio::time::sleep(self.latency).await;
+        }
+        let mut st = self.st.lock().unwrap();
+        let r = match fault {
+            Fault::None => serve(&mut st),
+            Fault::LostAfter => serve(&mut st).and(Err(lost())),
+            Fault::LostBefore => Err(status(502, "bad gateway", None)),
+            Fault::Short => serve(&mut st).map(shorten),
+            Fault::Status(s) => Err(status(s, "scripted", None)),
+            Fault::Throttle(d) => Err(status(429, "too many requests", d)),
+            Fault::Redirect => Err(ApiError::Redirect {
+                method: "POST",
+                path: "/v2/dlq".into(),
+                status: 307,
+                location: "https://elsewhere.example/".into(),
+            }),
+        };
+        let answer = match (&r, fault) {
+            (_, Fault::Short) => "short".to_string(),
+            (Err(ApiError::Redirect { status, .. }), _) => status.to_string(),
+            (Ok(_), _) => "ok".to_string(),
+            (Err(ApiError::Network { .. }), _) => "lost".to_string(),
+            (Err(e), _) => e.status().map_or("?".into(), |s| s.to_string()),
+        };
+        if !matches!(r, Err(ApiError::Network { .. })) {
+            st.replies += 1;
+        }
+        if matches!(r, Err(ApiError::Status { status: 429, .. })) {
+            st.throttled += 1;
+        }
+        st.log[at].1 += &format!(" -> {answer}");
+        r
+    }
+}
+
+fn lost() -> ApiError {
+    ApiError::Network {
+        method: "POST",
+        path: "/v2/dlq".into(),
+        detail: "connection reset".into(),
+        sent: true,
+        attempts: 1,
+        server: "fake".into(),
+    }
+}
+
+fn status(status: u16, message: &str, retry_after: Option<Duration>) -> ApiError {
+    ApiError::Status {
+        method: "POST",
+        path: "/fake".into(),
+        status,
+        message: message.into(),
+        retry_after,
+    }
+}
+
+impl State {
+    /// The model's bulk call: all ids in the DLQ or a 404, none refused or a 400, then each
+    /// acted on.
+    fn act_many(&mut self, action: &Action, ids: &[String]) -> Result<Vec<String>, ApiError> {
+        let missing: Vec<&str> = ids
+            .iter()
+            .filter(|id| self.dlq.get(*id).is_none_or(|i| i.source != action.source))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            let why = format!("Some DLQ messages were not found: {}", missing.join(", "));
+            return Err(status(404, &why, None));
+        }
+        if let Some(why) = ids.iter().find_map(|id| self.dlq[id].refuse) {
+            return Err(status(400, why, None));
+        }
+        Ok(ids.iter().map(|id| self.act(action.verb, id)).collect())
+    }
+
+    fn act_one(&mut self, action: &Action, id: &str) -> Result<String, ApiError> {
+        let Some(item) = self.dlq.get(id).filter(|i| i.source == action.source) else {
+            return Err(status(
+                404,
+                &format!("message {id} not found in the DLQ"),
+                None,
+            ));
+        };
+        if let Some(why) = item.refuse {
+            return Err(status(400, why, None));
+        }
+        if action.verb == Verb::Callback && item.callback != FAILED {
+            return Err(status(400, "the failure callback has not failed", None));
+        }
+        Ok(self.act(action.verb, id))
+    }
+
+    /// Acts on one entry that is there; returns the id of what was made.
+    fn act(&mut self, verb: Verb, id: &str) -> String {
+        *self.applied.entry(id.to_string()).or_default() += 1;
+        if verb == Verb::Callback {
+            self.dlq.get_mut(id).unwrap().callback = IN_PROGRESS;
+        } else {
+            self.dlq.remove(id);
+        }
+        let made = match verb {
+            Verb::Retry => format!("msg_new_{id}"),
+            _ => format!("wfr_new_{id}"),
+        };
+        self.made.insert(id.to_string(), made.clone());
+        made
+    }
+
+    fn entry(&self, id: &str) -> Entry {
+        let item = &self.dlq[id];
+        let (message_id, run_id) = match item.source {
+            Source::Qstash => (Some(format!("msg_{id}")), None),
+            Source::Workflow => (None, Some(format!("wfr_{id}"))),
+        };
+        Entry {
+            dlq_id: id.to_string(),
+            message_id,
+            workflow_run_id: run_id,
+            failure_callback_info: Some(CallbackInfo {
+                state: Some(item.callback.to_string()),
+                ..CallbackInfo::default()
+            }),
+            ..Entry::default()
+        }
+    }
+}
+
+fn made(verb: Verb, ids: Vec<String>) -> Made {
+    match verb {
+        Verb::Retry => Made::Messages(
+            ids.into_iter()
+                .map(|message_id| Published {
+                    message_id,
+                    deduplicated: None,
+                })
+                .collect(),
+        ),
+        Verb::Delete => Made::Deleted(ids.len() as u64),
+        _ => Made::Runs(
+            ids.into_iter()
+                .map(|workflow_run_id| Run {
+                    workflow_run_id,
+                    workflow_created_at: Some(1),
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// One result fewer than asked for.
+fn shorten(m: Made) -> Made {
+    match m {
+        Made::Messages(mut v) => {
+            v.pop();
+            Made::Messages(v)
+        }
+        Made::Runs(mut v) => {
+            v.pop();
+            Made::Runs(v)
+        }
+        Made::Deleted(n) => Made::Deleted(n.saturating_sub(1)),
+    }
+}
+
+impl BulkClient for Fake {
+    fn pressure(&self) -> Reading {
+        let st = self.st.lock().unwrap();
+        Reading {
+            replies: st.replies,
+            throttled: st.throttled,
+            remaining: None,
+            mean: self.latency,
+            limit: self.limit,
+        }
+    }
+
+    fn act_many<'a>(&'a self, action: &'a Action, target: Target<'a>) -> Call<'a, Acted> {
+        Box::pin(async move {
+            let Target::Ids(ids) = target else {
+                return Err(ApiError::Invalid("the fake acts on ids only".into()));
+            };
+            if action.verb == Verb::Callback {
+                return Err(ApiError::Invalid("callback has no bulk endpoint".into()));
+            }
+            let line = format!("{} {}", action.verb.name(), ids.join(","));
+            let serve = |st: &mut State| {
+                let made_ids = st.act_many(action, ids)?;
+                Ok(made(action.verb, made_ids))
+            };
+            let m = self.call(Some(On::Many), line, ids, serve, shorten).await?;
+            Ok(Acted {
+                made: m,
+                cursor: None,
+            })
+        })
+    }
+
+    fn act_one<'a>(&'a self, action: &'a Action, id: &'a str) -> Call<'a, Made> {
+        Box::pin(async move {
+            let line = format!("{}/one {id}", action.verb.name());
+            let ids = [id.to_string()];
+            let serve = |st: &mut State| Ok(made(action.verb, vec![st.act_one(action, id)?]));
+            self.call(Some(On::One), line, &ids, serve, shorten).await
+        })
+    }
+
+    fn get<'a>(&'a self, source: Source, id: &'a str) -> Call<'a, Entry> {
+        Box::pin(async move {
+            let serve = |st: &mut State| match st.dlq.get(id) {
+                Some(i) if i.source == source => Ok(st.entry(id)),
+                _ => Err(status(404, &format!("message {id} not found"), None)),
+            };
+            let ids = [id.to_string()];
+            self.call(Some(On::Get), format!("get {id}"), &ids, serve, |e| e)
+                .await
+        })
+    }
+
+    fn list<'a>(
+        &'a self,
+        source: Source,
+        filter: &'a Filter,
+        _count: Option<u32>,
+        _cursor: Option<&'a str>,
+    ) -> Call<'a, Page> {
+        Box::pin(async move {
+            // One page, filtered by message or run id: what resolving a `msg_`/`wfr_` id asks.
+            let serve = |st: &mut State| {
+                let messages = st
+                    .dlq
+                    .iter()
+                    .filter(|(_, i)| i.source == source)
+                    .map(|(id, _)| st.entry(id))
+                    .filter(|e| {
+                        filter
+                            .message_id
+                            .as_ref()
+                            .is_none_or(|m| e.message_id.as_ref() == Some(m))
+                    })
+                    .filter(|e| {
+                        let run = filter.workflow_run_id.as_ref();
+                        run.is_none_or(|r| e.workflow_run_id.as_ref() == Some(r))
+                    })
+                    .collect();
+                Ok(Page {
+                    messages,
+                    cursor: None,
+                })
+            };
+            self.call(None, "list".into(), &[], serve, |p| p).await
+        })
+    }
+
+    fn run_logs<'a>(
+        &'a self,
+        runs: &'a [(String, Option<i64>)],
+        _cursor: Option<&'a str>,
+    ) -> Call<'a, RunLogPage> {
+        Box::pin(async move {
+            // The runs the server made (a callback's among them), in progress.
+            let serve = |st: &mut State| {
+                let made: HashSet<&String> = st.made.values().collect();
+                let runs = runs
+                    .iter()
+                    .filter(|(id, _)| made.contains(id))
+                    .map(|(id, _)| RunLog {
+                        workflow_run_id: id.clone(),
+                        workflow_state: "RUN_STARTED".into(),
+                        ..RunLog::default()
+                    })
+                    .collect();
+                Ok(RunLogPage { runs, cursor: None })
+            };
+            self.call(None, "run logs".into(), &[], serve, |p| p).await
+        })
+    }
+}
