@@ -8,6 +8,7 @@
 //! mutation's ids were marked in flight before it was sent.
 
 mod fake;
+mod resolve;
 mod rows;
 
 use std::collections::{HashMap, HashSet};
