@@ -3,7 +3,8 @@
 //! exactly-once paths (lost replies, 404 splits, 400 one by one, 401 stops, 429 back-off).
 //!
 //! Narrow on purpose: one mutation call for a chunk, one for a single id, the lookups that say
-//! whether an entry is still in the DLQ (an entry, a page of a filtered list, a run's logs) and
+//! whether an entry is still in the DLQ or what became of it (an entry, a page of a filtered
+//! list, a message's or a run's logs) and
 //! the pressure reading that paces a run. The verb picks the endpoint here, so the engine and
 //! its tests speak of actions, not routes.
 
@@ -11,7 +12,8 @@ use futures::future::BoxFuture;
 
 use super::action::{Action, Verb};
 use crate::api::{
-    ApiError, Client, Entry, Filter, Page, Published, Reading, Run, RunLogPage, Source, Target,
+    ApiError, Client, Entry, Filter, LogPage, Page, Published, Reading, Run, RunLogPage, Source,
+    Target,
 };
 
 /// A call in flight: boxed, so the engine can hold any client behind `&dyn`.
@@ -68,6 +70,15 @@ pub trait BulkClient: Sync {
         count: Option<u32>,
         cursor: Option<&'a str>,
     ) -> Call<'a, Page>;
+
+    /// One page of message logs (`GET /v2/logs`), newest first: what happened to a message
+    /// after a request whose reply was lost, when the entry alone cannot tell.
+    fn logs<'a>(
+        &'a self,
+        message_id: Option<&'a str>,
+        from_ms: Option<i64>,
+        cursor: Option<&'a str>,
+    ) -> Call<'a, LogPage>;
 
     /// Workflow runs by id (`GET /v2/workflows/logs`): what a run, or a callback, became when
     /// the entry alone cannot tell.
@@ -147,6 +158,15 @@ impl BulkClient for Client {
         cursor: Option<&'a str>,
     ) -> Call<'a, Page> {
         Box::pin(Client::list(self, source, filter, count, cursor))
+    }
+
+    fn logs<'a>(
+        &'a self,
+        message_id: Option<&'a str>,
+        from_ms: Option<i64>,
+        cursor: Option<&'a str>,
+    ) -> Call<'a, LogPage> {
+        Box::pin(Client::logs(self, message_id, from_ms, cursor))
     }
 
     fn run_logs<'a>(

@@ -18,8 +18,8 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::api::{
-    ApiError, CallbackInfo, Entry, Filter, Page, Published, Reading, Run, RunLog, RunLogPage,
-    Source, Target,
+    ApiError, CallbackInfo, Entry, Filter, LogEntry, LogPage, Page, Published, Reading, Run,
+    RunLog, RunLogPage, Source, Target,
 };
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::cancel::Cancel;
@@ -513,6 +513,32 @@ impl BulkClient for Fake {
                 })
             };
             self.call(None, "list".into(), &[], serve, |p| p).await
+        })
+    }
+
+    fn logs<'a>(
+        &'a self,
+        message_id: Option<&'a str>,
+        _from_ms: Option<i64>,
+        _cursor: Option<&'a str>,
+    ) -> Call<'a, LogPage> {
+        Box::pin(async move {
+            // The messages the server made (by retries), created.
+            let serve = |st: &mut State| {
+                let logs = st
+                    .made
+                    .values()
+                    .filter(|m| m.starts_with("msg_"))
+                    .filter(|m| message_id.is_none_or(|id| id == m.as_str()))
+                    .map(|m| LogEntry {
+                        message_id: m.clone(),
+                        state: "CREATED".into(),
+                        ..LogEntry::default()
+                    })
+                    .collect();
+                Ok(LogPage { logs, cursor: None })
+            };
+            self.call(None, "logs".into(), &[], serve, |p| p).await
         })
     }
 

@@ -15,9 +15,13 @@ async fn dlq_ids_and_message_ids_are_found_the_rest_say_why() {
     fake.add(Source::Qstash, "a1");
     fake.add(Source::Qstash, "a2");
     fake.add(Source::Workflow, "w1");
-    let r = resolve(&fake, &[Source::Qstash], &tokens(&["a1", "msg_a2", "w1", "a9"]))
-        .await
-        .unwrap();
+    let r = resolve(
+        &fake,
+        &[Source::Qstash],
+        &tokens(&["a1", "msg_a2", "w1", "a9"]),
+    )
+    .await
+    .unwrap();
     let found: Vec<(&str, Option<&str>)> = r
         .found
         .iter()
@@ -32,7 +36,10 @@ async fn dlq_ids_and_message_ids_are_found_the_rest_say_why() {
     assert_eq!(
         missing,
         [
-            ("w1", "is a failed workflow run: use dlq resume, restart or callback"),
+            (
+                "w1",
+                "is a failed workflow run: use dlq resume, restart or callback"
+            ),
             ("a9", NOT_IN_DLQ),
         ]
     );
