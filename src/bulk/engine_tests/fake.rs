@@ -122,6 +122,10 @@ struct State {
     unmarked: Vec<String>,
     replies: u64,
     throttled: u64,
+    /// Requests the server is working on now, and how many each request found (itself
+    /// included) when it arrived.
+    busy: usize,
+    busy_seen: Vec<usize>,
 }
 
 pub struct Fake {
@@ -131,6 +135,8 @@ pub struct Fake {
     pub latency: Duration,
     /// `Burst-RateLimit-Limit` on every reply, when set.
     pub limit: Option<u64>,
+    /// `Burst-RateLimit-Remaining` on every reply, when set.
+    pub remaining: Option<u64>,
     /// The run's Ctrl-C, which a rule can press.
     pub cancel: Cancel,
     /// Ids the engine marked in flight (its journal hook writes here).
@@ -144,6 +150,7 @@ impl Fake {
             start: Instant::now(),
             latency: Duration::ZERO,
             limit: None,
+            remaining: None,
             cancel: Cancel::new(),
             marked: Arc::default(),
         }
@@ -218,6 +225,11 @@ impl Fake {
             .collect()
     }
 
+    /// How many requests the server was working on as each arrived, itself included.
+    pub fn busy_seen(&self) -> Vec<usize> {
+        self.st.lock().unwrap().busy_seen.clone()
+    }
+
     pub fn unmarked(&self) -> Vec<String> {
         self.st.lock().unwrap().unmarked.clone()
     }
@@ -231,6 +243,9 @@ impl Fake {
             st.unmarked.extend(missing.collect::<Vec<_>>());
         }
         st.log.push((self.start.elapsed(), line));
+        st.busy += 1;
+        let busy = st.busy;
+        st.busy_seen.push(busy);
         let at = st.log.len() - 1;
         let mut fault = Fault::None;
         for r in st.rules.iter_mut() {
@@ -287,6 +302,7 @@ impl Fake {
             (Err(ApiError::Network { .. }), _) => "lost".to_string(),
             (Err(e), _) => e.status().map_or("?".into(), |s| s.to_string()),
         };
+        st.busy -= 1;
         if !matches!(r, Err(ApiError::Network { .. })) {
             st.replies += 1;
         }
@@ -433,7 +449,7 @@ impl BulkClient for Fake {
         Reading {
             replies: st.replies,
             throttled: st.throttled,
-            remaining: None,
+            remaining: self.remaining,
             mean: self.latency,
             limit: self.limit,
         }

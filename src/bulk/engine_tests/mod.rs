@@ -62,6 +62,8 @@ struct Row {
     latency: Duration,
     /// The server's `Burst-RateLimit-Limit`, on every reply.
     limit: Option<u64>,
+    /// `Burst-RateLimit-Remaining`, on every reply.
+    remaining: Option<u64>,
     /// Whether the run is paced (by the server's limit once known).
     paced: bool,
     budget: Duration,
@@ -69,6 +71,8 @@ struct Row {
     journal_fails: bool,
     want: Vec<(&'static str, Want)>,
     requests: Vec<String>,
+    /// Of requests `from..to`, the most the server had in flight at once.
+    busy: &'static [(usize, usize, usize)],
     /// Request `i` starts no earlier than this many seconds into the run.
     not_before: &'static [(usize, f64)],
     /// What the engine said it waits for, `7s throttled (429)`; unchecked when `None` (a
@@ -92,11 +96,13 @@ impl Default for Row {
             in_flight: 1,
             latency: Duration::ZERO,
             limit: None,
+            remaining: None,
             paced: false,
             budget: Duration::from_secs(60),
             journal_fails: false,
             want: Vec::new(),
             requests: Vec::new(),
+            busy: &[],
             not_before: &[],
             waits: None,
             halt: None,
@@ -136,6 +142,7 @@ fn fake_for(row: &Row) -> Fake {
     let mut fake = Fake::new();
     fake.latency = row.latency;
     fake.limit = row.limit;
+    fake.remaining = row.remaining;
     for id in row.dlq {
         fake.add(source(row.verb), id);
     }
@@ -209,6 +216,15 @@ async fn check(row: Row) {
     for &(i, secs) in row.not_before {
         let at = times[i].as_secs_f64();
         assert!(at >= secs, "request {i} started at {at}s, before {secs}s");
+    }
+    let seen = fake.busy_seen();
+    for &(from, to, most) in row.busy {
+        let peak = seen[from..to].iter().max().copied();
+        assert_eq!(
+            peak,
+            Some(most),
+            "in flight at once, requests {from}..{to}: {seen:?}"
+        );
     }
     if let Some(said) = row.waits {
         assert_eq!(*waits.0.lock().unwrap(), reqs(said), "the waits said");

@@ -183,6 +183,23 @@ rows! {
         ..Row::default()
     };
 
+    // Refused while going one by one: the ids not yet sent stay as they were.
+    stop_on_401_one_by_one => Row {
+        verb: Verb::Restart,
+        dlq: &["a1", "a2", "a3"],
+        plan: &["a1", "a2", "a3"],
+        refused: &[("a1", "run cannot be restarted")],
+        script: vec![Rule::on(On::One, Fault::Status(401)).naming("a2")],
+        want: vec![("a1", Failed("cannot be restarted")), ("a2", Left), ("a3", Left)],
+        requests: reqs(&[
+            "restart a1,a2,a3 -> 400",
+            "restart/one a1 -> 400",
+            "restart/one a2 -> 401",
+        ]),
+        halt: Some("refused"),
+        ..Row::default()
+    };
+
     // Refused while asking about a lost reply: those ids stay in flight for `--continue`.
     stop_on_401_while_asking_after_a_lost_reply => Row {
         dlq: A5,
@@ -235,6 +252,24 @@ rows! {
         want: all(&["a1", "a2", "a3", "a4"], Done),
         requests: reqs(&["retry a1 -> ok", "retry a2 -> ok", "retry a3 -> ok", "retry a4 -> ok"]),
         not_before: &[(2, 1.0 / 1.9), (3, 2.0 / 1.9)],
+        ..Row::default()
+    };
+
+    // `Burst-RateLimit-Remaining: 0` on the replies: the budget is spent, so fewer requests
+    // are kept in flight, down to one.
+    spent_rate_limit_budget_brings_in_flight_down => Row {
+        dlq: &["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"],
+        plan: &["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"],
+        chunk: Some(1),
+        in_flight: 4,
+        latency: secs(1),
+        remaining: Some(0),
+        want: all(&["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"], Done),
+        requests: reqs(&[
+            "retry a1 -> ok", "retry a2 -> ok", "retry a3 -> ok", "retry a4 -> ok",
+            "retry a5 -> ok", "retry a6 -> ok", "retry a7 -> ok", "retry a8 -> ok",
+        ]),
+        busy: &[(0, 4, 4), (5, 8, 1)],
         ..Row::default()
     };
 
