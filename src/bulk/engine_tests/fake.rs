@@ -11,122 +11,21 @@
 //! a Ctrl-C while the request is in flight. Every request is logged as one line
 //! (`retry a1,a2 -> lost`) with the (paused) time it started.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::model::{lost, made, shorten, status, Item, State};
+pub use super::model::{FAILED, IN_PROGRESS};
+pub use super::script::{Fault, On, Rule};
 use crate::api::{
-    ApiError, CallbackInfo, Entry, Filter, LogEntry, LogPage, Page, Published, Reading, Run,
-    RunLog, RunLogPage, Source, Target,
+    ApiError, Entry, Filter, LogEntry, LogPage, Page, Reading, RunLog, RunLogPage, Source, Target,
 };
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::cancel::Cancel;
 use crate::bulk::client::{Acted, BulkClient, Call, Made};
-
-pub const FAILED: &str = "CALLBACK_FAIL";
-pub const IN_PROGRESS: &str = "CALLBACK_INPROGRESS";
-
-/// Which requests a rule bends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum On {
-    /// A bulk mutation (a chunk).
-    Many,
-    /// A single-id mutation (one by one, and every callback).
-    One,
-    /// An entry lookup.
-    Get,
-}
-
-/// What a bent request gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
-    /// Served as the model says (with `interrupting`: a Ctrl-C while in flight).
-    None,
-    /// The server acts, then the connection drops: no reply.
-    LostAfter,
-    /// A proxy answers 502 before the server acts: nothing changed, but the client cannot know.
-    LostBefore,
-    /// The server acts, and its 2xx reply lists one result fewer than the ids.
-    Short,
-    /// This status, nothing changed.
-    Status(u16),
-    /// 429, nothing changed, with Retry-After when given.
-    Throttle(Option<Duration>),
-    /// A 307 to elsewhere; nothing changed here.
-    Redirect,
-}
-
-#[derive(Debug, Clone)]
-pub struct Rule {
-    on: On,
-    /// Only requests naming this id.
-    id: Option<&'static str>,
-    /// Matching requests let through before the rule bites.
-    skip: usize,
-    /// How many times it bites.
-    times: usize,
-    fault: Fault,
-    interrupt: bool,
-}
-
-impl Rule {
-    pub fn on(on: On, fault: Fault) -> Rule {
-        Rule {
-            on,
-            id: None,
-            skip: 0,
-            times: 1,
-            fault,
-            interrupt: false,
-        }
-    }
-    pub fn naming(mut self, id: &'static str) -> Rule {
-        self.id = Some(id);
-        self
-    }
-    pub fn skip(mut self, n: usize) -> Rule {
-        self.skip = n;
-        self
-    }
-    pub fn always(mut self) -> Rule {
-        self.times = usize::MAX;
-        self
-    }
-    /// A Ctrl-C arrives while the request is in flight.
-    pub fn interrupting(mut self) -> Rule {
-        self.interrupt = true;
-        self
-    }
-}
-
-/// One entry of the model.
-#[derive(Debug, Clone)]
-struct Item {
-    source: Source,
-    callback: &'static str,
-    /// Why the server refuses to act on it (a 400), if it does.
-    refuse: Option<&'static str>,
-}
-
-#[derive(Default)]
-struct State {
-    dlq: BTreeMap<String, Item>,
-    applied: HashMap<String, u32>,
-    /// What the server made of each id (a message or run id), as its reply said.
-    made: HashMap<String, String>,
-    rules: Vec<Rule>,
-    log: Vec<(Duration, String)>,
-    /// Mutations sent for ids the engine had not marked in flight first.
-    unmarked: Vec<String>,
-    replies: u64,
-    throttled: u64,
-    /// Requests the server is working on now, and how many each request found (itself
-    /// included) when it arrived.
-    busy: usize,
-    busy_seen: Vec<usize>,
-}
 
 pub struct Fake {
     st: Mutex<State>,
@@ -249,20 +148,13 @@ impl Fake {
         let at = st.log.len() - 1;
         let mut fault = Fault::None;
         for r in st.rules.iter_mut() {
-            let named = r.id.is_none_or(|id| ids.iter().any(|i| i == id));
-            if on != Some(r.on) || !named || r.times == 0 {
-                continue;
+            if let Some((f, interrupt)) = r.bites(on, ids) {
+                if interrupt {
+                    self.cancel.cancel();
+                }
+                fault = f;
+                break;
             }
-            if r.skip > 0 {
-                r.skip -= 1;
-                continue;
-            }
-            r.times -= 1;
-            if r.interrupt {
-                self.cancel.cancel();
-            }
-            fault = r.fault;
-            break;
         }
         (at, fault)
     }
@@ -311,135 +203,6 @@ impl Fake {
         }
         st.log[at].1 += &format!(" -> {answer}");
         r
-    }
-}
-
-fn lost() -> ApiError {
-    ApiError::Network {
-        method: "POST",
-        path: "/v2/dlq".into(),
-        detail: "connection reset".into(),
-        sent: true,
-        attempts: 1,
-        server: "fake".into(),
-    }
-}
-
-fn status(status: u16, message: &str, retry_after: Option<Duration>) -> ApiError {
-    ApiError::Status {
-        method: "POST",
-        path: "/fake".into(),
-        status,
-        message: message.into(),
-        retry_after,
-    }
-}
-
-impl State {
-    /// The model's bulk call: all ids in the DLQ or a 404, none refused or a 400, then each
-    /// acted on.
-    fn act_many(&mut self, action: &Action, ids: &[String]) -> Result<Vec<String>, ApiError> {
-        let missing: Vec<&str> = ids
-            .iter()
-            .filter(|id| self.dlq.get(*id).is_none_or(|i| i.source != action.source))
-            .map(String::as_str)
-            .collect();
-        if !missing.is_empty() {
-            let why = format!("Some DLQ messages were not found: {}", missing.join(", "));
-            return Err(status(404, &why, None));
-        }
-        if let Some(why) = ids.iter().find_map(|id| self.dlq[id].refuse) {
-            return Err(status(400, why, None));
-        }
-        Ok(ids.iter().map(|id| self.act(action.verb, id)).collect())
-    }
-
-    fn act_one(&mut self, action: &Action, id: &str) -> Result<String, ApiError> {
-        let Some(item) = self.dlq.get(id).filter(|i| i.source == action.source) else {
-            return Err(status(
-                404,
-                &format!("message {id} not found in the DLQ"),
-                None,
-            ));
-        };
-        if let Some(why) = item.refuse {
-            return Err(status(400, why, None));
-        }
-        if action.verb == Verb::Callback && item.callback != FAILED {
-            return Err(status(400, "the failure callback has not failed", None));
-        }
-        Ok(self.act(action.verb, id))
-    }
-
-    /// Acts on one entry that is there; returns the id of what was made.
-    fn act(&mut self, verb: Verb, id: &str) -> String {
-        *self.applied.entry(id.to_string()).or_default() += 1;
-        if verb == Verb::Callback {
-            self.dlq.get_mut(id).unwrap().callback = IN_PROGRESS;
-        } else {
-            self.dlq.remove(id);
-        }
-        let made = match verb {
-            Verb::Retry => format!("msg_new_{id}"),
-            _ => format!("wfr_new_{id}"),
-        };
-        self.made.insert(id.to_string(), made.clone());
-        made
-    }
-
-    fn entry(&self, id: &str) -> Entry {
-        let item = &self.dlq[id];
-        let (message_id, run_id) = match item.source {
-            Source::Qstash => (Some(format!("msg_{id}")), None),
-            Source::Workflow => (None, Some(format!("wfr_{id}"))),
-        };
-        Entry {
-            dlq_id: id.to_string(),
-            message_id,
-            workflow_run_id: run_id,
-            failure_callback_info: Some(CallbackInfo {
-                state: Some(item.callback.to_string()),
-                ..CallbackInfo::default()
-            }),
-            ..Entry::default()
-        }
-    }
-}
-
-fn made(verb: Verb, ids: Vec<String>) -> Made {
-    match verb {
-        Verb::Retry => Made::Messages(
-            ids.into_iter()
-                .map(|message_id| Published {
-                    message_id,
-                    deduplicated: None,
-                })
-                .collect(),
-        ),
-        Verb::Delete => Made::Deleted(ids.len() as u64),
-        _ => Made::Runs(
-            ids.into_iter()
-                .map(|workflow_run_id| Run {
-                    workflow_run_id,
-                    workflow_created_at: Some(1),
-                })
-                .collect(),
-        ),
-    }
-}
-
-/// One result fewer than asked for.
-fn shorten(m: Made) -> Made {
-    match m {
-        Made::Messages(mut v) => {
-            v.pop();
-            Made::Messages(v)
-        }
-        Made::Runs(mut v) => {
-            v.pop();
-            Made::Runs(v)
-        }
-        Made::Deleted(n) => Made::Deleted(n.saturating_sub(1)),
     }
 }
 

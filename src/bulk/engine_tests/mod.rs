@@ -8,8 +8,10 @@
 //! mutation's ids were marked in flight before it was sent.
 
 mod fake;
+mod model;
 mod resolve;
 mod rows;
+mod script;
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
