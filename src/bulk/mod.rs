@@ -1,7 +1,9 @@
 //! Selection, plans and execution of actions over many entries.
 //!
 //! No terminal code lives here: the engine reports through plain data (outcomes, summaries)
-//! and the [`exec::Progress`] trait, which `output` implements.
+//! and the [`exec::Progress`] trait, which `output` implements. It reaches the server through
+//! [`client::BulkClient`], which the HTTP client implements, and the in-process engine tests'
+//! scripted model of a DLQ too.
 
 pub mod action;
 pub mod archive;
