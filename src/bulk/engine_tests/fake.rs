@@ -85,6 +85,13 @@ impl Fake {
         st.applied.insert(id.to_string(), 1);
     }
 
+    /// Random faults on `pct` percent of the requests, and random reply times, from `seed`.
+    pub fn chaos(&self, seed: u64, pct: u32) {
+        use rand::SeedableRng;
+        let rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        self.st.lock().unwrap().chaos = Some((rng, pct));
+    }
+
     pub fn script(&self, rules: Vec<Rule>) {
         self.st.lock().unwrap().rules = rules;
     }
@@ -134,7 +141,7 @@ impl Fake {
     }
 
     /// Logs a request and picks the rule that bends it.
-    fn begin(&self, on: Option<On>, line: String, ids: &[String]) -> (usize, Fault) {
+    fn begin(&self, on: Option<On>, line: String, ids: &[String]) -> (usize, Fault, Duration) {
         let mut st = self.st.lock().unwrap();
         if on.is_some_and(|o| o != On::Get) {
             let marked = self.marked.lock().unwrap();
@@ -146,7 +153,7 @@ impl Fake {
         let busy = st.busy;
         st.busy_seen.push(busy);
         let at = st.log.len() - 1;
-        let mut fault = Fault::None;
+        let (mut fault, took) = st.chaos(on);
         for r in st.rules.iter_mut() {
             if let Some((f, interrupt)) = r.bites(on, ids) {
                 if interrupt {
@@ -156,7 +163,7 @@ impl Fake {
                 break;
             }
         }
-        (at, fault)
+        (at, fault, took + self.latency)
     }
 
     /// Serves one request: the rule's fault around the model's answer `serve`.
@@ -168,9 +175,9 @@ impl Fake {
         serve: impl FnOnce(&mut State) -> Result<T, ApiError>,
         shorten: impl FnOnce(T) -> T,
     ) -> Result<T, ApiError> {
-        let (at, fault) = self.begin(on, line, ids);
-        if !self.latency.is_zero() {
-            tokio::time::sleep(self.latency).await;
+        let (at, fault, took) = self.begin(on, line, ids);
+        if !took.is_zero() {
+            tokio::time::sleep(took).await;
         }
         let mut st = self.st.lock().unwrap();
         let r = match fault {

@@ -7,6 +7,7 @@
 //! exactly once, nothing reported failed or left was acted on, the summary adds up, and every
 //! mutation's ids were marked in flight before it was sent.
 
+mod chaos;
 mod fake;
 mod model;
 mod resolve;

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
-use super::script::Rule;
+use super::script::{Fault, On, Rule};
 use crate::api::{ApiError, CallbackInfo, Entry, Published, Run, Source};
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::client::Made;
@@ -33,6 +33,9 @@ pub(super) struct State {
     pub(super) unmarked: Vec<String>,
     pub(super) replies: u64,
     pub(super) throttled: u64,
+    /// Random faults on this share (percent) of requests that no rule bends, and random
+    /// reply times up to half a second, from a seed.
+    pub(super) chaos: Option<(rand_chacha::ChaCha8Rng, u32)>,
     /// Requests the server is working on now, and how many each request found (itself
     /// included) when it arrived.
     pub(super) busy: usize,
@@ -169,5 +172,26 @@ pub(super) fn shorten(m: Made) -> Made {
             Made::Runs(v)
         }
         Made::Deleted(n) => Made::Deleted(n.saturating_sub(1)),
+    }
+}
+
+impl State {
+    /// A random fault for a request of kind `on` (or none), and how long it takes.
+    pub(super) fn chaos(&mut self, on: Option<On>) -> (Fault, Duration) {
+        use rand::Rng;
+        let Some((rng, pct)) = self.chaos.as_mut() else {
+            return (Fault::None, Duration::ZERO);
+        };
+        let took = Duration::from_millis(rng.gen_range(0..=500));
+        if rng.gen_range(0..100) >= *pct {
+            return (Fault::None, took);
+        }
+        let throttle = Fault::Throttle(Some(Duration::from_secs(1)));
+        let faults: &[Fault] = match on {
+            Some(On::Many) => &[Fault::LostAfter, Fault::LostBefore, Fault::Short, throttle],
+            Some(On::One) => &[Fault::LostAfter, Fault::LostBefore, throttle],
+            _ => &[Fault::Status(503), throttle],
+        };
+        (faults[rng.gen_range(0..faults.len())], took)
     }
 }
