@@ -10,6 +10,7 @@
 mod chaos;
 mod fake;
 mod model;
+mod pipelined;
 mod resolve;
 mod rows;
 mod script;
