@@ -96,6 +96,12 @@ impl Fake {
         self.st.lock().unwrap().rules = rules;
     }
 
+    /// How many times the action took effect, over all entries.
+    pub fn applied_total(&self) -> u64 {
+        let st = self.st.lock().unwrap();
+        st.applied.values().map(|n| u64::from(*n)).sum()
+    }
+
     pub fn applied(&self, id: &str) -> u32 {
         self.st
             .lock()
@@ -140,10 +146,36 @@ impl Fake {
         self.st.lock().unwrap().unmarked.clone()
     }
 
+    /// A filtered bulk call, logged as `retry matching count=10 cursor=s05`.
+    async fn act_matching(&self, action: &Action, target: Target<'_>) -> Result<Acted, ApiError> {
+        let Target::Matching { count, cursor, .. } = target else {
+            unreachable!("called for a filter only")
+        };
+        let count = count.unwrap_or(100) as usize;
+        let mut line = format!("{} matching count={count}", action.verb.name());
+        if let Some(c) = cursor {
+            line += &format!(" cursor={c}");
+        }
+        let serve = |st: &mut State| {
+            let (ids, next) = st.act_matching(action, count, cursor);
+            Ok(Acted {
+                made: made(action.verb, ids),
+                cursor: next,
+            })
+        };
+        let shorten = |a: Acted| Acted {
+            made: shorten(a.made),
+            ..a
+        };
+        self.call(Some(On::Matching), line, &[], serve, shorten)
+            .await
+    }
+
     /// Logs a request and picks the rule that bends it.
     fn begin(&self, on: Option<On>, line: String, ids: &[String]) -> (usize, Fault, Duration) {
         let mut st = self.st.lock().unwrap();
-        if on.is_some_and(|o| o != On::Get) {
+        // A filtered run has no ids to mark.
+        if matches!(on, Some(On::Many | On::One)) {
             let marked = self.marked.lock().unwrap();
             let missing = ids.iter().filter(|id| !marked.contains(*id)).cloned();
             st.unmarked.extend(missing.collect::<Vec<_>>());
@@ -227,12 +259,12 @@ impl BulkClient for Fake {
 
     fn act_many<'a>(&'a self, action: &'a Action, target: Target<'a>) -> Call<'a, Acted> {
         Box::pin(async move {
-            let Target::Ids(ids) = target else {
-                return Err(ApiError::Invalid("the fake acts on ids only".into()));
-            };
             if action.verb == Verb::Callback {
                 return Err(ApiError::Invalid("callback has no bulk endpoint".into()));
             }
+            let Target::Ids(ids) = target else {
+                return self.act_matching(action, target).await;
+            };
             let line = format!("{} {}", action.verb.name(), ids.join(","));
             let serve = |st: &mut State| {
                 let made_ids = st.act_many(action, ids)?;

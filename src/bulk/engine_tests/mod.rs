@@ -14,6 +14,7 @@ mod pipelined;
 mod resolve;
 mod rows;
 mod script;
+mod server_side;
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;

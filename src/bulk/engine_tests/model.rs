@@ -86,6 +86,29 @@ impl State {
         Ok(ids.iter().map(|id| self.act(action.verb, id)).collect())
     }
 
+    /// The model's filtered bulk call (`--server-side`): every entry of the source matches;
+    /// acts on the first `count` after `cursor`, and says where to go on while more remain.
+    pub(super) fn act_matching(
+        &mut self,
+        action: &Action,
+        count: usize,
+        cursor: Option<&str>,
+    ) -> (Vec<String>, Option<String>) {
+        let after = |id: &String| cursor.is_none_or(|c| id.as_str() > c);
+        let matches: Vec<String> = self
+            .dlq
+            .iter()
+            .filter(|(id, i)| i.source == action.source && after(id))
+            .map(|(id, _)| id.clone())
+            .collect();
+        let page: Vec<String> = matches.iter().take(count).cloned().collect();
+        let next = (matches.len() > page.len())
+            .then(|| page.last().cloned())
+            .flatten();
+        let made = page.iter().map(|id| self.act(action.verb, id)).collect();
+        (made, next)
+    }
+
     pub(super) fn act_one(&mut self, action: &Action, id: &str) -> Result<String, ApiError> {
         let Some(item) = self.dlq.get(id).filter(|i| i.source == action.source) else {
             return Err(status(
@@ -189,7 +212,7 @@ impl State {
         let throttle = Fault::Throttle(Some(Duration::from_secs(1)));
         let faults: &[Fault] = match on {
             Some(On::Many) => &[Fault::LostAfter, Fault::LostBefore, Fault::Short, throttle],
-            Some(On::One) => &[Fault::LostAfter, Fault::LostBefore, throttle],
+            Some(On::One | On::Matching) => &[Fault::LostAfter, Fault::LostBefore, throttle],
             _ => &[Fault::Status(503), throttle],
         };
         (faults[rng.gen_range(0..faults.len())], took)

@@ -9,6 +9,8 @@ pub enum On {
     Many,
     /// A single-id mutation (one by one, and every callback).
     One,
+    /// A filtered bulk mutation (`--server-side`).
+    Matching,
     /// An entry lookup.
     Get,
 }
