@@ -20,15 +20,12 @@ use percent_encoding::percent_decode_str;
 use serde_json::json;
 
 use super::actions::{add_message, message_config};
-use super::app::App;
-use super::outcome::{
-    active, answered, new_message_id, plan, recorded, resume, schedule, Plan, Work,
-};
+use super::app::{App, AppState};
+use super::outcome::{active, answered, plan, recorded, resume, schedule, Plan, Work};
 use super::overrides::Overrides;
-use super::routes::AppState;
 use super::server::Peer;
 use super::simulate::Answer;
-use super::store::{now_ms, MessageRecord, Store};
+use super::store::{new_message_id, now_ms, MessageRecord, Store};
 use super::wire::{text_or_base64, Entry, Headers, Reply};
 
 /// `POST /v2/publish/{destination}`: the destination is the rest of the path, a full URL.

@@ -6,7 +6,7 @@
 mod actions;
 mod app;
 mod deliver;
-mod embedded;
+pub mod embedded;
 pub mod faults;
 mod introspect;
 pub mod limit;
@@ -34,7 +34,6 @@ use rand_chacha::ChaCha8Rng;
 
 use app::App;
 pub use app::Delivery;
-pub use embedded::{reset, Embedded, DEFAULT_SEED};
 use faults::Faults;
 use simulate::Simulation;
 use store::{now_ms, random_id, Store};
@@ -143,6 +142,7 @@ impl Sandbox {
             simulation: opts.simulation,
             rate_limit: opts.rate_limit,
             in_flight: Default::default(),
+            start: |app, work| deliver::start(app, work),
         });
         Ok(Sandbox {
             app,
