@@ -50,6 +50,7 @@ pub(super) fn lost() -> ApiError {
         sent: true,
         attempts: 1,
         server: "fake".into(),
+        url_from: crate::api::UrlFrom::Elsewhere,
     }
 }
 
