@@ -1,13 +1,23 @@
-//! The five actions, each as one chunked request and as one single-id request.
+//! The five actions, each as one chunked request and as one single-id request, and
+//! [`BulkClient`]: the few calls the engine makes on a server, as a trait. The HTTP client
+//! implements it for real runs (`client`), a scripted model of a DLQ for in-process tests of the
+//! exactly-once paths (lost replies, 404 splits, 400 one by one, 401 stops, 429 back-off).
+//!
+//! Narrow on purpose: one mutation call for a chunk, one for a single id, the lookups that say
+//! whether an entry is still in the DLQ or what became of it (an entry, a page of a filtered
+//! list, a message's or a run's logs) and the pressure reading that paces a run.
 //!
 //! A chunk result is mapped back to its ids in order: the API answers bulk calls with one
 //! result per id, in the order given (API.md 3.6, 4.6).
 
+use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
-use super::client::{BulkClient, Made};
 use super::outcome::Outcome;
-use crate::api::{ApiError, Overrides, Published, Run, Source, Target};
+use crate::api::{
+    ApiError, Entry, Filter, LogPage, Overrides, Page, Published, Reading, Run, RunLogPage, Source,
+    Target,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -48,6 +58,79 @@ pub struct Action {
     pub source: Source,
     #[serde(default)]
     pub overrides: Overrides,
+}
+
+/// A call in flight: boxed, so the engine can hold any client behind `&dyn`.
+pub type Call<'a, T> = BoxFuture<'a, Result<T, ApiError>>;
+
+/// What a mutation's reply says it made, one item per id acted on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Made {
+    /// Retry: the messages published.
+    Messages(Vec<Published>),
+    /// Resume, restart, callback: the workflow runs created.
+    Runs(Vec<Run>),
+    /// Delete: how many entries went.
+    Deleted(u64),
+}
+
+impl Made {
+    /// How many entries the reply accounts for.
+    pub fn count(&self) -> usize {
+        match self {
+            Made::Messages(m) => m.len(),
+            Made::Runs(r) => r.len(),
+            Made::Deleted(n) => *n as usize,
+        }
+    }
+}
+
+/// A bulk mutation's reply: what it made, and where a filtered run goes on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Acted {
+    pub made: Made,
+    pub cursor: Option<String>,
+}
+
+/// What the bulk engine needs from a server.
+pub trait BulkClient: Sync {
+    /// How hard the server pushes back, from the replies so far (429s, rate-limit headers).
+    fn pressure(&self) -> Reading;
+
+    /// Applies `action` to `target` with one bulk request. Callback has no bulk form.
+    fn act_many<'a>(&'a self, action: &'a Action, target: Target<'a>) -> Call<'a, Acted>;
+
+    /// Applies `action` to one id through its single-id endpoint, whose errors name that id.
+    fn act_one<'a>(&'a self, action: &'a Action, id: &'a str) -> Call<'a, Made>;
+
+    /// One entry; a 404 means it is not in the DLQ.
+    fn get<'a>(&'a self, source: Source, id: &'a str) -> Call<'a, Entry>;
+
+    /// One page of entries matching `filter`.
+    fn list<'a>(
+        &'a self,
+        source: Source,
+        filter: &'a Filter,
+        count: Option<u32>,
+        cursor: Option<&'a str>,
+    ) -> Call<'a, Page>;
+
+    /// One page of message logs (`GET /v2/logs`), newest first: what happened to a message
+    /// after a request whose reply was lost, when the entry alone cannot tell.
+    fn logs<'a>(
+        &'a self,
+        message_id: Option<&'a str>,
+        from_ms: Option<i64>,
+        cursor: Option<&'a str>,
+    ) -> Call<'a, LogPage>;
+
+    /// Workflow runs by id (`GET /v2/workflows/logs`): what a run, or a callback, became when
+    /// the entry alone cannot tell.
+    fn run_logs<'a>(
+        &'a self,
+        runs: &'a [(String, Option<i64>)],
+        cursor: Option<&'a str>,
+    ) -> Call<'a, RunLogPage>;
 }
 
 impl Action {

@@ -23,8 +23,8 @@ use futures::stream::StreamExt;
 mod chunk;
 
 use super::action::Action;
+use super::action::BulkClient;
 use super::cancel::Cancel;
-use super::client::BulkClient;
 use super::flow::Controller;
 use super::outcome::{Outcome, Summary};
 use crate::api::ApiError;

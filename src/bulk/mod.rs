@@ -2,7 +2,7 @@
 //!
 //! No terminal code lives here: the engine reports through plain data (outcomes, summaries)
 //! and the [`exec::Progress`] trait, which `output` implements. It reaches the server through
-//! [`client::BulkClient`], which the HTTP client implements, and the in-process engine tests'
+//! [`action::BulkClient`], which the HTTP client implements, and the in-process engine tests'
 //! scripted model of a DLQ too.
 
 pub mod action;

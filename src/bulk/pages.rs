@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use super::client::BulkClient;
+use super::action::BulkClient;
 use crate::api::{ApiError, Entry, Filter, Source};
 
 /// Consecutive empty pages that still carry a cursor before paging stops: a server that never

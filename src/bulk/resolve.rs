@@ -11,7 +11,7 @@
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
-use super::client::BulkClient;
+use super::action::BulkClient;
 use crate::api::{ApiError, Entry, Filter, Source};
 
 /// Lookups in flight at once.

@@ -12,8 +12,8 @@
 use std::time::{Duration, Instant};
 
 use super::action::Action;
+use super::action::BulkClient;
 use super::cancel::Cancel;
-use super::client::BulkClient;
 use super::exec::{Halt, Pacer, Progress};
 use super::journal::Progress as Done;
 use super::outcome::Summary;

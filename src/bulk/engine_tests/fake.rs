@@ -23,9 +23,9 @@ pub use super::script::{Fault, On, Rule};
 use crate::api::{
     ApiError, Entry, Filter, LogEntry, LogPage, Page, Reading, RunLog, RunLogPage, Source, Target,
 };
+use crate::bulk::action::{Acted, BulkClient, Call, Made};
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::cancel::Cancel;
-use crate::bulk::client::{Acted, BulkClient, Call, Made};
 
 pub struct Fake {
     st: Mutex<State>,

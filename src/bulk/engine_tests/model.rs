@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use super::script::{Fault, On, Rule};
 use crate::api::{ApiError, CallbackInfo, Entry, Published, Run, Source};
+use crate::bulk::action::Made;
 use crate::bulk::action::{Action, Verb};
-use crate::bulk::client::Made;
 
 pub const FAILED: &str = "CALLBACK_FAIL";
 pub const IN_PROGRESS: &str = "CALLBACK_INPROGRESS";
