@@ -183,6 +183,18 @@ rows! {
         ..Row::default()
     };
 
+    // A token without the right (403) is refused for every request as well.
+    stop_on_403 => Row {
+        dlq: &["a1", "a2"],
+        plan: &["a1", "a2"],
+        chunk: Some(1),
+        script: vec![Rule::on(On::Many, Fault::Status(403)).always()],
+        want: vec![("a1", Left), ("a2", Left)],
+        requests: reqs(&["retry a1 -> 403"]),
+        halt: Some("refused"),
+        ..Row::default()
+    };
+
     // Refused while going one by one: the ids not yet sent stay as they were.
     stop_on_401_one_by_one => Row {
         verb: Verb::Restart,
