@@ -21,12 +21,13 @@ use std::time::{Duration, Instant};
 use futures::stream::StreamExt;
 
 mod chunk;
+mod short;
 
 use super::action::Action;
 use super::action::BulkClient;
 use super::cancel::Cancel;
 use super::flow::Controller;
-use super::outcome::{Outcome, Summary};
+use super::outcome::{Outcome, Status, Summary};
 use crate::api::ApiError;
 
 /// Spaces requests out: at most `--rps` a second across all tasks, and, once the server says

@@ -36,8 +36,7 @@ pub async fn publish(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let raw = uri.path().strip_prefix("/v2/publish/").unwrap_or("");
-    let url = percent_decode_str(raw).decode_utf8_lossy().into_owned();
+    let url = destination(&uri);
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Reply::bad_request(format!("destination {url:?} must be an http(s) URL"))
             .into_response();
@@ -101,6 +100,25 @@ pub async fn publish(
     };
     start(&app, work);
     Reply::ok(json!({ "messageId": id })).into_response()
+}
+
+/// The destination of a publish: the rest of the path, decoded, and the request's query
+/// string, which belongs to the destination (`/v2/publish/https://a.example/hook?tenant=7`),
+/// kept as sent but for `qstash_token`, which authenticates the publish itself.
+fn destination(uri: &Uri) -> String {
+    let raw = uri.path().strip_prefix("/v2/publish/").unwrap_or("");
+    let mut url = percent_decode_str(raw).decode_utf8_lossy().into_owned();
+    let query: Vec<&str> = uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty() && *p != "qstash_token" && !p.starts_with("qstash_token="))
+        .collect();
+    if !query.is_empty() {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str(&query.join("&"));
+    }
+    url
 }
 
 /// Runs `f` on the store and persists the change.
@@ -249,4 +267,27 @@ async fn send(msg: &MessageRecord, retried: u32) -> Result<Answer, String> {
         .to_bytes()
         .to_vec();
     Ok(Answer::http(status, headers, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_destination_keeps_its_query_but_not_the_token() {
+        let d = |u: &str| destination(&u.parse().unwrap());
+        assert_eq!(
+            d("/v2/publish/http://127.0.0.1:9/hook?tenant=7&x=a%20b"),
+            "http://127.0.0.1:9/hook?tenant=7&x=a%20b"
+        );
+        assert_eq!(
+            d("/v2/publish/https://a.example/h?qstash_token=t&tenant=7"),
+            "https://a.example/h?tenant=7"
+        );
+        assert_eq!(d("/v2/publish/https://a.example/h"), "https://a.example/h");
+        assert_eq!(
+            d("/v2/publish/https%3A%2F%2Fa.example%2Fh%3Fa%3D1?b=2"),
+            "https://a.example/h?a=1&b=2"
+        );
+    }
 }

@@ -1,5 +1,6 @@
 //! The HTTP surface: every QStash DLQ endpoint (API.md 3) here, the workflow ones in
-//! `workflow.rs`, the logs in `logs.rs` and `runlog.rs`, publish in `deliver.rs`,
+//! `workflow.rs`, the logs in `logs.rs` and `runlog.rs` (as the SDKs read them: `events.rs`),
+//! publish in `deliver.rs`,
 //! introspection in `introspect.rs`.
 
 use std::sync::Arc;
@@ -15,10 +16,10 @@ use serde_json::{json, Value};
 use super::actions;
 use super::app::{App, AppState};
 use super::overrides::Overrides;
-use super::query::{list, targets, Query};
+use super::query::{delete_targets, list, targets, Query};
 use super::store::{Dlq, Key};
 use super::wire::Reply;
-use super::{deliver, introspect, logs, runlog, server, workflow};
+use super::{deliver, events, introspect, logs, runlog, server, workflow};
 
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
@@ -29,6 +30,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(workflow::routes())
         .merge(logs::routes())
         .merge(runlog::routes())
+        .merge(events::routes())
         .route("/v2/publish/{*destination}", post(deliver::publish))
         .merge(introspect::routes())
         .fallback(|| async { Reply::not_found("no such endpoint in the sandbox") })
@@ -45,7 +47,7 @@ async fn list_qstash(State(app): AppState, RawQuery(raw): RawQuery) -> Response 
 
 async fn get_qstash(State(app): AppState, Path(id): Path<String>) -> Response {
     app.read(|s| match s.qstash.get(&Key::parse(&id)) {
-        Some(e) => Reply::ok(serde_json::to_value(&e.entry).unwrap()),
+        Some(e) => Reply::ok(e.wire()),
         None => Reply::not_found(format!("message {id} not found in the DLQ")),
     })
     .await
@@ -81,7 +83,7 @@ async fn bulk_delete_qstash(
         Dlq::Qstash
     };
     app.mutate(move |s, _| {
-        let (ids, more, _) = match targets(s, &q, which, q.count.unwrap_or(100)) {
+        let (ids, more, _) = match delete_targets(s, &q, which, q.count.unwrap_or(100)) {
             Ok(t) => t,
             Err(r) => return (r, vec![]),
         };

@@ -2,8 +2,8 @@
 //!
 //! A faithful little model, so outcomes are checked against its truth: a set of entries in the
 //! DLQ, and a count of how often the action took effect on each. A bulk call with an id not in
-//! the DLQ is a 404 that changes nothing, one with an entry the server refuses is a 400 that
-//! changes nothing (as the sandbox and API.md 6.15 say); retry, resume, restart and delete take
+//! the DLQ is a 404 that changes nothing (a bulk delete deletes the others and counts them), one
+//! with an entry the server refuses is a 400 that changes nothing (as the sandbox says); retry, resume, restart and delete take
 //! the entry out, a callback moves its callback state from failed to in progress.
 //!
 //! On top of the model, a script of [`Rule`]s bends chosen requests: the reply lost after the
@@ -26,6 +26,9 @@ use crate::api::{
 use crate::bulk::action::{Acted, BulkClient, Call, Made};
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::cancel::Cancel;
+
+/// A request logged: its place in the log, its fault, how long it takes.
+type Begun = (usize, Fault, Duration);
 
 pub struct Fake {
     st: Mutex<State>,
@@ -163,16 +166,12 @@ impl Fake {
                 cursor: next,
             })
         };
-        let shorten = |a: Acted| Acted {
-            made: shorten(a.made),
-            ..a
-        };
-        self.call(Some(On::Matching), line, &[], serve, shorten)
-            .await
+        self.call(Some(On::Matching), line, &[], serve, None).await
     }
 
-    /// Logs a request and picks the rule that bends it.
-    fn begin(&self, on: Option<On>, line: String, ids: &[String]) -> (usize, Fault, Duration) {
+    /// Logs a request and picks the rule that bends it: where it is logged, the fault, and how
+    /// long the request takes.
+    fn begin(&self, on: Option<On>, line: String, ids: &[String], short_ok: bool) -> Begun {
         let mut st = self.st.lock().unwrap();
         // A filtered run has no ids to mark.
         if matches!(on, Some(On::Many | On::One)) {
@@ -185,7 +184,7 @@ impl Fake {
         let busy = st.busy;
         st.busy_seen.push(busy);
         let at = st.log.len() - 1;
-        let (mut fault, took) = st.chaos(on);
+        let (mut fault, took) = st.chaos(on, short_ok);
         for r in st.rules.iter_mut() {
             if let Some((f, interrupt)) = r.bites(on, ids) {
                 if interrupt {
@@ -198,16 +197,17 @@ impl Fake {
         (at, fault, took + self.latency)
     }
 
-    /// Serves one request: the rule's fault around the model's answer `serve`.
+    /// Serves one request: the rule's fault around the model's answer `serve`. Without
+    /// `shorten`, a short reply means nothing (a delete's count is an answer): chaos picks none.
     async fn call<T>(
         &self,
         on: Option<On>,
         line: String,
         ids: &[String],
         serve: impl FnOnce(&mut State) -> Result<T, ApiError>,
-        shorten: impl FnOnce(T) -> T,
+        shorten: Option<fn(T) -> T>,
     ) -> Result<T, ApiError> {
-        let (at, fault, took) = self.begin(on, line, ids);
+        let (at, fault, took) = self.begin(on, line, ids, shorten.is_some());
         if !took.is_zero() {
             tokio::time::sleep(took).await;
         }
@@ -216,7 +216,7 @@ impl Fake {
             Fault::None => serve(&mut st),
             Fault::LostAfter => serve(&mut st).and(Err(lost())),
             Fault::LostBefore => Err(status(502, "bad gateway", None)),
-            Fault::Short => serve(&mut st).map(shorten),
+            Fault::Short => serve(&mut st).map(shorten.expect("a rule shortens what can be")),
             Fault::Status(s) => Err(status(s, "scripted", None)),
             Fault::Throttle(d) => Err(status(429, "too many requests", d)),
             Fault::Redirect => Err(ApiError::Redirect {
@@ -270,7 +270,9 @@ impl BulkClient for Fake {
                 let made_ids = st.act_many(action, ids)?;
                 Ok(made(action.verb, made_ids))
             };
-            let m = self.call(Some(On::Many), line, ids, serve, shorten).await?;
+            // A delete's count is its answer: a short one says some were gone already.
+            let short = (action.verb != Verb::Delete).then_some(shorten as fn(Made) -> Made);
+            let m = self.call(Some(On::Many), line, ids, serve, short).await?;
             Ok(Acted {
                 made: m,
                 cursor: None,
@@ -283,7 +285,7 @@ impl BulkClient for Fake {
             let line = format!("{}/one {id}", action.verb.name());
             let ids = [id.to_string()];
             let serve = |st: &mut State| Ok(made(action.verb, vec![st.act_one(action, id)?]));
-            self.call(Some(On::One), line, &ids, serve, shorten).await
+            self.call(Some(On::One), line, &ids, serve, None).await
         })
     }
 
@@ -294,7 +296,7 @@ impl BulkClient for Fake {
                 _ => Err(status(404, &format!("message {id} not found"), None)),
             };
             let ids = [id.to_string()];
-            self.call(Some(On::Get), format!("get {id}"), &ids, serve, |e| e)
+            self.call(Some(On::Get), format!("get {id}"), &ids, serve, None)
                 .await
         })
     }
@@ -330,7 +332,7 @@ impl BulkClient for Fake {
                     cursor: None,
                 })
             };
-            self.call(None, "list".into(), &[], serve, |p| p).await
+            self.call(None, "list".into(), &[], serve, None).await
         })
     }
 
@@ -356,7 +358,7 @@ impl BulkClient for Fake {
                     .collect();
                 Ok(LogPage { logs, cursor: None })
             };
-            self.call(None, "logs".into(), &[], serve, |p| p).await
+            self.call(None, "logs".into(), &[], serve, None).await
         })
     }
 
@@ -380,7 +382,7 @@ impl BulkClient for Fake {
                     .collect();
                 Ok(RunLogPage { runs, cursor: None })
             };
-            self.call(None, "run logs".into(), &[], serve, |p| p).await
+            self.call(None, "run logs".into(), &[], serve, None).await
         })
     }
 }

@@ -102,6 +102,33 @@ rows! {
         ..Row::default()
     };
 
+    // A bulk delete deletes the ids still there and counts them: a count short of the ids
+    // sent means some were gone already. Each is looked up; the count is kept exact, the split
+    // between done and already gone is the server's count, not a per-id finding.
+    delete_counted_short_keeps_the_count_exact => Row {
+        verb: Verb::Delete,
+        dlq: &["a1", "a3"],
+        plan: &["a1", "a2", "a3"],
+        want: all(&["a1", "a2", "a3"], Counted),
+        requests: reqs(&[
+            "delete a1,a2,a3 -> ok",
+            "get a1 -> 404",
+            "get a2 -> 404",
+            "get a3 -> 404",
+        ]),
+        ..Row::default()
+    };
+
+    // A count of none: every id was gone already.
+    delete_counted_none_is_not_found => Row {
+        verb: Verb::Delete,
+        dlq: &[],
+        plan: &["a1", "a2"],
+        want: all(&["a1", "a2"], NotFound),
+        requests: reqs(&["delete a1,a2 -> ok", "get a1 -> 404", "get a2 -> 404"]),
+        ..Row::default()
+    };
+
     // `--continue`: ids an earlier run left in flight are asked about before anything is sent.
     continue_asks_about_ids_left_in_flight_first => Row {
         dlq: &["a2", "a3"],

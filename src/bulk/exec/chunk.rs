@@ -122,7 +122,7 @@ impl Engine<'_> {
     /// Sends the chunk's waiting ids once and sorts the answer; `Break` stops the chunk (the
     /// run halted).
     async fn send(&self, c: &mut Chunk) -> ControlFlow<()> {
-        match self.action.apply_chunk(self.api, &c.todo).await {
+        match self.apply(&c.todo).await {
             Ok(done) => {
                 c.out.extend(done);
                 c.todo.clear();
@@ -198,7 +198,10 @@ impl Engine<'_> {
     }
 
     /// Splits ids into (applied, still waiting, could not tell) by asking the server.
-    async fn reconcile(&self, ids: Vec<String>) -> (Vec<String>, Vec<String>, Vec<String>) {
+    pub(super) async fn reconcile(
+        &self,
+        ids: Vec<String>,
+    ) -> (Vec<String>, Vec<String>, Vec<String>) {
         let checks = stream::iter(ids)
             .map(|id| async move {
                 if !self.ready_to_ask().await {
@@ -230,7 +233,7 @@ impl Engine<'_> {
     }
 
     /// Sends each id on its own, for per-id reasons when the server refused a whole chunk.
-    async fn one_by_one(&self, ids: Vec<String>) -> Vec<Outcome> {
+    pub(super) async fn one_by_one(&self, ids: Vec<String>) -> Vec<Outcome> {
         stream::iter(ids)
             .map(|id| async move {
                 if !self.ready_to_send(std::slice::from_ref(&id)).await {
