@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use super::outcome::Outcome;
 use crate::api::{
-    ApiError, Entry, Filter, LogPage, Overrides, Page, Published, Reading, Run, RunLogPage, Source,
-    Target,
+    ApiError, Entry, Filter, LogPage, Overrides, Page, Published, Reading, Run, RunLogPage,
+    Selector, Source,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,8 +97,8 @@ pub trait BulkClient: Sync {
     /// How hard the server pushes back, from the replies so far (429s, rate-limit headers).
     fn pressure(&self) -> Reading;
 
-    /// Applies `action` to `target` with one bulk request. Callback has no bulk form.
-    fn act_many<'a>(&'a self, action: &'a Action, target: Target<'a>) -> Call<'a, Acted>;
+    /// Applies `action` to the entries `which` selects, with one bulk request. Callback has no bulk form.
+    fn act_many<'a>(&'a self, action: &'a Action, which: Selector<'a>) -> Call<'a, Acted>;
 
     /// Applies `action` to one id through its single-id endpoint, whose errors name that id.
     fn act_one<'a>(&'a self, action: &'a Action, id: &'a str) -> Call<'a, Made>;
@@ -149,7 +149,7 @@ impl Action {
             }
             return Ok(out);
         }
-        let made = api.act_many(self, Target::Ids(ids)).await?.made;
+        let made = api.act_many(self, Selector::Ids(ids)).await?.made;
         if made.count() != ids.len() {
             let what = match made {
                 Made::Messages(_) => "responses",
@@ -172,7 +172,7 @@ impl Action {
         api: &dyn BulkClient,
         ids: &[String],
     ) -> Result<u64, ApiError> {
-        let made = api.act_many(self, Target::Ids(ids)).await?.made;
+        let made = api.act_many(self, Selector::Ids(ids)).await?.made;
         Ok(made.count() as u64)
     }
 
@@ -198,7 +198,7 @@ impl Action {
         count: Option<u32>,
         cursor: Option<&str>,
     ) -> Result<(u64, Option<String>), ApiError> {
-        let t = Target::Matching {
+        let t = Selector::Matching {
             filter,
             count,
             cursor,

@@ -3,7 +3,7 @@
 
 use super::action::{Acted, Action, BulkClient, Call, Made, Verb};
 use crate::api::{
-    ApiError, Client, Entry, Filter, LogPage, Page, Reading, RunLogPage, Source, Target,
+    ApiError, Client, Entry, Filter, LogPage, Page, Reading, RunLogPage, Selector, Source,
 };
 
 impl BulkClient for Client {
@@ -11,19 +11,19 @@ impl BulkClient for Client {
         Client::pressure(self)
     }
 
-    fn act_many<'a>(&'a self, action: &'a Action, target: Target<'a>) -> Call<'a, Acted> {
+    fn act_many<'a>(&'a self, action: &'a Action, which: Selector<'a>) -> Call<'a, Acted> {
         Box::pin(async move {
             let o = &action.overrides;
             Ok(match action.verb {
                 Verb::Retry => {
-                    let r = self.retry_many(target, o).await?;
+                    let r = self.retry_many(which, o).await?;
                     Acted {
                         made: Made::Messages(r.responses),
                         cursor: r.cursor,
                     }
                 }
                 Verb::Delete => {
-                    let d = self.delete_many(action.source, target).await?;
+                    let d = self.delete_many(action.source, which).await?;
                     Acted {
                         made: Made::Deleted(d.deleted),
                         cursor: d.cursor,
@@ -31,9 +31,9 @@ impl BulkClient for Client {
                 }
                 Verb::Resume | Verb::Restart => {
                     let r = if action.verb == Verb::Resume {
-                        self.resume_many(target, o).await?
+                        self.resume_many(which, o).await?
                     } else {
-                        self.restart_many(target, o).await?
+                        self.restart_many(which, o).await?
                     };
                     Acted {
                         made: Made::Runs(r.workflow_runs),

@@ -21,7 +21,7 @@ use super::model::{lost, made, shorten, status, Item, State};
 pub use super::model::{FAILED, IN_PROGRESS};
 pub use super::script::{Fault, On, Rule};
 use crate::api::{
-    ApiError, Entry, Filter, LogEntry, LogPage, Page, Reading, RunLog, RunLogPage, Source, Target,
+    ApiError, Entry, Filter, LogEntry, LogPage, Page, Reading, RunLog, RunLogPage, Selector, Source,
 };
 use crate::bulk::action::{Acted, BulkClient, Call, Made};
 use crate::bulk::action::{Action, Verb};
@@ -150,8 +150,8 @@ impl Fake {
     }
 
     /// A filtered bulk call, logged as `retry matching count=10 cursor=s05`.
-    async fn act_matching(&self, action: &Action, target: Target<'_>) -> Result<Acted, ApiError> {
-        let Target::Matching { count, cursor, .. } = target else {
+    async fn act_matching(&self, action: &Action, which: Selector<'_>) -> Result<Acted, ApiError> {
+        let Selector::Matching { count, cursor, .. } = which else {
             unreachable!("called for a filter only")
         };
         let count = count.unwrap_or(100) as usize;
@@ -257,13 +257,13 @@ impl BulkClient for Fake {
         }
     }
 
-    fn act_many<'a>(&'a self, action: &'a Action, target: Target<'a>) -> Call<'a, Acted> {
+    fn act_many<'a>(&'a self, action: &'a Action, which: Selector<'a>) -> Call<'a, Acted> {
         Box::pin(async move {
             if action.verb == Verb::Callback {
                 return Err(ApiError::Invalid("callback has no bulk endpoint".into()));
             }
-            let Target::Ids(ids) = target else {
-                return self.act_matching(action, target).await;
+            let Selector::Ids(ids) = which else {
+                return self.act_matching(action, which).await;
             };
             let line = format!("{} {}", action.verb.name(), ids.join(","));
             let serve = |st: &mut State| {
