@@ -18,6 +18,7 @@ mod hardening_bulk;
 mod hardening_input;
 mod hardening_output;
 mod hardening_wire;
+mod job_account;
 mod lanes;
 mod layers;
 mod list;
