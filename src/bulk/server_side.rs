@@ -15,7 +15,7 @@ use super::action::Action;
 use super::action::BulkClient;
 use super::cancel::Cancel;
 use super::exec::{Halt, Pacer, Progress};
-use super::journal::Progress as Done;
+use super::journal::ServerProgress as Done;
 use super::outcome::Summary;
 use super::pages::Guard;
 use crate::api::{backoff, ApiError, Filter};

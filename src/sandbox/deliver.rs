@@ -11,42 +11,35 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, Uri};
-use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 use percent_encoding::percent_decode_str;
 use serde_json::json;
 
 use super::actions::{add_message, message_config};
-use super::app::{App, AppState};
+use super::app::App;
 use super::outcome::{active, answered, plan, recorded, resume, schedule, Plan, Work};
 use super::overrides::Overrides;
-use super::server::Peer;
 use super::simulate::Answer;
 use super::store::{new_message_id, now_ms, MessageRecord, Store};
-use super::wire::{text_or_base64, Entry, Headers, Reply};
+use super::wire::{text_or_base64, Entry, Headers};
 
-/// `POST /v2/publish/{destination}`: the destination is the rest of the path, a full URL.
-pub async fn publish(
-    State(app): AppState,
-    Extension(peer): Extension<Peer>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let url = destination(&uri);
+/// Publishes one plain message and starts its delivery: the answer publish gives
+/// (`{"messageId"}`), or why it is refused. Workflow messages are `wfexec`'s.
+pub fn publish_one(
+    app: &Arc<App>,
+    caller_ip: &str,
+    url: String,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<serde_json::Value, String> {
     if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Reply::bad_request(format!("destination {url:?} must be an http(s) URL"))
-            .into_response();
+        return Err(format!("destination {url:?} must be an http(s) URL"));
     }
-    let ov = match Overrides::parse(&headers) {
-        Ok(o) => o,
-        Err(e) => return Reply::bad_request(e).into_response(),
-    };
+    let ov = Overrides::parse(headers)?;
     let mut forward = Headers::new();
-    for (k, v) in &headers {
+    for (k, v) in headers {
         let v = String::from_utf8_lossy(v.as_bytes()).into_owned();
         if let Some(name) = k.as_str().strip_prefix("upstash-forward-") {
             forward
@@ -57,7 +50,7 @@ pub async fn publish(
             forward.entry("Content-Type".into()).or_default().push(v);
         }
     }
-    let (text, b64) = text_or_base64(&body);
+    let (text, b64) = text_or_base64(body);
     let now = now_ms();
     // The DLQ shape this message would have, so a final failure only fills in the response.
     let origin = Entry {
@@ -67,7 +60,7 @@ pub async fn publish(
         header: forward.clone(),
         body: text.clone(),
         body_base64: b64.clone(),
-        caller_ip: Some(peer.0.ip().to_string()),
+        caller_ip: Some(caller_ip.to_string()),
         ..Entry::default()
     };
     let config = message_config(&origin, &ov, now);
@@ -98,14 +91,14 @@ pub async fn publish(
         app.persist(&s);
         work
     };
-    start(&app, work);
-    Reply::ok(json!({ "messageId": id })).into_response()
+    start(app, work);
+    Ok(json!({ "messageId": id }))
 }
 
 /// The destination of a publish: the rest of the path, decoded, and the request's query
 /// string, which belongs to the destination (`/v2/publish/https://a.example/hook?tenant=7`),
 /// kept as sent but for `qstash_token`, which authenticates the publish itself.
-fn destination(uri: &Uri) -> String {
+pub fn destination(uri: &Uri) -> String {
     let raw = uri.path().strip_prefix("/v2/publish/").unwrap_or("");
     let mut url = percent_decode_str(raw).decode_utf8_lossy().into_owned();
     let query: Vec<&str> = uri
@@ -205,17 +198,37 @@ async fn play(app: Arc<App>, work: Work, plan: Plan) {
 
 /// One real attempt, whatever happens: a failure to connect or a time-out is an answer too.
 async fn exchange(msg: &MessageRecord, retried: u32, timeout_ms: i64) -> Answer {
+    let mut headers = msg.header.clone();
+    headers.insert("Upstash-Message-Id".into(), vec![msg.message_id.clone()]);
+    headers.insert("Upstash-Retried".into(), vec![retried.to_string()]);
+    let body = Entry {
+        body: msg.body.clone(),
+        body_base64: msg.body_base64.clone(),
+        ..Entry::default()
+    }
+    .body_bytes();
+    call(&msg.method, &msg.url, &headers, body, timeout_ms).await
+}
+
+/// One HTTP/1.1 exchange with a loopback destination, whatever happens: a failure to connect
+/// or a time-out is an answer too.
+pub async fn call(
+    method: &str,
+    url: &str,
+    headers: &Headers,
+    body: Vec<u8>,
+    timeout_ms: i64,
+) -> Answer {
     let timeout = Duration::from_millis(timeout_ms.max(1) as u64);
-    match tokio::time::timeout(timeout, send(msg, retried)).await {
+    match tokio::time::timeout(timeout, send(method, url, headers, body)).await {
         Ok(Ok(a)) => a,
         Ok(Err(e)) => Answer::none(e, 0),
         Err(_) => Answer::none("timed out waiting for the destination".into(), 0),
     }
 }
 
-/// One HTTP/1.1 exchange with the destination.
-async fn send(msg: &MessageRecord, retried: u32) -> Result<Answer, String> {
-    let uri: Uri = msg.url.parse().map_err(|e| format!("bad URL: {e}"))?;
+async fn send(method: &str, url: &str, headers: &Headers, body: Vec<u8>) -> Result<Answer, String> {
+    let uri: Uri = url.parse().map_err(|e| format!("bad URL: {e}"))?;
     let host = uri
         .host()
         .ok_or("URL without host")?
@@ -228,21 +241,26 @@ async fn send(msg: &MessageRecord, retried: u32) -> Result<Answer, String> {
         .await
         .map_err(|e| e.to_string())?;
     tokio::spawn(conn);
-    let body = {
-        let e = Entry {
-            body: msg.body.clone(),
-            body_base64: msg.body_base64.clone(),
-            ..Entry::default()
-        };
-        e.body_bytes()
-    };
     let mut req = hyper::Request::builder()
-        .method(msg.method.as_str())
+        .method(method)
         .uri(uri.path_and_query().map_or("/", |p| p.as_str()))
-        .header("Host", uri.authority().map_or(host, |a| a.as_str()))
-        .header("Upstash-Message-Id", &msg.message_id)
-        .header("Upstash-Retried", retried.to_string());
-    for (k, vs) in &msg.header {
+        .header("Host", uri.authority().map_or(host, |a| a.as_str()));
+    // Framing is this request's own: a forwarded Content-Length (an app forwards what it was
+    // sent) would cut or stall the body.
+    const OWN: &[&str] = &[
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "upgrade",
+        "te",
+        "trailer",
+    ];
+    for (k, vs) in headers {
+        if OWN.iter().any(|o| k.eq_ignore_ascii_case(o)) {
+            continue;
+        }
         for v in vs {
             req = req.header(k.as_str(), v.as_str());
         }

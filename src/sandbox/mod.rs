@@ -24,6 +24,8 @@ mod seed;
 mod server;
 pub mod simulate;
 mod store;
+mod wfexec;
+mod wfstate;
 mod wire;
 mod workflow;
 
@@ -144,7 +146,7 @@ impl Sandbox {
             simulation: opts.simulation,
             rate_limit: opts.rate_limit,
             in_flight: Default::default(),
-            start: |app, work| deliver::start(app, work),
+            start: wfexec::start_work,
         });
         Ok(Sandbox {
             app,
@@ -169,7 +171,7 @@ impl Sandbox {
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()>,
     ) {
-        deliver::start(&self.app, self.unfinished);
+        wfexec::start_work(&self.app, self.unfinished);
         let router = routes::router(self.app.clone());
         server::serve(listener, router, shutdown).await
     }

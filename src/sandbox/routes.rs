@@ -19,7 +19,7 @@ use super::overrides::Overrides;
 use super::query::{delete_targets, list, targets, Query};
 use super::store::{Dlq, Key};
 use super::wire::Reply;
-use super::{deliver, events, introspect, logs, runlog, server, workflow};
+use super::{events, introspect, logs, runlog, server, workflow};
 
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
@@ -28,10 +28,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v2/dlq/retry/{dlq_id}", post(retry_one))
         .route("/v2/dlq/{dlq_id}", get(get_qstash).delete(delete_qstash))
         .merge(workflow::routes())
+        .merge(super::wfexec::routes())
         .merge(logs::routes())
         .merge(runlog::routes())
         .merge(events::routes())
-        .route("/v2/publish/{*destination}", post(deliver::publish))
         .merge(introspect::routes())
         .fallback(|| async { Reply::not_found("no such endpoint in the sandbox") })
         .layer(axum::middleware::from_fn_with_state(

@@ -10,7 +10,7 @@ use super::Waits;
 use crate::api::{Filter, Source};
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::exec::Halt;
-use crate::bulk::journal::Progress as Done;
+use crate::bulk::journal::ServerProgress as Done;
 use crate::bulk::outcome::Summary;
 use crate::bulk::server_side::ServerSide;
 

@@ -19,9 +19,6 @@ const ROUNDS: u32 = 8;
 /// Reads in flight while reconciling one chunk.
 const CHECKS: usize = 8;
 
-/// The note on an id found acted on after its reply was lost.
-const LOST_BUT_DONE: &str = "acted on, but the reply was lost: new id unknown";
-
 /// One chunk on its way: what is settled, and what still waits.
 struct Chunk {
     total: usize,
@@ -111,10 +108,8 @@ impl Engine<'_> {
     async fn ask_after_lost_reply(&self, c: &mut Chunk) {
         let (applied, pending, still_unknown) =
             self.reconcile(std::mem::take(&mut c.unknown)).await;
-        c.out.extend(applied.iter().map(|id| Outcome {
-            error: Some(LOST_BUT_DONE.into()),
-            ..Outcome::done(id)
-        }));
+        c.out
+            .extend(applied.iter().map(|id| self.applied_unseen(id)));
         c.todo.extend(pending);
         c.unknown = still_unknown;
     }
@@ -197,6 +192,18 @@ impl Engine<'_> {
         }
     }
 
+    /// Done, found so after the reply was lost: a verb that creates something cannot say what.
+    fn applied_unseen(&self, id: &str) -> Outcome {
+        let why = match self.action.verb {
+            crate::bulk::action::Verb::Delete => "acted on, but the reply was lost",
+            _ => "acted on, but the reply was lost: new id unknown",
+        };
+        Outcome {
+            error: Some(why.into()),
+            ..Outcome::done(id)
+        }
+    }
+
     /// Splits ids into (applied, still waiting, could not tell) by asking the server.
     pub(super) async fn reconcile(
         &self,
@@ -265,10 +272,7 @@ impl Engine<'_> {
             // Not asked (a stop came first): the id stays in flight for `--continue`.
             e if e.outcome_unknown() && !self.ready_to_ask().await => return None,
             e if e.outcome_unknown() => match self.action.was_applied(self.api, id).await {
-                Ok(true) => Outcome {
-                    error: Some(LOST_BUT_DONE.into()),
-                    ..Outcome::done(id)
-                },
+                Ok(true) => self.applied_unseen(id),
                 Ok(false) => Outcome::failed(id, Status::Failed, e.reason()),
                 Err(_) => Outcome::failed(id, Status::Unknown, e.reason()),
             },
