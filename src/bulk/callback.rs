@@ -21,7 +21,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use crate::api::{ApiError, Client, Source};
+use super::action::BulkClient;
+use crate::api::{ApiError, Source};
 
 /// How far apart the job's start and a call's first log entry must be to tell them apart:
 /// room for the client's and the server's clocks to disagree.
@@ -117,7 +118,7 @@ impl Ledger {
 
     /// Notes the newest call of `id`'s run before its callback is first sent. An error leaves
     /// no baseline (a lost reply is then judged by time); the send goes ahead either way.
-    pub async fn before_send(&self, api: &Client, id: &str) -> Result<(), ApiError> {
+    pub async fn before_send(&self, api: &dyn BulkClient, id: &str) -> Result<(), ApiError> {
         if self.has(id) {
             return Ok(());
         }
@@ -133,7 +134,7 @@ impl Ledger {
     }
 
     /// After a lost reply for `id`: did its callback run?
-    pub async fn check(&self, api: &Client, id: &str) -> Result<Applied, ApiError> {
+    pub async fn check(&self, api: &dyn BulkClient, id: &str) -> Result<Applied, ApiError> {
         let before = self.baselines.lock().unwrap().get(id).cloned();
         let run = match &before {
             Some(b) => b.run.clone(),
@@ -163,7 +164,7 @@ impl Ledger {
 }
 
 /// The run of a failed workflow run's DLQ entry; `None` when it is not in the DLQ.
-async fn run_of(api: &Client, id: &str) -> Result<Option<RunRef>, ApiError> {
+async fn run_of(api: &dyn BulkClient, id: &str) -> Result<Option<RunRef>, ApiError> {
     match api.get(Source::Workflow, id).await {
         Ok(e) => Ok(e.workflow_run_id.map(|r| (r, e.workflow_created_at))),
         Err(e) if e.status() == Some(404) => Ok(None),
@@ -172,7 +173,7 @@ async fn run_of(api: &Client, id: &str) -> Result<Option<RunRef>, ApiError> {
 }
 
 /// The message id of the run's newest failure-function call, as the run logs show it.
-async fn newest_call(api: &Client, run: &RunRef) -> Result<Option<String>, ApiError> {
+async fn newest_call(api: &dyn BulkClient, run: &RunRef) -> Result<Option<String>, ApiError> {
     let page = api.run_logs(std::slice::from_ref(run), None).await?;
     Ok(page
         .runs
@@ -183,7 +184,7 @@ async fn newest_call(api: &Client, run: &RunRef) -> Result<Option<String>, ApiEr
 }
 
 /// When the call's message was first logged (its creation).
-async fn first_log_ms(api: &Client, message_id: &str) -> Result<Option<i64>, ApiError> {
+async fn first_log_ms(api: &dyn BulkClient, message_id: &str) -> Result<Option<i64>, ApiError> {
     let page = api.logs(Some(message_id), None, None).await?;
     Ok(page
         .logs

@@ -5,9 +5,11 @@
 
 use futures::stream::{self, StreamExt};
 
-use super::{Engine, Halt, Outcome, CHECKS};
-use crate::api::ApiError;
-use crate::bulk::action::Verb;
+use super::chunk::CHECKS;
+use super::{Engine, Halt, Outcome};
+use crate::api::{ApiError, Entry, Filter, LogPage, Page, Reading, RunLogPage, Selector, Source};
+use crate::bulk::action::{Acted, BulkClient, Call, Made};
+use crate::bulk::action::{Action, Verb};
 use crate::bulk::callback::Applied;
 
 /// Ids after a check of what the server shows.
@@ -27,11 +29,8 @@ impl Engine<'_> {
     pub(super) async fn reconcile(&self, ids: Vec<String>) -> Reconciled {
         let checks = stream::iter(ids)
             .map(|id| async move {
-                if !self.pace().await {
-                    return (id, Err(None));
-                }
                 let r = self.applied(&id).await;
-                (id, r.map_err(Some))
+                (id, r)
             })
             .buffer_unordered(CHECKS)
             .collect::<Vec<_>>()
@@ -57,10 +56,17 @@ impl Engine<'_> {
     }
 
     /// After a lost reply: whether the action was applied to `id`. A callback has its own
-    /// rule ([`super::callback`]); the others are judged by the entry's presence.
-    pub(super) async fn applied(&self, id: &str) -> Result<Applied, ApiError> {
+    /// rule ([`super::callback`]); the others are judged by the entry's presence. Every read
+    /// is paced and counted; `Err(None)` when a stop came first (nothing more is asked).
+    pub(super) async fn applied(&self, id: &str) -> Result<Applied, Option<ApiError>> {
         if self.action.verb == Verb::Callback {
-            return self.callbacks.check(self.api, id).await;
+            return match self.callbacks.check(&Asking(self), id).await {
+                Err(e) if stopped(&e) => Err(None),
+                r => r.map_err(Some),
+            };
+        }
+        if !self.ready_to_ask().await {
+            return Err(None);
         }
         Ok(match self.action.was_applied(self.api, id).await? {
             true => Applied::Yes,
@@ -75,14 +81,14 @@ impl Engine<'_> {
             return true;
         }
         for id in ids.iter().filter(|id| !self.callbacks.has(id)) {
-            // Two reads: the entry (for its run), then the run's logs.
-            if !self.pace().await || !self.pace().await {
-                return false;
-            }
             // Without a baseline a lost reply is judged by time, so an error here stops nothing.
-            let _ = self.callbacks.before_send(self.api, id).await;
+            if let Err(e) = self.callbacks.before_send(&Asking(self), id).await {
+                if stopped(&e) {
+                    return false;
+                }
+            }
         }
-        true
+        !self.cancel.is_cancelled()
     }
 
     /// The outcome of an entry acted on whose reply was lost: a verb that creates something
@@ -105,5 +111,70 @@ impl Engine<'_> {
                 ..Outcome::done(id)
             },
         }
+    }
+}
+
+/// What a read refused by a stop (Ctrl-C, a halt) answers.
+const STOPPED: &str = "stopped before asking the server";
+
+fn stopped(e: &ApiError) -> bool {
+    matches!(e, ApiError::Invalid(m) if m == STOPPED)
+}
+
+/// The engine's client for the callback rule's reads: each one paced and counted as the
+/// engine's own lookups are, and none once a stop came.
+struct Asking<'e, 'a>(&'e Engine<'a>);
+
+impl Asking<'_, '_> {
+    async fn ask<T>(&self, read: Call<'_, T>) -> Result<T, ApiError> {
+        if !self.0.ready_to_ask().await {
+            return Err(ApiError::Invalid(STOPPED.into()));
+        }
+        read.await
+    }
+}
+
+impl BulkClient for Asking<'_, '_> {
+    fn pressure(&self) -> Reading {
+        self.0.api.pressure()
+    }
+
+    fn act_many<'a>(&'a self, action: &'a Action, which: Selector<'a>) -> Call<'a, Acted> {
+        self.0.api.act_many(action, which)
+    }
+
+    fn act_one<'a>(&'a self, action: &'a Action, id: &'a str) -> Call<'a, Made> {
+        self.0.api.act_one(action, id)
+    }
+
+    fn get<'a>(&'a self, source: Source, id: &'a str) -> Call<'a, Entry> {
+        Box::pin(self.ask(self.0.api.get(source, id)))
+    }
+
+    fn list<'a>(
+        &'a self,
+        source: Source,
+        filter: &'a Filter,
+        count: Option<u32>,
+        cursor: Option<&'a str>,
+    ) -> Call<'a, Page> {
+        Box::pin(self.ask(self.0.api.list(source, filter, count, cursor)))
+    }
+
+    fn logs<'a>(
+        &'a self,
+        message_id: Option<&'a str>,
+        from_ms: Option<i64>,
+        cursor: Option<&'a str>,
+    ) -> Call<'a, LogPage> {
+        Box::pin(self.ask(self.0.api.logs(message_id, from_ms, cursor)))
+    }
+
+    fn run_logs<'a>(
+        &'a self,
+        runs: &'a [(String, Option<i64>)],
+        cursor: Option<&'a str>,
+    ) -> Call<'a, RunLogPage> {
+        Box::pin(self.ask(self.0.api.run_logs(runs, cursor)))
     }
 }
