@@ -13,25 +13,21 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 use percent_encoding::percent_decode_str;
-use serde_json::json;
 
-use super::actions::{add_message, message_config};
 use super::app::App;
-use super::outcome::{
-    active, answered, new_message_id, plan, recorded, resume, schedule, Plan, Work,
-};
-use super::overrides::Overrides;
+use super::outcome::{active, answered, plan, recorded, resume, schedule, Plan, Work};
 use super::routes::AppState;
 use super::server::Peer;
 use super::simulate::Answer;
 use super::store::{now_ms, MessageRecord, Store};
-use super::wire::{text_or_base64, Entry, Headers, Reply};
+use super::wire::{Entry, Headers};
 
-/// `POST /v2/publish/{destination}`: the destination is the rest of the path, a full URL.
+/// `POST /v2/publish/{destination}`: the destination is the rest of the path, a full URL or
+/// the name of a URL group; the shared publish path (`publish`) does the rest.
 pub async fn publish(
     State(app): AppState,
     Extension(peer): Extension<Peer>,
@@ -41,69 +37,15 @@ pub async fn publish(
 ) -> Response {
     let raw = uri.path().strip_prefix("/v2/publish/").unwrap_or("");
     let url = percent_decode_str(raw).decode_utf8_lossy().into_owned();
-    if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Reply::bad_request(format!("destination {url:?} must be an http(s) URL"))
-            .into_response();
-    }
-    let ov = match Overrides::parse(&headers) {
-        Ok(o) => o,
-        Err(e) => return Reply::bad_request(e).into_response(),
-    };
-    let mut forward = Headers::new();
-    for (k, v) in &headers {
-        let v = String::from_utf8_lossy(v.as_bytes()).into_owned();
-        if let Some(name) = k.as_str().strip_prefix("upstash-forward-") {
-            forward
-                .entry(super::overrides::canonical(name))
-                .or_default()
-                .push(v);
-        } else if k == axum::http::header::CONTENT_TYPE {
-            forward.entry("Content-Type".into()).or_default().push(v);
-        }
-    }
-    let (text, b64) = text_or_base64(&body);
-    let now = now_ms();
-    // The DLQ shape this message would have, so a final failure only fills in the response.
-    let origin = Entry {
-        url: url.clone(),
-        method: "POST".into(),
-        max_retries: 3,
-        header: forward.clone(),
-        body: text.clone(),
-        body_base64: b64.clone(),
+    let p = super::publish::Publish {
+        destination: url,
+        headers,
+        body: body.to_vec(),
+        queue: None,
+        schedule_id: None,
         caller_ip: Some(peer.0.ip().to_string()),
-        ..Entry::default()
     };
-    let config = message_config(&origin, &ov, now);
-    let msg = MessageRecord {
-        message_id: new_message_id(),
-        source: "publish".into(),
-        from_dlq_id: None,
-        url,
-        method: config.method.clone(),
-        header: forward,
-        body: text,
-        body_base64: b64,
-        created_at: now,
-        config,
-        overrides: ov.raw.clone(),
-        state: "pending".into(),
-        attempts: 0,
-        last_status: None,
-        delivered_at: None,
-        dlq_id: None,
-        origin: Some(origin),
-    };
-    let id = msg.message_id.clone();
-    let work = {
-        let mut s = app.store.lock().unwrap();
-        let work = add_message(&mut s, msg);
-        let work = app.settle(&mut s, vec![work]);
-        app.persist(&s);
-        work
-    };
-    start(&app, work);
-    Reply::ok(json!({ "messageId": id })).into_response()
+    super::publish::handle(&app, p).await
 }
 
 /// Runs `f` on the store and persists the change.
@@ -137,7 +79,12 @@ pub fn start(app: &Arc<App>, work: impl IntoIterator<Item = Work>) {
         }
     }
     for (w, p) in play_out {
-        tokio::spawn(play(app.clone(), w, p));
+        let app = app.clone();
+        tokio::spawn(async move {
+            play(app.clone(), w, p).await;
+            // A queue's next message may go once this one is settled.
+            super::queues::pump(&app);
+        });
     }
 }
 
@@ -164,7 +111,16 @@ async fn play(app: Arc<App>, work: Work, plan: Plan) {
     for attempt in first..=attempts {
         if let Work::Message(i) = work {
             let t = now_ms();
-            with_store(&app, |s| active(s, i, attempt, t));
+            // A message cancelled meanwhile (`DELETE /v2/messages`) is not attempted again.
+            if !with_store(&app, |s| {
+                let go = s.messages[i].state != "cancelled";
+                if go {
+                    active(s, i, attempt, t);
+                }
+                go
+            }) {
+                return;
+            }
         }
         let answer = match (plan, &msg) {
             (Plan::Simulated(o), _) => {

@@ -5,6 +5,8 @@
 
 mod actions;
 mod app;
+mod batch;
+mod cron;
 mod deliver;
 mod embedded;
 pub mod faults;
@@ -12,16 +14,22 @@ mod introspect;
 pub mod limit;
 mod lock;
 mod logs;
+mod messages;
 mod outcome;
 mod overrides;
+mod publish;
 mod query;
+mod queues;
 mod routes;
 mod runlog;
 mod runs;
+mod schedules;
 mod seed;
 mod server;
 pub mod simulate;
+mod sources;
 mod store;
+mod topics;
 mod wire;
 mod workflow;
 
@@ -168,6 +176,8 @@ impl Sandbox {
         shutdown: impl std::future::Future<Output = ()>,
     ) {
         deliver::start(&self.app, self.unfinished);
+        queues::pump(&self.app);
+        tokio::spawn(schedules::clock(self.app.clone()));
         let router = routes::router(self.app.clone());
         server::serve(listener, router, shutdown).await
     }

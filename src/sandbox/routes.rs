@@ -1,6 +1,7 @@
 //! The HTTP surface: every QStash DLQ endpoint (API.md 3) here, the workflow ones in
-//! `workflow.rs`, the logs in `logs.rs` and `runlog.rs`, publish in `deliver.rs`,
-//! introspection in `introspect.rs`.
+//! `workflow.rs`, the logs in `logs.rs` and `runlog.rs`, publish in `deliver.rs` and
+//! `publish.rs`, the sources of entries in `topics.rs`, `queues.rs`, `schedules.rs`,
+//! `messages.rs` and `batch.rs`, introspection in `introspect.rs`.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -19,7 +20,9 @@ use super::overrides::Overrides;
 use super::query::Query;
 use super::store::{Dlq, Key, Store};
 use super::wire::Reply;
-use super::{deliver, introspect, logs, runlog, server, workflow};
+use super::{
+    batch, deliver, introspect, logs, messages, queues, runlog, schedules, server, topics, workflow,
+};
 
 pub type AppState = State<Arc<App>>;
 
@@ -33,6 +36,11 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(logs::routes())
         .merge(runlog::routes())
         .route("/v2/publish/{*destination}", post(deliver::publish))
+        .merge(topics::routes())
+        .merge(queues::routes())
+        .merge(schedules::routes())
+        .merge(messages::routes())
+        .merge(batch::routes())
         .merge(introspect::routes())
         .fallback(|| async { Reply::not_found("no such endpoint in the sandbox") })
         .layer(axum::middleware::from_fn_with_state(

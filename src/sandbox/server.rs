@@ -69,7 +69,7 @@ pub async fn serve(
 }
 
 /// Logs API requests (with their reply's status), checks the token (header or
-/// `qstash_token`), applies `--rate-limit` (publish exempt), adds latency.
+/// `qstash_token`), applies `--rate-limit` (publish, enqueue, batch exempt), adds latency.
 pub async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let api = path.starts_with("/v2/");
@@ -113,7 +113,11 @@ async fn answer(app: &App, req: Request, next: Next) -> Response {
         return unauthorized();
     }
     // The budget is taken on arrival, as a server counts requests; a refusal changes nothing.
-    let limited = !req.uri().path().starts_with("/v2/publish/");
+    // Publish, enqueue and batch are exempt, as QStash's "operational" calls are (API.md 1.5).
+    let path = req.uri().path();
+    let limited = !(path.starts_with("/v2/publish/")
+        || path.starts_with("/v2/enqueue/")
+        || path == "/v2/batch");
     let verdict = app
         .rate_limit
         .as_ref()

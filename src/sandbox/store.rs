@@ -259,6 +259,9 @@ pub struct Store {
     pub logs: BTreeMap<LogKey, LogRecord>,
     #[serde(default)]
     pub log_seq: u64,
+    /// URL groups, queues, schedules: where messages come from besides a plain publish.
+    #[serde(default)]
+    pub sources: super::sources::Sources,
     #[serde(skip)]
     pub requests: VecDeque<RequestRecord>,
     /// Set when the server's owner is done with it (see `embedded`): nothing is saved after.
