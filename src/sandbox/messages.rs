@@ -125,7 +125,6 @@ struct Selection {
     filters: BTreeMap<String, Vec<String>>,
     from: Option<i64>,
     to: Option<i64>,
-    count: Option<usize>,
 }
 
 fn parse(raw: Option<&str>) -> Result<Selection, String> {
@@ -134,7 +133,6 @@ fn parse(raw: Option<&str>) -> Result<Selection, String> {
         filters: BTreeMap::new(),
         from: None,
         to: None,
-        count: None,
     };
     for (k, vs) in grouped(raw) {
         let last = vs.last().cloned().unwrap_or_default();
@@ -142,10 +140,13 @@ fn parse(raw: Option<&str>) -> Result<Selection, String> {
             "messageIds" => sel.ids = Some(multi(&vs)),
             "fromDate" => sel.from = Some(int(&k, &last)?),
             "toDate" => sel.to = Some(int(&k, &last)?),
-            "count" => match int(&k, &last)? {
-                n @ 1..=500 => sel.count = Some(n as usize),
-                _ => return Err("count must be between 1 and 500".into()),
-            },
+            // Checked, then ignored: the TypeScript SDK sends count=100 on every filtered
+            // cancel and documents that the service cancels every match in one call.
+            "count" => {
+                if !(1..=500).contains(&int(&k, &last)?) {
+                    return Err("count must be between 1 and 500".into());
+                }
+            }
             "cursor" | "qstash_token" => {}
             f if FILTERS.contains(&f) => {
                 let name = if f == "callerIP" { "callerIp" } else { f };
@@ -199,7 +200,6 @@ async fn bulk_cancel(State(app): AppState, RawQuery(raw): RawQuery) -> Response 
         .mutate(move |s, now| {
             let hits: Vec<usize> = (0..s.messages.len())
                 .filter(|&i| live(&s.messages[i]) && selected(&sel, &s.messages[i]))
-                .take(sel.count.unwrap_or(usize::MAX))
                 .collect();
             for &i in &hits {
                 cancelled(s, i, now);

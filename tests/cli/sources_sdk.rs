@@ -439,3 +439,34 @@ fn publish_takes_faults_and_lost_replies_and_deduplication_makes_resending_safe(
     );
     assert_eq!(answer["messageId"], made[0]["messageId"]);
 }
+
+#[test]
+fn source_endpoints_take_the_burst_limit_and_enqueue_and_batch_do_not() {
+    let sb = Sandbox::start(&["--seed", "0", "--rate-limit", "1,2"]);
+    let status = |method: &str, path: &str, body: Option<&str>| {
+        call(&sb, method, path, &[], body).unwrap().status
+    };
+    let reads: Vec<u16> = (0..40)
+        .map(|_| status("GET", "/v2/queues", None))
+        .take_while(|s| *s != 429)
+        .collect();
+    assert!(
+        reads.len() < 40,
+        "a burst of 40 queue reads over a budget of 2 is throttled"
+    );
+    // The budget is spent: a limited call would be refused but for the odd refilled token.
+    let mut sent: Vec<u16> = (0..4)
+        .map(|_| status("POST", "/v2/enqueue/q/https://ok.example/new", Some("{}")))
+        .collect();
+    sent.extend((0..4).map(|_| {
+        status(
+            "POST",
+            "/v2/batch",
+            Some(r#"[{"destination":"https://ok.example/b"}]"#),
+        )
+    }));
+    assert_eq!(
+        sent, [200; 8],
+        "enqueue and batch never take from the budget"
+    );
+}
