@@ -82,7 +82,8 @@ pub struct MessageRecord {
     /// The `Upstash-*` override headers of the request that created it, as sent.
     pub overrides: BTreeMap<String, String>,
     /// `pending`, `delivering`, `delivered`, `failed` (back in the DLQ as `dlq_id`) or
-    /// `recorded` (not a loopback destination: accepted, no network call).
+    /// `recorded` (not a loopback destination: accepted, no network call); `queued` (held by
+    /// its queue until `queues::pump` lets it go) or `cancelled` (`DELETE /v2/messages`).
     pub state: String,
     pub attempts: u32,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -31,6 +31,7 @@ mod sandbox_workflow;
 mod sdk;
 mod sdk_replay;
 mod shell;
+mod sources_clock;
 mod sources_prism;
 mod sources_sdk;
 mod speed;
