@@ -32,6 +32,7 @@ mod sdk;
 mod sdk_replay;
 mod shell;
 mod sources_clock;
+mod sources_faults;
 mod sources_prism;
 mod sources_sdk;
 mod speed;

@@ -1,6 +1,7 @@
-//! The schedule clock in real time: a schedule whose cron names every minute fires on the next
-//! minute by itself (no `/__sandbox/.../fire`), and its failed message lands with `scheduleId`.
-//! Up to a minute of waiting, which is the point.
+//! The sources over time: the schedule clock in real time (a schedule whose cron names every
+//! minute fires on the next one by itself, no `/__sandbox/.../fire`; up to a minute of
+//! waiting, which is the point), and queues, schedules and held messages across a restart of
+//! a sandbox with a state file.
 
 use serde_json::Value;
 
@@ -43,4 +44,51 @@ fn a_schedule_fires_on_its_own_minute_and_its_failure_lands_with_its_id() {
         states.contains_key(entry["messageId"].as_str().unwrap()),
         "{s} {entry}"
     );
+}
+
+#[test]
+fn queues_groups_schedules_and_held_messages_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let state = state.to_str().unwrap();
+    let bad = Hostile::always(500);
+    let dest: String =
+        form_urlencoded::byte_serialize(format!("{}/held", bad.url).as_bytes()).collect();
+    {
+        let sb = Sandbox::start(&["--state", state, "--seed", "0"]);
+        let body = r#"{"queueName":"keep","parallelism":1,"paused":true}"#;
+        let r = crate::sandbox::call(&sb, "POST", "/v2/queues", &[], Some(body)).unwrap();
+        assert_eq!(r.status, 200);
+        for _ in 0..2 {
+            let r = send(
+                &sb,
+                "POST",
+                &format!("/v2/enqueue/keep/{dest}"),
+                &[("Upstash-Retries", "0")],
+            );
+            assert_eq!(r.status, 200, "{}", r.json);
+        }
+        let eps = r#"{"endpoints":[{"url":"https://a.example/x"}]}"#;
+        crate::sandbox::call(&sb, "POST", "/v2/topics/grp/endpoints", &[], Some(eps)).unwrap();
+        send(
+            &sb,
+            "POST",
+            "/v2/schedules/grp",
+            &[
+                ("Upstash-Cron", "0 0 1 1 *"),
+                ("Upstash-Schedule-Id", "yearly"),
+            ],
+        );
+    }
+    let sb = Sandbox::start(&["--state", state, "--delivery-backoff-ms", "5"]);
+    assert_eq!(sb.http("GET", "/v2/queues/keep").1["lag"], 2);
+    assert_eq!(sb.http("GET", "/v2/topics/grp").0, 200);
+    assert_eq!(
+        sb.http("GET", "/v2/schedules/yearly").1["destination"],
+        "grp"
+    );
+    assert!(bad.requests().is_empty(), "still paused");
+    assert_eq!(send(&sb, "POST", "/v2/queues/keep/resume", &[]).status, 200);
+    let ids = landed(&sb, "queueName", "keep", 2);
+    assert_eq!(ids.len(), 2);
 }
