@@ -92,3 +92,35 @@ fn queues_groups_schedules_and_held_messages_survive_a_restart() {
     let ids = landed(&sb, "queueName", "keep", 2);
     assert_eq!(ids.len(), 2);
 }
+
+#[test]
+fn a_cancelled_message_is_never_attempted_when_its_time_comes() {
+    let sb = Sandbox::start(&["--seed", "0", "--delivery-backoff-ms", "5"]);
+    let bad = Hostile::always(500);
+    let publish = |path: &str| {
+        let dest: String =
+            form_urlencoded::byte_serialize(format!("{}{path}", bad.url).as_bytes()).collect();
+        let r = send(
+            &sb,
+            "POST",
+            &format!("/v2/publish/{dest}"),
+            &[("Upstash-Delay", "1s"), ("Upstash-Retries", "0")],
+        );
+        assert_eq!(r.status, 200, "{}", r.json);
+        r.json["messageId"].as_str().unwrap().to_string()
+    };
+    let cancelled = publish("/cancelled");
+    let r = send(&sb, "DELETE", &format!("/v2/messages/{cancelled}"), &[]);
+    assert_eq!((r.status, &r.json["cancelled"]), (200, &Value::from(1)));
+    // Due after the cancelled one: once it has landed, the cancelled one's time has come too.
+    publish("/control");
+    landed(&sb, "url", &format!("{}/control", bad.url), 1);
+    let paths: Vec<String> = bad
+        .requests()
+        .iter()
+        .map(|r| r.path().to_string())
+        .collect();
+    assert_eq!(paths, ["/control"]);
+    let logs = crate::sandbox_logs::states(&sb, &cancelled);
+    assert_eq!(logs, ["CANCELLED", "CANCEL_REQUESTED", "CREATED"], "newest first");
+}
