@@ -122,5 +122,57 @@ fn a_cancelled_message_is_never_attempted_when_its_time_comes() {
         .collect();
     assert_eq!(paths, ["/control"]);
     let logs = crate::sandbox_logs::states(&sb, &cancelled);
-    assert_eq!(logs, ["CANCELLED", "CANCEL_REQUESTED", "CREATED"], "newest first");
+    assert_eq!(
+        logs,
+        ["CANCELLED", "CANCEL_REQUESTED", "CREATED"],
+        "newest first"
+    );
+}
+
+#[test]
+fn a_queue_delivers_at_most_parallelism_at_once_and_more_when_raised() {
+    let sb = Sandbox::start(&["--seed", "0"]);
+    // Every delivery hangs: a slot stays taken for as long as the test looks.
+    let slow = Hostile::start(|_, _| crate::hostile::Reply::Stall {
+        head: "HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n".into(),
+        sent: b"x".to_vec(),
+    });
+    let upsert = |n: u32| {
+        let body = format!(r#"{{"queueName":"slow","parallelism":{n}}}"#);
+        let r = crate::sandbox::call(&sb, "POST", "/v2/queues", &[], Some(&body)).unwrap();
+        assert_eq!(r.status, 200);
+    };
+    upsert(2);
+    let dest: String =
+        form_urlencoded::byte_serialize(format!("{}/slow", slow.url).as_bytes()).collect();
+    for _ in 0..3 {
+        let r = send(
+            &sb,
+            "POST",
+            &format!("/v2/enqueue/slow/{dest}"),
+            &[("Upstash-Timeout", "60s")],
+        );
+        assert_eq!(r.status, 200, "{}", r.json);
+    }
+    let states = || -> Vec<String> {
+        let (_, v) = sb.http("GET", "/__sandbox/messages");
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["state"].as_str().unwrap().to_string())
+            .collect()
+    };
+    crate::sandbox_logs::wait_for("two deliveries under way", 30, || {
+        (slow.requests().len() == 2).then_some(())
+    });
+    assert_eq!(
+        states(),
+        ["delivering", "delivering", "queued"],
+        "two slots, the third waits"
+    );
+    upsert(3);
+    crate::sandbox_logs::wait_for("the third delivery", 30, || {
+        (slow.requests().len() == 3).then_some(())
+    });
+    assert_eq!(states(), ["delivering"; 3]);
 }
