@@ -260,7 +260,7 @@ fn schedules_fire_through_the_clock_endpoint_and_land_with_schedule_id() {
         &bad.url,
         r#"
         await c.schedules.create({ destination: BAD + "/nightly", cron: "0 3 * * *", retries: 0, scheduleId: "nightly", body: "{}", label: "ops" });
-        const made = await c.schedules.create({ destination: BAD + "/other", cron: "*/5 * * * *", retries: 0 });
+        const made = await c.schedules.create({ destination: BAD + "/other", cron: "*/5 * * * *", retries: 0, queueName: "sq" });
         await c.schedules.pause({ schedule: "nightly" });
         const got = await c.schedules.get("nightly");
         const list = (await c.schedules.list()).map((s) => s.scheduleId);
@@ -295,7 +295,12 @@ fn schedules_fire_through_the_clock_endpoint_and_land_with_schedule_id() {
     fire(&other);
     let ids = landed(&sb, "scheduleId", "nightly", 2);
     assert_eq!(ids.len(), 2);
-    landed(&sb, "scheduleId", &other, 1);
+    let through_queue = landed(&sb, "scheduleId", &other, 1);
+    assert_eq!(
+        truth(&sb, "queueName", "sq"),
+        through_queue,
+        "a schedule with a queue enqueues each firing"
+    );
     assert_eq!(listed(&sb, &["--schedule", "nightly"]), ids);
     retried(
         &sb,
