@@ -56,11 +56,11 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)')
             [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'A guided session at the terminal: pick a failing group, look, act, repeat')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'Bulk runs: list them, show one, forget old ones')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'What became of a job''s entries: delivered, failed again, pending')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'What became of a job''s entries: delivered, failed again, cancelled or pending')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Serve a local QStash-compatible DLQ API to rehearse on and test against')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show and change settings: tokens, base URLs, profiles')
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (used to build the committed man/ directory)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages into a directory (how the committed man/ is built)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1060,11 +1060,11 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)')
             [CompletionResult]::new('triage', 'triage', [CompletionResultType]::ParameterValue, 'A guided session at the terminal: pick a failing group, look, act, repeat')
             [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'Bulk runs: list them, show one, forget old ones')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'What became of a job''s entries: delivered, failed again, pending')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'What became of a job''s entries: delivered, failed again, cancelled or pending')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Serve a local QStash-compatible DLQ API to rehearse on and test against')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show and change settings: tokens, base URLs, profiles')
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (used to build the committed man/ directory)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages into a directory (how the committed man/ is built)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }

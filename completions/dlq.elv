@@ -53,11 +53,11 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand export 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
             cand triage 'A guided session at the terminal: pick a failing group, look, act, repeat'
             cand jobs 'Bulk runs: list them, show one, forget old ones'
-            cand verify 'What became of a job''s entries: delivered, failed again, pending'
+            cand verify 'What became of a job''s entries: delivered, failed again, cancelled or pending'
             cand sandbox 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
             cand config 'Show and change settings: tokens, base URLs, profiles'
-            cand completions 'Print shell completions'
-            cand man 'Write man pages (used to build the committed man/ directory)'
+            cand completions 'Print the completion script for a shell'
+            cand man 'Write man pages into a directory (how the committed man/ is built)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dlq;list'= {
@@ -1012,11 +1012,11 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand export 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
             cand triage 'A guided session at the terminal: pick a failing group, look, act, repeat'
             cand jobs 'Bulk runs: list them, show one, forget old ones'
-            cand verify 'What became of a job''s entries: delivered, failed again, pending'
+            cand verify 'What became of a job''s entries: delivered, failed again, cancelled or pending'
             cand sandbox 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
             cand config 'Show and change settings: tokens, base URLs, profiles'
-            cand completions 'Print shell completions'
-            cand man 'Write man pages (used to build the committed man/ directory)'
+            cand completions 'Print the completion script for a shell'
+            cand man 'Write man pages into a directory (how the committed man/ is built)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dlq;help;list'= {

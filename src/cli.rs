@@ -1,12 +1,16 @@
-//! The command-line grammar: the global flags, and one variant per verb.
+//! The root of the command-line grammar: the global flags, the verbs (`commands::Command`),
+//! the top-level help, and the one entry point `main` calls.
 //!
-//! Doc comments here are the `--help` text. Each verb's own arguments live beside its code in
-//! `commands/<verb>.rs`; argument groups several verbs share live in `crate::args`.
+//! The top of the house: it imports the verbs and nothing imports it. Doc comments here are the
+//! top-level `--help`; each verb's own arguments and help live beside its code in
+//! `commands/<verb>.rs`, argument groups several verbs share in `crate::args`.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser};
 
 use crate::args::global::GlobalArgs;
-use crate::commands;
+use crate::commands::{self, Command};
+use crate::context::Env;
+use crate::error::{CliError, Result};
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -78,43 +82,22 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// List DLQ entries (QStash messages, or failed workflow runs with --workflow)
-    #[command(visible_alias = "ls")]
-    List(commands::list::Args),
-    /// Show everything about one DLQ entry
-    Get(commands::get::Args),
-    /// Retry QStash messages: deliver them again and remove them from the DLQ
-    Retry(commands::retry::Args),
-    /// Delete entries from the DLQ for good
-    #[command(visible_alias = "rm")]
-    Delete(commands::delete::Args),
-    /// Resume failed workflow runs from the failed step
-    Resume(commands::resume::Args),
-    /// Restart failed workflow runs from the beginning
-    Restart(commands::restart::Args),
-    /// Re-run the failure callback of workflow runs whose callback failed
-    Callback(commands::callback::Args),
-    /// Group the DLQ and count: what fails, where, since when
-    Stats(commands::stats::Args),
-    /// Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)
-    Export(commands::export::Args),
-    /// A guided session at the terminal: pick a failing group, look, act, repeat
-    Triage(commands::triage::Args),
-    /// Bulk runs: list them, show one, forget old ones
-    Jobs(commands::jobs::Args),
-    /// What became of a job's entries: delivered, failed again, pending
-    Verify(commands::verify::Args),
-    /// Serve a local QStash-compatible DLQ API to rehearse on and test against
-    Sandbox(commands::sandbox::Args),
-    /// Show and change settings: tokens, base URLs, profiles
-    Config(commands::config::Args),
-    /// Print shell completions
-    Completions(commands::completions::Args),
-    /// Write man pages (used to build the committed man/ directory)
-    #[command(hide = true)]
-    Man(commands::man::Args),
+/// Runs the parsed command line.
+pub async fn run(cli: Cli, env: &Env) -> Result<()> {
+    if let Some(url) = &cli.misplaced_url {
+        return Err(CliError::usage(format!(
+            "--url before the verb: --url is the destination-URL filter and goes after the verb \
+             (`dlq list --url {0}`); the API's base URL is --base-url",
+            crate::text::truncate(&crate::text::safe(url), 80)
+        ))
+        .hint("nothing was sent"));
+    }
+    // The generators describe the whole grammar, which only this module knows.
+    match cli.command {
+        Command::Completions(args) => commands::completions::run(args, Cli::command()),
+        Command::Man(args) => commands::man::run(args, Cli::command()),
+        command => commands::run(cli.global, command, env).await,
+    }
 }
 
 /// Parses the command line. A filter of the other DLQ given to a verb that does not have it
@@ -166,7 +149,6 @@ pub fn explain(e: &clap::Error, argv: &[String]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn clap_tree_is_consistent() {

@@ -6,9 +6,10 @@ use std::time::Duration;
 use crate::api::{self, Client, ClientConfig};
 use crate::args::global::GlobalArgs;
 use crate::bulk::journal::TargetRecord;
-use crate::config::{Origin, Secret, Settings, Sourced};
+use crate::config::{Origin, Settings, Sourced};
 use crate::error::{CliError, Kind, Result};
 use crate::output::Output;
+use crate::secret::Secret;
 use crate::target::{check_continue, check_url, fingerprint, host_of, Named, Target};
 
 pub struct Ctx {
@@ -21,7 +22,7 @@ pub struct Ctx {
     pub state_dir: std::path::PathBuf,
     limits: Limits,
     /// The in-process sandbox of `--sandbox`, alive for the command's lifetime.
-    sandbox: Option<crate::sandbox::Embedded>,
+    sandbox: Option<crate::sandbox::embedded::Embedded>,
 }
 
 /// Settings of the transport that come from the environment.
@@ -36,13 +37,13 @@ pub type Env = dyn Fn(&str) -> Option<String>;
 /// A target, with the in-process sandbox it may need kept alive.
 pub struct Bound {
     pub target: Target,
-    _sandbox: Option<crate::sandbox::Embedded>,
+    _sandbox: Option<crate::sandbox::embedded::Embedded>,
 }
 
 impl Ctx {
     pub async fn new(global: GlobalArgs, env: &Env) -> Result<Ctx> {
         let out = Output::new(&global.output_options(), env);
-        let settings = Settings::resolve(&global, env)?;
+        let settings = Settings::resolve(&global.settings_flags(), env)?;
         for w in &settings.warnings {
             out.warn(w);
         }
@@ -57,7 +58,7 @@ impl Ctx {
                 .hint("drop one of them"));
             }
             let dir = state_dir.join("sandbox");
-            let sb = crate::sandbox::Embedded::start(&dir)
+            let sb = crate::sandbox::embedded::Embedded::start(&dir)
                 .await
                 .map_err(|e| CliError::failure(format!("cannot start the sandbox: {e}")))?;
             let ignored = ignored_by_sandbox(&settings);
@@ -110,7 +111,7 @@ impl Ctx {
         let logger: Option<api::Logger> = if self.global.debug {
             let out = self.out.clone();
             Some(std::sync::Arc::new(move |line: &str| {
-                out.above_progress(&format!("debug: {}", crate::output::text::safe(line)))
+                out.above_progress(&format!("debug: {}", crate::text::safe(line)))
             }))
         } else {
             None
@@ -134,6 +135,13 @@ impl Ctx {
             budget: self.limits.budget,
             max_body: self.limits.max_body,
             server,
+            url_from: match target.url.origin {
+                _ if target.sandbox => api::UrlFrom::Elsewhere,
+                Origin::Env(_) | Origin::EnvFile { .. } => api::UrlFrom::Environment,
+                Origin::Profile { .. } => api::UrlFrom::Profile,
+                Origin::Flag(_) => api::UrlFrom::Flag,
+                Origin::Sandbox | Origin::Job(_) | Origin::Default => api::UrlFrom::Elsewhere,
+            },
             logger,
             on_wait: Some(on_wait),
         })
@@ -179,7 +187,7 @@ impl Ctx {
                 Some(_) => None,
                 None => {
                     let dir = self.state_dir.join("sandbox");
-                    let sb = crate::sandbox::Embedded::start(&dir)
+                    let sb = crate::sandbox::embedded::Embedded::start(&dir)
                         .await
                         .map_err(|e| CliError::failure(format!("cannot start the sandbox: {e}")))?;
                     Some(sb)

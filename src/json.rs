@@ -1,18 +1,15 @@
 //! JSON as dlq writes it for people and pipes: valid JSON whose strings never carry characters
-//! that could drive a terminal. serde_json escapes C0 controls; this also escapes DEL, C1
-//! controls (U+0080..U+009F, among them the one-byte CSI) and the bidi overrides that make text
-//! read differently than it is, as `\uXXXX`. A JSON reader gets the same strings back.
+//! that could drive a terminal. serde_json escapes C0 controls; this also escapes, as
+//! `\uXXXX`, every other character the table escapes ([`crate::text::needs_escape`]: DEL, C1
+//! controls such as the one-byte CSI, bidi controls, zero-width characters, the BOM). A JSON
+//! reader gets the same strings back.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 
-/// Characters written as `\u` escapes inside JSON strings.
-fn risky(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{2028}' | '\u{2029}')
-}
+use crate::text::needs_escape;
 
 struct Safe<F>(F);
 
@@ -28,7 +25,7 @@ impl<F: Formatter> Formatter for Safe<F> {
     fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, s: &str) -> io::Result<()> {
         let mut start = 0;
         for (i, c) in s.char_indices() {
-            if risky(c) {
+            if needs_escape(c) {
                 w.write_all(&s.as_bytes()[start..i])?;
                 write!(w, "\\u{:04x}", c as u32)?;
                 start = i + c.len_utf8();
@@ -100,5 +97,33 @@ mod tests {
         let back: serde_json::Value = serde_json::from_slice(&pretty).unwrap();
         assert_eq!(back, v);
         assert!(String::from_utf8(pretty).unwrap().contains("\n  \"a\""));
+    }
+
+    #[test]
+    fn what_the_table_escapes_json_escapes() {
+        // Zero-width and invisible characters: a URL with one looks like one without.
+        let hidden = [
+            '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{2064}', '\u{2065}', '\u{feff}',
+        ];
+        for c in hidden {
+            let v = serde_json::json!({ "url": format!("https://a.example/{c}x") });
+            let mut out = Vec::new();
+            to_writer(&mut out, &v).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(!text.contains(c), "{c:?} printed raw: {text}");
+            assert!(text.contains(&format!("\\u{:04x}", c as u32)), "{text}");
+            assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), v);
+        }
+        // One notion: every character the table escapes, JSON escapes, and no other.
+        for c in (0..0x3000u32)
+            .chain([0xfeff, 0xfffe])
+            .filter_map(char::from_u32)
+        {
+            let mut out = Vec::new();
+            to_writer(&mut out, &c.to_string()).unwrap();
+            let raw = String::from_utf8(out).unwrap().contains(c);
+            let table = crate::text::safe(&c.to_string()) != c.to_string();
+            assert_eq!(table, !raw, "{c:?}: the table and JSON disagree");
+        }
     }
 }

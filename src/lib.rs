@@ -14,5 +14,7 @@ pub mod fsutil;
 pub mod json;
 pub mod output;
 pub mod sandbox;
+pub mod secret;
 pub mod stats;
 pub mod target;
+pub mod text;

@@ -14,7 +14,7 @@ fn main() -> ExitCode {
         .enable_all()
         .build()
         .expect("cannot start the async runtime");
-    match runtime.block_on(dlq::commands::run(cli, &env)) {
+    match runtime.block_on(dlq::cli::run(cli, &env)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // An interrupted run has already printed its summary and, last, how to continue;

@@ -9,8 +9,9 @@
 use sha2::{Digest, Sha256};
 
 use crate::bulk::journal::TargetRecord;
-use crate::config::{Origin, Secret, Sourced};
+use crate::config::{Origin, Sourced};
 use crate::error::{CliError, Result};
+use crate::secret::Secret;
 
 /// Where a command sends its requests, with the token it sends.
 #[derive(Debug, Clone)]
@@ -92,9 +93,9 @@ pub fn host_of(url: &str) -> String {
         Ok(u) => match (u.host_str(), u.port()) {
             (Some(h), Some(p)) => format!("{h}:{p}"),
             (Some(h), None) => h.to_string(),
-            _ => crate::output::text::safe(url).into_owned(),
+            _ => crate::text::safe(url).into_owned(),
         },
-        Err(_) => crate::output::text::safe(url).into_owned(),
+        Err(_) => crate::text::safe(url).into_owned(),
     }
 }
 
@@ -159,7 +160,7 @@ pub fn check_url(url: &str, origin: &Origin, allow_http: bool) -> Result<()> {
         return Err(CliError::usage(format!(
             "base URL {} ({origin}) carries user info before the host; refusing to send the \
              token there",
-            crate::output::text::safe(url)
+            crate::text::safe(url)
         )));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {

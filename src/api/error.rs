@@ -30,6 +30,8 @@ pub enum ApiError {
         /// Which server, and where its URL came from: "qstash.example.com (base URL from
         /// QSTASH_URL)".
         server: Arc<str>,
+        /// Where the base URL came from, which decides what the hint says to check.
+        url_from: UrlFrom,
     },
     /// A 2xx answer whose body is not what the API documents. For a mutation this is a lost
     /// reply: the server may have acted.
@@ -61,6 +63,20 @@ pub enum ApiError {
     /// A request that must not be sent, such as an id that would leave its path segment.
     #[error("{0}")]
     Invalid(String),
+}
+
+/// Where the client's base URL came from: what to check when the server cannot be reached.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UrlFrom {
+    /// QSTASH_URL or a region's variable, from the environment or an env file.
+    Environment,
+    /// A profile of the config file.
+    Profile,
+    /// `--base-url`.
+    Flag,
+    /// The default, the local sandbox, or a job's recorded target.
+    #[default]
+    Elsewhere,
 }
 
 impl ApiError {
@@ -110,6 +126,7 @@ impl From<ApiError> for CliError {
                 server,
                 detail,
                 attempts,
+                url_from,
                 ..
             } => {
                 let tries = if *attempts > 1 {
@@ -118,15 +135,14 @@ impl From<ApiError> for CliError {
                     String::new()
                 };
                 let mut err = CliError::failure(format!("cannot reach {server}: {detail}{tries}"));
-                if server.contains("QSTASH_URL") {
-                    err = err.hint("check QSTASH_URL (unset it for https://qstash.upstash.io)");
-                } else if server.contains("profile") {
-                    err = err.hint("check the profile's URL: dlq config show");
-                } else if server.contains("--base-url") {
-                    err = err.hint("check --base-url");
-                } else {
-                    err = err.hint("check the network, a proxy or a firewall");
-                }
+                err = err.hint(match url_from {
+                    UrlFrom::Environment => {
+                        "check QSTASH_URL (unset it for https://qstash.upstash.io)"
+                    }
+                    UrlFrom::Profile => "check the profile's URL: dlq config show",
+                    UrlFrom::Flag => "check --base-url",
+                    UrlFrom::Elsewhere => "check the network, a proxy or a firewall",
+                });
                 err.hint("--debug shows every request and its full URL")
                     .hint("--sandbox runs against a local sandbox, no network needed")
             }
@@ -140,5 +156,41 @@ impl From<ApiError> for CliError {
                 _ => CliError::failure(e.to_string()),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unreachable(server: &str, url_from: UrlFrom) -> CliError {
+        CliError::from(ApiError::Network {
+            method: "GET",
+            path: "/v2/dlq".into(),
+            detail: "cannot connect".into(),
+            sent: false,
+            attempts: 1,
+            server: server.into(),
+            url_from,
+        })
+    }
+
+    #[test]
+    fn the_network_hint_follows_where_the_url_came_from_not_its_words() {
+        // A host whose name holds "profile" or "QSTASH_URL" is still the default's.
+        let e = unreachable(
+            "profile.example.com (base URL from default)",
+            UrlFrom::Elsewhere,
+        );
+        assert_eq!(e.hints[0], "check the network, a proxy or a firewall");
+        let e = unreachable(
+            "qstash-url.example (base URL from flag --base-url)",
+            UrlFrom::Profile,
+        );
+        assert_eq!(e.hints[0], "check the profile's URL: dlq config show");
+        let e = unreachable("q.example (base URL from profile \"eu\")", UrlFrom::Flag);
+        assert_eq!(e.hints[0], "check --base-url");
+        let e = unreachable("q.example", UrlFrom::Environment);
+        assert!(e.hints[0].starts_with("check QSTASH_URL"), "{:?}", e.hints);
     }
 }

@@ -17,9 +17,9 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 
-use super::error::ApiError;
+use super::error::{ApiError, UrlFrom};
 use super::query::Query;
-use crate::config::Secret;
+use crate::secret::Secret;
 
 /// Characters kept as they are in a path segment; everything else is percent-encoded, so an id
 /// such as `../../v2/keys` stays one segment.
@@ -58,6 +58,8 @@ pub struct ClientConfig {
     pub max_body: u64,
     /// The server in words, for network errors: "qstash.upstash.io (base URL from default)".
     pub server: String,
+    /// Where the base URL came from, for the hint of network errors.
+    pub url_from: UrlFrom,
     pub logger: Option<Logger>,
     pub on_wait: Option<WaitHook>,
 }
@@ -70,6 +72,7 @@ pub(crate) struct Transport {
     budget: Duration,
     max_body: u64,
     server: Arc<str>,
+    url_from: UrlFrom,
     logger: Option<Logger>,
     on_wait: Option<WaitHook>,
     pub(crate) pressure: Arc<super::pressure::Pressure>,
@@ -101,6 +104,7 @@ impl Transport {
             budget: cfg.budget,
             max_body: cfg.max_body,
             server: cfg.server.into(),
+            url_from: cfg.url_from,
             logger: cfg.logger,
             on_wait: cfg.on_wait,
             pressure: Arc::new(super::pressure::Pressure::new()),
@@ -146,7 +150,7 @@ impl Transport {
                             method: method_name,
                             path,
                             status: status.as_u16(),
-                            location: crate::output::text::truncate(location, 200).into_owned(),
+                            location: crate::text::truncate(location, 200).into_owned(),
                         });
                     }
                     let cap = if status.is_success() {
@@ -234,6 +238,7 @@ impl Transport {
             sent,
             attempts,
             server: self.server.clone(),
+            url_from: self.url_from,
         }
     }
 
@@ -412,6 +417,7 @@ mod tests {
             sent: true,
             attempts: 1,
             server: "x".into(),
+            url_from: UrlFrom::Elsewhere,
         };
         assert!(!retryable(&lost, Idempotence::Mutation));
         assert!(retryable(&lost, Idempotence::Read));

@@ -12,7 +12,7 @@ mod types;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 
-pub use error::ApiError;
+pub use error::{ApiError, UrlFrom};
 pub use http::{backoff, ClientConfig, Logger, WaitHook, DEFAULT_MAX_BODY};
 pub use pressure::{Pressure, Reading};
 pub use query::{Filter, Overrides, Query, Target};

@@ -78,6 +78,16 @@ pub struct GlobalArgs {
 }
 
 impl GlobalArgs {
+    /// What settings resolution needs of these flags.
+    pub fn settings_flags(&self) -> crate::config::Flags {
+        crate::config::Flags {
+            token: self.token.clone(),
+            base_url: self.base_url.clone(),
+            env_file: self.env_file.clone(),
+            profile: self.profile.clone(),
+        }
+    }
+
     /// What the output layer needs of these flags.
     pub fn output_options(&self) -> crate::output::Options {
         crate::output::Options {
@@ -114,8 +124,8 @@ impl TypedValueParser for FormatParser {
         } else {
             ""
         };
-        let shown = crate::output::text::safe(&text);
-        let shown = crate::output::text::truncate(&shown, 60);
+        let shown = crate::text::safe(&text);
+        let shown = crate::text::truncate(&shown, 60);
         let msg = format!(
             "invalid value {shown:?} for -o/--output: one of table, json, ndjson, ids{file_hint}\n"
         );

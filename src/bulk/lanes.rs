@@ -22,8 +22,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 
 use super::cancel::Cancel;
 use super::exec::Pacer;
-use super::pages::Guard;
-use super::plan::PlanError;
+use super::pages::{Guard, PlanError};
 use crate::api::{Client, Entry, Filter, Source};
 
 /// How far slices overlap at each edge.

@@ -13,6 +13,16 @@ use crate::api::{ApiError, Client, Entry, Filter, Source};
 /// gets anywhere.
 pub const MAX_EMPTY_PAGES: u32 = 20;
 
+/// Why listing a selection stopped: the API, or the sink its pages are written to (a backup,
+/// a journal). Both the planner (`plan`) and the parallel lister (`lanes`) return it.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error("{0}")]
+    Io(std::io::Error),
+}
+
 /// The loop checks of one cursor chain.
 #[derive(Default)]
 pub struct Guard {

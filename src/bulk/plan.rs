@@ -12,8 +12,9 @@ use serde::Serialize;
 use super::journal::Part;
 use super::lanes::Lanes;
 use super::pages::Pages;
+pub use super::pages::PlanError;
 use super::resolve::Resolved;
-use crate::api::{ApiError, Client, Entry, Filter, Source};
+use crate::api::{Client, Entry, Filter, Source};
 
 /// How many groups and samples a plan shows.
 const TOP: usize = 5;
@@ -348,12 +349,4 @@ mod tests {
             ["a1", "c1"]
         );
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum PlanError {
-    #[error(transparent)]
-    Api(#[from] ApiError),
-    #[error("{0}")]
-    Io(std::io::Error),
 }

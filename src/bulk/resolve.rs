@@ -31,8 +31,7 @@ pub enum IdKind {
 /// What a token is, or why it cannot be an id. Checked before any request or job: an empty
 /// `$ID` in a script, `help`, or a pasted line with spaces must never reach the API.
 pub fn classify(token: &str) -> Result<IdKind, String> {
-    let shown =
-        || crate::output::text::truncate(&crate::output::text::safe(token), 40).into_owned();
+    let shown = || crate::text::truncate(&crate::text::safe(token), 40).into_owned();
     if token.is_empty() {
         return Err("an empty id (an unset variable?) is not an id".into());
     }

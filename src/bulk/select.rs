@@ -35,7 +35,7 @@ pub fn read_ids(
             return Err(format!(
                 "{source_name} line {}: {:?} is not one id (expected one id a line, or NDJSON entries)",
                 n + 1,
-                crate::output::text::truncate(t, 60)
+                crate::text::truncate(t, 60)
             ));
         } else {
             into.push(t.to_string());

@@ -8,7 +8,10 @@ use crate::bulk::action::{Action, Verb};
 use crate::context::Ctx;
 use crate::error::Result;
 
-/// Re-run the failure callback of failed workflow runs (only where the callback itself failed).
+/// Re-run the failure callback of workflow runs whose callback failed.
+///
+/// Only runs whose failure callback itself failed (callback state CALLBACK_FAIL) have one to
+/// re-run.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:

@@ -2,10 +2,8 @@
 
 use std::io::Write;
 
-use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::cli::Cli;
 use crate::error::Result;
 
 /// Print the completion script for a shell.
@@ -22,9 +20,10 @@ pub struct Args {
     pub shell: Shell,
 }
 
-pub fn run(args: Args) -> Result<()> {
+/// Prints the completions of `grammar`, the whole command line (`crate::cli` hands it in).
+pub fn run(args: Args, mut grammar: clap::Command) -> Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    clap_complete::generate(args.shell, &mut Cli::command(), "dlq", &mut out);
+    clap_complete::generate(args.shell, &mut grammar, "dlq", &mut out);
     out.flush()?;
     Ok(())
 }

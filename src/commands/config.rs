@@ -5,11 +5,12 @@ use std::io::{IsTerminal, Read, Write};
 use clap::Subcommand;
 use serde_json::json;
 
-use crate::config::{ConfigFile, Secret};
+use crate::config::ConfigFile;
 use crate::context::Ctx;
 use crate::error::{CliError, Result};
-use crate::output::text::safe;
 use crate::output::Format;
+use crate::secret::Secret;
+use crate::text::safe;
 
 /// Show and change settings: tokens, base URLs, profiles.
 #[derive(Debug, clap::Args)]

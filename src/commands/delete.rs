@@ -9,9 +9,9 @@ use crate::bulk::action::{Action, Verb};
 use crate::context::Ctx;
 use crate::error::Result;
 
-/// Delete DLQ entries for good (asks first on a terminal; needs --yes otherwise).
+/// Delete entries from the DLQ for good.
 ///
-/// Ids are found in whichever DLQ holds them: QStash messages and failed workflow runs alike,
+/// Asks first on a terminal; needs --yes otherwise. Ids are found in whichever DLQ holds them: QStash messages and failed workflow runs alike,
 /// by DLQ id, message id (msg_...) or workflow run id (wfr_...). Filters select QStash messages,
 /// or failed workflow runs with --workflow.
 #[derive(Debug, clap::Args)]

@@ -12,10 +12,10 @@ use crate::error::{CliError, Kind, Result};
 use crate::output::progress::Bar;
 use crate::output::Format;
 
-/// Write whole entries as NDJSON (bodies intact), to stdout or a file.
+/// Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads).
 ///
-/// One entry a line with every field the server sent: the format `dlq sandbox --fixture`
-/// loads, so a production DLQ can be replayed locally. A file is written under a temporary
+/// One entry a line with every field the server sent, bodies intact, to stdout or a file: a
+/// production DLQ can be replayed locally. A file is written under a temporary
 /// name and renamed when complete, with mode 0600.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\

@@ -6,11 +6,12 @@ use crate::api::Source;
 use crate::bulk::resolve;
 use crate::context::Ctx;
 use crate::error::{CliError, Result};
-use crate::output::{detail, json_line, text::safe, Format};
+use crate::output::{detail, json_line, Format};
+use crate::text::safe;
 
-/// Show one DLQ entry: headers, body (decoded), the last response, callback state, times.
+/// Show everything about one DLQ entry.
 ///
-/// The id may be a DLQ id of either DLQ, a message id (msg_...) or a workflow run id
+/// Headers, body (decoded), the last response, callback state, times. The id may be a DLQ id of either DLQ, a message id (msg_...) or a workflow run id
 /// (wfr_...); the entry is found wherever it is.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
@@ -40,7 +41,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if let Some((token, why)) = found.missing.pop() {
         return Err(CliError::failure(format!(
             "{} is {why}",
-            crate::output::text::truncate(&safe(&token), 80)
+            crate::text::truncate(&safe(&token), 80)
         )));
     }
     // A run id may name several entries (the same id run more than once): newest first.

@@ -11,7 +11,7 @@ use crate::bulk::journal::{self, JobState, OpenError};
 use crate::context::Ctx;
 use crate::error::{CliError, Result};
 use crate::output::jobs::{self as draw, resumable, View};
-use crate::output::text::{safe, truncate};
+use crate::text::{safe, truncate};
 
 /// Bulk runs: list them, show one, forget old ones.
 ///

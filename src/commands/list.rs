@@ -6,11 +6,14 @@ use crate::bulk::pages::Pages;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::output::entries::EntryPrinter;
-use crate::output::text::safe;
+use crate::text::safe;
 
 const PAGE: u64 = 100;
 
-/// List DLQ entries, newest pages first as the server orders them.
+/// List DLQ entries (QStash messages, or failed workflow runs with --workflow).
+///
+/// Pages come newest first, as the server orders them; --all follows every page, --limit N
+/// stops after N entries.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:

@@ -5,23 +5,21 @@
 
 use std::path::PathBuf;
 
-use clap::CommandFactory;
-
-use crate::cli::Cli;
 use crate::error::{CliError, Result};
 
-/// Write man pages into a directory.
+/// Write man pages into a directory (how the committed man/ is built).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Directory to write dlq.1 and dlq-<verb>.1 into
     pub dir: PathBuf,
 }
 
-pub fn run(args: Args) -> Result<()> {
+/// Writes the pages of `grammar`, the whole command line (`crate::cli` hands it in).
+pub fn run(args: Args, grammar: clap::Command) -> Result<()> {
     std::fs::create_dir_all(&args.dir)?;
     // The pages describe the interface, not one build: the long version's commit and build
     // date would make the committed pages stale at every commit and every day.
-    let cmd = Cli::command().long_version(None::<&str>);
+    let cmd = grammar.long_version(None::<&str>);
     clap_mangen::generate_to(cmd, &args.dir).map_err(|e| {
         CliError::failure(format!(
             "cannot write man pages to {}: {e}",

@@ -1,4 +1,8 @@
-//! One module per verb, dispatched by one plain `match`.
+//! One module per verb, the enum of verbs, and their dispatch by one plain `match`.
+//!
+//! The root grammar (`crate::cli`) holds this enum under the global flags; nothing here imports
+//! it, so the verbs that need the whole grammar get it handed in (`man`, `completions`) or
+//! parse with [`parse_line`] (`triage`).
 
 pub mod act;
 pub mod callback;
@@ -21,32 +25,47 @@ pub mod verify;
 
 use crate::api::Source;
 use crate::args::filter::{self, CommonFilters, MatchFlowKey, WorkflowFilters};
+use crate::args::global::GlobalArgs;
 use crate::args::select::{BulkArgs, SelectArgs};
 use crate::args::verify::VerifyArgs;
 use crate::bulk::action::Action;
-use crate::cli::{Cli, Command};
 use crate::context::{Ctx, Env};
 use crate::error::{CliError, Result};
 
-/// Runs the parsed command line.
-pub async fn run(cli: Cli, env: &Env) -> Result<()> {
-    if let Some(url) = &cli.misplaced_url {
-        return Err(CliError::usage(format!(
-            "--url before the verb: --url is the destination-URL filter and goes after the verb \
-             (`dlq list --url {0}`); the API's base URL is --base-url",
-            crate::output::text::truncate(&crate::output::text::safe(url), 80)
-        ))
-        .hint("nothing was sent"));
+/// The verbs. A variant has no doc comment of its own: clap would show it instead of the
+/// verb's, and the verb's long help would never reach `--help` or the man pages. Each verb's
+/// help is the doc comment of its `Args`, written once beside its code.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    #[command(visible_alias = "ls")]
+    List(list::Args),
+    Get(get::Args),
+    Retry(retry::Args),
+    #[command(visible_alias = "rm")]
+    Delete(delete::Args),
+    Resume(resume::Args),
+    Restart(restart::Args),
+    Callback(callback::Args),
+    Stats(stats::Args),
+    Export(export::Args),
+    Triage(triage::Args),
+    Jobs(jobs::Args),
+    Verify(verify::Args),
+    Sandbox(sandbox::Args),
+    Config(config::Args),
+    Completions(completions::Args),
+    #[command(hide = true)]
+    Man(man::Args),
+}
+
+/// Runs a verb with the global flags.
+pub async fn run(global: GlobalArgs, command: Command, env: &Env) -> Result<()> {
+    // A verb that needs no settings runs before any config file is read.
+    if let Command::Sandbox(args) = command {
+        return sandbox::run(&global, args, env).await;
     }
-    // Verbs that need no settings run before any config file is read.
-    match cli.command {
-        Command::Completions(args) => return completions::run(args),
-        Command::Man(args) => return man::run(args),
-        Command::Sandbox(args) => return sandbox::run(&cli.global, args, env).await,
-        _ => {}
-    }
-    let ctx = Ctx::new(cli.global, env).await?;
-    dispatch(&ctx, cli.command).await
+    let ctx = Ctx::new(global, env).await?;
+    dispatch(&ctx, command).await
 }
 
 /// Runs a verb that needs settings, with an existing context (`triage` runs the verbs' own
@@ -70,6 +89,22 @@ pub async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             "this verb runs on its own, not from another command",
         )),
     }
+}
+
+/// A verb's command line (`dlq stats --by url ...`), parsed by the same grammar as the user's:
+/// the global flags and the verbs.
+pub fn parse_line(argv: &[String]) -> Result<Command> {
+    #[derive(clap::Parser)]
+    #[command(name = "dlq")]
+    struct Line {
+        #[command(flatten)]
+        global: GlobalArgs,
+        #[command(subcommand)]
+        command: Command,
+    }
+    <Line as clap::Parser>::try_parse_from(argv)
+        .map(|line| line.command)
+        .map_err(|e| CliError::usage(e.to_string().trim().to_string()))
 }
 
 pub fn source(workflow: bool) -> Source {

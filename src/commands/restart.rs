@@ -9,7 +9,9 @@ use crate::bulk::action::{Action, Verb};
 use crate::context::Ctx;
 use crate::error::Result;
 
-/// Restart failed workflow runs from the beginning; earlier step results are discarded.
+/// Restart failed workflow runs from the beginning.
+///
+/// Earlier step results are discarded: every step runs again.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:

@@ -9,7 +9,9 @@ use crate::bulk::action::{Action, Verb};
 use crate::context::Ctx;
 use crate::error::Result;
 
-/// Resume failed workflow runs from the failed step; completed steps are kept.
+/// Resume failed workflow runs from the failed step.
+///
+/// Completed steps are kept: the run goes on from the step that failed.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:

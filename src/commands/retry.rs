@@ -9,7 +9,10 @@ use crate::bulk::action::{Action, Verb};
 use crate::context::Ctx;
 use crate::error::Result;
 
-/// Retry QStash DLQ messages, optionally with new delivery settings.
+/// Retry QStash messages: deliver them again and remove them from the DLQ.
+///
+/// Optionally with new delivery settings (retries, delay, timeout, callbacks, ...), which
+/// apply to the new message only.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:

@@ -9,9 +9,10 @@ use std::time::Duration;
 use crate::args::global::GlobalArgs;
 use crate::context::Env;
 use crate::error::{CliError, Result};
+use crate::sandbox::embedded::{self, DEFAULT_SEED};
 use crate::sandbox::faults::{parse_list, Faults};
 use crate::sandbox::simulate::{parse_rule, Simulation};
-use crate::sandbox::{Options, Sandbox, DEFAULT_SEED};
+use crate::sandbox::{Options, Sandbox};
 
 /// Serve a local QStash-compatible DLQ API to rehearse on and test against.
 ///
@@ -255,7 +256,7 @@ pub async fn run(global: &GlobalArgs, mut args: Args, env: &Env) -> Result<()> {
 async fn run_reset(global: &GlobalArgs, args: ResetArgs, env: &Env) -> Result<()> {
     // Where `--sandbox` keeps its state (see `Ctx::new`).
     let dir = crate::config::state_dir(env)?.join("sandbox");
-    let (messages, runs) = crate::sandbox::reset(&dir, args.seed)
+    let (messages, runs) = embedded::reset(&dir, args.seed)
         .await
         .map_err(|e| CliError::failure(format!("cannot reset the sandbox: {e}")))?;
     if !global.quiet {

@@ -13,7 +13,7 @@ use crate::output::stats::{self as draw, View};
 use crate::output::Format;
 use crate::stats::{GroupKey, Stats};
 
-/// Group the DLQ and count: which endpoints fail, with which statuses, since when.
+/// Group the DLQ and count: what fails, where, since when.
 ///
 /// Reads every matching entry once (memory stays flat) and groups them. Each group shows its
 /// count, its share, its oldest and newest entry, how many entries are about to reach the end

@@ -13,12 +13,11 @@ use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::output::progress::Following;
 use crate::output::results::{print_verified, verify_line};
-use crate::output::text::{safe, truncate};
+use crate::text::{safe, truncate};
 
-/// Check what became of a job's entries: delivered, failed again (and under which new DLQ id),
-/// cancelled, or still pending.
+/// What became of a job's entries: delivered, failed again, cancelled or pending.
 ///
-/// Reads the new message and run ids the job recorded and follows each on the server the job
+/// An entry that failed again is named with its new DLQ id. Reads the new message and run ids the job recorded and follows each on the server the job
 /// ran against, as `--verify` does right after acting.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\

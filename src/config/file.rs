@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::Secret;
 use crate::error::{CliError, Result};
+use crate::secret::Secret;
 
 /// The config file: named profiles and the one in use.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

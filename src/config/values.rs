@@ -1,44 +1,7 @@
-//! Values that remember where they came from, and a token that never shows itself.
+//! Values that remember where they came from.
 
 use std::fmt;
 use std::path::PathBuf;
-
-use serde::{Deserialize, Serialize};
-
-/// A token. Its `Debug` and `Display` never show it; only [`Secret::expose`] does.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Self {
-        Secret(s.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-    /// A hint that tells tokens apart without revealing them: the last four characters.
-    pub fn masked(&self) -> String {
-        let n = self.0.chars().count();
-        if n < 12 {
-            return "****".to_string();
-        }
-        let tail: String = self.0.chars().skip(n - 4).collect();
-        format!("****{tail} ({n} chars)")
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(redacted)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("(redacted)")
-    }
-}
 
 /// Where a setting came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

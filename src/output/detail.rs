@@ -4,9 +4,9 @@ use std::io::{self, Write};
 
 use base64::Engine;
 
-use super::text::{escape_bytes, safe, safe_block};
 use super::time;
 use crate::api::{Entry, Headers};
+use crate::text::{escape_bytes, safe, safe_block};
 
 /// Decodes a body sent as text or base64 into something printable, with a note on its form.
 pub fn decode_body(text: Option<&str>, b64: Option<&str>) -> Option<(String, String)> {

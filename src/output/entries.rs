@@ -6,11 +6,11 @@
 use std::io::{self, Write};
 
 use super::layout::{Column, Fit, Layout, Role};
-use super::text::safe;
 use super::time;
 use super::Format;
 use super::{json_line, Output};
 use crate::api::{Entry, Source};
+use crate::text::safe;
 
 pub struct EntryPrinter<W: Write> {
     w: W,

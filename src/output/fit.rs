@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::text::{cut_middle, head, tail, width};
+use crate::text::{cut_middle, head, tail, width};
 
 /// `s` in at most `max` columns; a URL loses its scheme first, then the middle of its path.
 pub fn shorten(s: &str, max: usize) -> String {

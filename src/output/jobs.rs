@@ -6,9 +6,9 @@ use std::io::{self, Write};
 use super::layout::{Column, Layout, Role};
 use serde_json::json;
 
-use super::text::safe;
 use super::{json_line, time, Format, Output};
 use crate::bulk::journal::{JobInfo, JobState};
+use crate::text::safe;
 
 /// What the reader is told besides the rows.
 pub struct View {

@@ -13,7 +13,7 @@
 //! then to free text, then to URL schemes.
 
 use super::fit;
-use super::text::{cut_end, width};
+use crate::text::{cut_end, width};
 
 /// Space between two columns.
 const GAP: usize = 2;
@@ -48,7 +48,7 @@ pub enum Role {
     Extra(u8),
 }
 
-/// One column of a table; cells are terminal-safe already ([`super::text::safe`]).
+/// One column of a table; cells are terminal-safe already ([`crate::text::safe`]).
 #[derive(Debug, Clone)]
 pub struct Column {
     header: String,

@@ -2,7 +2,7 @@
 //!
 //! [`Output`] is built once from the flags and the environment (is stdout a terminal, NO_COLOR,
 //! TERM=dumb, --color, -q) and every command writes through it. Server-supplied strings pass
-//! through [`text::safe`] before they reach a terminal.
+//! through [`crate::text::safe`] before they reach a terminal.
 
 pub mod detail;
 pub mod entries;
@@ -14,11 +14,12 @@ pub mod progress;
 pub mod prompt;
 pub mod results;
 pub mod stats;
-pub mod text;
 pub mod time;
 pub mod wrap;
 
 use std::io::{IsTerminal, Write};
+
+use crate::text;
 
 use crate::error::CliError;
 

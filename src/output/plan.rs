@@ -3,11 +3,11 @@
 
 use std::io::Write;
 
-use super::text::{safe, width};
 use super::{fit, json_line, wrap, Format, Output};
 use crate::api::Source;
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::plan::Plan;
+use crate::text::{safe, width};
 
 pub fn describe(verb: Verb, source: Source, n: Option<usize>) -> String {
     let kind = match (source, n) {

@@ -177,7 +177,7 @@ impl Bar {
     /// Replaces the text of a status line; without a terminal it is printed now and then.
     pub fn note(&self, text: &str) {
         match &self.0 {
-            Inner::Terminal { pb, .. } => pb.set_message(super::text::safe(text).into_owned()),
+            Inner::Terminal { pb, .. } => pb.set_message(crate::text::safe(text).into_owned()),
             Inner::Plain { .. } | Inner::Hidden => {}
         }
     }
@@ -295,7 +295,7 @@ impl Progress for Bar {
         match &self.0 {
             Inner::Terminal { pb, .. } => pb.set_message(format!(
                 "{}, retrying in {}",
-                super::text::safe(why),
+                crate::text::safe(why),
                 time::duration(d)
             )),
             // Without a bar the engine's own waits (after the transport gave up) were silent,

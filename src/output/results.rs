@@ -7,10 +7,10 @@
 use std::io::{self, Write};
 
 use super::layout::{Column, Fit, Layout, Role};
-use super::text::safe;
 use super::{json_line, time, Format, Output};
 use crate::bulk::outcome::{Outcome, Status, Summary};
 use crate::bulk::verify::{Verdict, Verified};
+use crate::text::safe;
 
 /// Above this many entries a terminal table is skipped: nobody reads it.
 const TABLE_MAX: u64 = 200;

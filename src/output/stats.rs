@@ -6,11 +6,11 @@ use std::io::{self, Write};
 use serde_json::{json, Map, Value};
 
 use super::layout::{Column, Fit, Layout, Role};
-use super::text::safe;
 use super::Format;
 use super::{json_line, time, Output};
 use crate::api::Source;
 use crate::stats::{Group, GroupKey, Stats, EXPIRY_WARNING_MS};
+use crate::text::safe;
 
 /// What the printer needs besides the numbers.
 pub struct View<'a> {

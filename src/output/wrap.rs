@@ -3,7 +3,7 @@
 //! Only for text a person reads once (plan breakdowns, notes, warnings): a word is never
 //! split, so an id or a command in it stays whole and copyable.
 
-use super::text::width;
+use crate::text::width;
 
 /// `units` joined by spaces and wrapped at `max` columns. The first line starts `start`
 /// columns in, after a label the caller writes; the others start `indent` spaces in. A unit

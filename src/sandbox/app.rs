@@ -7,7 +7,6 @@ use std::sync::{Arc, Mutex};
 
 use axum::response::{IntoResponse, Response};
 
-use super::deliver;
 use super::faults::{Faults, When};
 use super::outcome::{self, Work};
 use super::simulate::Simulation;
@@ -26,6 +25,9 @@ pub enum Delivery {
     Record,
 }
 
+/// What handlers extract: the shared state.
+pub type AppState = axum::extract::State<Arc<App>>;
+
 pub struct App {
     pub store: Mutex<Store>,
     pub token: String,
@@ -39,6 +41,9 @@ pub struct App {
     pub simulation: Simulation,
     pub rate_limit: Option<super::limit::RateLimit>,
     pub in_flight: super::limit::InFlight,
+    /// Hands work that is left to delivery (`deliver::start`). A field, not a call, because
+    /// delivery builds on this module.
+    pub start: fn(&Arc<App>, Vec<Work>),
 }
 
 impl App {
@@ -88,7 +93,7 @@ impl App {
             }
             (reply, work)
         };
-        deliver::start(self, work);
+        (self.start)(self, work);
         match fault {
             Some((fault, When::After)) if changed(&reply) => self.faults.respond(fault).await,
             _ => reply.into_response(),

@@ -16,9 +16,9 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::app::App;
+use super::app::{App, AppState};
 use super::publish::{check, header_map, publish, Publish};
-use super::routes::AppState;
+
 use super::server::Peer;
 use super::wire::Reply;
 

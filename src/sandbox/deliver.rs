@@ -18,9 +18,8 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 use percent_encoding::percent_decode_str;
 
-use super::app::App;
+use super::app::{App, AppState};
 use super::outcome::{active, answered, plan, recorded, resume, schedule, Plan, Work};
-use super::routes::AppState;
 use super::server::Peer;
 use super::simulate::Answer;
 use super::store::{now_ms, MessageRecord, Store};

@@ -8,8 +8,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
-use super::app::App;
-use super::routes::AppState;
+use super::app::{App, AppState};
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new()

@@ -15,9 +15,8 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::json;
 
-use super::app::App;
+use super::app::{App, AppState};
 use super::query::{grouped, int, multi};
-use super::routes::AppState;
 use super::store::{LogKey, Store};
 use super::wire::{LogEntry, Reply};
 

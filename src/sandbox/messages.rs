@@ -11,10 +11,10 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::app::App;
+use super::app::{App, AppState};
 use super::outcome::cancelled;
 use super::query::{grouped, int, multi};
-use super::routes::AppState;
+
 use super::store::{MessageRecord, Store};
 use super::wire::Reply;
 

@@ -8,7 +8,7 @@ mod app;
 mod batch;
 mod cron;
 mod deliver;
-mod embedded;
+pub mod embedded;
 pub mod faults;
 mod introspect;
 pub mod limit;
@@ -42,7 +42,6 @@ use rand_chacha::ChaCha8Rng;
 
 use app::App;
 pub use app::Delivery;
-pub use embedded::{reset, Embedded, DEFAULT_SEED};
 use faults::Faults;
 use simulate::Simulation;
 use store::{now_ms, random_id, Store};
@@ -151,6 +150,7 @@ impl Sandbox {
             simulation: opts.simulation,
             rate_limit: opts.rate_limit,
             in_flight: Default::default(),
+            start: |app, work| deliver::start(app, work),
         });
         Ok(Sandbox {
             app,

@@ -9,7 +9,7 @@
 use super::overrides::duration_ms;
 use super::runs;
 use super::simulate::{Answer, Outcome, Simulation, DEFAULT_TIMEOUT_MS};
-use super::store::{random_id, Dlq, MessageRecord, Store, Stored};
+use super::store::{Dlq, MessageRecord, Store, Stored};
 use super::wire::{base64, text_or_base64, LogEntry};
 
 /// Something a mutation started that goes on after it: an index into `Store::messages` or
@@ -360,10 +360,6 @@ pub fn cancelled(store: &mut Store, i: usize, at: i64) {
 }
 
 /// A fresh message id, as the service makes them.
-pub fn new_message_id() -> String {
-    random_id("msg_", &mut rand::thread_rng())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

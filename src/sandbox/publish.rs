@@ -18,10 +18,10 @@ use serde_json::{json, Value};
 
 use super::actions::{add_message, message_config};
 use super::app::App;
-use super::outcome::{new_message_id, Work};
+use super::outcome::Work;
 use super::overrides::{canonical, Overrides};
 use super::sources::{valid_name, QueueRecord};
-use super::store::{MessageRecord, Store};
+use super::store::{new_message_id, MessageRecord, Store};
 use super::wire::{text_or_base64, Entry, Headers, Reply};
 
 /// How long a deduplication id is remembered, as the service documents it.

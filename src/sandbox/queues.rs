@@ -14,10 +14,10 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::app::App;
+use super::app::{App, AppState};
 use super::outcome::{cancelled, Work};
 use super::publish::{destination_of, Publish};
-use super::routes::AppState;
+
 use super::server::Peer;
 use super::sources::{valid_name, QueueRecord};
 use super::store::Store;

@@ -3,7 +3,6 @@
 //! `publish.rs`, the sources of entries in `topics.rs`, `queues.rs`, `schedules.rs`,
 //! `messages.rs` and `batch.rs`, introspection in `introspect.rs`.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -15,16 +14,14 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use super::actions;
-use super::app::App;
+use super::app::{App, AppState};
 use super::overrides::Overrides;
-use super::query::Query;
-use super::store::{Dlq, Key, Store};
+use super::query::{list, targets, Query};
+use super::store::{Dlq, Key};
 use super::wire::Reply;
 use super::{
     batch, deliver, introspect, logs, messages, queues, runlog, schedules, server, topics, workflow,
 };
-
-pub type AppState = State<Arc<App>>;
 
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
@@ -48,80 +45,6 @@ pub fn router(app: Arc<App>) -> Router {
             server::gate,
         ))
         .with_state(app)
-}
-
-/// The list endpoints: a keyset page of matches, `cursor` only while more remain. With
-/// `dlqIds`, exactly those entries that exist, no paging.
-pub fn list(store: &Store, raw: Option<&str>, which: Dlq) -> Reply {
-    let q = match Query::parse(raw, which) {
-        Ok(q) => q,
-        Err(e) => return Reply::bad_request(e),
-    };
-    let which = if q.workflow_source {
-        Dlq::Workflow
-    } else {
-        which
-    };
-    if let Some(ids) = &q.dlq_ids {
-        let found: Vec<Value> = dedup(ids)
-            .iter()
-            .filter_map(|id| store.dlq(which).get(&Key::parse(id)))
-            .map(|s| serde_json::to_value(&s.entry).unwrap())
-            .collect();
-        return Reply::ok(json!({ "messages": found }));
-    }
-    let (page, more) = q.page(store, which, q.count.unwrap_or(100));
-    let mut body = json!({ "messages": page.iter().map(|s| &s.entry).collect::<Vec<_>>() });
-    if more {
-        body["cursor"] = json!(page.last().unwrap().entry.dlq_id);
-    }
-    Reply::ok(body)
-}
-
-pub fn dedup(ids: &[String]) -> Vec<String> {
-    let mut seen = BTreeSet::new();
-    ids.iter()
-        .filter(|i| seen.insert(i.as_str()))
-        .cloned()
-        .collect()
-}
-
-/// Explicit ids must all be in `which`, or nothing happens: 404 naming the missing ones.
-pub fn check_ids(store: &Store, ids: &[String], which: Dlq) -> Result<(), Reply> {
-    let missing: Vec<&str> = ids
-        .iter()
-        .filter(|id| !store.dlq(which).contains_key(&Key::parse(id)))
-        .map(String::as_str)
-        .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(Reply::not_found(format!(
-            "Some DLQ messages were not found: {}",
-            missing.join(", ")
-        )))
-    }
-}
-
-/// The targets of a bulk call: the explicit ids, or a page of filter matches. The flag says
-/// whether matches remain beyond the page (only ever true in filter mode).
-pub fn targets(
-    store: &Store,
-    q: &Query,
-    which: Dlq,
-    limit: usize,
-) -> Result<(Vec<String>, bool, bool), Reply> {
-    if let Some(ids) = &q.dlq_ids {
-        let ids = dedup(ids);
-        check_ids(store, &ids, which)?;
-        return Ok((ids, false, true));
-    }
-    let (page, more) = q.page(store, which, limit);
-    Ok((
-        page.iter().map(|s| s.entry.dlq_id.clone()).collect(),
-        more,
-        false,
-    ))
 }
 
 async fn list_qstash(State(app): AppState, RawQuery(raw): RawQuery) -> Response {

@@ -16,9 +16,8 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::app::App;
+use super::app::{App, AppState};
 use super::query::{grouped, int, multi};
-use super::routes::AppState;
 use super::store::{RunRecord, Store};
 use super::wire::Reply;
 

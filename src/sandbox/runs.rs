@@ -8,10 +8,11 @@
 
 use serde_json::Value;
 
-use super::outcome::new_message_id;
 use super::overrides::duration_ms;
 use super::simulate::{Answer, Simulation, DEFAULT_TIMEOUT_MS};
-use super::store::{Dlq, FailureFunction, Key, RunRecord, StepRecord, Store, Stored};
+use super::store::{
+    new_message_id, Dlq, FailureFunction, Key, RunRecord, StepRecord, Store, Stored,
+};
 use super::wire::{text_or_base64, CallbackInfo};
 
 /// The step names of a run and the index of the step the answer decides. A run that came

@@ -19,11 +19,11 @@ use axum::Router;
 use percent_encoding::percent_decode_str;
 use serde_json::{json, Value};
 
-use super::app::App;
+use super::app::{App, AppState};
 use super::cron::Cron;
 use super::overrides::Overrides;
 use super::publish::{check, forward_headers, header_map, publish, Publish};
-use super::routes::AppState;
+
 use super::server::Peer;
 use super::sources::{valid_name, ScheduleRecord};
 use super::store::{now_ms, random_id, Store};

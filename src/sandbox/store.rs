@@ -422,6 +422,11 @@ pub fn random_id(prefix: &str, rng: &mut impl Rng) -> String {
     format!("{prefix}{tail}")
 }
 
+/// A fresh message id, as QStash makes them.
+pub fn new_message_id() -> String {
+    random_id("msg_", &mut rand::thread_rng())
+}
+
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

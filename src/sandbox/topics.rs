@@ -12,8 +12,8 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::app::App;
-use super::routes::AppState;
+use super::app::{App, AppState};
+
 use super::sources::{valid_name, Endpoint, Topic};
 use super::wire::Reply;
 

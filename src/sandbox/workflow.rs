@@ -13,10 +13,10 @@ use axum::Router;
 use serde_json::json;
 
 use super::actions::{self, RunKind};
-use super::app::App;
+use super::app::{App, AppState};
 use super::overrides::Overrides;
 use super::query::Query;
-use super::routes::{list, targets, AppState};
+use super::query::{list, targets};
 use super::store::{Dlq, Key, Store};
 use super::wire::Reply;
 

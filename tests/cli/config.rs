@@ -144,3 +144,43 @@ fn debug_logs_requests_with_the_full_url_and_without_the_token() {
     assert!(err.contains(&want), "{err}");
     assert!(!err.contains(TOKEN) && !stdout_of(&a).contains(TOKEN));
 }
+
+/// A server that cannot be reached gets the hint of the source its URL came from, decided by
+/// that source and not by words in the server's description: here the profile's config file
+/// lives in a directory named `QSTASH_URL-notes`, which once made the hint say QSTASH_URL.
+#[test]
+fn an_unreachable_server_gets_the_hint_of_where_its_url_came_from() {
+    let home = tempfile::tempdir().unwrap();
+    // A port nothing listens on: taken, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let dir = home.path().join("QSTASH_URL-notes");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!("current = \"p\"\n[profiles.p]\ntoken = \"t\"\nurl = \"{url}\"\n"),
+    )
+    .unwrap();
+    let hint = |cmd: &mut assert_cmd::Command| {
+        let a = cmd.args(["list", "--timeout", "5s"]).assert().code(1);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+        assert!(err.contains("cannot reach"), "{err}");
+        err.lines()
+            .find(|l| l.contains("hint: check"))
+            .unwrap_or_else(|| panic!("no hint: {err}"))
+            .to_string()
+    };
+    let from_profile = hint(dlq(&home).env("DLQ_CONFIG_DIR", &dir));
+    assert!(
+        from_profile.contains("check the profile's URL"),
+        "{from_profile}"
+    );
+    let from_env = hint(dlq(&home).env("QSTASH_URL", &url).env("QSTASH_TOKEN", "t"));
+    assert!(from_env.contains("check QSTASH_URL"), "{from_env}");
+    let from_flag = hint(dlq(&home).args(["--base-url", &url, "--token", "t"]));
+    assert!(from_flag.contains("check --base-url"), "{from_flag}");
+}

@@ -111,3 +111,97 @@ fn help_tree_snapshot() {
     walk(&mut cmd, "dlq", &mut out);
     insta::assert_snapshot!("help_tree", out);
 }
+
+type Augment = fn(clap::Command) -> clap::Command;
+
+/// Each verb and what its own `Args` says about it (the doc comment beside its code).
+fn own_help() -> Vec<(&'static str, clap::Command)> {
+    macro_rules! verbs {
+        ($($name:literal => $module:ident),* $(,)?) => {
+            vec![$(($name, <dlq::commands::$module::Args as clap::Args>::augment_args as Augment)),*]
+        };
+    }
+    let verbs = verbs![
+        "list" => list, "get" => get, "retry" => retry, "delete" => delete, "resume" => resume,
+        "restart" => restart, "callback" => callback, "stats" => stats, "export" => export,
+        "triage" => triage, "jobs" => jobs, "verify" => verify, "sandbox" => sandbox,
+        "config" => config, "completions" => completions, "man" => man,
+    ];
+    verbs
+        .into_iter()
+        .map(|(name, augment)| (name, augment(clap::Command::new(name))))
+        .collect()
+}
+
+fn words(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A man page's text without roff: what a reader sees, whitespace aside.
+fn unroff(page: &str) -> String {
+    let text: Vec<&str> = page.lines().filter(|l| !l.starts_with('.')).collect();
+    words(
+        &text
+            .join("\n")
+            .replace("\\-", "-")
+            .replace("\\*(Aq", "'")
+            .replace("\\fB", "")
+            .replace("\\fR", "")
+            .replace("\\fI", "")
+            .replace("\\\\", "\\"),
+    )
+}
+
+/// The help a verb's own `Args` carries is the help `dlq VERB --help` and `man dlq-VERB` show:
+/// no doc comment on the enum of verbs shadows it (as it once did for delete, get, export,
+/// jobs, stats, verify, triage and sandbox, whose long help never reached a user).
+#[test]
+fn every_verb_shows_its_own_long_help_in_help_and_man() {
+    let home = tempfile::tempdir().unwrap();
+    let mut root = Cli::command();
+    root.build();
+    let verbs = own_help();
+    let names: std::collections::BTreeSet<&str> = root
+        .get_subcommands()
+        .map(|s| s.get_name())
+        .filter(|n| *n != "help")
+        .collect();
+    let listed: std::collections::BTreeSet<&str> = verbs.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, listed, "a verb is missing from own_help()");
+    let mut long = 0;
+    for (name, own) in &verbs {
+        let sub = root.find_subcommand(name).unwrap();
+        let about = own.get_about().map(|a| a.to_string());
+        assert!(about.is_some(), "{name}: its Args has no doc comment");
+        assert_eq!(
+            sub.get_about().map(|a| a.to_string()),
+            about,
+            "{name}: summary"
+        );
+        let Some(text) = own.get_long_about().map(|a| a.to_string()) else {
+            continue;
+        };
+        long += 1;
+        if sub.is_hide_set() {
+            continue;
+        }
+        let help = dlq(&home)
+            .args([name, "--help"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let help = words(&String::from_utf8(help).unwrap());
+        assert!(
+            help.contains(&words(&text)),
+            "`dlq {name} --help` lacks its long help {text:?}:\n{help}"
+        );
+        let page = std::fs::read_to_string(repo(&format!("man/dlq-{name}.1"))).unwrap();
+        assert!(
+            unroff(&page).contains(&words(&text)),
+            "man/dlq-{name}.1 lacks its long help {text:?}; {REGENERATE}"
+        );
+    }
+    assert!(long >= 8, "only {long} verbs have long help");
+}

@@ -139,6 +139,61 @@ fn json_output_escapes_c1_controls_and_bidi_overrides() {
     assert_eq!(crate::common::ndjson(&written)[0]["url"], url.as_str());
 }
 
+/// Zero-width and invisible characters: `https://pay.example/\u{200b}x` looks like
+/// `https://pay.example/x`. The table and JSON share one notion of what is unsafe to print, so
+/// both show them escaped, and JSON still reads back the same strings.
+#[test]
+fn json_output_escapes_zero_width_characters_as_the_table_does() {
+    let hidden = [
+        '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{2064}', '\u{feff}',
+    ];
+    let url = format!("https://pay.example/{}x", hidden[0]);
+    let body = hidden.iter().collect::<String>();
+    let entry = serde_json::json!({
+        "dlqId": "1700000000000-0", "messageId": "msg_1", "url": url, "method": "POST",
+        "body": body, "createdAt": 1_700_000_000_000i64, "responseStatus": 500,
+        "label": format!("billing{}", hidden[5]),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = dir.path().join("f.ndjson");
+    std::fs::write(&fixture, format!("{entry}\n")).unwrap();
+    let sb = Sandbox::start(&["--fixture", fixture.to_str().unwrap()]);
+    for args in [
+        &["list", "-o", "json"][..],
+        &["list", "-o", "ndjson"],
+        &["get", "1700000000000-0", "-o", "json"],
+        &["export", "--all"],
+        &["list"],
+    ] {
+        let out = sb.dlq().args(args).assert().success().get_output().clone();
+        let text = String::from_utf8(out.stdout.clone()).unwrap();
+        for c in hidden {
+            assert!(!text.contains(c), "{args:?}: {c:?} printed raw: {text:?}");
+        }
+        if args.len() == 1 {
+            // The table (tab-separated here) escapes the URL and the label it shows.
+            assert!(
+                text.contains("\\u{200b}") && text.contains("\\u{feff}"),
+                "{text}"
+            );
+            continue;
+        }
+        assert!(
+            text.contains("\\u200b") && text.contains("\\ufeff"),
+            "{args:?}: {text}"
+        );
+        let mut found = Vec::new();
+        values(&out.stdout)
+            .iter()
+            .for_each(|v| strings(v, &mut found));
+        assert!(
+            found.contains(&url),
+            "{args:?}: the url reads back: {found:?}"
+        );
+        assert!(found.contains(&body), "{args:?}: the body reads back");
+    }
+}
+
 const TOKEN: &str = "tok_Zq8XvVw3RrPp0LEAKCANARY77";
 
 /// Every file under `dir`, except `skip`.

@@ -17,6 +17,7 @@ mod hardening_input;
 mod hardening_output;
 mod hardening_wire;
 mod lanes;
+mod layers;
 mod list;
 mod prism;
 mod pty;

@@ -19,7 +19,7 @@ use crate::bulk::outcome::Status;
 use crate::bulk::plan::Plan;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
-use crate::output::text::{safe, truncate};
+use crate::text::{safe, truncate};
 
 pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
     let verb = req.action.verb;

@@ -10,21 +10,20 @@ mod view;
 
 use std::io::IsTerminal;
 
-use clap::Parser;
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{FuzzySelect, Input, Select};
 
+use super::{parse_line as parse, Command};
 use crate::api::{Entry, Source};
 use crate::args::filter::ReadFilters;
 use crate::bulk::journal;
-use crate::cli::{Cli, Command};
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
-use crate::output::text::safe;
 use crate::stats::{GroupKey, Stats};
+use crate::text::safe;
 use selection::{shell_line, Selection};
 
-/// A guided session at the terminal: pick a failing group, look at it, put it right, repeat.
+/// A guided session at the terminal: pick a failing group, look, act, repeat.
 ///
 /// Shows the groups of `dlq stats` (by url and status; workflow url and callback state with
 /// --workflow), lets you pick one by typing or with the arrow keys, shows a sample, and offers:
@@ -459,7 +458,6 @@ impl Session<'_> {
     }
 }
 
-/// Parses a command line with the tool's own grammar.
 /// A read of the DLQ that a stop signal ends, with the session: on a large DLQ it can take a
 /// while, and the session's own listener would otherwise swallow Ctrl-C.
 async fn stoppable<T>(read: impl std::future::Future<Output = Result<T>>) -> Result<T> {
@@ -470,10 +468,4 @@ async fn stoppable<T>(read: impl std::future::Future<Output = Result<T>>) -> Res
             "interrupted while reading the DLQ",
         )),
     }
-}
-
-fn parse(argv: &[String]) -> Result<Command> {
-    Cli::try_parse_from(argv)
-        .map(|c| c.command)
-        .map_err(|e| CliError::usage(e.to_string().trim().to_string()))
 }

@@ -2,10 +2,10 @@
 
 use crate::api::Entry;
 use crate::output::fit;
-use crate::output::text::{cut_end, safe, width};
 use crate::output::time;
 use crate::output::Output;
 use crate::stats::{Group, Stats};
+use crate::text::{cut_end, safe, width};
 
 /// The groups as menu lines: count, share, the key (shortened so no two look alike), age.
 pub fn group_lines(out: &Output, now_ms: i64, stats: &Stats, groups: &[&Group]) -> Vec<String> {

@@ -5,6 +5,9 @@
 //! controls could make text read differently than it is, and invisible characters (zero
 //! width, line separators, BOM) could make two different URLs look the same; all are shown as
 //! escapes instead.
+//!
+//! A leaf: it imports nothing of the crate, so the client (`api`), the engine (`bulk`), the
+//! settings and every printer can share one notion of what is unsafe to show.
 
 use std::borrow::Cow;
 
@@ -38,7 +41,10 @@ pub fn safe_block(s: &str) -> String {
         .join("\n")
 }
 
-fn needs_escape(c: char) -> bool {
+/// The one notion of a character unsafe to print: controls (C0, DEL, C1), bidi controls,
+/// zero-width and invisible characters, line and paragraph separators, the BOM. The table shows
+/// them as escapes; JSON writes them as `\uXXXX` (`crate::json`), so the data stays intact.
+pub fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
