@@ -66,34 +66,31 @@ async fn batch(State(app): AppState, Extension(peer): Extension<Peer>, body: Byt
         Ok(i) => i,
         Err(e) => return Reply::bad_request(e).into_response(),
     };
-    let resp = app
-        .mutate(move |s, now| {
-            for (n, p) in items.iter().enumerate() {
-                if let Err(Reply::Json(status, v)) = check(s, p) {
-                    let why = v["error"].as_str().unwrap_or("invalid").to_string();
-                    let status = if status.is_client_error() {
-                        status
-                    } else {
-                        axum::http::StatusCode::BAD_REQUEST
-                    };
-                    return (Reply::error(status, format!("item {n}: {why}")), vec![]);
-                }
+    app.mutate(move |s, now| {
+        for (n, p) in items.iter().enumerate() {
+            if let Err(Reply::Json(status, v)) = check(s, p) {
+                let why = v["error"].as_str().unwrap_or("invalid").to_string();
+                let status = if status.is_client_error() {
+                    status
+                } else {
+                    axum::http::StatusCode::BAD_REQUEST
+                };
+                return (Reply::error(status, format!("item {n}: {why}")), vec![]);
             }
-            let mut out: Vec<Value> = Vec::new();
-            let mut work = Vec::new();
-            for p in &items {
-                match publish(s, p, now) {
-                    Ok(done) => {
-                        out.extend(done.items);
-                        work.extend(done.work);
-                    }
-                    // Checked above under the same lock: cannot happen.
-                    Err(r) => return (r, work),
+        }
+        let mut out: Vec<Value> = Vec::new();
+        let mut work = Vec::new();
+        for p in &items {
+            match publish(s, p, now) {
+                Ok(done) => {
+                    out.extend(done.items);
+                    work.extend(done.work);
                 }
+                // Checked above under the same lock: cannot happen.
+                Err(r) => return (r, work),
             }
-            (Reply::ok(Value::Array(out)), work)
-        })
-        .await;
-    super::queues::pump(&app);
-    resp
+        }
+        (Reply::ok(Value::Array(out)), work)
+    })
+    .await
 }

@@ -81,8 +81,8 @@ pub fn start(app: &Arc<App>, work: impl IntoIterator<Item = Work>) {
         let app = app.clone();
         tokio::spawn(async move {
             play(app.clone(), w, p).await;
-            // A queue's next message may go once this one is settled.
-            super::queues::pump(&app);
+            // A queue's next message may go once this one is settled (`App::start` pumps).
+            (app.start)(&app, Vec::new());
         });
     }
 }

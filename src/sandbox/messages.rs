@@ -92,18 +92,15 @@ async fn get_one(State(app): AppState, Path(id): Path<String>) -> Response {
 }
 
 async fn cancel_one(State(app): AppState, Path(id): Path<String>) -> Response {
-    let resp = app
-        .mutate(move |s, now| match find(s, &id) {
-            // The TypeScript SDK's `cancel(id)` reads a count, as bulk cancel gives it.
-            Some(i) => {
-                cancelled(s, i, now);
-                (Reply::ok(json!({ "cancelled": 1 })), vec![])
-            }
-            None => (not_found(&id), vec![]),
-        })
-        .await;
-    super::queues::pump(&app);
-    resp
+    app.mutate(move |s, now| match find(s, &id) {
+        // The TypeScript SDK's `cancel(id)` reads a count, as bulk cancel gives it.
+        Some(i) => {
+            cancelled(s, i, now);
+            (Reply::ok(json!({ "cancelled": 1 })), vec![])
+        }
+        None => (not_found(&id), vec![]),
+    })
+    .await
 }
 
 const FILTERS: &[&str] = &[
@@ -196,17 +193,14 @@ async fn bulk_cancel(State(app): AppState, RawQuery(raw): RawQuery) -> Response 
         Ok(s) => s,
         Err(e) => return Reply::bad_request(e).into_response(),
     };
-    let resp = app
-        .mutate(move |s, now| {
-            let hits: Vec<usize> = (0..s.messages.len())
-                .filter(|&i| live(&s.messages[i]) && selected(&sel, &s.messages[i]))
-                .collect();
-            for &i in &hits {
-                cancelled(s, i, now);
-            }
-            (Reply::ok(json!({ "cancelled": hits.len() })), vec![])
-        })
-        .await;
-    super::queues::pump(&app);
-    resp
+    app.mutate(move |s, now| {
+        let hits: Vec<usize> = (0..s.messages.len())
+            .filter(|&i| live(&s.messages[i]) && selected(&sel, &s.messages[i]))
+            .collect();
+        for &i in &hits {
+            cancelled(s, i, now);
+        }
+        (Reply::ok(json!({ "cancelled": hits.len() })), vec![])
+    })
+    .await
 }

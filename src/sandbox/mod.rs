@@ -150,7 +150,11 @@ impl Sandbox {
             simulation: opts.simulation,
             rate_limit: opts.rate_limit,
             in_flight: Default::default(),
-            start: |app, work| deliver::start(app, work),
+            start: |app, work| {
+                deliver::start(app, work);
+                // What settled or changed may free a queue's slot.
+                queues::pump(app);
+            },
         });
         Ok(Sandbox {
             app,

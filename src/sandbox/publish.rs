@@ -248,17 +248,14 @@ fn dedup_key(headers: &HeaderMap, url: &str, body: &[u8], forward: &Headers) -> 
     None
 }
 
-/// Publishes `p` as one API request: faults and lost replies as for any mutation, then the
-/// queues move on.
+/// Publishes `p` as one API request: faults and lost replies as for any mutation; what it
+/// holds in a queue goes when `App::start` pumps the queues.
 pub async fn handle(app: &Arc<App>, p: Publish) -> Response {
-    let resp = app
-        .mutate(move |s, now| match publish(s, &p, now) {
-            Ok(out) => (reply(&out), out.work),
-            Err(r) => (r, vec![]),
-        })
-        .await;
-    super::queues::pump(app);
-    resp
+    app.mutate(move |s, now| match publish(s, &p, now) {
+        Ok(out) => (reply(&out), out.work),
+        Err(r) => (r, vec![]),
+    })
+    .await
 }
 
 /// A header map from `name: value` pairs (a batch item's, a stored schedule's).

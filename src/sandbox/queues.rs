@@ -152,29 +152,26 @@ async fn upsert(State(app): AppState, body: Bytes) -> Response {
     if parallelism < 1 {
         return Reply::bad_request("parallelism must be at least 1").into_response();
     }
-    let resp = app
-        .mutate(move |s, now| {
-            let q = s
-                .sources
-                .queues
-                .entry(u.queue_name.clone())
-                .or_insert_with(|| QueueRecord {
-                    name: u.queue_name.clone(),
-                    created_at: now,
-                    updated_at: now,
-                    parallelism,
-                    paused: false,
-                });
-            q.parallelism = parallelism;
-            q.updated_at = now;
-            if let Some(p) = u.paused {
-                q.paused = p;
-            }
-            (Reply::Empty(StatusCode::OK), vec![])
-        })
-        .await;
-    pump(&app);
-    resp
+    app.mutate(move |s, now| {
+        let q = s
+            .sources
+            .queues
+            .entry(u.queue_name.clone())
+            .or_insert_with(|| QueueRecord {
+                name: u.queue_name.clone(),
+                created_at: now,
+                updated_at: now,
+                parallelism,
+                paused: false,
+            });
+        q.parallelism = parallelism;
+        q.updated_at = now;
+        if let Some(p) = u.paused {
+            q.paused = p;
+        }
+        (Reply::Empty(StatusCode::OK), vec![])
+    })
+    .await
 }
 
 async fn list(State(app): AppState) -> Response {
@@ -219,18 +216,15 @@ async fn delete(State(app): AppState, Path(name): Path<String>) -> Response {
 }
 
 async fn set_paused(app: Arc<App>, name: String, paused: bool) -> Response {
-    let resp = app
-        .mutate(move |s, now| match s.sources.queues.get_mut(&name) {
-            Some(q) => {
-                q.paused = paused;
-                q.updated_at = now;
-                (Reply::Empty(StatusCode::OK), vec![])
-            }
-            None => (not_found(&name), vec![]),
-        })
-        .await;
-    pump(&app);
-    resp
+    app.mutate(move |s, now| match s.sources.queues.get_mut(&name) {
+        Some(q) => {
+            q.paused = paused;
+            q.updated_at = now;
+            (Reply::Empty(StatusCode::OK), vec![])
+        }
+        None => (not_found(&name), vec![]),
+    })
+    .await
 }
 
 async fn pause(State(app): AppState, Path(name): Path<String>) -> Response {

@@ -304,8 +304,7 @@ pub fn fire(app: &Arc<App>, id: &str) -> Option<Result<Vec<String>, Reply>> {
         app.persist(&s);
         (ids, work)
     };
-    super::deliver::start(app, work);
-    super::queues::pump(app);
+    (app.start)(app, work);
     Some(Ok(result))
 }
 
