@@ -103,6 +103,28 @@ impl Action {
         }
     }
 
+    /// Bulk delete by ids: how many the server says it deleted. Fewer than sent means some
+    /// were already gone (the service passes over those); the engine finds out which.
+    pub async fn delete_chunk(&self, api: &Client, ids: &[String]) -> Result<u64, ApiError> {
+        Ok(api
+            .delete_many(self.source, Target::Ids(ids))
+            .await?
+            .deleted)
+    }
+
+    /// A delete counted in full: every id done; a count other than the ids sent is a reply
+    /// that does not add up (a lost reply, to be checked before anything is sent again).
+    pub fn check_count(&self, ids: &[String], deleted: u64) -> Result<Vec<Outcome>, ApiError> {
+        if deleted as usize != ids.len() {
+            return Err(ApiError::Decode {
+                method: "DELETE",
+                path: "(delete deleted)".into(),
+                detail: format!("{deleted} results for {} ids", ids.len()),
+            });
+        }
+        Ok(ids.iter().map(|id| Outcome::done(id)).collect())
+    }
+
     /// Applies the action to whatever matches `filter`, one server page from `cursor`.
     /// Returns how many entries were acted on and the next cursor.
     pub async fn apply_matching(

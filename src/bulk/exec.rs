@@ -13,6 +13,8 @@
 //! Before each mutation is sent, its ids are handed to [`Engine::sending`] (the journal marks
 //! them in flight), so a run killed mid-request leaves ids that `--continue` checks first.
 
+mod short;
+
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -347,7 +349,7 @@ impl<'a> Engine<'a> {
             if !self.pace().await || !self.mark(&todo) {
                 break;
             }
-            match self.action.apply_chunk(self.api, &todo).await {
+            match self.apply(&todo).await {
                 Ok(done) => {
                     out.extend(done);
                     todo.clear();

@@ -62,8 +62,9 @@ Outcomes:
   message stays CREATED and a run RUN_STARTED. A failure goes through the
   retries, --delivery-backoff-ms times the attempt apart, then lands in the
   DLQ again as a new entry. GET /v2/logs and GET /v2/workflows/logs tell how
-  each went. A sandbox started on a --state file takes up what the last one
-  left unfinished.
+  each went (/v2/events and /v2/workflows/events the same, under the names
+  the official SDKs read). A sandbox started on a --state file takes up what
+  the last one left unfinished.
   `dlq --sandbox` settles it all at once, within the command (what is delayed
   waits for a command after it is due), and simulates by default:
     https://legacy.example.com/*=410

@@ -52,6 +52,7 @@ pub fn message_config(e: &Entry, ov: &Overrides, now: i64) -> MessageConfig {
         failure_callback: ov.failure_callback.clone().or(e.failure_callback.clone()),
         timeout: ov.timeout.clone(),
         method: ov.method.clone().unwrap_or_else(|| e.method.clone()),
+        redact: ov.redact.clone(),
     }
 }
 
@@ -69,7 +70,9 @@ pub fn retry(store: &mut Store, id: &str, ov: &Overrides, now: i64) -> (String, 
     let stored = store.remove(Dlq::Qstash, id).expect("checked by caller");
     store.count(id, "retry");
     let e = stored.entry;
-    let config = message_config(&e, ov, now);
+    let mut config = message_config(&e, ov, now);
+    // A retried message is still redacted as it was published, unless the retry says anew.
+    config.redact = config.redact.or(stored.redact);
     let msg = MessageRecord {
         message_id: random_id("msg_", &mut rand::thread_rng()),
         source: "retry".into(),

@@ -16,7 +16,6 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
-use percent_encoding::percent_decode_str;
 
 use super::app::{App, AppState};
 use super::outcome::{active, answered, plan, recorded, resume, schedule, Plan, Work};
@@ -34,8 +33,7 @@ pub async fn publish(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let raw = uri.path().strip_prefix("/v2/publish/").unwrap_or("");
-    let url = percent_decode_str(raw).decode_utf8_lossy().into_owned();
+    let url = super::publish::destination_of(&uri, "/v2/publish/");
     let p = super::publish::Publish {
         destination: url,
         headers,

@@ -16,7 +16,7 @@ use axum::Router;
 use serde_json::json;
 
 use super::app::{App, AppState};
-use super::query::{grouped, int, multi};
+use super::query::{destination_matches, grouped, int, multi};
 use super::store::{LogKey, Store};
 use super::wire::{LogEntry, Reply};
 
@@ -46,9 +46,32 @@ const FILTERS: &[&str] = &[
     "scheduleId",
     "queueName",
     "label",
+    "host",
+    "path",
 ];
 
 pub const MAX_COUNT: i64 = 100;
+
+/// The most entries one page of `/v2/events` holds, and the default (Python SDK docstring,
+/// TS `LogsRequest`).
+pub const EVENTS_MAX_COUNT: i64 = 1000;
+
+/// The two readings of the message log: `/v2/logs` as OAQ documents it, and `/v2/events`,
+/// which the SDKs call (count up to 1000, `messageIds`, the SDKs' `CANCELED`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    Logs,
+    Events,
+}
+
+impl Flavor {
+    fn max_count(self) -> i64 {
+        match self {
+            Flavor::Logs => MAX_COUNT,
+            Flavor::Events => EVENTS_MAX_COUNT,
+        }
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct LogQuery {
@@ -75,10 +98,11 @@ impl LogQuery {
     /// Parses the documented parameters; anything else, a bad number, `count` outside 1-100 or
     /// an unknown state is an error. String filters take several values, repeated or
     /// comma-separated, any of which matches, as on the DLQ endpoints.
-    pub fn parse(raw: Option<&str>) -> Result<LogQuery, String> {
+    pub fn parse(raw: Option<&str>, flavor: Flavor) -> Result<LogQuery, String> {
         let grouped = grouped(raw);
+        let max = flavor.max_count();
         let mut q = LogQuery {
-            count: MAX_COUNT as usize,
+            count: max as usize,
             ..LogQuery::default()
         };
         for (k, values) in grouped {
@@ -89,16 +113,24 @@ impl LogQuery {
                 "cursor" => q.cursor = Some(parse_cursor(last)?),
                 "count" => {
                     let n = int("count", last)?;
-                    if !(1..=MAX_COUNT).contains(&n) {
-                        return Err(format!("count must be between 1 and {MAX_COUNT}, got {n}"));
+                    if !(1..=max).contains(&n) {
+                        return Err(format!("count must be between 1 and {max}, got {n}"));
                     }
                     q.count = n as usize;
                 }
                 "fromDate" => q.from = Some(int("fromDate", last)?),
                 "toDate" => q.to = Some(int("toDate", last)?),
+                // The SDKs' name for the same filter, and for the state (one L).
+                "messageIds" if flavor == Flavor::Events => {
+                    q.filters
+                        .entry("messageId".into())
+                        .or_default()
+                        .extend(multi(&values));
+                }
                 "state" => {
                     q.states = Some(match last {
                         "IN_PROGRESS" => IN_PROGRESS.to_vec(),
+                        "CANCELED" if flavor == Flavor::Events => vec!["CANCELLED"],
                         s => match STATES.iter().find(|x| **x == s) {
                             Some(x) => vec![*x],
                             None => {
@@ -137,6 +169,7 @@ impl LogQuery {
                 "scheduleId" => any(e.schedule_id.as_deref()),
                 "queueName" => any(e.queue_name.as_deref()),
                 "label" => e.labels.iter().flatten().any(|l| any(Some(l))),
+                "host" | "path" => destination_matches(&e.url, k, vals),
                 _ => false,
             }
         })
@@ -161,7 +194,7 @@ impl LogQuery {
 }
 
 async fn list(State(app): AppState, RawQuery(raw): RawQuery) -> Response {
-    app.read(|s| match LogQuery::parse(raw.as_deref()) {
+    app.read(|s| match LogQuery::parse(raw.as_deref(), Flavor::Logs) {
         Ok(q) => {
             let (logs, cursor) = q.page(s);
             let mut body = json!({ "logs": logs });
@@ -181,8 +214,14 @@ mod tests {
 
     #[test]
     fn parameters_are_checked() {
-        assert!(LogQuery::parse(Some("count=100&state=IN_PROGRESS&label=a&label=b")).is_ok());
-        assert!(LogQuery::parse(Some("state=FAILED&qstash_token=t&cursor=")).is_ok());
+        let logs = |q| LogQuery::parse(Some(q), Flavor::Logs);
+        let events = |q| LogQuery::parse(Some(q), Flavor::Events);
+        assert!(logs("count=100&state=IN_PROGRESS&label=a&label=b&host=a.example&path=/x").is_ok());
+        assert!(logs("state=FAILED&qstash_token=t&cursor=").is_ok());
+        assert!(events("count=1000&state=CANCELED&messageIds=m1&messageIds=m2").is_ok());
+        for bad in ["count=1001", "state=CANCELLD"] {
+            assert!(events(bad).is_err(), "{bad}");
+        }
         for bad in [
             "count=0",
             "count=101",
@@ -190,10 +229,12 @@ mod tests {
             "fromDate=x",
             "cursor=abc",
             "order=latestFirst",
+            "messageIds=m1",
+            "state=CANCELED",
         ] {
-            assert!(LogQuery::parse(Some(bad)).is_err(), "{bad}");
+            assert!(logs(bad).is_err(), "{bad}");
         }
-        let q = LogQuery::parse(Some("cursor=1700000000000-42")).unwrap();
+        let q = logs("cursor=1700000000000-42").unwrap();
         assert_eq!(q.cursor, Some((1_700_000_000_000, 42)));
     }
 }

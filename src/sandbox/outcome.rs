@@ -206,7 +206,7 @@ fn log_base(m: &MessageRecord, state: &str, time: i64) -> LogEntry {
     let o = m.origin.clone().unwrap_or_default();
     let c = &m.config;
     let body = body_of(m);
-    LogEntry {
+    let e = LogEntry {
         time,
         message_id: m.message_id.clone(),
         state: state.into(),
@@ -226,6 +226,10 @@ fn log_base(m: &MessageRecord, state: &str, time: i64) -> LogEntry {
         label: c.labels.first().cloned(),
         labels: (!c.labels.is_empty()).then(|| c.labels.clone()),
         ..LogEntry::default()
+    };
+    match &c.redact {
+        Some(r) => r.log(e, &body),
+        None => e,
     }
 }
 
@@ -340,6 +344,7 @@ fn to_dlq(store: &mut Store, i: usize, answer: &Answer, at: i64) {
             entry: e,
             steps: Vec::new(),
             failed_step: 0,
+            redact: c.redact.clone(),
         },
         at,
     );

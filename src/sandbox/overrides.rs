@@ -24,6 +24,7 @@ pub struct Overrides {
     pub failure_callback: Option<String>,
     pub timeout: Option<String>,
     pub method: Option<String>,
+    pub redact: Option<super::redact::Redact>,
 }
 
 /// `upstash-flow-control-key` -> `Upstash-Flow-Control-Key`.
@@ -124,6 +125,7 @@ impl Overrides {
                     }
                     o.timeout = Some(v)
                 }
+                "upstash-redact-fields" => o.redact = Some(super::redact::Redact::parse(&v)?),
                 "upstash-method" => {
                     let m = v.to_ascii_uppercase();
                     if !["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]

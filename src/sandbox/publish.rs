@@ -45,21 +45,22 @@ pub struct Published {
     pub work: Vec<Work>,
 }
 
-/// The destination in a request path after `prefix` (`/v2/publish/`), decoded, with the
-/// request's query string kept as the destination's (less the sandbox's own `qstash_token`).
+/// The destination in a request path after `prefix` (`/v2/publish/`), decoded, and the
+/// request's query string, which belongs to the destination
+/// (`/v2/publish/https://a.example/hook?tenant=7`), kept as sent but for `qstash_token`, which
+/// authenticates the request itself.
 pub fn destination_of(uri: &Uri, prefix: &str) -> String {
     let raw = uri.path().strip_prefix(prefix).unwrap_or("");
     let mut url = percent_decode_str(raw).decode_utf8_lossy().into_owned();
-    let kept: Vec<String> = uri
+    let query: Vec<&str> = uri
         .query()
         .unwrap_or("")
         .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("qstash_token="))
-        .map(str::to_string)
+        .filter(|p| !p.is_empty() && *p != "qstash_token" && !p.starts_with("qstash_token="))
         .collect();
-    if !kept.is_empty() {
-        url.push('?');
-        url.push_str(&kept.join("&"));
+    if !query.is_empty() {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str(&query.join("&"));
     }
     url
 }
@@ -269,4 +270,27 @@ pub fn header_map(pairs: &BTreeMap<String, String>) -> Result<HeaderMap, String>
         h.append(name, value);
     }
     Ok(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_destination_keeps_its_query_but_not_the_token() {
+        let d = |u: &str| destination_of(&u.parse().unwrap(), "/v2/publish/");
+        assert_eq!(
+            d("/v2/publish/http://127.0.0.1:9/hook?tenant=7&x=a%20b"),
+            "http://127.0.0.1:9/hook?tenant=7&x=a%20b"
+        );
+        assert_eq!(
+            d("/v2/publish/https://a.example/h?qstash_token=t&tenant=7"),
+            "https://a.example/h?tenant=7"
+        );
+        assert_eq!(d("/v2/publish/https://a.example/h"), "https://a.example/h");
+        assert_eq!(
+            d("/v2/publish/https%3A%2F%2Fa.example%2Fh%3Fa%3D1?b=2"),
+            "https://a.example/h?a=1&b=2"
+        );
+    }
 }

@@ -93,6 +93,25 @@ pub fn multi(values: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The `host` and `path` filters of the logs (and of bulk cancel): whether the destination
+/// `url`'s host (with or without its port) or its path is one of `vals`. A value that is not a
+/// URL matches neither.
+pub fn destination_matches(url: &str, which: &str, vals: &[String]) -> bool {
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
+    };
+    match which {
+        "host" => {
+            let host = u.host_str().unwrap_or("");
+            let with_port = u.port().map(|p| format!("{host}:{p}"));
+            vals.iter()
+                .any(|v| v.eq_ignore_ascii_case(host) || with_port.as_deref() == Some(v))
+        }
+        "path" => vals.iter().any(|v| v == u.path()),
+        _ => false,
+    }
+}
+
 pub fn int(name: &str, v: &str) -> Result<i64, String> {
     v.trim()
         .parse::<i64>()
@@ -246,12 +265,12 @@ pub fn list(store: &Store, raw: Option<&str>, which: Dlq) -> Reply {
         let found: Vec<Value> = dedup(ids)
             .iter()
             .filter_map(|id| store.dlq(which).get(&Key::parse(id)))
-            .map(|s| serde_json::to_value(&s.entry).unwrap())
+            .map(Stored::wire)
             .collect();
         return Reply::ok(json!({ "messages": found }));
     }
     let (page, more) = q.page(store, which, q.count.unwrap_or(100));
-    let mut body = json!({ "messages": page.iter().map(|s| &s.entry).collect::<Vec<_>>() });
+    let mut body = json!({ "messages": page.iter().map(|s| s.wire()).collect::<Vec<_>>() });
     if more {
         body["cursor"] = json!(page.last().unwrap().entry.dlq_id);
     }
@@ -280,6 +299,27 @@ pub fn check_ids(store: &Store, ids: &[String], which: Dlq) -> Result<(), Reply>
             "Some DLQ messages were not found: {}",
             missing.join(", ")
         )))
+    }
+}
+
+/// The targets of a bulk delete: as [`targets`], except that explicit ids already gone are
+/// passed over instead of refused. The service deletes the ids present and counts only those,
+/// and the SDKs' own tests bulk-delete ids they have just retried, expecting success.
+pub fn delete_targets(
+    store: &Store,
+    q: &Query,
+    which: Dlq,
+    limit: usize,
+) -> Result<(Vec<String>, bool, bool), Reply> {
+    match &q.dlq_ids {
+        Some(ids) => {
+            let present = dedup(ids)
+                .into_iter()
+                .filter(|id| store.dlq(which).contains_key(&Key::parse(id)))
+                .collect();
+            Ok((present, false, true))
+        }
+        None => targets(store, q, which, limit),
     }
 }
 
@@ -314,6 +354,23 @@ mod tests {
         let b = Query::parse(Some("label=a,b"), Dlq::Qstash).unwrap();
         assert_eq!(a.filters, b.filters);
         assert_eq!(a.filters["label"], ["a", "b"]);
+    }
+
+    #[test]
+    fn destinations_match_by_host_with_or_without_port_and_by_exact_path() {
+        let v = |x: &str| vec![x.to_string()];
+        let url = "http://127.0.0.1:8080/api/hook?tenant=7";
+        assert!(destination_matches(url, "host", &v("127.0.0.1")));
+        assert!(destination_matches(url, "host", &v("127.0.0.1:8080")));
+        assert!(!destination_matches(url, "host", &v("127.0.0.2")));
+        assert!(destination_matches(url, "path", &v("/api/hook")));
+        assert!(!destination_matches(url, "path", &v("/api")));
+        assert!(destination_matches(
+            "https://A.example/x",
+            "host",
+            &v("a.example")
+        ));
+        assert!(!destination_matches("not a url", "path", &v("")));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The HTTP surface: every QStash DLQ endpoint (API.md 3) here, the workflow ones in
-//! `workflow.rs`, the logs in `logs.rs` and `runlog.rs`, publish in `deliver.rs` and
-//! `publish.rs`, the sources of entries in `topics.rs`, `queues.rs`, `schedules.rs`,
-//! `messages.rs` and `batch.rs`, introspection in `introspect.rs`.
+//! `workflow.rs`, the logs in `logs.rs` and `runlog.rs` (as the SDKs read them: `events.rs`),
+//! publish in `deliver.rs` and `publish.rs`, the sources of entries in `topics.rs`,
+//! `queues.rs`, `schedules.rs`, `messages.rs` and `batch.rs`, introspection in `introspect.rs`.
 
 use std::sync::Arc;
 
@@ -16,11 +16,12 @@ use serde_json::{json, Value};
 use super::actions;
 use super::app::{App, AppState};
 use super::overrides::Overrides;
-use super::query::{list, targets, Query};
+use super::query::{delete_targets, list, targets, Query};
 use super::store::{Dlq, Key};
 use super::wire::Reply;
 use super::{
-    batch, deliver, introspect, logs, messages, queues, runlog, schedules, server, topics, workflow,
+    batch, deliver, events, introspect, logs, messages, queues, runlog, schedules, server, topics,
+    workflow,
 };
 
 pub fn router(app: Arc<App>) -> Router {
@@ -32,6 +33,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(workflow::routes())
         .merge(logs::routes())
         .merge(runlog::routes())
+        .merge(events::routes())
         .route("/v2/publish/{*destination}", post(deliver::publish))
         .merge(topics::routes())
         .merge(queues::routes())
@@ -53,7 +55,7 @@ async fn list_qstash(State(app): AppState, RawQuery(raw): RawQuery) -> Response 
 
 async fn get_qstash(State(app): AppState, Path(id): Path<String>) -> Response {
     app.read(|s| match s.qstash.get(&Key::parse(&id)) {
-        Some(e) => Reply::ok(serde_json::to_value(&e.entry).unwrap()),
+        Some(e) => Reply::ok(e.wire()),
         None => Reply::not_found(format!("message {id} not found in the DLQ")),
     })
     .await
@@ -89,7 +91,7 @@ async fn bulk_delete_qstash(
         Dlq::Qstash
     };
     app.mutate(move |s, _| {
-        let (ids, more, _) = match targets(s, &q, which, q.count.unwrap_or(100)) {
+        let (ids, more, _) = match delete_targets(s, &q, which, q.count.unwrap_or(100)) {
             Ok(t) => t,
             Err(r) => return (r, vec![]),
         };

@@ -17,7 +17,7 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use super::app::{App, AppState};
-use super::query::{grouped, int, multi};
+use super::query::{destination_matches, grouped, int, multi};
 use super::store::{RunRecord, Store};
 use super::wire::Reply;
 
@@ -44,6 +44,8 @@ const FILTERS: &[&str] = &[
     "label",
     "flowControlKey",
     "callerIp",
+    "host",
+    "path",
 ];
 
 pub const MAX_COUNT: i64 = 1000;
@@ -86,10 +88,11 @@ fn parse_runs(values: &[String]) -> Result<BTreeSet<RunKey>, String> {
 }
 
 impl RunQuery {
-    pub fn parse(raw: Option<&str>) -> Result<RunQuery, String> {
+    /// Parses the documented parameters; `count` is `default` when not given.
+    pub fn parse(raw: Option<&str>, default: usize) -> Result<RunQuery, String> {
         let grouped = grouped(raw);
         let mut q = RunQuery {
-            count: MAX_COUNT as usize,
+            count: default,
             trim_body: -1,
             ..RunQuery::default()
         };
@@ -160,6 +163,7 @@ impl RunQuery {
                     "flowControlKey" => any(r.config["flowControlKey"].as_str()),
                     "callerIp" => any(r.caller_ip.as_deref()),
                     "label" => labels(r).iter().any(|l| any(Some(l))),
+                    "host" | "path" => destination_matches(&r.workflow_url, k, vals),
                     _ => false,
                 }
             })
@@ -278,13 +282,15 @@ pub fn view(r: &RunRecord, trim_body: i64) -> Value {
 }
 
 async fn list(State(app): AppState, RawQuery(raw): RawQuery) -> Response {
-    app.read(|s| match RunQuery::parse(raw.as_deref()) {
-        Ok(q) => {
-            let (runs, cursor) = q.page(s);
-            Reply::ok(json!({ "runs": runs, "cursor": cursor }))
-        }
-        Err(e) => Reply::bad_request(e),
-    })
+    app.read(
+        |s| match RunQuery::parse(raw.as_deref(), MAX_COUNT as usize) {
+            Ok(q) => {
+                let (runs, cursor) = q.page(s);
+                Reply::ok(json!({ "runs": runs, "cursor": cursor }))
+            }
+            Err(e) => Reply::bad_request(e),
+        },
+    )
     .await
 }
 
@@ -294,8 +300,10 @@ mod tests {
 
     #[test]
     fn parameters_are_checked() {
-        let q = RunQuery::parse(Some("workflowRuns=wfr_a@12,wfr_b@13&count=1000")).unwrap();
+        let parse = |q| RunQuery::parse(Some(q), 1000);
+        let q = parse("workflowRuns=wfr_a@12,wfr_b@13&count=1000").unwrap();
         assert_eq!(q.runs.unwrap().len(), 2);
+        assert!(parse("host=app.example&path=/api/wf").is_ok());
         for bad in [
             "count=1001",
             "workflowRuns=wfr_a",
@@ -305,7 +313,7 @@ mod tests {
             "cursor=x",
             "groupBy=step",
         ] {
-            assert!(RunQuery::parse(Some(bad)).is_err(), "{bad}");
+            assert!(parse(bad).is_err(), "{bad}");
         }
     }
 

@@ -190,6 +190,7 @@ fn to_dlq(store: &mut Store, sim: &Simulation, i: usize, answer: &Answer, at: i6
         entry: e,
         steps: names,
         failed_step: decisive,
+        ..Stored::default()
     };
     let id = store.insert(Dlq::Workflow, stored, at);
     let run = &mut store.runs[i];

@@ -229,6 +229,7 @@ fn qstash_entry(rng: &mut ChaCha8Rng, at: i64, i: usize) -> Stored {
         entry: e,
         steps: Vec::new(),
         failed_step: 0,
+        redact: None,
     }
 }
 
@@ -311,6 +312,7 @@ fn workflow_entry(rng: &mut ChaCha8Rng, at: i64, i: usize) -> Stored {
         entry: e,
         steps,
         failed_step,
+        redact: None,
     }
 }
 
@@ -353,6 +355,7 @@ pub fn load_fixture(store: &mut Store, path: &Path, now_ms: i64) -> Result<usize
                 entry,
                 steps,
                 failed_step,
+                redact: None,
             },
             now_ms,
         );

@@ -42,7 +42,7 @@ impl Key {
 }
 
 /// A stored entry: the wire object plus what the sandbox models about a workflow run.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Stored {
     pub entry: Entry,
@@ -52,6 +52,21 @@ pub struct Stored {
     pub steps: Vec<String>,
     #[serde(default)]
     pub failed_step: usize,
+    /// What the API shows only as a hash (the message's `Upstash-Redact-Fields`); the entry
+    /// keeps the real values, for a retry delivers them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redact: Option<super::redact::Redact>,
+}
+
+impl Stored {
+    /// The entry as the API shows it.
+    pub fn wire(&self) -> serde_json::Value {
+        match &self.redact {
+            Some(r) => serde_json::to_value(r.entry(&self.entry)),
+            None => serde_json::to_value(&self.entry),
+        }
+        .unwrap()
+    }
 }
 
 /// Which of the two DLQs.
@@ -128,6 +143,9 @@ pub struct MessageConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
     pub method: String,
+    /// `Upstash-Redact-Fields`: what the API shows of it only as a hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redact: Option<super::redact::Redact>,
 }
 
 /// A workflow run created by resume, restart or callback (`/__sandbox/runs`).

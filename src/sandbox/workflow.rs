@@ -16,7 +16,7 @@ use super::actions::{self, RunKind};
 use super::app::{App, AppState};
 use super::overrides::Overrides;
 use super::query::Query;
-use super::query::{list, targets};
+use super::query::{delete_targets, list, targets};
 use super::store::{Dlq, Key, Store};
 use super::wire::Reply;
 
@@ -62,7 +62,7 @@ async fn list_runs(State(app): AppState, RawQuery(raw): RawQuery) -> Response {
 
 async fn get_run(State(app): AppState, Path(id): Path<String>) -> Response {
     app.read(|s| match s.workflow.get(&Key::parse(&id)) {
-        Some(e) => Reply::ok(serde_json::to_value(&e.entry).unwrap()),
+        Some(e) => Reply::ok(e.wire()),
         None => not_found(&id),
     })
     .await
@@ -87,7 +87,7 @@ async fn bulk_delete(State(app): AppState, RawQuery(raw): RawQuery, body: Bytes)
     };
     let n = limit(&app, &q);
     app.mutate(move |s, _| {
-        let (ids, more, explicit) = match targets(s, &q, Dlq::Workflow, n) {
+        let (ids, more, explicit) = match delete_targets(s, &q, Dlq::Workflow, n) {
             Ok(t) => t,
             Err(r) => return (r, vec![]),
         };

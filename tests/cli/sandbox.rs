@@ -395,12 +395,10 @@ fn unknown_explicit_ids_are_404_and_change_nothing() {
     let q = sb.ids(false)[0].clone();
     let w = sb.ids(true)[0].clone();
     for (method, path, body) in [
-        ("POST", format!("/v2/dlq/retry?dlqIds={q}&dlqIds=1-0"), None),
-        ("DELETE", format!("/v2/dlq?dlqIds={q},nope"), None),
         (
-            "DELETE",
-            "/v2/dlq".to_string(),
-            Some(format!(r#"{{"dlqIds":["{q}","nope"]}}"#)),
+            "POST",
+            format!("/v2/dlq/retry?dlqIds={q}&dlqIds=1-0"),
+            None::<String>,
         ),
         (
             "POST",
@@ -412,12 +410,6 @@ fn unknown_explicit_ids_are_404_and_change_nothing() {
             format!("/v2/workflows/dlq/restart?dlqIds={w}&dlqIds=nope"),
             None,
         ),
-        (
-            "DELETE",
-            format!("/v2/workflows/dlq?dlqIds={w}&dlqIds=nope"),
-            None,
-        ),
-        ("DELETE", format!("/v2/workflows/dlq?dlqIds={q}"), None),
         ("POST", "/v2/workflows/dlq/resume/nope".to_string(), None),
         ("POST", "/v2/workflows/dlq/callback/nope".to_string(), None),
         ("DELETE", "/v2/workflows/dlq/nope".to_string(), None),
@@ -430,6 +422,63 @@ fn unknown_explicit_ids_are_404_and_change_nothing() {
     }
     assert!(sb.applied_all().is_empty(), "{:?}", sb.applied_all());
     assert_eq!((sb.ids(false).len(), sb.ids(true).len()), (5, 5));
+}
+
+/// Bulk delete is the exception: the ids present are deleted and counted, those already gone
+/// passed over (the SDKs' own tests delete ids they have just retried and expect success).
+#[test]
+fn bulk_delete_deletes_the_ids_present_and_counts_only_those() {
+    let sb = Sandbox::start(&["--seed", "5", "--seed-rng", "35"]);
+    let q = sb.ids(false);
+    let w = sb.ids(true);
+    for (method, path, body, deleted) in [
+        ("DELETE", format!("/v2/dlq?dlqIds={},nope", q[0]), None, 1),
+        (
+            "DELETE",
+            "/v2/dlq".to_string(),
+            Some(format!(r#"{{"dlqIds":["{}","{}","nope"]}}"#, q[0], q[1])),
+            1,
+        ),
+        (
+            "DELETE",
+            format!("/v2/dlq?dlqIds={}&dlqIds={}", q[0], q[1]),
+            None,
+            0,
+        ),
+        (
+            "DELETE",
+            format!(
+                "/v2/workflows/dlq?dlqIds={}&dlqIds=nope&dlqIds={}",
+                w[0], w[0]
+            ),
+            None,
+            1,
+        ),
+        (
+            "DELETE",
+            format!("/v2/workflows/dlq?dlqIds={}", q[2]),
+            None,
+            0,
+        ),
+        (
+            "DELETE",
+            format!("/v2/workflows/dlq?dlqIds={}", w[0]),
+            None,
+            0,
+        ),
+    ] {
+        let r = call(&sb, method, &path, &[], body.as_deref()).unwrap();
+        assert_eq!(r.status, 200, "{method} {path}: {}", r.json);
+        assert_eq!(r.json["deleted"], deleted, "{method} {path}: {}", r.json);
+        assert!(r.json.get("cursor").is_none(), "{path}: {}", r.json);
+    }
+    // The server's own truth: exactly the three present ids went, each deleted once.
+    assert_eq!(sb.ids(false), q[2..].to_vec());
+    assert_eq!(sb.ids(true), w[1..].to_vec());
+    for id in [&q[0], &q[1], &w[0]] {
+        assert_eq!(sb.applied(id, "delete"), 1, "{id}");
+    }
+    assert_eq!(sb.applied_all().len(), 3, "{:?}", sb.applied_all());
 }
 
 #[test]
