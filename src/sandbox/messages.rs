@@ -16,7 +16,7 @@ use super::outcome::cancelled;
 use super::query::{grouped, int, multi};
 
 use super::store::{MessageRecord, Store};
-use super::wire::Reply;
+use super::wire::{Entry, Reply};
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
@@ -45,11 +45,19 @@ fn not_found(id: &str) -> Reply {
 fn message_json(m: &MessageRecord) -> Value {
     let o = m.origin.clone().unwrap_or_default();
     let c = &m.config;
+    // Shown as the API shows it: `Upstash-Redact-Fields` hides values behind their hash.
+    let shown = Entry {
+        header: m.header.clone(),
+        body: m.body.clone(),
+        body_base64: m.body_base64.clone(),
+        ..Entry::default()
+    };
+    let shown = c.redact.as_ref().map_or(shown.clone(), |r| r.entry(&shown));
     let mut v = json!({
         "messageId": m.message_id,
         "url": m.url,
         "method": m.method,
-        "header": m.header,
+        "header": shown.header,
         "maxRetries": c.retries,
         "notBefore": c.not_before,
         "createdAt": m.created_at,
@@ -59,8 +67,8 @@ fn message_json(m: &MessageRecord) -> Value {
             v[k] = x;
         }
     };
-    put("body", m.body.clone().map(Value::from));
-    put("bodyBase64", m.body_base64.clone().map(Value::from));
+    put("body", shown.body.map(Value::from));
+    put("bodyBase64", shown.body_base64.map(Value::from));
     put("topicName", o.topic_name.map(Value::from));
     put("endpointName", o.endpoint_name.map(Value::from));
     put("queueName", o.queue_name.map(Value::from));

@@ -166,13 +166,24 @@ fn schedule_json(store: &Store, s: &ScheduleRecord) -> Value {
         .ok()
         .and_then(|h| Overrides::parse(&h).ok())
         .unwrap_or_default();
+    // Get and list apply the schedule's `Upstash-Redact-Fields`, as the service documents.
+    let shown = Entry {
+        header: s.header.clone(),
+        body: s.body.clone(),
+        body_base64: s.body_base64.clone(),
+        ..Entry::default()
+    };
+    let shown = ov
+        .redact
+        .as_ref()
+        .map_or(shown.clone(), |r| r.entry(&shown));
     let mut v = json!({
         "scheduleId": s.schedule_id,
         "cron": s.cron,
         "destination": s.destination,
         "createdAt": s.created_at,
         "method": ov.method.clone().unwrap_or_else(|| "POST".into()),
-        "header": s.header,
+        "header": shown.header,
         "retries": ov.retries.unwrap_or(3),
         "isPaused": s.is_paused,
     });
@@ -181,7 +192,7 @@ fn schedule_json(store: &Store, s: &ScheduleRecord) -> Value {
             v[k] = x;
         }
     };
-    put("body", s.body.clone().map(Value::from));
+    put("body", shown.body.map(Value::from));
     put("delay", ov.delay.as_ref().map(|(_, ms)| json!(ms / 1000)));
     put("callback", ov.callback.clone().map(Value::from));
     put(

@@ -121,7 +121,10 @@ fn every_source_endpoint_through_prism_proxy_has_no_violations() {
     let q = json!({ "queueName": "jobs", "parallelism": 2 });
     assert_eq!(call("POST", "/v2/queues", &[], Some(q)).0, 200);
     assert_eq!(call("POST", "/v2/queues/jobs/pause", &[], None).0, 200);
-    publish(&format!("/v2/enqueue/jobs/{dest}"), &[]);
+    publish(
+        &format!("/v2/enqueue/jobs/{dest}"),
+        &[("Upstash-Redact-Fields", "body")],
+    );
     publish("/v2/enqueue/jobs/grp", &[]);
     let all = messages();
     assert_eq!(all.len(), 7, "one for the URL, two for the group");
@@ -138,6 +141,7 @@ fn every_source_endpoint_through_prism_proxy_has_no_violations() {
     // Messages: read one held by the queue, cancel it, bulk-cancel the rest.
     let (s, v) = call("GET", &format!("/v2/messages/{held}"), &[], None);
     assert_eq!((s, v["queueName"].as_str()), (200, Some("jobs")), "{v}");
+    assert!(v["body"].as_str().unwrap().starts_with("REDACTED:"), "{v}");
     let (s, v) = call("DELETE", &format!("/v2/messages/{held}"), &[], None);
     assert_eq!(s, 200, "{v}");
     let (s, v) = call("GET", &format!("/v2/messages/{held}"), &[], None);
@@ -154,6 +158,8 @@ fn every_source_endpoint_through_prism_proxy_has_no_violations() {
         ("Upstash-Delay", "30s"),
         ("Upstash-Label", "nightly"),
         ("Upstash-Forward-X-Tenant", "7"),
+        ("Upstash-Forward-X-Key", "secret"),
+        ("Upstash-Redact-Fields", "body,header[X-Key]"),
     ];
     let (s, v) = call(
         "POST",
@@ -181,6 +187,11 @@ fn every_source_endpoint_through_prism_proxy_has_no_violations() {
         "{v}"
     );
     assert_eq!(v["header"]["X-Tenant"], json!(["7"]), "{v}");
+    let redacted = |x: &Value| x.as_str().is_some_and(|t| t.starts_with("REDACTED:"));
+    assert!(
+        redacted(&v["header"]["X-Key"][0]) && redacted(&v["body"]),
+        "{v}"
+    );
     assert_eq!(
         call("POST", &format!("/v2/schedules/{id}/resume"), &[], None).0,
         200
