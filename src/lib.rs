@@ -1,6 +1,8 @@
 //! `dlq`: triage and repair the Dead Letter Queues of Upstash QStash and Upstash Workflow.
 //!
-//! The binary is a thin `main.rs`; everything lives here so tests can reach it.
+//! The binary is a thin `main.rs`; everything lives here so tests can reach it. Which of these
+//! modules may import which is the layer table in ARCHITECTURE.md (`## Layers`), which
+//! `tests/cli/layers.rs` enforces.
 
 pub mod api;
 pub mod args;
@@ -11,10 +13,10 @@ pub mod config;
 pub mod context;
 pub mod error;
 pub mod fsutil;
+pub mod grouping;
 pub mod json;
 pub mod output;
 pub mod sandbox;
 pub mod secret;
-pub mod stats;
 pub mod target;
 pub mod text;

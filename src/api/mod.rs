@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 pub use error::{ApiError, UrlFrom};
 pub use http::{backoff, ClientConfig, Logger, WaitHook, DEFAULT_MAX_BODY};
 pub use pressure::{Pressure, Reading};
-pub use query::{Filter, Overrides, Query, Target};
+pub use query::{Filter, Overrides, Query, Selector};
 pub use types::{
     CallbackInfo, Deleted, Entry, Headers, LogEntry, LogPage, Page, Published, Retried, Run,
     RunLog, RunLogPage, Runs, Source,
@@ -176,14 +176,14 @@ impl Client {
     pub async fn delete_many(
         &self,
         source: Source,
-        target: Target<'_>,
+        which: Selector<'_>,
     ) -> Result<Deleted, ApiError> {
-        target.check()?;
+        which.check()?;
         let mut d: Deleted = self
             .call(Req {
                 method: Method::DELETE,
                 path: &[base(source)],
-                query: target.query(source),
+                query: which.query(source),
                 headers: vec![],
                 kind: Idempotence::Mutation,
             })
@@ -205,13 +205,17 @@ impl Client {
     }
 
     /// Bulk retry: `POST /v2/dlq/retry` with ids or a filter.
-    pub async fn retry_many(&self, target: Target<'_>, o: &Overrides) -> Result<Retried, ApiError> {
-        target.check()?;
+    pub async fn retry_many(
+        &self,
+        which: Selector<'_>,
+        o: &Overrides,
+    ) -> Result<Retried, ApiError> {
+        which.check()?;
         let mut r: Retried = self
             .call(Req {
                 method: Method::POST,
                 path: &["v2/dlq/retry"],
-                query: target.query(Source::Qstash),
+                query: which.query(Source::Qstash),
                 headers: o.headers(),
                 kind: Idempotence::Mutation,
             })
@@ -226,8 +230,8 @@ impl Client {
     }
 
     /// Bulk resume: `POST /v2/workflows/dlq/resume`.
-    pub async fn resume_many(&self, target: Target<'_>, o: &Overrides) -> Result<Runs, ApiError> {
-        self.runs("v2/workflows/dlq/resume", target, o).await
+    pub async fn resume_many(&self, which: Selector<'_>, o: &Overrides) -> Result<Runs, ApiError> {
+        self.runs("v2/workflows/dlq/resume", which, o).await
     }
 
     /// Restarts one run from the beginning: `POST /v2/workflows/dlq/restart/{id}`.
@@ -236,8 +240,8 @@ impl Client {
     }
 
     /// Bulk restart: `POST /v2/workflows/dlq/restart`.
-    pub async fn restart_many(&self, target: Target<'_>, o: &Overrides) -> Result<Runs, ApiError> {
-        self.runs("v2/workflows/dlq/restart", target, o).await
+    pub async fn restart_many(&self, which: Selector<'_>, o: &Overrides) -> Result<Runs, ApiError> {
+        self.runs("v2/workflows/dlq/restart", which, o).await
     }
 
     /// Re-runs a failed failure callback: `POST /v2/workflows/dlq/callback/{id}`.
@@ -257,13 +261,18 @@ impl Client {
         .await
     }
 
-    async fn runs(&self, route: &str, target: Target<'_>, o: &Overrides) -> Result<Runs, ApiError> {
-        target.check()?;
+    async fn runs(
+        &self,
+        route: &str,
+        which: Selector<'_>,
+        o: &Overrides,
+    ) -> Result<Runs, ApiError> {
+        which.check()?;
         let mut r: Runs = self
             .call(Req {
                 method: Method::POST,
                 path: &[route],
-                query: target.query(Source::Workflow),
+                query: which.query(Source::Workflow),
                 headers: o.headers(),
                 kind: Idempotence::Mutation,
             })

@@ -122,7 +122,7 @@ impl Filter {
 
 /// What a bulk call acts on.
 #[derive(Debug, Clone, Copy)]
-pub enum Target<'a> {
+pub enum Selector<'a> {
     /// Exactly these entries; the server ignores filters and returns no cursor.
     Ids(&'a [String]),
     /// Whatever matches (everything when the filter is empty), one server page at a time.
@@ -133,11 +133,11 @@ pub enum Target<'a> {
     },
 }
 
-impl Target<'_> {
+impl Selector<'_> {
     /// Refuses id lists that a server could read as "no filter": none at all, or an empty id
     /// (the official SDKs refuse both for the same reason).
     pub(crate) fn check(&self) -> Result<(), super::ApiError> {
-        if let Target::Ids(ids) = self {
+        if let Selector::Ids(ids) = self {
             if ids.is_empty() || ids.iter().any(|i| i.trim().is_empty()) {
                 return Err(super::ApiError::Invalid(
                     "an empty id list or an empty id would select everything; nothing was sent"
@@ -151,8 +151,8 @@ impl Target<'_> {
     pub(crate) fn query(&self, source: Source) -> Query {
         let mut q = Query::new();
         match self {
-            Target::Ids(ids) => q.extend(ids.iter().map(|id| ("dlqIds", id.clone()))),
-            Target::Matching {
+            Selector::Ids(ids) => q.extend(ids.iter().map(|id| ("dlqIds", id.clone()))),
+            Selector::Matching {
                 filter,
                 count,
                 cursor,
@@ -238,7 +238,7 @@ mod tests {
             from_ms: Some(5),
             ..Default::default()
         };
-        let q = Target::Matching {
+        let q = Selector::Matching {
             filter: &f,
             count: None,
             cursor: Some("c"),

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::outcome::Outcome;
-use crate::api::{ApiError, Client, Overrides, Published, Run, Source, Target};
+use crate::api::{ApiError, Client, Overrides, Published, Run, Selector, Source};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -72,20 +72,20 @@ impl Action {
         };
         match self.verb {
             Verb::Retry => {
-                let r = api.retry_many(Target::Ids(ids), o).await?;
+                let r = api.retry_many(Selector::Ids(ids), o).await?;
                 counted("responses", r.responses.len())?;
                 Ok(zip_published(ids, r.responses))
             }
             Verb::Delete => {
-                let d = api.delete_many(self.source, Target::Ids(ids)).await?;
+                let d = api.delete_many(self.source, Selector::Ids(ids)).await?;
                 counted("deleted", d.deleted as usize)?;
                 Ok(ids.iter().map(|id| Outcome::done(id)).collect())
             }
             Verb::Resume | Verb::Restart => {
                 let runs = if self.verb == Verb::Resume {
-                    api.resume_many(Target::Ids(ids), o).await?
+                    api.resume_many(Selector::Ids(ids), o).await?
                 } else {
-                    api.restart_many(Target::Ids(ids), o).await?
+                    api.restart_many(Selector::Ids(ids), o).await?
                 };
                 counted("workflowRuns", runs.workflow_runs.len())?;
                 Ok(zip_runs(ids, runs.workflow_runs))
@@ -107,7 +107,7 @@ impl Action {
     /// were already gone (the service passes over those); the engine finds out which.
     pub async fn delete_chunk(&self, api: &Client, ids: &[String]) -> Result<u64, ApiError> {
         Ok(api
-            .delete_many(self.source, Target::Ids(ids))
+            .delete_many(self.source, Selector::Ids(ids))
             .await?
             .deleted)
     }
@@ -134,7 +134,7 @@ impl Action {
         count: Option<u32>,
         cursor: Option<&str>,
     ) -> Result<(u64, Option<String>), ApiError> {
-        let t = Target::Matching {
+        let t = Selector::Matching {
             filter,
             count,
             cursor,

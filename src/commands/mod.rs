@@ -25,9 +25,9 @@ pub mod verify;
 
 use crate::api::Source;
 use crate::args::filter::{self, CommonFilters, MatchFlowKey, WorkflowFilters};
+use crate::args::follow::VerifyArgs;
 use crate::args::global::GlobalArgs;
 use crate::args::select::{BulkArgs, SelectArgs};
-use crate::args::verify::VerifyArgs;
 use crate::bulk::action::Action;
 use crate::context::{Ctx, Env};
 use crate::error::{CliError, Result};
@@ -96,14 +96,14 @@ pub async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
 pub fn parse_line(argv: &[String]) -> Result<Command> {
     #[derive(clap::Parser)]
     #[command(name = "dlq")]
-    struct Line {
+    struct Grammar {
         #[command(flatten)]
         global: GlobalArgs,
         #[command(subcommand)]
         command: Command,
     }
-    <Line as clap::Parser>::try_parse_from(argv)
-        .map(|line| line.command)
+    <Grammar as clap::Parser>::try_parse_from(argv)
+        .map(|g| g.command)
         .map_err(|e| CliError::usage(e.to_string().trim().to_string()))
 }
 

@@ -2,9 +2,9 @@
 
 use crate::api::Source;
 use crate::args::filter::{CommonFilters, MatchFlowKey, WorkflowFilters};
+use crate::args::follow::VerifyArgs;
 use crate::args::overrides::OverrideArgs;
 use crate::args::select::{BulkArgs, SelectArgs};
-use crate::args::verify::VerifyArgs;
 use crate::bulk::action::{Action, Verb};
 use crate::context::Ctx;
 use crate::error::Result;

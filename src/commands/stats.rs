@@ -8,10 +8,10 @@ use crate::args::values::{parse_duration, parse_positive};
 use crate::bulk::pages::Pages;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
+use crate::grouping::{GroupKey, Stats};
+use crate::output::groups::{self as draw, View};
 use crate::output::progress::Bar;
-use crate::output::stats::{self as draw, View};
 use crate::output::Format;
-use crate::stats::{GroupKey, Stats};
 
 /// Group the DLQ and count: what fails, where, since when.
 ///

@@ -7,13 +7,13 @@
 pub mod detail;
 pub mod entries;
 pub mod fit;
+pub mod groups;
 pub mod jobs;
 pub mod layout;
-pub mod plan;
+pub mod plan_view;
 pub mod progress;
 pub mod prompt;
 pub mod results;
-pub mod stats;
 pub mod time;
 pub mod wrap;
 

@@ -428,15 +428,21 @@ fn no_circle_between_the_files_of_a_directory() {
             }
         }
     }
-    // The bulk engine's files still need each other until the job rewrite (issue 20) lands.
-    let waiting = [vec!["bulk".to_string()]];
+    // One arrow waits for the job rewrite (issue 20): an outcome carries its verification's
+    // tally, and verification reads outcomes. Every other arrow in bulk points one way.
+    let waiting = [("bulk", "outcome", "verify")];
     let found: Vec<String> = by_dir
         .iter()
-        .filter(|(dir, _)| !waiting.contains(dir))
         .flat_map(|(dir, imports)| {
-            circles(imports)
+            let dir = dir.join("/");
+            let imports: Vec<Import> = imports
+                .iter()
+                .filter(|i| !waiting.contains(&(dir.as_str(), i.from.as_str(), i.to.as_str())))
+                .cloned()
+                .collect();
+            circles(&imports)
                 .into_iter()
-                .map(move |c| format!("in src/{}: {c}", dir.join("/")))
+                .map(move |c| format!("in src/{dir}: {c}"))
         })
         .collect();
     assert!(found.is_empty(), "{}", found.join("\n"));

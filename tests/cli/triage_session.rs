@@ -193,3 +193,105 @@ fn yes_is_refused_since_every_change_in_a_session_is_asked_for() {
         .code(2)
         .stderr(predicate::str::contains("drop --yes"));
 }
+
+/// The id of the sample entry shown under the latest group heading.
+fn sample_id(screen: &str) -> String {
+    let after = &screen[screen.rfind("group: ").expect("a group heading")..];
+    let at = after.find("1700000000000-").expect("a sample entry");
+    after[at..].split_whitespace().next().unwrap().to_string()
+}
+
+/// Two groups whose menu lines read the same (one URL holds a zero-width space, shown escaped;
+/// the other holds that escape as text): each line picks its own group, because a menu line
+/// carries its group, not a position among equal texts or the text itself (the menu widget
+/// hands back the first line with the picked text, so the second is marked `(2)`). Deleting the group
+/// picked removes exactly its entry, and the recap names the job the verb started, handed back
+/// by the verb itself.
+#[test]
+fn two_identical_group_lines_each_pick_their_own_group() {
+    let urls = [
+        "https://pay.example/x\u{200b}",
+        "https://pay.example/x\\u{200b}",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = dir.path().join("f.ndjson");
+    let lines: Vec<String> = urls
+        .iter()
+        .enumerate()
+        .map(|(i, url)| {
+            serde_json::json!({
+                "dlqId": format!("1700000000000-{i}"), "messageId": format!("msg_{i}"),
+                "url": url, "method": "POST", "createdAt": 1_700_000_000_000i64,
+                "responseStatus": 500,
+            })
+            .to_string()
+        })
+        .collect();
+    std::fs::write(&fixture, lines.join("\n") + "\n").unwrap();
+    let sb = Sandbox::start(&["--fixture", fixture.to_str().unwrap()]);
+
+    let screen = session(&sb, &[]);
+    let s = screen.wait("pick one (type to filter, Esc to quit)");
+    let shown: Vec<&str> = s
+        .lines()
+        .filter(|l| l.contains("pay.example/x"))
+        .map(|l| l.trim_start_matches(['>', ' ']).trim_end())
+        .collect();
+    assert_eq!(shown.len(), 2, "{s}");
+    // The same but for the count that tells the second apart.
+    assert_eq!(format!("{} (2)", shown[0]), shown[1], "{s}");
+    // The second line, then back, then the first: two groups.
+    screen.keys(&["Down", "Enter"]);
+    let second = sample_id(&screen.wait(MENU));
+    screen.keys(&["Escape"]);
+    screen.wait_n("pick one (type to filter, Esc to quit)", 2);
+    screen.keys(&["Enter"]);
+    screen.wait_n("group: ", 2);
+    let first = sample_id(&screen.wait(MENU));
+    assert_ne!(first, second, "both lines picked the same group");
+    // Delete the first line's group: no backup, and yes at the verb's own prompt.
+    screen.keys(&["Down", "Down", "Down", "Down", "Enter"]);
+    screen.wait("Keep a copy?");
+    screen.keys(&["Down", "Enter"]);
+    let s = screen.wait("[y/N]");
+    assert!(s.contains("Delete 1 "), "{s}");
+    screen.text("y");
+    screen.keys(&["Enter"]);
+    screen.wait_n("pick one (type to filter, Esc to quit)", 3);
+    screen.keys(&["Escape"]);
+    assert_eq!(screen.exit_code(), 0);
+    let s = screen.screen();
+
+    let left: Vec<String> = sb
+        .listed(false)
+        .iter()
+        .map(|e| e["dlqId"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        left,
+        std::slice::from_ref(&second),
+        "the group picked ({first}) was deleted"
+    );
+    assert_eq!(sb.applied_all().keys().collect::<Vec<_>>(), [&first]);
+    // The recap names the job the verb started; the session's report of it is gone.
+    let state = sb.home.path().join("state");
+    let out = sb
+        .dlq()
+        .env("DLQ_STATE_DIR", &state)
+        .args(["jobs", "-o", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let jobs: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(jobs["jobs"].as_array().unwrap().len(), 1, "{jobs}");
+    let job = jobs["jobs"][0]["job"].as_str().unwrap();
+    assert!(s.contains(&format!("delete: job {job}: 1 done")), "{s}");
+    let stray: Vec<_> = std::fs::read_dir(&state)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("report"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}

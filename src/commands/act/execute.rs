@@ -22,7 +22,7 @@ use crate::bulk::verify::{Tally, Verified};
 use crate::commands::signals;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
-use crate::output::plan::past;
+use crate::output::plan_view::past;
 use crate::output::prompt;
 use crate::output::results::{summary_line, verify_line, ResultPrinter};
 use crate::target::Target;
@@ -105,7 +105,7 @@ impl Run<'_> {
             if halt.is_none() && !phase.cancel.is_cancelled() {
                 let mut tried = c.earlier.clone();
                 tried.extend(done.iter().cloned());
-                let wait = steps.verify.unwrap_or(crate::args::verify::DEFAULT_WAIT);
+                let wait = steps.verify.unwrap_or(crate::args::follow::DEFAULT_WAIT);
                 // A canary that cannot be checked did not pass.
                 let verified = match phase.verify(&tried, since_ms, wait, "canary").await {
                     Ok(v) => v,

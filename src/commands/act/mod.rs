@@ -19,15 +19,15 @@ use std::io::BufReader;
 use std::path::Path;
 
 use crate::api::{Filter, Source};
+use crate::args::follow::VerifyArgs;
 use crate::args::select::{BulkArgs, SelectArgs, DEFAULT_CONCURRENCY};
-use crate::args::verify::VerifyArgs;
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::journal::{new_job_id, CanaryPlan, Journal, PlanRecord, RunSettings};
 use crate::bulk::resolve;
 use crate::bulk::select::{dedupe, read_ids};
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
-use crate::output::plan::{describe_counts, plan_text, print_plan, title};
+use crate::output::plan_view::{describe_counts, plan_text, print_plan, title};
 use crate::output::prompt;
 use report::Report;
 

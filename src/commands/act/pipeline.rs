@@ -27,7 +27,7 @@ use crate::bulk::plan::{self, PlanError};
 use crate::commands::signals;
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::output::plan::plan_text;
+use crate::output::plan_view::plan_text;
 use crate::output::progress::Bar;
 use crate::output::results::ResultPrinter;
 use crate::target::Target;

@@ -14,7 +14,7 @@ use crate::bulk::server_side::ServerSide;
 use crate::commands::signals;
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::output::plan::{describe, title};
+use crate::output::plan_view::{describe, title};
 use crate::output::progress::Bar;
 use crate::output::{json_line, prompt, Format};
 use crate::target::Target;

@@ -5,23 +5,24 @@
 //! code, so plans, prompts, progress, interrupts and journals are exactly the verbs'. The recap
 //! at the end prints those lines, with `--yes`, for a runbook or CI.
 
-mod selection;
+mod scope;
 mod view;
 
 use std::io::IsTerminal;
 
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::{FuzzySelect, Input, Select};
+use dialoguer::Input;
 
 use super::{parse_line as parse, Command};
 use crate::api::{Entry, Source};
 use crate::args::filter::ReadFilters;
+use crate::bulk::action::Verb;
 use crate::bulk::journal;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
-use crate::stats::{GroupKey, Stats};
+use crate::grouping::{GroupKey, Stats};
 use crate::text::safe;
-use selection::{shell_line, Selection};
+use scope::{shell_line, Line, Scope};
 
 /// A guided session at the terminal: pick a failing group, look, act, repeat.
 ///
@@ -68,9 +69,28 @@ const CANARY_FROM: u64 = 20;
 
 /// One thing the session did, for the recap.
 struct Step {
-    verb: &'static str,
+    line: Line,
     argv: Vec<String>,
     outcome: String,
+}
+
+/// What the group's menu offers; each line carries its own, so a choice is never read back
+/// from its position or its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Choice {
+    Inspect,
+    Narrow,
+    Export,
+    Act(Verb),
+    Back,
+}
+
+/// How an action that creates messages or runs goes on after acting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Follow {
+    Verify,
+    Canary,
+    No,
 }
 
 struct Session<'a> {
@@ -108,7 +128,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     super::stats::check_keys(&by, source)?;
     let retention = super::stats::retention(&args.retention)?;
-    let base = Selection::from_args(source, &args.filters);
+    let base = Scope::from_args(source, &args.filters);
     // Checks the filters against the DLQ's grammar before anything is asked.
     args.filters.build(source, ctx.now_ms)?;
     // Interrupts are this session's to handle: Ctrl-C at a menu goes back as Esc does, during
@@ -138,7 +158,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
 impl Session<'_> {
     /// The group list, again and again with fresh counts, until the user leaves.
-    async fn groups(&mut self, sel: &Selection, by: &[GroupKey]) -> Result<()> {
+    async fn groups(&mut self, sel: &Scope, by: &[GroupKey]) -> Result<()> {
         loop {
             let stats = self.stats(sel, by).await?;
             let groups = stats.sorted(None);
@@ -149,16 +169,16 @@ impl Session<'_> {
                 ));
                 return Ok(());
             }
-            let items = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups);
+            let lines = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups);
             let prompt = format!(
                 "{} entries in {} groups; pick one (type to filter, Esc to quit)",
                 stats.total,
                 groups.len()
             );
-            let Some(i) = self.fuzzy(&prompt, &items) else {
+            let menu: Vec<_> = lines.into_iter().zip(groups.iter().copied()).collect();
+            let Some(g) = view::fuzzy(&*self.theme, &prompt, &menu) else {
                 return Ok(());
             };
-            let g = groups[i];
             let mut narrowed = Ok(sel.clone());
             for (k, v) in by.iter().zip(&g.key) {
                 narrowed = narrowed.and_then(|s| s.narrowed(*k, v.as_deref(), self.ctx.now_ms));
@@ -175,7 +195,7 @@ impl Session<'_> {
     }
 
     /// One group's menu. Returns true when something was done that changes the counts.
-    async fn group(&mut self, mut sel: Selection, count: u64) -> Result<bool> {
+    async fn group(&mut self, mut sel: Scope, count: u64) -> Result<bool> {
         loop {
             let sample = self.sample(&sel).await?;
             if sample.is_empty() {
@@ -186,40 +206,41 @@ impl Session<'_> {
             for e in &sample {
                 eprintln!("  {}", view::entry_line(&self.ctx.out, self.ctx.now_ms, e));
             }
-            let verbs: &[&'static str] = match sel.source {
-                Source::Qstash => &["retry", "delete"],
-                Source::Workflow => &["resume", "restart", "callback", "delete"],
+            let verbs: &[Verb] = match sel.source {
+                Source::Qstash => &[Verb::Retry, Verb::Delete],
+                Source::Workflow => &[Verb::Resume, Verb::Restart, Verb::Callback, Verb::Delete],
             };
-            let mut items = vec![
-                "inspect an entry".to_string(),
-                "narrow by another key".to_string(),
-                "export this group to a file".to_string(),
+            let mut menu = vec![
+                ("inspect an entry".to_string(), Choice::Inspect),
+                ("narrow by another key".to_string(), Choice::Narrow),
+                ("export this group to a file".to_string(), Choice::Export),
             ];
-            items.extend(verbs.iter().map(|v| format!("{v} this group")));
-            items.push("back to the groups".to_string());
-            let Some(choice) = self.select("What now? (Esc goes back)", &items) else {
-                return Ok(false);
-            };
-            match choice {
-                0 => self.inspect(&sample).await?,
-                1 => {
+            menu.extend(
+                verbs
+                    .iter()
+                    .map(|v| (format!("{} this group", v.name()), Choice::Act(*v))),
+            );
+            menu.push(("back to the groups".to_string(), Choice::Back));
+            match view::select(&*self.theme, "What now? (Esc goes back)", &menu) {
+                Some(Choice::Inspect) => self.inspect(&sample).await?,
+                Some(Choice::Narrow) => {
                     if let Some(narrower) = self.narrow(&sel).await? {
                         sel = narrower;
                     }
                 }
-                2 => self.export(&sel).await?,
-                i if i < 3 + verbs.len() => {
-                    self.act(verbs[i - 3], &sel, count).await;
+                Some(Choice::Export) => self.export(&sel).await?,
+                Some(Choice::Act(verb)) => {
+                    self.act(verb, &sel, count).await;
                     return Ok(true);
                 }
-                _ => return Ok(false),
+                Some(Choice::Back) | None => return Ok(false),
             }
         }
     }
 
-    async fn stats(&self, sel: &Selection, by: &[GroupKey]) -> Result<Stats> {
+    async fn stats(&self, sel: &Scope, by: &[GroupKey]) -> Result<Stats> {
         let keys: Vec<&str> = by.iter().map(|k| k.name()).collect();
-        let argv = sel.argv("stats", &["--by".into(), keys.join(",")]);
+        let argv = sel.argv(Line::Stats, &["--by".into(), keys.join(",")]);
         let Command::Stats(args) = parse(&argv)? else {
             unreachable!("a stats command line")
         };
@@ -234,8 +255,8 @@ impl Session<'_> {
         .await
     }
 
-    async fn sample(&self, sel: &Selection) -> Result<Vec<Entry>> {
-        let argv = sel.argv("list", &[]);
+    async fn sample(&self, sel: &Scope) -> Result<Vec<Entry>> {
+        let argv = sel.argv(Line::List, &[]);
         let Command::List(args) = parse(&argv)? else {
             unreachable!("a list command line")
         };
@@ -248,15 +269,15 @@ impl Session<'_> {
     }
 
     async fn inspect(&mut self, sample: &[Entry]) -> Result<()> {
-        let items: Vec<String> = sample
+        let menu: Vec<(String, &Entry)> = sample
             .iter()
-            .map(|e| view::entry_line(&self.ctx.out, self.ctx.now_ms, e))
+            .map(|e| (view::entry_line(&self.ctx.out, self.ctx.now_ms, e), e))
             .collect();
-        let Some(i) = self.select("Which entry?", &items) else {
+        let Some(entry) = view::select(&*self.theme, "Which entry?", &menu) else {
             return Ok(());
         };
-        let argv = vec!["dlq".into(), "get".into(), sample[i].dlq_id.clone()];
-        self.run(&argv).await;
+        let argv = vec!["dlq".into(), "get".into(), entry.dlq_id.clone()];
+        self.run(&argv, &[]).await;
         let _: std::result::Result<String, _> = Input::with_theme(&*self.theme)
             .with_prompt("Enter to go back")
             .allow_empty(true)
@@ -264,7 +285,7 @@ impl Session<'_> {
         Ok(())
     }
 
-    async fn narrow(&mut self, sel: &Selection) -> Result<Option<Selection>> {
+    async fn narrow(&mut self, sel: &Scope) -> Result<Option<Scope>> {
         let keys: Vec<GroupKey> = [
             GroupKey::Url,
             GroupKey::Status,
@@ -282,17 +303,23 @@ impl Session<'_> {
         .into_iter()
         .filter(|k| k.only_for().is_none_or(|s| s == sel.source))
         .collect();
-        let names: Vec<String> = keys.iter().map(|k| k.name().to_string()).collect();
-        let Some(k) = self.select("Narrow by", &names) else {
+        let menu: Vec<(String, GroupKey)> =
+            keys.iter().map(|k| (k.name().to_string(), *k)).collect();
+        let Some(key) = view::select(&*self.theme, "Narrow by", &menu) else {
             return Ok(None);
         };
-        let stats = self.stats(sel, &[keys[k]]).await?;
+        let stats = self.stats(sel, &[key]).await?;
         let groups = stats.sorted(None);
-        let items = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups);
-        let Some(i) = self.fuzzy("Pick a value (type to filter, Esc goes back)", &items) else {
+        let lines = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups);
+        let menu: Vec<_> = lines.into_iter().zip(groups.iter().copied()).collect();
+        let Some(g) = view::fuzzy(
+            &*self.theme,
+            "Pick a value (type to filter, Esc goes back)",
+            &menu,
+        ) else {
             return Ok(None);
         };
-        match sel.narrowed(keys[k], groups[i].key[0].as_deref(), self.ctx.now_ms) {
+        match sel.narrowed(key, g.key[0].as_deref(), self.ctx.now_ms) {
             Ok(narrowed) => Ok(Some(narrowed)),
             Err(why) => {
                 self.ctx.out.info_wrapped(&safe(&why));
@@ -301,19 +328,20 @@ impl Session<'_> {
         }
     }
 
-    async fn export(&mut self, sel: &Selection) -> Result<()> {
+    async fn export(&mut self, sel: &Scope) -> Result<()> {
         let default = format!(
             "dlq-export-{}.ndjson",
             jiff::Timestamp::now().strftime("%Y%m%d-%H%M%S")
         );
-        let choices = [
-            format!("export to {default}"),
-            "export to a file named now".to_string(),
-            "back".to_string(),
+        // Some(name), or None to ask for one.
+        let menu = [
+            (format!("export to {default}"), Some(Some(default.clone()))),
+            ("export to a file named now".to_string(), Some(None)),
+            ("back".to_string(), None),
         ];
-        let path = match self.select("Export this group (Esc goes back)", &choices) {
-            Some(0) => default,
-            Some(1) => match Input::<String>::with_theme(&*self.theme)
+        let path = match view::select(&*self.theme, "Export this group (Esc goes back)", &menu) {
+            Some(Some(Some(path))) => path,
+            Some(Some(None)) => match Input::<String>::with_theme(&*self.theme)
                 .with_prompt("File name (empty goes back)")
                 .allow_empty(true)
                 .interact_text()
@@ -321,12 +349,15 @@ impl Session<'_> {
                 Ok(p) if !p.trim().is_empty() => p.trim().to_string(),
                 _ => return Ok(()),
             },
-            _ => return Ok(()),
+            Some(None) | None => return Ok(()),
         };
-        let argv = sel.argv("export", &["--all".into(), "--output-file".into(), path]);
-        if self.run(&argv).await {
+        let argv = sel.argv(
+            Line::Export,
+            &["--all".into(), "--output-file".into(), path],
+        );
+        if self.run(&argv, &[]).await {
             self.steps.push(Step {
-                verb: "export",
+                line: Line::Export,
                 outcome: "written".into(),
                 argv,
             });
@@ -336,62 +367,70 @@ impl Session<'_> {
 
     /// Acts on the whole group with one verb, through the verb's own command line. Esc at any
     /// question goes back with nothing done; the verb itself still asks before it acts.
-    async fn act(&mut self, verb: &'static str, sel: &Selection, count: u64) {
+    async fn act(&mut self, verb: Verb, sel: &Scope, count: u64) {
         let mut extra = vec!["--all".to_string()];
-        if matches!(verb, "retry" | "resume" | "restart") {
-            let choices = [
-                "keep the original retries",
-                "--retries 0 (one attempt)",
-                "--retries 1",
-                "--retries 3",
-            ]
-            .map(String::from);
-            match self.select("Retries for the next delivery (Esc goes back)", &choices) {
-                Some(0) => {}
-                Some(i) => extra.extend(["--retries".into(), ["0", "1", "3"][i - 1].into()]),
+        if matches!(verb, Verb::Retry | Verb::Resume | Verb::Restart) {
+            let menu = [
+                ("keep the original retries".to_string(), None),
+                ("--retries 0 (one attempt)".to_string(), Some("0")),
+                ("--retries 1".to_string(), Some("1")),
+                ("--retries 3".to_string(), Some("3")),
+            ];
+            match view::select(
+                &*self.theme,
+                "Retries for the next delivery (Esc goes back)",
+                &menu,
+            ) {
+                Some(None) => {}
+                Some(Some(n)) => extra.extend(["--retries".into(), n.into()]),
                 None => return,
             }
         }
-        if verb == "delete" {
+        if verb == Verb::Delete {
             let path = format!(
                 "dlq-backup-{}.ndjson",
                 jiff::Timestamp::now().strftime("%Y%m%d-%H%M%S")
             );
-            let choices = [
-                format!("write a backup to {path} first"),
-                "no backup".into(),
+            let menu = [
+                (
+                    format!("write a backup to {path} first"),
+                    Some(path.clone()),
+                ),
+                ("no backup".into(), None),
             ];
-            match self.select("Keep a copy? (Esc goes back)", &choices) {
-                Some(0) => extra.extend(["--backup".into(), path]),
-                Some(_) => {}
+            match view::select(&*self.theme, "Keep a copy? (Esc goes back)", &menu) {
+                Some(Some(path)) => extra.extend(["--backup".into(), path]),
+                Some(None) => {}
                 None => return,
             }
         } else {
-            let mut choices = vec![
-                "act, then follow the outcomes (--verify)".to_string(),
-                "act without following".to_string(),
+            let mut menu = vec![
+                (
+                    "act, then follow the outcomes (--verify)".to_string(),
+                    Follow::Verify,
+                ),
+                ("act without following".to_string(), Follow::No),
             ];
             if count > CANARY_FROM {
-                choices.insert(
-                    1,
-                    "try 10 first, go on if they are delivered (--canary 10)".into(),
-                );
+                let canary = "try 10 first, go on if they are delivered (--canary 10)";
+                menu.insert(1, (canary.into(), Follow::Canary));
             }
-            match self.select("How? (Esc goes back)", &choices) {
-                Some(0) => extra.push("--verify".into()),
-                Some(1) if count > CANARY_FROM => extra.extend(["--canary".into(), "10".into()]),
-                Some(_) => {}
+            match view::select(&*self.theme, "How? (Esc goes back)", &menu) {
+                Some(Follow::Verify) => extra.push("--verify".into()),
+                Some(Follow::Canary) => extra.extend(["--canary".into(), "10".into()]),
+                Some(Follow::No) => {}
                 None => return,
             }
         }
-        let argv = sel.argv(verb, &extra);
-        let before = jiff::Timestamp::now().as_millisecond() - 1000;
-        self.run(&argv).await;
-        // The job the verb wrote says what happened.
-        let job = journal::list(&self.ctx.state_dir).ok().and_then(|jobs| {
-            jobs.into_iter()
-                .find(|j| j.verb == verb && j.created_ms >= before)
-        });
+        let line = Line::Act(verb);
+        let argv = sel.argv(line, &extra);
+        // The verb hands back the job it started in its report's header line: no guessing from
+        // the journals, where another run of the same verb may have started meanwhile.
+        let report = self.report_path();
+        let hidden = ["--report".to_string(), report.display().to_string()];
+        self.run(&argv, &hidden).await;
+        let job = journal_of(&report).and_then(|job| journal::info(&self.ctx.state_dir, &job).ok());
+        let _ = std::fs::remove_file(&report);
         // Declined or refused before it started: nothing to recap.
         let Some(j) = job else { return };
         let outcome = format!(
@@ -401,17 +440,27 @@ impl Session<'_> {
         let mut argv = argv;
         argv.push("--yes".into());
         self.steps.push(Step {
-            verb,
+            line,
             argv,
             outcome,
         });
     }
 
-    /// Runs a command line through the verb's own code; its errors are shown, and the session
-    /// goes on.
-    async fn run(&self, argv: &[String]) -> bool {
+    /// A new file for the report of an action the session runs, beside the journals.
+    fn report_path(&self) -> std::path::PathBuf {
+        let _ = std::fs::create_dir_all(&self.ctx.state_dir);
+        let n = self.steps.len();
+        let now = jiff::Timestamp::now().as_nanosecond();
+        let name = format!("triage-{}-{now}-{n}.report.ndjson", std::process::id());
+        self.ctx.state_dir.join(name)
+    }
+
+    /// Runs a command line through the verb's own code, with `hidden` arguments the session
+    /// needs but the person need not see; its errors are shown, and the session goes on.
+    async fn run(&self, argv: &[String], hidden: &[String]) -> bool {
         eprintln!("\n$ {}", safe(&shell_line(argv)));
-        let result = match parse(argv) {
+        let whole: Vec<String> = argv.iter().chain(hidden).cloned().collect();
+        let result = match parse(&whole) {
             Ok(command) => super::dispatch(self.ctx, command).await,
             Err(e) => Err(e),
         };
@@ -432,30 +481,19 @@ impl Session<'_> {
         }
         eprintln!("\nThis session:");
         for s in &self.steps {
-            eprintln!("  {}: {}", s.verb, safe(&s.outcome));
+            eprintln!("  {}: {}", s.line.name(), safe(&s.outcome));
             eprintln!("    {}", safe(&shell_line(&s.argv)));
         }
     }
+}
 
-    fn fuzzy(&self, prompt: &str, items: &[String]) -> Option<usize> {
-        view::answered(
-            FuzzySelect::with_theme(&*self.theme)
-                .with_prompt(prompt)
-                .items(items)
-                .default(0)
-                .interact_opt(),
-        )
-    }
-
-    fn select(&self, prompt: &str, items: &[String]) -> Option<usize> {
-        view::answered(
-            Select::with_theme(&*self.theme)
-                .with_prompt(prompt)
-                .items(items)
-                .default(0)
-                .interact_opt(),
-        )
-    }
+/// The job named by the header line of an action's report, if the action started one.
+fn journal_of(report: &std::path::Path) -> Option<String> {
+    use std::io::BufRead;
+    let file = std::fs::File::open(report).ok()?;
+    let first = std::io::BufReader::new(file).lines().next()?.ok()?;
+    let header: serde_json::Value = serde_json::from_str(&first).ok()?;
+    header["job"].as_str().map(String::from)
 }
 
 /// A read of the DLQ that a stop signal ends, with the session: on a large DLQ it can take a

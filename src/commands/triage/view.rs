@@ -1,10 +1,14 @@
-//! What a triage session shows in its menus: groups and entries as one screen line each.
+//! What a triage session shows in its menus, groups and entries as one screen line each, and
+//! the menus themselves, whose every line carries its own value.
+
+use dialoguer::theme::Theme;
+use dialoguer::{FuzzySelect, Select};
 
 use crate::api::Entry;
+use crate::grouping::{Group, Stats};
 use crate::output::fit;
 use crate::output::time;
 use crate::output::Output;
-use crate::stats::{Group, Stats};
 use crate::text::{cut_end, safe, width};
 
 /// The groups as menu lines: count, share, the key (shortened so no two look alike), age.
@@ -64,6 +68,46 @@ pub fn entry_line(out: &Output, now_ms: i64, e: &Entry) -> String {
     // redraws over what is above it.
     let room = (out.width as usize).saturating_sub(width(&head) + 3);
     format!("{head}{}", cut_end(&safe(body), room))
+}
+
+/// A menu to filter by typing; the choice is the picked line's own value. The menu hands
+/// back the first line with the picked text, so a line that reads like an earlier one
+/// (two keys alike once escaped) is told apart by a count: `(2)`.
+pub fn fuzzy<T: Copy>(theme: &dyn Theme, prompt: &str, menu: &[(String, T)]) -> Option<T> {
+    let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+    let lines: Vec<String> = menu
+        .iter()
+        .map(|(line, _)| {
+            let n = seen.entry(line.as_str()).or_default();
+            *n += 1;
+            if *n == 1 {
+                line.clone()
+            } else {
+                format!("{line} ({n})")
+            }
+        })
+        .collect();
+    let picked = answered(
+        FuzzySelect::with_theme(theme)
+            .with_prompt(prompt)
+            .items(&lines)
+            .default(0)
+            .interact_opt(),
+    );
+    picked.map(|i| menu[i].1)
+}
+
+/// A menu; the choice is the picked line's own value.
+pub fn select<T: Clone>(theme: &dyn Theme, prompt: &str, menu: &[(String, T)]) -> Option<T> {
+    let lines: Vec<&str> = menu.iter().map(|(line, _)| line.as_str()).collect();
+    let picked = answered(
+        Select::with_theme(theme)
+            .with_prompt(prompt)
+            .items(&lines)
+            .default(0)
+            .interact_opt(),
+    );
+    picked.map(|i| menu[i].1.clone())
 }
 
 /// A menu's choice; Ctrl-C (an error from the menu) goes back like Esc. The menu hides the

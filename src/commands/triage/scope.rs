@@ -7,8 +7,9 @@ use std::time::Duration;
 use crate::api::Source;
 use crate::args::filter::ReadFilters;
 use crate::args::values::{parse_time, TimeSpec};
+use crate::bulk::action::Verb;
+use crate::grouping::GroupKey;
 use crate::output::time::rfc3339;
-use crate::stats::GroupKey;
 
 /// One filter flag with its value, in the grammar of the read verbs (`--flow-control-key`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,21 +25,45 @@ fn flag(name: &'static str, value: impl Into<String>) -> Flag {
     }
 }
 
-/// The session's selection: the DLQ and the filter flags.
+/// The session's scope (what it looks at and acts on): the DLQ and the filter flags.
 #[derive(Debug, Clone)]
-pub struct Selection {
+pub struct Scope {
     pub source: Source,
     pub flags: Vec<Flag>,
 }
 
-/// Verbs that take `--workflow` to read the workflow DLQ (the others act on one DLQ only).
-fn takes_workflow_flag(verb: &str) -> bool {
-    matches!(verb, "list" | "stats" | "export" | "delete")
+/// The command lines a session runs on its scope: the reads, and the actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Line {
+    Stats,
+    List,
+    Export,
+    Act(Verb),
 }
 
-impl Selection {
+impl Line {
+    pub fn name(self) -> &'static str {
+        match self {
+            Line::Stats => "stats",
+            Line::List => "list",
+            Line::Export => "export",
+            Line::Act(verb) => verb.name(),
+        }
+    }
+
+    /// Whether it takes `--workflow` to read the workflow DLQ (the other actions act on one
+    /// DLQ only).
+    fn takes_workflow_flag(self) -> bool {
+        matches!(
+            self,
+            Line::Stats | Line::List | Line::Export | Line::Act(Verb::Delete)
+        )
+    }
+}
+
+impl Scope {
     /// The flags of a triage invocation's own filters.
-    pub fn from_args(source: Source, f: &ReadFilters) -> Selection {
+    pub fn from_args(source: Source, f: &ReadFilters) -> Scope {
         let mut flags = Vec::new();
         let c = &f.common;
         flags.extend(c.label.iter().map(|v| flag("--label", v)));
@@ -81,7 +106,7 @@ impl Selection {
                 .map(|s| flag("--callback-state", s.as_wire())),
         );
         flags.extend(f.flow.keys.iter().map(|v| flag("--flow-control-key", v)));
-        Selection { source, flags }
+        Scope { source, flags }
     }
 
     /// The selection narrowed to the group where `key` is `value`, never wider: a flag given
@@ -93,7 +118,7 @@ impl Selection {
         key: GroupKey,
         value: Option<&str>,
         now_ms: i64,
-    ) -> Result<Selection, String> {
+    ) -> Result<Scope, String> {
         let v = value.ok_or(
             "entries without a value for that key cannot be selected by a filter; \
              pick another group or group by other keys (--by)",
@@ -130,14 +155,14 @@ impl Selection {
         let mut flags = self.flags.clone();
         flags.retain(|f| f.name != name);
         flags.push(flag(name, v));
-        Ok(Selection {
+        Ok(Scope {
             source: self.source,
             flags,
         })
     }
 
     /// The selection within the hour or day `v`, and within its own `--from`/`--to`.
-    fn within(&self, key: GroupKey, v: &str, now_ms: i64) -> Result<Selection, String> {
+    fn within(&self, key: GroupKey, v: &str, now_ms: i64) -> Result<Scope, String> {
         let (mut from, mut to) = window(key, v).ok_or(format!("{v:?} is not an hour or a day"))?;
         let bound = |name: &str| {
             self.flags
@@ -152,17 +177,17 @@ impl Selection {
         flags.retain(|f| f.name != "--from" && f.name != "--to");
         flags.push(flag("--from", rfc3339_ms(from)));
         flags.push(flag("--to", rfc3339_ms(to)));
-        Ok(Selection {
+        Ok(Scope {
             source: self.source,
             flags,
         })
     }
 
     /// `dlq <verb> [--workflow] <filters> <extra>`, as arguments.
-    pub fn argv(&self, verb: &str, extra: &[String]) -> Vec<String> {
-        let action = matches!(verb, "retry" | "delete" | "resume" | "restart" | "callback");
-        let mut argv = vec!["dlq".to_string(), verb.to_string()];
-        if self.source == Source::Workflow && takes_workflow_flag(verb) {
+    pub fn argv(&self, line: Line, extra: &[String]) -> Vec<String> {
+        let action = matches!(line, Line::Act(_));
+        let mut argv = vec!["dlq".to_string(), line.name().to_string()];
+        if self.source == Source::Workflow && line.takes_workflow_flag() {
             argv.push("--workflow".into());
         }
         for f in &self.flags {
@@ -256,7 +281,7 @@ mod tests {
 
     #[test]
     fn a_narrowed_selection_is_a_command_line_the_verbs_accept() {
-        let s = Selection {
+        let s = Scope {
             source: Source::Workflow,
             flags: vec![flag("--flow-control-key", "k")],
         };
@@ -264,7 +289,7 @@ mod tests {
             .narrowed(GroupKey::WorkflowUrl, Some("https://app.example/wf"), 0)
             .unwrap();
         assert_eq!(
-            s.argv("resume", &["--all".into()]),
+            s.argv(Line::Act(Verb::Resume), &["--all".into()]),
             [
                 "dlq",
                 "resume",
@@ -275,10 +300,10 @@ mod tests {
                 "--all"
             ]
         );
-        assert_eq!(s.argv("stats", &[])[2], "--workflow");
+        assert_eq!(s.argv(Line::Stats, &[])[2], "--workflow");
         assert!(s.narrowed(GroupKey::Label, None, 0).is_err());
         let day = s.narrowed(GroupKey::Day, Some("2026-11-20"), 0).unwrap();
-        let argv = day.argv("list", &[]);
+        let argv = day.argv(Line::List, &[]);
         assert!(
             argv.contains(&"2026-11-20T00:00:00Z".to_string()),
             "{argv:?}"
@@ -286,13 +311,13 @@ mod tests {
         assert!(argv.contains(&"1795219199999".to_string()), "{argv:?}");
     }
 
-    fn flags_of(s: &Selection) -> Vec<(&str, &str)> {
+    fn flags_of(s: &Scope) -> Vec<(&str, &str)> {
         s.flags.iter().map(|f| (f.name, f.value.as_str())).collect()
     }
 
     #[test]
     fn a_group_never_selects_more_than_it_holds() {
-        let s = Selection {
+        let s = Scope {
             source: Source::Qstash,
             flags: vec![
                 flag("--status", "5xx"),

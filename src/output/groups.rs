@@ -9,7 +9,7 @@ use super::layout::{Column, Fit, Layout, Role};
 use super::Format;
 use super::{json_line, time, Output};
 use crate::api::Source;
-use crate::stats::{Group, GroupKey, Stats, EXPIRY_WARNING_MS};
+use crate::grouping::{Group, GroupKey, Stats, EXPIRY_WARNING_MS};
 use crate::text::safe;
 
 /// What the printer needs besides the numbers.
