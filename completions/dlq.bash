@@ -31,6 +31,9 @@ _dlq() {
             dlq,export)
                 cmd="dlq__subcmd__export"
                 ;;
+            dlq,exporter)
+                cmd="dlq__subcmd__exporter"
+                ;;
             dlq,get)
                 cmd="dlq__subcmd__get"
                 ;;
@@ -129,6 +132,9 @@ _dlq() {
                 ;;
             dlq__subcmd__help,export)
                 cmd="dlq__subcmd__help__subcmd__export"
+                ;;
+            dlq__subcmd__help,exporter)
+                cmd="dlq__subcmd__help__subcmd__exporter"
                 ;;
             dlq__subcmd__help,get)
                 cmd="dlq__subcmd__help__subcmd__get"
@@ -239,7 +245,7 @@ _dlq() {
 
     case "${cmd}" in
         dlq)
-            opts="-o -q -v -y -h -V --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --url --help --version list ls get retry delete rm resume restart callback stats export triage jobs verify sandbox config completions man help"
+            opts="-o -q -v -y -h -V --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --url --help --version list ls get retry delete rm resume restart callback stats exporter export triage jobs verify sandbox config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -262,11 +268,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -388,11 +394,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -434,11 +440,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -480,11 +486,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -638,11 +644,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -684,11 +690,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -730,11 +736,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -776,11 +782,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -818,11 +824,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -860,11 +866,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -998,11 +1004,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1112,11 +1118,141 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__exporter)
+            opts="-o -q -v -y -h --listen --interval --dlq --by --top --retention --label --caller-ip --from --to --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dlq)
+                    COMPREPLY=($(compgen -W "qstash workflow both" -- "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "url status label queue url-group schedule flow-control-key caller-ip workflow-url callback-state hour day" -- "${cur}"))
+                    return 0
+                    ;;
+                --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retention)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --caller-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url-group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --schedule)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --message-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --workflow-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --workflow-run-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --workflow-created-at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --callback-state)
+                    COMPREPLY=($(compgen -W "CALLBACK_INPROGRESS CALLBACK_SUCCESS CALLBACK_FAIL CALLBACK_CANCELED" -- "${cur}"))
+                    return 0
+                    ;;
+                --flow-control-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1158,11 +1294,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1181,7 +1317,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__help)
-            opts="list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help"
+            opts="list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1335,6 +1471,20 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dlq__subcmd__help__subcmd__exporter)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1600,11 +1750,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1654,11 +1804,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1774,11 +1924,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1824,11 +1974,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1847,7 +1997,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__list)
-            opts="-o -q -v -y -h --workflow --all --limit --cursor --label --caller-ip --from --to --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --workflow --all --limit --cursor --watch --label --caller-ip --from --to --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1858,6 +2008,10 @@ _dlq() {
                     return 0
                     ;;
                 --cursor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1938,11 +2092,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1984,11 +2138,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2142,11 +2296,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2300,11 +2454,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2478,11 +2632,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2576,11 +2730,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2668,11 +2822,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2691,7 +2845,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__stats)
-            opts="-o -q -v -y -h --workflow --by --top --fail-above --total --retention --label --caller-ip --from --to --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --workflow --by --top --fail-above --fail-older-than --watch --total --retention --label --caller-ip --from --to --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2706,6 +2860,14 @@ _dlq() {
                     return 0
                     ;;
                 --fail-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2790,11 +2952,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2904,11 +3066,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2954,11 +3116,11 @@ _dlq() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json ndjson ids" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson ids openmetrics" -- "${cur}"))
                     return 0
                     ;;
                 --color)

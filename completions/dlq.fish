@@ -28,10 +28,11 @@ complete -c dlq -n "__fish_dlq_needs_command" -l token -d 'QStash token (prefer 
 complete -c dlq -n "__fish_dlq_needs_command" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_needs_command" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_needs_command" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_needs_command" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_needs_command" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_needs_command" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -55,6 +56,7 @@ complete -c dlq -n "__fish_dlq_needs_command" -f -a "resume" -d 'Resume failed w
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "restart" -d 'Restart failed workflow runs from the beginning'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "callback" -d 'Re-run the failure callback of workflow runs whose callback failed'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "stats" -d 'Group the DLQ and count: what fails, where, since when'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "exporter" -d 'Serve the DLQs\' figures on /metrics for Prometheus, refreshed every --interval'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "export" -d 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "triage" -d 'A guided session at the terminal: pick a failing group, look, act, repeat'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "jobs" -d 'Bulk runs: list them, show one, forget old ones'
@@ -66,6 +68,7 @@ complete -c dlq -n "__fish_dlq_needs_command" -f -a "man" -d 'Write man pages in
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l limit -d 'Stop after N entries' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l cursor -d 'Start at this cursor (from a previous page)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l watch -d 'Print entries as they land, polling every INTERVAL (default 10s), until Ctrl-C (or --limit new entries); those already there are counted, not printed' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
@@ -88,10 +91,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand list" -l token -d 'QStash token 
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand list" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand list" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -107,6 +111,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand list" -l no-input -d 'Never prom
 complete -c dlq -n "__fish_dlq_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l limit -d 'Stop after N entries' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l cursor -d 'Start at this cursor (from a previous page)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l watch -d 'Print entries as they land, polling every INTERVAL (default 10s), until Ctrl-C (or --limit new entries); those already there are counted, not printed' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
@@ -129,10 +134,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand ls" -l token -d 'QStash token (p
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand ls" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -150,10 +156,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand get" -l token -d 'QStash token (
 complete -c dlq -n "__fish_dlq_using_subcommand get" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand get" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand get" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand get" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand get" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand get" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -203,10 +210,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand retry" -l token -d 'QStash token
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -252,10 +260,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand delete" -l token -d 'QStash toke
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -301,10 +310,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand rm" -l token -d 'QStash token (p
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -355,10 +365,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand resume" -l token -d 'QStash toke
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -409,10 +420,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand restart" -l token -d 'QStash tok
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -454,10 +466,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand callback" -l token -d 'QStash to
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -485,8 +498,10 @@ workflow-url\t''
 callback-state\t''
 hour\t''
 day\t''"
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -l top -d 'Show only the N largest groups' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l top -d 'Show only the N largest groups (-o openmetrics: 100 by default, and the rest are folded into one series whose --by labels read __other__)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l fail-above -d 'Exit 6 when more than N entries match (a CI gate on DLQ depth)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l fail-older-than -d 'Exit 6 when the oldest matching entry has waited longer than DURATION, like 6h or 2d (a CI gate on DLQ age)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l watch -d 'Read again every INTERVAL (default 10s) until Ctrl-C; at a terminal the table is redrawn in place with the time of the refresh and the change since the previous one' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l retention -d 'How long the DLQ keeps entries on your plan (free 3d, pay-as-you-go 7d, fixed up to 90d); entries within a day of it are called out' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l caller-ip -d 'IP address of the publisher' -r
@@ -510,10 +525,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand stats" -l token -d 'QStash token
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -527,6 +543,63 @@ complete -c dlq -n "__fish_dlq_using_subcommand stats" -l debug -d 'Log each HTT
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l listen -d 'Address to serve /metrics on (plain HTTP)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l interval -d 'How often to read the DLQs' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l dlq -d 'Which DLQ to read: qstash, workflow or both' -r -f -a "qstash\t''
+workflow\t''
+both\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l by -d 'Group by these keys, comma-separated (one label each)' -r -f -a "url\t''
+status\t''
+label\t''
+queue\t''
+url-group\t''
+schedule\t''
+flow-control-key\t''
+caller-ip\t''
+workflow-url\t''
+callback-state\t''
+hour\t''
+day\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l top -d 'Series per DLQ at most: the largest N groups, the rest folded into one whose labels read __other__ [default: 100]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l retention -d 'How long the DLQ keeps entries on your plan; entries within a day of it count as expiring' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l label -d 'Label' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l caller-ip -d 'IP address of the publisher' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l url -d 'Destination URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l url-group -d 'URL group, also called topic' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l queue -d 'Queue name' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l schedule -d 'Schedule id' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l message-id -d 'Message id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l workflow-url -d 'Workflow URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l workflow-run-id -d 'Workflow run id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l callback-state -d 'State of the failure callback' -r -f -a "CALLBACK_INPROGRESS\t''
+CALLBACK_SUCCESS\t''
+CALLBACK_FAIL\t''
+CALLBACK_CANCELED\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l flow-control-key -d 'Flow control key' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l limit -d 'The first N matching entries' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l output-file -d 'Write to FILE instead of stdout (replaced only once the export is complete)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l label -d 'Label' -r
@@ -551,10 +624,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand export" -l token -d 'QStash toke
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand export" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand export" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -604,10 +678,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand triage" -l token -d 'QStash toke
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand triage" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -625,10 +700,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcom
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and not __fish_seen_subcommand_from list show forget help" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -649,10 +725,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from list" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -669,10 +746,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from show" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -690,10 +768,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand jobs; and __fish_seen_subcommand_from forget" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -714,10 +793,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand verify" -l token -d 'QStash toke
 complete -c dlq -n "__fish_dlq_using_subcommand verify" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand verify" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand verify" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand verify" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand verify" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand verify" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -746,10 +826,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_sub
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -768,10 +849,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcomm
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and __fish_seen_subcommand_from reset" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -789,10 +871,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subc
 complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand config; and not __fish_seen_subcommand_from show path set-token use list unset help" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -815,10 +898,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcomma
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -834,10 +918,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcomma
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -853,10 +938,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcomma
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from set-token" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -871,10 +957,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcomma
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from use" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -890,10 +977,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcomma
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from list" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -908,10 +996,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcomma
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
-complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand config; and __fish_seen_subcommand_from unset" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -934,10 +1023,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand completions" -l token -d 'QStash
 complete -c dlq -n "__fish_dlq_using_subcommand completions" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand completions" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand completions" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand completions" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand completions" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand completions" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -953,10 +1043,11 @@ complete -c dlq -n "__fish_dlq_using_subcommand man" -l token -d 'QStash token (
 complete -c dlq -n "__fish_dlq_using_subcommand man" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand man" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand man" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
-complete -c dlq -n "__fish_dlq_using_subcommand man" -s o -l output -d 'Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand man" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
 json\t'One JSON document'
 ndjson\t'One JSON object a line, streamed'
-ids\t'Only the ids, one a line'"
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
 complete -c dlq -n "__fish_dlq_using_subcommand man" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -968,23 +1059,24 @@ complete -c dlq -n "__fish_dlq_using_subcommand man" -l debug -d 'Log each HTTP 
 complete -c dlq -n "__fish_dlq_using_subcommand man" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand man" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "list" -d 'List DLQ entries (QStash messages, or failed workflow runs with --workflow)'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "get" -d 'Show everything about one DLQ entry'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "retry" -d 'Retry QStash messages: deliver them again and remove them from the DLQ'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "delete" -d 'Delete entries from the DLQ for good'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "resume" -d 'Resume failed workflow runs from the failed step'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "restart" -d 'Restart failed workflow runs from the beginning'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "callback" -d 'Re-run the failure callback of workflow runs whose callback failed'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "stats" -d 'Group the DLQ and count: what fails, where, since when'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "export" -d 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "triage" -d 'A guided session at the terminal: pick a failing group, look, act, repeat'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "jobs" -d 'Bulk runs: list them, show one, forget old ones'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "verify" -d 'What became of a job\'s entries: delivered, failed again, cancelled or pending'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "sandbox" -d 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "config" -d 'Show and change settings: tokens, base URLs, profiles'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "man" -d 'Write man pages into a directory (how the committed man/ is built)'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats export triage jobs verify sandbox config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "list" -d 'List DLQ entries (QStash messages, or failed workflow runs with --workflow)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "get" -d 'Show everything about one DLQ entry'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "retry" -d 'Retry QStash messages: deliver them again and remove them from the DLQ'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "delete" -d 'Delete entries from the DLQ for good'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "resume" -d 'Resume failed workflow runs from the failed step'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "restart" -d 'Restart failed workflow runs from the beginning'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "callback" -d 'Re-run the failure callback of workflow runs whose callback failed'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "stats" -d 'Group the DLQ and count: what fails, where, since when'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "exporter" -d 'Serve the DLQs\' figures on /metrics for Prometheus, refreshed every --interval'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "export" -d 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "triage" -d 'A guided session at the terminal: pick a failing group, look, act, repeat'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "jobs" -d 'Bulk runs: list them, show one, forget old ones'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "verify" -d 'What became of a job\'s entries: delivered, failed again, cancelled or pending'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "sandbox" -d 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "config" -d 'Show and change settings: tokens, base URLs, profiles'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "man" -d 'Write man pages into a directory (how the committed man/ is built)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "list" -d 'List the jobs, newest first (the default)'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "show" -d 'Show one job: its target, plan, outcomes and how to continue it'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "forget" -d 'Remove jobs from this machine\'s journals (never one that is running)'

@@ -20,7 +20,7 @@ Exit codes:
   3    partial failure: some entries failed, the summary says which
   4    authentication: no token, or the token was refused
   5    not confirmed: a mutation needed --yes or a confirmation
-  6    a --fail-above gate tripped
+  6    a --fail-above or --fail-older-than gate tripped
   130  interrupted (Ctrl-C, SIGTERM, SIGHUP); bulk runs print how to continue
 
 Where the token and base URL come from (first wins):

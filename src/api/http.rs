@@ -76,6 +76,10 @@ pub(crate) struct Transport {
     logger: Option<Logger>,
     on_wait: Option<WaitHook>,
     pub(crate) pressure: Arc<super::pressure::Pressure>,
+    /// Every request sent, retries included: what a run's summary counts.
+    pub(crate) sent: std::sync::atomic::AtomicU64,
+    /// The server's clock as its last reply's `Date` said, in ms; 0 until one did.
+    pub(crate) server_ms: std::sync::atomic::AtomicI64,
 }
 
 /// A request to send: path segments are encoded one by one.
@@ -108,6 +112,8 @@ impl Transport {
             logger: cfg.logger,
             on_wait: cfg.on_wait,
             pressure: Arc::new(super::pressure::Pressure::new()),
+            sent: Default::default(),
+            server_ms: Default::default(),
         })
     }
 
@@ -133,6 +139,7 @@ impl Transport {
                 ApiError::Invalid(format!("cannot build {method_name} {path}: {e}"))
             })?;
             let url = request.url().clone();
+            self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let result = self.http.execute(request).await;
             let (err, wait) = match result {
                 Ok(resp) => {
@@ -140,6 +147,10 @@ impl Transport {
                     let headers = resp.headers().clone();
                     self.pressure
                         .saw(status.as_u16(), &headers, started.elapsed());
+                    if let Some(ms) = date_ms(&headers) {
+                        self.server_ms
+                            .store(ms, std::sync::atomic::Ordering::Relaxed);
+                    }
                     self.log(&req, &url, Some(status), started, attempt);
                     if status.is_redirection() {
                         let location = headers
@@ -352,6 +363,13 @@ fn error_text(body: &[u8]) -> String {
     }
 }
 
+/// The `Date` header in ms since the epoch (second resolution), if it is one.
+pub(crate) fn date_ms(headers: &reqwest::header::HeaderMap) -> Option<i64> {
+    let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    let t = jiff::fmt::rfc2822::parse(text.trim()).ok()?;
+    Some(t.timestamp().as_millisecond())
+}
+
 /// Joins `/`-separated static parts and encoded ids. Ids that URL normalisation would
 /// collapse (`.`, `..`, empty) are refused rather than sent.
 fn encode_path(parts: &[&str]) -> Result<String, ApiError> {
@@ -373,6 +391,17 @@ fn encode_path(parts: &[&str]) -> Result<String, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_server_clock_is_read_from_its_date_header() {
+        let mut h = reqwest::header::HeaderMap::new();
+        assert_eq!(date_ms(&h), None);
+        h.insert("date", "Tue, 01 Dec 2026 21:30:00 GMT".parse().unwrap());
+        let want = "2026-12-01T21:30:00Z".parse::<jiff::Timestamp>().unwrap();
+        assert_eq!(date_ms(&h), Some(want.as_millisecond()));
+        h.insert("date", "yesterday".parse().unwrap());
+        assert_eq!(date_ms(&h), None);
+    }
 
     #[test]
     fn ids_stay_in_their_segment() {

@@ -50,6 +50,16 @@ impl Client {
         self.t.pressure.read()
     }
 
+    /// Requests this client has sent so far, every attempt counted.
+    pub fn requests_sent(&self) -> u64 {
+        self.t.sent.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The server's clock as its last reply said (`Date`, to the second), if one did.
+    pub fn server_clock_ms(&self) -> Option<i64> {
+        Some(self.t.server_ms.load(std::sync::atomic::Ordering::Relaxed)).filter(|ms| *ms > 0)
+    }
+
     /// A GET, retried as reads are.
     async fn read<T: DeserializeOwned>(&self, path: &[&str], query: Query) -> Result<T, ApiError> {
         self.call(Req {

@@ -37,8 +37,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub sandbox: bool,
 
-    /// Output format: table, json, ndjson or ids [default: table on a terminal, tab-separated
-    /// text otherwise]
+    /// Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a
+    /// terminal, tab-separated text otherwise]
     #[arg(
         short = 'o',
         long,
@@ -127,7 +127,7 @@ impl TypedValueParser for FormatParser {
         let shown = crate::text::safe(&text);
         let shown = crate::text::truncate(&shown, 60);
         let msg = format!(
-            "invalid value {shown:?} for -o/--output: one of table, json, ndjson, ids{file_hint}\n"
+            "invalid value {shown:?} for -o/--output: one of table, json, ndjson, ids, openmetrics{file_hint}\n"
         );
         Err(clap::Error::raw(clap::error::ErrorKind::InvalidValue, msg).with_cmd(cmd))
     }

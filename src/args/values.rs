@@ -79,6 +79,15 @@ pub fn parse_time(s: &str) -> Result<TimeSpec, String> {
     Err(format!("cannot read {s:?} as a time; {TIME_FORMS}"))
 }
 
+/// `--watch` and `--interval`: at least a second, so a typo cannot turn into a request storm.
+pub fn parse_interval(text: &str) -> Result<Duration, String> {
+    let d = parse_duration(text)?;
+    if d < Duration::from_secs(1) {
+        return Err(format!("{text} is too short: at least 1s, like 10s or 1m"));
+    }
+    Ok(d)
+}
+
 /// Parses durations such as `500ms`, `10s`, `5m`, `2h`, `7d`, `1w`.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();

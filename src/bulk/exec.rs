@@ -336,10 +336,7 @@ impl<'a> Engine<'a> {
             if !unknown.is_empty() {
                 let (applied, pending, still_unknown) =
                     self.reconcile(std::mem::take(&mut unknown)).await;
-                out.extend(applied.iter().map(|id| Outcome {
-                    error: Some("acted on, but the reply was lost: new id unknown".into()),
-                    ..Outcome::done(id)
-                }));
+                out.extend(applied.iter().map(|id| self.applied_unseen(id)));
                 todo.extend(pending);
                 unknown = still_unknown;
             }
@@ -418,6 +415,18 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// Done, found so after the reply was lost: a verb that creates something cannot say what.
+    fn applied_unseen(&self, id: &str) -> Outcome {
+        let why = match self.action.verb {
+            super::action::Verb::Delete => "acted on, but the reply was lost",
+            _ => "acted on, but the reply was lost: new id unknown",
+        };
+        Outcome {
+            error: Some(why.into()),
+            ..Outcome::done(id)
+        }
+    }
+
     /// Splits ids into (applied, still waiting, could not tell) by asking the server.
     async fn reconcile(&self, ids: Vec<String>) -> (Vec<String>, Vec<String>, Vec<String>) {
         let checks = stream::iter(ids)
@@ -472,12 +481,7 @@ impl<'a> Engine<'a> {
                     }
                     Err(e) if e.outcome_unknown() => {
                         match self.action.was_applied(self.api, &id).await {
-                            Ok(true) => Outcome {
-                                error: Some(
-                                    "acted on, but the reply was lost: new id unknown".into(),
-                                ),
-                                ..Outcome::done(&id)
-                            },
+                            Ok(true) => self.applied_unseen(&id),
                             Ok(false) => Outcome::failed(&id, Status::Failed, e.reason()),
                             Err(_) => Outcome::failed(&id, Status::Unknown, e.reason()),
                         }

@@ -1,5 +1,8 @@
 //! Selection, plans and execution of actions over many entries.
 //!
+//! A run over many entries is a [`job::Job`]: its record (with its [`journal::Mode`]), its
+//! journal, its cancel and its pacer, created or reopened in one place.
+//!
 //! No terminal code lives here: the engine reports through plain data (outcomes, summaries)
 //! and the [`exec::Progress`] trait, which `output` implements.
 
@@ -8,6 +11,7 @@ pub mod archive;
 pub mod cancel;
 pub mod exec;
 pub mod flow;
+pub mod job;
 pub mod journal;
 pub mod lanes;
 pub mod outcome;

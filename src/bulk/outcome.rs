@@ -1,4 +1,5 @@
-//! What happened to each entry of a run, and the totals that decide the exit code.
+//! What happened to each entry of a run, what it became afterwards (verified), and the totals
+//! that decide the exit code.
 
 use serde::{Deserialize, Serialize};
 
@@ -87,7 +88,7 @@ pub struct Summary {
     pub listing_cut: bool,
     /// `--verify`: what the acted-on entries became.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verified: Option<super::verify::Tally>,
+    pub verified: Option<Tally>,
 }
 
 impl Summary {
@@ -110,4 +111,67 @@ impl Summary {
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+/// What an acted-on entry became.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Verdict {
+    Delivered,
+    /// Failed again after its retries; `new_dlq_id` says where it is now.
+    FailedAgain,
+    Cancelled,
+    /// Not final when the wait ended.
+    Pending,
+    /// Nothing to follow: the reply that would have named the new message or run was lost.
+    Unknown,
+}
+
+/// One entry's verification: a line of `--report` after the outcome lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verified {
+    pub dlq_id: String,
+    pub verified: Verdict,
+    /// The new message or run that was followed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_id: Option<String>,
+    /// Where a failed-again entry is in the DLQ now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_dlq_id: Option<String>,
+}
+
+/// Totals of a verification.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tally {
+    pub delivered: u64,
+    pub failed_again: u64,
+    pub cancelled: u64,
+    pub pending: u64,
+    pub unknown: u64,
+}
+
+impl Tally {
+    pub fn of(results: &[Verified]) -> Tally {
+        let mut t = Tally::default();
+        for r in results {
+            t.add(r.verified);
+        }
+        t
+    }
+
+    fn add(&mut self, v: Verdict) {
+        match v {
+            Verdict::Delivered => self.delivered += 1,
+            Verdict::FailedAgain => self.failed_again += 1,
+            Verdict::Cancelled => self.cancelled += 1,
+            Verdict::Pending => self.pending += 1,
+            Verdict::Unknown => self.unknown += 1,
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.delivered + self.failed_again + self.cancelled + self.pending + self.unknown
+    }
 }

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use super::action::Action;
 use super::cancel::Cancel;
 use super::exec::{Halt, Pacer, Progress};
-use super::journal::Progress as Done;
+use super::journal::ServerProgress as Done;
 use super::outcome::Summary;
 use super::pages::Guard;
 use crate::api::{backoff, ApiError, Client, Filter};

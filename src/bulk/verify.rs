@@ -11,11 +11,10 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-
 use super::cancel::Cancel;
 use super::exec::Pacer;
 use super::outcome::{Outcome, Status};
+pub use super::outcome::{Tally, Verdict, Verified};
 use crate::api::{ApiError, Client, Filter, Source};
 
 /// Poll rounds are this far apart.
@@ -26,69 +25,6 @@ const ONE_BY_ONE: usize = 10;
 const RUNS_PER_LOOKUP: usize = 50;
 /// Pages of final-state logs read per state and round, at most.
 const LOG_PAGES: usize = 50;
-
-/// What an acted-on entry became.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Verdict {
-    Delivered,
-    /// Failed again after its retries; `new_dlq_id` says where it is now.
-    FailedAgain,
-    Cancelled,
-    /// Not final when the wait ended.
-    Pending,
-    /// Nothing to follow: the reply that would have named the new message or run was lost.
-    Unknown,
-}
-
-/// One entry's verification: a line of `--report` after the outcome lines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Verified {
-    pub dlq_id: String,
-    pub verified: Verdict,
-    /// The new message or run that was followed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub new_id: Option<String>,
-    /// Where a failed-again entry is in the DLQ now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub new_dlq_id: Option<String>,
-}
-
-/// Totals of a verification.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Tally {
-    pub delivered: u64,
-    pub failed_again: u64,
-    pub cancelled: u64,
-    pub pending: u64,
-    pub unknown: u64,
-}
-
-impl Tally {
-    pub fn of(results: &[Verified]) -> Tally {
-        let mut t = Tally::default();
-        for r in results {
-            t.add(r.verified);
-        }
-        t
-    }
-
-    fn add(&mut self, v: Verdict) {
-        match v {
-            Verdict::Delivered => self.delivered += 1,
-            Verdict::FailedAgain => self.failed_again += 1,
-            Verdict::Cancelled => self.cancelled += 1,
-            Verdict::Pending => self.pending += 1,
-            Verdict::Unknown => self.unknown += 1,
-        }
-    }
-
-    pub fn total(&self) -> u64 {
-        self.delivered + self.failed_again + self.cancelled + self.pending + self.unknown
-    }
-}
 
 /// Progress of a verification, drawn by `output`.
 pub trait Watch: Sync {

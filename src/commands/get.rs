@@ -64,7 +64,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         Format::Ndjson => json_line(&mut w, &entry)?,
         Format::Ids => writeln!(w, "{}", safe(&entry.dlq_id))?,
-        Format::Table => detail::print(&mut w, &entry, ctx.now_ms)?,
+        Format::Table | Format::Openmetrics => detail::print(&mut w, &entry, ctx.now_ms)?,
     }
     w.flush()?;
     Ok(())

@@ -1,5 +1,6 @@
 //! `dlq jobs`: the bulk runs of this machine (from the journals in the state directory):
-//! which finished, which were interrupted or crashed and can be continued, and where each ran.
+//! which finished, which were interrupted, stopped by an error or crashed and can be continued,
+//! and where each ran.
 
 use std::io::Write;
 use std::time::Duration;
@@ -86,8 +87,8 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 ));
             } else if let Some(j) = jobs.iter().find(|j| resumable(j)) {
                 ctx.out.info(&format!(
-                    "continue one with `dlq <verb> --continue JOB`, e.g. dlq {} --continue {}",
-                    j.verb, j.job
+                    "continue one with `dlq <verb> --continue JOB`, e.g. {}",
+                    j.plan.continue_command()
                 ));
             }
             Ok(())

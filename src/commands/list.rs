@@ -21,7 +21,8 @@ Examples:
   dlq list --status 5xx --from 2h            server errors of the last two hours
   dlq list --url https://api.example/hook --all -o ndjson | jq -r .dlqId
   dlq list --workflow --callback-state CALLBACK_FAIL
-  dlq list --label billing --limit 500 -o ids > ids.txt   (then: dlq retry --ids-from ids.txt)")]
+  dlq list --label billing --limit 500 -o ids > ids.txt   (then: dlq retry --ids-from ids.txt)
+  dlq list --watch -o ndjson | jq -c .          new entries as they land, one a line")]
 pub struct Args {
     /// List failed workflow runs instead of QStash messages
     #[arg(long)]
@@ -39,6 +40,18 @@ pub struct Args {
     #[arg(long, value_name = "CURSOR")]
     pub cursor: Option<String>,
 
+    /// Print entries as they land, polling every INTERVAL (default 10s), until Ctrl-C (or
+    /// --limit new entries); those already there are counted, not printed
+    #[arg(
+        long,
+        value_name = "INTERVAL",
+        num_args = 0..=1,
+        default_missing_value = "10s",
+        conflicts_with_all = ["all", "cursor"],
+        value_parser = crate::args::values::parse_interval
+    )]
+    pub watch: Option<std::time::Duration>,
+
     #[command(flatten)]
     pub filters: ReadFilters,
 }
@@ -46,6 +59,15 @@ pub struct Args {
 pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let source = super::source(args.workflow);
     let filter = args.filters.build(source, ctx.now_ms)?;
+    if let Some(every) = args.watch {
+        let watch = super::watch::ListWatch {
+            source,
+            filters: &args.filters,
+            every,
+            limit: args.limit,
+        };
+        return super::watch::list(ctx, watch).await;
+    }
     let api = ctx.api()?;
     let mut pages = Pages::new(&api, source, &filter, args.cursor.clone());
     let mut printer = EntryPrinter::new(ctx.out.stdout(), &ctx.out, source, ctx.now_ms);

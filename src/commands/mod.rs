@@ -10,6 +10,7 @@ pub mod completions;
 pub mod config;
 pub mod delete;
 pub mod export;
+pub mod exporter;
 pub mod get;
 pub mod jobs;
 pub mod list;
@@ -22,6 +23,7 @@ pub mod signals;
 pub mod stats;
 pub mod triage;
 pub mod verify;
+pub mod watch;
 
 use crate::api::Source;
 use crate::args::filter::{self, CommonFilters, MatchFlowKey, WorkflowFilters};
@@ -47,6 +49,7 @@ pub enum Command {
     Restart(restart::Args),
     Callback(callback::Args),
     Stats(stats::Args),
+    Exporter(exporter::Args),
     Export(export::Args),
     Triage(triage::Args),
     Jobs(jobs::Args),
@@ -71,6 +74,14 @@ pub async fn run(global: GlobalArgs, command: Command, env: &Env) -> Result<()> 
 /// Runs a verb that needs settings, with an existing context (`triage` runs the verbs' own
 /// command lines this way).
 pub async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
+    if ctx.out.format == crate::output::Format::Openmetrics
+        && !matches!(command, Command::Stats(_) | Command::Exporter(_))
+    {
+        return Err(
+            CliError::usage("-o openmetrics is the output of `dlq stats` only")
+                .hint("use -o json or -o ndjson here; `dlq exporter` serves the metrics over HTTP"),
+        );
+    }
     match command {
         Command::List(args) => list::run(ctx, args).await,
         Command::Get(args) => get::run(ctx, args).await,
@@ -80,6 +91,7 @@ pub async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Restart(args) => restart::run(ctx, args).await,
         Command::Callback(args) => callback::run(ctx, args).await,
         Command::Stats(args) => stats::run(ctx, args).await,
+        Command::Exporter(args) => exporter::run(ctx, args).await,
         Command::Export(args) => export::run(ctx, args).await,
         Command::Jobs(args) => jobs::run(ctx, args).await,
         Command::Verify(args) => verify::run(ctx, args).await,

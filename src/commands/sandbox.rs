@@ -37,6 +37,15 @@ use crate::sandbox::{Options, Sandbox};
 /// scheduleId), /v2/batch and /v2/messages. Schedules fire on their cron minutes; POST
 /// /__sandbox/schedules/<id>/fire fires one now, as its cron would.
 ///
+/// Workflow runs of an app on loopback are executed for real, to the protocol of the
+/// official @upstash/workflow SDK: a run starts from its Client.trigger() (POST /v2/batch),
+/// a publish with Upstash-Workflow-Init, or POST /v2/trigger/<url>; each step result the app
+/// hands back is delivered to it with every earlier one, with retries, sleeps, parallel steps
+/// and context.call; a run that keeps failing lands in the workflow DLQ with the failed step's
+/// answer and its failure function or callback is called. Resume then goes on from the failed
+/// step, restart from the first body, and callback calls the failure function again, all in
+/// the app. DELETE /v2/workflows/runs[/<id>] ends or cancels runs.
+///
 /// How it went is in GET /v2/logs (one entry per state change of each message: CREATED,
 /// ACTIVE, ERROR and RETRY per failed attempt, DELIVERED or FAILED) and GET
 /// /v2/workflows/logs (each run's state and steps), both kept in --state.
@@ -56,10 +65,13 @@ use crate::sandbox::{Options, Sandbox};
 #[command(after_help = "\
 Outcomes:
   Messages (publish, retry) to loopback http:// destinations are delivered
-  for real. Nothing is ever sent anywhere else: the first --simulate rule
-  matching the URL decides the answer (resumed and restarted runs by their
-  workflow URL, callbacks by their failure callback URL); with no rule a
-  message stays CREATED and a run RUN_STARTED. A failure goes through the
+  for real, and so are workflow runs of an app on loopback (@upstash/workflow:
+  trigger, steps, retries, sleep, parallel steps, context.call, failure
+  function; resume, restart and callback call the app again). Nothing is ever
+  sent anywhere else: the first --simulate rule matching the URL decides the
+  answer (resumed and restarted runs by their workflow URL, callbacks by their
+  failure callback URL); with no rule a message stays CREATED and a run
+  RUN_STARTED. A failure goes through the
   retries, --delivery-backoff-ms times the attempt apart, then lands in the
   DLQ again as a new entry. GET /v2/logs and GET /v2/workflows/logs tell how
   each went (/v2/events and /v2/workflows/events the same, under the names

@@ -5,8 +5,14 @@
 use crate::bulk::cancel::Cancel;
 use crate::output::Output;
 
-/// Watches for stop signals until the returned task is aborted.
-pub fn watch(cancel: Cancel, out: Output, continue_line: String) -> tokio::task::JoinHandle<()> {
+/// Watches for stop signals until the returned task is aborted. A second signal runs
+/// `on_abort` (the job records itself interrupted) before the process exits.
+pub fn watch(
+    cancel: Cancel,
+    out: Output,
+    continue_line: String,
+    on_abort: impl FnOnce() + Send + 'static,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut signals = Signals::new();
         if signals.next().await.is_none() {
@@ -18,6 +24,7 @@ pub fn watch(cancel: Cancel, out: Output, continue_line: String) -> tokio::task:
         );
         if signals.next().await.is_some() {
             out.active.clear();
+            on_abort();
             eprintln!("\nstopped at once; requests in flight are checked when you continue");
             eprintln!("{continue_line}");
             std::process::exit(130);

@@ -1,6 +1,8 @@
 //! `dlq stats`: group the DLQ and count, for triage and CI gates.
 
+use std::collections::HashMap;
 use std::io::Write;
+use std::time::Duration;
 
 use crate::api::Source;
 use crate::args::filter::ReadFilters;
@@ -10,6 +12,7 @@ use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::grouping::{GroupKey, Stats};
 use crate::output::groups::{self as draw, View};
+use crate::output::openmetrics as om;
 use crate::output::progress::Bar;
 use crate::output::Format;
 
@@ -26,6 +29,9 @@ Examples:
   dlq stats --workflow --by workflow-url,callback-state
   dlq stats --by day --status 5xx            server errors per day
   dlq stats --label billing --fail-above 0   (CI: exit 6 when any entry matches)
+  dlq stats --fail-older-than 6h             (CI: exit 6 when an entry has waited 6h)
+  dlq stats -o openmetrics > dlq.prom        (node_exporter's textfile collector)
+  dlq stats --watch 30s                      redraw every 30s with the change since the last
   dlq stats --total --url https://api.example/hook")]
 pub struct Args {
     /// Count failed workflow runs instead of QStash messages
@@ -42,13 +48,32 @@ pub struct Args {
     )]
     pub by: Vec<GroupKey>,
 
-    /// Show only the N largest groups
+    /// Show only the N largest groups (-o openmetrics: 100 by default, and the rest are
+    /// folded into one series whose --by labels read __other__)
     #[arg(long, value_name = "N", value_parser = parse_positive)]
     pub top: Option<u64>,
 
     /// Exit 6 when more than N entries match (a CI gate on DLQ depth)
     #[arg(long, value_name = "N")]
     pub fail_above: Option<u64>,
+
+    /// Exit 6 when the oldest matching entry has waited longer than DURATION, like 6h or 2d
+    /// (a CI gate on DLQ age)
+    #[arg(long, value_name = "DURATION", value_parser = parse_age)]
+    pub fail_older_than: Option<std::time::Duration>,
+
+    /// Read again every INTERVAL (default 10s) until Ctrl-C; at a terminal the table is
+    /// redrawn in place with the time of the refresh and the change since the previous one
+    #[arg(
+        long,
+        value_name = "INTERVAL",
+        num_args = 0..=1,
+        default_missing_value = "10s",
+        require_equals = false,
+        conflicts_with_all = ["fail_above", "fail_older_than"],
+        value_parser = crate::args::values::parse_interval
+    )]
+    pub watch: Option<std::time::Duration>,
 
     /// Print only the number of matching entries
     #[arg(long)]
@@ -77,30 +102,165 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
             .hint("use -o ndjson (each group has a sample id), or `dlq list -o ids`"));
     }
     let retention = retention(&args.retention)?;
-    let stats = gather(ctx, source, &filter, args.by, retention).await?;
+    if let Some(every) = args.watch {
+        return watch(ctx, &args, every, retention).await;
+    }
+    let stats = gather(ctx, source, &filter, args.by.clone(), retention).await?;
+    show(ctx, &args, &stats, ctx.now_ms, &mut ctx.out.stdout())?;
+    gate(&args, &stats, ctx.now_ms)
+}
 
-    let mut w = ctx.out.stdout();
+/// Writes one reading in the chosen format, with the notes for people on stderr.
+pub fn show(ctx: &Ctx, args: &Args, stats: &Stats, now_ms: i64, w: &mut impl Write) -> Result<()> {
+    let source = super::source(args.workflow);
     if args.total {
         writeln!(w, "{}", stats.total)?;
         w.flush()?;
+    } else if ctx.out.format == Format::Openmetrics {
+        let top = args.top.map_or(om::DEFAULT_TOP, |n| n as usize);
+        let families = om::dlq_families(&[(source, stats)], top, now_ms);
+        om::write(w, &families, om::Flavor::OpenMetrics)?;
     } else {
         let view = View {
             source,
             top: args.top.map(|n| n as usize),
             retention: &args.retention,
-            now_ms: ctx.now_ms,
+            now_ms,
         };
-        draw::print(&mut w, &ctx.out, &stats, &view)?;
-        drop(w);
-        draw::notes(&ctx.out, &stats, &view);
+        draw::print(w, &ctx.out, stats, &view)?;
+        draw::notes(&ctx.out, stats, &view);
     }
-    match args.fail_above {
-        Some(n) if stats.total > n => Err(CliError::new(
+    Ok(())
+}
+
+/// The CI gates: depth (--fail-above) and age (--fail-older-than).
+fn gate(args: &Args, stats: &Stats, now_ms: i64) -> Result<()> {
+    if let Some(n) = args.fail_above.filter(|n| stats.total > *n) {
+        return Err(CliError::new(
             Kind::Gate,
             format!("{} entries match, more than --fail-above {n}", stats.total),
-        )),
-        _ => Ok(()),
+        ));
     }
+    let oldest = stats.sorted(None).iter().filter_map(|g| g.oldest_ms).min();
+    if let (Some(limit), Some(at)) = (args.fail_older_than, oldest) {
+        let waited = now_ms.saturating_sub(at);
+        if waited > limit.as_millis() as i64 {
+            return Err(CliError::new(
+                Kind::Gate,
+                format!(
+                    "the oldest matching entry entered the DLQ at {}: longer ago than \
+                     --fail-older-than {}",
+                    crate::output::time::both(at, now_ms),
+                    span(limit),
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A duration as the user would write it back: `6h`, `1d 12h`, `37m 19s`.
+fn span(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    if s == 0 {
+        return crate::output::time::duration(d);
+    }
+    let parts = [
+        (s / 86_400, "d"),
+        (s / 3600 % 24, "h"),
+        (s / 60 % 60, "m"),
+        (s % 60, "s"),
+    ];
+    let text: Vec<String> = parts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, u)| format!("{n}{u}"))
+        .collect();
+    text.join(" ")
+}
+
+/// `--fail-older-than` as a duration; zero is allowed (any entry at all trips it).
+fn parse_age(text: &str) -> std::result::Result<std::time::Duration, String> {
+    parse_duration(text).map_err(|e| e.to_string())
+}
+
+/// `--watch`: read again every `every` until Ctrl-C. At a terminal the table is redrawn in
+/// place under a line with the time and the change since the reading before; in a pipe each
+/// reading is written after the last.
+async fn watch(ctx: &Ctx, args: &Args, every: Duration, retention: Duration) -> Result<()> {
+    let source = super::source(args.workflow);
+    let api = ctx.api()?;
+    let redraw = ctx.out.stdout_tty && ctx.out.format == Format::Table && !args.total;
+    let mut screen = crate::output::watch::Screen::new(every);
+    let mut before: Option<HashMap<Vec<Option<String>>, u64>> = None;
+    loop {
+        let now = super::watch::now_ms();
+        let filter = args.filters.build(source, now)?;
+        let read = read(
+            &api,
+            source,
+            &filter,
+            args.by.clone(),
+            retention,
+            now,
+            |_| {},
+        );
+        let read = tokio::select! {
+            r = read => r,
+            _ = super::signals::first() => return Err(CliError::new(Kind::Interrupted, "stopped")),
+        };
+        match read {
+            Ok(s) if redraw => {
+                // The table alone: notes on stderr would be scrolled away by the next redraw.
+                let view = View {
+                    source,
+                    top: args.top.map(|n| n as usize),
+                    retention: &args.retention,
+                    now_ms: now,
+                };
+                let mut body = Vec::new();
+                draw::print(&mut body, &ctx.out, &s, &view)?;
+                let counts: HashMap<_, _> = s
+                    .sorted(None)
+                    .iter()
+                    .map(|g| (g.key.clone(), g.count))
+                    .collect();
+                let changes = before
+                    .as_ref()
+                    .map(|b| changes(b, &counts))
+                    .unwrap_or_default();
+                screen.fresh(now, s.total, s.group_count(), &changes, &body)?;
+                before = Some(counts);
+            }
+            Ok(s) => show(ctx, args, &s, now, &mut ctx.out.stdout())?,
+            Err(e) if super::watch::fatal(&e) => return Err(e.into()),
+            Err(e) if redraw => screen.failed(now, &e.to_string())?,
+            Err(e) => ctx.out.warn(&format!(
+                "refresh failed: {e}; trying again in {}",
+                crate::output::time::duration(every)
+            )),
+        }
+        super::watch::pause(every).await?;
+    }
+}
+
+/// The groups whose count changed between two readings, largest change first, each named by
+/// its key values (`(none)` where an entry had no such field).
+fn changes(
+    before: &HashMap<Vec<Option<String>>, u64>,
+    now: &HashMap<Vec<Option<String>>, u64>,
+) -> Vec<(String, i64)> {
+    let keys: std::collections::BTreeSet<_> = before.keys().chain(now.keys()).collect();
+    let mut out: Vec<(String, i64)> = keys
+        .into_iter()
+        .filter_map(|k| {
+            let d = *now.get(k).unwrap_or(&0) as i64 - *before.get(k).unwrap_or(&0) as i64;
+            let name: Vec<&str> = k.iter().map(|v| v.as_deref().unwrap_or("(none)")).collect();
+            (d != 0).then(|| (name.join(" "), d))
+        })
+        .collect();
+    out.sort_by(|a, b| b.1.abs().cmp(&a.1.abs()).then_with(|| a.0.cmp(&b.0)));
+    out
 }
 
 /// `--retention` as a duration; zero is refused.
@@ -127,24 +287,42 @@ pub async fn gather(
     retention: std::time::Duration,
 ) -> Result<Stats> {
     let api = ctx.api()?;
-    let mut stats = Stats::new(by, retention.as_millis() as i64, ctx.now_ms);
-    let mut pages = Pages::new(&api, source, filter, None);
     let spinner = Bar::spinner(&ctx.out, "reading:");
-    let read = async {
-        while let Some(entries) = pages.next(Some(100)).await? {
-            spinner.inc(entries.len() as u64);
-            entries.iter().for_each(|e| stats.add(e));
-        }
-        Ok::<_, crate::api::ApiError>(())
-    }
+    let read = read(&api, source, filter, by, retention, ctx.now_ms, |n| {
+        spinner.inc(n as u64)
+    })
     .await;
     spinner.finish();
-    read?;
+    Ok(read?)
+}
+
+/// Reads every entry matching `filter` once, one page at a time, and groups it as of `now_ms`;
+/// `on_page` hears how many entries each page had.
+pub async fn read(
+    api: &crate::api::Client,
+    source: Source,
+    filter: &crate::api::Filter,
+    by: Vec<GroupKey>,
+    retention: std::time::Duration,
+    now_ms: i64,
+    mut on_page: impl FnMut(usize),
+) -> std::result::Result<Stats, crate::api::ApiError> {
+    let mut stats = Stats::new(by, retention.as_millis() as i64, now_ms);
+    let mut pages = Pages::new(api, source, filter, None);
+    while let Some(entries) = pages.next(Some(100)).await? {
+        on_page(entries.len());
+        entries.iter().for_each(|e| stats.add(e));
+    }
     Ok(stats)
 }
 
 /// Keys that only one DLQ has are a usage error on the other, not a column of `(none)`.
 pub fn check_keys(by: &[GroupKey], source: Source) -> Result<()> {
+    if let Some(k) = by.iter().enumerate().find(|(i, k)| by[..*i].contains(k)) {
+        return Err(
+            CliError::usage(format!("--by {}: given twice", k.1.name())).hint("name each key once")
+        );
+    }
     let bad: Vec<&str> = by
         .iter()
         .filter(|k| k.only_for().is_some_and(|s| s != source))

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use crate::args::values::parse_duration;
 use crate::bulk::cancel::Cancel;
-use crate::bulk::journal::{Journal, OpenError};
+use crate::bulk::job::Job;
+use crate::bulk::journal::{Event, Mode, OpenError};
 use crate::bulk::outcome::Status;
 use crate::bulk::verify::{Tally, Verifier};
 use crate::context::Ctx;
@@ -37,7 +38,7 @@ pub struct Args {
 pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let job = &args.job;
     let shown = truncate(&safe(job), 80).into_owned();
-    let (plan, state, mut journal) = Journal::open(&ctx.state_dir, job).map_err(|e| match e {
+    let (opened, state) = Job::reopen(&ctx.state_dir, job).map_err(|e| match e {
         OpenError::Missing => CliError::usage(format!("no job {shown:?}"))
             .hint("`dlq jobs` lists the jobs of this machine"),
         OpenError::Running => CliError::usage(format!(
@@ -45,12 +46,14 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         )),
         OpenError::Io(e) => CliError::failure(format!("cannot read job {shown}: {e}")),
     })?;
-    if plan.server_side.is_some() {
+    let plan = &opened.record;
+    if let Mode::ServerSide(_) = plan.mode {
         return Err(CliError::usage(format!(
             "job {shown} ran server-side: it has no per-entry account to verify"
         )));
     }
-    let order: Vec<&String> = plan.parts.iter().flat_map(|p| &p.ids).collect();
+    // Planned ids, and a pipelined job's pages as listed.
+    let order: Vec<&String> = state.parts(plan).flat_map(|p| &p.ids).collect();
     let outcomes: Vec<_> = order
         .iter()
         .filter_map(|id| state.outcomes.get(*id))
@@ -84,9 +87,10 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     stop.abort();
     drop(watch);
     let verified = verified?;
-    journal.verified(&verified).map_err(|e| {
-        CliError::failure(format!("cannot record in {}: {e}", journal.dir.display()))
-    })?;
+    let events: Vec<Event> = verified.iter().cloned().map(Event::Verified).collect();
+    opened
+        .write(&events)
+        .map_err(|e| CliError::failure(e.to_string()))?;
     let mut w = ctx.out.stdout();
     print_verified(&mut w, &ctx.out, job, &verified)?;
     w.flush()?;

@@ -73,7 +73,7 @@ impl<W: Write> EntryPrinter<W> {
                     writeln!(self.w, "{}", layout.render(&cols, first))?;
                 }
             }
-            Format::Table => {
+            Format::Table | Format::Openmetrics => {
                 for e in entries {
                     let r = self.row(e, false);
                     writeln!(self.w, "{}", r.join("\t"))?;

@@ -52,7 +52,7 @@ pub fn print(w: &mut impl Write, out: &Output, stats: &Stats, view: &View) -> io
             }
         }
         // Tab-separated, full values, raw times: for cut, sort and awk.
-        Format::Table | Format::Ids => {
+        Format::Table | Format::Ids | Format::Openmetrics => {
             for g in &groups {
                 let mut row: Vec<String> = g.key.iter().map(key_text).collect();
                 row.push(g.count.to_string());

@@ -7,7 +7,7 @@ use super::layout::{Column, Layout, Role};
 use serde_json::json;
 
 use super::{json_line, time, Format, Output};
-use crate::bulk::journal::{JobInfo, JobState};
+use crate::bulk::journal::{JobInfo, JobState, Mode};
 use crate::text::safe;
 
 /// What the reader is told besides the rows.
@@ -22,13 +22,15 @@ fn state(j: &JobInfo) -> &'static str {
         JobState::Finished if j.left > 0 => "finished, some failed",
         JobState::Finished => "finished",
         JobState::Interrupted => "interrupted",
+        JobState::Stopped => "stopped",
         JobState::Crashed => "crashed",
     }
 }
 
 /// Whether `--continue` has something to do.
 pub fn resumable(j: &JobInfo) -> bool {
-    j.state != JobState::Running && (j.left > 0 || (j.server_side && j.state != JobState::Finished))
+    j.state != JobState::Running
+        && (j.left > 0 || !j.listed || (j.server_side && j.state != JobState::Finished))
 }
 
 fn count(j: &JobInfo, n: u64) -> String {
@@ -36,6 +38,15 @@ fn count(j: &JobInfo, n: u64) -> String {
         "-".into()
     } else {
         n.to_string()
+    }
+}
+
+/// What is left: a pipelined job whose listing was cut short has more than it listed.
+fn left(j: &JobInfo) -> String {
+    if j.listed {
+        count(j, j.left)
+    } else {
+        format!("{}+", j.left)
     }
 }
 
@@ -59,7 +70,7 @@ pub fn list(w: &mut impl Write, out: &Output, jobs: &[JobInfo], view: &View) -> 
                 writeln!(w, "{}", layout.render(&cols, true))?;
             }
         }
-        Format::Table => {
+        Format::Table | Format::Openmetrics => {
             for j in jobs {
                 let row = [
                     safe(&j.job).into_owned(),
@@ -70,7 +81,7 @@ pub fn list(w: &mut impl Write, out: &Output, jobs: &[JobInfo], view: &View) -> 
                     j.done.to_string(),
                     j.not_found.to_string(),
                     j.failed.to_string(),
-                    j.left.to_string(),
+                    left(j),
                     time::rfc3339(j.created_ms),
                 ];
                 writeln!(w, "{}", row.join("\t"))?;
@@ -110,7 +121,7 @@ fn table(jobs: &[JobInfo], view: &View) -> Vec<Column> {
         Column::new("FAILED", cells(&|j| j.failed.to_string()))
             .right()
             .role(Role::Main(2)),
-        Column::new("LEFT", cells(&|j| count(j, j.left)))
+        Column::new("LEFT", cells(&left))
             .right()
             .role(Role::Main(3)),
         Column::new("AGE", cells(&age)).role(Role::Extra(2)),
@@ -130,15 +141,18 @@ pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::R
                 "tokenFingerprint": j.target.token_fingerprint,
             },
             "createdAt": time::rfc3339(j.created_ms), "selection": j.selection,
-            "serverSide": p.server_side, "overrides": p.action.overrides,
+            "serverSide": match &p.mode { Mode::ServerSide(m) => Some(m), _ => None },
+            "pipeline": match &p.mode { Mode::Pipelined(m) => Some(m), _ => None },
+            "overrides": p.action.overrides,
             "settings": p.settings,
             "counts": {
                 "planned": j.planned, "done": j.done, "notFound": j.not_found,
-                "failed": j.failed, "left": j.left, "inFlight": j.in_flight,
+                "failed": j.failed, "left": j.left, "listed": j.listed,
+                "inFlight": j.in_flight,
                 "unconfirmed": j.unconfirmed,
             },
             "pastRetention": view.now_ms - j.created_ms > view.retention_ms,
-            "continue": resumable(j).then(|| format!("dlq {} --continue {}", j.verb, j.job)),
+            "continue": resumable(j).then(|| p.continue_command()),
         });
         return json_line(w, &doc);
     }
@@ -159,7 +173,7 @@ pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::R
     )?;
     line(w, "started", time::both(j.created_ms, view.now_ms))?;
     line(w, "state", state(j).to_string())?;
-    if let Some(ss) = &p.server_side {
+    if let Mode::ServerSide(ss) = &p.mode {
         let limit = ss.limit.map_or("none".to_string(), |n| n.to_string());
         line(w, "server", format!("server-side, limit {limit}"))?;
         let more = if j.unconfirmed > 0 {
@@ -173,8 +187,9 @@ pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::R
             w,
             "entries",
             format!(
-                "{} planned: {} done, {} not in the DLQ, {} failed, {} left{}",
+                "{} {}: {} done, {} not in the DLQ, {} failed, {} left{}{}",
                 j.planned,
+                if j.listed { "planned" } else { "listed so far" },
                 j.done,
                 j.not_found,
                 j.failed,
@@ -183,6 +198,11 @@ pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::R
                     format!(" ({} were in flight when it stopped)", j.in_flight)
                 } else {
                     String::new()
+                },
+                if j.listed {
+                    ""
+                } else {
+                    ", and whatever the listing has not reached yet (--continue lists it)"
                 }
             ),
         )?;
@@ -211,11 +231,7 @@ pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::R
         )?;
     }
     if resumable(j) {
-        line(
-            w,
-            "continue",
-            format!("dlq {} --continue {}", j.verb, j.job),
-        )?;
+        line(w, "continue", p.continue_command())?;
     }
     w.flush()
 }

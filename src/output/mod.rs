@@ -10,11 +10,13 @@ pub mod fit;
 pub mod groups;
 pub mod jobs;
 pub mod layout;
+pub mod openmetrics;
 pub mod plan_view;
 pub mod progress;
 pub mod prompt;
 pub mod results;
 pub mod time;
+pub mod watch;
 pub mod wrap;
 
 use std::io::{IsTerminal, Write};
@@ -34,6 +36,8 @@ pub enum Format {
     Ndjson,
     /// Only the ids, one a line
     Ids,
+    /// OpenMetrics text for Prometheus (`dlq stats` only)
+    Openmetrics,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]

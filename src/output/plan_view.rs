@@ -140,7 +140,7 @@ pub fn print_plan(out: &Output, action: &Action, plan: &Plan, target: &str) -> s
                 writeln!(w, "{}", safe(id))?;
             }
         }
-        Format::Table => {
+        Format::Table | Format::Openmetrics => {
             let max = if out.stdout_tty {
                 out.width as usize
             } else {

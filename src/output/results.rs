@@ -61,7 +61,7 @@ impl<W: Write> ResultPrinter<W> {
                 }
             }
             Format::Json | Format::Table => self.verified.extend_from_slice(results),
-            Format::Ids => {}
+            Format::Ids | Format::Openmetrics => {}
         }
         self.w.flush()
     }
@@ -85,7 +85,7 @@ impl<W: Write> ResultPrinter<W> {
                         rows.push(o.clone());
                     }
                 }
-                Format::Table => {
+                Format::Table | Format::Openmetrics => {
                     let r = row(o);
                     writeln!(self.w, "{}", r.join("\t"))?;
                 }
@@ -232,7 +232,7 @@ pub fn print_verified(
             let layout = Layout::plan(&cols, out.width as usize);
             writeln!(w, "{}", layout.render(&cols, true))
         }
-        Format::Table => results.iter().try_for_each(|v| {
+        Format::Table | Format::Openmetrics => results.iter().try_for_each(|v| {
             writeln!(
                 w,
                 "{}\t{}\t{}",

@@ -10,8 +10,9 @@ use super::outcome::{self, Work};
 use super::overrides::Overrides;
 use super::runs;
 use super::store::{
-    random_id, Dlq, FailureFunction, MessageConfig, MessageRecord, RunRecord, Store,
+    new_message_id, random_id, Dlq, FailureFunction, MessageConfig, MessageRecord, RunRecord, Store,
 };
+use super::wfstate::Exec;
 use super::wire::{Entry, RunResult};
 
 /// The configuration of a QStash entry after `ov` is applied.
@@ -165,6 +166,7 @@ pub fn rerun(
             ..Default::default()
         }),
         caller_ip: e.caller_ip.clone(),
+        exec: rerun_exec(&stored, kind),
         origin: Some(stored.clone()),
     };
     let result = RunResult {
@@ -173,6 +175,24 @@ pub fn rerun(
     };
     store.runs.push(run);
     (result, Work::Run(store.runs.len() - 1))
+}
+
+/// The `Exec` of a run made from a DLQ entry: resume keeps every message up to the one that
+/// failed, which is delivered again; restart keeps only the first body.
+fn rerun_exec(stored: &super::store::Stored, kind: RunKind) -> Option<Exec> {
+    let mut x = stored.exec.clone()?;
+    match kind {
+        RunKind::Resume => x.steps.truncate(x.failed),
+        RunKind::Restart => {
+            x.steps.clear();
+            x.initial_message_id = new_message_id();
+        }
+    }
+    x.failed = 0;
+    x.unknown_sdk = false;
+    x.calls.clear();
+    x.waits.clear();
+    Some(x)
 }
 
 /// Why a run's failure callback cannot be retried, if it cannot (the 400 reasons of OAW).
@@ -199,6 +219,15 @@ pub fn callback(store: &mut Store, id: &str, now: i64) -> (RunResult, Work) {
     let e = stored.entry.clone();
     let run_id = e.workflow_run_id.clone().unwrap_or_default();
     let workflow_url = e.workflow_url.clone().unwrap_or_default();
+    // The logs show a run's newest record: it carries the calls made before this one.
+    let earlier_calls = store
+        .runs
+        .iter()
+        .rev()
+        .find(|r| r.workflow_run_id == run_id)
+        .and_then(|r| r.failure_function.as_ref())
+        .map(|f| f.attempts.clone())
+        .unwrap_or_default();
     store.runs.push(RunRecord {
         workflow_run_id: run_id.clone(),
         workflow_created_at: e.workflow_created_at.unwrap_or(now),
@@ -220,10 +249,12 @@ pub fn callback(store: &mut Store, id: &str, now: i64) -> (RunResult, Work) {
         failure_function: Some(FailureFunction {
             url: e.failure_callback.clone().unwrap_or(workflow_url),
             state: Some("CALLBACK_INPROGRESS".into()),
+            attempts: earlier_calls,
             ..Default::default()
         }),
         caller_ip: e.caller_ip.clone(),
         origin: Some(stored),
+        exec: None,
     });
     let result = RunResult {
         workflow_run_id: run_id,
@@ -259,5 +290,53 @@ pub fn cancel_callback(store: &mut Store, id: &str) {
 pub fn delete(store: &mut Store, which: Dlq, id: &str) {
     if store.remove(which, id).is_some() {
         store.count(id, "delete");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::store::Stored;
+    use crate::sandbox::wfstate::RawStep;
+
+    fn exec_with(steps: usize, failed: usize) -> Stored {
+        let x = Exec {
+            initial: "e30=".into(),
+            initial_message_id: "msg_first".into(),
+            steps: (1..=steps)
+                .map(|n| RawStep {
+                    message_id: format!("msg_{n}"),
+                    ..crate::sandbox::wfstate::RawStep::default()
+                })
+                .collect(),
+            failed,
+            ..Exec::default()
+        };
+        Stored {
+            exec: Some(x),
+            ..Stored::default()
+        }
+    }
+
+    #[test]
+    fn resume_keeps_the_messages_up_to_the_failed_one_and_restart_only_the_first_body() {
+        let stored = exec_with(3, 2);
+        let resumed = rerun_exec(&stored, RunKind::Resume).unwrap();
+        let ids: Vec<&str> = resumed
+            .steps
+            .iter()
+            .map(|s| s.message_id.as_str())
+            .collect();
+        assert_eq!(ids, ["msg_1", "msg_2"]);
+        assert_eq!(resumed.initial_message_id, "msg_first");
+        let restarted = rerun_exec(&stored, RunKind::Restart).unwrap();
+        assert!(restarted.steps.is_empty());
+        assert_ne!(restarted.initial_message_id, "msg_first");
+        assert_eq!(restarted.initial, "e30=");
+        let plain = Stored {
+            exec: None,
+            ..stored
+        };
+        assert!(rerun_exec(&plain, RunKind::Resume).is_none());
     }
 }

@@ -29,10 +29,12 @@ pub fn routes() -> Router<Arc<App>> {
 #[derive(Deserialize)]
 struct Item {
     destination: String,
+    /// Values as the SDKs send them: strings, or numbers and booleans taken as their text.
     #[serde(default)]
-    headers: BTreeMap<String, String>,
+    headers: BTreeMap<String, Value>,
+    /// A body that is not a string (an object a caller forgot to encode) is its JSON.
     #[serde(default)]
-    body: Option<String>,
+    body: Option<Value>,
     #[serde(default)]
     queue: Option<String>,
 }
@@ -48,11 +50,21 @@ fn parse(body: &[u8], caller_ip: &str) -> Result<Vec<Publish>, String> {
         .into_iter()
         .enumerate()
         .map(|(n, i)| {
-            let headers = header_map(&i.headers).map_err(|e| format!("item {n}: {e}"))?;
+            let pairs = i
+                .headers
+                .into_iter()
+                .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+                .collect();
+            let headers = header_map(&pairs).map_err(|e| format!("item {n}: {e}"))?;
+            let body = match i.body {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::String(b)) => b.into_bytes(),
+                Some(other) => other.to_string().into_bytes(),
+            };
             Ok(Publish {
                 destination: i.destination,
                 headers,
-                body: i.body.unwrap_or_default().into_bytes(),
+                body,
                 queue: i.queue,
                 schedule_id: None,
                 caller_ip: Some(caller_ip.to_string()),
@@ -66,31 +78,38 @@ async fn batch(State(app): AppState, Extension(peer): Extension<Peer>, body: Byt
         Ok(i) => i,
         Err(e) => return Reply::bad_request(e).into_response(),
     };
-    app.mutate(move |s, now| {
-        for (n, p) in items.iter().enumerate() {
-            if let Err(Reply::Json(status, v)) = check(s, p) {
-                let why = v["error"].as_str().unwrap_or("invalid").to_string();
-                let status = if status.is_client_error() {
-                    status
-                } else {
-                    axum::http::StatusCode::BAD_REQUEST
-                };
-                return (Reply::error(status, format!("item {n}: {why}")), vec![]);
-            }
-        }
-        let mut out: Vec<Value> = Vec::new();
-        let mut work = Vec::new();
-        for p in &items {
-            match publish(s, p, now) {
-                Ok(done) => {
-                    out.extend(done.items);
-                    work.extend(done.work);
+    let starts = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let made = starts.clone();
+    let response = app
+        .mutate(move |s, now| {
+            for (n, p) in items.iter().enumerate() {
+                if let Err(Reply::Json(status, v)) = check(s, p) {
+                    let why = v["error"].as_str().unwrap_or("invalid").to_string();
+                    let status = if status.is_client_error() {
+                        status
+                    } else {
+                        axum::http::StatusCode::BAD_REQUEST
+                    };
+                    return (Reply::error(status, format!("item {n}: {why}")), vec![]);
                 }
-                // Checked above under the same lock: cannot happen.
-                Err(r) => return (r, work),
             }
-        }
-        (Reply::ok(Value::Array(out)), work)
-    })
-    .await
+            let mut out: Vec<Value> = Vec::new();
+            let mut work = Vec::new();
+            for p in &items {
+                match publish(s, p, now) {
+                    Ok(done) => {
+                        out.extend(done.items);
+                        work.extend(done.work);
+                        made.lock().unwrap().extend(done.starts);
+                    }
+                    // Only a workflow step to a run that has ended gets here (checked above
+                    // otherwise): what went before it stands, as the SDK's own batch would leave it.
+                    Err(r) => return (r, work),
+                }
+            }
+            (Reply::ok(Value::Array(out)), work)
+        })
+        .await;
+    super::publish::start_runs(&app, std::mem::take(&mut *starts.lock().unwrap()));
+    response
 }

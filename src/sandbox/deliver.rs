@@ -1,6 +1,5 @@
-//! Publish, and delivery over time: `POST /v2/publish/{destination}` creates a message, and
-//! messages (published or retried from the DLQ), resumed and restarted runs and failure
-//! functions called again are played out attempt by attempt, with the backoff between them.
+//! Delivery over time: messages (published through `publish`, or retried from the DLQ),
+//! resumed and restarted runs and failure functions called again are played out attempt by attempt, with the backoff between them.
 //! What each answer does to the store is `outcome`'s and `runs`' business.
 //!
 //! Only loopback `http://` destinations are contacted: seeded data names hosts that do not
@@ -11,39 +10,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{Extension, State};
-use axum::http::{HeaderMap, Uri};
-use axum::response::Response;
+use axum::http::Uri;
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 
-use super::app::{App, AppState};
+use super::app::App;
 use super::outcome::{active, answered, plan, recorded, resume, schedule, Plan, Work};
-use super::server::Peer;
 use super::simulate::Answer;
 use super::store::{now_ms, MessageRecord, Store};
 use super::wire::{Entry, Headers};
-
-/// `POST /v2/publish/{destination}`: the destination is the rest of the path, a full URL or
-/// the name of a URL group; the shared publish path (`publish`) does the rest.
-pub async fn publish(
-    State(app): AppState,
-    Extension(peer): Extension<Peer>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let url = super::publish::destination_of(&uri, "/v2/publish/");
-    let p = super::publish::Publish {
-        destination: url,
-        headers,
-        body: body.to_vec(),
-        queue: None,
-        schedule_id: None,
-        caller_ip: Some(peer.0.ip().to_string()),
-    };
-    super::publish::handle(&app, p).await
-}
 
 /// Runs `f` on the store and persists the change.
 fn with_store<T>(app: &App, f: impl FnOnce(&mut Store) -> T) -> T {
@@ -143,17 +118,37 @@ async fn play(app: Arc<App>, work: Work, plan: Plan) {
 
 /// One real attempt, whatever happens: a failure to connect or a time-out is an answer too.
 async fn exchange(msg: &MessageRecord, retried: u32, timeout_ms: i64) -> Answer {
+    let mut headers = msg.header.clone();
+    headers.insert("Upstash-Message-Id".into(), vec![msg.message_id.clone()]);
+    headers.insert("Upstash-Retried".into(), vec![retried.to_string()]);
+    let body = Entry {
+        body: msg.body.clone(),
+        body_base64: msg.body_base64.clone(),
+        ..Entry::default()
+    }
+    .body_bytes();
+    call(&msg.method, &msg.url, &headers, body, timeout_ms).await
+}
+
+/// One HTTP/1.1 exchange with a loopback destination, whatever happens: a failure to connect
+/// or a time-out is an answer too.
+pub async fn call(
+    method: &str,
+    url: &str,
+    headers: &Headers,
+    body: Vec<u8>,
+    timeout_ms: i64,
+) -> Answer {
     let timeout = Duration::from_millis(timeout_ms.max(1) as u64);
-    match tokio::time::timeout(timeout, send(msg, retried)).await {
+    match tokio::time::timeout(timeout, send(method, url, headers, body)).await {
         Ok(Ok(a)) => a,
         Ok(Err(e)) => Answer::none(e, 0),
         Err(_) => Answer::none("timed out waiting for the destination".into(), 0),
     }
 }
 
-/// One HTTP/1.1 exchange with the destination.
-async fn send(msg: &MessageRecord, retried: u32) -> Result<Answer, String> {
-    let uri: Uri = msg.url.parse().map_err(|e| format!("bad URL: {e}"))?;
+async fn send(method: &str, url: &str, headers: &Headers, body: Vec<u8>) -> Result<Answer, String> {
+    let uri: Uri = url.parse().map_err(|e| format!("bad URL: {e}"))?;
     let host = uri
         .host()
         .ok_or("URL without host")?
@@ -166,21 +161,26 @@ async fn send(msg: &MessageRecord, retried: u32) -> Result<Answer, String> {
         .await
         .map_err(|e| e.to_string())?;
     tokio::spawn(conn);
-    let body = {
-        let e = Entry {
-            body: msg.body.clone(),
-            body_base64: msg.body_base64.clone(),
-            ..Entry::default()
-        };
-        e.body_bytes()
-    };
     let mut req = hyper::Request::builder()
-        .method(msg.method.as_str())
+        .method(method)
         .uri(uri.path_and_query().map_or("/", |p| p.as_str()))
-        .header("Host", uri.authority().map_or(host, |a| a.as_str()))
-        .header("Upstash-Message-Id", &msg.message_id)
-        .header("Upstash-Retried", retried.to_string());
-    for (k, vs) in &msg.header {
+        .header("Host", uri.authority().map_or(host, |a| a.as_str()));
+    // Framing is this request's own: a forwarded Content-Length (an app forwards what it was
+    // sent) would cut or stall the body.
+    const OWN: &[&str] = &[
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "upgrade",
+        "te",
+        "trailer",
+    ];
+    for (k, vs) in headers {
+        if OWN.iter().any(|o| k.eq_ignore_ascii_case(o)) {
+            continue;
+        }
         for v in vs {
             req = req.header(k.as_str(), v.as_str());
         }

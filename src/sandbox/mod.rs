@@ -32,6 +32,8 @@ pub mod simulate;
 mod sources;
 mod store;
 mod topics;
+mod wfexec;
+mod wfstate;
 mod wire;
 mod workflow;
 
@@ -153,7 +155,7 @@ impl Sandbox {
             rate_limit: opts.rate_limit,
             in_flight: Default::default(),
             start: |app, work| {
-                deliver::start(app, work);
+                wfexec::start_work(app, work);
                 // What settled or changed may free a queue's slot.
                 queues::pump(app);
             },
@@ -181,7 +183,7 @@ impl Sandbox {
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()>,
     ) {
-        deliver::start(&self.app, self.unfinished);
+        wfexec::start_work(&self.app, self.unfinished);
         queues::pump(&self.app);
         tokio::spawn(schedules::clock(self.app.clone()));
         let router = routes::router(self.app.clone());

@@ -344,6 +344,7 @@ fn to_dlq(store: &mut Store, i: usize, answer: &Answer, at: i64) {
             entry: e,
             steps: Vec::new(),
             failed_step: 0,
+            exec: None,
             redact: c.redact.clone(),
         },
         at,

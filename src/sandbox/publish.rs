@@ -4,24 +4,31 @@
 //! holds its messages until `queues::pump` lets them go; `Upstash-Deduplication-Id` and
 //! content-based deduplication answer an earlier message id for ten minutes.
 //!
-//! Anything that should happen on every publish (a workflow start, say) belongs in
-//! [`publish`], so that batch items and schedules get it too.
+//! A workflow message (one naming a run with `Upstash-Workflow-RunId`: a trigger with
+//! `Upstash-Workflow-Init`, a step result the app sends back) is handed to `wfexec` here, per
+//! target, so publish, each batch item and each schedule firing can start or continue a run;
+//! it is neither deduplicated by id nor held by a queue (the run is its own account).
+//! Anything else that should happen on every publish belongs in [`publish`] too.
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use axum::body::Bytes;
+use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use percent_encoding::percent_decode_str;
 use serde_json::{json, Value};
 
 use super::actions::{add_message, message_config};
-use super::app::App;
+use super::app::{App, AppState};
 use super::outcome::Work;
 use super::overrides::{canonical, Overrides};
+use super::server::Peer;
 use super::sources::{valid_name, QueueRecord};
 use super::store::{new_message_id, MessageRecord, Store};
+use super::wfexec::{self, is_workflow_message, Start};
 use super::wire::{text_or_base64, Entry, Headers, Reply};
 
 /// How long a deduplication id is remembered, as the service documents it.
@@ -43,6 +50,35 @@ pub struct Published {
     pub group: bool,
     pub items: Vec<Value>,
     pub work: Vec<Work>,
+    /// What workflow messages started or continued: `wfexec::start` each once unlocked.
+    pub starts: Vec<Start>,
+}
+
+/// `POST /v2/publish/{destination}`: the destination is the rest of the path, a full URL (with
+/// the request's query string) or the name of a URL group.
+pub async fn route(
+    State(app): AppState,
+    Extension(peer): Extension<Peer>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = Publish {
+        destination: destination_of(&uri, "/v2/publish/"),
+        headers,
+        body: body.to_vec(),
+        queue: None,
+        schedule_id: None,
+        caller_ip: Some(peer.0.ip().to_string()),
+    };
+    handle(&app, p).await
+}
+
+/// Starts what workflow messages asked for; call once the store is unlocked.
+pub fn start_runs(app: &Arc<App>, starts: Vec<Start>) {
+    for x in starts {
+        wfexec::start(app, x);
+    }
 }
 
 /// The destination in a request path after `prefix` (`/v2/publish/`), decoded, and the
@@ -121,6 +157,9 @@ pub fn check(store: &Store, p: &Publish) -> Result<(), Reply> {
 /// Publishes `p`: a message per target, created (queued ones held by their queue) and logged.
 pub fn publish(store: &mut Store, p: &Publish, now: i64) -> Result<Published, Reply> {
     let targets = targets(store, p)?;
+    if is_workflow_message(&p.headers) {
+        return publish_workflow(store, p, targets);
+    }
     let ov = Overrides::parse(&p.headers).map_err(Reply::bad_request)?;
     if let Some(q) = &p.queue {
         store
@@ -196,7 +235,40 @@ pub fn publish(store: &mut Store, p: &Publish, now: i64) -> Result<Published, Re
         }
         items.push(item(&id, &t, group, false));
     }
-    Ok(Published { group, items, work })
+    Ok(Published {
+        group,
+        items,
+        work,
+        starts: Vec::new(),
+    })
+}
+
+/// A workflow message, to each target: `wfexec` starts the run or adds the step, and answers
+/// with the message id (and, for a start, the run's id and creation time).
+fn publish_workflow(
+    store: &mut Store,
+    p: &Publish,
+    targets: Vec<Target>,
+) -> Result<Published, Reply> {
+    let group = targets.len() > 1 || targets.iter().any(|t| t.topic.is_some());
+    let ip = p.caller_ip.clone().unwrap_or_default();
+    let mut items = Vec::new();
+    let mut starts = Vec::new();
+    for t in targets {
+        let (mut v, st) = wfexec::accept(store, &ip, t.url.clone(), &p.headers, &p.body, false)
+            .map_err(Reply::bad_request)?;
+        if group {
+            v["url"] = json!(t.url);
+        }
+        items.push(v);
+        starts.extend(st);
+    }
+    Ok(Published {
+        group,
+        items,
+        work: Vec::new(),
+        starts,
+    })
 }
 
 fn item(id: &str, t: &Target, group: bool, deduplicated: bool) -> Value {
@@ -252,11 +324,19 @@ fn dedup_key(headers: &HeaderMap, url: &str, body: &[u8], forward: &Headers) -> 
 /// Publishes `p` as one API request: faults and lost replies as for any mutation; what it
 /// holds in a queue goes when `App::start` pumps the queues.
 pub async fn handle(app: &Arc<App>, p: Publish) -> Response {
-    app.mutate(move |s, now| match publish(s, &p, now) {
-        Ok(out) => (reply(&out), out.work),
-        Err(r) => (r, vec![]),
-    })
-    .await
+    let starts = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let made = starts.clone();
+    let response = app
+        .mutate(move |s, now| match publish(s, &p, now) {
+            Ok(mut out) => {
+                *made.lock().unwrap() = std::mem::take(&mut out.starts);
+                (reply(&out), out.work)
+            }
+            Err(r) => (r, vec![]),
+        })
+        .await;
+    start_runs(app, std::mem::take(&mut *starts.lock().unwrap()));
+    response
 }
 
 /// A header map from `name: value` pairs (a batch item's, a stored schedule's).

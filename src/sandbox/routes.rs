@@ -20,7 +20,7 @@ use super::query::{delete_targets, list, targets, Query};
 use super::store::{Dlq, Key};
 use super::wire::Reply;
 use super::{
-    batch, deliver, events, introspect, logs, messages, queues, runlog, schedules, server, topics,
+    batch, events, introspect, logs, messages, publish, queues, runlog, schedules, server, topics,
     workflow,
 };
 
@@ -31,10 +31,11 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v2/dlq/retry/{dlq_id}", post(retry_one))
         .route("/v2/dlq/{dlq_id}", get(get_qstash).delete(delete_qstash))
         .merge(workflow::routes())
+        .merge(super::wfexec::routes())
         .merge(logs::routes())
         .merge(runlog::routes())
         .merge(events::routes())
-        .route("/v2/publish/{*destination}", post(deliver::publish))
+        .route("/v2/publish/{*destination}", post(publish::route))
         .merge(topics::routes())
         .merge(queues::routes())
         .merge(schedules::routes())

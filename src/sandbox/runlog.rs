@@ -276,6 +276,11 @@ pub fn view(r: &RunRecord, trim_body: i64) -> Value {
         let body = trim(f.response_body.as_deref(), trim_body);
         put(&mut ff, "responseBody", json!(body));
         put(&mut ff, "responseHeaders", json!(f.response_headers));
+        // Each call made with when it started and ended (sandbox only): what tells whether a
+        // call started after a given request.
+        if !f.attempts.is_empty() {
+            ff["attempts"] = json!(f.attempts);
+        }
         v["failureFunction"] = ff;
     }
     v

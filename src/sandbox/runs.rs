@@ -218,7 +218,7 @@ fn call_failure_function(sim: &Simulation, f: &mut FailureFunction, retries: i64
     }
 }
 
-fn set_answer(f: &mut FailureFunction, a: &Answer) {
+pub fn set_answer(f: &mut FailureFunction, a: &Answer) {
     f.state = Some(
         if a.ok() {
             "CALLBACK_SUCCESS"

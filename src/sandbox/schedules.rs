@@ -313,9 +313,10 @@ pub fn fire(app: &Arc<App>, id: &str) -> Option<Result<Vec<String>, Reply>> {
         }
         let work = app.settle(&mut s, out.work);
         app.persist(&s);
-        (ids, work)
+        (ids, (work, out.starts))
     };
-    (app.start)(app, work);
+    (app.start)(app, work.0);
+    super::publish::start_runs(app, work.1);
     Some(Ok(result))
 }
 

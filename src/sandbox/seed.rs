@@ -229,6 +229,7 @@ fn qstash_entry(rng: &mut ChaCha8Rng, at: i64, i: usize) -> Stored {
         entry: e,
         steps: Vec::new(),
         failed_step: 0,
+        exec: None,
         redact: None,
     }
 }
@@ -312,6 +313,7 @@ fn workflow_entry(rng: &mut ChaCha8Rng, at: i64, i: usize) -> Stored {
         entry: e,
         steps,
         failed_step,
+        exec: None,
         redact: None,
     }
 }
@@ -355,6 +357,7 @@ pub fn load_fixture(store: &mut Store, path: &Path, now_ms: i64) -> Result<usize
                 entry,
                 steps,
                 failed_step,
+                exec: None,
                 redact: None,
             },
             now_ms,

@@ -113,11 +113,20 @@ async fn answer(app: &App, req: Request, next: Next) -> Response {
         return unauthorized();
     }
     // The budget is taken on arrival, as a server counts requests; a refusal changes nothing.
-    // Publish, enqueue and batch are exempt, as QStash's "operational" calls are (API.md 1.5).
+    // It limits the DLQ API; publishing, enqueueing and the workflow protocol an app speaks (step results,
+    // run ends, waits) are not what a rehearsal throttles.
+    const UNLIMITED: &[&str] = &[
+        "/v2/publish/",
+        "/v2/enqueue/",
+        "/v2/batch",
+        "/v2/trigger/",
+        "/v2/workflows/runs",
+        "/v2/wait/",
+        "/v2/notify/",
+        "/v2/waiters/",
+    ];
     let path = req.uri().path();
-    let limited = !(path.starts_with("/v2/publish/")
-        || path.starts_with("/v2/enqueue/")
-        || path == "/v2/batch");
+    let limited = !UNLIMITED.iter().any(|p| path.starts_with(p));
     let verdict = app
         .rate_limit
         .as_ref()

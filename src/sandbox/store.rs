@@ -9,6 +9,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::wfstate::Exec;
 use super::wire::{Entry, Headers, LogEntry};
 
 /// Sort key of a dlqId `<epoch ms>-<seq>`: ordering by (ms, seq) is what makes keyset cursors
@@ -52,6 +53,10 @@ pub struct Stored {
     pub steps: Vec<String>,
     #[serde(default)]
     pub failed_step: usize,
+    /// A run the sandbox executed against its app: what resume, restart and callback need to
+    /// call the app again (see `wfexec`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exec: Option<Exec>,
     /// What the API shows only as a hash (the message's `Upstash-Redact-Fields`); the entry
     /// keeps the real values, for a retry delivers them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -190,6 +195,9 @@ pub struct RunRecord {
     /// The DLQ entry the run came from, for a new entry should it fail again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Stored>,
+    /// A run executed against its app: its first body, configuration and step messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exec: Option<Exec>,
 }
 
 fn run_started() -> String {
@@ -227,6 +235,20 @@ pub struct FailureFunction {
     pub response_body: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_headers: Option<Headers>,
+    /// Each call made to it, with when it started and ended: whether a call started after a
+    /// given moment is what an exactly-once check asks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attempts: Vec<CallAttempt>,
+}
+
+/// One call of a failure callback.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallAttempt {
+    pub started_at: i64,
+    pub ended_at: i64,
+    /// The answer's status; 0 when none came.
+    pub status: i64,
 }
 
 /// A message log entry under its sort key: newest first is descending `(time, seq)`, and the

@@ -247,6 +247,12 @@ pub fn base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// Standard base64 back to bytes.
+pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(text).ok()
+}
+
 /// `{workflowRunId, workflowCreatedAt}`: the result of resume, restart and callback.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -59,6 +59,11 @@ pub struct Sandbox {
 impl Sandbox {
     /// Starts `dlq sandbox --port 0 <args>` and reads its first two lines.
     pub fn start(args: &[&str]) -> Sandbox {
+        Sandbox::start_on(0, args)
+    }
+
+    /// The same on a given port (0: a free one), for a sandbox restarted where it was.
+    pub fn start_on(port: u16, args: &[&str]) -> Sandbox {
         let home = tempfile::tempdir().unwrap();
         let bin = assert_cmd::cargo::cargo_bin("dlq");
         let mut cmd = StdCommand::new(bin);
@@ -67,7 +72,7 @@ impl Sandbox {
         }
         let mut child = cmd
             .arg("sandbox")
-            .args(["--port", "0"])
+            .args(["--port", &port.to_string()])
             .args(args)
             .env("DLQ_STATE_DIR", home.path().join("state"))
             .stdout(Stdio::piped())

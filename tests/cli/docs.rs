@@ -123,7 +123,8 @@ fn own_help() -> Vec<(&'static str, clap::Command)> {
     }
     let verbs = verbs![
         "list" => list, "get" => get, "retry" => retry, "delete" => delete, "resume" => resume,
-        "restart" => restart, "callback" => callback, "stats" => stats, "export" => export,
+        "restart" => restart, "callback" => callback, "stats" => stats, "exporter" => exporter,
+        "export" => export,
         "triage" => triage, "jobs" => jobs, "verify" => verify, "sandbox" => sandbox,
         "config" => config, "completions" => completions, "man" => man,
     ];

@@ -249,6 +249,8 @@ impl Runner {
                 };
                 let out = if serves(&args) {
                     self.serve(args)?
+                } else if runs_until_stopped(&args) {
+                    self.until_stopped(args)?
                 } else {
                     self.run(&args, stdin)?
                 };
@@ -320,6 +322,47 @@ impl Runner {
                 out.status,
                 String::from_utf8_lossy(&out.stderr)
             )),
+        }
+    }
+
+    /// `dlq exporter` or a `--watch`: started (an exporter on a free port), its first line on
+    /// stderr read (what it serves, what it watches, or the usage error), then stopped.
+    fn until_stopped(&self, mut args: Vec<String>) -> Result<Vec<u8>, String> {
+        if args.iter().any(|a| a == "exporter") {
+            match args.iter().position(|a| a == "--listen") {
+                Some(i) if i + 1 < args.len() => args[i + 1] = "127.0.0.1:0".into(),
+                _ => args.extend(["--listen".into(), "127.0.0.1:0".into()]),
+            }
+        }
+        let mut c = crate::common::dlq_std(&self.home);
+        c.current_dir(self.cwd.path())
+            .env("QSTASH_URL", &self.sb().url)
+            .env("QSTASH_TOKEN", &self.sb().token)
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().map_err(|e| format!("cannot run: {e}"))?;
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok);
+            let _ = tx.send(lines.next());
+            lines.for_each(drop);
+        });
+        // A guard against a hang, not a timing: each says something first thing.
+        let first = rx.recv_timeout(Duration::from_secs(60)).ok().flatten();
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        match (status.code(), first) {
+            (Some(2), said) | (_, said @ None) => Err(format!(
+                "`dlq {}` ended with {status}: {}",
+                args.join(" "),
+                said.unwrap_or_default()
+            )),
+            _ => Ok(Vec::new()),
         }
     }
 
@@ -480,6 +523,11 @@ fn verb(args: &[String]) -> &str {
     args.iter()
         .find(|a| names.contains(a))
         .map_or("", String::as_str)
+}
+
+/// Whether a line runs until it is stopped: `dlq exporter`, or any `--watch`.
+fn runs_until_stopped(args: &[String]) -> bool {
+    verb(args) == "exporter" || args.iter().any(|a| a == "--watch")
 }
 
 /// `dlq sandbox` with no verb after it serves until stopped.

@@ -366,7 +366,13 @@ fn endless_empty_pages_stop_every_paging_command() {
         let err = stderr_of(&out);
         assert!(err.contains("empty pages"), "{args:?}: {err}");
         let n = server.requests().len();
-        assert!((1..=20).contains(&n), "{args:?}: {n} requests");
+        // A pipelined run asks for one entry first, to freeze its filter by the server's clock.
+        let most = if args.contains(&"--yes") && !args.contains(&"--server-side") {
+            21
+        } else {
+            20
+        };
+        assert!((1..=most).contains(&n), "{args:?}: {n} requests");
     }
 }
 

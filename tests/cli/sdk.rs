@@ -67,3 +67,60 @@ pub fn node(script: &str, env: &[(&str, &str)], timeout: Duration) -> Output {
     cmd.timeout(timeout);
     cmd.output().expect("node is needed for the SDK tests")
 }
+
+/// A node script that keeps running (an app the sandbox calls), killed on drop. Started with
+/// [`NodeApp::start`], it is ready once it printed a line `<key>=<value>`.
+pub struct NodeApp {
+    child: std::process::Child,
+    /// The value of the line it printed when ready.
+    pub url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl NodeApp {
+    /// Runs the ES module at `script` (relative to the repository) with the pinned SDKs
+    /// importable and `env` set, and waits for its line `<key>=...` (an `APP_URL=...`).
+    pub fn start(script: &str, key: &str, env: &[(&str, &str)]) -> NodeApp {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(node_modules(), dir.path().join("node_modules")).unwrap();
+        let file = dir.path().join("app.mjs");
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(script);
+        std::fs::copy(&src, &file).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
+        let mut cmd = Command::new("node");
+        cmd.arg(&file)
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("node is needed for the SDK tests");
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let prefix = format!("{key}=");
+        let url = loop {
+            let line = lines
+                .next()
+                .unwrap_or_else(|| panic!("{script} ended before printing {prefix}..."))
+                .unwrap();
+            if let Some(v) = line.strip_prefix(&prefix) {
+                break v.to_string();
+            }
+        };
+        // Keep draining stdout so the app never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        NodeApp {
+            child,
+            url,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for NodeApp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

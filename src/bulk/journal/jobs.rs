@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::records::{End, EndState, PlanRecord, TargetRecord};
+use super::records::{End, EndState, JobRecord, Mode, TargetRecord};
 use super::state::read_state;
 use super::{job_dir, jobs_dir, lock, read_plan, valid_job_id, OpenError};
 use crate::api::Source;
@@ -18,6 +18,8 @@ pub enum JobState {
     Running,
     Finished,
     Interrupted,
+    /// Stopped by an error with work left.
+    Stopped,
     Crashed,
 }
 
@@ -32,6 +34,7 @@ pub fn job_state(dir: &Path) -> std::io::Result<(JobState, Option<End>)> {
             let state = match end.state {
                 EndState::Finished => JobState::Finished,
                 EndState::Interrupted => JobState::Interrupted,
+                EndState::Stopped => JobState::Stopped,
             };
             Ok((state, Some(end)))
         }
@@ -57,14 +60,18 @@ pub struct JobInfo {
     pub done: u64,
     pub not_found: u64,
     pub failed: u64,
-    /// Planned entries without a final outcome: what `--continue` would do.
+    /// Planned entries without a final outcome: what `--continue` would do (a pipelined job
+    /// whose listing was cut short has more: see `listed`).
     pub left: u64,
+    /// Whether every entry the job acts on is known; false while a pipelined job has pages
+    /// it has not listed, which `--continue` lists.
+    pub listed: bool,
     /// Of those, entries that were in flight when the run stopped.
     pub in_flight: u64,
     /// Server-side: entries a lost reply may have acted on.
     pub unconfirmed: u64,
     #[serde(skip)]
-    pub plan: PlanRecord,
+    pub plan: JobRecord,
 }
 
 /// Reads one job for `dlq jobs`.
@@ -110,17 +117,19 @@ pub fn info(state_dir: &Path, job: &str) -> Result<JobInfo, OpenError> {
         created_ms: plan.created_ms,
         state,
         selection: plan.selection.clone(),
-        server_side: plan.server_side.is_some(),
+        server_side: false,
         planned: planned_count,
         done,
         not_found,
         failed,
         left,
+        listed: events.complete(&plan),
         in_flight,
         unconfirmed: 0,
         plan,
     };
-    if info.server_side {
+    if let Mode::ServerSide(_) = info.plan.mode {
+        info.server_side = true;
         info.done = events.progress.done;
         info.unconfirmed = events.progress.unconfirmed;
         info.planned = info.done + info.unconfirmed;

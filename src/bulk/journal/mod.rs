@@ -3,8 +3,9 @@
 //! Kept in `<state dir>/jobs/<job>/`:
 //! - `plan.json`, written atomically before anything is sent: the action, the ids (or the
 //!   server-side filter and limit), the target the job is bound to, and the run's settings;
-//! - `events.ndjson`, appended and synced: the ids of each request before it is sent
-//!   (`{"inflight":[...]}`), each entry's outcome after, and server-side progress;
+//! - `events.ndjson`, appended and synced, one [`Event`] a line: the ids of each request
+//!   before it is sent (`{"inflight":[...]}`), each entry's outcome after, a pipelined run's
+//!   pages as listed, verifications, the canary's result and server-side progress;
 //! - `end.json`, written when a run ends (finished or interrupted); its absence while no
 //!   process holds `lock` means the run crashed.
 //!
@@ -12,6 +13,7 @@
 //! when the run stopped are first checked on the server, so an interrupted, killed or crashed
 //! run finishes with every entry acted on once.
 
+mod event;
 mod jobs;
 mod records;
 mod state;
@@ -20,13 +22,12 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub use event::Event;
 pub use jobs::{forget, info, job_state, list, JobInfo, JobState};
 pub use records::*;
 pub use state::{read_state, State};
 
-use super::action::Action;
-use super::outcome::{Outcome, Summary};
-use super::verify::Verified;
+use super::outcome::Summary;
 
 pub struct Journal {
     pub dir: PathBuf,
@@ -42,12 +43,6 @@ pub fn jobs_dir(state_dir: &Path) -> PathBuf {
 
 fn job_dir(state_dir: &Path, job: &str) -> PathBuf {
     jobs_dir(state_dir).join(job)
-}
-
-/// A fresh job id: verb, UTC time, and a random suffix, e.g. `resume-20261122-153012-7f3a`.
-pub fn new_job_id(action: &Action) -> String {
-    let now = jiff::Timestamp::now().strftime("%Y%m%d-%H%M%S");
-    format!("{}-{now}-{:04x}", action.verb.name(), rand::random::<u16>())
 }
 
 /// Why a job cannot be opened.
@@ -72,11 +67,11 @@ pub fn valid_job_id(job: &str) -> bool {
 
 impl Journal {
     /// Writes the plan before anything is sent, and takes the job's lock.
-    pub fn create(state_dir: &Path, plan: &PlanRecord) -> std::io::Result<Journal> {
-        let dir = job_dir(state_dir, &plan.job);
+    pub fn create(state_dir: &Path, record: &JobRecord) -> std::io::Result<Journal> {
+        let dir = job_dir(state_dir, &record.job);
         crate::fsutil::create_private_dir(&dir)?;
         let lock = lock(&dir)?.map_err(|_| std::io::Error::other("job id already in use"))?;
-        let text = serde_json::to_vec(plan)?;
+        let text = serde_json::to_vec(record)?;
         crate::fsutil::write_atomic(&dir.join("plan.json"), &text, true)?;
         let events = append(&dir.join("events.ndjson"))?;
         Ok(Journal {
@@ -86,8 +81,8 @@ impl Journal {
         })
     }
 
-    /// Opens an existing job to continue it: its plan and state, with the lock taken.
-    pub fn open(state_dir: &Path, job: &str) -> Result<(PlanRecord, State, Journal), OpenError> {
+    /// Opens an existing job to continue it: its record and state, with the lock taken.
+    pub fn open(state_dir: &Path, job: &str) -> Result<(JobRecord, State, Journal), OpenError> {
         if !valid_job_id(job) {
             return Err(OpenError::Missing);
         }
@@ -96,11 +91,11 @@ impl Journal {
             return Err(OpenError::Missing);
         }
         let lock = lock(&dir)?.map_err(|_| OpenError::Running)?;
-        let plan = read_plan(&dir)?;
+        let record = read_plan(&dir)?;
         let state = read_state(&dir)?;
         let events = append(&dir.join("events.ndjson"))?;
         Ok((
-            plan,
+            record,
             state,
             Journal {
                 dir,
@@ -115,80 +110,34 @@ impl Journal {
         let _ = std::fs::remove_file(self.dir.join("end.json"));
     }
 
-    /// Notes that these ids are about to be sent: if the process dies before their outcome is
-    /// written, `--continue` checks them on the server instead of sending them blindly again.
-    pub fn inflight(&mut self, ids: &[String]) -> std::io::Result<()> {
-        let mut buf = serde_json::to_vec(&serde_json::json!({ "inflight": ids }))?;
-        buf.push(b'\n');
-        self.events.write_all(&buf)?;
-        self.events.sync_data()
-    }
-
-    /// Appends outcomes and syncs them to disk.
-    pub fn record(&mut self, outcomes: &[Outcome]) -> std::io::Result<()> {
+    /// Appends events and syncs them to disk: once this returns, they survive a crash.
+    pub fn write(&mut self, events: &[Event]) -> std::io::Result<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
         let mut buf = Vec::new();
-        for o in outcomes {
-            serde_json::to_writer(&mut buf, o)?;
+        for e in events {
+            serde_json::to_writer(&mut buf, e)?;
             buf.push(b'\n');
         }
-        self.events.write_all(&buf)?;
-        self.events.sync_data()
-    }
-
-    /// Records a listed page of a pipelined run, before any of its ids is sent.
-    pub fn planned(&mut self, part: &Part) -> std::io::Result<()> {
-        let mut buf = serde_json::to_vec(&serde_json::json!({ "planned": part }))?;
-        buf.push(b'\n');
-        self.events.write_all(&buf)?;
-        self.events.sync_data()
-    }
-
-    /// Records that a pipelined run listed every page.
-    pub fn listed(&mut self) -> std::io::Result<()> {
-        self.events.write_all(b"{\"listed\":true}\n")?;
-        self.events.sync_data()
-    }
-
-    /// Records verifications.
-    pub fn verified(&mut self, results: &[Verified]) -> std::io::Result<()> {
-        let mut buf = Vec::new();
-        for v in results {
-            serde_json::to_writer(&mut buf, v)?;
-            buf.push(b'\n');
-        }
-        self.events.write_all(&buf)?;
-        self.events.sync_data()
-    }
-
-    /// Records how the canary went.
-    pub fn canary(&mut self, result: CanaryResult) -> std::io::Result<()> {
-        let mut buf = serde_json::to_vec(&serde_json::json!({ "canary": result }))?;
-        buf.push(b'\n');
-        self.events.write_all(&buf)?;
-        self.events.sync_data()
-    }
-
-    /// Records server-side progress (cumulative).
-    pub fn progress(&mut self, p: Progress) -> std::io::Result<()> {
-        let mut buf = serde_json::to_vec(&serde_json::json!({ "progress": p }))?;
-        buf.push(b'\n');
         self.events.write_all(&buf)?;
         self.events.sync_data()
     }
 
     /// Writes how the run ended.
-    pub fn end(&self, summary: &Summary) -> std::io::Result<()> {
-        let end = End {
-            state: if summary.interrupted {
-                EndState::Interrupted
-            } else {
-                EndState::Finished
-            },
-            ended_ms: jiff::Timestamp::now().as_millisecond(),
-            summary: summary.clone(),
-        };
-        crate::fsutil::write_atomic(&self.dir.join("end.json"), &serde_json::to_vec(&end)?, true)
+    pub fn end(&self, summary: &Summary, state: EndState) -> std::io::Result<()> {
+        write_end(&self.dir, summary, state)
     }
+}
+
+/// Writes `end.json` into a job's directory.
+pub fn write_end(dir: &Path, summary: &Summary, state: EndState) -> std::io::Result<()> {
+    let end = End {
+        state,
+        ended_ms: jiff::Timestamp::now().as_millisecond(),
+        summary: summary.clone(),
+    };
+    crate::fsutil::write_atomic(&dir.join("end.json"), &serde_json::to_vec(&end)?, true)
 }
 
 /// Takes the job's lock without waiting: `Ok(Err(()))` when another process holds it.
@@ -209,7 +158,7 @@ fn append(path: &Path) -> std::io::Result<File> {
     OpenOptions::new().create(true).append(true).open(path)
 }
 
-pub fn read_plan(dir: &Path) -> std::io::Result<PlanRecord> {
+pub fn read_plan(dir: &Path) -> std::io::Result<JobRecord> {
     Ok(serde_json::from_slice(&std::fs::read(
         dir.join("plan.json"),
     )?)?)
@@ -219,11 +168,12 @@ pub fn read_plan(dir: &Path) -> std::io::Result<PlanRecord> {
 mod tests {
     use super::*;
     use crate::api::Source;
+    use crate::bulk::action::Action;
     use crate::bulk::action::Verb;
-    use crate::bulk::outcome::Status;
+    use crate::bulk::outcome::{Outcome, Status};
 
-    fn plan(job: &str, ids: &[&str]) -> PlanRecord {
-        PlanRecord {
+    fn plan(job: &str, ids: &[&str]) -> JobRecord {
+        JobRecord {
             job: job.into(),
             action: Action {
                 verb: Verb::Delete,
@@ -240,13 +190,13 @@ mod tests {
                 token_source: "t".into(),
             },
             settings: RunSettings::default(),
-            canary: None,
-            pipeline: None,
-            parts: vec![Part {
-                source: Source::Qstash,
-                ids: ids.iter().map(|s| s.to_string()).collect(),
-            }],
-            server_side: None,
+            mode: Mode::Planned {
+                parts: vec![Part {
+                    source: Source::Qstash,
+                    ids: ids.iter().map(|s| s.to_string()).collect(),
+                }],
+                canary: None,
+            },
         }
     }
 
@@ -255,13 +205,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = plan("delete-1", &["a", "b", "c", "d"]);
         let mut j = Journal::create(dir.path(), &p).unwrap();
-        j.inflight(&["a".into(), "b".into()]).unwrap();
-        j.record(&[
-            Outcome::done("a"),
-            Outcome::failed("b", Status::Failed, "x"),
+        j.write(&[Event::Inflight(vec!["a".into(), "b".into()])])
+            .unwrap();
+        j.write(&[
+            Event::Outcome(Outcome::done("a")),
+            Event::Outcome(Outcome::failed("b", Status::Failed, "x")),
         ])
         .unwrap();
-        j.inflight(&["c".into()]).unwrap();
+        j.write(&[Event::Inflight(vec!["c".into()])]).unwrap();
         // A second process cannot take the job while this one holds it.
         assert!(matches!(
             Journal::open(dir.path(), "delete-1"),
@@ -278,7 +229,7 @@ mod tests {
             JobState::Crashed
         );
         let (p2, state, _j) = Journal::open(dir.path(), "delete-1").unwrap();
-        assert_eq!(p2.planned(), 4);
+        assert_eq!(state.parts(&p2).map(|p| p.ids.len()).sum::<usize>(), 4);
         assert!(state.finished("a") && !state.finished("b") && !state.finished("c"));
         assert!(state.unknown.contains("c") && !state.unknown.contains("a"));
         assert!(!state.unknown.contains("d"));

@@ -57,18 +57,43 @@ pub struct Part {
     pub ids: Vec<String>,
 }
 
-/// A `--server-side` run: a filter and an optional limit instead of ids.
+/// A selection by filters rather than ids: what a pipelined or server-side job acts on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ServerSidePlan {
+pub struct Matching {
     pub filter: Filter,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
 }
 
+/// How a job finds and acts on its entries. The journal, `--continue`, `dlq jobs` and `dlq
+/// verify` match on it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    /// Every id looked up or listed before anything was sent.
+    Planned {
+        parts: Vec<Part>,
+        canary: Option<CanaryPlan>,
+    },
+    /// Listed while acting: each page is journaled (`{"planned":...}`) before any of its ids
+    /// is sent. The filter is frozen at the start (`toDate`), so entries that fail later are
+    /// never part of it.
+    Pipelined(Matching),
+    /// The API's own filter-and-cursor bulk call: no ids, progress only.
+    ServerSide(Matching),
+}
+
+impl Mode {
+    /// Whether the job keeps an account per entry (everything but server-side).
+    pub fn per_entry(&self) -> bool {
+        !matches!(self, Mode::ServerSide(_))
+    }
+}
+
+/// A job's `plan.json`: what it does, where, how, and with which settings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PlanRecord {
+#[serde(rename_all = "camelCase", into = "OnDisk", from = "OnDisk")]
+pub struct JobRecord {
     pub job: String,
     pub action: Action,
     pub created_ms: i64,
@@ -76,29 +101,104 @@ pub struct PlanRecord {
     pub selection: String,
     pub target: TargetRecord,
     pub settings: RunSettings,
-    #[serde(default)]
-    pub parts: Vec<Part>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server_side: Option<ServerSidePlan>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub canary: Option<CanaryPlan>,
-    /// A pipelined run: its ids are listed while it acts, page by page, each page journaled
-    /// (`{"planned":...}`) before any of its ids is sent. The filter is frozen at the start
-    /// (`toDate`), so entries that fail later are never part of it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipeline: Option<ServerSidePlan>,
+    pub mode: Mode,
 }
 
-impl PlanRecord {
-    pub fn planned(&self) -> usize {
-        self.parts.iter().map(|p| p.ids.len()).sum()
+impl JobRecord {
+    /// The command that does what is left of the job: `dlq retry --continue retry-...`.
+    pub fn continue_command(&self) -> String {
+        format!("dlq {} --continue {}", self.action.verb.name(), self.job)
+    }
+
+    /// The ids planned before the run (a pipelined job's pages are in its events).
+    pub fn parts(&self) -> &[Part] {
+        match &self.mode {
+            Mode::Planned { parts, .. } => parts,
+            _ => &[],
+        }
+    }
+
+    pub fn canary(&self) -> Option<&CanaryPlan> {
+        match &self.mode {
+            Mode::Planned { canary, .. } => canary.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// `plan.json` as written since the first release: the mode is whichever of `parts`,
+/// `serverSide` and `pipeline` is there, so journals of earlier versions read as they are.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OnDisk {
+    job: String,
+    action: Action,
+    created_ms: i64,
+    selection: String,
+    target: TargetRecord,
+    settings: RunSettings,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    parts: Vec<Part>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    server_side: Option<Matching>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    canary: Option<CanaryPlan>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pipeline: Option<Matching>,
+}
+
+impl From<OnDisk> for JobRecord {
+    fn from(d: OnDisk) -> JobRecord {
+        let mode = match (d.server_side, d.pipeline) {
+            (Some(m), _) => Mode::ServerSide(m),
+            (None, Some(m)) => Mode::Pipelined(m),
+            (None, None) => Mode::Planned {
+                parts: d.parts,
+                canary: d.canary,
+            },
+        };
+        JobRecord {
+            job: d.job,
+            action: d.action,
+            created_ms: d.created_ms,
+            selection: d.selection,
+            target: d.target,
+            settings: d.settings,
+            mode,
+        }
+    }
+}
+
+impl From<JobRecord> for OnDisk {
+    fn from(r: JobRecord) -> OnDisk {
+        let (mut parts, mut canary, mut server_side, mut pipeline) = (Vec::new(), None, None, None);
+        match r.mode {
+            Mode::Planned {
+                parts: p,
+                canary: c,
+            } => (parts, canary) = (p, c),
+            Mode::Pipelined(m) => pipeline = Some(m),
+            Mode::ServerSide(m) => server_side = Some(m),
+        }
+        OnDisk {
+            job: r.job,
+            action: r.action,
+            created_ms: r.created_ms,
+            selection: r.selection,
+            target: r.target,
+            settings: r.settings,
+            parts,
+            server_side,
+            canary,
+            pipeline,
+        }
     }
 }
 
 /// Server-side progress: entries confirmed acted on, and those a lost reply may have acted on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Progress {
+pub struct ServerProgress {
     pub done: u64,
     pub unconfirmed: u64,
 }
@@ -115,6 +215,47 @@ pub struct End {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EndState {
+    /// Nothing left to do.
     Finished,
+    /// Stopped by a signal with work left.
     Interrupted,
+    /// Stopped by an error (a refused token, a server that kept refusing, a journal that could
+    /// not be written) with work left.
+    Stopped,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `plan.json` as earlier versions wrote it: every mode field present or defaulted.
+    fn old(mode_fields: &str) -> String {
+        format!(
+            r#"{{"job":"retry-1","action":{{"verb":"retry","source":"qstash"}},"createdMs":1,
+            "selection":"s","target":{{"baseUrl":"http://x","sandbox":false,
+            "tokenFingerprint":"f","tokenSource":"t"}},"settings":{{"concurrency":4}},{mode_fields}}}"#
+        )
+    }
+
+    #[test]
+    fn records_of_earlier_versions_read_as_their_mode_and_round_trip() {
+        let filter = r#"{"filter":{},"limit":5}"#;
+        let pipelined: JobRecord =
+            serde_json::from_str(&old(&format!(r#""parts":[],"pipeline":{filter}"#))).unwrap();
+        assert!(matches!(&pipelined.mode, Mode::Pipelined(m) if m.limit == Some(5)));
+        let server: JobRecord =
+            serde_json::from_str(&old(&format!(r#""parts":[],"serverSide":{filter}"#))).unwrap();
+        assert!(matches!(server.mode, Mode::ServerSide(_)));
+        let planned: JobRecord = serde_json::from_str(&old(
+            r#""parts":[{"source":"qstash","ids":["a","b"]}],"canary":{"ids":["a"],"thresholdPct":100.0}"#,
+        ))
+        .unwrap();
+        assert_eq!(planned.parts()[0].ids, ["a", "b"]);
+        assert_eq!(planned.canary().unwrap().ids, ["a"]);
+        for r in [pipelined, server, planned] {
+            let again: JobRecord =
+                serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+            assert_eq!(again.mode, r.mode);
+        }
+    }
 }

@@ -6,24 +6,10 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use serde::Deserialize;
-
-use super::records::{CanaryResult, Part, PlanRecord, Progress};
+use super::event::Event;
+use super::records::{CanaryResult, JobRecord, Part, ServerProgress};
 use crate::bulk::outcome::{Outcome, Status};
 use crate::bulk::verify::Verified;
-
-/// One line of `events.ndjson`.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Event {
-    Inflight { inflight: Vec<String> },
-    Planned { planned: Part },
-    Listed { listed: bool },
-    Progress { progress: Progress },
-    Canary { canary: CanaryResult },
-    Verified(Verified),
-    Outcome(Outcome),
-}
 
 /// What the journal says about a job's entries.
 #[derive(Debug, Default)]
@@ -32,7 +18,7 @@ pub struct State {
     pub outcomes: HashMap<String, Outcome>,
     /// Ids sent (or being sent) whose outcome is not known: they may have been acted on.
     pub unknown: HashSet<String>,
-    pub progress: Progress,
+    pub progress: ServerProgress,
     /// The last verification of each id.
     pub verified: HashMap<String, Verified>,
     pub canary: Option<CanaryResult>,
@@ -44,8 +30,24 @@ pub struct State {
 
 impl State {
     /// Every planned id: the plan's, and a pipelined run's pages.
-    pub fn parts<'a>(&'a self, plan: &'a PlanRecord) -> impl Iterator<Item = &'a Part> {
-        plan.parts.iter().chain(self.planned.iter())
+    pub fn parts<'a>(&'a self, record: &'a JobRecord) -> impl Iterator<Item = &'a Part> {
+        record.parts().iter().chain(self.planned.iter())
+    }
+
+    /// Whether every entry the job will act on is known: false while a pipelined job has not
+    /// listed its last page (`--continue` lists the rest).
+    pub fn complete(&self, record: &JobRecord) -> bool {
+        match record.mode {
+            super::Mode::Pipelined(_) => self.listed,
+            _ => true,
+        }
+    }
+
+    /// Planned ids without a final outcome, in plan order.
+    pub fn left<'a>(&'a self, record: &'a JobRecord) -> impl Iterator<Item = &'a String> {
+        self.parts(record)
+            .flat_map(|p| p.ids.iter())
+            .filter(|id| !self.finished(id))
     }
 }
 
@@ -75,16 +77,19 @@ pub fn read_state(dir: &Path) -> std::io::Result<State> {
         Err(e) => return Err(e),
     };
     for line in BufReader::new(f).lines() {
-        match serde_json::from_str::<Event>(&line?) {
-            Ok(Event::Inflight { inflight }) => state.unknown.extend(inflight),
-            Ok(Event::Planned { planned }) => state.planned.push(planned),
-            Ok(Event::Listed { listed }) => state.listed = listed,
-            Ok(Event::Progress { progress }) => state.progress = progress,
-            Ok(Event::Canary { canary }) => state.canary = Some(canary),
-            Ok(Event::Verified(v)) => {
+        let Some(event) = Event::parse(&line?) else {
+            continue;
+        };
+        match event {
+            Event::Inflight(ids) => state.unknown.extend(ids),
+            Event::Planned(part) => state.planned.push(part),
+            Event::Listed(listed) => state.listed = listed,
+            Event::Progress(p) => state.progress = p,
+            Event::Canary(c) => state.canary = Some(c),
+            Event::Verified(v) => {
                 state.verified.insert(v.dlq_id.clone(), v);
             }
-            Ok(Event::Outcome(o)) => {
+            Event::Outcome(o) => {
                 if o.outcome == Status::Unknown {
                     state.unknown.insert(o.dlq_id.clone());
                 } else {
@@ -92,7 +97,6 @@ pub fn read_state(dir: &Path) -> std::io::Result<State> {
                 }
                 state.outcomes.insert(o.dlq_id.clone(), o);
             }
-            Err(_) => {}
         }
     }
     Ok(state)

@@ -6,23 +6,101 @@
 //! `--concurrency`, `--report`). Ids that were in flight when the run stopped are checked on
 //! the server first, so each entry is acted on once.
 
-use crate::bulk::lanes::Lanes;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use super::execute::{Canary, Run, Steps};
+use super::planned::{Canary, Steps};
 use super::report::Report;
-use super::{server, Request};
+use super::run::Run;
+use super::{How, Request, Work};
 use crate::api::Overrides;
-use crate::bulk::journal::{Journal, OpenError, Part, PlanRecord, RunSettings, State};
+use crate::bulk::job::Job;
+use crate::bulk::journal::{Mode, OpenError, Part, RunSettings, State};
 use crate::bulk::outcome::Status;
-use crate::bulk::plan::Plan;
+use crate::bulk::plan::{Plan, PlanError};
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::text::{safe, truncate};
 
-pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
-    let verb = req.action.verb;
+/// Reopens the job and says what is left; `None` when nothing is.
+pub async fn reopen<'a>(ctx: &'a Ctx, id: &str, req: &Request<'_>) -> Result<Option<Work<'a>>> {
+    refuse_changes(id, req)?;
+    let (mut job, state) = open(ctx, id, req)?;
+    let complete = state.complete(&job.record);
+    let left: Vec<Part> = left_parts(&job, &state);
+    if job.record.mode.per_entry() && complete && left.is_empty() {
+        ctx.out.info_wrapped(&format!(
+            "job {id} has nothing left to do: all {} entries have an outcome",
+            state.parts(&job.record).map(|p| p.ids.len()).sum::<usize>()
+        ));
+        return Ok(None);
+    }
+    if let Some(result) = state.canary.filter(|r| !r.passed) {
+        if !req.verify.is_some_and(|v| v.past_canary) {
+            return Err(CliError::new(
+                Kind::Partial,
+                format!(
+                    "job {id} stopped after its canary: {} of {} delivered",
+                    result.tally.delivered,
+                    result.tally.total()
+                ),
+            )
+            .hint(format!(
+                "to go on anyway: {} --past-canary",
+                job.continue_command()
+            )));
+        }
+    }
+    let bound = ctx.rebind(id, &job.record.target).await?;
+    let target = bound.target.clone();
+    let api = ctx.client(&target)?;
+    job.set_settings(RunSettings {
+        rps: req.bulk.rps.or(job.record.settings.rps),
+        concurrency: req
+            .bulk
+            .concurrency
+            .unwrap_or(job.record.settings.concurrency),
+        verify_secs: job.record.settings.verify_secs,
+    });
+    let report = match &req.bulk.report {
+        Some(path) => Some(Report::resume(path, id, job.verb().name(), &target)?),
+        None => None,
+    };
+    let mode = job.record.mode.clone();
+    let run = Run::new(ctx, api, target, job, report).keep(bound);
+    let how = match mode {
+        Mode::ServerSide(matching) => {
+            ctx.out.info_wrapped(&format!(
+                "continuing server-side job {id} on {}: {} done so far",
+                run.described(),
+                state.progress.done
+            ));
+            How::ServerSide {
+                matching,
+                from: state.progress,
+            }
+        }
+        Mode::Pipelined(m) if !complete => {
+            // The run stopped before it listed every page: list the rest of the frozen filter.
+            let known: HashSet<String> = state
+                .parts(&run.job.record)
+                .flat_map(|p| p.ids.iter().cloned())
+                .collect();
+            let more = super::pipeline::relist(&run, &m, &known)
+                .await
+                .map_err(|e| match e {
+                    PlanError::Api(e) => CliError::from(e),
+                    PlanError::Io(e) => CliError::failure(e.to_string()),
+                })?;
+            planned(ctx, &run, &state, left, more, req)
+        }
+        _ => planned(ctx, &run, &state, left, Vec::new(), req),
+    };
+    Ok(Some(Work { run, how }))
+}
+
+/// Ids, filters, a backup or other overrides would change what the job does: refused.
+fn refuse_changes(job: &str, req: &Request<'_>) -> Result<()> {
     let s = req.select;
     if !s.ids.is_empty()
         || s.ids_from.is_some()
@@ -45,8 +123,13 @@ pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
         )
         .hint(format!("`dlq jobs show {}` shows what is left", safe(job))));
     }
+    Ok(())
+}
+
+/// The job, locked, if it is this verb's and the overrides are its own.
+fn open(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<(Job, State)> {
     let shown = truncate(&safe(job), 80).into_owned();
-    let (plan, state, journal) = Journal::open(&ctx.state_dir, job).map_err(|e| match e {
+    let (opened, state) = Job::reopen(&ctx.state_dir, job).map_err(|e| match e {
         OpenError::Missing => CliError::usage(format!(
             "no job {shown:?} in {}",
             crate::bulk::journal::jobs_dir(&ctx.state_dir).display()
@@ -57,20 +140,27 @@ pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
         )),
         OpenError::Io(e) => CliError::failure(format!("cannot read job {shown}: {e}")),
     })?;
-    if plan.action.verb != verb {
+    let verb = opened.verb();
+    if verb != req.action.verb {
         return Err(CliError::usage(format!(
-            "job {job} is a {0} run: continue it with `dlq {0} --continue {job}`",
-            plan.action.verb.name()
+            "job {job} is a {0} run: continue it with `{1}`",
+            verb.name(),
+            opened.continue_command()
         )));
     }
-    if req.action.overrides != Overrides::default() && req.action.overrides != plan.action.overrides
-    {
+    let overrides = &opened.record.action.overrides;
+    if req.action.overrides != Overrides::default() && req.action.overrides != *overrides {
         return Err(CliError::usage(format!(
             "job {job} keeps the overrides it started with: drop --retries, --delay and the like"
         )));
     }
-    let mut parts: Vec<Part> = state
-        .parts(&plan)
+    Ok((opened, state))
+}
+
+/// The planned ids without a final outcome, part by part.
+fn left_parts(job: &Job, state: &State) -> Vec<Part> {
+    state
+        .parts(&job.record)
         .map(|p| Part {
             source: p.source,
             ids: p
@@ -81,124 +171,62 @@ pub async fn run(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<()> {
                 .collect(),
         })
         .filter(|p| !p.ids.is_empty())
-        .collect();
-    let unlisted = plan.pipeline.is_some() && !state.listed;
-    if plan.server_side.is_none() && !unlisted && parts.is_empty() {
-        ctx.out.info_wrapped(&format!(
-            "job {job} has nothing left to do: all {} entries have an outcome",
-            state.parts(&plan).map(|p| p.ids.len()).sum::<usize>()
-        ));
-        return Ok(());
-    }
-    if let Some(result) = state.canary.filter(|r| !r.passed) {
-        if !req.verify.is_some_and(|v| v.past_canary) {
-            return Err(CliError::new(
-                Kind::Partial,
-                format!(
-                    "job {job} stopped after its canary: {} of {} delivered",
-                    result.tally.delivered,
-                    result.tally.total()
-                ),
-            )
-            .hint(format!(
-                "to go on anyway: dlq {} --continue {job} --past-canary",
-                verb.name()
-            )));
-        }
-    }
-    let bound = ctx.rebind(job, &plan.target).await?;
-    let target = &bound.target;
-    let api = ctx.client(target)?;
-    let settings = RunSettings {
-        rps: req.bulk.rps.or(plan.settings.rps),
-        concurrency: req.bulk.concurrency.unwrap_or(plan.settings.concurrency),
-        verify_secs: plan.settings.verify_secs,
-    };
-    let report = match &req.bulk.report {
-        Some(path) => {
-            let mut r = Report::open(path, true)?;
-            r.header(job, verb.name(), target, true)?;
-            Some(r)
-        }
-        None => None,
-    };
-    let mut journal = journal;
-    if let (Some(m), true) = (&plan.pipeline, unlisted) {
-        // The run stopped before it listed every page: list the rest of the frozen filter.
-        let known: HashSet<String> = state
-            .parts(&plan)
-            .flat_map(|p| p.ids.iter().cloned())
-            .collect();
-        let more = relist(&api, &plan, m, &settings, &known, &mut journal).await?;
-        if !more.is_empty() {
-            parts.push(Part {
-                source: plan.action.source,
-                ids: more,
-            });
-        }
+        .collect()
+}
+
+/// The rest of a planned (or pipelined, now wholly listed) job: `more` are the ids listed
+/// just now.
+fn planned(
+    ctx: &Ctx,
+    run: &Run<'_>,
+    state: &State,
+    mut parts: Vec<Part>,
+    more: Vec<String>,
+    req: &Request<'_>,
+) -> How {
+    let before: usize = state.parts(&run.job.record).map(|p| p.ids.len()).sum();
+    let total = before + more.len();
+    if !more.is_empty() {
+        parts.push(Part {
+            source: run.job.record.action.source,
+            ids: more,
+        });
     }
     let left = Plan {
         parts,
         ..Plan::default()
     };
-    if let Some(ss) = &plan.server_side {
-        ctx.out.info_wrapped(&format!(
-            "continuing server-side job {job} on {}: {} done so far",
-            target.describe(),
-            state.progress.done
-        ));
-        return server::run(
-            ctx,
-            &api,
-            target,
-            &plan,
-            ss,
-            state.progress,
-            journal,
-            settings,
-        )
-        .await;
-    }
-    let planned_total: usize = state.parts(&plan).map(|p| p.ids.len()).sum::<usize>()
-        + if unlisted { left.len() } else { 0 };
     let checking = left.ids().filter(|id| state.unknown.contains(*id)).count();
     ctx.out.info_wrapped(&format!(
-        "continuing job {job} on {}: {} of {} entries left{}",
-        target.describe(),
+        "continuing job {} on {}: {} of {total} entries left{}",
+        run.job.id(),
+        run.described(),
         left.len(),
-        planned_total.max(left.len()),
         if checking > 0 {
             format!(" ({checking} of them in flight when it stopped: checked first)")
         } else {
             String::new()
         }
     ));
-    let verify = req
-        .verify
-        .and_then(|v| v.verify)
-        .or(settings.verify_secs.map(Duration::from_secs));
-    let canary = canary_step(&plan, &state);
-    let run = Run {
-        ctx,
-        api: &api,
-        target,
-        record: &plan,
-        journal,
-        report,
-        settings,
-    };
-    let steps = Steps {
-        canary,
-        verify,
-        note: None,
-    };
-    run.go(&left, &state.unknown, steps).await
+    let verify =
+        req.verify
+            .and_then(|v| v.verify)
+            .or(run.job.settings.verify_secs.map(Duration::from_secs));
+    How::Planned {
+        plan: left,
+        unknown: state.unknown.clone(),
+        steps: Steps {
+            canary: canary_step(&run.job, state),
+            verify,
+            note: None,
+        },
+    }
 }
 
 /// The canary still to do: the canary ids without an outcome, and those done before, to
-/// verify together. None when the job has no canary or its canary already passed.
-fn canary_step(plan: &PlanRecord, state: &State) -> Option<Canary> {
-    let c = plan.canary.as_ref()?;
+/// verify together. None when the job has no canary or its canary was judged already.
+fn canary_step(job: &Job, state: &State) -> Option<Canary> {
+    let c = job.record.canary()?;
     if state.canary.is_some() {
         return None;
     }
@@ -218,68 +246,4 @@ fn canary_step(plan: &PlanRecord, state: &State) -> Option<Canary> {
             .cloned()
             .collect(),
     })
-}
-
-/// Lists the frozen filter of a pipelined job again for the ids it had not listed yet (at most
-/// what its `--limit` leaves), and journals them before anything acts on them.
-async fn relist(
-    api: &crate::api::Client,
-    plan: &PlanRecord,
-    m: &crate::bulk::journal::ServerSidePlan,
-    settings: &RunSettings,
-    known: &HashSet<String>,
-    journal: &mut Journal,
-) -> Result<Vec<String>> {
-    let room = m
-        .limit
-        .map(|l| l.saturating_sub(known.len() as u64) as usize);
-    let enough = crate::bulk::cancel::Cancel::new();
-    let mut more: Vec<String> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut on_page = |page: &[crate::api::Entry]| -> std::io::Result<()> {
-        for e in page {
-            if room.is_some_and(|r| more.len() >= r) {
-                enough.cancel();
-                break;
-            }
-            if !known.contains(&e.dlq_id) && seen.insert(e.dlq_id.clone()) {
-                more.push(e.dlq_id.clone());
-            }
-        }
-        Ok(())
-    };
-    let pacer = crate::bulk::exec::Pacer::new(settings.rps);
-    // The first matches of a limited job are the first in the server's order: one cursor.
-    let lanes = match room {
-        Some(_) => Lanes::ONE,
-        None => Lanes::within(settings.concurrency, &pacer),
-    };
-    if room != Some(0) {
-        crate::bulk::plan::build(
-            api,
-            plan.action.source,
-            &m.filter,
-            None,
-            false,
-            lanes,
-            &enough,
-            &mut on_page,
-        )
-        .await
-        .map_err(|e| match e {
-            crate::bulk::plan::PlanError::Api(e) => CliError::from(e),
-            crate::bulk::plan::PlanError::Io(e) => CliError::failure(e.to_string()),
-        })?;
-    }
-    let io = |e: std::io::Error| CliError::failure(format!("cannot write the job journal: {e}"));
-    if !more.is_empty() {
-        journal
-            .planned(&Part {
-                source: plan.action.source,
-                ids: more.clone(),
-            })
-            .map_err(io)?;
-    }
-    journal.listed().map_err(io)?;
-    Ok(more)
 }

@@ -1,36 +1,26 @@
 //! Pipelined runs: when nothing needs confirming (`--yes`), each listed page is acted on while
 //! the next is listed, instead of listing every page first.
 //!
-//! Exactly once holds as in a planned run: the filter is frozen at the start (`toDate` is the
-//! run's start, so entries that fail later are never part of it), and every page's ids are
-//! journaled and synced before any of them is sent. `--continue` finishes the listing from
-//! the frozen filter if it was cut short. Runs that show a plan first (a prompt, `--max`,
-//! `--dry-run`, `--backup`, `--canary`) are never pipelined: their plan must be whole before
-//! anything happens. Nor are `--verify` runs, which follow what a whole plan did.
+//! Exactly once holds as in a planned run: the filter is frozen at the start (`toDate`, so
+//! entries that fail later are never part of it), and every page's ids are journaled and
+//! synced before any of them is sent. `--continue` finishes the listing from the frozen filter
+//! if it was cut short. Runs that show a plan first (a prompt, `--max`, `--dry-run`,
+//! `--backup`, `--canary`) are never pipelined: their plan must be whole before anything
+//! happens. Nor are `--verify` runs, which follow what a whole plan did.
 
 use std::collections::HashSet;
-use std::sync::Mutex;
-use std::time::Instant;
 
-use super::execute::conclude;
-use super::phase::{in_journal, Phase};
-use super::report::Report;
+use super::run::{add, Ended, Run};
 use super::Request;
-use crate::api::{Client, Filter};
-use crate::bulk::action::Action;
-use crate::bulk::cancel::Cancel;
-use crate::bulk::exec::{Halt, Pacer};
-use crate::bulk::journal::{new_job_id, Journal, Part, PlanRecord, RunSettings, ServerSidePlan};
+use crate::api::{Client, Entry, Filter};
+use crate::bulk::exec::Halt;
+use crate::bulk::journal::{Event, Matching, Part};
 use crate::bulk::lanes::Lanes;
 use crate::bulk::outcome::Summary;
 use crate::bulk::plan::{self, PlanError};
-use crate::commands::signals;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::output::plan_view::plan_text;
-use crate::output::progress::Bar;
-use crate::output::results::ResultPrinter;
-use crate::target::Target;
 
 /// Whether this run may act while it lists.
 pub fn applies(ctx: &Ctx, req: &Request<'_>) -> bool {
@@ -43,129 +33,88 @@ pub fn applies(ctx: &Ctx, req: &Request<'_>) -> bool {
             .is_none_or(|v| v.canary.is_none() && v.verify.is_none())
 }
 
+/// The filters frozen at the start, by the server's clock: one page is asked for first, and
+/// if its `Date` is ahead of this machine's clock, the freeze follows the server, so a clock
+/// behind the server's does not leave out its newest entries. (Its `Date` says the second;
+/// the freeze takes the whole of it.)
+pub async fn freeze(api: &Client, req: &Request<'_>) -> Result<Filter> {
+    api.list(req.action.source, &req.filter, Some(1), None)
+        .await?;
+    let now = jiff::Timestamp::now().as_millisecond();
+    let start = match api.server_clock_ms() {
+        Some(server) if server > now + 1_000 => server + 999,
+        _ => now,
+    };
+    Ok(frozen(&req.filter, start))
+}
+
 /// The filter frozen at `start_ms`: what the run may act on, whenever it is continued.
-pub fn frozen(filter: &Filter, start_ms: i64) -> Filter {
+fn frozen(filter: &Filter, start_ms: i64) -> Filter {
     Filter {
         to_ms: Some(filter.to_ms.map_or(start_ms, |t| t.min(start_ms))),
         ..filter.clone()
     }
 }
 
-/// Lists and acts at once.
-pub async fn run(
-    ctx: &Ctx,
-    api: &Client,
-    target: &Target,
-    req: &Request<'_>,
-    limit: Option<u64>,
-    report: Option<Report>,
-    settings: RunSettings,
-) -> Result<()> {
-    let start = jiff::Timestamp::now().as_millisecond();
-    let matching = ServerSidePlan {
-        filter: frozen(&req.filter, start),
-        limit,
-    };
-    let record = PlanRecord {
-        job: new_job_id(&req.action),
-        action: req.action.clone(),
-        created_ms: start,
-        selection: match limit {
-            Some(n) => format!("the first {n} matches of the filters, listed as acted on"),
-            None => "every match of the filters, listed as acted on".into(),
-        },
-        target: target.record(),
-        settings,
-        parts: Vec::new(),
-        server_side: None,
-        canary: None,
-        pipeline: Some(matching.clone()),
-    };
-    let journal = Journal::create(&ctx.state_dir, &record).map_err(super::journal_err)?;
-    let verb = req.action.verb;
-    let job = &record.job;
-    let described = target.describe();
+/// Lists and acts at once. `None` when nothing matched (the job is not kept).
+pub async fn run(run: &mut Run<'_>, matching: &Matching) -> Option<Ended> {
+    let ctx = run.ctx;
     ctx.out.info_wrapped(&format!(
-        "job {job}: {} on {described}, acting on each page as it is listed; an interrupt stops \
-         it after the requests in flight",
-        verb.name()
+        "job {}: {} on {}, acting on each page as it is listed; an interrupt stops it after \
+         the requests in flight",
+        run.job.id(),
+        run.job.verb().name(),
+        run.described(),
     ));
-    let started = Instant::now();
-    let phase = Phase {
-        ctx,
-        api,
-        record: &record,
-        settings: &record.settings,
-        cancel: Cancel::new(),
-        pacer: Pacer::new(record.settings.rps),
-        journal: Mutex::new(journal),
-        report: Mutex::new(report),
-        printer: Mutex::new(Some(ResultPrinter::new(
-            ctx.out.stdout(),
-            &ctx.out,
-            u64::MAX,
-        ))),
-        inputs: &Default::default(),
-    };
-    let continue_line = format!("continue with: dlq {} --continue {job}", verb.name());
-    let watcher = signals::watch(phase.cancel.clone(), ctx.out.clone(), continue_line);
+    run.begin(Some(u64::MAX));
     let mut total = Summary::default();
-    let (listing, halt, listed) = act_as_listed(&phase, &matching, &mut total).await;
-    watcher.abort();
+    let (listing, halt, listed) = act_as_listed(run, matching, &mut total).await;
     total.listing_cut = listed.is_none();
     if listed.as_ref().is_some_and(|p| p.is_empty()) && listing.is_none() && halt.is_none() {
-        // Nothing matched: no job to keep.
-        let dir = phase.journal.lock().unwrap().dir.clone();
-        if let Some(r) = phase.report.into_inner().unwrap() {
-            r.discard();
-        }
-        drop(phase.journal);
-        let _ = std::fs::remove_dir_all(dir);
-        ctx.out.info(&format!(
-            "{}: nothing matches on {described}; nothing to do",
-            verb.name()
-        ));
-        return Ok(());
-    }
-    phase.end(&mut total, started, job);
-    if let Some(plan) = &listed {
-        // The breakdown a planned run shows first, shown after.
-        if !ctx.out.quiet && !plan.is_empty() {
-            eprint!(
-                "{}",
-                plan_text(&record.action, plan, &described, ctx.out.stderr_wrap())
-            );
-        }
+        return None;
     }
     let halt = halt.or(listing.map(|e| match e {
         PlanError::Api(e) => Halt::Failed(e),
         PlanError::Io(e) => Halt::Journal(e),
     }));
-    conclude(ctx, verb, &total, job, &described, halt)
+    run.end(&mut total, halt.is_some());
+    if let Some(plan) = &listed {
+        // The breakdown a planned run shows first, shown after.
+        if !ctx.out.quiet && !plan.is_empty() {
+            eprint!(
+                "{}",
+                plan_text(
+                    &run.job.record.action,
+                    plan,
+                    &run.described(),
+                    ctx.out.stderr_wrap()
+                )
+            );
+        }
+    }
+    Some(Ended {
+        total,
+        halt,
+        stop: None,
+        note: None,
+    })
 }
 
 /// Lists the frozen filter page by page; each page is journaled, then handed to the engine,
 /// which acts on it while the next is listed. Returns why the listing stopped early (if it
 /// did), why acting did, and the plan as listed.
 async fn act_as_listed(
-    phase: &Phase<'_>,
-    matching: &ServerSidePlan,
+    run: &Run<'_>,
+    matching: &Matching,
     total: &mut Summary,
 ) -> (Option<PlanError>, Option<Halt>, Option<plan::Plan>) {
-    let action: &Action = &phase.record.action;
+    let action = &run.job.record.action;
     let source = action.source;
-    let size = action.verb.chunk_size(source) as f64;
-    let bar = Bar::new(
-        &phase.ctx.out,
-        action.verb.name(),
-        0,
-        phase.settings.rps.map(|r| r * size),
-    );
+    let bar = run.bar(0);
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let dir = phase.journal.lock().unwrap().dir.clone();
     let mut sent: HashSet<String> = HashSet::new();
     let lister = async {
-        let mut on_page = |page: &[crate::api::Entry]| -> std::io::Result<()> {
+        let mut on_page = |page: &[Entry]| -> std::io::Result<()> {
             // A server that pages inconsistently could repeat an entry: each is acted on once.
             let ids: Vec<String> = page
                 .iter()
@@ -176,50 +125,102 @@ async fn act_as_listed(
                 return Ok(());
             }
             let part = Part { source, ids };
-            phase
-                .journal
-                .lock()
-                .unwrap()
-                .planned(&part)
-                .map_err(|e| in_journal(&dir, e))?;
+            run.job.write(&[Event::Planned(part.clone())])?;
             bar.grow(part.ids.len() as u64);
             let _ = tx.send(part.ids);
             Ok(())
         };
         let built = plan::build(
-            phase.api,
+            &run.api,
             source,
             &matching.filter,
             matching.limit,
             false,
-            Lanes::within(phase.settings.concurrency, &phase.pacer),
-            &phase.cancel,
+            Lanes::within(run.job.settings.concurrency, &run.job.pacer),
+            &run.job.cancel,
             &mut on_page,
         )
         .await;
         if let Ok(Some(_)) = &built {
-            if let Err(e) = phase.journal.lock().unwrap().listed() {
-                return Err(PlanError::Io(in_journal(&dir, e)));
-            }
+            run.job
+                .write(&[Event::Listed(true)])
+                .map_err(PlanError::Io)?;
         }
         // The engine ends once every listed page is done.
         drop(tx);
         built
     };
-    let sending = phase.sending();
-    let engine = phase.engine(action, &bar, &sending);
-    let mut record = |outcomes: &[crate::bulk::outcome::Outcome]| phase.record(outcomes);
+    let sending = run.sending();
+    let engine = run.engine(action, &bar, &sending);
+    let mut record = |outcomes: &[crate::bulk::outcome::Outcome]| run.record(outcomes);
     let nothing_in_flight = HashSet::new();
     let acting = engine.run_batches(rx, &nothing_in_flight, &mut record);
     let (built, (summary, halt)) = tokio::join!(lister, acting);
     bar.finish();
-    super::phase::add(total, &summary);
+    add(total, &summary);
     match built {
         Ok(plan) => (None, halt, plan),
         Err(e) => {
             // What was listed is journaled and acted on; the rest waits for --continue.
-            phase.cancel.cancel();
+            run.job.cancel.cancel();
             (Some(e), halt, None)
         }
     }
+}
+
+/// Lists the frozen filter of a pipelined job again for the ids it had not listed yet (at most
+/// what its `--limit` leaves), and journals them before anything acts on them.
+pub async fn relist(
+    run: &Run<'_>,
+    m: &Matching,
+    known: &HashSet<String>,
+) -> std::result::Result<Vec<String>, PlanError> {
+    let room = m
+        .limit
+        .map(|l| l.saturating_sub(known.len() as u64) as usize);
+    let enough = crate::bulk::cancel::Cancel::new();
+    let mut more: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut on_page = |page: &[Entry]| -> std::io::Result<()> {
+        for e in page {
+            if room.is_some_and(|r| more.len() >= r) {
+                enough.cancel();
+                break;
+            }
+            if !known.contains(&e.dlq_id) && seen.insert(e.dlq_id.clone()) {
+                more.push(e.dlq_id.clone());
+            }
+        }
+        Ok(())
+    };
+    // The first matches of a limited job are the first in the server's order: one cursor.
+    let lanes = match room {
+        Some(_) => Lanes::ONE,
+        None => Lanes::within(run.job.settings.concurrency, &run.job.pacer),
+    };
+    if room != Some(0) {
+        let source = run.job.record.action.source;
+        plan::build(
+            &run.api,
+            source,
+            &m.filter,
+            None,
+            false,
+            lanes,
+            &enough,
+            &mut on_page,
+        )
+        .await?;
+    }
+    let part = Part {
+        source: run.job.record.action.source,
+        ids: more.clone(),
+    };
+    let mut events = Vec::new();
+    if !more.is_empty() {
+        events.push(Event::Planned(part));
+    }
+    events.push(Event::Listed(true));
+    run.job.write(&events).map_err(PlanError::Io)?;
+    Ok(more)
 }

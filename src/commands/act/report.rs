@@ -3,10 +3,11 @@
 //!
 //! The file is opened and its header written (and synced) before the first mutation, so a
 //! report that cannot be written stops the run before anything changed. A new run never
-//! overwrites an existing file; `--continue` appends to its job's report by design.
+//! overwrites an existing file; `--continue` appends to its job's own report (the file whose
+//! first line names the job) and to no other file.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
@@ -22,8 +23,33 @@ pub struct Report {
 }
 
 impl Report {
+    /// A new report for a new run, its header written: never over an existing file.
+    pub fn create(path: &Path, job: &str, verb: &str, target: &Target) -> Result<Report> {
+        let mut r = Report::open(path, false)?;
+        if let Err(e) = r.header(job, verb, target, false) {
+            r.discard();
+            return Err(e);
+        }
+        Ok(r)
+    }
+
+    /// The report of a continued job: its own report appended to, or a new file. Any other
+    /// existing file (another job's report, anything else) is refused.
+    pub fn resume(path: &Path, job: &str, verb: &str, target: &Target) -> Result<Report> {
+        if path.exists() && !names_job(path, job) {
+            return Err(CliError::usage(format!(
+                "{} is not the report of job {job}: --continue appends only to its job's own report",
+                path.display()
+            ))
+            .hint("give the file the job started with, or a new file name"));
+        }
+        let mut r = Report::open(path, true)?;
+        r.header(job, verb, target, true)?;
+        Ok(r)
+    }
+
     /// Opens `path`: a new file for a new run; for `--continue`, an existing one is appended to.
-    pub fn open(path: &Path, continuing: bool) -> Result<Report> {
+    fn open(path: &Path, continuing: bool) -> Result<Report> {
         let mut opts = OpenOptions::new();
         opts.write(true);
         let exists = path.exists();
@@ -54,13 +80,7 @@ impl Report {
 
     /// The first line: which job, which verb, which server. Synced, so a report that cannot be
     /// written is found out now, before anything is sent.
-    pub fn header(
-        &mut self,
-        job: &str,
-        verb: &str,
-        target: &Target,
-        continued: bool,
-    ) -> Result<()> {
+    fn header(&mut self, job: &str, verb: &str, target: &Target, continued: bool) -> Result<()> {
         let line = json!({
             "report": "dlq",
             "job": job,
@@ -91,6 +111,13 @@ impl Report {
         result.map_err(|e| report_err(&self.path, &e))
     }
 
+    /// Removes a report this run created, if there is one, when the run never started.
+    pub fn discard_opt(report: Option<Report>) {
+        if let Some(r) = report {
+            r.discard();
+        }
+    }
+
     /// Removes a report this run created when the run never started (declined, refused).
     pub fn discard(self) {
         if self.created {
@@ -98,6 +125,22 @@ impl Report {
             let _ = std::fs::remove_file(&self.path);
         }
     }
+}
+
+/// Whether the file's first line is a dlq report header naming `job`.
+fn names_job(path: &Path, job: &str) -> bool {
+    use std::io::BufRead;
+    let Ok(f) = File::open(path) else {
+        return false;
+    };
+    let mut first = String::new();
+    // A header is one short line: a long first line is no header.
+    let mut reader = std::io::BufReader::new(f).take(64 * 1024);
+    if reader.read_line(&mut first).is_err() {
+        return false;
+    }
+    serde_json::from_str::<serde_json::Value>(&first)
+        .is_ok_and(|v| v["report"] == "dlq" && v["job"] == job)
 }
 
 fn report_err(path: &Path, e: &std::io::Error) -> CliError {

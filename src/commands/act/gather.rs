@@ -8,7 +8,8 @@ use crate::bulk::exec::Pacer;
 use crate::bulk::lanes::Lanes;
 use std::path::{Path, PathBuf};
 
-use super::{Request, Selection};
+use super::choice::Chosen;
+use super::Request;
 use crate::api::Client;
 use crate::bulk::archive::EntryFile;
 use crate::bulk::cancel::Cancel;
@@ -38,60 +39,20 @@ impl Planned {
     }
 }
 
-pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Selection) -> Result<Planned> {
+pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Chosen) -> Result<Planned> {
     // A dry run changes nothing, so it needs no backup.
     let backup_path = req.backup.filter(|_| !req.bulk.dry_run);
     let mut file = match backup_path {
         Some(path) => Some(EntryFile::create_new(path).map_err(|e| backup_err(path, &e))?),
         None => None,
     };
-    let explicit = matches!(sel, Selection::Ids(_));
+    let explicit = matches!(sel, Chosen::Ids(_));
     let selection = match &sel {
-        Selection::Ids(ids) => format!("{} ids", ids.len()),
-        Selection::Matching { limit: Some(n) } => format!("the first {n} matches of the filters"),
-        Selection::Matching { limit: None } => "every match of the filters".to_string(),
+        Chosen::Ids(ids) => format!("{} ids", ids.len()),
+        Chosen::Matching { limit: Some(n) } => format!("the first {n} matches of the filters"),
+        Chosen::Matching { limit: None } => "every match of the filters".to_string(),
     };
-    let cancel = Cancel::new();
-    let pacer = Pacer::new(req.bulk.rps);
-    let work = async {
-        match sel {
-            Selection::Ids(ids) => {
-                let spinner = Bar::spinner(&ctx.out, "looking up ids:");
-                let found = resolve::resolve(api, &req.sources, &ids).await;
-                spinner.finish();
-                let found = found?;
-                if let Some(f) = &mut file {
-                    for e in &found.found {
-                        f.write(std::slice::from_ref(&e.entry), false)
-                            .map_err(PlanError::Io)?;
-                    }
-                }
-                Ok(Plan::from_resolved(found))
-            }
-            Selection::Matching { limit } => {
-                let spinner = Bar::spinner(&ctx.out, "planning:");
-                let built = plan::build(
-                    api,
-                    req.action.source,
-                    &req.filter,
-                    limit,
-                    req.verify.is_some_and(|v| v.canary.is_some()),
-                    Lanes::within(req.bulk.concurrency.unwrap_or(DEFAULT_CONCURRENCY), &pacer),
-                    &cancel,
-                    &mut |page| {
-                        spinner.inc(page.len() as u64);
-                        match &mut file {
-                            Some(f) => f.write(page, false),
-                            None => Ok(()),
-                        }
-                    },
-                )
-                .await;
-                spinner.finish();
-                built.map(|p| p.expect("planning is not cancelled"))
-            }
-        }
-    };
+    let work = gather(ctx, api, req, sel, &mut file);
     let planned: std::result::Result<Plan, PlanError> = tokio::select! {
         r = work => r,
         _ = crate::commands::signals::first() => {
@@ -142,6 +103,54 @@ pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Selection) ->
         backup_note,
         backup_path: backup_path.map(Path::to_path_buf),
     })
+}
+
+/// Looks the ids up, or lists the filters' matches; every entry found goes to the backup.
+async fn gather(
+    ctx: &Ctx,
+    api: &Client,
+    req: &Request<'_>,
+    sel: Chosen,
+    file: &mut Option<EntryFile>,
+) -> std::result::Result<Plan, PlanError> {
+    match sel {
+        Chosen::Ids(ids) => {
+            let spinner = Bar::spinner(&ctx.out, "looking up ids:");
+            let found = resolve::resolve(api, &req.sources, &ids).await;
+            spinner.finish();
+            let found = found?;
+            if let Some(f) = file {
+                for e in &found.found {
+                    f.write(std::slice::from_ref(&e.entry), false)
+                        .map_err(PlanError::Io)?;
+                }
+            }
+            Ok(Plan::from_resolved(found))
+        }
+        Chosen::Matching { limit } => {
+            let spinner = Bar::spinner(&ctx.out, "planning:");
+            let pacer = Pacer::new(req.bulk.rps);
+            let built = plan::build(
+                api,
+                req.action.source,
+                &req.filter,
+                limit,
+                req.verify.is_some_and(|v| v.canary.is_some()),
+                Lanes::within(req.bulk.concurrency.unwrap_or(DEFAULT_CONCURRENCY), &pacer),
+                &Cancel::new(),
+                &mut |page| {
+                    spinner.inc(page.len() as u64);
+                    match file {
+                        Some(f) => f.write(page, false),
+                        None => Ok(()),
+                    }
+                },
+            )
+            .await;
+            spinner.finish();
+            built.map(|p| p.expect("planning is not cancelled"))
+        }
+    }
 }
 
 fn backup_err(path: &Path, e: &std::io::Error) -> CliError {

@@ -1,0 +1,167 @@
+//! The account at the end of a run: the summary (naming the target), the verification line,
+//! and the exit code. Interrupts, a refused token or a journal that cannot be written all end
+//! the same way: an exact summary and the line that continues the job.
+
+use super::report::Report;
+use super::run::{Ended, Stop};
+use crate::bulk::action::Verb;
+use crate::bulk::exec::Halt;
+use crate::bulk::job::Job;
+use crate::bulk::outcome::Summary;
+use crate::bulk::plan::Plan;
+use crate::context::Ctx;
+use crate::error::{CliError, Kind, Result};
+use crate::output::plan_view::past;
+use crate::output::results::{summary_line, verify_line, ResultPrinter};
+
+/// What the account names: the job and where it ran.
+pub struct Named<'a> {
+    pub job: &'a Job,
+    pub target: &'a str,
+}
+
+/// Prints the account of a run that ended and turns it into the exit code.
+pub fn conclude(ctx: &Ctx, at: Named<'_>, ended: Ended) -> Result<()> {
+    let verb = at.job.verb();
+    if let Some(note) = &ended.note {
+        ctx.out.info(note);
+    }
+    match ended.stop {
+        Some(stop) => stopped(ctx, &at, &ended.total, stop),
+        None => summary(ctx, &at, &ended.total, ended.halt, verb),
+    }
+}
+
+/// A canary or verification step that ended the run short.
+fn stopped(ctx: &Ctx, at: &Named<'_>, total: &Summary, stop: Stop) -> Result<()> {
+    let verb = at.job.verb().name();
+    let job = at.job.id();
+    ctx.out.info_wrapped(&summary_line(verb, total, at.target));
+    Err(match stop {
+        Stop::Declined(e) => e.hint(format!("the rest waits: {}", at.job.continue_command())),
+        Stop::Unverified { error, canary } => {
+            let rest = if canary {
+                format!(
+                    "the canary could not be checked, so the rest was not touched: {} --past-canary goes on",
+                    at.job.continue_command()
+                )
+            } else {
+                "every entry has its outcome above (and in the job's journal)".to_string()
+            };
+            CliError::failure(format!(
+                "the {verb} ran, but its outcomes could not be looked up: {}",
+                error.message
+            ))
+            .hint(format!("`dlq verify {job}` tries again later"))
+            .hint(rest)
+        }
+        Stop::CanaryFailed(result) => CliError::new(
+            Kind::Partial,
+            format!(
+                "the canary did not pass ({} of {} delivered); the other entries were not touched",
+                result.tally.delivered,
+                result.tally.total()
+            ),
+        )
+        .hint(format!(
+            "to go on anyway: {} --past-canary",
+            at.job.continue_command()
+        )),
+    })
+}
+
+/// Prints the summary and turns it into the exit code. An interrupted or stopped run ends
+/// with the line that continues it, last on stderr.
+fn summary(ctx: &Ctx, at: &Named<'_>, s: &Summary, halt: Option<Halt>, verb: Verb) -> Result<()> {
+    let target = at.target;
+    ctx.out.info_wrapped(&summary_line(verb.name(), s, target));
+    if let Some(t) = &s.verified {
+        ctx.out
+            .info_wrapped(&format!("verified: {}", verify_line(t)));
+    }
+    let continue_line = at.job.continue_line();
+    match halt {
+        Some(Halt::Refused(e)) => {
+            return Err(CliError::from(e).hint(format!(
+                "nothing more was sent; with a valid token for {target}: {continue_line}"
+            )))
+        }
+        Some(Halt::Journal(e)) => {
+            return Err(
+                CliError::failure(format!("stopped: {e}; nothing more was sent"))
+                    .hint(continue_line),
+            )
+        }
+        Some(Halt::Failed(e)) => {
+            return Err(CliError::failure(format!("stopped: {e}")).hint(continue_line))
+        }
+        None => {}
+    }
+    if s.interrupted {
+        // The last line on stderr, even with -q: it is how the rest gets done.
+        eprintln!("{continue_line}");
+        return Err(CliError::new(Kind::Interrupted, "interrupted"));
+    }
+    exit_code(s, at.job.id(), verb)
+}
+
+/// A run that went to its end: 0 when everything was done, 3 when some was, 1 when none.
+fn exit_code(s: &Summary, job: &str, verb: Verb) -> Result<()> {
+    let bad = s.failed + s.not_found;
+    let failed_again = s.verified.map_or(0, |t| t.failed_again);
+    if bad == 0 && failed_again == 0 {
+        return Ok(());
+    }
+    if bad == 0 {
+        return Err(CliError::new(
+            Kind::Partial,
+            format!(
+                "{failed_again} failed again after the {} and are back in the DLQ",
+                verb.name()
+            ),
+        )
+        .hint(format!(
+            "`dlq jobs show {job}` and the outcomes above say which"
+        )));
+    }
+    let msg = format!("{bad} of {} entries were not {}", s.planned, past(verb));
+    let err = if s.done == 0 {
+        CliError::failure(msg)
+    } else {
+        CliError::new(Kind::Partial, msg)
+    };
+    Err(err.hint(format!(
+        "the outcomes above (or --report FILE) say which; `dlq jobs show {job}` too"
+    )))
+}
+
+/// Every id was looked up and none is in the DLQ: the account, and no job.
+pub fn nothing_found(
+    ctx: &Ctx,
+    verb: Verb,
+    plan: &Plan,
+    target: &str,
+    report: Option<&mut Report>,
+) -> Result<()> {
+    let outcomes = super::planned::missing_outcomes(plan);
+    let mut total = Summary::default();
+    outcomes.iter().for_each(|o| total.count(o));
+    total.planned = outcomes.len() as u64;
+    if let Some(r) = report {
+        r.write(&outcomes)?;
+    }
+    let mut printer = ResultPrinter::new(ctx.out.stdout(), &ctx.out, total.planned);
+    let _ = printer.add(&outcomes).and_then(|_| printer.finish(&total));
+    ctx.out
+        .info_wrapped(&summary_line(verb.name(), &total, target));
+    Err(CliError::failure(format!(
+        "{} not in the DLQ on {target}; nothing was {}",
+        if outcomes.len() == 1 {
+            "the id is".to_string()
+        } else {
+            format!("none of the {} ids is", outcomes.len())
+        },
+        past(verb)
+    ))
+    .hint("`dlq list` shows what is there; --workflow for failed workflow runs"))
+}

@@ -1,0 +1,100 @@
+//! What the user chose to act on, checked before any request: ids (arguments, `-` for stdin,
+//! `--ids-from`), or filters with `--all`/`--limit`, never both, never neither.
+
+use std::fs::File;
+use std::io::BufReader;
+
+use super::Request;
+use crate::args::select::SelectArgs;
+use crate::bulk::action::Verb;
+use crate::bulk::resolve;
+use crate::bulk::select::{dedupe, read_ids};
+use crate::error::{CliError, Result};
+
+/// What the user chose, checked.
+pub enum Chosen {
+    Ids(Vec<String>),
+    Matching { limit: Option<u64> },
+}
+
+/// Checks what the user selected: ids, or filters with `--all`/`--limit`, never both, never
+/// neither; and ids that cannot be ids are refused before any request.
+pub fn select(req: &Request) -> Result<Chosen> {
+    let verb = req.action.verb;
+    let s = req.select;
+    let ids = explicit_ids(s)?;
+    resolve::check(&ids, &req.sources).map_err(|m| {
+        CliError::usage(m).hint(format!(
+            "see `dlq {} --help` for what it takes",
+            verb.name()
+        ))
+    })?;
+    let selecting = s.all || s.limit.is_some();
+    if !ids.is_empty() && (selecting || !req.filter.is_empty()) {
+        return Err(CliError::usage(
+            "give ids or a selection (filters with --all or --limit), not both",
+        ));
+    }
+    let listed = s.ids.iter().any(|i| i == "-") || s.ids_from.is_some();
+    if listed && ids.is_empty() && !selecting && req.filter.is_empty() {
+        return Ok(Chosen::Ids(ids));
+    }
+    if ids.is_empty() && !selecting {
+        return Err(if req.filter.is_empty() {
+            CliError::usage("nothing selected").hint(format!(
+                "give ids (or - to read them from stdin), or filters with --all: `dlq {} --label x --all`",
+                verb.name()
+            ))
+        } else {
+            CliError::usage("filters select nothing on their own")
+                .hint("add --all to act on every match, or --limit N for the first N matches")
+        });
+    }
+    if let Some(v) = req.verify {
+        if v.past_canary {
+            return Err(CliError::usage(
+                "--past-canary goes on with a job whose canary did not pass: give it with --continue JOB",
+            ));
+        }
+        if req.bulk.server_side && (v.verify.is_some() || v.canary.is_some()) {
+            return Err(CliError::usage(
+                "--server-side has no per-entry account to verify: drop --verify/--canary, or drop --server-side",
+            ));
+        }
+    }
+    if req.bulk.server_side {
+        if !ids.is_empty() || verb == Verb::Callback {
+            return Err(CliError::usage("--server-side drives the API's own filter bulk call: it takes filters with --all or --limit, not ids or callback"));
+        }
+        if req.bulk.report.is_some() || req.bulk.dry_run || req.backup.is_some() {
+            return Err(CliError::usage("--server-side has no plan and no per-entry account: drop --report/--dry-run/--backup, or drop --server-side"));
+        }
+    }
+    Ok(if ids.is_empty() {
+        Chosen::Matching {
+            limit: if s.all { None } else { s.limit },
+        }
+    } else {
+        Chosen::Ids(ids)
+    })
+}
+
+fn explicit_ids(select: &SelectArgs) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for id in &select.ids {
+        if id == "-" {
+            read_ids(std::io::stdin().lock(), "standard input", &mut ids)
+                .map_err(CliError::usage)?;
+        } else {
+            ids.push(id.clone());
+        }
+    }
+    if let Some(path) = &select.ids_from {
+        let f = File::open(path)
+            .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
+        read_ids(BufReader::new(f), &path.display().to_string(), &mut ids)
+            .map_err(CliError::usage)?;
+    }
+    dedupe(&mut ids);
+    Ok(ids)
+}

@@ -1,0 +1,287 @@
+//! A new job: what was chosen is planned (or, pipelined and server-side, frozen as filters),
+//! confirmed, and recorded before anything is sent. A report that cannot be written, a plan
+//! declined or a journal that cannot be created stop it with nothing changed.
+
+use std::collections::HashSet;
+
+use super::choice::{self, Chosen};
+use super::gather::{self, Planned};
+use super::planned::{Canary, Steps};
+use super::report::Report;
+use super::run::Run;
+use super::{account, pipeline, server, How, Request, Work};
+use crate::args::select::DEFAULT_CONCURRENCY;
+use crate::bulk::action::Verb;
+use crate::bulk::job::{self, Job};
+use crate::bulk::journal::{CanaryPlan, JobRecord, Matching, Mode, RunSettings, ServerProgress};
+use crate::context::Ctx;
+use crate::error::{CliError, Kind, Result};
+use crate::output::plan_view::{describe_counts, plan_text, print_plan, title};
+use crate::output::prompt;
+use crate::target::Target;
+
+/// Above this many entries, a delete asks to type the count instead of y/N.
+const TYPE_THE_COUNT: usize = 1000;
+
+/// Selects, plans and confirms; `None` when there is nothing to do (said already).
+pub async fn prepare<'a>(ctx: &'a Ctx, req: &Request<'_>) -> Result<Option<Work<'a>>> {
+    // An empty list on stdin or in a file is a drain with nothing to drain: not an error.
+    let listed = req.select.ids.iter().any(|i| i == "-") || req.select.ids_from.is_some();
+    let chosen = choice::select(req)?;
+    if let (true, Chosen::Ids(ids)) = (listed, &chosen) {
+        if ids.is_empty() {
+            ctx.out.info(&format!(
+                "{}: the id list is empty; nothing to do",
+                req.action.verb.name()
+            ));
+            return Ok(None);
+        }
+    }
+    let target = ctx.target()?;
+    let api = ctx.client(&target)?;
+    let id = job::new_id(req.action.verb);
+    if req.bulk.server_side {
+        let Chosen::Matching { limit } = chosen else {
+            unreachable!("select refuses ids with --server-side")
+        };
+        server::confirm(ctx, req, &target, limit)?;
+        let matching = Matching {
+            filter: req.filter.clone(),
+            limit,
+        };
+        let record = record(
+            req,
+            id,
+            &target,
+            "server-side filter".into(),
+            None,
+            Mode::ServerSide(matching.clone()),
+        );
+        let job = Job::create(&ctx.state_dir, record).map_err(journal_err)?;
+        let run = Run::new(ctx, api, target, job, None);
+        let how = How::ServerSide {
+            matching,
+            from: ServerProgress::default(),
+        };
+        return Ok(Some(Work { run, how }));
+    }
+    // Opened first: a report that cannot be written must stop the run before anything changes.
+    let report = match req.bulk.report.as_deref().filter(|_| !req.bulk.dry_run) {
+        Some(path) => Some(Report::create(path, &id, req.action.verb.name(), &target)?),
+        None => None,
+    };
+    if let (Chosen::Matching { limit }, true) = (&chosen, pipeline::applies(ctx, req)) {
+        let filter = match pipeline::freeze(&api, req).await {
+            Ok(f) => f,
+            Err(e) => {
+                Report::discard_opt(report);
+                return Err(e);
+            }
+        };
+        let matching = Matching {
+            filter,
+            limit: *limit,
+        };
+        let selection = match limit {
+            Some(n) => format!("the first {n} matches of the filters, listed as acted on"),
+            None => "every match of the filters, listed as acted on".into(),
+        };
+        let record = record(
+            req,
+            id,
+            &target,
+            selection,
+            None,
+            Mode::Pipelined(matching.clone()),
+        );
+        let job = match Job::create(&ctx.state_dir, record) {
+            Ok(j) => j,
+            Err(e) => {
+                Report::discard_opt(report);
+                return Err(journal_err(e));
+            }
+        };
+        let run = Run::new(ctx, api, target, job, report);
+        return Ok(Some(Work {
+            run,
+            how: How::Pipelined(matching),
+        }));
+    }
+    planned(ctx, req, chosen, id, api, target, report).await
+}
+
+/// A planned job: the plan made, shown, confirmed and recorded.
+async fn planned<'a>(
+    ctx: &'a Ctx,
+    req: &Request<'_>,
+    chosen: Chosen,
+    id: String,
+    api: crate::api::Client,
+    target: Target,
+    mut report: Option<Report>,
+) -> Result<Option<Work<'a>>> {
+    let verb = req.action.verb;
+    // Until the journal exists, a refusal takes the report (and the backup) back.
+    let take_back = |report: Option<Report>, planned: Option<&Planned>| {
+        Report::discard_opt(report);
+        if let Some(p) = planned {
+            p.take_back();
+        }
+    };
+    let planned = match gather::make(ctx, &api, req, chosen).await {
+        Ok(p) => p,
+        Err(e) => {
+            take_back(report, None);
+            return Err(e);
+        }
+    };
+    let described = target.describe();
+    let plan = &planned.plan;
+    if plan.is_empty() {
+        if plan.missing.is_empty() || req.bulk.dry_run {
+            take_back(report, Some(&planned));
+            ctx.out.info_wrapped(&format!(
+                "{}: nothing matches on {described}; nothing to do",
+                verb.name()
+            ));
+            return Ok(None);
+        }
+        // Every id was looked up and none is there: the account, and no job.
+        return account::nothing_found(ctx, verb, plan, &described, report.as_mut()).map(|_| None);
+    }
+    if req.bulk.dry_run {
+        print_plan(&ctx.out, &req.action, plan, &described)?;
+        return Ok(None);
+    }
+    if let Err(e) = confirm(ctx, req, &planned, &described) {
+        take_back(report, Some(&planned));
+        return Err(e);
+    }
+    let verify = req.verify.and_then(|v| v.verify);
+    let canary = req.verify.and_then(|v| {
+        let size = v.canary?;
+        Some(CanaryPlan {
+            ids: plan.canary(size.of(plan.len())),
+            threshold_pct: v.canary_threshold.unwrap_or(100.0),
+        })
+    });
+    let mode = Mode::Planned {
+        parts: plan.parts.clone(),
+        canary: canary.clone(),
+    };
+    let verify_secs = verify.map(|d| d.as_secs().max(1));
+    let record = record(
+        req,
+        id,
+        &target,
+        planned.selection.clone(),
+        verify_secs,
+        mode,
+    );
+    let job = match Job::create(&ctx.state_dir, record) {
+        Ok(j) => j,
+        Err(e) => {
+            take_back(report, Some(&planned));
+            return Err(journal_err(e));
+        }
+    };
+    let steps = Steps {
+        canary: canary.map(|c| Canary {
+            ids: c.ids,
+            threshold_pct: c.threshold_pct,
+            earlier: Vec::new(),
+        }),
+        verify,
+        note: planned.backup_note.clone(),
+    };
+    let run = Run::new(ctx, api, target, job, report);
+    let how = How::Planned {
+        plan: planned.plan,
+        unknown: HashSet::new(),
+        steps,
+    };
+    Ok(Some(Work { run, how }))
+}
+
+/// The record of a new job: one place for what every mode records.
+fn record(
+    req: &Request<'_>,
+    job: String,
+    target: &Target,
+    selection: String,
+    verify_secs: Option<u64>,
+    mode: Mode,
+) -> JobRecord {
+    JobRecord {
+        job,
+        action: req.action.clone(),
+        created_ms: jiff::Timestamp::now().as_millisecond(),
+        selection,
+        target: target.record(),
+        settings: RunSettings {
+            rps: req.bulk.rps,
+            concurrency: req.bulk.concurrency.unwrap_or(DEFAULT_CONCURRENCY),
+            verify_secs,
+        },
+        mode,
+    }
+}
+
+/// Shows the plan and asks, as the verb and the plan require: filter plans always, ids only for
+/// delete. The largest deletes ask to type the count.
+fn confirm(ctx: &Ctx, req: &Request, planned: &Planned, target: &str) -> Result<()> {
+    let verb = req.action.verb;
+    let plan = &planned.plan;
+    if !ctx.out.quiet {
+        if planned.explicit {
+            ctx.out.info_wrapped(&format!(
+                "{}: {} on {target}",
+                verb.name(),
+                describe_counts(verb, &plan.counts())
+            ));
+        } else {
+            eprint!(
+                "{}",
+                plan_text(&req.action, plan, target, ctx.out.stderr_wrap())
+            );
+        }
+    }
+    if let Some(max) = req.bulk.max {
+        if plan.len() as u64 > max {
+            return Err(CliError::new(
+                Kind::NotConfirmed,
+                format!(
+                    "the plan holds {} entries, more than --max {max}; nothing was changed",
+                    plan.len()
+                ),
+            ));
+        }
+    }
+    let asks = verb == Verb::Delete || !planned.explicit;
+    if !asks {
+        return Ok(());
+    }
+    let kept = match (&planned.backup_note, verb) {
+        (Some(n), _) => format!(" ({n})"),
+        (None, Verb::Delete) => " (no backup: --backup FILE keeps a copy)".to_string(),
+        _ => String::new(),
+    };
+    let question = format!(
+        "{} {} on {target}{kept}?",
+        title(verb),
+        describe_counts(verb, &plan.counts())
+    );
+    let whole = req.select.all && req.filter.is_empty();
+    if verb == Verb::Delete && (plan.len() > TYPE_THE_COUNT || whole) {
+        prompt::confirm_count(&ctx.out, &question, plan.len())
+    } else {
+        prompt::confirm(&ctx.out, &question)
+    }
+}
+
+pub fn journal_err(e: std::io::Error) -> CliError {
+    CliError::failure(format!(
+        "cannot write the job journal: {e}; nothing was changed"
+    ))
+    .hint("check the state directory (DLQ_STATE_DIR) is writable")
+}
