@@ -36,6 +36,7 @@ mod sandbox_logs_paging;
 mod sandbox_logs_prism;
 mod sandbox_wfexec;
 mod sandbox_wfexec_more;
+mod sandbox_wfexec_sources;
 mod sandbox_workflow;
 mod sdk;
 mod sdk_fidelity;
