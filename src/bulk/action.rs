@@ -1,12 +1,23 @@
-//! The five actions, each as one chunked request and as one single-id request.
+//! The five actions, each as one chunked request and as one single-id request, and
+//! [`BulkClient`]: the few calls the engine makes on a server, as a trait. The HTTP client
+//! implements it for real runs (`client`), a scripted model of a DLQ for in-process tests of the
+//! exactly-once paths (lost replies, 404 splits, 400 one by one, 401 stops, 429 back-off).
+//!
+//! Narrow on purpose: one mutation call for a chunk, one for a single id, the lookups that say
+//! whether an entry is still in the DLQ or what became of it (an entry, a page of a filtered
+//! list, a message's or a run's logs) and the pressure reading that paces a run.
 //!
 //! A chunk result is mapped back to its ids in order: the API answers bulk calls with one
 //! result per id, in the order given (API.md 3.6, 4.6).
 
+use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
 use super::outcome::Outcome;
-use crate::api::{ApiError, Client, Overrides, Published, Run, Selector, Source};
+use crate::api::{
+    ApiError, Entry, Filter, LogPage, Overrides, Page, Published, Reading, Run, RunLogPage,
+    Selector, Source,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -49,67 +60,120 @@ pub struct Action {
     pub overrides: Overrides,
 }
 
+/// A call in flight: boxed, so the engine can hold any client behind `&dyn`.
+pub type Call<'a, T> = BoxFuture<'a, Result<T, ApiError>>;
+
+/// What a mutation's reply says it made, one item per id acted on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Made {
+    /// Retry: the messages published.
+    Messages(Vec<Published>),
+    /// Resume, restart, callback: the workflow runs created.
+    Runs(Vec<Run>),
+    /// Delete: how many entries went.
+    Deleted(u64),
+}
+
+impl Made {
+    /// How many entries the reply accounts for.
+    pub fn count(&self) -> usize {
+        match self {
+            Made::Messages(m) => m.len(),
+            Made::Runs(r) => r.len(),
+            Made::Deleted(n) => *n as usize,
+        }
+    }
+}
+
+/// A bulk mutation's reply: what it made, and where a filtered run goes on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Acted {
+    pub made: Made,
+    pub cursor: Option<String>,
+}
+
+/// What the bulk engine needs from a server.
+pub trait BulkClient: Sync {
+    /// How hard the server pushes back, from the replies so far (429s, rate-limit headers).
+    fn pressure(&self) -> Reading;
+
+    /// Applies `action` to the entries `which` selects, with one bulk request. Callback has no bulk form.
+    fn act_many<'a>(&'a self, action: &'a Action, which: Selector<'a>) -> Call<'a, Acted>;
+
+    /// Applies `action` to one id through its single-id endpoint, whose errors name that id.
+    fn act_one<'a>(&'a self, action: &'a Action, id: &'a str) -> Call<'a, Made>;
+
+    /// One entry; a 404 means it is not in the DLQ.
+    fn get<'a>(&'a self, source: Source, id: &'a str) -> Call<'a, Entry>;
+
+    /// One page of entries matching `filter`.
+    fn list<'a>(
+        &'a self,
+        source: Source,
+        filter: &'a Filter,
+        count: Option<u32>,
+        cursor: Option<&'a str>,
+    ) -> Call<'a, Page>;
+
+    /// One page of message logs (`GET /v2/logs`), newest first: what happened to a message
+    /// after a request whose reply was lost, when the entry alone cannot tell.
+    fn logs<'a>(
+        &'a self,
+        message_id: Option<&'a str>,
+        from_ms: Option<i64>,
+        cursor: Option<&'a str>,
+    ) -> Call<'a, LogPage>;
+
+    /// Workflow runs by id (`GET /v2/workflows/logs`): what a run, or a callback, became when
+    /// the entry alone cannot tell.
+    fn run_logs<'a>(
+        &'a self,
+        runs: &'a [(String, Option<i64>)],
+        cursor: Option<&'a str>,
+    ) -> Call<'a, RunLogPage>;
+}
+
 impl Action {
     /// Applies the action to `ids` with one request. A 2xx reply that does not account for
     /// every id (a body of the wrong shape, a short list) is a lost reply: the caller must find
     /// out what happened before sending anything again.
     pub async fn apply_chunk(
         &self,
-        api: &Client,
+        api: &dyn BulkClient,
         ids: &[String],
     ) -> Result<Vec<Outcome>, ApiError> {
-        let o = &self.overrides;
-        let counted = |what: &str, n: usize| {
-            if n == ids.len() {
-                Ok(())
-            } else {
-                Err(ApiError::Decode {
-                    method: "POST",
-                    path: format!("({} {what})", self.verb.name()),
-                    detail: format!("{n} results for {} ids", ids.len()),
-                })
+        if self.verb == Verb::Callback {
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                out.push(self.apply_one(api, id).await?);
             }
-        };
-        match self.verb {
-            Verb::Retry => {
-                let r = api.retry_many(Selector::Ids(ids), o).await?;
-                counted("responses", r.responses.len())?;
-                Ok(zip_published(ids, r.responses))
-            }
-            Verb::Delete => {
-                let d = api.delete_many(self.source, Selector::Ids(ids)).await?;
-                counted("deleted", d.deleted as usize)?;
-                Ok(ids.iter().map(|id| Outcome::done(id)).collect())
-            }
-            Verb::Resume | Verb::Restart => {
-                let runs = if self.verb == Verb::Resume {
-                    api.resume_many(Selector::Ids(ids), o).await?
-                } else {
-                    api.restart_many(Selector::Ids(ids), o).await?
-                };
-                counted("workflowRuns", runs.workflow_runs.len())?;
-                Ok(zip_runs(ids, runs.workflow_runs))
-            }
-            Verb::Callback => {
-                let mut out = Vec::with_capacity(ids.len());
-                for id in ids {
-                    out.extend(zip_runs(
-                        std::slice::from_ref(id),
-                        vec![api.callback(id).await?],
-                    ));
-                }
-                Ok(out)
-            }
+            return Ok(out);
         }
+        let made = api.act_many(self, Selector::Ids(ids)).await?.made;
+        if made.count() != ids.len() {
+            let what = match made {
+                Made::Messages(_) => "responses",
+                Made::Runs(_) => "workflowRuns",
+                Made::Deleted(_) => "deleted",
+            };
+            return Err(ApiError::Decode {
+                method: "POST",
+                path: format!("({} {what})", self.verb.name()),
+                detail: format!("{} results for {} ids", made.count(), ids.len()),
+            });
+        }
+        Ok(zip(ids, made))
     }
 
     /// Bulk delete by ids: how many the server says it deleted. Fewer than sent means some
     /// were already gone (the service passes over those); the engine finds out which.
-    pub async fn delete_chunk(&self, api: &Client, ids: &[String]) -> Result<u64, ApiError> {
-        Ok(api
-            .delete_many(self.source, Selector::Ids(ids))
-            .await?
-            .deleted)
+    pub async fn delete_chunk(
+        &self,
+        api: &dyn BulkClient,
+        ids: &[String],
+    ) -> Result<u64, ApiError> {
+        let made = api.act_many(self, Selector::Ids(ids)).await?.made;
+        Ok(made.count() as u64)
     }
 
     /// A delete counted in full: every id done; a count other than the ids sent is a reply
@@ -129,7 +193,7 @@ impl Action {
     /// Returns how many entries were acted on and the next cursor.
     pub async fn apply_matching(
         &self,
-        api: &Client,
+        api: &dyn BulkClient,
         filter: &crate::api::Filter,
         count: Option<u32>,
         cursor: Option<&str>,
@@ -139,49 +203,19 @@ impl Action {
             count,
             cursor,
         };
-        let o = &self.overrides;
-        Ok(match self.verb {
-            Verb::Retry => api
-                .retry_many(t, o)
-                .await
-                .map(|r| (r.responses.len() as u64, r.cursor))?,
-            Verb::Delete => api
-                .delete_many(self.source, t)
-                .await
-                .map(|r| (r.deleted, r.cursor))?,
-            Verb::Resume => api
-                .resume_many(t, o)
-                .await
-                .map(|r| (r.workflow_runs.len() as u64, r.cursor))?,
-            Verb::Restart => api
-                .restart_many(t, o)
-                .await
-                .map(|r| (r.workflow_runs.len() as u64, r.cursor))?,
-            Verb::Callback => {
-                return Err(ApiError::Invalid("callback has no bulk endpoint".into()))
-            }
-        })
+        let acted = api.act_many(self, t).await?;
+        Ok((acted.made.count() as u64, acted.cursor))
     }
 
     /// Applies the action to one id through its single-id endpoint, whose errors name that id.
-    pub async fn apply_one(&self, api: &Client, id: &str) -> Result<Outcome, ApiError> {
-        let o = &self.overrides;
-        let one = [id.to_string()];
-        Ok(match self.verb {
-            Verb::Retry => zip_published(&one, vec![api.retry(id, o).await?]).remove(0),
-            Verb::Delete => {
-                api.delete(self.source, id).await?;
-                Outcome::done(id)
-            }
-            Verb::Resume => zip_runs(&one, vec![api.resume(id, o).await?]).remove(0),
-            Verb::Restart => zip_runs(&one, vec![api.restart(id, o).await?]).remove(0),
-            Verb::Callback => zip_runs(&one, vec![api.callback(id).await?]).remove(0),
-        })
+    pub async fn apply_one(&self, api: &dyn BulkClient, id: &str) -> Result<Outcome, ApiError> {
+        let made = api.act_one(self, id).await?;
+        Ok(zip(&[id.to_string()], made).remove(0))
     }
 
     /// After a reply was lost: true when the action was applied to this entry, judged by the
     /// entry's state on the server, false when it is still waiting for the action.
-    pub async fn was_applied(&self, api: &Client, id: &str) -> Result<bool, ApiError> {
+    pub async fn was_applied(&self, api: &dyn BulkClient, id: &str) -> Result<bool, ApiError> {
         match api.get(self.source, id).await {
             // A callback leaves the entry in the DLQ but moves its callback state on.
             Ok(e) if self.verb == Verb::Callback => Ok(e.callback_state() != Some("CALLBACK_FAIL")),
@@ -189,6 +223,15 @@ impl Action {
             Err(e) if e.status() == Some(404) => Ok(true),
             Err(e) => Err(e),
         }
+    }
+}
+
+/// One outcome per id, with what the reply says each became (in the order of the ids).
+fn zip(ids: &[String], made: Made) -> Vec<Outcome> {
+    match made {
+        Made::Messages(m) => zip_published(ids, m),
+        Made::Runs(r) => zip_runs(ids, r),
+        Made::Deleted(_) => ids.iter().map(|id| Outcome::done(id)).collect(),
     }
 }
 

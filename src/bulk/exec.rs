@@ -13,25 +13,22 @@
 //! Before each mutation is sent, its ids are handed to [`Engine::sending`] (the journal marks
 //! them in flight), so a run killed mid-request leaves ids that `--continue` checks first.
 
-mod short;
-
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use futures::stream::{self, StreamExt};
+use futures::stream::StreamExt;
+
+mod chunk;
+mod short;
 
 use super::action::Action;
+use super::action::BulkClient;
 use super::cancel::Cancel;
 use super::flow::Controller;
 use super::outcome::{Outcome, Status, Summary};
-use crate::api::{ApiError, Client};
-
-/// Rounds per chunk before its remaining ids are reported as failed.
-const ROUNDS: u32 = 8;
-/// Reads in flight while reconciling one chunk.
-const CHECKS: usize = 8;
+use crate::api::ApiError;
 
 /// Spaces requests out: at most `--rps` a second across all tasks, and, once the server says
 /// its per-second limit (`Burst-RateLimit-Limit`), a little under that, so a run keeps close to
@@ -112,7 +109,7 @@ pub enum Halt {
 pub type Sending<'a> = &'a (dyn Fn(&[String]) -> std::io::Result<()> + Sync);
 
 pub struct Engine<'a> {
-    pub api: &'a Client,
+    pub api: &'a dyn BulkClient,
     pub action: &'a Action,
     /// How many chunks are in flight at once.
     pub flow: Controller,
@@ -123,6 +120,8 @@ pub struct Engine<'a> {
     pub sending: Option<Sending<'a>>,
     /// The longest the engine waits in back-off for one chunk before giving up on it.
     pub budget: Duration,
+    /// Ids per request: the API's cap for the action.
+    pub chunk_size: usize,
     requests: AtomicU64,
     halt: Mutex<Option<Halt>>,
 }
@@ -135,7 +134,7 @@ struct ChunkResult {
 
 impl<'a> Engine<'a> {
     pub fn new(
-        api: &'a Client,
+        api: &'a dyn BulkClient,
         action: &'a Action,
         cancel: &'a Cancel,
         progress: &'a dyn Progress,
@@ -149,6 +148,7 @@ impl<'a> Engine<'a> {
             progress,
             sending: None,
             budget: Duration::from_secs(60),
+            chunk_size: action.verb.chunk_size(action.source),
             requests: AtomicU64::new(0),
             halt: Mutex::new(None),
         }
@@ -182,7 +182,7 @@ impl<'a> Engine<'a> {
     ) -> (Summary, Option<Halt>) {
         let started = Instant::now();
         let mut summary = Summary::default();
-        let size = self.action.verb.chunk_size(self.action.source);
+        let size = self.chunk_size.max(1);
         let mut waiting: std::collections::VecDeque<Vec<String>> = Default::default();
         // Ids short of a whole chunk: held while more may come and others are in flight, so
         // pages cut short (a slice's last page, repeats dropped) do not cost extra requests.
@@ -267,19 +267,38 @@ impl<'a> Engine<'a> {
         self.cancel.cancel();
     }
 
-    /// Waits for a request's slot and counts it; false when a stop came first: after a
-    /// Ctrl-C or a halt nothing more is sent, and what is left waits for `--continue`.
+    /// Waits for a request's slot; false when a stop came first: after a Ctrl-C or a halt
+    /// nothing more is sent, and what is left waits for `--continue`.
     async fn pace(&self) -> bool {
         if let Some(p) = self.pacer {
             if !p.wait(self.cancel).await {
                 return false;
             }
         }
-        if self.cancel.is_cancelled() {
+        !self.cancel.is_cancelled()
+    }
+
+    /// Paces a mutation of `ids` and marks them in flight; false when it must not be sent.
+    /// Counted only once it goes: a journal that cannot be written sends nothing.
+    async fn ready_to_send(&self, ids: &[String]) -> bool {
+        if !self.pace().await || !self.mark(ids) {
             return false;
         }
-        self.requests.fetch_add(1, Ordering::SeqCst);
+        self.count_request();
         true
+    }
+
+    /// Paces a lookup; false when it must not be sent.
+    async fn ready_to_ask(&self) -> bool {
+        if !self.pace().await {
+            return false;
+        }
+        self.count_request();
+        true
+    }
+
+    fn count_request(&self) {
+        self.requests.fetch_add(1, Ordering::SeqCst);
     }
 
     /// Marks ids in flight; false (and the run halted) when that cannot be recorded.
@@ -291,207 +310,5 @@ impl<'a> Engine<'a> {
             }
             _ => true,
         }
-    }
-
-    /// Drives one chunk to a definite outcome for each of its ids. `unknown` ids may have been
-    /// acted on already and are checked first.
-    async fn chunk(&self, ids: Vec<String>, maybe: Vec<String>) -> ChunkResult {
-        let total = ids.len() + maybe.len();
-        let mut out = Vec::with_capacity(total);
-        let mut todo = ids; // known to still wait for the action
-        let mut unknown = maybe; // the action may or may not have happened
-        let mut last_err: Option<ApiError> = None;
-        let mut waited = Duration::ZERO;
-        for round in 0..ROUNDS {
-            // Done before any pause: a chunk that succeeded must not wait out a backoff.
-            if todo.is_empty() && unknown.is_empty() {
-                break;
-            }
-            if round > 0 {
-                let wait = match &last_err {
-                    Some(ApiError::Status {
-                        retry_after: Some(d),
-                        ..
-                    }) => *d,
-                    _ => crate::api::backoff(round),
-                };
-                if waited + wait > self.budget {
-                    last_err = Some(ApiError::Invalid(format!(
-                        "the retry budget of {}s is spent",
-                        self.budget.as_secs()
-                    )));
-                    break;
-                }
-                waited += wait;
-                if wait >= Duration::from_secs(1) {
-                    let why = last_err
-                        .as_ref()
-                        .map_or("retrying".into(), |e| e.wait_reason());
-                    self.progress.waiting(wait, &why);
-                }
-                if !self.cancel.sleep(wait).await {
-                    break;
-                }
-            }
-            if !unknown.is_empty() {
-                let (applied, pending, still_unknown) =
-                    self.reconcile(std::mem::take(&mut unknown)).await;
-                out.extend(applied.iter().map(|id| self.applied_unseen(id)));
-                todo.extend(pending);
-                unknown = still_unknown;
-            }
-            if todo.is_empty() {
-                continue;
-            }
-            if !self.pace().await || !self.mark(&todo) {
-                break;
-            }
-            match self.apply(&todo).await {
-                Ok(done) => {
-                    out.extend(done);
-                    todo.clear();
-                }
-                Err(e) if matches!(e.status(), Some(401 | 403)) => {
-                    // Nothing was applied; the ids stay as they were, for a later run.
-                    self.stop(Halt::Refused(e));
-                    break;
-                }
-                Err(e @ ApiError::Redirect { .. }) => {
-                    // Re-sending would only be redirected again. The server may have acted,
-                    // so the ids stay marked in flight: `--continue` checks them first.
-                    self.stop(Halt::Failed(e));
-                    break;
-                }
-                Err(e) if e.status() == Some(404) && todo.len() == 1 => {
-                    out.push(Outcome::failed(&todo[0], Status::NotFound, e.reason()));
-                    todo.clear();
-                }
-                Err(e) if e.status() == Some(404) => {
-                    // Some ids are gone and the server changed nothing: find them.
-                    let (gone, pending, unsure) = self.reconcile(std::mem::take(&mut todo)).await;
-                    out.extend(
-                        gone.iter()
-                            .map(|id| Outcome::failed(id, Status::NotFound, "not in the DLQ")),
-                    );
-                    todo = pending;
-                    unknown.extend(unsure);
-                    last_err = Some(e);
-                }
-                Err(e) if matches!(e.status(), Some(400..=499)) && e.status() != Some(429) => {
-                    out.extend(self.one_by_one(std::mem::take(&mut todo)).await);
-                }
-                Err(e) if e.outcome_unknown() => {
-                    unknown.append(&mut todo);
-                    last_err = Some(e);
-                }
-                Err(e) => last_err = Some(e), // rate limited or never sent: same ids again
-            }
-        }
-        // Finished, or stopped by a cancel or a halt: what was never sent is left for
-        // `--continue`, and ids whose outcome is unknown stay marked in flight, so
-        // `--continue` checks them first.
-        if (todo.is_empty() && unknown.is_empty()) || self.cancel.is_cancelled() {
-            return ChunkResult {
-                left: total - out.len(),
-                outcomes: out,
-            };
-        }
-        let reason = last_err.map_or("gave up".to_string(), |e| e.reason());
-        let reason = format!("gave up: {reason}");
-        out.extend(
-            todo.iter()
-                .map(|id| Outcome::failed(id, Status::Failed, reason.clone())),
-        );
-        out.extend(unknown.iter().map(|id| {
-            Outcome::failed(
-                id,
-                Status::Unknown,
-                format!("the reply was lost and the server could not be asked; {reason}"),
-            )
-        }));
-        ChunkResult {
-            left: total - out.len(),
-            outcomes: out,
-        }
-    }
-
-    /// Done, found so after the reply was lost: a verb that creates something cannot say what.
-    fn applied_unseen(&self, id: &str) -> Outcome {
-        let why = match self.action.verb {
-            super::action::Verb::Delete => "acted on, but the reply was lost",
-            _ => "acted on, but the reply was lost: new id unknown",
-        };
-        Outcome {
-            error: Some(why.into()),
-            ..Outcome::done(id)
-        }
-    }
-
-    /// Splits ids into (applied, still waiting, could not tell) by asking the server.
-    async fn reconcile(&self, ids: Vec<String>) -> (Vec<String>, Vec<String>, Vec<String>) {
-        let checks = stream::iter(ids)
-            .map(|id| async move {
-                if !self.pace().await {
-                    return (id, Err(None));
-                }
-                let r = self.action.was_applied(self.api, &id).await;
-                (id, r.map_err(Some))
-            })
-            .buffer_unordered(CHECKS)
-            .collect::<Vec<_>>()
-            .await;
-        let (mut applied, mut pending, mut unsure) = (Vec::new(), Vec::new(), Vec::new());
-        for (id, r) in checks {
-            match r {
-                Ok(true) => applied.push(id),
-                Ok(false) => pending.push(id),
-                Err(Some(e)) if matches!(e.status(), Some(401 | 403)) => {
-                    self.stop(Halt::Refused(e));
-                    unsure.push(id);
-                }
-                Err(Some(e @ ApiError::Redirect { .. })) => {
-                    self.stop(Halt::Failed(e));
-                    unsure.push(id);
-                }
-                Err(_) => unsure.push(id),
-            }
-        }
-        (applied, pending, unsure)
-    }
-
-    /// Sends each id on its own, for per-id reasons when the server refused a whole chunk.
-    async fn one_by_one(&self, ids: Vec<String>) -> Vec<Outcome> {
-        stream::iter(ids)
-            .map(|id| async move {
-                if !self.pace().await || !self.mark(std::slice::from_ref(&id)) {
-                    return None;
-                }
-                Some(match self.action.apply_one(self.api, &id).await {
-                    Ok(o) => o,
-                    Err(e) if matches!(e.status(), Some(401 | 403)) => {
-                        self.stop(Halt::Refused(e));
-                        return None;
-                    }
-                    Err(e @ ApiError::Redirect { .. }) => {
-                        self.stop(Halt::Failed(e));
-                        return None;
-                    }
-                    Err(e) if e.status() == Some(404) => {
-                        Outcome::failed(&id, Status::NotFound, e.reason())
-                    }
-                    Err(e) if e.outcome_unknown() => {
-                        match self.action.was_applied(self.api, &id).await {
-                            Ok(true) => self.applied_unseen(&id),
-                            Ok(false) => Outcome::failed(&id, Status::Failed, e.reason()),
-                            Err(_) => Outcome::failed(&id, Status::Unknown, e.reason()),
-                        }
-                    }
-                    Err(e) => Outcome::failed(&id, Status::Failed, e.reason()),
-                })
-            })
-            .buffer_unordered(CHECKS)
-            .filter_map(|o| async move { o })
-            .collect()
-            .await
     }
 }

@@ -4,11 +4,14 @@
 //! journal, its cancel and its pacer, created or reopened in one place.
 //!
 //! No terminal code lives here: the engine reports through plain data (outcomes, summaries)
-//! and the [`exec::Progress`] trait, which `output` implements.
+//! and the [`exec::Progress`] trait, which `output` implements. It reaches the server through
+//! [`action::BulkClient`], which the HTTP client implements, and the in-process engine tests'
+//! scripted model of a DLQ too.
 
 pub mod action;
 pub mod archive;
 pub mod cancel;
+pub mod client;
 pub mod exec;
 pub mod flow;
 pub mod job;
@@ -21,3 +24,6 @@ pub mod resolve;
 pub mod select;
 pub mod server_side;
 pub mod verify;
+
+#[cfg(test)]
+mod engine_tests;

@@ -7,7 +7,8 @@
 
 use std::collections::HashSet;
 
-use crate::api::{ApiError, Client, Entry, Filter, Source};
+use super::action::BulkClient;
+use crate::api::{ApiError, Entry, Filter, Source};
 
 /// Consecutive empty pages that still carry a cursor before paging stops: a server that never
 /// gets anywhere.
@@ -60,7 +61,7 @@ impl Guard {
 }
 
 pub struct Pages<'a> {
-    api: &'a Client,
+    api: &'a dyn BulkClient,
     source: Source,
     filter: &'a Filter,
     cursor: Option<String>,
@@ -69,7 +70,12 @@ pub struct Pages<'a> {
 }
 
 impl<'a> Pages<'a> {
-    pub fn new(api: &'a Client, source: Source, filter: &'a Filter, start: Option<String>) -> Self {
+    pub fn new(
+        api: &'a dyn BulkClient,
+        source: Source,
+        filter: &'a Filter,
+        start: Option<String>,
+    ) -> Self {
         Pages {
             api,
             source,

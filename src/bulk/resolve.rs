@@ -11,7 +11,8 @@
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
-use crate::api::{ApiError, Client, Entry, Filter, Source};
+use super::action::BulkClient;
+use crate::api::{ApiError, Entry, Filter, Source};
 
 /// Lookups in flight at once.
 const LOOKUPS: usize = 8;
@@ -111,7 +112,7 @@ pub const NOT_IN_DLQ: &str = "not in the DLQ (already retried, deleted or expire
 /// Looks every token up in `sources`. Fails only on errors that are not "not found" (a refused
 /// token, a server that keeps failing): those stop everything before any action.
 pub async fn resolve(
-    api: &Client,
+    api: &dyn BulkClient,
     sources: &[Source],
     tokens: &[String],
 ) -> Result<Resolved, ApiError> {
@@ -149,7 +150,7 @@ pub async fn resolve(
 
 /// The entries one token names, or none and why.
 async fn lookup(
-    api: &Client,
+    api: &dyn BulkClient,
     sources: &[Source],
     token: &str,
 ) -> Result<(Vec<Found>, String), ApiError> {
@@ -216,7 +217,7 @@ async fn lookup(
     }
 }
 
-async fn get(api: &Client, source: Source, id: &str) -> Result<Option<Entry>, ApiError> {
+async fn get(api: &dyn BulkClient, source: Source, id: &str) -> Result<Option<Entry>, ApiError> {
     match api.get(source, id).await {
         Ok(e) => Ok(Some(e)),
         Err(e) if e.status() == Some(404) => Ok(None),
@@ -225,7 +226,11 @@ async fn get(api: &Client, source: Source, id: &str) -> Result<Option<Entry>, Ap
 }
 
 /// Every entry matching `filter` (a message or run id matches a handful at most).
-async fn list_all(api: &Client, source: Source, filter: &Filter) -> Result<Vec<Entry>, ApiError> {
+async fn list_all(
+    api: &dyn BulkClient,
+    source: Source,
+    filter: &Filter,
+) -> Result<Vec<Entry>, ApiError> {
     let mut pages = super::pages::Pages::new(api, source, filter, None);
     let pages = stream::unfold(&mut pages, |p| async move {
         match p.next(Some(100)).await {

@@ -12,18 +12,19 @@
 use std::time::{Duration, Instant};
 
 use super::action::Action;
+use super::action::BulkClient;
 use super::cancel::Cancel;
 use super::exec::{Halt, Pacer, Progress};
 use super::journal::ServerProgress as Done;
 use super::outcome::Summary;
 use super::pages::Guard;
-use crate::api::{backoff, ApiError, Client, Filter};
+use crate::api::{backoff, ApiError, Filter};
 
 /// Consecutive failed requests before the run gives up.
 const ROUNDS: u32 = 8;
 
 pub struct ServerSide<'a> {
-    pub api: &'a Client,
+    pub api: &'a dyn BulkClient,
     pub action: &'a Action,
     pub filter: &'a Filter,
     pub limit: Option<u64>,

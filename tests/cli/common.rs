@@ -4,6 +4,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command as StdCommand, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use assert_cmd::Command;
@@ -48,12 +49,15 @@ pub fn hermetic(c: &mut StdCommand, home: &tempfile::TempDir) {
         .env("NO_COLOR", "1");
 }
 
-/// A `dlq sandbox` process on a free port; killed on drop.
+/// A `dlq sandbox` process on a free port; killed on drop. When the test fails, the drop
+/// prints what the sandbox said on stderr and the last requests it received, so a failure on a
+/// loaded machine shows what the server saw and not only the assertion.
 pub struct Sandbox {
     child: Child,
     pub url: String,
     pub token: String,
     pub home: tempfile::TempDir,
+    stderr: Arc<Mutex<String>>,
 }
 
 impl Sandbox {
@@ -76,18 +80,40 @@ impl Sandbox {
             .args(args)
             .env("DLQ_STATE_DIR", home.path().join("state"))
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("spawn dlq sandbox");
+        // Kept for the failure message: inherited, it would land in the run's output
+        // unattributed, interleaved with every other test's.
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let drain = BufReader::new(child.stderr.take().unwrap());
+        let into = stderr.clone();
+        let said = std::thread::spawn(move || {
+            for line in drain.lines().map_while(Result::ok) {
+                let mut s = into.lock().unwrap();
+                s.push_str(&line);
+                s.push('\n');
+            }
+        });
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let mut next = |prefix: &str| -> String {
-            let line = lines.next().expect("sandbox printed nothing").unwrap();
-            line.strip_prefix(prefix)
-                .unwrap_or_else(|| panic!("expected {prefix}..., got {line:?}"))
-                .to_string()
-        };
-        let url = next("QSTASH_URL=");
-        let token = next("QSTASH_TOKEN=");
+        let first = ["QSTASH_URL=", "QSTASH_TOKEN="].map(|prefix| {
+            let line = lines.next();
+            match &line {
+                Some(Ok(l)) if l.starts_with(prefix) => Ok(l[prefix.len()..].to_string()),
+                _ => Err(format!("expected {prefix}..., got {line:?}")),
+            }
+        });
+        if let Some(Err(e)) = first.iter().find(|l| l.is_err()) {
+            let _ = child.kill();
+            let status = child.wait();
+            // The drain ends with the process: its stderr is whole.
+            let _ = said.join();
+            panic!(
+                "dlq sandbox {args:?}: {e} ({status:?}); its stderr:\n{}",
+                stderr.lock().unwrap()
+            );
+        }
+        let [url, token] = first.map(|l| l.unwrap_or_default());
         // Keep draining stdout so the sandbox never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
         Sandbox {
@@ -95,7 +121,13 @@ impl Sandbox {
             url,
             token,
             home,
+            stderr,
         }
+    }
+
+    /// What the sandbox has printed on stderr so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
     }
 
     /// `dlq` pointed at this sandbox through the environment.
@@ -127,8 +159,58 @@ impl Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            // Printed on the test's thread: the harness shows it with the failure.
+            eprintln!("{}", self.post_mortem());
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// How many of the last requests a failed test shows.
+const LAST_REQUESTS: usize = 30;
+
+impl Sandbox {
+    /// The sandbox's own account, for a failed test: whether it is still running, its stderr,
+    /// and the last requests it received with their replies.
+    fn post_mortem(&mut self) -> String {
+        let mut out = format!("--- sandbox {} ---\n", self.url);
+        match self.child.try_wait() {
+            Ok(Some(status)) => out.push_str(&format!("it had exited: {status}\n")),
+            _ => out.push_str("it was running\n"),
+        }
+        let said = self.stderr();
+        out.push_str(&format!("stderr:\n{said}"));
+        let requests = http_once(
+            "GET",
+            &format!("{}/__sandbox/requests", self.url),
+            Some(&self.token),
+            None,
+        );
+        match requests {
+            Ok((200, serde_json::Value::Array(all))) => {
+                let from = all.len().saturating_sub(LAST_REQUESTS);
+                out.push_str(&format!(
+                    "last {} of {} requests (method path?query -> status, at ms, took ms):\n",
+                    all.len() - from,
+                    all.len()
+                ));
+                for r in &all[from..] {
+                    out.push_str(&format!(
+                        "  {} {}?{} -> {} at {} took {}\n",
+                        r["method"].as_str().unwrap_or("?"),
+                        r["path"].as_str().unwrap_or("?"),
+                        r["query"].as_str().unwrap_or(""),
+                        r["status"],
+                        r["at"],
+                        r["took_ms"]
+                    ));
+                }
+            }
+            other => out.push_str(&format!("its requests could not be read: {other:?}\n")),
+        }
+        out
     }
 }
 
@@ -140,24 +222,26 @@ pub fn http(
     token: Option<&str>,
     body: Option<&str>,
 ) -> (u16, serde_json::Value) {
+    let mut last = String::new();
     for attempt in 0..30 {
         match http_once(method, url, token, body) {
-            Some((status, v)) if status != 429 && status < 500 => return (status, v),
-            _ if attempt < 29 => std::thread::sleep(Duration::from_millis(50)),
-            Some(r) => return r,
-            None => {}
+            Ok((status, v)) if status != 429 && status < 500 => return (status, v),
+            Ok(r) if attempt == 29 => return r,
+            Ok((status, v)) => last = format!("{status} {v}"),
+            Err(e) => last = e,
         }
+        std::thread::sleep(Duration::from_millis(50));
     }
-    panic!("{method} {url}: no answer after 30 attempts")
+    panic!("{method} {url}: no answer after 30 attempts; the last: {last}")
 }
 
-/// One raw HTTP call; `None` when the connection failed.
+/// One raw HTTP call; `Err` says why the connection failed.
 fn http_once(
     method: &str,
     url: &str,
     token: Option<&str>,
     body: Option<&str>,
-) -> Option<(u16, serde_json::Value)> {
+) -> Result<(u16, serde_json::Value), String> {
     let agent = ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(30))
         .build();
@@ -172,7 +256,7 @@ fn http_once(
     let resp = match resp {
         Ok(r) => r,
         Err(ureq::Error::Status(_, r)) => r,
-        Err(_) => return None,
+        Err(e) => return Err(e.to_string()),
     };
     let status = resp.status();
     let text = resp.into_string().unwrap_or_default();
@@ -181,7 +265,7 @@ fn http_once(
     } else {
         serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
     };
-    Some((status, json))
+    Ok((status, json))
 }
 
 /// Parses NDJSON output into values.
@@ -255,14 +339,14 @@ impl Sandbox {
     /// The whole `/__sandbox/applied` map.
     pub fn applied_all(&self) -> serde_json::Map<String, serde_json::Value> {
         let (status, v) = self.http("GET", "/__sandbox/applied");
-        assert_eq!(status, 200);
+        assert_eq!(status, 200, "/__sandbox/applied: {v}");
         v.as_object().cloned().unwrap_or_default()
     }
 
     /// The DLQ API requests the sandbox received, oldest first.
     pub fn requests(&self) -> Vec<serde_json::Value> {
         let (status, v) = self.http("GET", "/__sandbox/requests");
-        assert_eq!(status, 200);
+        assert_eq!(status, 200, "/__sandbox/requests: {v}");
         match v {
             serde_json::Value::Array(a) => a,
             other => other["requests"].as_array().cloned().unwrap_or_default(),

@@ -68,7 +68,8 @@ fn attribute(gone: &[String], deleted: u64) -> Vec<Outcome> {
     }
     let why = |counted: &str| {
         format!(
-            "deleted by this run or already gone: the server deleted {deleted} of these {g} ids              and does not say which; counted as {counted}"
+            "deleted by this run or already gone: the server deleted {deleted} of these {g} ids \
+             and does not say which; counted as {counted}"
         )
     };
     gone.iter()

@@ -1,0 +1,282 @@
+//! Driving one chunk of ids to a definite outcome for each: the exactly-once rules.
+//!
+//! Each round first asks the server about ids whose last reply was lost, then sends the ids
+//! known to still wait, and sorts the answer: done, some gone (404: find them, send the rest),
+//! refused as a whole (400: one by one), token refused (401/403: stop the run), redirected (stop,
+//! the ids stay in flight), reply lost (ask before sending again), throttled (wait, send again).
+
+use std::ops::ControlFlow;
+use std::time::Duration;
+
+use futures::stream::{self, StreamExt};
+
+use super::{ChunkResult, Engine, Halt};
+use crate::api::ApiError;
+use crate::bulk::outcome::{Outcome, Status};
+
+/// Rounds per chunk before its remaining ids are reported as failed.
+const ROUNDS: u32 = 8;
+/// Reads in flight while reconciling one chunk.
+const CHECKS: usize = 8;
+
+/// One chunk on its way: what is settled, and what still waits.
+struct Chunk {
+    total: usize,
+    out: Vec<Outcome>,
+    /// Known to still wait for the action: safe to send.
+    todo: Vec<String>,
+    /// The action may or may not have happened: asked about before anything is sent again.
+    unknown: Vec<String>,
+    last_err: Option<ApiError>,
+    /// Time spent in back-off so far, against the engine's budget.
+    waited: Duration,
+}
+
+impl Chunk {
+    fn settled(&self) -> bool {
+        self.todo.is_empty() && self.unknown.is_empty()
+    }
+}
+
+impl Engine<'_> {
+    /// Drives one chunk to a definite outcome for each of its ids. `maybe` ids may have been
+    /// acted on already and are checked first.
+    pub(super) async fn chunk(&self, ids: Vec<String>, maybe: Vec<String>) -> ChunkResult {
+        let mut c = Chunk {
+            total: ids.len() + maybe.len(),
+            out: Vec::with_capacity(ids.len() + maybe.len()),
+            todo: ids,
+            unknown: maybe,
+            last_err: None,
+            waited: Duration::ZERO,
+        };
+        for round in 0..ROUNDS {
+            // Done before any pause: a chunk that succeeded must not wait out a backoff.
+            if c.settled() {
+                break;
+            }
+            if round > 0 && !self.back_off(&mut c, round).await {
+                break;
+            }
+            if !c.unknown.is_empty() {
+                self.ask_after_lost_reply(&mut c).await;
+            }
+            if c.todo.is_empty() {
+                continue;
+            }
+            if !self.ready_to_send(&c.todo).await {
+                break;
+            }
+            if self.send(&mut c).await.is_break() {
+                break;
+            }
+        }
+        self.account(c)
+    }
+
+    /// Waits before a round: as long as the server asked (Retry-After), else a growing
+    /// backoff. False when the wait would overspend the budget (the chunk gives up) or a
+    /// cancel cut it short (what is left waits for `--continue`).
+    async fn back_off(&self, c: &mut Chunk, round: u32) -> bool {
+        let wait = match &c.last_err {
+            Some(ApiError::Status {
+                retry_after: Some(d),
+                ..
+            }) => *d,
+            _ => crate::api::backoff(round),
+        };
+        if c.waited + wait > self.budget {
+            c.last_err = Some(ApiError::Invalid(format!(
+                "the retry budget of {}s is spent",
+                self.budget.as_secs()
+            )));
+            return false;
+        }
+        c.waited += wait;
+        if wait >= Duration::from_secs(1) {
+            let why = c
+                .last_err
+                .as_ref()
+                .map_or("retrying".into(), |e| e.wait_reason());
+            self.progress.waiting(wait, &why);
+        }
+        self.cancel.sleep(wait).await
+    }
+
+    /// Asks the server about the ids whose reply was lost: those acted on are done, those
+    /// still waiting may be sent, the rest stay unknown.
+    async fn ask_after_lost_reply(&self, c: &mut Chunk) {
+        let (applied, pending, still_unknown) =
+            self.reconcile(std::mem::take(&mut c.unknown)).await;
+        c.out
+            .extend(applied.iter().map(|id| self.applied_unseen(id)));
+        c.todo.extend(pending);
+        c.unknown = still_unknown;
+    }
+
+    /// Sends the chunk's waiting ids once and sorts the answer; `Break` stops the chunk (the
+    /// run halted).
+    async fn send(&self, c: &mut Chunk) -> ControlFlow<()> {
+        match self.apply(&c.todo).await {
+            Ok(done) => {
+                c.out.extend(done);
+                c.todo.clear();
+            }
+            Err(e) if matches!(e.status(), Some(401 | 403)) => {
+                // Nothing was applied; the ids stay as they were, for a later run.
+                self.stop(Halt::Refused(e));
+                return ControlFlow::Break(());
+            }
+            Err(e @ ApiError::Redirect { .. }) => {
+                // Re-sending would only be redirected again. The server may have acted,
+                // so the ids stay marked in flight: `--continue` checks them first.
+                self.stop(Halt::Failed(e));
+                return ControlFlow::Break(());
+            }
+            Err(e) if e.status() == Some(404) && c.todo.len() == 1 => {
+                c.out
+                    .push(Outcome::failed(&c.todo[0], Status::NotFound, e.reason()));
+                c.todo.clear();
+            }
+            Err(e) if e.status() == Some(404) => {
+                // Some ids are gone and the server changed nothing: find them.
+                let (gone, pending, unsure) = self.reconcile(std::mem::take(&mut c.todo)).await;
+                c.out.extend(
+                    gone.iter()
+                        .map(|id| Outcome::failed(id, Status::NotFound, "not in the DLQ")),
+                );
+                c.todo = pending;
+                c.unknown.extend(unsure);
+                c.last_err = Some(e);
+            }
+            Err(e) if matches!(e.status(), Some(400..=499)) && e.status() != Some(429) => {
+                let each = self.one_by_one(std::mem::take(&mut c.todo)).await;
+                c.out.extend(each);
+            }
+            Err(e) if e.outcome_unknown() => {
+                c.unknown.append(&mut c.todo);
+                c.last_err = Some(e);
+            }
+            Err(e) => c.last_err = Some(e), // rate limited or never sent: same ids again
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// The chunk's account. Finished, or stopped by a cancel or a halt: what was never sent
+    /// is left for `--continue`, and ids whose outcome is unknown stay marked in flight, so
+    /// `--continue` checks them first. Out of rounds or budget: the rest failed.
+    fn account(&self, mut c: Chunk) -> ChunkResult {
+        if c.settled() || self.cancel.is_cancelled() {
+            return ChunkResult {
+                left: c.total - c.out.len(),
+                outcomes: c.out,
+            };
+        }
+        let reason = c.last_err.map_or("gave up".to_string(), |e| e.reason());
+        let reason = format!("gave up: {reason}");
+        c.out.extend(
+            c.todo
+                .iter()
+                .map(|id| Outcome::failed(id, Status::Failed, reason.clone())),
+        );
+        c.out.extend(c.unknown.iter().map(|id| {
+            Outcome::failed(
+                id,
+                Status::Unknown,
+                format!("the reply was lost and the server could not be asked; {reason}"),
+            )
+        }));
+        ChunkResult {
+            left: c.total - c.out.len(),
+            outcomes: c.out,
+        }
+    }
+
+    /// Done, found so after the reply was lost: a verb that creates something cannot say what.
+    fn applied_unseen(&self, id: &str) -> Outcome {
+        let why = match self.action.verb {
+            crate::bulk::action::Verb::Delete => "acted on, but the reply was lost",
+            _ => "acted on, but the reply was lost: new id unknown",
+        };
+        Outcome {
+            error: Some(why.into()),
+            ..Outcome::done(id)
+        }
+    }
+
+    /// Splits ids into (applied, still waiting, could not tell) by asking the server.
+    pub(super) async fn reconcile(
+        &self,
+        ids: Vec<String>,
+    ) -> (Vec<String>, Vec<String>, Vec<String>) {
+        let checks = stream::iter(ids)
+            .map(|id| async move {
+                if !self.ready_to_ask().await {
+                    return (id, Err(None));
+                }
+                let r = self.action.was_applied(self.api, &id).await;
+                (id, r.map_err(Some))
+            })
+            .buffer_unordered(CHECKS)
+            .collect::<Vec<_>>()
+            .await;
+        let (mut applied, mut pending, mut unsure) = (Vec::new(), Vec::new(), Vec::new());
+        for (id, r) in checks {
+            match r {
+                Ok(true) => applied.push(id),
+                Ok(false) => pending.push(id),
+                Err(Some(e)) if matches!(e.status(), Some(401 | 403)) => {
+                    self.stop(Halt::Refused(e));
+                    unsure.push(id);
+                }
+                Err(Some(e @ ApiError::Redirect { .. })) => {
+                    self.stop(Halt::Failed(e));
+                    unsure.push(id);
+                }
+                Err(_) => unsure.push(id),
+            }
+        }
+        (applied, pending, unsure)
+    }
+
+    /// Sends each id on its own, for per-id reasons when the server refused a whole chunk.
+    pub(super) async fn one_by_one(&self, ids: Vec<String>) -> Vec<Outcome> {
+        stream::iter(ids)
+            .map(|id| async move {
+                if !self.ready_to_send(std::slice::from_ref(&id)).await {
+                    return None;
+                }
+                match self.action.apply_one(self.api, &id).await {
+                    Ok(o) => Some(o),
+                    Err(e) => self.one_failed(&id, e).await,
+                }
+            })
+            .buffer_unordered(CHECKS)
+            .filter_map(|o| async move { o })
+            .collect()
+            .await
+    }
+
+    /// The outcome of one id whose own request failed; `None` when the run halted on it.
+    async fn one_failed(&self, id: &str, e: ApiError) -> Option<Outcome> {
+        Some(match e {
+            e if matches!(e.status(), Some(401 | 403)) => {
+                self.stop(Halt::Refused(e));
+                return None;
+            }
+            e @ ApiError::Redirect { .. } => {
+                self.stop(Halt::Failed(e));
+                return None;
+            }
+            e if e.status() == Some(404) => Outcome::failed(id, Status::NotFound, e.reason()),
+            // Not asked (a stop came first): the id stays in flight for `--continue`.
+            e if e.outcome_unknown() && !self.ready_to_ask().await => return None,
+            e if e.outcome_unknown() => match self.action.was_applied(self.api, id).await {
+                Ok(true) => self.applied_unseen(id),
+                Ok(false) => Outcome::failed(id, Status::Failed, e.reason()),
+                Err(_) => Outcome::failed(id, Status::Unknown, e.reason()),
+            },
+            e => Outcome::failed(id, Status::Failed, e.reason()),
+        })
+    }
+}
