@@ -31,6 +31,12 @@ use crate::sandbox::{Options, Sandbox};
 /// no rule a run stays RUN_STARTED and a callback CALLBACK_INPROGRESS. A run that fails again
 /// lands in the workflow DLQ as a new entry, named by the run's dlqId.
 ///
+/// The sources of entries are served too: URL groups (/v2/topics; a publish to a group's
+/// name fans out, failures land with topicName), queues (/v2/queues, /v2/enqueue; oldest
+/// first, held while paused; queueName), schedules (/v2/schedules; each firing lands with
+/// scheduleId), /v2/batch and /v2/messages. Schedules fire on their cron minutes; POST
+/// /__sandbox/schedules/<id>/fire fires one now, as its cron would.
+///
 /// Workflow runs of an app on loopback are executed for real, to the protocol of the
 /// official @upstash/workflow SDK: a run starts from its Client.trigger() (POST /v2/batch),
 /// a publish with Upstash-Workflow-Init, or POST /v2/trigger/<url>; each step result the app
@@ -115,8 +121,9 @@ pub struct Args {
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub latency: u64,
 
-    /// Probability (0 to 1) that a DLQ request gets a fault from --faults; mutations get it
-    /// before the change or after it (the change happens, the reply is lost)
+    /// Probability (0 to 1) that an API request gets a fault from --faults (publish, enqueue
+    /// and batch too); mutations get it before the change or after it (the change happens,
+    /// the reply is lost)
     #[arg(long, value_name = "P", default_value_t = 0.0)]
     pub fault_rate: f64,
 
@@ -129,9 +136,9 @@ pub struct Args {
     #[arg(long, value_name = "MS", default_value_t = 15_000)]
     pub fault_stall_ms: u64,
 
-    /// Limit the DLQ API to RPS requests a second (bursts up to BURST, default RPS), as
-    /// QStash's burst limit does: 429 with Burst-RateLimit-* headers once spent; replies that
-    /// pass carry the headers too
+    /// Limit the API to RPS requests a second (bursts up to BURST, default RPS), as QStash's
+    /// burst limit does: 429 with Burst-RateLimit-* headers once spent; replies that pass
+    /// carry the headers too. Publish, enqueue and batch are exempt
     #[arg(long, value_name = "RPS[,BURST]")]
     pub rate_limit: Option<String>,
 

@@ -1,6 +1,5 @@
-//! Publish, and delivery over time: `POST /v2/publish/{destination}` creates a message, and
-//! messages (published or retried from the DLQ), resumed and restarted runs and failure
-//! functions called again are played out attempt by attempt, with the backoff between them.
+//! Delivery over time: messages (published through `publish`, or retried from the DLQ),
+//! resumed and restarted runs and failure functions called again are played out attempt by attempt, with the backoff between them.
 //! What each answer does to the store is `outcome`'s and `runs`' business.
 //!
 //! Only loopback `http://` destinations are contacted: seeded data names hosts that do not
@@ -11,108 +10,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::http::{HeaderMap, Uri};
+use axum::http::Uri;
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
-use percent_encoding::percent_decode_str;
-use serde_json::json;
 
-use super::actions::{add_message, message_config};
 use super::app::App;
 use super::outcome::{active, answered, plan, recorded, resume, schedule, Plan, Work};
-use super::overrides::Overrides;
 use super::simulate::Answer;
-use super::store::{new_message_id, now_ms, MessageRecord, Store};
-use super::wire::{text_or_base64, Entry, Headers};
-
-/// Publishes one plain message and starts its delivery: the answer publish gives
-/// (`{"messageId"}`), or why it is refused. Workflow messages are `wfexec`'s.
-pub fn publish_one(
-    app: &Arc<App>,
-    caller_ip: &str,
-    url: String,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<serde_json::Value, String> {
-    if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(format!("destination {url:?} must be an http(s) URL"));
-    }
-    let ov = Overrides::parse(headers)?;
-    let mut forward = Headers::new();
-    for (k, v) in headers {
-        let v = String::from_utf8_lossy(v.as_bytes()).into_owned();
-        if let Some(name) = k.as_str().strip_prefix("upstash-forward-") {
-            forward
-                .entry(super::overrides::canonical(name))
-                .or_default()
-                .push(v);
-        } else if k == axum::http::header::CONTENT_TYPE {
-            forward.entry("Content-Type".into()).or_default().push(v);
-        }
-    }
-    let (text, b64) = text_or_base64(body);
-    let now = now_ms();
-    // The DLQ shape this message would have, so a final failure only fills in the response.
-    let origin = Entry {
-        url: url.clone(),
-        method: "POST".into(),
-        max_retries: 3,
-        header: forward.clone(),
-        body: text.clone(),
-        body_base64: b64.clone(),
-        caller_ip: Some(caller_ip.to_string()),
-        ..Entry::default()
-    };
-    let config = message_config(&origin, &ov, now);
-    let msg = MessageRecord {
-        message_id: new_message_id(),
-        source: "publish".into(),
-        from_dlq_id: None,
-        url,
-        method: config.method.clone(),
-        header: forward,
-        body: text,
-        body_base64: b64,
-        created_at: now,
-        config,
-        overrides: ov.raw.clone(),
-        state: "pending".into(),
-        attempts: 0,
-        last_status: None,
-        delivered_at: None,
-        dlq_id: None,
-        origin: Some(origin),
-    };
-    let id = msg.message_id.clone();
-    let work = {
-        let mut s = app.store.lock().unwrap();
-        let work = add_message(&mut s, msg);
-        let work = app.settle(&mut s, vec![work]);
-        app.persist(&s);
-        work
-    };
-    start(app, work);
-    Ok(json!({ "messageId": id }))
-}
-
-/// The destination of a publish: the rest of the path, decoded, and the request's query
-/// string, which belongs to the destination (`/v2/publish/https://a.example/hook?tenant=7`),
-/// kept as sent but for `qstash_token`, which authenticates the publish itself.
-pub fn destination(uri: &Uri) -> String {
-    let raw = uri.path().strip_prefix("/v2/publish/").unwrap_or("");
-    let mut url = percent_decode_str(raw).decode_utf8_lossy().into_owned();
-    let query: Vec<&str> = uri
-        .query()
-        .unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty() && *p != "qstash_token" && !p.starts_with("qstash_token="))
-        .collect();
-    if !query.is_empty() {
-        url.push(if url.contains('?') { '&' } else { '?' });
-        url.push_str(&query.join("&"));
-    }
-    url
-}
+use super::store::{now_ms, MessageRecord, Store};
+use super::wire::{Entry, Headers};
 
 /// Runs `f` on the store and persists the change.
 fn with_store<T>(app: &App, f: impl FnOnce(&mut Store) -> T) -> T {
@@ -145,7 +51,12 @@ pub fn start(app: &Arc<App>, work: impl IntoIterator<Item = Work>) {
         }
     }
     for (w, p) in play_out {
-        tokio::spawn(play(app.clone(), w, p));
+        let app = app.clone();
+        tokio::spawn(async move {
+            play(app.clone(), w, p).await;
+            // A queue's next message may go once this one is settled (`App::start` pumps).
+            (app.start)(&app, Vec::new());
+        });
     }
 }
 
@@ -172,7 +83,16 @@ async fn play(app: Arc<App>, work: Work, plan: Plan) {
     for attempt in first..=attempts {
         if let Work::Message(i) = work {
             let t = now_ms();
-            with_store(&app, |s| active(s, i, attempt, t));
+            // A message cancelled meanwhile (`DELETE /v2/messages`) is not attempted again.
+            if !with_store(&app, |s| {
+                let go = s.messages[i].state != "cancelled";
+                if go {
+                    active(s, i, attempt, t);
+                }
+                go
+            }) {
+                return;
+            }
         }
         let answer = match (plan, &msg) {
             (Plan::Simulated(o), _) => {
@@ -285,27 +205,4 @@ async fn send(method: &str, url: &str, headers: &Headers, body: Vec<u8>) -> Resu
         .to_bytes()
         .to_vec();
     Ok(Answer::http(status, headers, body))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_destination_keeps_its_query_but_not_the_token() {
-        let d = |u: &str| destination(&u.parse().unwrap());
-        assert_eq!(
-            d("/v2/publish/http://127.0.0.1:9/hook?tenant=7&x=a%20b"),
-            "http://127.0.0.1:9/hook?tenant=7&x=a%20b"
-        );
-        assert_eq!(
-            d("/v2/publish/https://a.example/h?qstash_token=t&tenant=7"),
-            "https://a.example/h?tenant=7"
-        );
-        assert_eq!(d("/v2/publish/https://a.example/h"), "https://a.example/h");
-        assert_eq!(
-            d("/v2/publish/https%3A%2F%2Fa.example%2Fh%3Fa%3D1?b=2"),
-            "https://a.example/h?a=1&b=2"
-        );
-    }
 }

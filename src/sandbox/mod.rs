@@ -5,6 +5,8 @@
 
 mod actions;
 mod app;
+mod batch;
+mod cron;
 mod deliver;
 pub mod embedded;
 mod events;
@@ -13,17 +15,23 @@ mod introspect;
 pub mod limit;
 mod lock;
 mod logs;
+mod messages;
 mod outcome;
 mod overrides;
+mod publish;
 mod query;
+mod queues;
 mod redact;
 mod routes;
 mod runlog;
 mod runs;
+mod schedules;
 mod seed;
 mod server;
 pub mod simulate;
+mod sources;
 mod store;
+mod topics;
 mod wfexec;
 mod wfstate;
 mod wire;
@@ -146,7 +154,11 @@ impl Sandbox {
             simulation: opts.simulation,
             rate_limit: opts.rate_limit,
             in_flight: Default::default(),
-            start: wfexec::start_work,
+            start: |app, work| {
+                wfexec::start_work(app, work);
+                // What settled or changed may free a queue's slot.
+                queues::pump(app);
+            },
         });
         Ok(Sandbox {
             app,
@@ -172,6 +184,8 @@ impl Sandbox {
         shutdown: impl std::future::Future<Output = ()>,
     ) {
         wfexec::start_work(&self.app, self.unfinished);
+        queues::pump(&self.app);
+        tokio::spawn(schedules::clock(self.app.clone()));
         let router = routes::router(self.app.clone());
         server::serve(listener, router, shutdown).await
     }

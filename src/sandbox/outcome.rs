@@ -354,6 +354,17 @@ fn to_dlq(store: &mut Store, i: usize, answer: &Answer, at: i64) {
     m.dlq_id = Some(id);
 }
 
+/// CANCEL_REQUESTED then CANCELLED: `DELETE /v2/messages` or a deleted queue stopped a message
+/// that had not ended; nothing attempts it again.
+pub fn cancelled(store: &mut Store, i: usize, at: i64) {
+    let m = &mut store.messages[i];
+    m.state = "cancelled".into();
+    let requested = log_base(m, "CANCEL_REQUESTED", at);
+    let done = log_base(m, "CANCELLED", at);
+    store.log(requested);
+    store.log(done);
+}
+
 /// A fresh message id, as the service makes them.
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,7 @@
 //! The HTTP surface: every QStash DLQ endpoint (API.md 3) here, the workflow ones in
 //! `workflow.rs`, the logs in `logs.rs` and `runlog.rs` (as the SDKs read them: `events.rs`),
-//! publish in `deliver.rs`,
-//! introspection in `introspect.rs`.
+//! publish in `deliver.rs` and `publish.rs`, the sources of entries in `topics.rs`,
+//! `queues.rs`, `schedules.rs`, `messages.rs` and `batch.rs`, introspection in `introspect.rs`.
 
 use std::sync::Arc;
 
@@ -19,7 +19,10 @@ use super::overrides::Overrides;
 use super::query::{delete_targets, list, targets, Query};
 use super::store::{Dlq, Key};
 use super::wire::Reply;
-use super::{events, introspect, logs, runlog, server, workflow};
+use super::{
+    batch, events, introspect, logs, messages, publish, queues, runlog, schedules, server, topics,
+    workflow,
+};
 
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
@@ -32,6 +35,12 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(logs::routes())
         .merge(runlog::routes())
         .merge(events::routes())
+        .route("/v2/publish/{*destination}", post(publish::route))
+        .merge(topics::routes())
+        .merge(queues::routes())
+        .merge(schedules::routes())
+        .merge(messages::routes())
+        .merge(batch::routes())
         .merge(introspect::routes())
         .fallback(|| async { Reply::not_found("no such endpoint in the sandbox") })
         .layer(axum::middleware::from_fn_with_state(

@@ -69,7 +69,7 @@ pub async fn serve(
 }
 
 /// Logs API requests (with their reply's status), checks the token (header or
-/// `qstash_token`), applies `--rate-limit` (publish exempt), adds latency.
+/// `qstash_token`), applies `--rate-limit` (publish, enqueue, batch exempt), adds latency.
 pub async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let api = path.starts_with("/v2/");
@@ -113,10 +113,11 @@ async fn answer(app: &App, req: Request, next: Next) -> Response {
         return unauthorized();
     }
     // The budget is taken on arrival, as a server counts requests; a refusal changes nothing.
-    // It limits the DLQ API; publishing and the workflow protocol an app speaks (step results,
+    // It limits the DLQ API; publishing, enqueueing and the workflow protocol an app speaks (step results,
     // run ends, waits) are not what a rehearsal throttles.
     const UNLIMITED: &[&str] = &[
         "/v2/publish/",
+        "/v2/enqueue/",
         "/v2/batch",
         "/v2/trigger/",
         "/v2/workflows/runs",

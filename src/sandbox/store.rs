@@ -102,7 +102,8 @@ pub struct MessageRecord {
     /// The `Upstash-*` override headers of the request that created it, as sent.
     pub overrides: BTreeMap<String, String>,
     /// `pending`, `delivering`, `delivered`, `failed` (back in the DLQ as `dlq_id`) or
-    /// `recorded` (not a loopback destination: accepted, no network call).
+    /// `recorded` (not a loopback destination: accepted, no network call); `queued` (held by
+    /// its queue until `queues::pump` lets it go) or `cancelled` (`DELETE /v2/messages`).
     pub state: String,
     pub attempts: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -304,6 +305,9 @@ pub struct Store {
     pub logs: BTreeMap<LogKey, LogRecord>,
     #[serde(default)]
     pub log_seq: u64,
+    /// URL groups, queues, schedules: where messages come from besides a plain publish.
+    #[serde(default)]
+    pub sources: super::sources::Sources,
     #[serde(skip)]
     pub requests: VecDeque<RequestRecord>,
     /// Set when the server's owner is done with it (see `embedded`): nothing is saved after.

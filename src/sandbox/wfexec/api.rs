@@ -1,7 +1,5 @@
-//! The HTTP surface of executed runs: publish (`/v2/publish/{destination}`, plain messages
-//! handed to `deliver`), trigger (`/v2/trigger/{workflowUrl}`,
-//! `/v2/batch/trigger`), `/v2/batch` (what the SDK's `Client.trigger()` and every step
-//! submission post; plain messages in it are published as by `/v2/publish`), the end of a run
+//! The HTTP surface of executed runs: trigger (`/v2/trigger/{workflowUrl}`,
+//! `/v2/batch/trigger`), the end of a run
 //! (`DELETE /v2/workflows/runs/{id}?cancel=`), bulk cancel, and the lazy fetch of a run's
 //! messages (`GET /v2/workflows/runs/{id}`).
 
@@ -18,19 +16,16 @@ use serde_json::{json, Value};
 
 use super::super::app::App;
 use super::super::app::AppState;
-use super::super::deliver::destination;
 use super::super::query::{grouped, multi};
 use super::super::server::Peer;
 use super::super::store::{now_ms, Store};
 use super::super::wire::Reply;
-use super::{accept, publish_any, run_index, start, Start};
+use super::{accept, run_index, start, Start};
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
-        .route("/v2/publish/{*destination}", post(publish))
         .route("/v2/trigger/{*workflow_url}", post(trigger))
         .route("/v2/batch/trigger", post(batch_trigger))
-        .route("/v2/batch", post(batch))
         .route("/v2/workflows/runs", delete(bulk_cancel))
         .route(
             "/v2/workflows/runs/{run_id}",
@@ -43,22 +38,6 @@ pub fn routes() -> Router<Arc<App>> {
 fn start_all(app: &Arc<App>, starts: Vec<Start>) {
     for x in starts {
         start(app, x);
-    }
-}
-
-/// `POST /v2/publish/{destination}`: the destination is the rest of the path, a full URL (with
-/// the request's query string). A message that names a workflow run goes to the run.
-async fn publish(
-    State(app): AppState,
-    Extension(peer): Extension<Peer>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let ip = peer.0.ip().to_string();
-    match publish_any(&app, &ip, destination(&uri), &headers, &body) {
-        Ok(v) => Reply::ok(v).into_response(),
-        Err(e) => Reply::bad_request(e).into_response(),
     }
 }
 
@@ -134,26 +113,6 @@ fn parse_batch(body: &[u8]) -> Result<Vec<Item>, String> {
             Ok(Item { url, headers, body })
         })
         .collect()
-}
-
-/// `POST /v2/batch`: each message published in turn; the answers in order.
-async fn batch(State(app): AppState, Extension(peer): Extension<Peer>, body: Bytes) -> Response {
-    let items = match parse_batch(&body) {
-        Ok(i) => i,
-        Err(e) => return Reply::bad_request(e).into_response(),
-    };
-    let ip = peer.0.ip().to_string();
-    let mut out = Vec::new();
-    for it in items {
-        match publish_any(&app, &ip, it.url.clone(), &it.headers, &it.body) {
-            Ok(mut v) => {
-                v["url"] = json!(it.url);
-                out.push(v);
-            }
-            Err(e) => return Reply::bad_request(e).into_response(),
-        }
-    }
-    Reply::ok(json!(out)).into_response()
 }
 
 /// `POST /v2/batch/trigger`: a run per message, 201 with each run's id and creation time.

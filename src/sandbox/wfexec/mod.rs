@@ -1,7 +1,8 @@
 //! Workflow runs executed against a real app on loopback, to the protocol the official
 //! `@upstash/workflow` SDK speaks (pinned 1.3.3; see its `serve`, `triggerFirstInvocation`
 //! and the lazy steps): a run starts when a message that names it arrives with
-//! `Upstash-Workflow-Init: true` (publish, `/v2/batch`, `/v2/trigger`); each step result the
+//! `Upstash-Workflow-Init: true` (through the sandbox's one publish path, so `/v2/publish`,
+//! each `/v2/batch` item and each schedule firing; or `/v2/trigger`); each step result the
 //! app publishes back is appended to the run and delivered to the app with every step before
 //! it (a JSON array of `{messageId, body, callType}`, the first body first); the app ends the
 //! run with `DELETE /v2/workflows/runs/{id}`. A delivery that fails after the run's retries
@@ -108,23 +109,6 @@ pub fn start_work(app: &Arc<App>, work: Vec<Work>) {
     super::deliver::start(app, rest.into_iter().map(|(_, w)| w));
 }
 
-/// Publish, for workflow messages and plain ones alike.
-pub fn publish_any(
-    app: &Arc<App>,
-    caller_ip: &str,
-    url: String,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Value, String> {
-    if !is_workflow_message(headers) {
-        return super::deliver::publish_one(app, caller_ip, url, headers, body);
-    }
-    if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(format!("destination {url:?} must be an http(s) URL"));
-    }
-    publish(app, caller_ip, url, headers, body)
-}
-
 pub fn start(app: &Arc<App>, x: Start) {
     match x {
         Start::Deliver { run, step } => {
@@ -139,28 +123,9 @@ pub fn start(app: &Arc<App>, x: Start) {
     }
 }
 
-/// A workflow message from publish or batch: starts a run, or adds a step to one. Returns the
-/// publish answer; runs what it starts once the store is unlocked.
-pub fn publish(
-    app: &Arc<App>,
-    caller_ip: &str,
-    url: String,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Value, String> {
-    let (answer, starts) = {
-        let mut s = app.store.lock().unwrap();
-        let out = accept(&mut s, caller_ip, url, headers, body, false)?;
-        app.persist(&s);
-        out
-    };
-    for x in starts {
-        start(app, x);
-    }
-    Ok(answer)
-}
-
-/// `accept`'s work under the lock. `trigger` marks `/v2/trigger`, whose run id is optional
+/// A workflow message from publish (each batch item, each schedule firing: `publish`) or a
+/// trigger, under the lock: starts a run or adds a step to one; the answer and what to start
+/// once the store is unlocked. `trigger` marks `/v2/trigger`, whose run id is optional
 /// and whose app is not known to speak the SDK's protocol.
 pub fn accept(
     store: &mut Store,
