@@ -75,6 +75,8 @@ pub(crate) struct Transport {
     url_from: UrlFrom,
     logger: Option<Logger>,
     on_wait: Option<WaitHook>,
+    /// Hides the token in everything the server sends back.
+    mask: super::mask::Masker,
     pub(crate) pressure: Arc<super::pressure::Pressure>,
     /// Every request sent, retries included: what a run's summary counts.
     pub(crate) sent: std::sync::atomic::AtomicU64,
@@ -102,6 +104,7 @@ impl Transport {
             .map_err(|e| ApiError::Invalid(format!("cannot build the HTTP client: {e}")))?;
         Ok(Transport {
             http,
+            mask: super::mask::Masker::new(cfg.token.expose()),
             base: cfg.base_url.trim_end_matches('/').to_string(),
             token: cfg.token,
             attempts: cfg.attempts.max(1),
@@ -161,7 +164,8 @@ impl Transport {
                             method: method_name,
                             path,
                             status: status.as_u16(),
-                            location: crate::text::truncate(location, 200).into_owned(),
+                            location: crate::text::truncate(&self.mask.text(location), 200)
+                                .into_owned(),
                         });
                     }
                     let cap = if status.is_success() {
@@ -169,7 +173,7 @@ impl Transport {
                     } else {
                         ERROR_BODY_MAX
                     };
-                    match read_body(resp, cap).await {
+                    match read_body(resp, cap).await.map(|b| self.mask.bytes(b)) {
                         Ok(body) if status.is_success() => return Ok((status, body)),
                         Ok(body) => {
                             let wait = retry_after(&headers);

@@ -11,8 +11,9 @@ use reqwest::header::HeaderMap;
 pub struct Pressure {
     replies: AtomicU64,
     throttled: AtomicU64,
-    /// `Burst-RateLimit-Remaining` (or `RateLimit-Remaining`) of the last reply that had it;
-    /// -1 when none did.
+    /// `Burst-RateLimit-Remaining` of the latest reply; -1 when it did not say. A reading
+    /// expires with the next reply: one that carries no header says nothing about the budget,
+    /// and keeping an old `0` would hold a run at one request in flight for good.
     remaining: AtomicI64,
     /// Sum of reply times in microseconds, for the mean.
     micros: AtomicU64,
@@ -48,9 +49,8 @@ impl Pressure {
         }
         let num =
             |name: &str| -> Option<i64> { headers.get(name)?.to_str().ok()?.trim().parse().ok() };
-        if let Some(r) = num("burst-ratelimit-remaining") {
-            self.remaining.store(r.max(0), Ordering::Relaxed);
-        }
+        let remaining = num("burst-ratelimit-remaining").map_or(-1, |r| r.max(0));
+        self.remaining.store(remaining, Ordering::Relaxed);
         // Only the burst limit is per second; the daily one says nothing about pacing.
         if let Some(l) = num("burst-ratelimit-limit").filter(|l| *l > 0) {
             self.limit.store(l as u64, Ordering::Relaxed);
@@ -67,5 +67,35 @@ impl Pressure {
             mean: Duration::from_micros(self.micros.load(Ordering::Relaxed) / replies.max(1)),
             limit: Some(self.limit.load(Ordering::Relaxed)).filter(|l| *l > 0),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(remaining: Option<&'static str>) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        if let Some(r) = remaining {
+            h.insert("burst-ratelimit-remaining", HeaderValue::from_static(r));
+        }
+        h
+    }
+
+    #[test]
+    fn a_reply_without_rate_limit_headers_expires_the_old_reading() {
+        let p = Pressure::new();
+        let ms = Duration::from_millis(5);
+        p.saw(429, &headers(Some("0")), ms);
+        assert_eq!(p.read().remaining, Some(0));
+        p.saw(200, &headers(None), ms);
+        assert_eq!(
+            p.read().remaining,
+            None,
+            "no header: the budget is no longer known"
+        );
+        p.saw(200, &headers(Some("7")), ms);
+        assert_eq!(p.read().remaining, Some(7));
     }
 }

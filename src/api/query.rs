@@ -31,6 +31,17 @@ pub struct Filter {
 
 pub type Query = Vec<(&'static str, String)>;
 
+/// Whether the API receives `v` as the one value it is: not empty, no comma to split it on, no
+/// spaces around it to be trimmed.
+pub fn expressible(v: &str) -> bool {
+    !v.is_empty() && !v.contains(',') && v.trim() == v
+}
+
+/// Whether every value of a field can be sent as written.
+fn sendable(vals: &[String]) -> bool {
+    vals.iter().all(|v| expressible(v))
+}
+
 impl Filter {
     pub fn is_empty(&self) -> bool {
         *self == Filter::default()
@@ -78,15 +89,44 @@ impl Filter {
         bad
     }
 
-    /// Appends this filter's query parameters for `source`.
-    pub fn push_query(&self, source: Source, q: &mut Query) {
-        let many = |q: &mut Query, key: &'static str, vals: &[String]| {
-            q.extend(vals.iter().map(|v| (key, v.clone())));
+    /// The flags (and values) of `source`'s filter that the API cannot carry as written.
+    pub fn inexpressible(&self, source: Source) -> Vec<(&'static str, String)> {
+        let mut bad = Vec::new();
+        let mut check = |flag: &'static str, vals: &[String]| {
+            bad.extend(
+                vals.iter()
+                    .filter(|v| !expressible(v))
+                    .map(|v| (flag, v.clone())),
+            );
         };
         if source == Source::Qstash {
-            if let Some(id) = &self.message_id {
-                q.push(("messageId", id.clone()));
+            check("--url", &self.urls);
+            check("--url-group", &self.url_groups);
+            check("--queue", &self.queues);
+            check("--schedule", &self.schedules);
+            check("--message-id", self.message_id.as_slice());
+        } else {
+            check("--workflow-url", &self.workflow_urls);
+            check("--workflow-run-id", self.workflow_run_id.as_slice());
+            check("--callback-state", &self.callback_states);
+        }
+        check("--label", &self.labels);
+        check("--caller-ip", &self.caller_ips);
+        check("--flow-control-key", &self.flow_control_keys);
+        bad
+    }
+
+    /// Appends this filter's query parameters for `source`. A field with a value the API
+    /// cannot carry as written ([`expressible`]) is left out: the server then lists
+    /// more, and the client keeps only what matches as written.
+    pub fn push_query(&self, source: Source, q: &mut Query) {
+        let many = |q: &mut Query, key: &'static str, vals: &[String]| {
+            if sendable(vals) {
+                q.extend(vals.iter().map(|v| (key, v.clone())));
             }
+        };
+        if source == Source::Qstash {
+            many(q, "messageId", self.message_id.as_slice());
             many(q, "url", &self.urls);
             many(q, "topicName", &self.url_groups);
             many(q, "scheduleId", &self.schedules);
@@ -106,9 +146,7 @@ impl Filter {
             );
         } else {
             many(q, "workflowUrl", &self.workflow_urls);
-            if let Some(id) = &self.workflow_run_id {
-                q.push(("workflowRunId", id.clone()));
-            }
+            many(q, "workflowRunId", self.workflow_run_id.as_slice());
             if let Some(ms) = self.workflow_created_at {
                 q.push(("workflowCreatedAt", ms.to_string()));
             }
@@ -136,7 +174,15 @@ pub enum Selector<'a> {
 impl Selector<'_> {
     /// Refuses id lists that a server could read as "no filter": none at all, or an empty id
     /// (the official SDKs refuse both for the same reason).
-    pub(crate) fn check(&self) -> Result<(), super::ApiError> {
+    pub(crate) fn check(&self, source: Source) -> Result<(), super::ApiError> {
+        if let Selector::Matching { filter, .. } = self {
+            if let Some((flag, v)) = filter.inexpressible(source).into_iter().next() {
+                return Err(super::ApiError::Invalid(format!(
+                    "{flag} {v:?} cannot be sent as written (the API splits values on commas \
+                     and trims them); nothing was sent"
+                )));
+            }
+        }
         if let Selector::Ids(ids) = self {
             if ids.is_empty() || ids.iter().any(|i| i.trim().is_empty()) {
                 return Err(super::ApiError::Invalid(

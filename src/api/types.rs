@@ -150,6 +150,17 @@ pub struct Page {
     pub messages: Vec<Entry>,
     #[serde(default)]
     pub cursor: Option<String>,
+    /// Entries the server listed that do not match the filter as written, left out of
+    /// `messages` by the client.
+    #[serde(skip)]
+    pub outside: usize,
+}
+
+impl Page {
+    /// Whether the server sent no entries at all (before the client's own filter).
+    pub fn server_empty(&self) -> bool {
+        self.messages.is_empty() && self.outside == 0
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -239,6 +250,21 @@ pub struct RunLog {
     /// Set when the run failed into the DLQ again.
     #[serde(default)]
     pub dlq_id: Option<String>,
+    /// The newest call of the run's failure function, if it has one.
+    #[serde(default)]
+    pub failure_function: Option<FailureCall>,
+}
+
+/// A call of a workflow's failure function, as the run logs show it (OAW `FailureFunction`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FailureCall {
+    /// The QStash message of this call: a new one for every call.
+    #[serde(default)]
+    pub message_id: Option<String>,
+    /// `CALLBACK_INPROGRESS`, `CALLBACK_SUCCESS`, `CALLBACK_FAIL` or `CALLBACK_CANCELED`.
+    #[serde(default)]
+    pub state: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -213,12 +213,16 @@ impl Action {
         Ok(zip(&[id.to_string()], made).remove(0))
     }
 
-    /// After a reply was lost: true when the action was applied to this entry, judged by the
-    /// entry's state on the server, false when it is still waiting for the action.
+    /// After a reply was lost: true when the action was applied to this entry (it left the
+    /// DLQ), false when it is still waiting for the action. Not for callback, which leaves the
+    /// entry in the DLQ: its own rule is in [`super::callback`].
     pub async fn was_applied(&self, api: &dyn BulkClient, id: &str) -> Result<bool, ApiError> {
+        if self.verb == Verb::Callback {
+            return Err(ApiError::Invalid(
+                "a callback's lost reply is judged by the run logs, not by the entry".into(),
+            ));
+        }
         match api.get(self.source, id).await {
-            // A callback leaves the entry in the DLQ but moves its callback state on.
-            Ok(e) if self.verb == Verb::Callback => Ok(e.callback_state() != Some("CALLBACK_FAIL")),
             Ok(_) => Ok(false),
             Err(e) if e.status() == Some(404) => Ok(true),
             Err(e) => Err(e),

@@ -20,11 +20,13 @@ use std::time::{Duration, Instant};
 
 use futures::stream::StreamExt;
 
+mod applied;
 mod chunk;
 mod short;
 
 use super::action::Action;
 use super::action::BulkClient;
+use super::callback::Ledger;
 use super::cancel::Cancel;
 use super::flow::Controller;
 use super::outcome::{Outcome, Status, Summary};
@@ -122,6 +124,9 @@ pub struct Engine<'a> {
     pub budget: Duration,
     /// Ids per request: the API's cap for the action.
     pub chunk_size: usize,
+    /// Callback only: what each run showed before its callback was sent, to judge lost replies
+    /// by (see [`super::callback`]). Its start is when the job began.
+    pub callbacks: Ledger,
     requests: AtomicU64,
     halt: Mutex<Option<Halt>>,
 }
@@ -149,6 +154,7 @@ impl<'a> Engine<'a> {
             sending: None,
             budget: Duration::from_secs(60),
             chunk_size: action.verb.chunk_size(action.source),
+            callbacks: Ledger::new(jiff::Timestamp::now().as_millisecond()),
             requests: AtomicU64::new(0),
             halt: Mutex::new(None),
         }

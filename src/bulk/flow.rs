@@ -64,7 +64,9 @@ impl Controller {
             return;
         };
         let limit = self.limit();
-        if now.throttled > last.throttled || now.remaining == Some(0) {
+        // An empty budget counts once per new reply that says so, not once per look.
+        let spent = now.remaining == Some(0) && now.replies > last.replies;
+        if now.throttled > last.throttled || spent {
             st.slow_start = false;
             st.clean = 0;
             self.set(limit / 2);
@@ -151,5 +153,31 @@ mod tests {
         // Replies four times slower than the best: one fewer.
         c.observe(reading(4, 0, 2000));
         assert_eq!(c.limit(), 3);
+    }
+
+    /// One 429 with `Remaining: 0`, then replies that carry no rate-limit headers (issue 19,
+    /// item 6): the pressure reading expires and the run grows back.
+    #[test]
+    fn recovers_after_one_429_when_later_replies_have_no_headers() {
+        use reqwest::header::{HeaderMap, HeaderValue};
+        let p = crate::api::Pressure::new();
+        let c = Controller::new(8, 8);
+        let ms = Duration::from_millis(5);
+        p.saw(200, &HeaderMap::new(), ms);
+        c.observe(p.read());
+        let mut spent = HeaderMap::new();
+        spent.insert("burst-ratelimit-remaining", HeaderValue::from_static("0"));
+        p.saw(429, &spent, ms);
+        c.observe(p.read());
+        assert_eq!(c.limit(), 4, "the 429 halves it");
+        for _ in 0..60 {
+            p.saw(200, &HeaderMap::new(), ms);
+            c.observe(p.read());
+        }
+        assert_eq!(
+            c.limit(),
+            8,
+            "clean replies without headers bring it back to the ceiling"
+        );
     }
 }

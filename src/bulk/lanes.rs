@@ -140,7 +140,7 @@ pub async fn list(
         if let (Some(p), Some(limit)) = (lanes.pacer, api.pressure().limit) {
             p.server_limit(limit);
         }
-        let next = slice.guard.step(page.messages.is_empty(), page.cursor)?;
+        let next = slice.guard.step(page.server_empty(), page.cursor.clone())?;
         let latest = page.messages.iter().filter_map(Entry::dlq_time_ms).max();
         let fresh: Vec<Entry> = page
             .messages

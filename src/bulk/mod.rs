@@ -10,6 +10,7 @@
 
 pub mod action;
 pub mod archive;
+pub mod callback;
 pub mod cancel;
 pub mod client;
 pub mod exec;

@@ -15,6 +15,10 @@ pub enum Status {
     /// The reply was lost and the server could not be asked afterwards: the action may or may
     /// not have been applied. `--continue` checks these first.
     Unknown,
+    /// The reply was lost and nothing the server shows can tell whether the action was
+    /// applied (a failure callback: see [`super::callback`]). Never counted as done and never
+    /// sent again, by this run or by `--continue`: the entry was acted on at most once.
+    Unconfirmed,
 }
 
 /// The outcome for one DLQ entry: one line of `--report` and of `-o ndjson`.
@@ -69,8 +73,9 @@ pub struct Summary {
     pub not_found: u64,
     /// Failed, or outcome unknown.
     pub failed: u64,
-    /// `--server-side` only: entries a request whose reply was lost may have acted on, beyond
-    /// `done`. The true count lies between `done` and `done + unconfirmed`.
+    /// Entries a request whose reply was lost may have acted on, beyond `done`: the true count
+    /// lies between `done` and `done + unconfirmed`. A `--server-side` run's lost pages, or
+    /// callbacks whose outcome nothing can tell (their entries say `unconfirmed`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub unconfirmed: u64,
     /// Planned but not attempted (interrupted, or a run that stopped early).
@@ -97,6 +102,7 @@ impl Summary {
             Status::Done => self.done += 1,
             Status::NotFound => self.not_found += 1,
             Status::Failed | Status::Unknown => self.failed += 1,
+            Status::Unconfirmed => self.unconfirmed += 1,
         }
     }
 

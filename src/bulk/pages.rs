@@ -95,7 +95,7 @@ impl<'a> Pages<'a> {
             .api
             .list(self.source, self.filter, count, self.cursor.as_deref())
             .await?;
-        self.cursor = self.guard.step(page.messages.is_empty(), page.cursor)?;
+        self.cursor = self.guard.step(page.server_empty(), page.cursor.clone())?;
         self.done = self.cursor.is_none();
         Ok(Some(page.messages))
     }

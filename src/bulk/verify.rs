@@ -56,6 +56,9 @@ pub struct Verifier<'a> {
     pub cancel: &'a Cancel,
     pub pacer: Option<&'a Pacer>,
     pub watch: &'a dyn Watch,
+    /// The runs followed are re-run failure callbacks: judged by the callback's outcome, since
+    /// the run itself stays `RUN_FAILED`.
+    pub callback: bool,
 }
 
 impl Verifier<'_> {
@@ -245,7 +248,12 @@ impl Verifier<'_> {
                                 || r.workflow_run_created_at.is_none()
                                 || *at == r.workflow_run_created_at)
                     });
-                    if let (true, Some(v)) = (wanted, run_verdict(&r.workflow_state)) {
+                    let v = if self.callback {
+                        callback_verdict(r)
+                    } else {
+                        run_verdict(&r.workflow_state)
+                    };
+                    if let (true, Some(v)) = (wanted, v) {
                         finals.insert(r.workflow_run_id.clone(), (v, r.dlq_id.clone()));
                     }
                 }
@@ -306,6 +314,18 @@ fn message_verdict(state: &str) -> Option<Verdict> {
     }
 }
 
+/// A re-run failure callback's verdict: its call's state, not the run's (always failed). A
+/// callback that failed again leaves its run where it was in the DLQ.
+fn callback_verdict(r: &crate::api::RunLog) -> Option<Verdict> {
+    let state = r.failure_function.as_ref()?.state.as_deref()?;
+    match state {
+        "CALLBACK_SUCCESS" => Some(Verdict::Delivered),
+        "CALLBACK_FAIL" => Some(Verdict::FailedAgain),
+        "CALLBACK_CANCELED" => Some(Verdict::Cancelled),
+        _ => None,
+    }
+}
+
 fn run_verdict(state: &str) -> Option<Verdict> {
     match state {
         "RUN_SUCCESS" => Some(Verdict::Delivered),
@@ -327,6 +347,23 @@ mod tests {
         assert_eq!(final_of(states.into_iter()), Some(Verdict::FailedAgain));
         assert_eq!(run_verdict("RUN_FAILED"), Some(Verdict::FailedAgain));
         assert_eq!(run_verdict("RUN_STARTED"), None);
+        let called = |state: &str| crate::api::RunLog {
+            workflow_state: "RUN_FAILED".into(),
+            failure_function: Some(crate::api::FailureCall {
+                message_id: Some("m".into()),
+                state: Some(state.into()),
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            callback_verdict(&called("CALLBACK_SUCCESS")),
+            Some(Verdict::Delivered)
+        );
+        assert_eq!(
+            callback_verdict(&called("CALLBACK_FAIL")),
+            Some(Verdict::FailedAgain)
+        );
+        assert_eq!(callback_verdict(&called("CALLBACK_INPROGRESS")), None);
         let o = Outcome {
             message_id: Some("m".into()),
             ..Outcome::done("d")

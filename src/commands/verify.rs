@@ -82,6 +82,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         cancel: &cancel,
         pacer: None,
         watch: &watch,
+        callback: plan.action.verb == crate::bulk::action::Verb::Callback,
     };
     let verified = verifier.run(&outcomes, plan.created_ms, args.wait).await;
     stop.abort();

@@ -187,10 +187,18 @@ pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::R
             w,
             "entries",
             format!(
-                "{} {}: {} done, {} not in the DLQ, {} failed, {} left{}{}",
+                "{} {}: {} done, {}{} not in the DLQ, {} failed, {} left{}{}",
                 j.planned,
                 if j.listed { "planned" } else { "listed so far" },
                 j.done,
+                if j.unconfirmed > 0 {
+                    format!(
+                        "{} unconfirmed (replies lost; not sent again), ",
+                        j.unconfirmed
+                    )
+                } else {
+                    String::new()
+                },
                 j.not_found,
                 j.failed,
                 j.left,

@@ -160,6 +160,7 @@ fn row(o: &Outcome) -> Vec<String> {
         Status::NotFound => "not found",
         Status::Failed => "failed",
         Status::Unknown => "unknown",
+        Status::Unconfirmed => "unconfirmed",
     };
     vec![
         safe(if o.dlq_id.is_empty() {

@@ -13,7 +13,7 @@ use super::store::{
     new_message_id, random_id, Dlq, FailureFunction, MessageConfig, MessageRecord, RunRecord, Store,
 };
 use super::wfstate::Exec;
-use super::wire::{Entry, RunResult};
+use super::wire::{Entry, LogEntry, RunResult};
 
 /// The configuration of a QStash entry after `ov` is applied.
 pub fn message_config(e: &Entry, ov: &Overrides, now: i64) -> MessageConfig {
@@ -219,6 +219,11 @@ pub fn callback(store: &mut Store, id: &str, now: i64) -> (RunResult, Work) {
     let e = stored.entry.clone();
     let run_id = e.workflow_run_id.clone().unwrap_or_default();
     let workflow_url = e.workflow_url.clone().unwrap_or_default();
+    let callback_url = e
+        .failure_callback
+        .clone()
+        .unwrap_or_else(|| workflow_url.clone());
+    let message_id = new_message_id();
     // The logs show a run's newest record: it carries the calls made before this one.
     let earlier_calls = store
         .runs
@@ -247,7 +252,8 @@ pub fn callback(store: &mut Store, id: &str, now: i64) -> (RunResult, Work) {
         attempts: 0,
         steps: runs::failed_steps(&stored, e.created_at),
         failure_function: Some(FailureFunction {
-            url: e.failure_callback.clone().unwrap_or(workflow_url),
+            url: callback_url.clone(),
+            message_id: Some(message_id.clone()),
             state: Some("CALLBACK_INPROGRESS".into()),
             attempts: earlier_calls,
             ..Default::default()
@@ -255,6 +261,15 @@ pub fn callback(store: &mut Store, id: &str, now: i64) -> (RunResult, Work) {
         caller_ip: e.caller_ip.clone(),
         origin: Some(stored),
         exec: None,
+    });
+    // The call is a QStash message of its own, in the message logs from the moment it starts.
+    store.log(LogEntry {
+        time: now,
+        message_id,
+        state: "CREATED".into(),
+        url: callback_url,
+        method: "POST".into(),
+        ..LogEntry::default()
     });
     let result = RunResult {
         workflow_run_id: run_id,

@@ -271,6 +271,7 @@ pub fn view(r: &RunRecord, trim_body: i64) -> Value {
     put(&mut v, "flowControlKey", r.config["flowControlKey"].clone());
     if let Some(f) = &r.failure_function {
         let mut ff = json!({ "url": f.url });
+        put(&mut ff, "messageId", json!(f.message_id));
         put(&mut ff, "state", json!(f.state));
         put(&mut ff, "responseStatus", json!(f.response_status));
         let body = trim(f.response_body.as_deref(), trim_body);

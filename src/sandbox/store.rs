@@ -226,6 +226,11 @@ pub struct StepRecord {
 #[serde(rename_all = "camelCase")]
 pub struct FailureFunction {
     pub url: String,
+    /// The QStash message of this call of the failure function (OAW `FailureFunction.messageId`):
+    /// each re-run is a new message, logged from its start, so a client can tell whether a
+    /// call started after its request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
     /// A `CALLBACK_*` state once it was called; none while nothing called it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,

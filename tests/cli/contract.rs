@@ -88,6 +88,10 @@ fn list_and_get_against_the_workflow_mock() {
         "--label",
         "l",
     ]);
+    // The mock answers its example whatever the filters; it matches none of them as written,
+    // and only entries that do are ever shown.
+    assert_eq!(list["messages"], serde_json::json!([]), "{list}");
+    let list = run(&["list", "--workflow", "-o", "json"]);
     assert!(list["messages"][0]["workflowRunId"].is_string(), "{list}");
     let entry = run(&["get", "--workflow", "1752829295505-0", "-o", "json"]);
     assert!(entry["workflowUrl"].is_string());

@@ -109,6 +109,20 @@ fn an_unreadable_callback_reply_is_checked_not_resent() {
                 };
                 Reply::ok(run("1-0", state))
             }
+            // The evidence: the run's newest failure-callback call is a new message once the
+            // callback ran (the state is never taken as evidence).
+            "GET" if r.path() == "/v2/workflows/logs" => {
+                let (call, state) = if p.load(Ordering::SeqCst) == 0 {
+                    ("msg_before", "CALLBACK_FAIL")
+                } else {
+                    ("msg_after", "CALLBACK_INPROGRESS")
+                };
+                Reply::ok(json!({"runs": [{
+                    "workflowRunId": "wfr_1", "workflowRunCreatedAt": 1,
+                    "workflowState": "RUN_FAILED",
+                    "failureFunction": {"messageId": call, "state": state},
+                }]}))
+            }
             "POST" if r.path() == "/v2/workflows/dlq/callback/1-0" => {
                 p.fetch_add(1, Ordering::SeqCst);
                 match body {

@@ -10,6 +10,7 @@ mod bulk;
 mod config;
 mod contract;
 mod docs;
+mod exact;
 mod examples;
 mod fidelity_delete;
 mod fidelity_prism;

@@ -21,7 +21,8 @@ use super::model::{lost, made, shorten, status, Item, State};
 pub use super::model::{FAILED, IN_PROGRESS};
 pub use super::script::{Fault, On, Rule};
 use crate::api::{
-    ApiError, Entry, Filter, LogEntry, LogPage, Page, Reading, RunLog, RunLogPage, Selector, Source,
+    ApiError, Entry, FailureCall, Filter, LogEntry, LogPage, Page, Reading, RunLog, RunLogPage,
+    Selector, Source,
 };
 use crate::bulk::action::{Acted, BulkClient, Call, Made};
 use crate::bulk::action::{Action, Verb};
@@ -33,6 +34,9 @@ type Begun = (usize, Fault, Duration);
 pub struct Fake {
     st: Mutex<State>,
     start: Instant,
+    /// The server's clock at `start`, in ms: its log times are this plus the (paused) time
+    /// since, so a test's judgments by time do not depend on how fast the machine is.
+    pub epoch_ms: i64,
     /// How long each request takes.
     pub latency: Duration,
     /// `Burst-RateLimit-Limit` on every reply, when set.
@@ -50,6 +54,7 @@ impl Fake {
         Fake {
             st: Mutex::default(),
             start: Instant::now(),
+            epoch_ms: jiff::Timestamp::now().as_millisecond(),
             latency: Duration::ZERO,
             limit: None,
             remaining: None,
@@ -65,7 +70,13 @@ impl Fake {
             callback: FAILED,
             refuse: None,
         };
-        self.st.lock().unwrap().dlq.insert(id.to_string(), item);
+        let mut st = self.st.lock().unwrap();
+        st.dlq.insert(id.to_string(), item);
+        if source == Source::Workflow {
+            // Its failure callback failed: it was called once, long before the run.
+            st.calls
+                .insert(id.to_string(), vec![(format!("msg_call_{id}_0"), 0)]);
+        }
     }
 
     /// The server refuses to act on `id` (a 400 naming why).
@@ -212,6 +223,7 @@ impl Fake {
             tokio::time::sleep(took).await;
         }
         let mut st = self.st.lock().unwrap();
+        st.now_ms = self.epoch_ms + self.start.elapsed().as_millis() as i64;
         let r = match fault {
             Fault::None => serve(&mut st),
             Fault::LostAfter => serve(&mut st).and(Err(lost())),
@@ -329,6 +341,7 @@ impl BulkClient for Fake {
                     .collect();
                 Ok(Page {
                     messages,
+                    outside: 0,
                     cursor: None,
                 })
             };
@@ -345,14 +358,16 @@ impl BulkClient for Fake {
         Box::pin(async move {
             // The messages the server made (by retries), created.
             let serve = |st: &mut State| {
-                let logs = st
-                    .made
-                    .values()
-                    .filter(|m| m.starts_with("msg_"))
-                    .filter(|m| message_id.is_none_or(|id| id == m.as_str()))
-                    .map(|m| LogEntry {
+                let made = st.made.values().filter(|m| m.starts_with("msg_"));
+                let made = made.map(|m| (m, 0));
+                let calls = st.calls.values().flatten().map(|(m, t)| (m, *t));
+                let logs = made
+                    .chain(calls)
+                    .filter(|(m, _)| message_id.is_none_or(|id| id == m.as_str()))
+                    .map(|(m, time)| LogEntry {
                         message_id: m.clone(),
                         state: "CREATED".into(),
+                        time,
                         ..LogEntry::default()
                     })
                     .collect();
@@ -371,15 +386,29 @@ impl BulkClient for Fake {
             // The runs the server made (a callback's among them), in progress.
             let serve = |st: &mut State| {
                 let made: HashSet<&String> = st.made.values().collect();
-                let runs = runs
+                let made = runs
                     .iter()
                     .filter(|(id, _)| made.contains(id))
                     .map(|(id, _)| RunLog {
                         workflow_run_id: id.clone(),
                         workflow_state: "RUN_STARTED".into(),
                         ..RunLog::default()
+                    });
+                // A failed run in the DLQ shows its failure function's newest call.
+                let failed = runs.iter().filter_map(|(run, _)| {
+                    let id = run.strip_prefix("wfr_")?;
+                    let (newest, _) = st.calls.get(id)?.last()?;
+                    Some(RunLog {
+                        workflow_run_id: run.clone(),
+                        workflow_state: "RUN_FAILED".into(),
+                        failure_function: Some(FailureCall {
+                            message_id: Some(newest.clone()),
+                            state: st.dlq.get(id).map(|i| i.callback.to_string()),
+                        }),
+                        ..RunLog::default()
                     })
-                    .collect();
+                });
+                let runs = made.chain(failed).collect();
                 Ok(RunLogPage { runs, cursor: None })
             };
             self.call(None, "run logs".into(), &[], serve, None).await

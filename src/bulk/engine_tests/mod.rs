@@ -39,6 +39,8 @@ enum Want {
     Failed(&'static str),
     /// The server could not tell: reported unknown, never sent twice.
     Unknown,
+    /// A callback whose lost reply nothing can tell: counted apart, never sent twice.
+    Unconfirmed,
     /// Left for `--continue`, never sent.
     Left,
     /// Left for `--continue` while marked in flight: it may have been acted on (once).
@@ -187,6 +189,8 @@ async fn check(row: Row) {
         Ok(())
     };
     let mut engine = Engine::new(&fake, &action, &fake.cancel, &waits);
+    // The job began when the server's clock started.
+    engine.callbacks = crate::bulk::callback::Ledger::new(fake.epoch_ms);
     engine.flow = Controller::fixed(row.in_flight);
     engine.pacer = row.paced.then_some(&pacer);
     engine.sending = Some(&mark);
@@ -280,6 +284,7 @@ fn check_id(fake: &Fake, id: &str, w: Want, o: Option<&Outcome>, before: &[&str]
             assert!(lost_note.contains(why), "{id}: {lost_note:?} says {why:?}");
         }
         Want::Unknown => assert_eq!(status, Some(Status::Unknown), "{id}: {o:?}"),
+        Want::Unconfirmed => assert_eq!(status, Some(Status::Unconfirmed), "{id}: {o:?}"),
         Want::Left | Want::LeftInFlight => assert_eq!(status, None, "{id} is left: {o:?}"),
         Want::Counted => {
             let split = matches!(status, Some(Status::Done | Status::NotFound));
@@ -312,7 +317,7 @@ fn check_id(fake: &Fake, id: &str, w: Want, o: Option<&Outcome>, before: &[&str]
                 "{id} stays marked in flight, for --continue to check"
             );
         }
-        Want::Unknown | Want::Counted => {}
+        Want::Unknown | Want::Unconfirmed | Want::Counted => {}
     }
 }
 
@@ -336,6 +341,8 @@ fn check_summary(row: &Row, s: &Summary, fake: &Fake, outcomes: &HashMap<&str, &
     assert_eq!(s.not_found, not_found, "not found");
     let failed = count(|w| matches!(w, Want::Failed(_) | Want::Unknown));
     assert_eq!(s.failed, failed, "failed");
+    let unconfirmed = count(|w| *w == Want::Unconfirmed);
+    assert_eq!(s.unconfirmed, unconfirmed, "unconfirmed");
     let left = count(|w| matches!(w, Want::Left | Want::LeftInFlight));
     assert_eq!(s.pending, left, "left for --continue");
     assert_eq!(s.requests, fake.requests().len() as u64, "requests counted");

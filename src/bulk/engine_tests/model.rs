@@ -40,6 +40,12 @@ pub(super) struct State {
     /// included) when it arrived.
     pub(super) busy: usize,
     pub(super) busy_seen: Vec<usize>,
+    /// Each entry's failure-function calls (message id, start in ms), oldest first: as on the
+    /// server, every call is a QStash message of its own, shown in the run logs (the newest)
+    /// and in the message logs.
+    pub(super) calls: HashMap<String, Vec<(String, i64)>>,
+    /// The server's clock now, in ms (set as each request is served).
+    pub(super) now_ms: i64,
 }
 
 pub(super) fn lost() -> ApiError {
@@ -142,6 +148,9 @@ impl State {
         *self.applied.entry(id.to_string()).or_default() += 1;
         if verb == Verb::Callback {
             self.dlq.get_mut(id).unwrap().callback = IN_PROGRESS;
+            let calls = self.calls.entry(id.to_string()).or_default();
+            let call = format!("msg_call_{id}_{}", calls.len());
+            calls.push((call, self.now_ms));
         } else {
             self.dlq.remove(id);
         }

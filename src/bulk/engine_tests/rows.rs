@@ -365,19 +365,26 @@ rows! {
         ..Row::default()
     };
 
+    // Before a callback is first sent, its run's newest failure-function call is noted (the
+    // entry for its run, then the run logs): the baseline a lost reply is judged against.
     callback_each_id_on_its_own => Row {
         verb: Verb::Callback,
         dlq: &["a1", "a2"],
         plan: &["a1", "a2"],
         chunk: None,
         want: all(&["a1", "a2"], Done),
-        requests: reqs(&["callback/one a1 -> ok", "callback/one a2 -> ok"]),
+        requests: reqs(&[
+            "get a1 -> ok",
+            "run logs -> ok",
+            "callback/one a1 -> ok",
+            "get a2 -> ok",
+            "run logs -> ok",
+            "callback/one a2 -> ok",
+        ]),
         ..Row::default()
     };
 
-    // MERGE(exact): judged today by the entry's callback state, which moved on. Branch
-    // `exact` confirms a callback from the logs instead; adjust `want` and `requests` here
-    // (a logs lookup instead of, or after, `get a1`).
+    // The run logs show a newer call than the baseline: it ran, and is not sent again.
     callback_lost_reply_after_it_ran => Row {
         verb: Verb::Callback,
         dlq: &["a1"],
@@ -385,22 +392,77 @@ rows! {
         chunk: None,
         script: vec![Rule::on(On::One, Fault::LostAfter)],
         want: vec![("a1", DoneLost)],
-        requests: reqs(&["callback/one a1 -> lost", "get a1 -> ok"]),
+        requests: reqs(&[
+            "get a1 -> ok",
+            "run logs -> ok",
+            "callback/one a1 -> lost",
+            "run logs -> ok",
+        ]),
         ..Row::default()
     };
 
-    // MERGE(exact): today the entry's state (still failed) is taken to mean "not run" and the
-    // callback is sent again. Branch `exact` must never re-send a callback on the strength of
-    // the state: where the logs cannot tell, a1 is reported unconfirmed (Unknown) and the
-    // second `callback/one a1` disappears from `requests`.
-    callback_lost_reply_before_it_ran_resent_on_entry_state => Row {
+    // The newest call is still the baseline: no call started, so it is sent again on the
+    // logs' evidence (the entry's state, failed either way, is never asked).
+    callback_lost_reply_before_it_ran_resent_on_log_evidence => Row {
         verb: Verb::Callback,
         dlq: &["a1"],
         plan: &["a1"],
         chunk: None,
         script: vec![Rule::on(On::One, Fault::LostBefore)],
         want: vec![("a1", Done)],
-        requests: reqs(&["callback/one a1 -> 502", "get a1 -> ok", "callback/one a1 -> ok"]),
+        requests: reqs(&[
+            "get a1 -> ok",
+            "run logs -> ok",
+            "callback/one a1 -> 502",
+            "run logs -> ok",
+            "callback/one a1 -> ok",
+        ]),
+        ..Row::default()
+    };
+
+    // No baseline (the lookup failed): the newest call started as the job did, too close to
+    // tell whose it was. Unconfirmed, never sent again.
+    callback_lost_reply_without_baseline_is_unconfirmed => Row {
+        verb: Verb::Callback,
+        dlq: &["a1"],
+        plan: &["a1"],
+        chunk: None,
+        script: vec![
+            Rule::on(On::Get, Fault::Status(503)),
+            Rule::on(On::One, Fault::LostAfter),
+        ],
+        want: vec![("a1", Unconfirmed)],
+        requests: reqs(&[
+            "get a1 -> 503",
+            "callback/one a1 -> lost",
+            "get a1 -> ok",
+            "run logs -> ok",
+            "logs -> ok",
+        ]),
+        ..Row::default()
+    };
+
+    // No baseline, and the newest call long predates the job: not ours, so it is sent again.
+    callback_lost_reply_without_baseline_before_it_ran => Row {
+        verb: Verb::Callback,
+        dlq: &["a1"],
+        plan: &["a1"],
+        chunk: None,
+        script: vec![
+            Rule::on(On::Get, Fault::Status(503)),
+            Rule::on(On::One, Fault::LostBefore),
+        ],
+        want: vec![("a1", Done)],
+        requests: reqs(&[
+            "get a1 -> 503",
+            "callback/one a1 -> 502",
+            "get a1 -> ok",
+            "run logs -> ok",
+            "logs -> ok",
+            "get a1 -> ok",
+            "run logs -> ok",
+            "callback/one a1 -> ok",
+        ]),
         ..Row::default()
     };
 
@@ -411,7 +473,12 @@ rows! {
         chunk: None,
         callback: &[("a1", IN_PROGRESS)],
         want: vec![("a1", Failed("has not failed"))],
-        requests: reqs(&["callback/one a1 -> 400", "callback/one a1 -> 400"]),
+        requests: reqs(&[
+            "get a1 -> ok",
+            "run logs -> ok",
+            "callback/one a1 -> 400",
+            "callback/one a1 -> 400",
+        ]),
         ..Row::default()
     };
 }

@@ -12,12 +12,13 @@ use futures::stream::{self, StreamExt};
 
 use super::{ChunkResult, Engine, Halt};
 use crate::api::ApiError;
+use crate::bulk::callback::Applied;
 use crate::bulk::outcome::{Outcome, Status};
 
 /// Rounds per chunk before its remaining ids are reported as failed.
 const ROUNDS: u32 = 8;
 /// Reads in flight while reconciling one chunk.
-const CHECKS: usize = 8;
+pub(super) const CHECKS: usize = 8;
 
 /// One chunk on its way: what is settled, and what still waits.
 struct Chunk {
@@ -64,7 +65,7 @@ impl Engine<'_> {
             if c.todo.is_empty() {
                 continue;
             }
-            if !self.ready_to_send(&c.todo).await {
+            if !self.callback_baselines(&c.todo).await || !self.ready_to_send(&c.todo).await {
                 break;
             }
             if self.send(&mut c).await.is_break() {
@@ -106,12 +107,15 @@ impl Engine<'_> {
     /// Asks the server about the ids whose reply was lost: those acted on are done, those
     /// still waiting may be sent, the rest stay unknown.
     async fn ask_after_lost_reply(&self, c: &mut Chunk) {
-        let (applied, pending, still_unknown) =
-            self.reconcile(std::mem::take(&mut c.unknown)).await;
-        c.out
-            .extend(applied.iter().map(|id| self.applied_unseen(id)));
-        c.todo.extend(pending);
-        c.unknown = still_unknown;
+        let r = self.reconcile(std::mem::take(&mut c.unknown)).await;
+        c.out.extend(r.applied.iter().map(|id| self.acted_on(id)));
+        c.out.extend(
+            r.unconfirmed
+                .iter()
+                .map(|(id, why)| Outcome::failed(id, Status::Unconfirmed, why.clone())),
+        );
+        c.todo.extend(r.pending);
+        c.unknown = r.unsure;
     }
 
     /// Sends the chunk's waiting ids once and sorts the answer; `Break` stops the chunk (the
@@ -140,13 +144,16 @@ impl Engine<'_> {
             }
             Err(e) if e.status() == Some(404) => {
                 // Some ids are gone and the server changed nothing: find them.
-                let (gone, pending, unsure) = self.reconcile(std::mem::take(&mut c.todo)).await;
+                let r = self.reconcile(std::mem::take(&mut c.todo)).await;
                 c.out.extend(
-                    gone.iter()
+                    r.applied
+                        .iter()
                         .map(|id| Outcome::failed(id, Status::NotFound, "not in the DLQ")),
                 );
-                c.todo = pending;
-                c.unknown.extend(unsure);
+                c.todo = r.pending;
+                c.unknown.extend(r.unsure);
+                c.unknown
+                    .extend(r.unconfirmed.into_iter().map(|(id, _)| id));
                 c.last_err = Some(e);
             }
             Err(e) if matches!(e.status(), Some(400..=499)) && e.status() != Some(429) => {
@@ -192,53 +199,6 @@ impl Engine<'_> {
         }
     }
 
-    /// Done, found so after the reply was lost: a verb that creates something cannot say what.
-    fn applied_unseen(&self, id: &str) -> Outcome {
-        let why = match self.action.verb {
-            crate::bulk::action::Verb::Delete => "acted on, but the reply was lost",
-            _ => "acted on, but the reply was lost: new id unknown",
-        };
-        Outcome {
-            error: Some(why.into()),
-            ..Outcome::done(id)
-        }
-    }
-
-    /// Splits ids into (applied, still waiting, could not tell) by asking the server.
-    pub(super) async fn reconcile(
-        &self,
-        ids: Vec<String>,
-    ) -> (Vec<String>, Vec<String>, Vec<String>) {
-        let checks = stream::iter(ids)
-            .map(|id| async move {
-                if !self.ready_to_ask().await {
-                    return (id, Err(None));
-                }
-                let r = self.action.was_applied(self.api, &id).await;
-                (id, r.map_err(Some))
-            })
-            .buffer_unordered(CHECKS)
-            .collect::<Vec<_>>()
-            .await;
-        let (mut applied, mut pending, mut unsure) = (Vec::new(), Vec::new(), Vec::new());
-        for (id, r) in checks {
-            match r {
-                Ok(true) => applied.push(id),
-                Ok(false) => pending.push(id),
-                Err(Some(e)) if matches!(e.status(), Some(401 | 403)) => {
-                    self.stop(Halt::Refused(e));
-                    unsure.push(id);
-                }
-                Err(Some(e @ ApiError::Redirect { .. })) => {
-                    self.stop(Halt::Failed(e));
-                    unsure.push(id);
-                }
-                Err(_) => unsure.push(id),
-            }
-        }
-        (applied, pending, unsure)
-    }
-
     /// Sends each id on its own, for per-id reasons when the server refused a whole chunk.
     pub(super) async fn one_by_one(&self, ids: Vec<String>) -> Vec<Outcome> {
         stream::iter(ids)
@@ -269,12 +229,13 @@ impl Engine<'_> {
                 return None;
             }
             e if e.status() == Some(404) => Outcome::failed(id, Status::NotFound, e.reason()),
-            // Not asked (a stop came first): the id stays in flight for `--continue`.
-            e if e.outcome_unknown() && !self.ready_to_ask().await => return None,
-            e if e.outcome_unknown() => match self.action.was_applied(self.api, id).await {
-                Ok(true) => self.applied_unseen(id),
-                Ok(false) => Outcome::failed(id, Status::Failed, e.reason()),
-                Err(_) => Outcome::failed(id, Status::Unknown, e.reason()),
+            e if e.outcome_unknown() => match self.applied(id).await {
+                Ok(Applied::Yes) => self.acted_on(id),
+                Ok(Applied::No) => Outcome::failed(id, Status::Failed, e.reason()),
+                Ok(Applied::Unconfirmed(why)) => Outcome::failed(id, Status::Unconfirmed, why),
+                // Not asked (a stop came first): the id stays in flight for `--continue`.
+                Err(None) => return None,
+                Err(Some(_)) => Outcome::failed(id, Status::Unknown, e.reason()),
             },
             e => Outcome::failed(id, Status::Failed, e.reason()),
         })

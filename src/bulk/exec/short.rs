@@ -29,7 +29,11 @@ impl Engine<'_> {
     /// Outcomes for `ids` of a delete the server said removed only `deleted` of them.
     async fn short_delete(&self, ids: Vec<String>, deleted: u64) -> Vec<Outcome> {
         let sent = ids.len();
-        let (gone, present, unsure) = self.reconcile(ids).await;
+        let r = self.reconcile(ids).await;
+        let (gone, present) = (r.applied, r.pending);
+        // Only a callback has unconfirmed ids; for a delete they are simply unknown.
+        let mut unsure = r.unsure;
+        unsure.extend(r.unconfirmed.into_iter().map(|(id, _)| id));
         let mut out = Vec::with_capacity(sent);
         out.extend(attribute(&gone, deleted));
         out.extend(unsure.iter().map(|id| {

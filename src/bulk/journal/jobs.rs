@@ -94,10 +94,12 @@ pub fn info(state_dir: &Path, job: &str) -> Result<JobInfo, OpenError> {
     let planned_ids: Vec<&String> = events.parts(&plan).flat_map(|p| p.ids.iter()).collect();
     let planned_count = planned_ids.len() as u64;
     let (mut done, mut not_found, mut failed, mut left, mut in_flight) = (0, 0, 0, 0, 0);
+    let mut unconfirmed = 0;
     for id in planned_ids {
         match events.outcomes.get(id.as_str()).map(|o| o.outcome) {
             Some(Status::Done) => done += 1,
             Some(Status::NotFound) => not_found += 1,
+            Some(Status::Unconfirmed) => unconfirmed += 1,
             other => {
                 if matches!(other, Some(Status::Failed | Status::Unknown)) {
                     failed += 1;
@@ -125,7 +127,7 @@ pub fn info(state_dir: &Path, job: &str) -> Result<JobInfo, OpenError> {
         left,
         listed: events.complete(&plan),
         in_flight,
-        unconfirmed: 0,
+        unconfirmed,
         plan,
     };
     if let Mode::ServerSide(_) = info.plan.mode {

@@ -52,11 +52,15 @@ impl State {
 }
 
 impl State {
-    /// Ids with a final outcome: done, or not in the DLQ. Failed ids are tried again.
+    /// Ids with a final outcome: done, not in the DLQ, or unconfirmed (acted on at most once,
+    /// never sent again). Failed ids are tried again.
     pub fn finished(&self, id: &str) -> bool {
-        self.outcomes
-            .get(id)
-            .is_some_and(|o| matches!(o.outcome, Status::Done | Status::NotFound))
+        self.outcomes.get(id).is_some_and(|o| {
+            matches!(
+                o.outcome,
+                Status::Done | Status::NotFound | Status::Unconfirmed
+            )
+        })
     }
 
     pub fn count(&self, status: Status) -> usize {

@@ -105,8 +105,23 @@ fn summary(ctx: &Ctx, at: &Named<'_>, s: &Summary, halt: Option<Halt>, verb: Ver
     exit_code(s, at.job.id(), verb)
 }
 
-/// A run that went to its end: 0 when everything was done, 3 when some was, 1 when none.
+/// A run that went to its end: 0 when everything was done, 3 when some was (or a callback is
+/// unconfirmed), 1 when none.
 fn exit_code(s: &Summary, job: &str, verb: Verb) -> Result<()> {
+    // Only a callback has entries whose outcome nothing can tell; a server-side run's
+    // unconfirmed count is entries acted on beyond `done`, not a failure.
+    if verb == Verb::Callback && s.unconfirmed > 0 {
+        return Err(CliError::new(
+            Kind::Partial,
+            format!(
+                "{} callbacks are unconfirmed: their replies were lost and the server's logs cannot tell whether they ran; they were not sent again",
+                s.unconfirmed
+            ),
+        )
+        .hint(format!(
+            "the outcomes marked unconfirmed (or --report FILE) say which; `dlq jobs show {job}` too"
+        )));
+    }
     let bad = s.failed + s.not_found;
     let failed_again = s.verified.map_or(0, |t| t.failed_again);
     if bad == 0 && failed_again == 0 {

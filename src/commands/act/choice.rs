@@ -66,8 +66,20 @@ pub fn select(req: &Request) -> Result<Chosen> {
         if !ids.is_empty() || verb == Verb::Callback {
             return Err(CliError::usage("--server-side drives the API's own filter bulk call: it takes filters with --all or --limit, not ids or callback"));
         }
+        if req.bulk.max.is_some() {
+            return Err(CliError::usage("--server-side has no plan to count against --max: drop --max, or drop --server-side"));
+        }
         if req.bulk.report.is_some() || req.bulk.dry_run || req.backup.is_some() {
             return Err(CliError::usage("--server-side has no plan and no per-entry account: drop --report/--dry-run/--backup, or drop --server-side"));
+        }
+        // The server filters a server-side run on its own, so a value it would read otherwise
+        // (split on a comma, trimmed, empty) would select other entries.
+        if let Some((flag, v)) = req.filter.inexpressible(req.action.source).first() {
+            return Err(CliError::usage(format!(
+                "{flag} {:?} cannot be sent to the API as written: it splits values on commas and trims them, so a --server-side run would act on other entries",
+                crate::text::safe(v)
+            ))
+            .hint("drop --server-side: dlq then lists the entries and acts only on those that match as written"));
         }
     }
     Ok(if ids.is_empty() {

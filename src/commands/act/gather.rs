@@ -128,6 +128,12 @@ async fn gather(
             Ok(Plan::from_resolved(found))
         }
         Chosen::Matching { limit } => {
+            // `--max N` needs to know only whether more than N match: listing stops at
+            // N + 1, however large the selection (or endless the server's pages).
+            let limit = match (limit, req.bulk.max) {
+                (l, Some(max)) => Some(l.map_or(max + 1, |l| l.min(max + 1))),
+                (l, None) => l,
+            };
             let spinner = Bar::spinner(&ctx.out, "planning:");
             let pacer = Pacer::new(req.bulk.rps);
             let built = plan::build(

@@ -217,6 +217,8 @@ impl<'a> Run<'a> {
         engine.pacer = Some(&self.job.pacer);
         engine.sending = Some(sending);
         engine.budget = self.ctx.retry_budget();
+        // A callback in flight when an earlier run stopped is judged against the job's start.
+        engine.callbacks = crate::bulk::callback::Ledger::new(self.job.record.created_ms);
         engine
     }
 
@@ -243,6 +245,7 @@ impl<'a> Run<'a> {
             cancel: &self.job.cancel,
             pacer: pacer.as_ref(),
             watch: &watch,
+            callback: self.job.verb() == crate::bulk::action::Verb::Callback,
         };
         let verified = verifier.run(outcomes, since_ms, wait).await;
         drop(watch);

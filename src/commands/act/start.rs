@@ -149,6 +149,10 @@ async fn planned<'a>(
         // Every id was looked up and none is there: the account, and no job.
         return account::nothing_found(ctx, verb, plan, &described, report.as_mut()).map(|_| None);
     }
+    if let Err(e) = over_max(req, plan.len()) {
+        take_back(report, Some(&planned));
+        return Err(e);
+    }
     if req.bulk.dry_run {
         print_plan(&ctx.out, &req.action, plan, &described)?;
         return Ok(None);
@@ -227,6 +231,19 @@ fn record(
     }
 }
 
+/// Refuses a plan larger than `--max N`. A filter plan was listed up to N + 1 entries only,
+/// so its size past N is not known: "more than N" is all it says.
+fn over_max(req: &Request, planned: usize) -> Result<()> {
+    match req.bulk.max {
+        Some(max) if planned as u64 > max => Err(CliError::new(
+            Kind::NotConfirmed,
+            format!("the selection holds more than --max {max} entries; nothing was changed"),
+        )
+        .hint("narrow the filters, or raise --max")),
+        _ => Ok(()),
+    }
+}
+
 /// Shows the plan and asks, as the verb and the plan require: filter plans always, ids only for
 /// delete. The largest deletes ask to type the count.
 fn confirm(ctx: &Ctx, req: &Request, planned: &Planned, target: &str) -> Result<()> {
@@ -244,17 +261,6 @@ fn confirm(ctx: &Ctx, req: &Request, planned: &Planned, target: &str) -> Result<
                 "{}",
                 plan_text(&req.action, plan, target, ctx.out.stderr_wrap())
             );
-        }
-    }
-    if let Some(max) = req.bulk.max {
-        if plan.len() as u64 > max {
-            return Err(CliError::new(
-                Kind::NotConfirmed,
-                format!(
-                    "the plan holds {} entries, more than --max {max}; nothing was changed",
-                    plan.len()
-                ),
-            ));
         }
     }
     let asks = verb == Verb::Delete || !planned.explicit;
