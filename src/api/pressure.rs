@@ -57,6 +57,17 @@ impl Pressure {
         }
     }
 
+    /// A reply with only `Burst-RateLimit-Remaining` (or no rate-limit header), for the
+    /// engine's tests, which must not build HTTP headers themselves.
+    #[cfg(test)]
+    pub(crate) fn saw_remaining(&self, status: u16, remaining: Option<&str>, took: Duration) {
+        let mut h = HeaderMap::new();
+        if let Some(r) = remaining {
+            h.insert("burst-ratelimit-remaining", r.parse().unwrap());
+        }
+        self.saw(status, &h, took);
+    }
+
     pub fn read(&self) -> Reading {
         let replies = self.replies.load(Ordering::Relaxed);
         let r = self.remaining.load(Ordering::Relaxed);

@@ -159,19 +159,16 @@ mod tests {
     /// item 6): the pressure reading expires and the run grows back.
     #[test]
     fn recovers_after_one_429_when_later_replies_have_no_headers() {
-        use reqwest::header::{HeaderMap, HeaderValue};
         let p = crate::api::Pressure::new();
         let c = Controller::new(8, 8);
         let ms = Duration::from_millis(5);
-        p.saw(200, &HeaderMap::new(), ms);
+        p.saw_remaining(200, None, ms);
         c.observe(p.read());
-        let mut spent = HeaderMap::new();
-        spent.insert("burst-ratelimit-remaining", HeaderValue::from_static("0"));
-        p.saw(429, &spent, ms);
+        p.saw_remaining(429, Some("0"), ms);
         c.observe(p.read());
         assert_eq!(c.limit(), 4, "the 429 halves it");
         for _ in 0..60 {
-            p.saw(200, &HeaderMap::new(), ms);
+            p.saw_remaining(200, None, ms);
             c.observe(p.read());
         }
         assert_eq!(

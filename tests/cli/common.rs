@@ -364,3 +364,54 @@ pub fn header(req: &serde_json::Value, name: &str) -> Option<String> {
         _ => None,
     }
 }
+
+/// One request with a bearer token and an optional JSON body; no retries, no redirects
+/// followed. The status and the body (JSON, else a string, else null), whatever the status.
+pub fn raw_body(
+    base: &str,
+    token: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let agent = ureq::AgentBuilder::new()
+        .timeout(std::time::Duration::from_secs(30))
+        .redirects(0)
+        .build();
+    let mut req = agent
+        .request(method, &format!("{base}{path}"))
+        .set("Authorization", &format!("Bearer {token}"));
+    for (k, v) in headers {
+        req = req.set(k, v);
+    }
+    let resp = match body {
+        Some(b) => req
+            .set("Content-Type", "application/json")
+            .send_string(&b.to_string()),
+        None => req.call(),
+    };
+    let resp = match resp {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{method} {path}: {e}"),
+    };
+    let status = resp.status();
+    let text = resp.into_string().unwrap_or_default();
+    let json = if text.trim().is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+    };
+    (status, json)
+}
+
+/// [`raw_body`] without a body.
+pub fn raw(
+    base: &str,
+    token: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (u16, serde_json::Value) {
+    raw_body(base, token, method, path, headers, None)
+}

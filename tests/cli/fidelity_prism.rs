@@ -5,46 +5,10 @@
 //! `/v2/workflows/events` are not in the official OpenAPI: their shape is checked against the
 //! SDKs instead (`sdk_fidelity`).
 
-use std::time::Duration;
-
-use serde_json::Value;
-
-use crate::common::Sandbox;
+use crate::common::{raw, Sandbox};
 use crate::hostile::{Hostile, Reply};
 use crate::prism::{have_spec, Prism};
 use crate::sandbox_logs::wait_for;
-
-/// One request through Prism, no retries, no redirects followed.
-fn raw(
-    base: &str,
-    token: &str,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-) -> (u16, Value) {
-    let agent = ureq::AgentBuilder::new()
-        .timeout(Duration::from_secs(30))
-        .redirects(0)
-        .build();
-    let mut req = agent
-        .request(method, &format!("{base}{path}"))
-        .set("Authorization", &format!("Bearer {token}"));
-    for (k, v) in headers {
-        req = req.set(k, v);
-    }
-    let resp = match req.call() {
-        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("{method} {path}: {e}"),
-    };
-    let status = resp.status();
-    let text = resp.into_string().unwrap_or_default();
-    let json = if text.trim().is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or(Value::String(text))
-    };
-    (status, json)
-}
 
 fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()

@@ -7,40 +7,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::Sandbox;
+use crate::common::{raw, Sandbox};
 use crate::prism::{have_spec, Prism};
-
-/// One request with the sandbox token; no retries, no redirects followed.
-fn raw(
-    base: &str,
-    token: &str,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-) -> (u16, Value) {
-    let agent = ureq::AgentBuilder::new()
-        .timeout(Duration::from_secs(30))
-        .redirects(0)
-        .build();
-    let mut req = agent
-        .request(method, &format!("{base}{path}"))
-        .set("Authorization", &format!("Bearer {token}"));
-    for (k, v) in headers {
-        req = req.set(k, v);
-    }
-    let resp = match req.call() {
-        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("{method} {path}: {e}"),
-    };
-    let status = resp.status();
-    let text = resp.into_string().unwrap_or_default();
-    let json = if text.trim().is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or(Value::String(text))
-    };
-    (status, json)
-}
 
 fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()

@@ -9,51 +9,10 @@
 //! is checked) and then rejects any reply with that one `oneOf` error; the test asserts that
 //! it is the only complaint, and reads what was published from the sandbox itself.
 
-use std::time::Duration;
-
 use serde_json::{json, Value};
 
-use crate::common::Sandbox;
+use crate::common::{raw_body, Sandbox};
 use crate::prism::{have_spec, Prism};
-
-/// One request through Prism with the sandbox token; no retries.
-fn raw(
-    base: &str,
-    token: &str,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Option<&Value>,
-) -> (u16, Value) {
-    let agent = ureq::AgentBuilder::new()
-        .timeout(Duration::from_secs(30))
-        .redirects(0)
-        .build();
-    let mut req = agent
-        .request(method, &format!("{base}{path}"))
-        .set("Authorization", &format!("Bearer {token}"));
-    for (k, v) in headers {
-        req = req.set(k, v);
-    }
-    let resp = match body {
-        Some(b) => req
-            .set("Content-Type", "application/json")
-            .send_string(&b.to_string()),
-        None => req.call(),
-    };
-    let resp = match resp {
-        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("{method} {path}: {e}"),
-    };
-    let status = resp.status();
-    let text = resp.into_string().unwrap_or_default();
-    let json = if text.trim().is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or(Value::String(text))
-    };
-    (status, json)
-}
 
 fn enc(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
@@ -67,7 +26,7 @@ fn every_source_endpoint_through_prism_proxy_has_no_violations() {
     let sb = Sandbox::start(&["--seed", "0"]);
     let prism = Prism::proxy("qstash-openapi.yaml", &sb.url);
     let call = |method: &str, path: &str, headers: &[(&str, &str)], body: Option<Value>| {
-        raw(&prism.url, &sb.token, method, path, headers, body.as_ref())
+        raw_body(&prism.url, &sb.token, method, path, headers, body.as_ref())
     };
     let dest = enc("https://hook.example/in");
     let mut published = 0;
