@@ -21,6 +21,7 @@ pub mod lanes;
 pub mod outcome;
 pub mod pages;
 pub mod plan;
+pub mod rebuild;
 pub mod resolve;
 pub mod select;
 pub mod server_side;
