@@ -91,6 +91,25 @@ pub(crate) struct Req<'a> {
     pub query: Query,
     pub headers: Vec<(&'static str, String)>,
     pub kind: Idempotence,
+    /// Headers whose names are not known in advance (a published message's forwarded headers).
+    pub named: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+    /// Appended to the path as it is: a publish destination, a URL the caller has checked.
+    pub tail: Option<&'a str>,
+}
+
+impl Req<'static> {
+    /// The fields most requests leave empty, for `..Req::NONE`.
+    pub const NONE: Req<'static> = Req {
+        method: Method::GET,
+        path: &[],
+        query: Vec::new(),
+        headers: Vec::new(),
+        kind: Idempotence::Read,
+        named: Vec::new(),
+        body: None,
+        tail: None,
+    };
 }
 
 impl Transport {
@@ -122,7 +141,11 @@ impl Transport {
 
     /// Sends `req` (retrying as its kind allows) and returns the successful response's body.
     pub async fn send(&self, req: Req<'_>) -> Result<(StatusCode, bytes::Bytes), ApiError> {
-        let path = encode_path(req.path)?;
+        let mut path = encode_path(req.path)?;
+        if let Some(tail) = req.tail {
+            path.push('/');
+            path.push_str(tail);
+        }
         let method_name = method_name(&req.method);
         let mut attempt = 0;
         let mut waited = Duration::ZERO;
@@ -136,6 +159,12 @@ impl Transport {
                 .query(&req.query);
             for (k, v) in &req.headers {
                 rb = rb.header(*k, v);
+            }
+            for (k, v) in &req.named {
+                rb = rb.header(k.as_str(), v);
+            }
+            if let Some(body) = &req.body {
+                rb = rb.body(body.clone());
             }
             let request = rb.build().map_err(|e| {
                 // Nothing was sent: a value that cannot be a header, a URL that cannot be one.

@@ -8,6 +8,7 @@ mod http;
 mod mask;
 mod matching;
 mod pressure;
+mod publish;
 mod query;
 mod types;
 
@@ -17,6 +18,7 @@ use serde::de::DeserializeOwned;
 pub use error::{ApiError, UrlFrom};
 pub use http::{backoff, ClientConfig, Logger, WaitHook, DEFAULT_MAX_BODY};
 pub use pressure::{Pressure, Reading};
+pub use publish::{check_header, check_url, valid_name, Destination, Outgoing};
 pub use query::{expressible, Filter, Overrides, Query, Selector};
 pub use types::{
     CallbackInfo, Deleted, Entry, FailureCall, Headers, LogEntry, LogPage, Page, Published,
@@ -28,6 +30,14 @@ use types::normalize_cursor;
 
 pub struct Client {
     t: Transport,
+}
+
+/// A publish reply: one message, or one per endpoint of a URL group.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(Published),
+    Many(Vec<Published>),
 }
 
 const QSTASH: &str = "v2/dlq";
@@ -70,6 +80,7 @@ impl Client {
             query,
             headers: vec![],
             kind: Idempotence::Read,
+            ..Req::NONE
         })
         .await
     }
@@ -184,6 +195,7 @@ impl Client {
                 query: vec![],
                 headers: vec![],
                 kind: Idempotence::Mutation,
+                ..Req::NONE
             })
             .await
             .map(drop)
@@ -203,6 +215,7 @@ impl Client {
                 query: which.query(source),
                 headers: vec![],
                 kind: Idempotence::Mutation,
+                ..Req::NONE
             })
             .await?;
         d.cursor = normalize_cursor(d.cursor);
@@ -217,6 +230,7 @@ impl Client {
             query: vec![],
             headers: o.headers(),
             kind: Idempotence::Mutation,
+            ..Req::NONE
         })
         .await
     }
@@ -235,10 +249,40 @@ impl Client {
                 query: which.query(Source::Qstash),
                 headers: o.headers(),
                 kind: Idempotence::Mutation,
+                ..Req::NONE
             })
             .await?;
         r.cursor = normalize_cursor(r.cursor);
         Ok(r)
+    }
+
+    /// Publishes a new message: `POST /v2/publish/{destination}`, or
+    /// `/v2/enqueue/{queue}/{destination}` when it names a queue. A mutation: a lost reply is
+    /// the caller's to judge (its deduplication id makes a re-send safe within the window).
+    /// A URL group answers one item per endpoint, a URL one: both come back as a list.
+    pub async fn publish(&self, m: &Outgoing) -> Result<Vec<Published>, ApiError> {
+        let d = &m.destination;
+        d.check().map_err(ApiError::Invalid)?;
+        let path: Vec<&str> = match &d.queue {
+            // `v2/enqueue/{queue}` then the destination: the queue is an encoded segment.
+            Some(q) => vec!["v2/enqueue", q],
+            None => vec!["v2/publish"],
+        };
+        self.call(Req {
+            method: Method::POST,
+            path: &path,
+            query: vec![],
+            headers: m.config.headers(),
+            kind: Idempotence::Mutation,
+            named: m.named_headers(),
+            body: Some(m.body_bytes()),
+            tail: Some(&d.to),
+        })
+        .await
+        .map(|one: OneOrMany| match one {
+            OneOrMany::One(p) => vec![p],
+            OneOrMany::Many(ps) => ps,
+        })
     }
 
     /// Resumes one run from its failed step: `POST /v2/workflows/dlq/resume/{id}`.
@@ -274,6 +318,7 @@ impl Client {
             query: vec![],
             headers: o.headers(),
             kind: Idempotence::Mutation,
+            ..Req::NONE
         })
         .await
     }
@@ -292,6 +337,7 @@ impl Client {
                 query: which.query(Source::Workflow),
                 headers: o.headers(),
                 kind: Idempotence::Mutation,
+                ..Req::NONE
             })
             .await?;
         r.cursor = normalize_cursor(r.cursor);

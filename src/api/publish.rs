@@ -1,0 +1,217 @@
+//! A new message to publish (`POST /v2/publish/{destination}`, `/v2/enqueue/{queue}/{destination}`):
+//! the request `dlq republish` sends for each entry, as it is planned, written to the job and sent.
+//!
+//! The destination goes into the path as the official SDKs send it, a full URL after
+//! `/v2/publish/`; [`Outgoing::check`] refuses anything that could leave that place (a fragment,
+//! whitespace, a scheme other than http(s)) and any name that is not a plain queue or URL group
+//! name, before a plan is shown.
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+use super::query::Overrides;
+
+/// Where a message goes: a URL or a URL group, directly or through a queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Destination {
+    /// A full `http(s)` URL, or a URL group's name when `group` is set.
+    pub to: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub group: bool,
+    /// Enqueued on this queue instead of published directly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+}
+
+impl Destination {
+    /// In words, for plans: `https://a.example/hook`, `group billing`, `… via queue q`.
+    pub fn describe(&self) -> String {
+        let to = if self.group {
+            format!("URL group {}", self.to)
+        } else {
+            self.to.clone()
+        };
+        match &self.queue {
+            Some(q) => format!("{to} (queue {q})"),
+            None => to,
+        }
+    }
+
+    /// Why this destination cannot be sent, if it cannot.
+    pub fn check(&self) -> Result<(), String> {
+        if let Some(q) = &self.queue {
+            if !valid_name(q) {
+                return Err(format!(
+                    "queue name {q:?} is not valid: use letters, digits, '-', '.' and '_'"
+                ));
+            }
+        }
+        if self.group {
+            return match valid_name(&self.to) {
+                true => Ok(()),
+                false => Err(format!(
+                    "URL group name {:?} is not valid: use letters, digits, '-', '.' and '_'",
+                    self.to
+                )),
+            };
+        }
+        check_url(&self.to)
+    }
+}
+
+/// A queue or URL group name as QStash accepts them.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 200
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+}
+
+/// A destination URL that goes into a request path as it is: `http(s)`, a host, no fragment,
+/// nothing a URL parser would have to escape.
+pub fn check_url(url: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(format!("{url:?} is not an http(s) URL with a host"));
+    }
+    if parsed.fragment().is_some() {
+        return Err(format!(
+            "{url:?} has a #fragment, which is never sent to a server"
+        ));
+    }
+    if parsed.as_str() != url {
+        return Err(format!(
+            "{url:?} is not written as a URL is sent (as sent: {:?})",
+            parsed.as_str()
+        ));
+    }
+    Ok(())
+}
+
+/// Why a forwarded header cannot be sent as it is, if it cannot.
+pub fn check_header(name: &str, value: &str) -> Result<(), String> {
+    let forwarded = format!("Upstash-Forward-{name}");
+    reqwest::header::HeaderName::from_bytes(forwarded.as_bytes())
+        .map_err(|_| format!("{name:?} is not a valid header name"))?;
+    reqwest::header::HeaderValue::from_str(value)
+        .map_err(|_| format!("the value of header {name} is not a valid header value"))?;
+    Ok(())
+}
+
+/// One message to publish, complete: `dlq republish` freezes these in the job before sending.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outgoing {
+    pub destination: Destination,
+    /// The headers the destination receives, `Content-Type` among them; the others travel as
+    /// `Upstash-Forward-<name>`.
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    /// The body as text, when it is UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The body in base64, when it is not UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_base64: Option<String>,
+    /// `Upstash-Deduplication-Id`: a re-send of the same message within the service's window is
+    /// answered with the first one's id and not delivered again.
+    pub deduplication_id: String,
+    /// The message's settings: method, retries, callbacks, labels, flow control, delay.
+    #[serde(default)]
+    pub config: Overrides,
+}
+
+impl Outgoing {
+    /// The body's bytes.
+    pub fn body_bytes(&self) -> Vec<u8> {
+        match (&self.body, &self.body_base64) {
+            (Some(t), _) => t.as_bytes().to_vec(),
+            (None, Some(b)) => base64::engine::general_purpose::STANDARD
+                .decode(b)
+                .unwrap_or_default(),
+            (None, None) => Vec::new(),
+        }
+    }
+
+    /// Sets the body from bytes: text when it is UTF-8, base64 otherwise.
+    pub fn set_body(&mut self, bytes: Vec<u8>) {
+        match String::from_utf8(bytes) {
+            Ok(t) => {
+                self.body = Some(t);
+                self.body_base64 = None;
+            }
+            Err(e) => {
+                self.body = None;
+                self.body_base64 =
+                    Some(base64::engine::general_purpose::STANDARD.encode(e.into_bytes()));
+            }
+        }
+    }
+
+    /// The request headers: forwarded headers under `Upstash-Forward-`, `Content-Type` as it is,
+    /// the deduplication id; the settings come from [`Overrides::headers`].
+    pub fn named_headers(&self) -> Vec<(String, String)> {
+        let mut h: Vec<(String, String)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| match k.eq_ignore_ascii_case("content-type") {
+                true => ("Content-Type".to_string(), v.clone()),
+                false => (format!("Upstash-Forward-{k}"), v.clone()),
+            })
+            .collect();
+        h.push((
+            "Upstash-Deduplication-Id".into(),
+            self.deduplication_id.clone(),
+        ));
+        h
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_http_urls_and_names_pass() {
+        assert!(check_url("https://a.example/hook?x=1").is_ok());
+        assert!(check_url("https://a.example/hook#frag").is_err());
+        assert!(check_url("ftp://a.example/").is_err());
+        assert!(check_url("https://a.example/a b").is_err());
+        assert!(check_url("/relative").is_err());
+        assert!(valid_name("billing-v2.eu_1"));
+        assert!(!valid_name("../x"));
+        assert!(!valid_name(""));
+        let d = Destination {
+            to: "../../v2/keys".into(),
+            group: true,
+            queue: None,
+        };
+        assert!(d.check().is_err());
+    }
+
+    #[test]
+    fn a_body_round_trips_as_text_or_base64() {
+        let mut o = Outgoing {
+            destination: Destination {
+                to: "https://a.example/".into(),
+                group: false,
+                queue: None,
+            },
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: None,
+            body_base64: None,
+            deduplication_id: "d".into(),
+            config: Overrides::default(),
+        };
+        o.set_body(vec![0xff, 0x00, 0x01]);
+        assert!(o.body.is_none());
+        assert_eq!(o.body_bytes(), vec![0xff, 0x00, 0x01]);
+        o.set_body(b"{\"a\":1}".to_vec());
+        assert_eq!(o.body.as_deref(), Some("{\"a\":1}"));
+        let h = o.named_headers();
+        assert!(h.contains(&("Content-Type".into(), "application/json".into())));
+        assert!(h.contains(&("Upstash-Deduplication-Id".into(), "d".into())));
+    }
+}
