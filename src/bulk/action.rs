@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use super::outcome::Outcome;
 use crate::api::{
-    ApiError, Entry, Filter, LogPage, Overrides, Page, Published, Reading, Run, RunLogPage,
-    Selector, Source,
+    ApiError, Entry, Filter, LogPage, Outgoing, Overrides, Page, Published, Reading, Run,
+    RunLogPage, Selector, Source,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +27,8 @@ pub enum Verb {
     Resume,
     Restart,
     Callback,
+    /// Publish a changed copy of a QStash message, then delete the entry ([`super::republish`]).
+    Republish,
 }
 
 impl Verb {
@@ -37,10 +39,12 @@ impl Verb {
             Verb::Resume => "resume",
             Verb::Restart => "restart",
             Verb::Callback => "callback",
+            Verb::Republish => "republish",
         }
     }
 
     /// Ids per request: the API's own caps (100 QStash, 50 Workflow); callback has no bulk form.
+    /// A republish chunk is its delete's: one publish per id, then one delete for them all.
     pub fn chunk_size(self, source: Source) -> usize {
         match (self, source) {
             (Verb::Callback, _) => 1,
@@ -102,6 +106,9 @@ pub trait BulkClient: Sync {
 
     /// Applies `action` to one id through its single-id endpoint, whose errors name that id.
     fn act_one<'a>(&'a self, action: &'a Action, id: &'a str) -> Call<'a, Made>;
+
+    /// Publishes a new message (republish); one item per message made.
+    fn publish<'a>(&'a self, message: &'a Outgoing) -> Call<'a, Vec<Published>>;
 
     /// One entry; a 404 means it is not in the DLQ.
     fn get<'a>(&'a self, source: Source, id: &'a str) -> Call<'a, Entry>;

@@ -3,7 +3,8 @@
 
 use super::action::{Acted, Action, BulkClient, Call, Made, Verb};
 use crate::api::{
-    ApiError, Client, Entry, Filter, LogPage, Page, Reading, RunLogPage, Selector, Source,
+    ApiError, Client, Entry, Filter, LogPage, Outgoing, Page, Published, Reading, RunLogPage,
+    Selector, Source,
 };
 
 impl BulkClient for Client {
@@ -40,8 +41,11 @@ impl BulkClient for Client {
                         cursor: r.cursor,
                     }
                 }
-                Verb::Callback => {
-                    return Err(ApiError::Invalid("callback has no bulk endpoint".into()))
+                Verb::Callback | Verb::Republish => {
+                    return Err(ApiError::Invalid(format!(
+                        "{} has no bulk endpoint",
+                        action.verb.name()
+                    )))
                 }
             })
         })
@@ -59,8 +63,17 @@ impl BulkClient for Client {
                 Verb::Resume => Made::Runs(vec![self.resume(id, o).await?]),
                 Verb::Restart => Made::Runs(vec![self.restart(id, o).await?]),
                 Verb::Callback => Made::Runs(vec![self.callback(id).await?]),
+                Verb::Republish => {
+                    return Err(ApiError::Invalid(
+                        "republish publishes a message of its own, then deletes".into(),
+                    ))
+                }
             })
         })
+    }
+
+    fn publish<'a>(&'a self, message: &'a Outgoing) -> Call<'a, Vec<Published>> {
+        Box::pin(Client::publish(self, message))
     }
 
     fn get<'a>(&'a self, source: Source, id: &'a str) -> Call<'a, Entry> {

@@ -22,6 +22,7 @@ use futures::stream::StreamExt;
 
 mod applied;
 mod chunk;
+mod republish;
 mod short;
 
 use super::action::Action;
@@ -30,6 +31,7 @@ use super::callback::Ledger;
 use super::cancel::Cancel;
 use super::flow::Controller;
 use super::outcome::{Outcome, Status, Summary};
+use super::republish::{Republishing, Step};
 use crate::api::ApiError;
 
 /// Spaces requests out: at most `--rps` a second across all tasks, and, once the server says
@@ -110,6 +112,9 @@ pub enum Halt {
 /// A hook that must succeed before ids are sent (the journal's in-flight mark).
 pub type Sending<'a> = &'a (dyn Fn(&[String]) -> std::io::Result<()> + Sync);
 
+/// Republish: a hook that must succeed before the engine goes on past a step (the journal).
+pub type Noting<'a> = &'a (dyn Fn(&Step) -> std::io::Result<()> + Sync);
+
 pub struct Engine<'a> {
     pub api: &'a dyn BulkClient,
     pub action: &'a Action,
@@ -127,6 +132,8 @@ pub struct Engine<'a> {
     /// Callback only: what each run showed before its callback was sent, to judge lost replies
     /// by (see [`super::callback`]). Its start is when the job began.
     pub callbacks: Ledger,
+    /// Republish only: each entry's new message, what was published, and the journal of it.
+    pub republish: Option<(&'a Republishing, Noting<'a>)>,
     requests: AtomicU64,
     halt: Mutex<Option<Halt>>,
 }
@@ -155,6 +162,7 @@ impl<'a> Engine<'a> {
             budget: Duration::from_secs(60),
             chunk_size: action.verb.chunk_size(action.source),
             callbacks: Ledger::new(jiff::Timestamp::now().as_millisecond()),
+            republish: None,
             requests: AtomicU64::new(0),
             halt: Mutex::new(None),
         }

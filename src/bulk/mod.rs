@@ -22,6 +22,7 @@ pub mod outcome;
 pub mod pages;
 pub mod plan;
 pub mod rebuild;
+pub mod republish;
 pub mod resolve;
 pub mod select;
 pub mod server_side;

@@ -45,6 +45,7 @@ pub fn title(verb: Verb) -> &'static str {
         Verb::Resume => "Resume",
         Verb::Restart => "Restart",
         Verb::Callback => "Re-run",
+        Verb::Republish => "Republish",
     }
 }
 
@@ -55,6 +56,7 @@ pub fn past(verb: Verb) -> &'static str {
         Verb::Resume => "resumed",
         Verb::Restart => "restarted",
         Verb::Callback => "called back",
+        Verb::Republish => "republished",
     }
 }
 

@@ -21,8 +21,8 @@ use super::model::{lost, made, shorten, status, Item, State};
 pub use super::model::{FAILED, IN_PROGRESS};
 pub use super::script::{Fault, On, Rule};
 use crate::api::{
-    ApiError, Entry, FailureCall, Filter, LogEntry, LogPage, Page, Reading, RunLog, RunLogPage,
-    Selector, Source,
+    ApiError, Entry, FailureCall, Filter, LogEntry, LogPage, Outgoing, Page, Published, Reading,
+    RunLog, RunLogPage, Selector, Source,
 };
 use crate::bulk::action::{Acted, BulkClient, Call, Made};
 use crate::bulk::action::{Action, Verb};
@@ -130,6 +130,17 @@ impl Fake {
         self.st.lock().unwrap().dlq.contains_key(id)
     }
 
+    /// Republish: how many messages were delivered for `id`.
+    pub fn delivered(&self, id: &str) -> u32 {
+        let st = self.st.lock().unwrap();
+        st.delivered.get(id).copied().unwrap_or(0)
+    }
+
+    /// Republish: the service forgets every deduplication id (its window passed).
+    pub fn forget_dedup(&self) {
+        self.st.lock().unwrap().dedup.clear();
+    }
+
     pub fn made(&self, id: &str) -> Option<String> {
         self.st.lock().unwrap().made.get(id).cloned()
     }
@@ -185,7 +196,7 @@ impl Fake {
     fn begin(&self, on: Option<On>, line: String, ids: &[String], short_ok: bool) -> Begun {
         let mut st = self.st.lock().unwrap();
         // A filtered run has no ids to mark.
-        if matches!(on, Some(On::Many | On::One)) {
+        if matches!(on, Some(On::Many | On::One | On::Publish)) {
             let marked = self.marked.lock().unwrap();
             let missing = ids.iter().filter(|id| !marked.contains(*id)).cloned();
             st.unmarked.extend(missing.collect::<Vec<_>>());
@@ -298,6 +309,22 @@ impl BulkClient for Fake {
             let ids = [id.to_string()];
             let serve = |st: &mut State| Ok(made(action.verb, vec![st.act_one(action, id)?]));
             self.call(Some(On::One), line, &ids, serve, None).await
+        })
+    }
+
+    fn publish<'a>(&'a self, m: &'a Outgoing) -> Call<'a, Vec<Published>> {
+        Box::pin(async move {
+            let id = m.deduplication_id.trim_start_matches("dlq-republish-");
+            let ids = [id.to_string()];
+            let serve = |st: &mut State| Ok(vec![st.publish(&m.deduplication_id, id)]);
+            self.call(
+                Some(On::Publish),
+                format!("publish {id}"),
+                &ids,
+                serve,
+                None,
+            )
+            .await
         })
     }
 

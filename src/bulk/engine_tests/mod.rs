@@ -11,6 +11,7 @@ mod chaos;
 mod fake;
 mod model;
 mod pipelined;
+mod republish;
 mod resolve;
 mod rows;
 mod script;

@@ -46,6 +46,10 @@ pub(super) struct State {
     pub(super) calls: HashMap<String, Vec<(String, i64)>>,
     /// The server's clock now, in ms (set as each request is served).
     pub(super) now_ms: i64,
+    /// Republish: the message each deduplication id made, while the service remembers it.
+    pub(super) dedup: HashMap<String, String>,
+    /// Republish: how many messages were delivered for each DLQ id.
+    pub(super) delivered: HashMap<String, u32>,
 }
 
 pub(super) fn lost() -> ApiError {
@@ -162,6 +166,25 @@ impl State {
         made
     }
 
+    /// A publish carrying `dedup`, for DLQ entry `id`: a new message, or the one that
+    /// deduplication id made before.
+    pub(super) fn publish(&mut self, dedup: &str, id: &str) -> Published {
+        if let Some(m) = self.dedup.get(dedup) {
+            return Published {
+                message_id: m.clone(),
+                deduplicated: Some(true),
+            };
+        }
+        let n = self.delivered.entry(id.to_string()).or_default();
+        *n += 1;
+        let m = format!("msg_pub_{id}_{n}");
+        self.dedup.insert(dedup.to_string(), m.clone());
+        Published {
+            message_id: m,
+            deduplicated: None,
+        }
+    }
+
     pub(super) fn entry(&self, id: &str) -> Entry {
         let item = &self.dlq[id];
         let (message_id, run_id) = match item.source {
@@ -235,7 +258,9 @@ impl State {
                 &[Fault::LostAfter, Fault::LostBefore, Fault::Short, throttle]
             }
             Some(On::Many) => &[Fault::LostAfter, Fault::LostBefore, throttle],
-            Some(On::One | On::Matching) => &[Fault::LostAfter, Fault::LostBefore, throttle],
+            Some(On::One | On::Matching | On::Publish) => {
+                &[Fault::LostAfter, Fault::LostBefore, throttle]
+            }
             _ => &[Fault::Status(503), throttle],
         };
         (faults[rng.gen_range(0..faults.len())], took)

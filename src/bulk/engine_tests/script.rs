@@ -13,6 +13,8 @@ pub enum On {
     Matching,
     /// An entry lookup.
     Get,
+    /// A publish (republish's first step).
+    Publish,
 }
 
 /// What a bent request gets.

@@ -7,7 +7,10 @@ use futures::stream::{self, StreamExt};
 
 use super::chunk::CHECKS;
 use super::{Engine, Halt, Outcome};
-use crate::api::{ApiError, Entry, Filter, LogPage, Page, Reading, RunLogPage, Selector, Source};
+use crate::api::{
+    ApiError, Entry, Filter, LogPage, Outgoing, Page, Published, Reading, RunLogPage, Selector,
+    Source,
+};
 use crate::bulk::action::{Acted, BulkClient, Call, Made};
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::callback::Applied;
@@ -94,6 +97,10 @@ impl Engine<'_> {
     /// The outcome of an entry acted on whose reply was lost: a verb that creates something
     /// cannot say what, except a callback (the same run) and delete (which creates nothing).
     pub(super) fn acted_on(&self, id: &str) -> Outcome {
+        if let Some((r, _)) = self.republish {
+            // Its publish was journaled before the delete went: the new message is known.
+            return super::republish::republished(r, id, None);
+        }
         match self.callbacks.run_of(id) {
             // A callback re-runs the same run: its id is known, so --verify can follow it.
             Some((run, at)) if self.action.verb == Verb::Callback => Outcome {
@@ -145,6 +152,10 @@ impl BulkClient for Asking<'_, '_> {
 
     fn act_one<'a>(&'a self, action: &'a Action, id: &'a str) -> Call<'a, Made> {
         self.0.api.act_one(action, id)
+    }
+
+    fn publish<'a>(&'a self, message: &'a Outgoing) -> Call<'a, Vec<Published>> {
+        self.0.api.publish(message)
     }
 
     fn get<'a>(&'a self, source: Source, id: &'a str) -> Call<'a, Entry> {

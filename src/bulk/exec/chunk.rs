@@ -21,14 +21,14 @@ const ROUNDS: u32 = 8;
 pub(super) const CHECKS: usize = 8;
 
 /// One chunk on its way: what is settled, and what still waits.
-struct Chunk {
+pub(super) struct Chunk {
     total: usize,
-    out: Vec<Outcome>,
+    pub out: Vec<Outcome>,
     /// Known to still wait for the action: safe to send.
-    todo: Vec<String>,
+    pub todo: Vec<String>,
     /// The action may or may not have happened: asked about before anything is sent again.
-    unknown: Vec<String>,
-    last_err: Option<ApiError>,
+    pub unknown: Vec<String>,
+    pub last_err: Option<ApiError>,
     /// Time spent in back-off so far, against the engine's budget.
     waited: Duration,
 }
@@ -63,6 +63,13 @@ impl Engine<'_> {
                 self.ask_after_lost_reply(&mut c).await;
             }
             if c.todo.is_empty() {
+                continue;
+            }
+            if self.republish.is_some() {
+                // Two steps of its own, each paced and journaled as it goes.
+                if self.send_republish(&mut c).await.is_break() {
+                    break;
+                }
                 continue;
             }
             if !self.callback_baselines(&c.todo).await || !self.ready_to_send(&c.todo).await {

@@ -2,13 +2,15 @@
 //!
 //! Each line is an object with one key naming the event: `{"inflight":[...]}`,
 //! `{"outcome":{...}}`, `{"planned":{...}}`, `{"listed":true}`, `{"verified":{...}}`,
-//! `{"canary":{...}}`, `{"progress":{...}}`. Journals written before outcomes and verifications
+//! `{"canary":{...}}`, `{"progress":{...}}`, and a republish's `{"publishing":{...}}` and
+//! `{"published":{...}}`. Journals written before outcomes and verifications
 //! were tagged hold them as bare objects; those lines are still read.
 
 use serde::{Deserialize, Serialize};
 
 use super::records::{CanaryResult, Part, ServerProgress};
 use crate::bulk::outcome::Outcome;
+use crate::bulk::republish::{Attempt, Publication};
 use crate::bulk::verify::Verified;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +30,11 @@ pub enum Event {
     Canary(CanaryResult),
     /// Server-side progress, cumulative.
     Progress(ServerProgress),
+    /// Republish: these entries' publishes are sent for the first time; in flight until their
+    /// outcome follows, and sent again only within the deduplication window from then.
+    Publishing(Attempt),
+    /// Republish: an entry's publish was accepted; its delete comes next.
+    Published(Publication),
 }
 
 /// A line as read: an event, or an untagged outcome or verification of an older journal.
@@ -68,6 +75,15 @@ mod tests {
             Event::Progress(ServerProgress {
                 done: 3,
                 unconfirmed: 1,
+            }),
+            Event::Publishing(Attempt {
+                ids: vec!["c".into()],
+                at_ms: 5,
+            }),
+            Event::Published(Publication {
+                dlq_id: "c".into(),
+                message_ids: vec!["msg_1".into()],
+                deduplicated: true,
             }),
         ];
         for e in events {

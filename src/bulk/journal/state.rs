@@ -9,6 +9,7 @@ use std::path::Path;
 use super::event::Event;
 use super::records::{CanaryResult, JobRecord, Part, ServerProgress};
 use crate::bulk::outcome::{Outcome, Status};
+use crate::bulk::republish::Publication;
 use crate::bulk::verify::Verified;
 
 /// What the journal says about a job's entries.
@@ -26,6 +27,9 @@ pub struct State {
     pub planned: Vec<Part>,
     /// Whether a pipelined run listed every page.
     pub listed: bool,
+    /// Republish: the publishes accepted, and when each entry's publish was first sent.
+    pub published: Vec<Publication>,
+    pub first_sent: HashMap<String, i64>,
 }
 
 impl State {
@@ -86,6 +90,13 @@ pub fn read_state(dir: &Path) -> std::io::Result<State> {
         };
         match event {
             Event::Inflight(ids) => state.unknown.extend(ids),
+            Event::Publishing(a) => {
+                for id in a.ids {
+                    state.first_sent.entry(id.clone()).or_insert(a.at_ms);
+                    state.unknown.insert(id);
+                }
+            }
+            Event::Published(p) => state.published.push(p),
             Event::Planned(part) => state.planned.push(part),
             Event::Listed(listed) => state.listed = listed,
             Event::Progress(p) => state.progress = p,

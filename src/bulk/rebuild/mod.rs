@@ -1,5 +1,8 @@
-//! Building the new message of `dlq republish` from a DLQ entry: the body edit in jq syntax
-//! (`jq`) and the before/after line diff the plan shows for a sample entry (`diff`).
+//! Building the new message of `dlq republish` from a DLQ entry: the edits asked for
+//! (`edit`), jq body programs (`jq`), the plan's record of every entry's message (`rebuilt`)
+//! and the before/after diff of a sample (`diff`).
 
 pub mod diff;
+pub mod edit;
 pub mod jq;
+pub mod rebuilt;
