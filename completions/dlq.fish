@@ -52,6 +52,7 @@ complete -c dlq -n "__fish_dlq_needs_command" -f -a "get" -d 'Show everything ab
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "retry" -d 'Retry QStash messages: deliver them again and remove them from the DLQ'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "delete" -d 'Delete entries from the DLQ for good'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "rm" -d 'Delete entries from the DLQ for good'
+complete -c dlq -n "__fish_dlq_needs_command" -f -a "republish" -d 'Republish QStash messages changed: a new destination, headers or body; then remove them'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "resume" -d 'Resume failed workflow runs from the failed step'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "restart" -d 'Restart failed workflow runs from the beginning'
 complete -c dlq -n "__fish_dlq_needs_command" -f -a "callback" -d 'Re-run the failure callback of workflow runs whose callback failed'
@@ -330,6 +331,72 @@ complete -c dlq -n "__fish_dlq_using_subcommand rm" -l debug -d 'Log each HTTP e
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l ids-from -d 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l limit -d 'Act on the first N entries that match the filters' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l to-url -d 'Send every new message to URL (`--to` is the time filter, as on every verb)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l rewrite-url -d 'Rewrite the destination URL\'s prefix FROM to TO (repeatable; the first match wins; entries no rule matches are refused in the plan)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l to-url-group -d 'Publish to the URL group NAME instead of a URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l to-queue -d 'Enqueue on queue NAME [default: the queue the message came through, if any]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l header -d 'Set a header forwarded to the destination, replacing one of that name (repeatable)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l drop-header -d 'Remove a forwarded header (repeatable)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l body-jq -d 'Transform the JSON body with a jq expression (one output per entry)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l body-file -d 'Replace the body with the contents of FILE' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l backup -d 'Write every planned entry to FILE (NDJSON, as `export`; a new file, mode 0600) and sync it before anything is sent' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l label -d 'Label' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l caller-ip -d 'IP address of the publisher' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l url -d 'Destination URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l url-group -d 'URL group, also called topic' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l queue -d 'Queue name' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l schedule -d 'Schedule id' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l message-id -d 'Message id (one value)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l status -d 'Response status of the last attempt: 500, a class like 5xx, or a range like 500-504' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l match-flow-control-key -d 'Flow control key (a filter; --flow-control-key sets a new key)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l retries -d 'Number of delivery retries (Upstash-Retries)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l delay -d 'Delay before the next delivery, like 10s or 5m (Upstash-Delay)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l retry-delay -d 'Retry delay expression, like "1000 * pow(2, retried)" (Upstash-Retry-Delay)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l flow-control-key -d 'New flow control key (Upstash-Flow-Control-Key); needs --parallelism, --rate or --period' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l parallelism -d 'Flow control: deliveries in flight at once' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l rate -d 'Flow control: deliveries per period' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l period -d 'Flow control: the period of --rate, like 1s, 1m, 1h' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l set-label -d 'Replace the labels, comma-separated (Upstash-Label)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l failure-callback -d 'New failure callback URL (Upstash-Failure-Callback)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l callback -d 'New callback URL (Upstash-Callback)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l delivery-timeout -d 'Timeout of each delivery attempt, like 30s (Upstash-Timeout)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l method -d 'HTTP method of the delivery (Upstash-Method)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l max -d 'Refuse to act when the plan holds more than N entries' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l concurrency -d 'Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32: more while replies are fast and clean, fewer when the server throttles]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l verify -d 'After acting, follow every new message or run until it is delivered or failed again (back in the DLQ), waiting up to WAIT [default: 2m]; exit 3 if any failed again' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l canary -d 'Act on N entries first (or P% of the plan), spread across its url or workflow-url groups; verify them, and go on with the rest only if enough were delivered' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l canary-threshold -d 'Share of the canary that must be delivered to go on, like 90% [default: 100%]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l env-file -d 'Read QSTASH_TOKEN, QSTASH_URL and friends from a dotenv file (the environment wins)' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l profile -d 'Profile of the config file to use (also DLQ_PROFILE); its token and URL win over QSTASH_TOKEN and QSTASH_URL' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -s o -l output -d 'Output format: table, json, ndjson, ids, or openmetrics (stats) [default: table on a terminal, tab-separated text otherwise]' -r -f -a "table\t'Human table (tab-separated text when stdout is not a terminal)'
+json\t'One JSON document'
+ndjson\t'One JSON object a line, streamed'
+ids\t'Only the ids, one a line'
+openmetrics\t'OpenMetrics text for Prometheus (`dlq stats` only)'"
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l timeout -d 'Timeout of each HTTP request, like 30s or 2m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l all -d 'Act on every entry that matches the filters (the whole DLQ without filters)'
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l dry-run -d 'Print the plan and stop; nothing is changed'
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l server-side -d 'Skip the plan: drive the API\'s own filter-and-cursor bulk call (fewest requests, no preview)'
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l past-canary -d 'With --continue: go on with a job whose canary did not pass'
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l sandbox -d 'Run against a local seeded sandbox instead of Upstash (no account needed)'
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -s q -l quiet -d 'Print only data and errors: no progress, no summaries'
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -s v -l verbose -d 'Say more on stderr: where each setting came from, retries and waits'
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l debug -d 'Log each HTTP exchange to stderr: full URL, status, time (never the token); implies -v'
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l ids-from -d 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l limit -d 'Act on the first N entries that match the filters' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l label -d 'Label' -r
@@ -1059,24 +1126,25 @@ complete -c dlq -n "__fish_dlq_using_subcommand man" -l debug -d 'Log each HTTP 
 complete -c dlq -n "__fish_dlq_using_subcommand man" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand man" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "list" -d 'List DLQ entries (QStash messages, or failed workflow runs with --workflow)'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "get" -d 'Show everything about one DLQ entry'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "retry" -d 'Retry QStash messages: deliver them again and remove them from the DLQ'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "delete" -d 'Delete entries from the DLQ for good'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "resume" -d 'Resume failed workflow runs from the failed step'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "restart" -d 'Restart failed workflow runs from the beginning'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "callback" -d 'Re-run the failure callback of workflow runs whose callback failed'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "stats" -d 'Group the DLQ and count: what fails, where, since when'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "exporter" -d 'Serve the DLQs\' figures on /metrics for Prometheus, refreshed every --interval'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "export" -d 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "triage" -d 'A guided session at the terminal: pick a failing group, look, act, repeat'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "jobs" -d 'Bulk runs: list them, show one, forget old ones'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "verify" -d 'What became of a job\'s entries: delivered, failed again, cancelled or pending'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "sandbox" -d 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "config" -d 'Show and change settings: tokens, base URLs, profiles'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "man" -d 'Write man pages into a directory (how the committed man/ is built)'
-complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "list" -d 'List DLQ entries (QStash messages, or failed workflow runs with --workflow)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "get" -d 'Show everything about one DLQ entry'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "retry" -d 'Retry QStash messages: deliver them again and remove them from the DLQ'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "delete" -d 'Delete entries from the DLQ for good'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "republish" -d 'Republish QStash messages changed: a new destination, headers or body; then remove them'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "resume" -d 'Resume failed workflow runs from the failed step'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "restart" -d 'Restart failed workflow runs from the beginning'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "callback" -d 'Re-run the failure callback of workflow runs whose callback failed'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "stats" -d 'Group the DLQ and count: what fails, where, since when'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "exporter" -d 'Serve the DLQs\' figures on /metrics for Prometheus, refreshed every --interval'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "export" -d 'Write whole entries as NDJSON (the format `dlq sandbox --fixture` loads)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "triage" -d 'A guided session at the terminal: pick a failing group, look, act, repeat'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "jobs" -d 'Bulk runs: list them, show one, forget old ones'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "verify" -d 'What became of a job\'s entries: delivered, failed again, cancelled or pending'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "sandbox" -d 'Serve a local QStash-compatible DLQ API to rehearse on and test against'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "config" -d 'Show and change settings: tokens, base URLs, profiles'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "man" -d 'Write man pages into a directory (how the committed man/ is built)'
+complete -c dlq -n "__fish_dlq_using_subcommand help; and not __fish_seen_subcommand_from list get retry delete republish resume restart callback stats exporter export triage jobs verify sandbox config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "list" -d 'List the jobs, newest first (the default)'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "show" -d 'Show one job: its target, plan, outcomes and how to continue it'
 complete -c dlq -n "__fish_dlq_using_subcommand help; and __fish_seen_subcommand_from jobs" -f -a "forget" -d 'Remove jobs from this machine\'s journals (never one that is running)'

@@ -73,6 +73,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         backup: args.backup.as_deref(),
         sources,
         verify: None,
+        rebuild: None,
     };
     super::act::run(ctx, request).await
 }

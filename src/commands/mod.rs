@@ -15,6 +15,7 @@ pub mod get;
 pub mod jobs;
 pub mod list;
 pub mod man;
+pub mod republish;
 pub mod restart;
 pub mod resume;
 pub mod retry;
@@ -45,6 +46,7 @@ pub enum Command {
     Retry(retry::Args),
     #[command(visible_alias = "rm")]
     Delete(delete::Args),
+    Republish(Box<republish::Args>),
     Resume(resume::Args),
     Restart(restart::Args),
     Callback(callback::Args),
@@ -87,6 +89,7 @@ pub async fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Get(args) => get::run(ctx, args).await,
         Command::Retry(args) => retry::run(ctx, args).await,
         Command::Delete(args) => delete::run(ctx, args).await,
+        Command::Republish(args) => republish::run(ctx, *args).await,
         Command::Resume(args) => resume::run(ctx, args).await,
         Command::Restart(args) => restart::run(ctx, args).await,
         Command::Callback(args) => callback::run(ctx, args).await,
@@ -153,5 +156,6 @@ pub fn workflow_request<'a>(
         backup: None,
         sources: vec![Source::Workflow],
         verify: Some(verify),
+        rebuild: None,
     })
 }

@@ -59,6 +59,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         backup: None,
         sources: vec![Source::Qstash],
         verify: Some(&args.verify),
+        rebuild: None,
     };
     super::act::run(ctx, request).await
 }

@@ -14,6 +14,7 @@ pub mod openmetrics;
 pub mod plan_view;
 pub mod progress;
 pub mod prompt;
+pub mod republish_view;
 pub mod results;
 pub mod time;
 pub mod watch;

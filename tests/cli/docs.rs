@@ -122,7 +122,8 @@ fn own_help() -> Vec<(&'static str, clap::Command)> {
         };
     }
     let verbs = verbs![
-        "list" => list, "get" => get, "retry" => retry, "delete" => delete, "resume" => resume,
+        "list" => list, "get" => get, "retry" => retry, "delete" => delete, "republish" => republish,
+        "resume" => resume,
         "restart" => restart, "callback" => callback, "stats" => stats, "exporter" => exporter,
         "export" => export,
         "triage" => triage, "jobs" => jobs, "verify" => verify, "sandbox" => sandbox,

@@ -28,6 +28,7 @@ mod monitoring_prom;
 mod prism;
 mod prom;
 mod pty;
+mod republish;
 mod sandbox;
 mod sandbox_flag;
 mod sandbox_life;

@@ -63,6 +63,11 @@ pub fn select(req: &Request) -> Result<Chosen> {
         }
     }
     if req.bulk.server_side {
+        if verb == Verb::Republish {
+            return Err(CliError::usage(
+                "republish publishes each entry's own new message: it has no server-side form; drop --server-side",
+            ));
+        }
         if !ids.is_empty() || verb == Verb::Callback {
             return Err(CliError::usage("--server-side drives the API's own filter bulk call: it takes filters with --all or --limit, not ids or callback"));
         }

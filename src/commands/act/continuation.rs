@@ -14,10 +14,12 @@ use super::report::Report;
 use super::run::Run;
 use super::{How, Request, Work};
 use crate::api::Overrides;
+use crate::bulk::action::Verb;
 use crate::bulk::job::Job;
 use crate::bulk::journal::{Mode, OpenError, Part, RunSettings, State};
 use crate::bulk::outcome::Status;
 use crate::bulk::plan::{Plan, PlanError};
+use crate::bulk::republish::{self, Republishing};
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::text::{safe, truncate};
@@ -67,7 +69,12 @@ pub async fn reopen<'a>(ctx: &'a Ctx, id: &str, req: &Request<'_>) -> Result<Opt
         None => None,
     };
     let mode = job.record.mode.clone();
-    let run = Run::new(ctx, api, target, job, report).keep(bound);
+    let republishing = match job.verb() {
+        Verb::Republish => Some(republishing(&job, &state)?),
+        _ => None,
+    };
+    let mut run = Run::new(ctx, api, target, job, report).keep(bound);
+    run.republishing = republishing;
     let how = match mode {
         Mode::ServerSide(matching) => {
             ctx.out.info_wrapped(&format!(
@@ -97,6 +104,19 @@ pub async fn reopen<'a>(ctx: &'a Ctx, id: &str, req: &Request<'_>) -> Result<Opt
         _ => planned(ctx, &run, &state, left, Vec::new(), req),
     };
     Ok(Some(Work { run, how }))
+}
+
+/// A republish job's messages as planned, and what its journal says was published and when.
+fn republishing(job: &Job, state: &State) -> Result<Republishing> {
+    let lines = republish::read_lines(job.dir()).map_err(|e| {
+        CliError::failure(format!("cannot read the messages of job {}: {e}", job.id()))
+            .hint("the job's directory was changed by hand: its messages are gone")
+    })?;
+    Ok(Republishing::new(
+        lines,
+        state.published.iter().cloned(),
+        state.first_sent.clone(),
+    ))
 }
 
 /// Ids, filters, a backup or other overrides would change what the job does: refused.

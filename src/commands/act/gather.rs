@@ -14,6 +14,7 @@ use crate::api::Client;
 use crate::bulk::archive::EntryFile;
 use crate::bulk::cancel::Cancel;
 use crate::bulk::plan::{self, Plan, PlanError};
+use crate::bulk::rebuild::rebuilt::Rebuilt;
 use crate::bulk::resolve;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
@@ -28,6 +29,8 @@ pub struct Planned {
     /// "backup: 12 entries in gone.ndjson", once the backup is on disk.
     pub backup_note: Option<String>,
     backup_path: Option<PathBuf>,
+    /// Republish: every planned entry's new message, and what the plan shows of them.
+    pub rebuilt: Option<Rebuilt>,
 }
 
 impl Planned {
@@ -52,7 +55,8 @@ pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Chosen) -> Re
         Chosen::Matching { limit: Some(n) } => format!("the first {n} matches of the filters"),
         Chosen::Matching { limit: None } => "every match of the filters".to_string(),
     };
-    let work = gather(ctx, api, req, sel, &mut file);
+    let mut rebuilt = req.rebuild.map(|_| Rebuilt::new(req.bulk.dry_run));
+    let work = gather(ctx, api, req, sel, &mut file, &mut rebuilt);
     let planned: std::result::Result<Plan, PlanError> = tokio::select! {
         r = work => r,
         _ = crate::commands::signals::first() => {
@@ -94,6 +98,7 @@ pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Chosen) -> Re
             selection,
             backup_note: None,
             backup_path: None,
+            rebuilt,
         });
     }
     Ok(Planned {
@@ -102,17 +107,25 @@ pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Chosen) -> Re
         selection,
         backup_note,
         backup_path: backup_path.map(Path::to_path_buf),
+        rebuilt,
     })
 }
 
-/// Looks the ids up, or lists the filters' matches; every entry found goes to the backup.
+/// Looks the ids up, or lists the filters' matches; every entry found goes to the backup, and
+/// a republish builds each one's new message.
 async fn gather(
     ctx: &Ctx,
     api: &Client,
     req: &Request<'_>,
     sel: Chosen,
     file: &mut Option<EntryFile>,
+    rebuilt: &mut Option<Rebuilt>,
 ) -> std::result::Result<Plan, PlanError> {
+    let mut rebuild = |entries: &[crate::api::Entry]| {
+        if let (Some(r), Some(edits)) = (rebuilt.as_mut(), req.rebuild) {
+            entries.iter().for_each(|e| r.add(edits, e));
+        }
+    };
     match sel {
         Chosen::Ids(ids) => {
             let spinner = Bar::spinner(&ctx.out, "looking up ids:");
@@ -124,6 +137,9 @@ async fn gather(
                     f.write(std::slice::from_ref(&e.entry), false)
                         .map_err(PlanError::Io)?;
                 }
+            }
+            for e in &found.found {
+                rebuild(std::slice::from_ref(&e.entry));
             }
             Ok(Plan::from_resolved(found))
         }
@@ -146,6 +162,7 @@ async fn gather(
                 &Cancel::new(),
                 &mut |page| {
                     spinner.inc(page.len() as u64);
+                    rebuild(page);
                     match file {
                         Some(f) => f.write(page, false),
                         None => Ok(()),

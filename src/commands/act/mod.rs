@@ -25,6 +25,7 @@ use crate::args::select::{BulkArgs, SelectArgs};
 use crate::bulk::action::Action;
 use crate::bulk::journal::{Matching, ServerProgress};
 use crate::bulk::plan::Plan;
+use crate::bulk::rebuild::edit::Edits;
 use crate::context::Ctx;
 use crate::error::Result;
 
@@ -42,6 +43,8 @@ pub struct Request<'a> {
     pub sources: Vec<Source>,
     /// `--verify` and `--canary`, for the verbs that create messages or runs.
     pub verify: Option<&'a VerifyArgs>,
+    /// Republish: what each entry's new message changes.
+    pub rebuild: Option<&'a Edits>,
 }
 
 /// A job ready to run, and how.

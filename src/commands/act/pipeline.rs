@@ -25,6 +25,8 @@ use crate::output::plan_view::plan_text;
 /// Whether this run may act while it lists.
 pub fn applies(ctx: &Ctx, req: &Request<'_>) -> bool {
     ctx.out.assume_yes
+        // A republish builds each entry's message in the plan, refusals shown before acting.
+        && req.rebuild.is_none()
         && req.bulk.max.is_none()
         && !req.bulk.dry_run
         && req.backup.is_none()
@@ -151,7 +153,8 @@ async fn act_as_listed(
         built
     };
     let sending = run.sending();
-    let engine = run.engine(action, &bar, &sending);
+    let noting = run.noting();
+    let engine = run.engine(action, &bar, &sending, &noting);
     let mut record = |outcomes: &[crate::bulk::outcome::Outcome]| run.record(outcomes);
     let nothing_in_flight = HashSet::new();
     let acting = engine.run_batches(rx, &nothing_in_flight, &mut record);

@@ -8,12 +8,13 @@ use std::time::{Duration, Instant};
 use super::report::Report;
 use crate::api::Client;
 use crate::bulk::action::Action;
-use crate::bulk::exec::{Engine, Halt, Pacer, Sending};
+use crate::bulk::exec::{Engine, Halt, Noting, Pacer, Sending};
 use crate::bulk::flow::Controller;
 use crate::bulk::job::{Job, Watcher};
 use crate::bulk::journal::{Event, Mode};
 use crate::bulk::outcome::{Outcome, Status, Summary};
 use crate::bulk::plan::Plan;
+use crate::bulk::republish::{Republishing, Step};
 use crate::bulk::verify::{Tally, Verified, Verifier};
 use crate::commands::signals;
 use crate::context::{Bound, Ctx};
@@ -38,6 +39,8 @@ pub struct Run<'a> {
     /// The ids the user gave, by the DLQ id they found, for the outcomes to name.
     pub inputs: HashMap<String, String>,
     started: Instant,
+    /// Republish: each entry's new message and what was published so far.
+    pub republishing: Option<Republishing>,
     /// The sandbox a continued job started for its target, kept while it runs.
     _bound: Option<Bound>,
 }
@@ -79,6 +82,7 @@ impl<'a> Run<'a> {
             printer: Mutex::new(None),
             inputs: HashMap::new(),
             started: Instant::now(),
+            republishing: None,
             _bound: None,
         }
     }
@@ -160,6 +164,7 @@ impl<'a> Run<'a> {
         let action = &self.job.record.action;
         let bar = self.bar(plan.len() as u64);
         let sending = self.sending();
+        let noting = self.noting();
         let mut done = Vec::new();
         let mut record = |outcomes: &[Outcome]| {
             if keep {
@@ -183,7 +188,7 @@ impl<'a> Run<'a> {
                 source: part.source,
                 ..action.clone()
             };
-            let engine = self.engine(&action, &bar, &sending);
+            let engine = self.engine(&action, &bar, &sending, &noting);
             let (s, h) = engine.run(&part.ids, unknown, &mut record).await;
             add(total, &s);
             halt = h;
@@ -210,6 +215,7 @@ impl<'a> Run<'a> {
         action: &'e Action,
         bar: &'e Bar,
         sending: Sending<'e>,
+        noting: Noting<'e>,
     ) -> Engine<'e> {
         let mut engine = Engine::new(&self.api, action, &self.job.cancel, bar);
         let ceiling = self.job.settings.concurrency;
@@ -219,7 +225,19 @@ impl<'a> Run<'a> {
         engine.budget = self.ctx.retry_budget();
         // A callback in flight when an earlier run stopped is judged against the job's start.
         engine.callbacks = crate::bulk::callback::Ledger::new(self.job.record.created_ms);
+        engine.republish = self.republishing.as_ref().map(|r| (r, noting));
         engine
+    }
+
+    /// Journals a republish's steps before the engine goes past them.
+    pub fn noting(&self) -> impl Fn(&Step) -> std::io::Result<()> + Sync + '_ {
+        let job = &self.job;
+        move |step: &Step| {
+            job.write(&[match step {
+                Step::Publishing(a) => Event::Publishing(a.clone()),
+                Step::Published(p) => Event::Published(p.clone()),
+            }])
+        }
     }
 
     /// Marks ids in flight in the journal before they are sent.

@@ -14,10 +14,12 @@ use crate::args::select::DEFAULT_CONCURRENCY;
 use crate::bulk::action::Verb;
 use crate::bulk::job::{self, Job};
 use crate::bulk::journal::{CanaryPlan, JobRecord, Matching, Mode, RunSettings, ServerProgress};
+use crate::bulk::republish::{self, Republishing};
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::output::plan_view::{describe_counts, plan_text, print_plan, title};
 use crate::output::prompt;
+use crate::output::republish_view::{preview_text, print_changes};
 use crate::target::Target;
 
 /// Above this many entries, a delete asks to type the count instead of y/N.
@@ -128,7 +130,7 @@ async fn planned<'a>(
             p.take_back();
         }
     };
-    let planned = match gather::make(ctx, &api, req, chosen).await {
+    let mut planned = match gather::make(ctx, &api, req, chosen).await {
         Ok(p) => p,
         Err(e) => {
             take_back(report, None);
@@ -154,7 +156,19 @@ async fn planned<'a>(
         return Err(e);
     }
     if req.bulk.dry_run {
-        print_plan(&ctx.out, &req.action, plan, &described)?;
+        match &planned.rebuilt {
+            // The changes are the point: every entry's on stdout, the plan beside them.
+            Some(r) => {
+                if !ctx.out.quiet {
+                    let max = ctx.out.stderr_wrap();
+                    eprint!("{}", plan_text(&req.action, plan, &described, max));
+                    eprint!("{}", preview_text(r, max));
+                    eprintln!("dry run: nothing was changed");
+                }
+                print_changes(&mut ctx.out.stdout(), r)?;
+            }
+            None => print_plan(&ctx.out, &req.action, plan, &described)?,
+        }
         return Ok(None);
     }
     if let Err(e) = confirm(ctx, req, &planned, &described) {
@@ -198,7 +212,18 @@ async fn planned<'a>(
         verify,
         note: planned.backup_note.clone(),
     };
-    let run = Run::new(ctx, api, target, job, report);
+    let mut run = Run::new(ctx, api, target, job, report);
+    if let Some(r) = planned.rebuilt.take() {
+        // The messages are frozen with the job: `--continue` sends these and nothing else.
+        if let Err(e) = republish::write_lines(run.job.dir(), &r.lines) {
+            let Run { job, report, .. } = run;
+            job.discard();
+            Report::discard_opt(report.into_inner().unwrap());
+            planned.take_back();
+            return Err(journal_err(e));
+        }
+        run.republishing = Some(Republishing::new(r.lines, [], Default::default()));
+    }
     let how = How::Planned {
         plan: planned.plan,
         unknown: HashSet::new(),
@@ -250,7 +275,11 @@ fn confirm(ctx: &Ctx, req: &Request, planned: &Planned, target: &str) -> Result<
     let verb = req.action.verb;
     let plan = &planned.plan;
     if !ctx.out.quiet {
-        if planned.explicit {
+        if let Some(r) = &planned.rebuilt {
+            let max = ctx.out.stderr_wrap();
+            eprint!("{}", plan_text(&req.action, plan, target, max));
+            eprint!("{}", preview_text(r, max));
+        } else if planned.explicit {
             ctx.out.info_wrapped(&format!(
                 "{}: {} on {target}",
                 verb.name(),
@@ -263,13 +292,17 @@ fn confirm(ctx: &Ctx, req: &Request, planned: &Planned, target: &str) -> Result<
             );
         }
     }
-    let asks = verb == Verb::Delete || !planned.explicit;
+    // A republish changes where messages go: always asked, as a delete is.
+    let asks = matches!(verb, Verb::Delete | Verb::Republish) || !planned.explicit;
     if !asks {
         return Ok(());
     }
-    let kept = match (&planned.backup_note, verb) {
-        (Some(n), _) => format!(" ({n})"),
-        (None, Verb::Delete) => " (no backup: --backup FILE keeps a copy)".to_string(),
+    let kept = match (&planned.backup_note, verb, &planned.rebuilt) {
+        (Some(n), _, _) => format!(" ({n})"),
+        (None, _, Some(r)) if !r.refused.is_empty() => {
+            format!(" ({} refused, left in the DLQ)", r.refused.len())
+        }
+        (None, Verb::Delete, _) => " (no backup: --backup FILE keeps a copy)".to_string(),
         _ => String::new(),
     };
     let question = format!(

@@ -1,0 +1,560 @@
+//! `dlq republish` against the sandbox under faults, with the new destination a real HTTP server
+//! that records every delivery: each selected entry is delivered exactly once, changed as asked,
+//! and removed from the DLQ; entries refused in the plan and entries outside the selection are
+//! untouched; an interrupt and a `kill -9` are each continued to the same result; and the report,
+//! `dlq jobs` and `dlq verify` agree with what the sandbox and the receiver hold.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use predicates::prelude::*;
+use serde_json::{json, Value};
+
+use crate::common::{ndjson, Sandbox};
+use crate::hostile::{Hostile, Reply};
+
+/// Entries that move (label `billing`, a JSON body), that are refused in the plan (label
+/// `billing`, no rule for their URL, or a body that is not JSON), and that are outside the
+/// selection (label `other`).
+const MOVING: usize = 24;
+const NO_RULE: usize = 3;
+const NOT_JSON: usize = 2;
+const OUTSIDE: usize = 4;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    sb: Sandbox,
+    rx: Hostile,
+    /// DLQ id of each moving entry, by its body's `n`.
+    moving: BTreeMap<u64, String>,
+    refused: BTreeSet<String>,
+    outside: BTreeSet<String>,
+}
+
+fn fixture(sandbox_args: &[&str]) -> Fixture {
+    let now = jiff::Timestamp::now().as_millisecond();
+    let mut lines = Vec::new();
+    let mut moving = BTreeMap::new();
+    let (mut refused, mut outside) = (BTreeSet::new(), BTreeSet::new());
+    let entry = |i: usize, url: &str, label: &str, body: &str| {
+        json!({"dlqId": format!("{}-{i}", now - 60_000), "messageId": format!("msg_old_{i}"),
+            "url": url, "method": "PUT", "maxRetries": 0, "createdAt": now - 90_000,
+            "responseStatus": 503, "label": label, "labels": [label],
+            "header": {"Content-Type": ["application/json"], "X-Old-Auth": ["Bearer old"],
+                       "X-Keep": ["kept"]},
+            "body": body})
+    };
+    let mut i = 0;
+    for n in 0..MOVING {
+        i += 1;
+        let body = json!({"n": n, "amount": "12.5"}).to_string();
+        let e = entry(i, &format!("http://old.example/hook/{n}"), "billing", &body);
+        moving.insert(n as u64, e["dlqId"].as_str().unwrap().into());
+        lines.push(e);
+    }
+    for n in 0..NO_RULE {
+        i += 1;
+        let e = entry(i, &format!("http://gone.example/x/{n}"), "billing", "{}");
+        refused.insert(e["dlqId"].as_str().unwrap().into());
+        lines.push(e);
+    }
+    for n in 0..NOT_JSON {
+        i += 1;
+        let e = entry(
+            i,
+            "http://old.example/hook/text",
+            "billing",
+            &format!("n={n}"),
+        );
+        refused.insert(e["dlqId"].as_str().unwrap().into());
+        lines.push(e);
+    }
+    for n in 0..OUTSIDE {
+        i += 1;
+        let e = entry(i, &format!("http://old.example/hook/o{n}"), "other", "{}");
+        outside.insert(e["dlqId"].as_str().unwrap().into());
+        lines.push(e);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.ndjson");
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(&path, text.join("\n")).unwrap();
+    let mut args = vec!["--fixture", path.to_str().unwrap()];
+    args.extend_from_slice(sandbox_args);
+    Fixture {
+        sb: Sandbox::start(&args),
+        _dir: dir,
+        rx: Hostile::start(|_, _| Reply::json(200, "{}")),
+        moving,
+        refused,
+        outside,
+    }
+}
+
+impl Fixture {
+    /// The republish every test runs: the old host moved to the receiver, a header dropped and
+    /// one set, the amount made a number.
+    fn republish(&self, extra: &[&str]) -> Vec<String> {
+        let mut a: Vec<String> = [
+            "republish",
+            "--label",
+            "billing",
+            "--all",
+            "--rewrite-url",
+            &format!("http://old.example={}/new", self.rx.url),
+            "--drop-header",
+            "x-old-auth",
+            "--header",
+            "X-Tenant: 7",
+            "--body-jq",
+            ".amount |= tonumber",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    }
+
+    /// Waits until the receiver holds every moving entry's delivery, then holds the account to
+    /// the truth: each delivered once, changed as asked, removed from the DLQ, and nothing else
+    /// touched. Returns the message id the sandbox gave each delivery, by DLQ id.
+    fn check_delivered_once(&self) -> BTreeMap<String, String> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.deliveries().len() < MOVING {
+            assert!(
+                Instant::now() < deadline,
+                "{} deliveries",
+                self.deliveries().len()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut seen: BTreeMap<u64, usize> = BTreeMap::new();
+        for r in self.deliveries() {
+            let body: Value = serde_json::from_slice(&r.body).unwrap();
+            let n = body["n"].as_u64().unwrap();
+            *seen.entry(n).or_default() += 1;
+            assert_eq!(r.method, "PUT", "the entry's method is kept");
+            assert_eq!(r.path(), format!("/new/hook/{n}"), "the prefix rewritten");
+            assert_eq!(body["amount"], json!(12.5), "the body edited");
+            let h = |k: &str| {
+                r.headers
+                    .iter()
+                    .find(|(n, _)| n == k)
+                    .map(|(_, v)| v.clone())
+            };
+            assert_eq!(h("x-tenant").as_deref(), Some("7"));
+            assert_eq!(h("x-keep").as_deref(), Some("kept"));
+            assert_eq!(h("x-old-auth"), None, "dropped");
+            assert_eq!(h("content-type").as_deref(), Some("application/json"));
+        }
+        let want: BTreeMap<u64, usize> = self.moving.keys().map(|n| (*n, 1)).collect();
+        assert_eq!(seen, want, "each moving entry delivered exactly once");
+        // The sandbox's truth: one message made per moving entry, each delivered (retries 0),
+        // so no other delivery can follow.
+        let made = self.messages_to_receiver();
+        assert_eq!(made.len(), MOVING, "{made:?}");
+        let left: BTreeSet<String> = self.sb.ids(false).into_iter().collect();
+        let want: BTreeSet<String> = self.refused.union(&self.outside).cloned().collect();
+        assert_eq!(left, want, "moved entries gone; refused and outside kept");
+        for id in &self.outside {
+            assert!(self.sb.applied_all().get(id).is_none(), "{id} was touched");
+        }
+        made
+    }
+
+    fn deliveries(&self) -> Vec<crate::hostile::Request> {
+        self.rx
+            .requests()
+            .into_iter()
+            .filter(|r| r.path().starts_with("/new/"))
+            .collect()
+    }
+
+    /// Message ids the sandbox created for the receiver, by the path they went to.
+    fn messages_to_receiver(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let mut cursor = String::new();
+        loop {
+            let (status, v) = self.sb.http("GET", &format!("/v2/logs?count=100{cursor}"));
+            assert_eq!(status, 200, "{v}");
+            for l in v["logs"].as_array().unwrap() {
+                let url = l["url"].as_str().unwrap_or("");
+                if url.starts_with(&self.rx.url) && l["state"] == "CREATED" {
+                    out.insert(
+                        l["messageId"].as_str().unwrap().to_string(),
+                        url.to_string(),
+                    );
+                }
+            }
+            match v["cursor"].as_str() {
+                Some(c) if !c.is_empty() => cursor = format!("&cursor={c}"),
+                _ => break,
+            }
+        }
+        out
+    }
+
+    /// The report's lines: outcomes by DLQ id (each once), and verifications.
+    fn report(&self, path: &std::path::Path) -> (BTreeMap<String, Value>, Vec<Value>) {
+        let text = std::fs::read(path).unwrap();
+        let mut outcomes = BTreeMap::new();
+        let mut verified = Vec::new();
+        for l in ndjson(&text) {
+            if l.get("verified").is_some() {
+                verified.push(l);
+            } else if let Some(id) = l["dlqId"].as_str() {
+                if l["outcome"] == "done" {
+                    assert!(
+                        !outcomes
+                            .get(id)
+                            .is_some_and(|o: &Value| o["outcome"] == "done"),
+                        "{id} reported done twice"
+                    );
+                }
+                outcomes.insert(id.to_string(), l);
+            }
+        }
+        (outcomes, verified)
+    }
+
+    /// The report says what the truth says: every moving entry done with the message the
+    /// sandbox made for it, every refused entry failed with the plan's reason.
+    fn check_report(&self, path: &std::path::Path, made: &BTreeMap<String, String>) {
+        let (outcomes, _) = self.report(path);
+        for (n, id) in &self.moving {
+            let o = &outcomes[id];
+            assert_eq!(o["outcome"], "done", "{o}");
+            let m = o["messageId"].as_str().unwrap();
+            assert!(made[m].ends_with(&format!("/new/hook/{n}")), "{o} {made:?}");
+        }
+        for id in &self.refused {
+            let o = &outcomes[id];
+            assert_eq!(o["outcome"], "failed", "{o}");
+            assert!(
+                o["error"].as_str().unwrap().contains("refused in the plan"),
+                "{o}"
+            );
+        }
+        for id in &self.outside {
+            assert!(
+                !outcomes.contains_key(id),
+                "{id} outside the selection reported"
+            );
+        }
+    }
+
+    /// `dlq jobs show` agrees with the truth.
+    fn check_job(&self, job: &str) {
+        let out = self
+            .sb
+            .dlq()
+            .args(["jobs", "show", job, "-o", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let shown: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(shown["counts"]["done"], json!(MOVING), "{shown}");
+        assert_eq!(
+            shown["counts"]["failed"],
+            json!(NO_RULE + NOT_JSON),
+            "{shown}"
+        );
+    }
+}
+
+fn job_of(stderr: &str) -> String {
+    let prefix = "continue with: dlq republish --continue ";
+    stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(prefix))
+        .map(|s| s.split_whitespace().next().unwrap().to_string())
+        .or_else(|| {
+            // A finished run names its job in the summary.
+            stderr
+                .split_whitespace()
+                .find(|w| w.starts_with("republish-"))
+                .map(|w| {
+                    w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+                        .into()
+                })
+        })
+        .unwrap_or_else(|| panic!("no job in {stderr}"))
+}
+
+#[test]
+fn under_faults_each_selected_entry_is_delivered_once_changed_and_removed() {
+    let f = fixture(&[
+        "--fault-rate",
+        "0.1",
+        "--faults",
+        "500,503,reset",
+        "--seed-rng",
+        "23",
+    ]);
+    let report = f.sb.home.path().join("r.ndjson");
+    let out =
+        f.sb.dlq()
+            .args(f.republish(&[
+                "--yes",
+                "--report",
+                report.to_str().unwrap(),
+                "--verify=30s",
+            ]))
+            .timeout(Duration::from_secs(180))
+            .assert()
+            .code(3)
+            .get_output()
+            .clone();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    // The faults hit both steps: publishes and DLQ calls answered 5xx or lost.
+    let faulted = |path: &str| {
+        f.sb.requests().iter().any(|r| {
+            let status = r["status"].as_u64().unwrap_or(0);
+            r["path"].as_str().unwrap_or("").starts_with(path) && (status == 0 || status >= 500)
+        })
+    };
+    assert!(
+        faulted("/v2/publish/") && faulted("/v2/dlq"),
+        "{:?}",
+        f.sb.requests()
+    );
+    let made = f.check_delivered_once();
+    f.check_report(&report, &made);
+    let (_, verified) = f.report(&report);
+    let delivered = verified
+        .iter()
+        .filter(|v| v["verified"] == "delivered")
+        .count();
+    assert_eq!(
+        delivered, MOVING,
+        "--verify followed the new messages: {verified:?}"
+    );
+    let job = job_of(&err);
+    f.check_job(&job);
+    // dlq verify follows the job's new messages, as the sandbox delivered them.
+    let out =
+        f.sb.dlq()
+            .args(["verify", &job, "--wait", "0s", "-o", "ndjson"])
+            .timeout(Duration::from_secs(60))
+            .assert()
+            .get_output()
+            .clone();
+    let followed = ndjson(&out.stdout)
+        .iter()
+        .filter(|l| l["verified"] == "delivered")
+        .count();
+    assert_eq!(followed, MOVING, "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Waits until the job's journal holds at least `n` accepted publishes; the run must go on.
+fn wait_published(f: &Fixture, child: &mut std::process::Child, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let events = std::fs::read_dir(f.sb.home.path().join("state/jobs"))
+            .ok()
+            .and_then(|mut d| d.next())
+            .and_then(|e| std::fs::read_to_string(e.unwrap().path().join("events.ndjson")).ok())
+            .unwrap_or_default();
+        if events.matches("\"published\"").count() >= n {
+            return;
+        }
+        assert!(Instant::now() < deadline, "not {n} publishes in time");
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("ended too soon: {status}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn an_interrupt_and_a_kill_9_are_each_continued_to_the_same_exact_result() {
+    // Slow replies and one request at a time: each stop lands mid-run.
+    let f = fixture(&[
+        "--fault-rate",
+        "0.1",
+        "--faults",
+        "500,reset",
+        "--seed-rng",
+        "5",
+        "--latency",
+        "40",
+    ]);
+    let report = f.sb.home.path().join("r.ndjson");
+    let report = report.to_str().unwrap();
+    let start = |args: Vec<String>| {
+        f.sb.dlq_std()
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut child = start(f.republish(&["--yes", "--concurrency", "1", "--report", report]));
+    wait_published(&f, &mut child, 3);
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    let job = job_of(&err);
+    let left = f.sb.ids(false).len();
+    assert!(
+        left > OUTSIDE + NO_RULE + NOT_JSON,
+        "the interrupt came mid-run: {left} left"
+    );
+    // Continued, then killed outright: the journal is all that is left of that run.
+    let cont = |job: &str| -> Vec<String> {
+        [
+            "republish",
+            "--continue",
+            job,
+            "--concurrency",
+            "1",
+            "--report",
+            report,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let mut child = start(cont(&job));
+    wait_published(&f, &mut child, 8);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let left = f.sb.ids(false).len();
+    assert!(
+        left > OUTSIDE + NO_RULE + NOT_JSON,
+        "the kill came mid-run: {left} left"
+    );
+    f.sb.dlq()
+        .args(cont(&job))
+        .timeout(Duration::from_secs(180))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("republished"));
+    let made = f.check_delivered_once();
+    f.check_report(std::path::Path::new(report), &made);
+    f.check_job(&job);
+}
+
+#[test]
+fn the_plan_shows_the_moves_the_refusals_and_a_sample_and_dry_run_lists_every_entry() {
+    let f = fixture(&[]);
+    let out =
+        f.sb.dlq()
+            .args(f.republish(&["--dry-run"]))
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let rx_new = format!("{}/new/hook/", f.rx.url);
+    assert!(err.contains("new destinations"), "{err}");
+    assert!(err.contains("refused: 5"), "{err}");
+    assert!(
+        err.contains("no --rewrite-url rule matches http://gone.example/x/"),
+        "{err}"
+    );
+    assert!(err.contains("--body-jq needs a JSON body"), "{err}");
+    assert!(err.contains("sample "), "{err}");
+    let line = |sign: &str, text: &str| {
+        err.lines().any(|l| {
+            let l = l.trim_start().trim_start_matches("body").trim_start();
+            l.starts_with(sign) && l.contains(text)
+        })
+    };
+    assert!(line("-", "\"amount\": \"12.5\""), "{err}");
+    assert!(line("+", "\"amount\": 12.5,"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{MOVING}  http://old.example… -> {}/new…",
+            f.rx.url
+        )),
+        "one line per rule: {err}"
+    );
+    assert!(
+        err.contains("+ X-Tenant: 7") && err.contains("- X-Old-Auth"),
+        "{err}"
+    );
+    let lines = ndjson(&out.stdout);
+    assert_eq!(
+        lines.len(),
+        MOVING + NO_RULE + NOT_JSON,
+        "one line per planned entry"
+    );
+    for (n, id) in &f.moving {
+        let l = lines.iter().find(|l| l["dlqId"] == id.as_str()).unwrap();
+        assert_eq!(l["to"], format!("{rx_new}{n}"), "{l}");
+        assert_eq!(l["from"], format!("http://old.example/hook/{n}"), "{l}");
+        let after: Value = serde_json::from_str(l["bodyAfter"].as_str().unwrap()).unwrap();
+        assert_eq!(after["amount"], json!(12.5));
+    }
+    let refused = lines.iter().filter(|l| l.get("refused").is_some()).count();
+    assert_eq!(refused, NO_RULE + NOT_JSON);
+    // Nothing was sent but reads, and nothing was delivered.
+    assert_eq!(f.sb.ids(false).len(), MOVING + NO_RULE + NOT_JSON + OUTSIDE);
+    assert!(f.deliveries().is_empty());
+}
+
+#[test]
+fn changes_that_cannot_be_made_are_refused_before_anything_is_sent() {
+    let f = fixture(&[]);
+    let cases: &[(&[&str], &str)] = &[
+        (&["republish", "--all"], "dlq retry"),
+        (
+            &["republish", "--all", "--header", "Upstash-Retries: 3"],
+            "--retries",
+        ),
+        (
+            &["republish", "--all", "--to-url", "ftp://x.example/"],
+            "http(s)",
+        ),
+        (
+            &["republish", "--all", "--rewrite-url", "http://a.example"],
+            "FROM=TO",
+        ),
+        (
+            &["republish", "--all", "--to-queue", "../x"],
+            "not a valid name",
+        ),
+        (&["republish", "--all", "--body-jq", ".a |||"], "--body-jq"),
+        (
+            &[
+                "republish",
+                "--all",
+                "--to-url",
+                "https://a.example/",
+                "--server-side",
+            ],
+            "no server-side form",
+        ),
+        (
+            &[
+                "republish",
+                "--continue",
+                "republish-x",
+                "--to-url",
+                "https://a.example/",
+            ],
+            "--continue sends the messages the job planned",
+        ),
+    ];
+    for (args, says) in cases {
+        f.sb.dlq()
+            .args(*args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(*says));
+    }
+    assert!(
+        f.sb.requests().is_empty(),
+        "nothing was sent: {:?}",
+        f.sb.requests()
+    );
+}
