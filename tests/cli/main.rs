@@ -29,6 +29,7 @@ mod prism;
 mod prom;
 mod pty;
 mod republish;
+mod republish_sdk;
 mod sandbox;
 mod sandbox_flag;
 mod sandbox_life;
