@@ -32,11 +32,13 @@ pub struct Client {
     t: Transport,
 }
 
-/// A publish reply: one message, or one per endpoint of a URL group.
+/// A publish reply: one message, or one per endpoint of a URL group, which the OpenAPI
+/// wraps in `messages` and the official SDK's typings show as a bare list: both are read.
 #[derive(serde::Deserialize)]
 #[serde(untagged)]
 enum OneOrMany {
     One(Published),
+    Group { messages: Vec<Published> },
     Many(Vec<Published>),
 }
 
@@ -281,7 +283,7 @@ impl Client {
         .await
         .map(|one: OneOrMany| match one {
             OneOrMany::One(p) => vec![p],
-            OneOrMany::Many(ps) => ps,
+            OneOrMany::Group { messages: ps } | OneOrMany::Many(ps) => ps,
         })
     }
 
@@ -342,5 +344,26 @@ impl Client {
             .await?;
         r.cursor = normalize_cursor(r.cursor);
         Ok(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_publish_reply_is_read_in_each_shape_the_sources_give() {
+        let ids = |text: &str| -> Vec<String> {
+            match serde_json::from_str::<OneOrMany>(text).unwrap() {
+                OneOrMany::One(p) => vec![p.message_id],
+                OneOrMany::Group { messages: ps } | OneOrMany::Many(ps) => {
+                    ps.into_iter().map(|p| p.message_id).collect()
+                }
+            }
+        };
+        assert_eq!(ids(r#"{"messageId":"m1"}"#), ["m1"]);
+        let group = r#"{"messages":[{"messageId":"m1","url":"u"},{"messageId":"m2","url":"v"}]}"#;
+        assert_eq!(ids(group), ["m1", "m2"]);
+        assert_eq!(ids(r#"[{"messageId":"m1","url":"u"}]"#), ["m1"]);
     }
 }

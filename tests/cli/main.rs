@@ -29,6 +29,8 @@ mod prism;
 mod prom;
 mod pty;
 mod republish;
+mod republish_fixture;
+mod republish_more;
 mod republish_sdk;
 mod sandbox;
 mod sandbox_flag;

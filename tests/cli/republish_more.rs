@@ -1,0 +1,182 @@
+//! `dlq republish` to a URL group with a new body, a backup and a canary; and a continued job
+//! whose publish may have outlived the service's deduplication window, which is left in the
+//! DLQ as unconfirmed and never sent again.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::process::Stdio;
+use std::time::Duration;
+
+use predicates::prelude::*;
+use serde_json::{json, Value};
+
+use crate::common::ndjson;
+use crate::republish_fixture::*;
+
+#[test]
+fn a_url_group_a_new_body_a_backup_and_a_canary() {
+    let f = fixture(&[]);
+    let (status, v) = f.sb.http("GET", "/v2/topics");
+    assert_eq!(status, 200, "{v}");
+    let body = json!({"endpoints": [
+        {"name": "a", "url": format!("{}/group/a", f.rx.url)},
+        {"name": "b", "url": format!("{}/group/b", f.rx.url)},
+    ]});
+    let (status, v) = crate::common::http(
+        "POST",
+        &format!("{}/v2/topics/g/endpoints", f.sb.url),
+        Some(&f.sb.token),
+        Some(&body.to_string()),
+    );
+    assert!(status < 300, "{status} {v}");
+    let home = f.sb.home.path();
+    let new_body = home.join("body.txt");
+    std::fs::write(&new_body, "replaced, not JSON").unwrap();
+    let (backup, report) = (home.join("originals.ndjson"), home.join("r.ndjson"));
+    let ids: Vec<&String> = f.moving.values().take(4).collect();
+    f.sb.dlq()
+        .args(["republish"])
+        .args(ids.iter().map(|s| s.as_str()))
+        .args([
+            "--to-url-group",
+            "g",
+            "--body-file",
+            new_body.to_str().unwrap(),
+        ])
+        .args(["--backup", backup.to_str().unwrap()])
+        .args([
+            "--report",
+            report.to_str().unwrap(),
+            "--canary",
+            "1",
+            "--yes",
+        ])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("canary: 1 of 1"));
+    // Each entry reached both endpoints of the group once, with the new body.
+    let deliveries: Vec<_> =
+        f.rx.requests()
+            .into_iter()
+            .filter(|r| r.path().starts_with("/group/"))
+            .collect();
+    let mut by_path: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &deliveries {
+        assert_eq!(String::from_utf8_lossy(&r.body), "replaced, not JSON");
+        *by_path.entry(r.path().to_string()).or_default() += 1;
+    }
+    let want = BTreeMap::from([("/group/a".to_string(), 4), ("/group/b".to_string(), 4)]);
+    assert_eq!(by_path, want);
+    // Gone from the DLQ, each reported with its first message and the group's count.
+    let left: BTreeSet<String> = f.sb.ids(false).into_iter().collect();
+    let lines = ndjson(&std::fs::read(&report).unwrap());
+    for id in &ids {
+        assert!(!left.contains(*id), "{id} still in the DLQ");
+        let o = lines
+            .iter()
+            .find(|l| l["dlqId"] == id.as_str() && l.get("outcome").is_some())
+            .unwrap();
+        assert_eq!(o["outcome"], "done", "{o}");
+        assert!(o["messageId"].is_string(), "{o}");
+        assert!(o["error"].as_str().unwrap().contains("2 messages"), "{o}");
+    }
+    // The backup holds the originals, as they were.
+    let kept = ndjson(&std::fs::read(&backup).unwrap());
+    let kept_ids: BTreeSet<&str> = kept.iter().map(|e| e["dlqId"].as_str().unwrap()).collect();
+    assert_eq!(kept_ids, ids.iter().map(|s| s.as_str()).collect());
+    for e in &kept {
+        assert!(
+            e["body"].as_str().unwrap().contains("\"amount\":\"12.5\""),
+            "{e}"
+        );
+        assert!(e["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://old.example/hook/"));
+    }
+}
+
+#[test]
+fn a_publish_that_may_have_outlived_the_dedup_window_is_left_unconfirmed() {
+    let f = fixture(&["--latency", "40"]);
+    let report = f.sb.home.path().join("r.ndjson");
+    let report = report.to_str().unwrap();
+    let mut child =
+        f.sb.dlq_std()
+            .args(f.republish(&["--yes", "--concurrency", "1", "--report", report]))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+    wait_published(&f, &mut child, 3);
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    let job = job_of(&err);
+    // As if the run had been killed 20 minutes ago just after journaling the first send of
+    // an entry still in the DLQ: whether the service took it cannot be told any more.
+    let dir = f.sb.home.path().join("state/jobs").join(&job);
+    let events = std::fs::read_to_string(dir.join("events.ndjson")).unwrap();
+    let left: BTreeSet<String> = f.sb.ids(false).into_iter().collect();
+    let (_, x) = f
+        .moving
+        .iter()
+        .find(|(_, id)| left.contains(*id) && !events.contains(id.as_str()))
+        .expect("an entry the interrupted run never sent");
+    let long_ago = jiff::Timestamp::now().as_millisecond() - 20 * 60_000;
+    let line = json!({"publishing": {"ids": [x], "atMs": long_ago}});
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(dir.join("events.ndjson"))
+        .unwrap();
+    writeln!(file, "{line}").unwrap();
+    f.sb.dlq()
+        .args(["republish", "--continue", &job, "--report", report])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .code(3);
+    let lines = ndjson(&std::fs::read(report).unwrap());
+    let o: &Value = lines
+        .iter()
+        .rev()
+        .find(|l| l["dlqId"] == x.as_str() && l.get("outcome").is_some())
+        .unwrap();
+    assert_eq!(o["outcome"], "unconfirmed", "{o}");
+    assert!(o["error"].as_str().unwrap().contains("10 minutes"), "{o}");
+    assert!(f.sb.ids(false).contains(x), "left in the DLQ");
+    // The sandbox's truth: one message made for every other moving entry, none for this one.
+    let n_x = f
+        .moving
+        .iter()
+        .find(|(_, id)| *id == x)
+        .map(|(n, _)| *n)
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while f.deliveries().len() < MOVING - 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{}",
+            f.deliveries().len()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let made = f.messages_to_receiver();
+    assert_eq!(made.len(), MOVING - 1, "{made:?}");
+    let to_x = format!("/new/hook/{n_x}");
+    assert!(
+        !made.values().any(|u| u.ends_with(&to_x)),
+        "never sent again"
+    );
+    let mut seen: BTreeMap<u64, usize> = BTreeMap::new();
+    for r in f.deliveries() {
+        let body: Value = serde_json::from_slice(&r.body).unwrap();
+        *seen.entry(body["n"].as_u64().unwrap()).or_default() += 1;
+    }
+    assert_eq!(seen.len(), MOVING - 1);
+    assert!(seen.values().all(|n| *n == 1), "{seen:?}");
+}
