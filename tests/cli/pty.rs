@@ -27,9 +27,14 @@ impl Pty {
     /// Starts `dlq <args>` against `sb`. `args` is shell text: quote what needs it; a
     /// redirection such as `2>FILE` applies to `dlq` alone.
     pub fn start(sb: &Sandbox, args: &str) -> Pty {
+        Pty::start_sized(sb, args, WIDTH)
+    }
+
+    /// The same on a terminal `cols` wide (at most [`WIDTH`], which [`screen`] replays).
+    pub fn start_sized(sb: &Sandbox, args: &str, cols: usize) -> Pty {
         let bin = assert_cmd::cargo::cargo_bin("dlq");
         let inner = format!(
-            "stty cols {WIDTH} rows 40 && exec '{}' {args}",
+            "stty cols {cols} rows 40 && exec '{}' {args}",
             bin.display()
         );
         let mut c = Command::new("script");

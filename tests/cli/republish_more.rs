@@ -180,3 +180,70 @@ fn a_publish_that_may_have_outlived_the_dedup_window_is_left_unconfirmed() {
     assert_eq!(seen.len(), MOVING - 1);
     assert!(seen.values().all(|n| *n == 1), "{seen:?}");
 }
+
+#[test]
+fn at_an_80_column_terminal_the_plan_fits_and_the_question_decides() {
+    use crate::pty::{screen, Pty};
+    let f = fixture(&[]);
+    // A long new destination, to be shortened rather than wrapped.
+    let far = format!(
+        "{}/new/a-very-long-path/that-goes-on/and-on/and-on/for-ever",
+        f.rx.url
+    );
+    let args = format!(
+        "republish --label billing --all --rewrite-url 'http://old.example={far}' \
+         --drop-header X-Old-Auth --header 'X-Tenant: 7' --body-jq '.amount |= tonumber'"
+    );
+    let ask = |keys: &str| {
+        let mut pty = Pty::start_sized(&f.sb, &args, 80);
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while !pty.drawn().contains("[y/N]") {
+            assert!(
+                pty.running() && std::time::Instant::now() < deadline,
+                "{}",
+                pty.drawn()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        pty.keys(keys);
+        pty.finish()
+    };
+    let (code, drawn) = ask("n\r");
+    assert_eq!(code, Some(5), "{drawn}");
+    let lines = screen(&drawn);
+    let wide: Vec<&String> = lines
+        .iter()
+        // The question is one input line, which the terminal wraps; everything else fits.
+        .filter(|l| !l.starts_with("Republish "))
+        .filter(|l| unicode_width::UnicodeWidthStr::width(l.as_str()) > 80)
+        .collect();
+    assert!(wide.is_empty(), "wider than 80 columns: {wide:#?}");
+    let text = lines.join("\n");
+    for want in [
+        "new destinations:",
+        "refused: 5",
+        "sample ",
+        "+ X-Tenant: 7",
+        "…",
+    ] {
+        assert!(text.contains(want), "{want:?} not in\n{text}");
+    }
+    assert!(
+        text.contains("Republish 24 QStash messages") && text.contains("5 more refused"),
+        "{text}"
+    );
+    assert_eq!(
+        f.sb.ids(false).len(),
+        MOVING + NO_RULE + NOT_JSON + OUTSIDE,
+        "declined"
+    );
+    assert!(f.deliveries().is_empty());
+    // Yes: the run goes, and says what it did.
+    let (code, drawn) = ask("y\r");
+    assert_eq!(code, Some(3), "{drawn}");
+    let text = screen(&drawn).join("\n");
+    assert!(
+        text.contains("24 done") && text.contains("5 failed"),
+        "{text}"
+    );
+}

@@ -300,15 +300,20 @@ fn confirm(ctx: &Ctx, req: &Request, planned: &Planned, target: &str) -> Result<
     let kept = match (&planned.backup_note, verb, &planned.rebuilt) {
         (Some(n), _, _) => format!(" ({n})"),
         (None, _, Some(r)) if !r.refused.is_empty() => {
-            format!(" ({} refused, left in the DLQ)", r.refused.len())
+            format!(" ({} more refused, left in the DLQ)", r.refused.len())
         }
         (None, Verb::Delete, _) => " (no backup: --backup FILE keeps a copy)".to_string(),
         _ => String::new(),
     };
+    // A republish asks about what it will send; the refused are said apart.
+    let counts = match &planned.rebuilt {
+        Some(r) => vec![(crate::api::Source::Qstash, r.ready())],
+        None => plan.counts(),
+    };
     let question = format!(
         "{} {} on {target}{kept}?",
         title(verb),
-        describe_counts(verb, &plan.counts())
+        describe_counts(verb, &counts)
     );
     let whole = req.select.all && req.filter.is_empty();
     if verb == Verb::Delete && (plan.len() > TYPE_THE_COUNT || whole) {
