@@ -3,6 +3,9 @@
 //! A run over many entries is a [`job::Job`]: its record (with its [`journal::Mode`]), its
 //! journal, its cancel and its pacer, created or reopened in one place.
 //!
+//! `dlq republish` adds a second kind of step: each entry's new message is built in the plan
+//! ([`rebuild`]) and sent, then its entry deleted, under the rules of [`republish`].
+//!
 //! No terminal code lives here: the engine reports through plain data (outcomes, summaries)
 //! and the [`exec::Progress`] trait, which `output` implements. It reaches the server through
 //! [`action::BulkClient`], which the HTTP client implements, and the in-process engine tests'

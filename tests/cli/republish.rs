@@ -4,7 +4,6 @@
 //! untouched; an interrupt and a `kill -9` are each continued to the same result; and the report,
 //! `dlq jobs` and `dlq verify` agree with what the sandbox and the receiver hold.
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use predicates::prelude::*;
@@ -93,29 +92,7 @@ fn an_interrupt_and_a_kill_9_are_each_continued_to_the_same_exact_result() {
     ]);
     let report = f.sb.home.path().join("r.ndjson");
     let report = report.to_str().unwrap();
-    let start = |args: Vec<String>| {
-        f.sb.dlq_std()
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
-    let mut child = start(f.republish(&["--yes", "--concurrency", "1", "--report", report]));
-    wait_published(&f, &mut child, 3);
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(130), "{err}");
-    let job = job_of(&err);
-    let left = f.sb.ids(false).len();
-    assert!(
-        left > OUTSIDE + NO_RULE + NOT_JSON,
-        "the interrupt came mid-run: {left} left"
-    );
+    let job = f.interrupted_after(3, report);
     // Continued, then killed outright: the journal is all that is left of that run.
     let cont = |job: &str| -> Vec<String> {
         [
@@ -131,7 +108,7 @@ fn an_interrupt_and_a_kill_9_are_each_continued_to_the_same_exact_result() {
         .map(|s| s.to_string())
         .collect()
     };
-    let mut child = start(cont(&job));
+    let mut child = f.start(cont(&job));
     wait_published(&f, &mut child, 8);
     child.kill().unwrap();
     child.wait().unwrap();

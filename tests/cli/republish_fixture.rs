@@ -300,3 +300,37 @@ pub fn wait_published(f: &Fixture, child: &mut std::process::Child, n: usize) {
         std::thread::sleep(Duration::from_millis(5));
     }
 }
+
+impl Fixture {
+    /// Starts `dlq <args>` in the background, its stderr kept.
+    pub fn start(&self, args: Vec<String>) -> std::process::Child {
+        self.sb
+            .dlq_std()
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    /// The moving entries republished one request at a time, interrupted (SIGINT) once `n`
+    /// publishes are journaled; the job, which must have stopped mid-run.
+    pub fn interrupted_after(&self, n: usize, report: &str) -> String {
+        let mut child =
+            self.start(self.republish(&["--yes", "--concurrency", "1", "--report", report]));
+        wait_published(self, &mut child, n);
+        std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(130), "{err}");
+        let left = self.sb.ids(false).len();
+        assert!(
+            left > OUTSIDE + NO_RULE + NOT_JSON,
+            "the interrupt came mid-run: {left} left"
+        );
+        job_of(&err)
+    }
+}

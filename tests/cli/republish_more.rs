@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::process::Stdio;
 use std::time::Duration;
 
 use predicates::prelude::*;
@@ -102,22 +101,7 @@ fn a_publish_that_may_have_outlived_the_dedup_window_is_left_unconfirmed() {
     let f = fixture(&["--latency", "40"]);
     let report = f.sb.home.path().join("r.ndjson");
     let report = report.to_str().unwrap();
-    let mut child =
-        f.sb.dlq_std()
-            .args(f.republish(&["--yes", "--concurrency", "1", "--report", report]))
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-    wait_published(&f, &mut child, 3);
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(130), "{err}");
-    let job = job_of(&err);
+    let job = f.interrupted_after(3, report);
     // As if the run had been killed 20 minutes ago just after journaling the first send of
     // an entry still in the DLQ: whether the service took it cannot be told any more.
     let dir = f.sb.home.path().join("state/jobs").join(&job);

@@ -39,12 +39,15 @@ impl Engine<'_> {
     pub(super) async fn send_republish(&self, c: &mut Chunk) -> ControlFlow<()> {
         let (r, _) = self.republish.expect("a republish engine has its messages");
         let ids = std::mem::take(&mut c.todo);
+        // Publishes go one per entry: as many at once as the run allows requests in flight,
+        // up to the chunk's own cap, so `--concurrency 1` sends one at a time.
+        let at_once = self.flow.limit().clamp(1, CHECKS);
         let sent = stream::iter(ids)
             .map(|id| async move {
                 let s = self.publish_one(r, &id).await;
                 (id, s)
             })
-            .buffer_unordered(CHECKS)
+            .buffer_unordered(at_once)
             .collect::<Vec<_>>()
             .await;
         let mut published = Vec::new();
@@ -183,7 +186,8 @@ impl Engine<'_> {
         ids: Vec<String>,
     ) -> ControlFlow<()> {
         if !self.ready_to_send(&ids).await {
-            c.unknown.extend(ids);
+            // Never sent: published and waiting for their delete, which `--continue` sends.
+            c.todo.extend(ids);
             return ControlFlow::Break(());
         }
         let delete = Action {
