@@ -231,3 +231,45 @@ fn at_an_80_column_terminal_the_plan_fits_and_the_question_decides() {
         "{text}"
     );
 }
+
+#[test]
+fn through_a_queue_under_faults_each_entry_is_enqueued_and_delivered_once() {
+    let f = fixture(&[
+        "--fault-rate",
+        "0.1",
+        "--faults",
+        "500,reset",
+        "--seed-rng",
+        "41",
+    ]);
+    f.sb.dlq()
+        .args(f.republish(&["--to-queue", "slow-lane", "--yes"]))
+        .timeout(Duration::from_secs(180))
+        .assert()
+        .code(3);
+    let made = f.check_delivered_once();
+    // The sandbox's truth: every new message went through the queue.
+    let (status, v) = f.sb.http(
+        "GET",
+        "/v2/logs?count=100&queueName=slow-lane&state=CREATED",
+    );
+    assert_eq!(status, 200, "{v}");
+    let queued: BTreeSet<&str> = v["logs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["messageId"].as_str().unwrap())
+        .collect();
+    assert_eq!(queued, made.keys().map(String::as_str).collect());
+    let enqueues =
+        f.sb.requests()
+            .iter()
+            .filter(|r| {
+                r["path"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("/v2/enqueue/slow-lane/")
+            })
+            .count();
+    assert!(enqueues >= MOVING, "{enqueues} enqueue requests");
+}
