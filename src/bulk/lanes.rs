@@ -20,10 +20,11 @@ use std::collections::{HashSet, VecDeque};
 
 use futures::stream::{FuturesUnordered, StreamExt};
 
+use super::action::BulkClient;
 use super::cancel::Cancel;
 use super::exec::Pacer;
 use super::pages::{Guard, PlanError};
-use crate::api::{Client, Entry, Filter, Source};
+use crate::api::{Entry, Filter, Source};
 
 /// How far slices overlap at each edge.
 const OVERLAP_MS: i64 = 1_000;
@@ -96,7 +97,7 @@ impl Slice {
 /// Lists every match of `filter` into `on_page`, each entry once, in no particular order.
 /// Returns false when `cancel` stopped it before the end.
 pub async fn list(
-    api: &Client,
+    api: &dyn BulkClient,
     source: Source,
     filter: &Filter,
     lanes: Lanes<'_>,

@@ -9,12 +9,13 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::action::BulkClient;
 use super::journal::Part;
 use super::lanes::Lanes;
 use super::pages::Pages;
 pub use super::pages::PlanError;
 use super::resolve::Resolved;
-use crate::api::{Client, Entry, Filter, Source};
+use crate::api::{Entry, Filter, Source};
 
 /// How many groups and samples a plan shows.
 const TOP: usize = 5;
@@ -230,7 +231,7 @@ impl Counters {
 /// (in no particular order); the first `limit` matches follow one cursor.
 #[allow(clippy::too_many_arguments)]
 pub async fn build(
-    api: &Client,
+    api: &dyn BulkClient,
     source: Source,
     filter: &Filter,
     limit: Option<u64>,
@@ -277,7 +278,7 @@ pub async fn build(
 /// Lists the first `limit` matches, one cursor; whether more matched, or `None` when
 /// cancelled.
 async fn first(
-    api: &Client,
+    api: &dyn BulkClient,
     source: Source,
     filter: &Filter,
     limit: u64,

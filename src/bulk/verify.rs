@@ -11,11 +11,12 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
+use super::action::BulkClient;
 use super::cancel::Cancel;
 use super::exec::Pacer;
 use super::outcome::{Outcome, Status};
 pub use super::outcome::{Tally, Verdict, Verified};
-use crate::api::{ApiError, Client, Filter, Source};
+use crate::api::{ApiError, Filter, Source};
 
 /// Poll rounds are this far apart.
 const POLL: Duration = Duration::from_secs(2);
@@ -52,7 +53,7 @@ fn follow(o: &Outcome) -> Option<Follow> {
 }
 
 pub struct Verifier<'a> {
-    pub api: &'a Client,
+    pub api: &'a dyn BulkClient,
     pub cancel: &'a Cancel,
     pub pacer: Option<&'a Pacer>,
     pub watch: &'a dyn Watch,
