@@ -1,0 +1,142 @@
+//! A triage session's actions: a verb over a whole group, run through the verb's own command
+//! line (so plans, prompts, progress, interrupts and journals are exactly the verb's), and the
+//! recap of every step at the end.
+
+use super::scope::{shell_line, Line, Scope};
+use super::{parse, view, Follow, Session, Step, CANARY_FROM};
+use crate::bulk::action::Verb;
+use crate::bulk::journal;
+use crate::error::Kind;
+use crate::text::safe;
+
+impl Session<'_> {
+    /// Acts on the whole group with one verb, through the verb's own command line. Esc at any
+    /// question goes back with nothing done; the verb itself still asks before it acts.
+    pub(super) async fn act(&mut self, verb: Verb, sel: &Scope, count: u64) {
+        let mut extra = vec!["--all".to_string()];
+        if matches!(verb, Verb::Retry | Verb::Resume | Verb::Restart) {
+            let menu = [
+                ("keep the original retries".to_string(), None),
+                ("--retries 0 (one attempt)".to_string(), Some("0")),
+                ("--retries 1".to_string(), Some("1")),
+                ("--retries 3".to_string(), Some("3")),
+            ];
+            match view::select(
+                &*self.theme,
+                "Retries for the next delivery (Esc goes back)",
+                &menu,
+            ) {
+                Some(None) => {}
+                Some(Some(n)) => extra.extend(["--retries".into(), n.into()]),
+                None => return,
+            }
+        }
+        if verb == Verb::Delete {
+            let path = format!(
+                "dlq-backup-{}.ndjson",
+                jiff::Timestamp::now().strftime("%Y%m%d-%H%M%S")
+            );
+            let menu = [
+                (
+                    format!("write a backup to {path} first"),
+                    Some(path.clone()),
+                ),
+                ("no backup".into(), None),
+            ];
+            match view::select(&*self.theme, "Keep a copy? (Esc goes back)", &menu) {
+                Some(Some(path)) => extra.extend(["--backup".into(), path]),
+                Some(None) => {}
+                None => return,
+            }
+        } else {
+            let mut menu = vec![
+                (
+                    "act, then follow the outcomes (--verify)".to_string(),
+                    Follow::Verify,
+                ),
+                ("act without following".to_string(), Follow::No),
+            ];
+            if count > CANARY_FROM {
+                let canary = "try 10 first, go on if they are delivered (--canary 10)";
+                menu.insert(1, (canary.into(), Follow::Canary));
+            }
+            match view::select(&*self.theme, "How? (Esc goes back)", &menu) {
+                Some(Follow::Verify) => extra.push("--verify".into()),
+                Some(Follow::Canary) => extra.extend(["--canary".into(), "10".into()]),
+                Some(Follow::No) => {}
+                None => return,
+            }
+        }
+        let line = Line::Act(verb);
+        let argv = sel.argv(line, &extra);
+        // The verb hands back the job it started in its report's header line: no guessing from
+        // the journals, where another run of the same verb may have started meanwhile.
+        let report = self.report_path();
+        let hidden = ["--report".to_string(), report.display().to_string()];
+        self.run(&argv, &hidden).await;
+        let job = journal_of(&report).and_then(|job| journal::info(&self.ctx.state_dir, &job).ok());
+        let _ = std::fs::remove_file(&report);
+        // Declined or refused before it started: nothing to recap.
+        let Some(j) = job else { return };
+        let outcome = format!(
+            "job {}: {} done, {} not in the DLQ, {} failed, {} left",
+            j.job, j.done, j.not_found, j.failed, j.left
+        );
+        let mut argv = argv;
+        argv.push("--yes".into());
+        self.steps.push(Step {
+            line,
+            argv,
+            outcome,
+        });
+    }
+
+    /// A new file for the report of an action the session runs, beside the journals.
+    fn report_path(&self) -> std::path::PathBuf {
+        let _ = std::fs::create_dir_all(&self.ctx.state_dir);
+        let n = self.steps.len();
+        let now = jiff::Timestamp::now().as_nanosecond();
+        let name = format!("triage-{}-{now}-{n}.report.ndjson", std::process::id());
+        self.ctx.state_dir.join(name)
+    }
+
+    /// Runs a command line through the verb's own code, with `hidden` arguments the session
+    /// needs but the person need not see; its errors are shown, and the session goes on.
+    pub(super) async fn run(&self, argv: &[String], hidden: &[String]) -> bool {
+        eprintln!("\n$ {}", safe(&shell_line(argv)));
+        let whole: Vec<String> = argv.iter().chain(hidden).cloned().collect();
+        let result = match parse(&whole) {
+            Ok(command) => crate::commands::dispatch(self.ctx, command).await,
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(()) => true,
+            Err(e) if matches!(e.kind, Kind::Declined | Kind::Interrupted) => false,
+            Err(e) => {
+                self.ctx.out.error(&e);
+                false
+            }
+        }
+    }
+
+    pub(super) fn recap(&self) {
+        if self.steps.is_empty() {
+            self.ctx.out.info("nothing was changed in this session");
+            return;
+        }
+        eprintln!("\nThis session:");
+        for s in &self.steps {
+            eprintln!("  {}: {}", s.line.name(), safe(&s.outcome));
+            eprintln!("    {}", safe(&shell_line(&s.argv)));
+        }
+    }
+}
+
+/// The job named by the header line of an action's report, if the action started one.
+fn journal_of(report: &std::path::Path) -> Option<String> {
+    use std::io::BufRead;
+    let file = std::fs::File::open(report).ok()?;
+    let first = std::io::BufReader::new(file).lines().next()?.ok()?;
+    let header: serde_json::Value = serde_json::from_str(&first).ok()?;
+    header["job"].as_str().map(String::from)
+}
