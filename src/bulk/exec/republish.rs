@@ -274,7 +274,14 @@ pub(super) fn republished(r: &Republishing, id: &str, note: Option<String>) -> O
     let note = note.or_else(|| {
         let mut notes = Vec::new();
         if p.deduplicated {
-            notes.push("deduplicated: an earlier send of this message was accepted".to_string());
+            // The service answers with whatever message the id made first: this job's own
+            // after a lost reply, or another job's within the window (with its changes).
+            notes.push(
+                "deduplicated: a publish for this entry was accepted earlier (this job's, \
+                 after a lost reply, or another job's in the last 10 minutes) and that message \
+                 stands"
+                    .to_string(),
+            );
         }
         if p.message_ids.len() > 1 {
             notes.push(format!(
