@@ -11,6 +11,7 @@ use crate::args::select::{BulkArgs, SelectArgs};
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::rebuild::edit::{Body, Edits, To};
 use crate::bulk::rebuild::jq::Program;
+use crate::bulk::rebuild::limited::Limited;
 use crate::context::Ctx;
 use crate::error::{CliError, Result};
 
@@ -100,6 +101,10 @@ pub struct Args {
     pub verify: VerifyArgs,
 }
 
+/// The longest one body edit may take: far beyond any real edit, short enough that an
+/// expression that never ends is reported rather than waited on.
+const JQ_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let config = args.overrides.resolve(Some(&args.retry))?;
     let edits = if args.bulk.continue_job.is_some() {
@@ -146,10 +151,13 @@ fn edits(args: &Args, config: crate::api::Overrides) -> Result<Edits> {
         _ => To::Same,
     };
     let body = match (&args.body_jq, &args.body_file) {
-        (Some(expr), _) => Body::Jq(Program::compile(expr).map_err(|e| {
-            CliError::usage(format!("--body-jq: {e}"))
-                .hint("the expression is jq syntax, e.g. '.amount |= tonumber'")
-        })?),
+        (Some(expr), _) => Body::Jq(Limited::new(
+            Program::compile(expr).map_err(|e| {
+                CliError::usage(format!("--body-jq: {e}"))
+                    .hint("the expression is jq syntax, e.g. '.amount |= tonumber'")
+            })?,
+            JQ_LIMIT,
+        )),
         (_, Some(path)) => Body::Replace(std::fs::read(path).map_err(|e| {
             CliError::usage(format!("cannot read --body-file {}: {e}", path.display()))
         })?),
@@ -165,6 +173,7 @@ fn edits(args: &Args, config: crate::api::Overrides) -> Result<Edits> {
         drop_headers: args.drop_header.clone(),
         body,
         config,
+        stopped: Default::default(),
     };
     if edits.is_empty() {
         return Err(

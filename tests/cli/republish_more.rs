@@ -273,3 +273,21 @@ fn through_a_queue_under_faults_each_entry_is_enqueued_and_delivered_once() {
             .count();
     assert!(enqueues >= MOVING, "{enqueues} enqueue requests");
 }
+
+#[test]
+fn a_body_edit_that_never_ends_gives_up_the_plan_instead_of_hanging() {
+    let f = fixture(&[]);
+    // A hang would be killed at the timeout and fail on its exit code.
+    f.sb.dlq()
+        .args(["republish", "--label", "billing", "--all", "--yes"])
+        .args(["--body-jq", "last(range(1e15))"])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--body-jq ran longer than 5s on entry",
+        ))
+        .stderr(predicate::str::contains("nothing was changed"));
+    assert_eq!(f.sb.ids(false).len(), MOVING + NO_RULE + NOT_JSON + OUTSIDE);
+    assert!(f.deliveries().is_empty());
+}

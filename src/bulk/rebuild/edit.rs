@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::jq::Program;
+use super::limited::{Limited, TooLong};
 use crate::api::{check_header, Destination, Entry, Outgoing, Overrides};
 use crate::bulk::republish::{dedup_id, Built};
 
@@ -30,8 +30,8 @@ pub enum To {
 pub enum Body {
     #[default]
     Same,
-    /// `--body-jq`: a jq program over the JSON body.
-    Jq(Program),
+    /// `--body-jq`: a jq program over the JSON body, each run under a time limit.
+    Jq(Limited),
     /// `--body-file`: these bytes.
     Replace(Vec<u8>),
 }
@@ -50,6 +50,8 @@ pub struct Edits {
     pub body: Body,
     /// The settings flags; those not given keep the entry's.
     pub config: Overrides,
+    /// Why building stopped for every entry: a `--body-jq` run that never ended.
+    pub stopped: std::sync::Mutex<Option<String>>,
 }
 
 /// One entry's change as the plan and `--dry-run` show it.
@@ -87,6 +89,11 @@ impl Edits {
             && self.drop_headers.is_empty()
             && matches!(self.body, Body::Same)
             && self.config == Overrides::default()
+    }
+
+    /// Why no entry can be built any more, once a `--body-jq` run never ended.
+    pub fn stopped(&self) -> Option<String> {
+        self.stopped.lock().unwrap().clone()
     }
 
     /// The new message of `e`, or why there is none.
@@ -175,7 +182,19 @@ impl Edits {
                 let v: serde_json::Value = serde_json::from_str(text).map_err(|err| {
                     format!("--body-jq needs a JSON body; this one is not ({err})")
                 })?;
-                let out = p.run(v).map_err(|err| format!("--body-jq failed: {err}"))?;
+                let out = match p.run(v) {
+                    Ok(out) => out.map_err(|err| format!("--body-jq failed: {err}"))?,
+                    Err(TooLong(limit)) => {
+                        let why = format!(
+                            "--body-jq ran longer than {}s on entry {} (an expression that \
+                             never ends?)",
+                            limit.as_secs(),
+                            e.dlq_id
+                        );
+                        *self.stopped.lock().unwrap() = Some(why.clone());
+                        return Err(why);
+                    }
+                };
                 Ok(serde_json::to_vec(&out).expect("a JSON value serializes"))
             }
         }

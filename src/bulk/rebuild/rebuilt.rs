@@ -34,7 +34,8 @@ impl Rebuilt {
     }
 
     pub fn add(&mut self, edits: &Edits, e: &Entry) {
-        if !self.seen.insert(e.dlq_id.clone()) {
+        // Once a body edit never ended, the plan is given up: nothing more is built.
+        if edits.stopped().is_some() || !self.seen.insert(e.dlq_id.clone()) {
             return;
         }
         let built = edits.build(e);

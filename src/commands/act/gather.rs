@@ -67,6 +67,17 @@ pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Chosen) -> Re
                 .hint("interrupted while planning: nothing was changed"));
         }
     };
+    // A body edit that never ended gave up the plan: nothing may be sent.
+    let planned = match req.rebuild.and_then(|e| e.stopped()) {
+        Some(why) => {
+            if let Some(f) = file.take() {
+                f.abandon();
+            }
+            return Err(CliError::usage(format!("{why}; nothing was changed"))
+                .hint("try the expression on one body first: dlq get ID -o json | jq '.body | fromjson | EXPR'"));
+        }
+        None => planned,
+    };
     let plan = match planned {
         Ok(p) => p,
         Err(e) => {
