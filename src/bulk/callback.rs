@@ -86,12 +86,19 @@ pub fn judge(
     }
 }
 
+/// Runs whose newest call one read of the run logs asks for (`workflowRuns=`): the API's cap
+/// for ids of runs in one request.
+pub const RUN_BATCH: usize = 50;
+
 /// The baselines of one run's callbacks.
 pub struct Ledger {
     /// When the job began (its plan was made): with no baseline, a call that started well after
     /// this is the job's own.
     since_ms: i64,
     baselines: Mutex<HashMap<String, Baseline>>,
+    /// The runs of entries the plan listed and no send has reached yet: their baselines are
+    /// read many at once, and without looking each entry up.
+    known: Mutex<HashMap<String, RunRef>>,
 }
 
 impl Ledger {
@@ -99,7 +106,14 @@ impl Ledger {
         Ledger {
             since_ms,
             baselines: Mutex::default(),
+            known: Mutex::default(),
         }
+    }
+
+    /// The runs of entries as the plan listed them, none of them sent yet. Never for ids an
+    /// earlier run may have sent: a baseline read after a send would hide it.
+    pub fn know(&self, runs: impl IntoIterator<Item = (String, RunRef)>) {
+        self.known.lock().unwrap().extend(runs);
     }
 
     /// Whether `id` has a baseline already.
@@ -118,18 +132,42 @@ impl Ledger {
 
     /// Notes the newest call of `id`'s run before its callback is first sent. An error leaves
     /// no baseline (a lost reply is then judged by time); the send goes ahead either way.
+    ///
+    /// With runs known from the plan, the baselines of up to [`RUN_BATCH`] entries not sent yet
+    /// are read with this one: each is taken before its own send all the same, which is all a
+    /// baseline needs. An entry leaves `known` when its first send comes near, so nothing sent
+    /// is ever given a baseline after the fact.
     pub async fn before_send(&self, api: &dyn BulkClient, id: &str) -> Result<(), ApiError> {
         if self.has(id) {
             return Ok(());
         }
-        let Some(run) = run_of(api, id).await? else {
-            return Ok(()); // not in the DLQ: the callback request will say so
+        let known = self.known.lock().unwrap().remove(id);
+        let run = match known {
+            Some(run) => run,
+            None => match run_of(api, id).await? {
+                Some(run) => run,
+                None => return Ok(()), // not in the DLQ: the callback request will say so
+            },
         };
-        let newest = newest_call(api, &run).await?;
-        self.baselines
-            .lock()
-            .unwrap()
-            .insert(id.to_string(), Baseline { run, newest });
+        let mut batch = vec![(id.to_string(), run)];
+        {
+            let mut known = self.known.lock().unwrap();
+            let more: Vec<String> = known.keys().take(RUN_BATCH - 1).cloned().collect();
+            batch.extend(more.into_iter().filter_map(|k| known.remove_entry(&k)));
+        }
+        let newest = match newest_calls(api, &batch).await {
+            Ok(n) => n,
+            Err(e) => {
+                // Not read: the others wait for their own send to be read again.
+                self.know(batch.into_iter().skip(1));
+                return Err(e);
+            }
+        };
+        let mut baselines = self.baselines.lock().unwrap();
+        for (entry, run) in batch {
+            let newest = newest.get(&run).cloned();
+            baselines.insert(entry, Baseline { run, newest });
+        }
         Ok(())
     }
 
@@ -181,6 +219,44 @@ async fn newest_call(api: &dyn BulkClient, run: &RunRef) -> Result<Option<String
         .filter(|r| r.workflow_run_id == run.0)
         .filter(|r| run.1.is_none() || r.workflow_run_created_at.is_none_or(|t| Some(t) == run.1))
         .find_map(|r| r.failure_function.and_then(|f| f.message_id)))
+}
+
+/// The newest failure-function call of each of `batch`'s runs, by run, as the run logs show
+/// them: one request for them all (and one more per further page).
+async fn newest_calls(
+    api: &dyn BulkClient,
+    batch: &[(String, RunRef)],
+) -> Result<HashMap<RunRef, String>, ApiError> {
+    let runs: Vec<RunRef> = batch.iter().map(|(_, r)| r.clone()).collect();
+    if let [run] = runs.as_slice() {
+        return Ok(newest_call(api, run)
+            .await?
+            .map(|m| (run.clone(), m))
+            .into_iter()
+            .collect());
+    }
+    let mut out = HashMap::new();
+    let mut cursor: Option<String> = None;
+    let mut guard = super::pages::Guard::default();
+    loop {
+        let page = api.run_logs(&runs, cursor.as_deref()).await?;
+        let empty = page.runs.is_empty();
+        for r in page.runs {
+            let Some(run) = runs.iter().find(|(id, at)| {
+                *id == r.workflow_run_id
+                    && (at.is_none() || r.workflow_run_created_at.is_none_or(|t| Some(t) == *at))
+            }) else {
+                continue;
+            };
+            if let Some(m) = r.failure_function.and_then(|f| f.message_id) {
+                out.entry(run.clone()).or_insert(m);
+            }
+        }
+        match guard.step(empty, page.cursor)? {
+            Some(c) => cursor = Some(c),
+            None => return Ok(out),
+        }
+    }
 }
 
 /// When the call's message was first logged (its creation).

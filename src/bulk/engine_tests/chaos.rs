@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::fake::Fake;
 use super::{source, Waits};
+use crate::api::Source;
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::exec::Engine;
 use crate::bulk::flow::Controller;
@@ -17,7 +18,8 @@ const FAULTY_PCT: u32 = 25;
 
 /// One seeded run of `verb` over `IDS` entries; returns how many ended unknown, and how many
 /// replies were lost or short.
-async fn run(verb: Verb, seed: u64) -> (u64, usize) {
+/// With `known`, a callback's runs are known from the plan (baselines read many at once).
+async fn run(verb: Verb, seed: u64, known: bool) -> (u64, usize) {
     let fake = Fake::new();
     let ids: Vec<String> = (0..IDS).map(|i| format!("c{i}")).collect();
     for id in &ids {
@@ -38,6 +40,12 @@ async fn run(verb: Verb, seed: u64) -> (u64, usize) {
     let mut engine = Engine::new(&fake, &action, &fake.cancel, &waits);
     // The job began when the server's clock started.
     engine.callbacks = crate::bulk::callback::Ledger::new(fake.epoch_ms);
+    if known {
+        engine.callbacks.know(
+            ids.iter()
+                .map(|id| (id.clone(), (format!("wfr_{id}"), None))),
+        );
+    }
     engine.flow = Controller::new(2, 6);
     engine.sending = Some(&mark);
     engine.chunk_size = engine.chunk_size.min(7);
@@ -101,9 +109,13 @@ async fn run(verb: Verb, seed: u64) -> (u64, usize) {
 }
 
 async fn seeds(verb: Verb) {
+    seeds_with(verb, false).await;
+}
+
+async fn seeds_with(verb: Verb, known: bool) {
     let (mut unknown, mut lost) = (0, 0);
     for seed in 0..SEEDS {
-        let (u, l) = run(verb, seed).await;
+        let (u, l) = run(verb, seed, known).await;
         unknown += u;
         lost += l;
     }
@@ -144,4 +156,48 @@ async fn restart_exactly_once_under_random_faults() {
 #[tokio::test(start_paused = true)]
 async fn callback_exactly_once_under_random_faults() {
     seeds(Verb::Callback).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn callback_with_runs_known_from_the_plan_exactly_once_under_random_faults() {
+    seeds_with(Verb::Callback, true).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn callbacks_with_runs_known_read_their_baselines_fifty_at_a_time_without_lookups() {
+    let fake = Fake::new();
+    let ids: Vec<String> = (0..120).map(|i| format!("k{i:03}")).collect();
+    for id in &ids {
+        fake.add(Source::Workflow, id);
+    }
+    let action = Action {
+        verb: Verb::Callback,
+        source: Source::Workflow,
+        overrides: Default::default(),
+    };
+    let waits = Waits::default();
+    let mark = |_: &[String]| -> std::io::Result<()> { Ok(()) };
+    let mut engine = Engine::new(&fake, &action, &fake.cancel, &waits);
+    engine.callbacks = crate::bulk::callback::Ledger::new(fake.epoch_ms);
+    engine.callbacks.know(
+        ids.iter()
+            .map(|id| (id.clone(), (format!("wfr_{id}"), None))),
+    );
+    engine.sending = Some(&mark);
+    let (summary, halt) = engine
+        .run(&ids, &HashSet::new(), &mut |_: &[Outcome]| Ok(()))
+        .await;
+    drop(engine);
+    assert!(halt.is_none());
+    assert_eq!(summary.done, 120);
+    let requests = fake.requests();
+    let count = |prefix: &str| requests.iter().filter(|r| r.starts_with(prefix)).count();
+    assert_eq!(count("get "), 0, "no entry looked up: {requests:?}");
+    assert_eq!(
+        count("run logs"),
+        3,
+        "120 baselines in 3 reads: {requests:?}"
+    );
+    assert_eq!(count("callback/one"), 120);
+    assert!(ids.iter().all(|id| fake.applied(id) == 1));
 }

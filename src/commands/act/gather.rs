@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use super::choice::Chosen;
 use super::Request;
 use crate::api::Client;
+use crate::bulk::action::Verb;
 use crate::bulk::archive::EntryFile;
+use crate::bulk::callback::RunRef;
 use crate::bulk::cancel::Cancel;
 use crate::bulk::plan::{self, Plan, PlanError};
 use crate::bulk::rebuild::rebuilt::Rebuilt;
@@ -31,6 +33,8 @@ pub struct Planned {
     backup_path: Option<PathBuf>,
     /// Republish: every planned entry's new message, and what the plan shows of them.
     pub rebuilt: Option<Rebuilt>,
+    /// Callback: each planned entry's run, as listed, so baselines are read many at once.
+    pub runs: Vec<(String, RunRef)>,
 }
 
 impl Planned {
@@ -56,7 +60,8 @@ pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Chosen) -> Re
         Chosen::Matching { limit: None } => "every match of the filters".to_string(),
     };
     let mut rebuilt = req.rebuild.map(|_| Rebuilt::new(req.bulk.dry_run));
-    let work = gather(ctx, api, req, sel, &mut file, &mut rebuilt);
+    let mut runs = Vec::new();
+    let work = gather(ctx, api, req, sel, &mut file, &mut rebuilt, &mut runs);
     let planned: std::result::Result<Plan, PlanError> = tokio::select! {
         r = work => r,
         _ = crate::commands::signals::first() => {
@@ -110,6 +115,7 @@ pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Chosen) -> Re
             backup_note: None,
             backup_path: None,
             rebuilt,
+            runs,
         });
     }
     Ok(Planned {
@@ -119,6 +125,7 @@ pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Chosen) -> Re
         backup_note,
         backup_path: backup_path.map(Path::to_path_buf),
         rebuilt,
+        runs,
     })
 }
 
@@ -131,10 +138,15 @@ async fn gather(
     sel: Chosen,
     file: &mut Option<EntryFile>,
     rebuilt: &mut Option<Rebuilt>,
+    runs: &mut Vec<(String, RunRef)>,
 ) -> std::result::Result<Plan, PlanError> {
+    let callback = req.action.verb == Verb::Callback;
     let mut rebuild = |entries: &[crate::api::Entry]| {
         if let (Some(r), Some(edits)) = (rebuilt.as_mut(), req.rebuild) {
             entries.iter().for_each(|e| r.add(edits, e));
+        }
+        if callback {
+            runs.extend(entries.iter().filter_map(run_of));
         }
     };
     match sel {
@@ -185,6 +197,12 @@ async fn gather(
             built.map(|p| p.expect("planning is not cancelled"))
         }
     }
+}
+
+/// An entry's run, when it names one.
+pub fn run_of(e: &crate::api::Entry) -> Option<(String, RunRef)> {
+    let run = e.workflow_run_id.clone()?;
+    Some((e.dlq_id.clone(), (run, e.workflow_created_at)))
 }
 
 fn backup_err(path: &Path, e: &std::io::Error) -> CliError {

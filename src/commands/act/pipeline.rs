@@ -10,9 +10,11 @@
 
 use std::collections::HashSet;
 
+use super::gather::run_of;
 use super::run::{add, Ended, Run};
 use super::Request;
 use crate::api::{Client, Entry, Filter};
+use crate::bulk::action::Verb;
 use crate::bulk::exec::Halt;
 use crate::bulk::journal::{Event, Matching, Part};
 use crate::bulk::lanes::Lanes;
@@ -115,6 +117,9 @@ async fn act_as_listed(
     let bar = run.bar(0);
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let mut sent: HashSet<String> = HashSet::new();
+    let sending = run.sending();
+    let noting = run.noting();
+    let engine = run.engine(action, &bar, &sending, &noting);
     let lister = async {
         let mut on_page = |page: &[Entry]| -> std::io::Result<()> {
             // A server that pages inconsistently could repeat an entry: each is acted on once.
@@ -125,6 +130,11 @@ async fn act_as_listed(
                 .collect();
             if ids.is_empty() {
                 return Ok(());
+            }
+            // A fresh job's listed runs: a callback's baselines are read many at once.
+            if action.verb == Verb::Callback {
+                let listed = page.iter().filter(|e| ids.contains(&e.dlq_id));
+                engine.callbacks.know(listed.filter_map(run_of));
             }
             let part = Part { source, ids };
             run.job.write(&[Event::Planned(part.clone())])?;
@@ -152,9 +162,6 @@ async fn act_as_listed(
         drop(tx);
         built
     };
-    let sending = run.sending();
-    let noting = run.noting();
-    let engine = run.engine(action, &bar, &sending, &noting);
     let mut record = |outcomes: &[crate::bulk::outcome::Outcome]| run.record(outcomes);
     let nothing_in_flight = HashSet::new();
     let acting = engine.run_batches(rx, &nothing_in_flight, &mut record);

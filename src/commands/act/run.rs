@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use super::report::Report;
 use crate::api::Client;
 use crate::bulk::action::Action;
+use crate::bulk::callback::RunRef;
 use crate::bulk::exec::{Engine, Halt, Noting, Pacer, Sending};
 use crate::bulk::flow::Controller;
 use crate::bulk::job::{Job, Watcher};
@@ -41,6 +42,8 @@ pub struct Run<'a> {
     started: Instant,
     /// Republish: each entry's new message and what was published so far.
     pub republishing: Option<Republishing>,
+    /// Callback: the runs of a new job's planned entries, none sent yet.
+    pub callback_runs: Vec<(String, RunRef)>,
     /// The sandbox a continued job started for its target, kept while it runs.
     _bound: Option<Bound>,
 }
@@ -83,6 +86,7 @@ impl<'a> Run<'a> {
             inputs: HashMap::new(),
             started: Instant::now(),
             republishing: None,
+            callback_runs: Vec::new(),
             _bound: None,
         }
     }
@@ -225,6 +229,7 @@ impl<'a> Run<'a> {
         engine.budget = self.ctx.retry_budget();
         // A callback in flight when an earlier run stopped is judged against the job's start.
         engine.callbacks = crate::bulk::callback::Ledger::new(self.job.record.created_ms);
+        engine.callbacks.know(self.callback_runs.iter().cloned());
         engine.republish = self.republishing.as_ref().map(|r| (r, noting));
         engine
     }

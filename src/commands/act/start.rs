@@ -213,6 +213,7 @@ async fn planned<'a>(
         note: planned.backup_note.clone(),
     };
     let mut run = Run::new(ctx, api, target, job, report);
+    run.callback_runs = std::mem::take(&mut planned.runs);
     if let Some(r) = planned.rebuilt.take() {
         // The messages are frozen with the job: `--continue` sends these and nothing else.
         if let Err(e) = republish::write_lines(run.job.dir(), &r.lines) {
