@@ -150,6 +150,7 @@ pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::R
                 "failed": j.failed, "left": j.left, "listed": j.listed,
                 "inFlight": j.in_flight,
                 "unconfirmed": j.unconfirmed,
+                "publishedLeft": j.published_left,
             },
             "pastRetention": view.now_ms - j.created_ms > view.retention_ms,
             "continue": resumable(j).then(|| p.continue_command()),
@@ -212,6 +213,17 @@ pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::R
                 } else {
                     ", and whatever the listing has not reached yet (--continue lists it)"
                 }
+            ),
+        )?;
+    }
+    if j.published_left > 0 {
+        line(
+            w,
+            "published",
+            format!(
+                "{} of those left were published already; --continue deletes them without \
+                 publishing again",
+                j.published_left
             ),
         )?;
     }

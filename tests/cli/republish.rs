@@ -4,6 +4,7 @@
 //! untouched; an interrupt and a `kill -9` are each continued to the same result; and the report,
 //! `dlq jobs` and `dlq verify` agree with what the sandbox and the receiver hold.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use predicates::prelude::*;
@@ -92,7 +93,35 @@ fn an_interrupt_and_a_kill_9_are_each_continued_to_the_same_exact_result() {
     ]);
     let report = f.sb.home.path().join("r.ndjson");
     let report = report.to_str().unwrap();
-    let job = f.interrupted_after(3, report);
+    let (job, said) = f.interrupted_after(3, report);
+    // The account of what was published but not yet deleted is the sandbox's truth: entries
+    // still in the DLQ for which a new message was made.
+    let left: BTreeSet<String> = f.sb.ids(false).into_iter().collect();
+    let published_left = f
+        .messages_to_receiver()
+        .values()
+        .filter_map(|url| url.rsplit('/').next()?.parse::<u64>().ok())
+        .filter(|n| left.contains(&f.moving[n]))
+        .count();
+    let shown: Value = serde_json::from_slice(
+        &f.sb
+            .dlq()
+            .args(["jobs", "show", &job, "-o", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        shown["counts"]["publishedLeft"],
+        json!(published_left),
+        "{shown}"
+    );
+    if published_left > 0 {
+        let line = format!("{published_left} of the entries left were published already");
+        assert!(said.contains(&line), "{said}");
+    }
     // Continued, then killed outright: the journal is all that is left of that run.
     let cont = |job: &str| -> Vec<String> {
         [

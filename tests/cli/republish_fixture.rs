@@ -314,8 +314,8 @@ impl Fixture {
     }
 
     /// The moving entries republished one request at a time, interrupted (SIGINT) once `n`
-    /// publishes are journaled; the job, which must have stopped mid-run.
-    pub fn interrupted_after(&self, n: usize, report: &str) -> String {
+    /// publishes are journaled; the job, which must have stopped mid-run, and what it said.
+    pub fn interrupted_after(&self, n: usize, report: &str) -> (String, String) {
         let mut child =
             self.start(self.republish(&["--yes", "--concurrency", "1", "--report", report]));
         wait_published(self, &mut child, n);
@@ -331,6 +331,6 @@ impl Fixture {
             left > OUTSIDE + NO_RULE + NOT_JSON,
             "the interrupt came mid-run: {left} left"
         );
-        job_of(&err)
+        (job_of(&err), err)
     }
 }

@@ -101,7 +101,7 @@ fn a_publish_that_may_have_outlived_the_dedup_window_is_left_unconfirmed() {
     let f = fixture(&["--latency", "40"]);
     let report = f.sb.home.path().join("r.ndjson");
     let report = report.to_str().unwrap();
-    let job = f.interrupted_after(3, report);
+    let (job, _) = f.interrupted_after(3, report);
     // As if the run had been killed 20 minutes ago just after journaling the first send of
     // an entry still in the DLQ: whether the service took it cannot be told any more.
     let dir = f.sb.home.path().join("state/jobs").join(&job);
@@ -123,7 +123,8 @@ fn a_publish_that_may_have_outlived_the_dedup_window_is_left_unconfirmed() {
         .args(["republish", "--continue", &job, "--report", report])
         .timeout(Duration::from_secs(120))
         .assert()
-        .code(3);
+        .code(3)
+        .stderr(predicate::str::contains("1 entry is unconfirmed"));
     let lines = ndjson(&std::fs::read(report).unwrap());
     let o: &Value = lines
         .iter()

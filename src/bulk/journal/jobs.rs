@@ -70,6 +70,9 @@ pub struct JobInfo {
     pub in_flight: u64,
     /// Server-side: entries a lost reply may have acted on.
     pub unconfirmed: u64,
+    /// Republish: entries left whose new message was published already; `--continue` deletes
+    /// them without publishing again.
+    pub published_left: u64,
     #[serde(skip)]
     pub plan: JobRecord,
 }
@@ -111,6 +114,14 @@ pub fn info(state_dir: &Path, job: &str) -> Result<JobInfo, OpenError> {
             }
         }
     }
+    let published_left = events
+        .published
+        .iter()
+        .map(|p| p.dlq_id.as_str())
+        .collect::<std::collections::HashSet<_>>()
+        .into_iter()
+        .filter(|id| !events.finished(id))
+        .count() as u64;
     let mut info = JobInfo {
         job: plan.job.clone(),
         verb: plan.action.verb.name().to_string(),
@@ -128,6 +139,7 @@ pub fn info(state_dir: &Path, job: &str) -> Result<JobInfo, OpenError> {
         listed: events.complete(&plan),
         in_flight,
         unconfirmed,
+        published_left,
         plan,
     };
     if let Mode::ServerSide(_) = info.plan.mode {

@@ -97,6 +97,17 @@ fn summary(ctx: &Ctx, at: &Named<'_>, s: &Summary, halt: Option<Halt>, verb: Ver
         }
         None => {}
     }
+    if verb == Verb::Republish && (s.interrupted || s.pending > 0) {
+        if let Ok(info) = crate::bulk::journal::info(&ctx.state_dir, at.job.id()) {
+            if info.published_left > 0 {
+                ctx.out.info_wrapped(&format!(
+                    "{} of the entries left were published already: --continue deletes them \
+                     without publishing again",
+                    info.published_left
+                ));
+            }
+        }
+    }
     if s.interrupted {
         // The last line on stderr, even with -q: it is how the rest gets done.
         eprintln!("{continue_line}");
@@ -110,6 +121,22 @@ fn summary(ctx: &Ctx, at: &Named<'_>, s: &Summary, halt: Option<Halt>, verb: Ver
 fn exit_code(s: &Summary, job: &str, verb: Verb) -> Result<()> {
     // Only a callback has entries whose outcome nothing can tell; a server-side run's
     // unconfirmed count is entries acted on beyond `done`, not a failure.
+    if verb == Verb::Republish && s.unconfirmed > 0 {
+        return Err(CliError::new(
+            Kind::Partial,
+            format!(
+                "{} unconfirmed: the reply to {} publish was lost longer ago than the service \
+                 deduplicates, so {} not sent again and {} in the DLQ",
+                if s.unconfirmed == 1 { "1 entry is".to_string() } else { format!("{} entries are", s.unconfirmed) },
+                if s.unconfirmed == 1 { "its" } else { "each one's" },
+                if s.unconfirmed == 1 { "it was" } else { "they were" },
+                if s.unconfirmed == 1 { "stays" } else { "stay" },
+            ),
+        )
+        .hint(format!(
+            "the outcomes marked unconfirmed (or --report FILE) say which; check their destinations, then delete or republish them (`dlq jobs show {job}` counts them)"
+        )));
+    }
     if verb == Verb::Callback && s.unconfirmed > 0 {
         return Err(CliError::new(
             Kind::Partial,
