@@ -278,7 +278,7 @@ fn triage_deletes_exactly_the_group_of_a_url_with_a_comma() {
     screen.keys(&["Enter"]);
     let s = screen.wait("> inspect an entry");
     assert!(s.contains(HOOK12), "{s}");
-    screen.keys(&["Down", "Down", "Down", "Down", "Enter"]);
+    screen.keys(&["Down", "Down", "Down", "Down", "Down", "Enter"]);
     screen.wait("Keep a copy?");
     screen.keys(&["Down", "Enter"]);
     let s = screen.wait("[y/N]");

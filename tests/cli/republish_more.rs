@@ -292,3 +292,79 @@ fn a_body_edit_that_never_ends_gives_up_the_plan_instead_of_hanging() {
     assert_eq!(f.sb.ids(false).len(), MOVING + NO_RULE + NOT_JSON + OUTSIDE);
     assert!(f.deliveries().is_empty());
 }
+
+#[test]
+fn triage_republishes_a_group_to_where_its_endpoint_moved() {
+    let now = jiff::Timestamp::now().as_millisecond();
+    let lines: Vec<String> = (0..5)
+        .map(|i| {
+            json!({"dlqId": format!("{}-{i}", now - 60_000), "messageId": format!("msg_t{i}"),
+                "url": "http://old.example/hook", "method": "POST", "maxRetries": 0,
+                "createdAt": now - 90_000, "responseStatus": 404,
+                "header": {"Content-Type": ["application/json"]},
+                "body": json!({"n": i}).to_string()})
+            .to_string()
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.ndjson");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let sb = crate::common::Sandbox::start(&["--fixture", path.to_str().unwrap()]);
+    let rx = crate::hostile::Hostile::start(|_, _| crate::hostile::Reply::json(200, "{}"));
+    let bin = assert_cmd::cargo::cargo_bin("dlq").display().to_string();
+    let (state, config) = (sb.home.path().join("state"), sb.home.path().join("config"));
+    let (state, config) = (state.display().to_string(), config.display().to_string());
+    let env = [
+        ("QSTASH_URL", sb.url.as_str()),
+        ("QSTASH_TOKEN", sb.token.as_str()),
+        ("DLQ_STATE_DIR", state.as_str()),
+        ("DLQ_CONFIG_DIR", config.as_str()),
+        ("NO_COLOR", "1"),
+    ];
+    let screen = crate::tty::Screen::start(&[bin, "triage".into()], &env, 140, 45);
+    screen.wait("pick one (type to filter, Esc to quit)");
+    screen.keys(&["Enter"]);
+    screen.wait("> inspect an entry");
+    // inspect, narrow, export, retry, republish.
+    screen.keys(&["Down", "Down", "Down", "Down", "Enter"]);
+    screen.wait("New destination");
+    screen.text(&format!("http://old.example={}/new", rx.url));
+    screen.keys(&["Enter"]);
+    screen.wait("How?");
+    screen.keys(&["Down", "Enter"]);
+    let s = screen.wait("[y/N]");
+    assert!(
+        s.contains("Republish 5 QStash messages"),
+        "the verb's own plan: {s}"
+    );
+    assert!(s.contains("new destinations:"), "{s}");
+    screen.text("y");
+    screen.keys(&["Enter"]);
+    // The DLQ is empty now: the session ends with its recap.
+    screen.wait("This session:");
+    assert_eq!(screen.exit_code(), 0);
+    let s = screen.screen();
+    // Every entry of the group moved: delivered at the new place, gone from the DLQ.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while rx.requests().len() < 5 {
+        assert!(std::time::Instant::now() < deadline, "{:?}", rx.requests());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let paths: BTreeSet<String> = rx.requests().iter().map(|r| r.path().to_string()).collect();
+    assert_eq!(paths, BTreeSet::from(["/new/hook".to_string()]));
+    let bodies: BTreeSet<String> = rx
+        .requests()
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect();
+    assert_eq!(bodies.len(), 5, "each entry once: {bodies:?}");
+    assert!(sb.ids(false).is_empty());
+    // The recap gives the command that does the same without a terminal.
+    assert!(s.contains("republish: job republish-"), "{s}");
+    let line = s
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("dlq republish ") && l.ends_with("--yes"))
+        .unwrap_or_else(|| panic!("no equivalent command in:\n{s}"));
+    assert!(line.contains("--rewrite-url"), "{line}");
+}

@@ -151,10 +151,15 @@ fn escape_at_every_step_changes_nothing() {
     screen.keys(&["Escape"]);
     visit(3);
     // delete, then Esc at the backup question.
-    screen.keys(&["Down", "Down", "Down", "Down", "Enter"]);
+    screen.keys(&["Down", "Down", "Down", "Down", "Down", "Enter"]);
     screen.wait("Keep a copy?");
     screen.keys(&["Escape"]);
     visit(4);
+    // republish, then no destination: back, nothing done.
+    screen.keys(&["Down", "Down", "Down", "Down", "Enter"]);
+    screen.wait("New destination");
+    screen.keys(&["Enter"]);
+    visit(5);
     // retry all the way to the verb's own prompt, then Esc (and Enter) there: No.
     screen.keys(&["Down", "Down", "Down", "Enter"]);
     screen.wait("Retries for the next delivery");
@@ -163,7 +168,7 @@ fn escape_at_every_step_changes_nothing() {
     screen.keys(&["Down", "Enter"]);
     screen.wait("[y/N]");
     screen.keys(&["Escape", "Enter"]);
-    screen.wait_n("pick one (type to filter, Esc to quit)", 5);
+    screen.wait_n("pick one (type to filter, Esc to quit)", 6);
     screen.keys(&["Escape"]);
     assert_eq!(screen.exit_code(), 0);
     let s = screen.screen();
@@ -250,7 +255,7 @@ fn two_identical_group_lines_each_pick_their_own_group() {
     let first = sample_id(&screen.wait(MENU));
     assert_ne!(first, second, "both lines picked the same group");
     // Delete the first line's group: no backup, and yes at the verb's own prompt.
-    screen.keys(&["Down", "Down", "Down", "Down", "Enter"]);
+    screen.keys(&["Down", "Down", "Down", "Down", "Down", "Enter"]);
     screen.wait("Keep a copy?");
     screen.keys(&["Down", "Enter"]);
     let s = screen.wait("[y/N]");

@@ -2,6 +2,8 @@
 //! line (so plans, prompts, progress, interrupts and journals are exactly the verb's), and the
 //! recap of every step at the end.
 
+use dialoguer::Input;
+
 use super::scope::{shell_line, Line, Scope};
 use super::{parse, view, Follow, Session, Step, CANARY_FROM};
 use crate::bulk::action::Verb;
@@ -28,6 +30,12 @@ impl Session<'_> {
             ) {
                 Some(None) => {}
                 Some(Some(n)) => extra.extend(["--retries".into(), n.into()]),
+                None => return,
+            }
+        }
+        if verb == Verb::Republish {
+            match self.destination() {
+                Some(flags) => extra.extend(flags),
                 None => return,
             }
         }
@@ -89,6 +97,25 @@ impl Session<'_> {
             argv,
             outcome,
         });
+    }
+
+    /// Where a republished group goes: `--to-url URL`, or `--rewrite-url FROM=TO` when the
+    /// answer reads so (its right side a URL); `None` goes back.
+    fn destination(&self) -> Option<[String; 2]> {
+        let answer = Input::<String>::with_theme(&*self.theme)
+            .with_prompt("New destination: a URL, or OLD=NEW to rewrite the start of each URL (empty goes back)")
+            .allow_empty(true)
+            .interact_text()
+            .ok()?;
+        let answer = answer.trim().to_string();
+        if answer.is_empty() {
+            return None;
+        }
+        let rewrite = answer
+            .split_once('=')
+            .is_some_and(|(_, to)| to.starts_with("https://") || to.starts_with("http://"));
+        let flag = if rewrite { "--rewrite-url" } else { "--to-url" };
+        Some([flag.to_string(), answer])
     }
 
     /// A new file for the report of an action the session runs, beside the journals.

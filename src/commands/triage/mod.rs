@@ -28,8 +28,9 @@ use scope::{Line, Scope};
 ///
 /// Shows the groups of `dlq stats` (by url and status; workflow url and callback state with
 /// --workflow), lets you pick one by typing or with the arrow keys, shows a sample, and offers:
-/// inspect an entry, narrow by another key, export the group, or act on it (retry or delete;
-/// resume, restart, callback or delete) with the verbs' own plan, confirmation and progress.
+/// inspect an entry, narrow by another key, export the group, or act on it (retry, republish
+/// to a new URL or delete; resume, restart, callback or delete) with the verbs' own plan,
+/// confirmation and progress.
 /// Esc goes back; at the end, a recap of what was done and the commands that do it
 /// without a terminal. Scripts use `dlq stats` and the verbs directly.
 #[derive(Debug, clap::Args)]
@@ -207,7 +208,7 @@ impl Session<'_> {
                 eprintln!("  {}", view::entry_line(&self.ctx.out, self.ctx.now_ms, e));
             }
             let verbs: &[Verb] = match sel.source {
-                Source::Qstash => &[Verb::Retry, Verb::Delete],
+                Source::Qstash => &[Verb::Retry, Verb::Republish, Verb::Delete],
                 Source::Workflow => &[Verb::Resume, Verb::Restart, Verb::Callback, Verb::Delete],
             };
             let mut menu = vec![
