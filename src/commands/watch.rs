@@ -101,6 +101,8 @@ pub async fn list(ctx: &Ctx, w: ListWatch<'_>) -> Result<()> {
                 } else {
                     let room = w.limit.map_or(fresh.len() as u64, |l| l - printed);
                     fresh.truncate(room.min(fresh.len() as u64) as usize);
+                    // Ages as of this reading, not of when the watch began.
+                    printer.at(now_ms());
                     printer.page(&fresh)?;
                     printed += fresh.len() as u64;
                     if w.limit.is_some_and(|l| printed >= l) {

@@ -38,6 +38,11 @@ impl<W: Write> EntryPrinter<W> {
         }
     }
 
+    /// The time ages are counted to from now on: a watch prints pages long after it began.
+    pub fn at(&mut self, now_ms: i64) {
+        self.now_ms = now_ms;
+    }
+
     /// Prints one page of entries.
     pub fn page(&mut self, entries: &[Entry]) -> io::Result<()> {
         match self.format {

@@ -513,3 +513,76 @@ fn stats_watch_redraws_in_place_at_a_terminal_with_the_change() {
     short.keys(&["C-c"]);
     assert_eq!(short.exit_code(), 130);
 }
+
+#[test]
+fn list_watch_at_a_terminal_adds_rows_as_entries_land_and_ctrl_c_ends_it() {
+    let sb = Sandbox::start(&[
+        "--seed",
+        "6",
+        "--seed-rng",
+        "3",
+        "--simulate",
+        "https://down.example/*=500",
+        "--delivery-backoff-ms",
+        "5",
+    ]);
+    let bin = assert_cmd::cargo::cargo_bin("dlq");
+    let argv: Vec<String> = [bin.to_str().unwrap(), "list", "--watch", "1s"]
+        .map(String::from)
+        .to_vec();
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("config");
+    let screen = crate::tty::Screen::start(
+        &argv,
+        &[
+            ("QSTASH_URL", &sb.url),
+            ("QSTASH_TOKEN", &sb.token),
+            ("DLQ_CONFIG_DIR", cfg.to_str().unwrap()),
+        ],
+        80,
+        30,
+    );
+    screen.wait("6 entries match already");
+    for n in 1..=2 {
+        let (status, v) = http(
+            "POST",
+            &format!("{}/v2/publish/https://down.example/w{n}", sb.url),
+            Some(&sb.token),
+            Some("{}"),
+        );
+        assert!(status < 300, "{v}");
+        // A row for the entry, once it lands in the DLQ.
+        until("the new entry's row", 60, || {
+            let s = screen.screen();
+            s.contains(&format!("down.example/w{n}")).then_some(s)
+        });
+    }
+    screen.keys(&["C-c"]);
+    assert_eq!(screen.exit_code(), 130);
+    let s = screen.screen();
+    // Each new entry once, the old ones never, and every line within 80 columns.
+    for n in 1..=2 {
+        assert_eq!(s.matches(&format!("down.example/w{n}")).count(), 1, "{s}");
+    }
+    let new: Vec<String> = sb.ids(false);
+    assert_eq!(new.len(), 8);
+    let rows: Vec<&str> = s
+        .lines()
+        .filter(|l| new.iter().any(|id| l.starts_with(id.as_str())))
+        .collect();
+    assert_eq!(rows.len(), 2, "only the entries that landed are rows: {s}");
+    // Ages as of the reading that found them: seconds, never "in the future".
+    for row in &rows {
+        let age = row.split_whitespace().nth(1).unwrap();
+        assert!(
+            age.ends_with('s') && age[..age.len() - 1].parse::<u64>().is_ok(),
+            "{row}"
+        );
+    }
+    for line in s.lines() {
+        assert!(
+            unicode_width::UnicodeWidthStr::width(line) <= 80,
+            "wider than the terminal: {line:?}"
+        );
+    }
+}
