@@ -142,7 +142,9 @@ pub async fn list(
             p.server_limit(limit);
         }
         let next = slice.guard.step(page.server_empty(), page.cursor.clone())?;
-        let latest = page.messages.iter().filter_map(Entry::dlq_time_ms).max();
+        let times = page.messages.iter().filter_map(Entry::dlq_time_ms);
+        let (earliest, latest) = (times.clone().min(), times.max());
+        let listed = page.messages.len();
         let fresh: Vec<Entry> = page
             .messages
             .into_iter()
@@ -159,8 +161,11 @@ pub async fn list(
         };
         let open = waiting.len() + running.len();
         let want = (width * SLICES_PER_LANE).saturating_sub(open);
-        let parts = match latest {
-            Some(t) if slice.first && width > 1 => cut(slice.span, t, now, want),
+        let parts = match (earliest, latest) {
+            (Some(e), Some(t)) if slice.first && width > 1 => {
+                let want = want.min(pages_left(slice.span, e, t, listed, now) + 1);
+                cut(slice.span, t, now, want)
+            }
             _ => None,
         };
         match parts {
@@ -173,6 +178,18 @@ pub async fn list(
             }
         }
     }
+}
+
+/// About how many more pages `span` holds, from its first page: `listed` entries between `e`
+/// and `t`, as dense after `t` up to the span's end, and one more. Entries seldom spread
+/// evenly, but too few slices only means a slice follows its cursor longer, while too many
+/// cost a request each for nothing.
+fn pages_left(span: Span, e: i64, t: i64, listed: usize, now: i64) -> usize {
+    let seen = (i128::from(t) - i128::from(e)).max(1);
+    let rest = (i128::from(span.to.unwrap_or(now)) - i128::from(t)).max(0);
+    let entries = rest * listed as i128 / seen;
+    let pages = entries / i128::from(PAGE) + 1;
+    usize::try_from(pages).unwrap_or(usize::MAX)
 }
 
 /// Cuts `span`, whose first page ended at `t`, into the part up to `t` and at most
@@ -265,6 +282,20 @@ mod tests {
         assert_eq!(parts[0].from, None);
         assert_eq!(parts.last().unwrap().to, None);
         assert!(covers(&parts, open, -10_000, 200_000));
+    }
+
+    #[test]
+    fn slices_follow_how_many_pages_the_first_page_suggests() {
+        let open = Span {
+            from: None,
+            to: None,
+        };
+        // 100 entries over 1,000 s, and 5,000 s to go: about 5 pages more.
+        assert_eq!(pages_left(open, 0, 1_000_000, 100, 6_000_000), 6);
+        // Nothing after the page: the minimum.
+        assert_eq!(pages_left(open, 0, 1_000_000, 100, 1_000_000), 1);
+        // All on one millisecond, then a long range: many, but no overflow.
+        assert!(pages_left(open, 5, 5, 100, i64::MAX) > 1_000);
     }
 
     #[test]

@@ -212,3 +212,28 @@ fn a_whole_listing_runs_lanes_at_once_and_a_limit_follows_one_cursor() {
     assert_eq!(done, first.into_iter().collect::<BTreeSet<_>>());
     assert_eq!(most_at_once(&sb.requests()), 1);
 }
+
+#[test]
+fn a_small_selection_is_not_cut_into_more_slices_than_it_has_pages() {
+    // 600 entries are 6 pages one cursor long; cut into a slice per lane they cost 17 lists.
+    let sb = Sandbox::start(&["--seed", "600", "--seed-rng", "9"]);
+    let out = sb
+        .dlq()
+        .args(["delete", "--all", "--dry-run", "-o", "ids"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let planned: BTreeSet<String> = String::from_utf8_lossy(&out)
+        .lines()
+        .map(String::from)
+        .collect();
+    let lists = sb
+        .requests()
+        .iter()
+        .filter(|r| r["method"] == "GET" && r["path"] == "/v2/dlq")
+        .count();
+    assert!(lists <= 10, "{lists} list requests for 6 pages");
+    assert_eq!(planned, sb.ids(false).into_iter().collect(), "every entry");
+}
