@@ -287,6 +287,18 @@ impl Client {
         })
     }
 
+    /// Whether a URL group exists: `GET /v2/topics/{name}`, false on a 404.
+    pub async fn url_group_exists(&self, name: &str) -> Result<bool, ApiError> {
+        match self
+            .read::<serde_json::Value>(&["v2/topics", name], vec![])
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) if e.status() == Some(404) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Resumes one run from its failed step: `POST /v2/workflows/dlq/resume/{id}`.
     pub async fn resume(&self, id: &str, o: &Overrides) -> Result<Run, ApiError> {
         self.run_one("v2/workflows/dlq/resume", id, o).await

@@ -368,3 +368,21 @@ fn triage_republishes_a_group_to_where_its_endpoint_moved() {
         .unwrap_or_else(|| panic!("no equivalent command in:\n{s}"));
     assert!(line.contains("--rewrite-url"), "{line}");
 }
+
+#[test]
+fn a_url_group_that_is_not_there_is_said_before_the_plan() {
+    let f = fixture(&[]);
+    f.sb.dlq()
+        .args(["republish", "--label", "billing", "--all", "--yes"])
+        .args(["--to-url-group", "nowhere"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("there is no URL group nowhere"));
+    let sent: Vec<_> =
+        f.sb.requests()
+            .into_iter()
+            .filter(|r| r["method"] != "GET")
+            .collect();
+    assert!(sent.is_empty(), "nothing but reads: {sent:?}");
+    assert_eq!(f.sb.ids(false).len(), MOVING + NO_RULE + NOT_JSON + OUTSIDE);
+}

@@ -91,6 +91,14 @@ impl Edits {
             && self.config == Overrides::default()
     }
 
+    /// The URL group every message goes to, if one does.
+    pub fn url_group(&self) -> Option<&str> {
+        match &self.to {
+            To::Group(g) => Some(g),
+            _ => None,
+        }
+    }
+
     /// Why no entry can be built any more, once a `--body-jq` run never ended.
     pub fn stopped(&self) -> Option<String> {
         self.stopped.lock().unwrap().clone()

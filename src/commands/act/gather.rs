@@ -21,6 +21,7 @@ use crate::bulk::resolve;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::output::progress::Bar;
+use crate::text::safe;
 
 pub struct Planned {
     pub plan: Plan,
@@ -47,6 +48,16 @@ impl Planned {
 }
 
 pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Chosen) -> Result<Planned> {
+    // A URL group that is not there would fail every publish: said once, before the plan.
+    if let Some(group) = req.rebuild.and_then(|e| e.url_group()) {
+        if !api.url_group_exists(group).await? {
+            return Err(CliError::failure(format!(
+                "there is no URL group {} on the server; nothing was changed",
+                safe(group)
+            ))
+            .hint("`--to-url-group` names an existing group: create it (or its endpoints) first"));
+        }
+    }
     // A dry run changes nothing, so it needs no backup.
     let backup_path = req.backup.filter(|_| !req.bulk.dry_run);
     let mut file = match backup_path {
