@@ -38,7 +38,17 @@ impl Destination {
         }
     }
 
-    /// Why this destination cannot be sent, if it cannot.
+    /// The destination as it is sent: a URL in the form a URL parser writes it
+    /// (`https://a.example` becomes `https://a.example/`), or why it cannot be sent.
+    pub fn checked(mut self) -> Result<Destination, String> {
+        if !self.group {
+            self.to = check_url(&self.to)?;
+        }
+        self.check()?;
+        Ok(self)
+    }
+
+    /// Why this destination cannot be sent as it is, if it cannot.
     pub fn check(&self) -> Result<(), String> {
         if let Some(q) = &self.queue {
             if !valid_name(q) {
@@ -56,7 +66,14 @@ impl Destination {
                 )),
             };
         }
-        check_url(&self.to)
+        match check_url(&self.to)? == self.to {
+            true => Ok(()),
+            false => Err(format!(
+                "{:?} is not written as a URL is sent (as sent: {:?})",
+                self.to,
+                check_url(&self.to)?
+            )),
+        }
     }
 }
 
@@ -69,9 +86,9 @@ pub fn valid_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
 }
 
-/// A destination URL that goes into a request path as it is: `http(s)`, a host, no fragment,
-/// nothing a URL parser would have to escape.
-pub fn check_url(url: &str) -> Result<(), String> {
+/// A destination URL as it goes into a request path, written as a URL parser writes it (so
+/// nothing in it needs escaping): `http(s)`, a host, no fragment; or why it cannot be one.
+pub fn check_url(url: &str) -> Result<String, String> {
     let parsed = url::Url::parse(url).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
         return Err(format!("{url:?} is not an http(s) URL with a host"));
@@ -81,13 +98,7 @@ pub fn check_url(url: &str) -> Result<(), String> {
             "{url:?} has a #fragment, which is never sent to a server"
         ));
     }
-    if parsed.as_str() != url {
-        return Err(format!(
-            "{url:?} is not written as a URL is sent (as sent: {:?})",
-            parsed.as_str()
-        ));
-    }
-    Ok(())
+    Ok(parsed.as_str().to_string())
 }
 
 /// Why a forwarded header cannot be sent as it is, if it cannot.
@@ -175,11 +186,29 @@ mod tests {
 
     #[test]
     fn only_plain_http_urls_and_names_pass() {
-        assert!(check_url("https://a.example/hook?x=1").is_ok());
+        assert_eq!(
+            check_url("https://a.example/hook?x=1").unwrap(),
+            "https://a.example/hook?x=1"
+        );
         assert!(check_url("https://a.example/hook#frag").is_err());
         assert!(check_url("ftp://a.example/").is_err());
-        assert!(check_url("https://a.example/a b").is_err());
         assert!(check_url("/relative").is_err());
+        // Written as sent: nothing left that would need escaping in a path.
+        assert_eq!(
+            check_url("https://A.example").unwrap(),
+            "https://a.example/"
+        );
+        assert_eq!(
+            check_url("https://a.example/a b").unwrap(),
+            "https://a.example/a%20b"
+        );
+        let raw = Destination {
+            to: "https://a.example".into(),
+            group: false,
+            queue: None,
+        };
+        assert!(raw.check().is_err());
+        assert_eq!(raw.checked().unwrap().to, "https://a.example/");
         assert!(valid_name("billing-v2.eu_1"));
         assert!(!valid_name("../x"));
         assert!(!valid_name(""));

@@ -206,8 +206,7 @@ fn refuse_edits(args: &Args) -> Result<()> {
 }
 
 fn parse_url(s: &str) -> std::result::Result<String, String> {
-    check_url(s.trim())?;
-    Ok(s.trim().to_string())
+    check_url(s.trim())
 }
 
 fn parse_name(s: &str) -> std::result::Result<String, String> {

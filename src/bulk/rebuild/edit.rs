@@ -116,8 +116,7 @@ impl Edits {
         if e.workflow_run_id.is_some() {
             return Err("a workflow run's step: resume or restart the run instead".into());
         }
-        let destination = self.destination(e)?;
-        destination.check()?;
+        let destination = self.destination(e)?.checked()?;
         let mut headers: Vec<(String, String)> = Vec::new();
         for (k, vs) in e.header.iter().flatten() {
             if self.dropped(k)
@@ -350,5 +349,117 @@ fn settings(e: &Entry, given: &Overrides) -> Overrides {
         callback: given.callback.clone().or(e.callback.clone()),
         timeout: given.timeout.clone(),
         method: given.method.clone().or(e.method.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Headers;
+
+    fn entry(url: &str, body: &str) -> Entry {
+        let mut header = Headers::new();
+        header.insert("Content-Type".into(), vec!["application/json".into()]);
+        header.insert("X-Old".into(), vec!["a".into(), "b".into()]);
+        Entry {
+            dlq_id: "1-0".into(),
+            url: Some(url.into()),
+            method: Some("PUT".into()),
+            header: Some(header),
+            body: Some(body.into()),
+            max_retries: Some(2),
+            labels: Some(vec!["x".into(), "y".into()]),
+            callback: Some("https://cb.example/".into()),
+            flow_control_key: Some("k".into()),
+            parallelism: Some(3),
+            period: Some(60),
+            ..Entry::default()
+        }
+    }
+
+    fn message(edits: &Edits, e: &Entry) -> Outgoing {
+        match edits.build(e) {
+            Built::Message(m) => *m,
+            Built::Refused(why) => panic!("refused: {why}"),
+        }
+    }
+
+    fn refused(edits: &Edits, e: &Entry) -> String {
+        match edits.build(e) {
+            Built::Refused(why) => why,
+            Built::Message(m) => panic!("built: {m:?}"),
+        }
+    }
+
+    #[test]
+    fn the_entry_is_kept_but_for_what_was_asked() {
+        let edits = Edits {
+            set_headers: vec![
+                ("x-old".into(), "new".into()),
+                ("X-Tenant".into(), "7".into()),
+            ],
+            config: Overrides {
+                retries: Some(0),
+                ..Overrides::default()
+            },
+            ..Edits::default()
+        };
+        let m = message(&edits, &entry("https://a.example", "{}"));
+        assert_eq!(m.destination.to, "https://a.example/", "written as sent");
+        assert_eq!(m.deduplication_id, "dlq-republish-1-0");
+        assert_eq!(
+            m.headers,
+            [
+                ("Content-Type".to_string(), "application/json".to_string()),
+                ("x-old".into(), "new".into()),
+                ("X-Tenant".into(), "7".into())
+            ]
+        );
+        let c = &m.config;
+        assert_eq!((c.retries, c.method.as_deref()), (Some(0), Some("PUT")));
+        assert_eq!(c.labels.as_deref(), Some("x,y"));
+        assert_eq!(c.callback.as_deref(), Some("https://cb.example/"));
+        assert_eq!((c.parallelism, c.period.as_deref()), (Some(3), Some("60s")));
+    }
+
+    #[test]
+    fn the_first_matching_rule_rewrites_and_no_match_is_refused() {
+        let edits = Edits {
+            to: To::Rewrite(vec![
+                ("https://a.example/v1".into(), "https://b.example/v2".into()),
+                ("https://a.example".into(), "https://c.example".into()),
+            ]),
+            drop_headers: vec!["x-OLD".into()],
+            ..Edits::default()
+        };
+        let m = message(&edits, &entry("https://a.example/v1/hook?t=1", "{}"));
+        assert_eq!(m.destination.to, "https://b.example/v2/hook?t=1");
+        assert!(m.headers.iter().all(|(k, _)| k != "X-Old"), "dropped");
+        let m = message(&edits, &entry("https://a.example/other", "{}"));
+        assert_eq!(m.destination.to, "https://c.example/other");
+        let why = refused(&edits, &entry("https://z.example/", "{}"));
+        assert!(why.contains("no --rewrite-url rule matches"), "{why}");
+    }
+
+    #[test]
+    fn a_body_edit_needs_json_and_workflow_steps_are_not_messages() {
+        let program = super::super::jq::Program::compile(".n += 1").unwrap();
+        let edits = Edits {
+            body: Body::Jq(Limited::new(program, std::time::Duration::from_secs(5))),
+            ..Edits::default()
+        };
+        let m = message(&edits, &entry("https://a.example/", r#"{"n":1}"#));
+        assert_eq!(m.body.as_deref(), Some(r#"{"n":2}"#));
+        let why = refused(&edits, &entry("https://a.example/", "n=1"));
+        assert!(why.contains("needs a JSON body"), "{why}");
+        let mut step = entry("https://a.example/", "{}");
+        step.workflow_run_id = Some("wfr_1".into());
+        assert!(refused(&Edits::default(), &step).contains("resume or restart"));
+        let replaced = Edits {
+            body: Body::Replace(vec![0xff, 0x01]),
+            ..Edits::default()
+        };
+        let m = message(&replaced, &entry("https://a.example/", "{}"));
+        assert_eq!(m.body_bytes(), vec![0xff, 0x01]);
     }
 }
