@@ -41,6 +41,8 @@ pub struct App {
     pub simulation: Simulation,
     pub rate_limit: Option<super::limit::RateLimit>,
     pub in_flight: super::limit::InFlight,
+    /// Flow-control keys' gates: deliveries wait there for their key's parallelism and rate.
+    pub flow: Arc<super::flow::Flow>,
     /// Hands work that is left to delivery (`deliver::start`). A field, not a call, because
     /// delivery builds on this module.
     pub start: fn(&Arc<App>, Vec<Work>),

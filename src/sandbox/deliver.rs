@@ -94,6 +94,11 @@ async fn play(app: Arc<App>, work: Work, plan: Plan) {
                 return;
             }
         }
+        // Held for the attempt only: the backoff after it does not count against the key.
+        let pass = match gate_of(msg.as_ref()) {
+            Some((key, limits)) => Some(app.flow.enter(&key, limits).await),
+            None => None,
+        };
         let answer = match (plan, &msg) {
             (Plan::Simulated(o), _) => {
                 let a = app.simulation.attempt(o, timeout);
@@ -103,6 +108,7 @@ async fn play(app: Arc<App>, work: Work, plan: Plan) {
             (_, Some(m)) => exchange(m, attempt - 1, timeout).await,
             (_, None) => return,
         };
+        drop(pass);
         let end = now_ms();
         let next = (attempt < attempts)
             .then(|| end + app.delivery_backoff.as_millis() as i64 * attempt as i64);
@@ -114,6 +120,14 @@ async fn play(app: Arc<App>, work: Work, plan: Plan) {
         }
         sleep_until(next.unwrap_or(end)).await;
     }
+}
+
+/// A message's flow-control key and the limits it asks for, if it asks for any.
+fn gate_of(msg: Option<&MessageRecord>) -> Option<(String, super::flow::Limits)> {
+    let c = &msg?.config;
+    let key = c.flow_control_key.clone()?;
+    let limits = super::flow::Limits::of(c.parallelism, c.rate, c.period)?;
+    Some((key, limits))
 }
 
 /// One real attempt, whatever happens: a failure to connect or a time-out is an answer too.

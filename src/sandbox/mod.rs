@@ -11,6 +11,7 @@ mod deliver;
 pub mod embedded;
 mod events;
 pub mod faults;
+mod flow;
 mod introspect;
 pub mod limit;
 mod lock;
@@ -154,6 +155,7 @@ impl Sandbox {
             simulation: opts.simulation,
             rate_limit: opts.rate_limit,
             in_flight: Default::default(),
+            flow: Default::default(),
             start: |app, work| {
                 wfexec::start_work(app, work);
                 // What settled or changed may free a queue's slot.

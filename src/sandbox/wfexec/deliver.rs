@@ -50,6 +50,17 @@ fn steps_body(x: &Exec, k: usize) -> Vec<u8> {
     serde_json::to_vec(&list).unwrap()
 }
 
+/// A run's flow-control key and the limits its configuration asks for, if any.
+fn gate_of(config: &Value) -> Option<(String, super::super::flow::Limits)> {
+    let key = config["flowControlKey"].as_str()?.to_string();
+    let limits = super::super::flow::Limits::of(
+        config["parallelism"].as_i64(),
+        config["rate"].as_i64(),
+        config["period"].as_i64(),
+    )?;
+    Some((key, limits))
+}
+
 /// What one delivery of message `k` of run `i` needs, or `None` once the run is over.
 struct Call {
     url: String,
@@ -58,6 +69,8 @@ struct Call {
     retries: i64,
     retry_delay: Option<String>,
     due: i64,
+    /// The run's flow-control key and limits: every call of the run waits at its gate.
+    gate: Option<(String, super::super::flow::Limits)>,
 }
 
 fn prepare(s: &Store, i: usize, k: usize) -> Option<Call> {
@@ -97,6 +110,7 @@ fn prepare(s: &Store, i: usize, k: usize) -> Option<Call> {
         retries: r.config["retries"].as_i64().unwrap_or(3),
         retry_delay: r.config["retryDelay"].as_str().map(str::to_string),
         due,
+        gate: gate_of(&r.config),
     })
 }
 
@@ -137,9 +151,14 @@ pub async fn deliver(app: Arc<App>, i: usize, k: usize) {
         }
         let mut headers = c.headers.clone();
         set(&mut headers, "Upstash-Retried", (attempt - 1).to_string());
-        let Some(answer) =
-            try_once(&app, &c.url, &headers, c.body.clone(), DEFAULT_TIMEOUT_MS).await
-        else {
+        // Held for the call only, as a message's delivery holds it.
+        let pass = match &c.gate {
+            Some((key, limits)) => Some(app.flow.enter(key, *limits).await),
+            None => None,
+        };
+        let answer = try_once(&app, &c.url, &headers, c.body.clone(), DEFAULT_TIMEOUT_MS).await;
+        drop(pass);
+        let Some(answer) = answer else {
             return;
         };
         if answer.ok() {
