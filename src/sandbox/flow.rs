@@ -3,12 +3,19 @@
 //! (seconds; one when not given). A delivery waits at the gate until both allow it; the
 //! limits are those of the message at the gate, so a key's newest setting is the one in force.
 //! Waiting is polled: a wake-up missed is a few milliseconds late, never lost.
+//!
+//! A rate over a period longer than [`MAX_RATE_PERIOD_S`] is recorded, not waited for: the
+//! seeded keys (`rate=3, period=1d`) would hold a rehearsal for hours, which tells nobody
+//! anything a per-second rate does not.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::store::now_ms;
+
+/// The longest rate period the sandbox waits out.
+pub const MAX_RATE_PERIOD_S: i64 = 1;
 
 /// How often a waiting delivery looks again.
 const POLL: Duration = Duration::from_millis(5);
@@ -31,10 +38,16 @@ impl Limits {
         if parallelism.is_none() && rate.is_none() {
             return None;
         }
+        let period_s = period_s.filter(|p| *p > 0).unwrap_or(1);
+        let rate = rate.filter(|r| *r > 0 && period_s <= MAX_RATE_PERIOD_S);
+        let parallelism = parallelism.filter(|p| *p > 0);
+        if parallelism.is_none() && rate.is_none() {
+            return None;
+        }
         Some(Limits {
-            parallelism: parallelism.filter(|p| *p > 0),
-            rate: rate.filter(|r| *r > 0),
-            period_ms: period_s.filter(|p| *p > 0).unwrap_or(1) * 1000,
+            parallelism,
+            rate,
+            period_ms: period_s * 1000,
         })
     }
 }
@@ -116,14 +129,18 @@ mod tests {
         drop(a);
         assert!(flow.try_enter("k", two, 0).is_some(), "a place given back");
 
-        let rate = Limits::of(None, Some(2), Some(10)).unwrap();
+        let rate = Limits::of(None, Some(2), None).unwrap();
         let _ = flow.try_enter("r", rate, 0).unwrap();
-        let _ = flow.try_enter("r", rate, 1_000).unwrap();
-        assert!(flow.try_enter("r", rate, 9_999).is_none(), "two per 10 s");
+        let _ = flow.try_enter("r", rate, 100).unwrap();
+        assert!(flow.try_enter("r", rate, 999).is_none(), "two a second");
         assert!(
-            flow.try_enter("r", rate, 10_000).is_some(),
+            flow.try_enter("r", rate, 1_000).is_some(),
             "the first left the period"
         );
         assert_eq!(Limits::of(None, None, Some(5)), None);
+        // A rate over a day is not waited out; a parallelism beside it still is.
+        assert_eq!(Limits::of(None, Some(3), Some(86_400)), None);
+        let both = Limits::of(Some(2), Some(3), Some(86_400)).unwrap();
+        assert_eq!((both.parallelism, both.rate), (Some(2), None));
     }
 }
