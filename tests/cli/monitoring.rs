@@ -526,22 +526,8 @@ fn list_watch_at_a_terminal_adds_rows_as_entries_land_and_ctrl_c_ends_it() {
         "--delivery-backoff-ms",
         "5",
     ]);
-    let bin = assert_cmd::cargo::cargo_bin("dlq");
-    let argv: Vec<String> = [bin.to_str().unwrap(), "list", "--watch", "1s"]
-        .map(String::from)
-        .to_vec();
     let home = tempfile::tempdir().unwrap();
-    let cfg = home.path().join("config");
-    let screen = crate::tty::Screen::start(
-        &argv,
-        &[
-            ("QSTASH_URL", &sb.url),
-            ("QSTASH_TOKEN", &sb.token),
-            ("DLQ_CONFIG_DIR", cfg.to_str().unwrap()),
-        ],
-        80,
-        30,
-    );
+    let screen = at_terminal(&sb, &home, &["list", "--watch", "1s"], 80, 30);
     screen.wait("6 entries match already");
     for n in 1..=2 {
         let (status, v) = http(
@@ -585,4 +571,24 @@ fn list_watch_at_a_terminal_adds_rows_as_entries_land_and_ctrl_c_ends_it() {
             "wider than the terminal: {line:?}"
         );
     }
+}
+
+/// `dlq <args>` against `sb` on a terminal `cols` x `rows`, its config in `home`.
+fn at_terminal(
+    sb: &Sandbox,
+    home: &tempfile::TempDir,
+    args: &[&str],
+    cols: u16,
+    rows: u16,
+) -> crate::tty::Screen {
+    let bin = assert_cmd::cargo::cargo_bin("dlq");
+    let mut argv = vec![bin.to_str().unwrap().to_string()];
+    argv.extend(args.iter().map(|a| a.to_string()));
+    let cfg = home.path().join("config");
+    let env = [
+        ("QSTASH_URL", sb.url.as_str()),
+        ("QSTASH_TOKEN", sb.token.as_str()),
+        ("DLQ_CONFIG_DIR", cfg.to_str().unwrap()),
+    ];
+    crate::tty::Screen::start(&argv, &env, cols, rows)
 }

@@ -311,17 +311,7 @@ fn triage_republishes_a_group_to_where_its_endpoint_moved() {
     std::fs::write(&path, lines.join("\n")).unwrap();
     let sb = crate::common::Sandbox::start(&["--fixture", path.to_str().unwrap()]);
     let rx = crate::hostile::Hostile::start(|_, _| crate::hostile::Reply::json(200, "{}"));
-    let bin = assert_cmd::cargo::cargo_bin("dlq").display().to_string();
-    let (state, config) = (sb.home.path().join("state"), sb.home.path().join("config"));
-    let (state, config) = (state.display().to_string(), config.display().to_string());
-    let env = [
-        ("QSTASH_URL", sb.url.as_str()),
-        ("QSTASH_TOKEN", sb.token.as_str()),
-        ("DLQ_STATE_DIR", state.as_str()),
-        ("DLQ_CONFIG_DIR", config.as_str()),
-        ("NO_COLOR", "1"),
-    ];
-    let screen = crate::tty::Screen::start(&[bin, "triage".into()], &env, 140, 45);
+    let screen = crate::triage_session::session(&sb, &[]);
     screen.wait("pick one (type to filter, Esc to quit)");
     screen.keys(&["Enter"]);
     screen.wait("> inspect an entry");

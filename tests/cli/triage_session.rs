@@ -9,7 +9,7 @@ use predicates::prelude::*;
 use crate::common::{dlq, header, Sandbox};
 use crate::tty::Screen;
 
-fn session(sb: &Sandbox, args: &[&str]) -> Screen {
+pub fn session(sb: &Sandbox, args: &[&str]) -> Screen {
     let bin = assert_cmd::cargo::cargo_bin("dlq").display().to_string();
     let mut argv = vec![bin, "triage".to_string()];
     argv.extend(args.iter().map(|a| a.to_string()));
