@@ -376,3 +376,49 @@ fn a_url_group_that_is_not_there_is_said_before_the_plan() {
     assert!(sent.is_empty(), "nothing but reads: {sent:?}");
     assert_eq!(f.sb.ids(false).len(), MOVING + NO_RULE + NOT_JSON + OUTSIDE);
 }
+
+#[test]
+fn a_new_job_leaves_what_an_unfinished_job_published_to_that_job() {
+    let f = fixture(&["--latency", "40"]);
+    let report = f.sb.home.path().join("r.ndjson");
+    let report = report.to_str().unwrap();
+    let (first, _) = f.interrupted_after(3, report);
+    // What the first job published and did not delete, by the sandbox's truth.
+    let left: BTreeSet<String> = f.sb.ids(false).into_iter().collect();
+    let waiting: BTreeSet<String> = f
+        .messages_to_receiver()
+        .values()
+        .filter_map(|url| url.rsplit('/').next()?.parse::<u64>().ok())
+        .map(|n| f.moving[&n].clone())
+        .filter(|id| left.contains(id))
+        .collect();
+    assert!(!waiting.is_empty(), "the interrupt left published entries");
+    // A new job over the same selection leaves those to the first one.
+    let second = f.sb.home.path().join("r2.ndjson");
+    f.sb.dlq()
+        .args(f.republish(&["--yes", "--report", second.to_str().unwrap()]))
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .code(3);
+    let lines = ndjson(&std::fs::read(&second).unwrap());
+    for id in &waiting {
+        let o = lines.iter().find(|l| l["dlqId"] == id.as_str()).unwrap();
+        assert_eq!(o["outcome"], "failed", "{o}");
+        let why = o["error"].as_str().unwrap();
+        assert!(
+            why.contains(&format!("dlq republish --continue {first}")),
+            "{why}"
+        );
+        assert!(
+            f.sb.ids(false).contains(id),
+            "left in the DLQ for the first job"
+        );
+    }
+    // The first job finishes them, and each entry was delivered exactly once.
+    f.sb.dlq()
+        .args(["republish", "--continue", &first])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .code(3);
+    f.check_delivered_once();
+}

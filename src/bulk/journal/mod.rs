@@ -23,7 +23,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use event::Event;
-pub use jobs::{forget, info, job_state, list, JobInfo, JobState};
+pub use jobs::{forget, info, job_state, list, republishing_elsewhere, JobInfo, JobState};
 pub use records::*;
 pub use state::{read_state, State};
 

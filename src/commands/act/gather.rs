@@ -15,6 +15,7 @@ use crate::bulk::action::Verb;
 use crate::bulk::archive::EntryFile;
 use crate::bulk::callback::RunRef;
 use crate::bulk::cancel::Cancel;
+use crate::bulk::journal::{self, TargetRecord};
 use crate::bulk::plan::{self, Plan, PlanError};
 use crate::bulk::rebuild::rebuilt::Rebuilt;
 use crate::bulk::resolve;
@@ -47,7 +48,14 @@ impl Planned {
     }
 }
 
-pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Chosen) -> Result<Planned> {
+/// `target`: where the job will act, for what other jobs there have left unfinished.
+pub async fn make(
+    ctx: &Ctx,
+    api: &Client,
+    req: &Request<'_>,
+    sel: Chosen,
+    target: &TargetRecord,
+) -> Result<Planned> {
     // A URL group that is not there would fail every publish: said once, before the plan.
     if let Some(group) = req.rebuild.and_then(|e| e.url_group()) {
         if !api.url_group_exists(group).await? {
@@ -70,7 +78,11 @@ pub async fn make(ctx: &Ctx, api: &Client, req: &Request<'_>, sel: Chosen) -> Re
         Chosen::Matching { limit: Some(n) } => format!("the first {n} matches of the filters"),
         Chosen::Matching { limit: None } => "every match of the filters".to_string(),
     };
-    let mut rebuilt = req.rebuild.map(|_| Rebuilt::new(req.bulk.dry_run));
+    let mut rebuilt = req.rebuild.map(|_| {
+        let mut r = Rebuilt::new(req.bulk.dry_run);
+        r.elsewhere = journal::republishing_elsewhere(&ctx.state_dir, target);
+        r
+    });
     let mut runs = Vec::new();
     let work = gather(ctx, api, req, sel, &mut file, &mut rebuilt, &mut runs);
     let planned: std::result::Result<Plan, PlanError> = tokio::select! {

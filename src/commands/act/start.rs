@@ -130,7 +130,7 @@ async fn planned<'a>(
             p.take_back();
         }
     };
-    let mut planned = match gather::make(ctx, &api, req, chosen).await {
+    let mut planned = match gather::make(ctx, &api, req, chosen, &target.record()).await {
         Ok(p) => p,
         Err(e) => {
             take_back(report, None);
