@@ -27,7 +27,7 @@ pub mod verify;
 pub mod watch;
 
 use crate::api::Source;
-use crate::args::filter::{self, CommonFilters, MatchFlowKey, WorkflowFilters};
+use crate::args::filter::{self, CommonFilters, MatchFlowKey, QstashFilters, WorkflowFilters};
 use crate::args::follow::VerifyArgs;
 use crate::args::global::GlobalArgs;
 use crate::args::select::{BulkArgs, SelectArgs};
@@ -128,6 +128,37 @@ pub fn source(workflow: bool) -> Source {
     } else {
         Source::Qstash
     }
+}
+
+/// The request of a verb that acts on QStash messages only and follows what it makes (retry,
+/// republish).
+#[allow(clippy::too_many_arguments)]
+pub fn qstash_request<'a>(
+    ctx: &Ctx,
+    action: Action,
+    select: &'a SelectArgs,
+    common: &CommonFilters,
+    qstash: &QstashFilters,
+    flow: &MatchFlowKey,
+    bulk: &'a BulkArgs,
+    verify: &'a VerifyArgs,
+) -> Result<act::Request<'a>> {
+    let given = filter::Given {
+        common,
+        qstash: Some(qstash),
+        workflow: None,
+        flow_keys: &flow.keys,
+    };
+    Ok(act::Request {
+        filter: filter::build(&given, Source::Qstash, ctx.now_ms)?,
+        action,
+        select,
+        bulk,
+        backup: None,
+        sources: vec![Source::Qstash],
+        verify: Some(verify),
+        rebuild: None,
+    })
 }
 
 /// The request of a verb that acts on failed workflow runs only (resume, restart, callback).

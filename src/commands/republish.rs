@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::api::{check_url, valid_name, Source};
-use crate::args::filter::{self, CommonFilters, MatchFlowKey, QstashFilters};
+use crate::args::filter::{CommonFilters, MatchFlowKey, QstashFilters};
 use crate::args::follow::VerifyArgs;
 use crate::args::overrides::{OverrideArgs, RetryOverrideArgs};
 use crate::args::select::{BulkArgs, SelectArgs};
@@ -119,22 +119,18 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         source: Source::Qstash,
         overrides: config,
     };
-    let given = filter::Given {
-        common: &args.common,
-        qstash: Some(&args.qstash),
-        workflow: None,
-        flow_keys: &args.flow.keys,
-    };
-    let request = super::act::Request {
-        filter: filter::build(&given, Source::Qstash, ctx.now_ms)?,
+    let mut request = super::qstash_request(
+        ctx,
         action,
-        select: &args.select,
-        bulk: &args.bulk,
-        backup: args.backup.as_deref(),
-        sources: vec![Source::Qstash],
-        verify: Some(&args.verify),
-        rebuild: Some(&edits),
-    };
+        &args.select,
+        &args.common,
+        &args.qstash,
+        &args.flow,
+        &args.bulk,
+        &args.verify,
+    )?;
+    request.backup = args.backup.as_deref();
+    request.rebuild = Some(&edits);
     super::act::run(ctx, request).await
 }
 

@@ -1,7 +1,7 @@
 //! `dlq retry`: deliver QStash messages again and remove them from the DLQ.
 
 use crate::api::Source;
-use crate::args::filter::{self, CommonFilters, MatchFlowKey, QstashFilters};
+use crate::args::filter::{CommonFilters, MatchFlowKey, QstashFilters};
 use crate::args::follow::VerifyArgs;
 use crate::args::overrides::{OverrideArgs, RetryOverrideArgs};
 use crate::args::select::{BulkArgs, SelectArgs};
@@ -45,21 +45,15 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         source: Source::Qstash,
         overrides: args.overrides.resolve(Some(&args.retry))?,
     };
-    let given = filter::Given {
-        common: &args.common,
-        qstash: Some(&args.qstash),
-        workflow: None,
-        flow_keys: &args.flow.keys,
-    };
-    let request = super::act::Request {
-        filter: filter::build(&given, Source::Qstash, ctx.now_ms)?,
+    let request = super::qstash_request(
+        ctx,
         action,
-        select: &args.select,
-        bulk: &args.bulk,
-        backup: None,
-        sources: vec![Source::Qstash],
-        verify: Some(&args.verify),
-        rebuild: None,
-    };
+        &args.select,
+        &args.common,
+        &args.qstash,
+        &args.flow,
+        &args.bulk,
+        &args.verify,
+    )?;
     super::act::run(ctx, request).await
 }

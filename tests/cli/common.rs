@@ -343,6 +343,19 @@ impl Sandbox {
         v.as_object().cloned().unwrap_or_default()
     }
 
+    /// `dlq jobs show JOB -o json`, against this sandbox's home.
+    pub fn job_shown(&self, job: &str) -> serde_json::Value {
+        let out = self
+            .dlq()
+            .args(["jobs", "show", job, "-o", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    }
+
     /// The DLQ API requests the sandbox received, oldest first.
     pub fn requests(&self) -> Vec<serde_json::Value> {
         let (status, v) = self.http("GET", "/__sandbox/requests");

@@ -558,15 +558,7 @@ fn check_callback_account(
             "{stderr}"
         );
     }
-    let jobs: serde_json::Value = serde_json::from_slice(
-        &sb.dlq()
-            .args(["jobs", "show", &job, "-o", "json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    )
-    .unwrap();
+    let jobs = sb.job_shown(&job);
     let j = &jobs["counts"];
     assert_eq!(j["done"].as_u64(), Some(done.len() as u64), "{jobs}");
     assert_eq!(
@@ -769,15 +761,7 @@ fn callback_killed_and_continued_runs_each_once() {
         .as_str()
         .unwrap()
         .to_string();
-    let killed: serde_json::Value = serde_json::from_slice(
-        &sb.dlq()
-            .args(["jobs", "show", &job, "-o", "json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    )
-    .unwrap();
+    let killed = sb.job_shown(&job);
     println!("after kill -9: {}", killed["counts"]);
     let out = sb
         .dlq()
@@ -822,15 +806,7 @@ fn callback_killed_and_continued_runs_each_once() {
     let mut all: Vec<String> = out_.values().flatten().cloned().collect();
     all.sort();
     assert_eq!(all, planned, "one outcome per planned entry");
-    let jobs: serde_json::Value = serde_json::from_slice(
-        &sb.dlq()
-            .args(["jobs", "show", &job, "-o", "json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    )
-    .unwrap();
+    let jobs = sb.job_shown(&job);
     let unsure = out_.get("unconfirmed").map_or(0, Vec::len) as u64;
     assert_eq!(
         jobs["counts"]["done"].as_u64(),

@@ -44,15 +44,7 @@ fn delete_with_some_gone(
     let (code, drawn) = pty.finish();
     let lines = ndjson(&std::fs::read(&report).unwrap());
     let job = lines[0]["job"].as_str().unwrap().to_string();
-    let shown = sb
-        .dlq()
-        .args(["jobs", "show", &job, "-o", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let counts = serde_json::from_slice::<Value>(&shown).unwrap()["counts"].clone();
+    let counts = sb.job_shown(&job)["counts"].clone();
     // And `dlq verify` finds every id of the job gone, as the server holds it.
     sb.dlq().args(["verify", &job]).assert().success();
     let outcomes = lines

@@ -246,15 +246,7 @@ fn an_interrupted_pipelined_job_counts_what_is_left_and_verify_follows_it() {
     let job = continued_job(&err, "retry");
     let left = sb.ids(false).len();
     assert!(left > 0 && left < 1000, "{left}");
-    let shown: Value = serde_json::from_slice(
-        &sb.dlq()
-            .args(["jobs", "show", &job, "-o", "json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    )
-    .unwrap();
+    let shown = sb.job_shown(&job);
     assert_eq!(shown["state"], "interrupted", "{shown}");
     assert_eq!(shown["counts"]["listed"], false, "{shown}");
     assert_eq!(
@@ -351,15 +343,7 @@ fn an_interrupt_while_the_canary_is_followed_is_an_interrupt_and_continue_judges
             .filter(|(_, v)| v["retry"].as_u64().is_some())
             .map(|(id, _)| id)
             .collect();
-        let shown: Value = serde_json::from_slice(
-            &sb.dlq()
-                .args(["jobs", "show", &job, "-o", "json"])
-                .assert()
-                .success()
-                .get_output()
-                .stdout,
-        )
-        .unwrap();
+        let shown = sb.job_shown(&job);
         assert_eq!(shown["state"], "interrupted", "{shown}");
         assert_eq!(shown["counts"]["left"], 1, "{shown}");
         // --continue judges the canary (delivered now), then does the rest.

@@ -107,16 +107,7 @@ fn an_interrupt_and_a_kill_9_are_each_continued_to_the_same_exact_result() {
         .filter_map(|url| url.rsplit('/').next()?.parse::<u64>().ok())
         .filter(|n| left.contains(&f.moving[n]))
         .count();
-    let shown: Value = serde_json::from_slice(
-        &f.sb
-            .dlq()
-            .args(["jobs", "show", &job, "-o", "json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout,
-    )
-    .unwrap();
+    let shown = f.sb.job_shown(&job);
     assert_eq!(
         shown["counts"]["publishedLeft"],
         json!(published_left),

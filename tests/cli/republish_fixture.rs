@@ -243,16 +243,7 @@ impl Fixture {
 
     /// `dlq jobs show` agrees with the truth.
     pub fn check_job(&self, job: &str) {
-        let out = self
-            .sb
-            .dlq()
-            .args(["jobs", "show", job, "-o", "json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let shown: Value = serde_json::from_slice(&out).unwrap();
+        let shown = self.sb.job_shown(job);
         assert_eq!(shown["counts"]["done"], json!(MOVING), "{shown}");
         assert_eq!(
             shown["counts"]["failed"],

@@ -111,15 +111,7 @@ fn a_pipelined_run_cut_short_while_listing_continues_exactly_once() {
         .strip_prefix("continue with: dlq retry --continue ")
         .unwrap()
         .to_string();
-    let shown = sb
-        .dlq()
-        .args(["jobs", "show", &job, "-o", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let shown: Value = serde_json::from_slice(&shown).unwrap();
+    let shown = sb.job_shown(&job);
     let planned = shown["counts"]["planned"].as_u64().unwrap();
     assert!(planned < 1000, "the listing was cut short: {shown}");
     sb.dlq()

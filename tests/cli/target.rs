@@ -204,15 +204,7 @@ fn a_killed_run_is_listed_as_crashed_and_continues_exactly_once() {
     assert_eq!(retried.len(), 300);
     assert!(retried.values().all(|n| *n == 1), "nothing twice");
     assert!(sb.ids(false).is_empty());
-    let shown = sb
-        .dlq()
-        .args(["jobs", "show", &id, "-o", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let shown: Value = serde_json::from_slice(&shown).unwrap();
+    let shown = sb.job_shown(&id);
     assert_eq!(shown["state"], "finished", "{shown}");
     assert_eq!(shown["counts"]["done"], 300, "{shown}");
     assert_eq!(shown["counts"]["left"], 0);
