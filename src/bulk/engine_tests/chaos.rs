@@ -124,9 +124,13 @@ async fn seeds_with(verb: Verb, known: bool) {
         "{}: only {lost} replies were lost: no test",
         verb.name()
     );
-    // Unknown only where every lookup failed for eight rounds: rare at these odds.
+    // Unknown only where every lookup failed for eight rounds: rare at these odds. How rare
+    // varies from run to run (back-offs are jittered, so requests meet the seeded faults in
+    // another order): 0 to 3 of 720 seen for a callback, whose check takes up to three reads.
+    // A check that gave up too early would leave dozens.
+    let rare = (IDS as u64 * SEEDS) / 100;
     assert!(
-        unknown <= 2,
+        unknown <= rare,
         "{} ended unknown {unknown} times",
         verb.name()
     );
