@@ -22,7 +22,7 @@ pub struct Ctx {
     pub state_dir: std::path::PathBuf,
     limits: Limits,
     /// The in-process sandbox of `--sandbox`, alive for the command's lifetime.
-    sandbox: Option<crate::sandbox::embedded::Embedded>,
+    sandbox: Option<dlq_sandbox::embedded::Embedded>,
 }
 
 /// Settings of the transport that come from the environment.
@@ -37,7 +37,7 @@ pub type Env = dyn Fn(&str) -> Option<String>;
 /// A target, with the in-process sandbox it may need kept alive.
 pub struct Bound {
     pub target: Target,
-    _sandbox: Option<crate::sandbox::embedded::Embedded>,
+    _sandbox: Option<dlq_sandbox::embedded::Embedded>,
 }
 
 impl Ctx {
@@ -58,7 +58,7 @@ impl Ctx {
                 .hint("drop one of them"));
             }
             let dir = state_dir.join("sandbox");
-            let sb = crate::sandbox::embedded::Embedded::start(&dir)
+            let sb = dlq_sandbox::embedded::Embedded::start(&dir)
                 .await
                 .map_err(|e| CliError::failure(format!("cannot start the sandbox: {e}")))?;
             let ignored = ignored_by_sandbox(&settings);
@@ -187,7 +187,7 @@ impl Ctx {
                 Some(_) => None,
                 None => {
                     let dir = self.state_dir.join("sandbox");
-                    let sb = crate::sandbox::embedded::Embedded::start(&dir)
+                    let sb = dlq_sandbox::embedded::Embedded::start(&dir)
                         .await
                         .map_err(|e| CliError::failure(format!("cannot start the sandbox: {e}")))?;
                     Some(sb)

@@ -16,7 +16,6 @@ pub mod fsutil;
 pub mod grouping;
 pub mod json;
 pub mod output;
-pub mod sandbox;
 pub mod secret;
 pub mod target;
 pub mod text;

@@ -9,10 +9,10 @@ use std::time::Duration;
 use crate::args::global::GlobalArgs;
 use crate::context::Env;
 use crate::error::{CliError, Result};
-use crate::sandbox::embedded::{self, DEFAULT_SEED};
-use crate::sandbox::faults::{parse_list, Faults};
-use crate::sandbox::simulate::{parse_rule, Simulation};
-use crate::sandbox::{Options, Sandbox};
+use dlq_sandbox::embedded::{self, DEFAULT_SEED};
+use dlq_sandbox::faults::{parse_list, Faults};
+use dlq_sandbox::simulate::{parse_rule, Simulation};
+use dlq_sandbox::{Options, Sandbox};
 
 /// Serve a local QStash-compatible DLQ API to rehearse on and test against.
 ///
@@ -226,7 +226,7 @@ pub async fn run(global: &GlobalArgs, mut args: Args, env: &Env) -> Result<()> {
     opts.simulation = Simulation::new(rules, args.seed_rng);
     opts.rate_limit = match &args.rate_limit {
         Some(spec) => Some(
-            crate::sandbox::limit::parse(spec)
+            dlq_sandbox::limit::parse(spec)
                 .map_err(|e| CliError::usage(format!("--rate-limit: {e}")))?,
         ),
         None => None,

@@ -1,7 +1,8 @@
 //! The local QStash-compatible DLQ server behind `dlq sandbox` and `--sandbox`.
 //!
-//! It has its own wire types and never imports `crate::api`: the sandbox and the client are two
-//! independent readings of the spec, both held to the official OpenAPI by Prism.
+//! Its own crate, depending on nothing of the CLI (`qstash-dlq`), with its own wire types: the
+//! sandbox and the client are two independent readings of the spec, both held to the official
+//! OpenAPI by Prism, and Cargo (not a convention) keeps them apart.
 
 mod actions;
 mod app;
@@ -19,6 +20,7 @@ mod logs;
 mod messages;
 mod outcome;
 mod overrides;
+mod persist;
 mod publish;
 mod query;
 mod queues;
@@ -213,7 +215,7 @@ fn new_token() -> String {
 
 fn save_state(path: &Path, store: &Store) -> Result<(), String> {
     let bytes = serde_json::to_vec(store).map_err(|e| e.to_string())?;
-    crate::fsutil::write_atomic(path, &bytes, true)
+    crate::persist::write_atomic(path, &bytes)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 

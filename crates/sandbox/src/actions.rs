@@ -311,8 +311,8 @@ pub fn delete(store: &mut Store, which: Dlq, id: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::store::Stored;
-    use crate::sandbox::wfstate::RawStep;
+    use crate::store::Stored;
+    use crate::wfstate::RawStep;
 
     fn exec_with(steps: usize, failed: usize) -> Stored {
         let x = Exec {
@@ -321,7 +321,7 @@ mod tests {
             steps: (1..=steps)
                 .map(|n| RawStep {
                     message_id: format!("msg_{n}"),
-                    ..crate::sandbox::wfstate::RawStep::default()
+                    ..crate::wfstate::RawStep::default()
                 })
                 .collect(),
             failed,

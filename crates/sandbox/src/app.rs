@@ -58,7 +58,7 @@ impl App {
         };
         let result = serde_json::to_vec(store)
             .map_err(std::io::Error::other)
-            .and_then(|bytes| crate::fsutil::write_atomic(path, &bytes, true));
+            .and_then(|bytes| crate::persist::write_atomic(path, &bytes));
         if let Err(e) = result {
             eprintln!("dlq sandbox: cannot write {}: {e}", path.display());
         }

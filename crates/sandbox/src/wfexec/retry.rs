@@ -141,7 +141,7 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::wire::Headers;
+    use crate::wire::Headers;
 
     #[test]
     fn the_documented_expressions_evaluate() {

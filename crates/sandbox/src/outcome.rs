@@ -369,8 +369,8 @@ pub fn cancelled(store: &mut Store, i: usize, at: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::simulate::parse_rule;
-    use crate::sandbox::store::MessageConfig;
+    use crate::simulate::parse_rule;
+    use crate::store::MessageConfig;
 
     #[test]
     fn only_plain_http_to_this_machine_is_loopback() {
@@ -456,7 +456,7 @@ mod tests {
         );
         let m = &store.messages[0];
         assert_eq!((m.state.as_str(), m.attempts), ("failed", 3));
-        let entry = &store.qstash[&crate::sandbox::store::Key::parse(m.dlq_id.as_ref().unwrap())];
+        let entry = &store.qstash[&crate::store::Key::parse(m.dlq_id.as_ref().unwrap())];
         assert_eq!(
             (entry.entry.message_id.as_str(), entry.entry.response_status),
             ("msg_1", 503)
