@@ -428,3 +428,38 @@ pub fn raw(
 ) -> (u16, serde_json::Value) {
     raw_body(base, token, method, path, headers, None)
 }
+
+/// Polls `f` until it gives a value, for what happens on another process's schedule (a
+/// delivery, a scrape, a journal line); fails the test naming `what` after `secs` seconds. The
+/// one polling helper of the suite: a deadline, never a fixed sleep that hopes it was enough.
+pub fn wait_for<T>(what: &str, secs: u64, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// What a test that needs an outside tool (the official spec, the SDKs, Prometheus) does when
+/// the tool is missing: with `require` set in the environment (as `.ci/run` sets each) it fails;
+/// else it says `skipped <test>: <why>` in one line and the caller returns. Written straight
+/// to stderr, past libtest's capture, which would hide a passing test's output, in one write
+/// so that parallel tests cannot interleave inside the line. Returns false, for `have_*`.
+pub fn skip_without(require: &str, why: &str) -> bool {
+    let required = std::env::var(require).is_ok_and(|v| !v.is_empty() && v != "0");
+    assert!(!required, "{require} is set, but {why}");
+    // libtest names each test's thread after the test.
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    let line = format!("skipped {test}: {why}\n");
+    let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
+    false
+}

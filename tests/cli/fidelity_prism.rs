@@ -5,10 +5,10 @@
 //! `/v2/workflows/events` are not in the official OpenAPI: their shape is checked against the
 //! SDKs instead (`sdk_fidelity`).
 
+use crate::common::wait_for;
 use crate::common::{raw, Sandbox};
 use crate::hostile::{Hostile, Reply};
 use crate::prism::{have_spec, Prism};
-use crate::sandbox_logs::wait_for;
 
 fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()

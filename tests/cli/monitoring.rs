@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
+use crate::common::wait_for;
 use crate::common::{http, Sandbox};
-use crate::prom::{until, value, Exporter};
+use crate::prom::{value, Exporter};
 
 /// When each entry entered the DLQ, from the sandbox's own listing (the id's ms prefix).
 fn dlq_times(sb: &Sandbox, workflow: bool) -> Vec<i64> {
@@ -245,10 +246,10 @@ fn exporter_survives_faults_and_a_restart_serving_stale_figures_then_fresh_ones(
     let depth = |dlq: &str| format!("qstash_dlq_depth{{dlq=\"{dlq}\"}}");
     let truth = sb.ids(false).len() as f64;
     let wf_truth = sb.ids(true).len() as f64;
-    until("fresh figures through the faults", 60, || {
+    wait_for("fresh figures through the faults", 60, || {
         (fresh_value(&ex, "qstash", &depth("qstash")) == Some(truth)).then_some(())
     });
-    until("fresh workflow figures", 60, || {
+    wait_for("fresh workflow figures", 60, || {
         (fresh_value(&ex, "workflow", &depth("workflow")) == Some(wf_truth)).then_some(())
     });
     let throttled_or_retried = sb
@@ -260,7 +261,7 @@ fn exporter_survives_faults_and_a_restart_serving_stale_figures_then_fresh_ones(
 
     // The server goes away: the last good figures stay, marked stale.
     drop(sb);
-    until("the figures marked stale", 60, || {
+    wait_for("the figures marked stale", 60, || {
         let text = ex.scrape();
         (value(&text, "dlq_exporter_stale{dlq=\"qstash\"}") == Some(1.0)).then_some(text)
     });
@@ -294,7 +295,7 @@ fn exporter_survives_faults_and_a_restart_serving_stale_figures_then_fresh_ones(
     assert!(matches!(status, 200 | 404), "{status}");
     assert!(!sb.ids(false).contains(&gone), "{gone} is still in the DLQ");
     let truth = sb.ids(false).len() as f64;
-    until("fresh figures after the restart", 60, || {
+    wait_for("fresh figures after the restart", 60, || {
         (fresh_value(&ex, "qstash", &depth("qstash")) == Some(truth)).then_some(())
     });
     assert!(ex.running());
@@ -312,7 +313,7 @@ fn exporter_waits_out_a_rate_limit_and_still_reads_the_true_depth() {
     let ex = Exporter::start(&sb, &["--interval", "1s"]);
     let truth = sb.ids(false).len() as f64;
     let wf_truth = sb.ids(true).len() as f64;
-    let text = until("fresh figures under the rate limit", 120, || {
+    let text = wait_for("fresh figures under the rate limit", 120, || {
         let t = ex.scrape();
         let fresh =
             |dlq: &str| value(&t, &format!("dlq_exporter_stale{{dlq=\"{dlq}\"}}")) == Some(0.0);
@@ -340,7 +341,7 @@ fn exporter_waits_out_a_rate_limit_and_still_reads_the_true_depth() {
 fn exporter_stops_cleanly_on_sigterm() {
     let sb = Sandbox::start(&["--seed", "5"]);
     let mut ex = Exporter::start(&sb, &["--interval", "1s"]);
-    until("a first refresh", 30, || {
+    wait_for("a first refresh", 30, || {
         fresh_value(&ex, "qstash", "qstash_dlq_depth{dlq=\"qstash\"}")
     });
     let pid = ex.child.id().to_string();
@@ -352,7 +353,7 @@ fn exporter_stops_cleanly_on_sigterm() {
     let status = ex.child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "{}", ex.stderr.lock().unwrap());
     assert!(ex.scrape().is_empty(), "still serving after SIGTERM");
-    until("the last words", 10, || {
+    wait_for("the last words", 10, || {
         ex.stderr.lock().unwrap().contains("stopped").then_some(())
     });
 }
@@ -471,7 +472,7 @@ fn stats_watch_redraws_in_place_at_a_terminal_with_the_change() {
         .success();
     assert_eq!(sb.ids(false).len(), 22);
     // The whole redraw, not a heading drawn over the last body.
-    let s = until("the redraw after the deletion", 60, || {
+    let s = wait_for("the redraw after the deletion", 60, || {
         let s = screen.screen();
         (s.contains("22 entries in") && s.lines().any(|l| l.starts_with("changed: "))).then_some(s)
     });
@@ -538,7 +539,7 @@ fn list_watch_at_a_terminal_adds_rows_as_entries_land_and_ctrl_c_ends_it() {
         );
         assert!(status < 300, "{v}");
         // A row for the entry, once it lands in the DLQ.
-        until("the new entry's row", 60, || {
+        wait_for("the new entry's row", 60, || {
             let s = screen.screen();
             s.contains(&format!("down.example/w{n}")).then_some(s)
         });

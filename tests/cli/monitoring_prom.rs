@@ -4,9 +4,10 @@
 
 use std::path::PathBuf;
 
+use crate::common::wait_for;
 use crate::common::Sandbox;
 use crate::monitoring::awkward_sandbox;
-use crate::prom::{get, have_prometheus, promtool, until, Exporter, Prometheus};
+use crate::prom::{get, have_prometheus, promtool, Exporter, Prometheus};
 
 fn repo(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -45,7 +46,7 @@ fn promtool_accepts_what_stats_and_the_exporter_write() {
         assert!(ok, "{args:?}: promtool says:\n{said}\n{text}");
     }
     let ex = Exporter::start(&sb, &["--interval", "1s", "--by", "url,label"]);
-    let text = until("a first refresh", 30, || {
+    let text = wait_for("a first refresh", 30, || {
         let t = ex.scrape();
         t.contains("dlq_exporter_stale{dlq=\"workflow\"} 0")
             .then_some(t)
@@ -89,7 +90,7 @@ fn prometheus_scrapes_the_exporter_and_sees_the_true_depth_then_the_new_one() {
     let depth = |dlq: &str| prom.query_one(&format!("qstash_dlq_depth{{dlq=\"{dlq}\"}}"));
     let truth = sb.ids(false).len() as f64;
     let wf_truth = sb.ids(true).len() as f64;
-    until("Prometheus to see the true depth", 90, || {
+    wait_for("Prometheus to see the true depth", 90, || {
         (depth("qstash") == Some(truth) && depth("workflow") == Some(wf_truth)).then_some(())
     });
     // A label value with a line feed arrives whole through Prometheus's own parser.
@@ -104,7 +105,7 @@ fn prometheus_scrapes_the_exporter_and_sees_the_true_depth_then_the_new_one() {
         .success();
     let truth = sb.ids(false).len() as f64;
     assert_eq!(truth, ids.len() as f64 - 7.0);
-    until("Prometheus to see the new depth", 90, || {
+    wait_for("Prometheus to see the new depth", 90, || {
         (depth("qstash") == Some(truth)).then_some(())
     });
     assert_eq!(prom.query_one("up{job=\"dlq\"}"), Some(1.0));

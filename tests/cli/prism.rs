@@ -5,7 +5,6 @@
 
 #![allow(dead_code)]
 
-use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -66,18 +65,7 @@ pub fn have_spec() -> bool {
     if SPEC_FILES.iter().all(|f| dir.join(f).is_file()) {
         return true;
     }
-    let required = std::env::var("DLQ_REQUIRE_SPEC").is_ok_and(|v| !v.is_empty() && v != "0");
-    assert!(!required, "DLQ_REQUIRE_SPEC is set, but {}", spec_missing());
-    // libtest names each test's thread after the test. Written straight to stderr, past
-    // libtest's capture, which would hide a passing test's output; one write, so parallel
-    // tests cannot interleave inside the line.
-    let test = std::thread::current()
-        .name()
-        .unwrap_or("a spec test")
-        .to_string();
-    let line = format!("skipped {test}: {}\n", spec_missing());
-    let _ = std::io::stderr().lock().write_all(line.as_bytes());
-    false
+    crate::common::skip_without("DLQ_REQUIRE_SPEC", &spec_missing())
 }
 
 /// The path of one official spec file; a test that forgot [`have_spec`] fails here in one

@@ -7,7 +7,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::common::Sandbox;
 
@@ -26,29 +26,10 @@ pub fn have_prometheus() -> bool {
     if found {
         return true;
     }
-    let why = "prometheus and promtool are not on PATH (apt-get install prometheus)";
-    let required = std::env::var("DLQ_REQUIRE_PROMETHEUS").is_ok_and(|v| !v.is_empty() && v != "0");
-    assert!(!required, "DLQ_REQUIRE_PROMETHEUS is set, but {why}");
-    let test = std::thread::current()
-        .name()
-        .unwrap_or("a Prometheus test")
-        .to_string();
-    let _ = std::io::stderr()
-        .lock()
-        .write_all(format!("skipped {test}: {why}\n").as_bytes());
-    false
-}
-
-/// Polls `f` until it gives a value, failing with `what` after `secs` seconds.
-pub fn until<T>(what: &str, secs: u64, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    crate::common::skip_without(
+        "DLQ_REQUIRE_PROMETHEUS",
+        "prometheus and promtool are not on PATH (apt-get install prometheus)",
+    )
 }
 
 /// A free loopback port (bound, read, released).
@@ -178,7 +159,7 @@ impl Prometheus {
             url: format!("http://127.0.0.1:{port}"),
             _dir: dir,
         };
-        until("Prometheus to be ready", 60, || {
+        crate::common::wait_for("Prometheus to be ready", 60, || {
             get(&format!("{}/-/ready", p.url), None)
                 .contains("Ready")
                 .then_some(())

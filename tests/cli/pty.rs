@@ -3,7 +3,7 @@
 //! util-linux `script` runs the command with stdin, stdout and stderr on a fresh pty, sized
 //! 100x40 with `stty` first (a pty `script` makes from a pipe has no size), so `dlq` sees what
 //! a person at a terminal is: prompts, progress bars, colour rules. [`screen`] replays the
-//! bytes it drew (carriage returns, line erases, cursor moves) into the lines left on screen,
+//! bytes it drew through a terminal emulator (the `vt100` crate) into the lines left on screen,
 //! which is what a stale progress bar would spoil.
 
 use std::io::{Read, Write};
@@ -124,117 +124,54 @@ pub fn screen(drawn: &str) -> Vec<String> {
     Screen::replay(drawn).lines()
 }
 
-/// A terminal [`WIDTH`] wide with no bottom (nothing scrolls away), replaying what `dlq` drew.
-/// Knows what indicatif and dialoguer send: `\r`, `\n`, backspace, and CSI cursor moves and
-/// erases; colours and modes are ignored.
+/// A terminal [`WIDTH`] wide and tall enough that nothing scrolls away, replaying what `dlq`
+/// drew with the `vt100` crate's terminal emulator (the same escapes a real terminal obeys:
+/// carriage returns, line and screen erases, cursor moves, the wrap at the last column).
 pub struct Screen {
-    rows: Vec<Vec<char>>,
-    r: usize,
-    c: usize,
+    parser: vt100::Parser,
 }
 
 impl Screen {
     pub fn replay(drawn: &str) -> Screen {
-        let chars: Vec<char> = drawn.chars().collect();
-        let mut s = Screen {
-            rows: vec![Vec::new()],
-            r: 0,
-            c: 0,
-        };
-        let mut i = 0;
-        while i < chars.len() {
-            match chars[i] {
-                '\r' => s.c = 0,
-                '\n' => s.r += 1,
-                '\x08' => s.c = s.c.saturating_sub(1),
-                '\x1b' if chars.get(i + 1) == Some(&'[') => {
-                    let start = i + 2;
-                    let mut end = start;
-                    while end < chars.len() && !('@'..='~').contains(&chars[end]) {
-                        end += 1;
-                    }
-                    let params: String = chars[start..end.min(chars.len())].iter().collect();
-                    let n = params.trim_start_matches('?').parse::<usize>().ok();
-                    s.csi(chars.get(end).copied(), n);
-                    i = end;
-                }
-                '\x1b' => i += 1, // a two-byte escape
-                ch if ch < ' ' => {}
-                ch => s.put(ch),
-            }
-            if s.rows.len() <= s.r {
-                s.rows.resize(s.r + 1, Vec::new());
-            }
-            i += 1;
-        }
-        s
+        // Each line feed or full row of text makes at most one more row.
+        let rows = drawn.matches('\n').count() + drawn.chars().count() / WIDTH + 2;
+        let size = |n: usize| std::num::NonZeroU16::new(n.min(u16::MAX as usize) as u16).unwrap();
+        let mut parser = vt100::Parser::new(size(rows), size(WIDTH), 0);
+        parser.process(drawn.as_bytes());
+        Screen { parser }
     }
 
-    fn csi(&mut self, cmd: Option<char>, n: Option<usize>) {
-        match cmd {
-            Some('A') => self.r = self.r.saturating_sub(n.unwrap_or(1)),
-            Some('B') => self.r += n.unwrap_or(1),
-            Some('C') => self.c += n.unwrap_or(1),
-            Some('D') => self.c = self.c.saturating_sub(n.unwrap_or(1)),
-            Some('G') => self.c = n.unwrap_or(1).saturating_sub(1),
-            Some('K') => erase_line(&mut self.rows, self.r, self.c, n.unwrap_or(0)),
-            Some('J') => {
-                erase_line(&mut self.rows, self.r, self.c, n.unwrap_or(0));
-                self.rows.truncate(self.r + 1);
-            }
-            _ => {} // colours, cursor visibility
-        }
-    }
-
-    /// A printable character. Past the last column the cursor waits, as terminals do, and
-    /// the next character goes to the start of the next line.
-    fn put(&mut self, ch: char) {
-        if self.c >= WIDTH {
-            self.r += 1;
-            self.c = 0;
-        }
-        if self.rows.len() <= self.r {
-            self.rows.resize(self.r + 1, Vec::new());
-        }
-        let row = &mut self.rows[self.r];
-        if row.len() <= self.c {
-            row.resize(self.c + 1, ' ');
-        }
-        row[self.c] = ch;
-        self.c += 1;
+    fn row(&self, r: u16) -> String {
+        let screen = self.parser.screen();
+        screen
+            .rows(0, WIDTH as u16)
+            .nth(r as usize)
+            .unwrap_or_default()
     }
 
     /// True when the cursor is at the start of a blank line: whatever comes next starts a
     /// line of its own, not after (or over) what was drawn there.
     pub fn at_blank_line(&self) -> bool {
-        self.c == 0 && self.rows[self.r].iter().all(|c| *c == ' ')
+        let (r, c) = self.parser.screen().cursor_position();
+        c == 0 && self.row(r).trim().is_empty()
     }
 
     /// The line the cursor is on.
     pub fn current(&self) -> String {
-        self.rows[self.r].iter().collect()
+        self.row(self.parser.screen().cursor_position().0)
     }
 
     pub fn lines(&self) -> Vec<String> {
         let mut lines: Vec<String> = self
-            .rows
-            .iter()
-            .map(|row| row.iter().collect::<String>().trim_end().to_string())
+            .parser
+            .screen()
+            .rows(0, WIDTH as u16)
+            .map(|row| row.trim_end().to_string())
             .collect();
         while lines.last().is_some_and(String::is_empty) {
             lines.pop();
         }
         lines
-    }
-}
-
-/// `ESC [ n K` on row `r`: 0 erases from the cursor on, 1 up to it, 2 the whole line.
-fn erase_line(rows: &mut [Vec<char>], r: usize, c: usize, mode: usize) {
-    let Some(row) = rows.get_mut(r) else { return };
-    match mode {
-        0 => row.truncate(c),
-        1 => row.iter_mut().take(c + 1).for_each(|ch| *ch = ' '),
-        _ => row.clear(),
     }
 }
 

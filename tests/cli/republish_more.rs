@@ -54,12 +54,18 @@ fn a_url_group_a_new_body_a_backup_and_a_canary() {
         .assert()
         .success()
         .stderr(predicate::str::contains("canary: 1 of 1"));
-    // Each entry reached both endpoints of the group once, with the new body.
-    let deliveries: Vec<_> =
+    // Each entry reached both endpoints of the group once, with the new body. The sandbox
+    // delivers on its own schedule after the run: wait until eight have come, then count.
+    let to_group = || -> Vec<_> {
         f.rx.requests()
             .into_iter()
             .filter(|r| r.path().starts_with("/group/"))
-            .collect();
+            .collect()
+    };
+    crate::common::wait_for("eight deliveries to the group", 60, || {
+        (to_group().len() >= 8).then_some(())
+    });
+    let deliveries = to_group();
     let mut by_path: BTreeMap<String, usize> = BTreeMap::new();
     for r in &deliveries {
         assert_eq!(String::from_utf8_lossy(&r.body), "replaced, not JSON");

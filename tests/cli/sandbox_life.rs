@@ -5,25 +5,11 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::Sandbox;
+use crate::common::{wait_for, Sandbox};
 use crate::sandbox::call;
-
-/// Polls `f` until it returns `Some`, for events that happen on the sandbox's own schedule
-/// (deliveries); fails the test after `secs`.
-fn wait_for<T>(what: &str, secs: u64, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 #[test]
 fn a_429_fault_carries_the_rate_limit_headers_and_never_hides_a_change() {

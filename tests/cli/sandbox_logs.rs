@@ -2,27 +2,14 @@
 //! on to a final state, told by `GET /v2/logs` and `GET /v2/workflows/logs`, and failures land
 //! in the DLQs again as new entries. The helpers here serve the other `sandbox_logs_*` modules.
 
+use crate::common::wait_for;
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
 
 use base64::Engine;
 use serde_json::{json, Value};
 
 use crate::common::Sandbox;
 use crate::sandbox::send;
-
-/// Polls `f` until it returns `Some`, for what happens on the sandbox's own schedule; fails
-/// the test after `secs`.
-pub fn wait_for<T>(what: &str, secs: u64, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 /// Writes NDJSON fixture lines to a file in `dir`.
 pub fn fixture(dir: &tempfile::TempDir, name: &str, lines: &[Value]) -> String {

@@ -4,9 +4,10 @@
 
 use serde_json::{json, Value};
 
+use crate::common::wait_for;
 use crate::common::{dlq, ndjson, Sandbox};
 use crate::sandbox::send;
-use crate::sandbox_logs::{pages, wait_for};
+use crate::sandbox_logs::pages;
 
 #[test]
 fn the_sandbox_flag_settles_at_once_and_a_later_command_sees_the_outcome() {

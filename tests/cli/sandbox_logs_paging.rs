@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
+use crate::common::wait_for;
 use crate::common::Sandbox;
 use crate::sandbox::send;
-use crate::sandbox_logs::{fixture, message, pages, run, wait_for};
+use crate::sandbox_logs::{fixture, message, pages, run};
 
 pub fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()

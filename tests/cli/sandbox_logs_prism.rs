@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use crate::common::wait_for;
 use crate::common::Sandbox;
 use crate::prism::{have_spec, Prism};
 use crate::sandbox::send;
-use crate::sandbox_logs::{fixture, pages, wait_for};
+use crate::sandbox_logs::{fixture, pages};
 use crate::sandbox_logs_paging::{all_settled, enc, messages, runs_fixture, start_runs};
 
 /// One request through Prism, no retries.

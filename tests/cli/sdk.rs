@@ -4,7 +4,6 @@
 
 #![allow(dead_code)]
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -35,16 +34,7 @@ pub fn have_sdk() -> bool {
          DLQ_NODE_MODULES)",
         dir.display()
     );
-    let required = std::env::var("DLQ_REQUIRE_SDK").is_ok_and(|v| !v.is_empty() && v != "0");
-    assert!(!required, "DLQ_REQUIRE_SDK is set, but {why}");
-    let test = std::thread::current()
-        .name()
-        .unwrap_or("an SDK test")
-        .to_string();
-    let _ = std::io::stderr()
-        .lock()
-        .write_all(format!("skipped {test}: {why}\n").as_bytes());
-    false
+    crate::common::skip_without("DLQ_REQUIRE_SDK", &why)
 }
 
 /// Runs an ES module with node, the pinned SDKs importable by name, and `env` set; killed

@@ -12,9 +12,9 @@ use base64::Engine;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::common::wait_for;
 use crate::common::Sandbox;
 use crate::hostile::{Hostile, Reply};
-use crate::sandbox_logs::wait_for;
 use crate::sdk::{have_sdk, node};
 
 /// What the API shows for a redacted value.

@@ -3,15 +3,14 @@
 //! where it reads differently from the TypeScript one: `log.list()` reads `responseHeader`
 //! and `retryDelayExpr` from `/v2/events`, `dlq.delete_many` sends its ids as a JSON body.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::common::wait_for;
 use crate::common::Sandbox;
 use crate::hostile::{Hostile, Reply};
-use crate::sandbox_logs::wait_for;
 
 /// The python of the venv with the pinned SDK: `DLQ_PYTHON`, else the one `scripts/test` makes.
 fn python() -> PathBuf {
@@ -39,16 +38,7 @@ fn have_py_sdk() -> bool {
          DLQ_PYTHON)",
         python().display()
     );
-    let required = std::env::var("DLQ_REQUIRE_SDK").is_ok_and(|v| !v.is_empty() && v != "0");
-    assert!(!required, "DLQ_REQUIRE_SDK is set, but {why}");
-    let test = std::thread::current()
-        .name()
-        .unwrap_or("a Python SDK test")
-        .to_string();
-    let _ = std::io::stderr()
-        .lock()
-        .write_all(format!("skipped {test}: {why}\n").as_bytes());
-    false
+    crate::common::skip_without("DLQ_REQUIRE_SDK", &why)
 }
 
 /// Runs `body` after a `QStash` client pointed at `sb`; the last line it printed, as JSON.

@@ -162,7 +162,7 @@ fn a_queue_delivers_at_most_parallelism_at_once_and_more_when_raised() {
             .map(|m| m["state"].as_str().unwrap().to_string())
             .collect()
     };
-    crate::sandbox_logs::wait_for("two deliveries under way", 30, || {
+    crate::common::wait_for("two deliveries under way", 30, || {
         (slow.requests().len() == 2).then_some(())
     });
     assert_eq!(
@@ -171,7 +171,7 @@ fn a_queue_delivers_at_most_parallelism_at_once_and_more_when_raised() {
         "two slots, the third waits"
     );
     upsert(3);
-    crate::sandbox_logs::wait_for("the third delivery", 30, || {
+    crate::common::wait_for("the third delivery", 30, || {
         (slow.requests().len() == 3).then_some(())
     });
     assert_eq!(states(), ["delivering"; 3]);

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::common::wait_for;
 use crate::common::{ndjson, Sandbox};
 use crate::hostile::Hostile;
 use crate::sandbox::send;
-use crate::sandbox_logs::wait_for;
 use crate::sdk::{have_sdk, node};
 
 /// Runs `body` as an ES module with `c`, a `Client` of the sandbox, and `BAD`/`OK` (base URLs
