@@ -269,40 +269,49 @@ impl Layout {
     }
 
     /// The rows of `cols` as lines (the header first, if asked), without a final newline.
-    /// `cols` may be a later page of the table this layout was planned for.
+    /// `cols` may be a later page of the table this layout was planned for. The fitting above
+    /// decides each column's width and what its cells hold; comfy-table draws them: no borders,
+    /// [`GAP`] spaces between columns, numbers to the right, trailing blanks trimmed.
     pub fn render(&self, cols: &[Column], header: bool) -> String {
+        if self.slots.is_empty() {
+            return String::new();
+        }
+        let mut table = comfy_table::Table::new();
+        table
+            .load_preset(comfy_table::presets::NOTHING)
+            .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
+            .force_no_tty();
+        if header {
+            table.set_header(
+                self.slots
+                    .iter()
+                    .map(|(i, w)| cut_end(&cols[*i].header, *w).into_owned()),
+            );
+        }
         let fitted: Vec<Vec<String>> = self
             .slots
             .iter()
             .map(|(i, w)| cols[*i].fitted(*w))
             .collect();
-        let line = |cell: &dyn Fn(usize) -> String| -> String {
-            let mut s = String::new();
-            for (n, (i, w)) in self.slots.iter().enumerate() {
-                let text = cell(n);
-                let pad = " ".repeat(w.saturating_sub(width(&text)));
-                if n > 0 {
-                    s.push_str(&" ".repeat(GAP));
-                }
-                if cols[*i].right {
-                    s.push_str(&pad);
-                    s.push_str(&text);
-                } else {
-                    s.push_str(&text);
-                    s.push_str(&pad);
-                }
-            }
-            s.trim_end().to_string()
-        };
-        let mut lines = Vec::new();
-        if header {
-            lines.push(line(&|n| {
-                let (i, w) = self.slots[n];
-                cut_end(&cols[i].header, w).into_owned()
-            }));
-        }
         let rows = cols.first().map_or(0, |c| c.cells.len());
-        lines.extend((0..rows).map(|r| line(&|n| fitted[n][r].clone())));
+        for r in 0..rows {
+            table.add_row(fitted.iter().map(|cells| cells[r].as_str()));
+        }
+        let last = self.slots.len() - 1;
+        for (n, (i, w)) in self.slots.iter().enumerate() {
+            let column = table.column_mut(n).expect("one column per slot");
+            let gap = if n == last { 0 } else { GAP };
+            // comfy-table's fixed width counts the padding.
+            let width = u16::try_from(*w + gap).unwrap_or(u16::MAX);
+            column.set_constraint(comfy_table::ColumnConstraint::Absolute(
+                comfy_table::Width::Fixed(width),
+            ));
+            column.set_padding((0, gap as u16));
+            if cols[*i].right {
+                column.set_cell_alignment(comfy_table::CellAlignment::Right);
+            }
+        }
+        let lines: Vec<String> = table.lines().map(|l| l.trim_end().to_string()).collect();
         lines.join("\n")
     }
 }
