@@ -428,3 +428,11 @@ pub fn raw(
 ) -> (u16, serde_json::Value) {
     raw_body(base, token, method, path, headers, None)
 }
+
+/// The job a `continue with: [VAR=… ]dlq [target flags] VERB --continue JOB` line names;
+/// `None` when `line` is not such a line.
+pub fn continue_job<'a>(line: &'a str, verb: &str) -> Option<&'a str> {
+    let rest = line.trim().strip_prefix("continue with: ")?;
+    let (_, after) = rest.split_once(&format!(" {verb} --continue "))?;
+    after.split_whitespace().next()
+}

@@ -406,7 +406,7 @@ fn a_new_job_leaves_what_an_unfinished_job_published_to_that_job() {
         assert_eq!(o["outcome"], "failed", "{o}");
         let why = o["error"].as_str().unwrap();
         assert!(
-            why.contains(&format!("dlq republish --continue {first}")),
+            why.contains(&format!("republish --continue {first}`")),
             "{why}"
         );
         assert!(
