@@ -308,3 +308,117 @@ fn config_show_under_sandbox_names_the_sandbox() {
     );
     assert_eq!(shown["token"]["source"], "--sandbox", "{shown}");
 }
+
+/// Where a `dlq …` literal may stay outside `src/cmdline.rs`, and why: each names a verb or a
+/// setup step rather than a line to paste into the session's shell, or is said before any
+/// server is chosen. A new one fails the test below: build it with `Ctx::aim`, a job's
+/// `TargetRecord::aim` or `Ctx::local_line` instead, or add it here with its reason.
+const UNAIMED: &[(&str, &str)] = &[
+    // Setting up a profile or a token: no session target exists yet.
+    ("src/config/mod.rs", "`dlq --profile NAME config set-token`"),
+    ("src/config/mod.rs", "`dlq config set-token`"),
+    ("src/config/mod.rs", "`dlq --sandbox list`"),
+    ("src/api/error.rs", "`dlq config set-token`"),
+    (
+        "src/commands/config.rs",
+        "`dlq --profile {} config set-token`",
+    ),
+    ("src/commands/config.rs", "`dlq config set-token`"),
+    // Which verb fits, said from the grammar or the resolver, before any target.
+    ("src/bulk/resolve.rs", "`dlq resume`"),
+    ("src/bulk/resolve.rs", "`dlq restart` or `dlq callback`"),
+    ("src/cli.rs", "`dlq config use NAME`"),
+    ("src/cli.rs", "`dlq list --url {0}`"),
+    ("src/cli.rs", "`dlq {verb}` acts on"),
+    ("src/cli.rs", "(see `dlq {verb} --help`)"),
+    ("src/cli.rs", "`dlq retry` acts on"),
+    ("src/cli.rs", "`dlq resume`, `dlq restart`"),
+    ("src/commands/act/choice.rs", "see `dlq {} --help`"),
+    ("src/commands/act/choice.rs", "`dlq {} --label x --all`"),
+    ("src/commands/republish.rs", "use `dlq retry`"),
+    ("src/commands/export.rs", "`dlq list -o json|ids|table`"),
+    ("src/commands/mod.rs", "`dlq stats` only"),
+    ("src/commands/mod.rs", "`dlq exporter` serves"),
+    ("src/output/groups.rs", "`dlq export`, or act now"),
+    ("src/commands/jobs.rs", "`dlq <verb> --continue JOB`, e.g."),
+    (
+        "src/commands/triage/mod.rs",
+        "`dlq stats` and act with the verbs: {}",
+    ),
+    (
+        "src/commands/triage/scope.rs",
+        "start `dlq triage --label {v}`",
+    ),
+    // Prose that starts with the program's name, not a command.
+    (
+        "src/commands/triage/mod.rs",
+        "\"dlq triage asks before every change",
+    ),
+    (
+        "src/commands/triage/mod.rs",
+        "\"dlq triage needs a terminal",
+    ),
+    ("src/commands/exporter.rs", "\"dlq exporter: the figures"),
+    // The sandbox server's own words, and the way to it from `dlq sandbox VERB`.
+    ("src/commands/sandbox.rs", "`dlq --sandbox` settles"),
+    ("src/commands/sandbox.rs", "`dlq export`"),
+    (
+        "src/commands/sandbox.rs",
+        "`dlq sandbox` mean nothing to `dlq sandbox reset`",
+    ),
+    ("src/commands/sandbox.rs", "\"dlq sandbox: serving"),
+    (
+        "src/commands/sandbox.rs",
+        "\"`dlq sandbox` serves a local sandbox",
+    ),
+];
+
+/// The `dlq …` literals of a line of code: after a backtick or a quote, or `format!("dlq`.
+fn dlq_literals(line: &str) -> bool {
+    ["`dlq ", "\"dlq ", "\"`dlq "]
+        .iter()
+        .any(|p| line.contains(p))
+}
+
+#[test]
+fn no_dlq_line_is_printed_from_outside_cmdline() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    crate::layers::rust_files(&root.join("src"), &mut files);
+    let mut found = Vec::new();
+    let mut used = vec![false; UNAIMED.len()];
+    for file in files {
+        let rel = file.strip_prefix(root).unwrap().display().to_string();
+        if rel == "src/cmdline.rs" || rel.starts_with("src/sandbox/") {
+            continue;
+        }
+        let code = std::fs::read_to_string(&file).unwrap();
+        // Unit tests follow `#[cfg(test)]`: they assert on lines, they print none.
+        let code = code.split("#[cfg(test)]").next().unwrap();
+        for (n, line) in code.lines().enumerate() {
+            if line.trim_start().starts_with("//") || !dlq_literals(line) {
+                continue;
+            }
+            match UNAIMED
+                .iter()
+                .position(|(f, frag)| *f == rel && line.contains(frag))
+            {
+                Some(i) => used[i] = true,
+                None => found.push(format!("{rel}:{}: {}", n + 1, line.trim())),
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "`dlq …` lines built outside src/cmdline.rs (use Ctx::aim, a job's \
+         TargetRecord::aim or Ctx::local_line):\n{}",
+        found.join("\n")
+    );
+    let stale: Vec<_> = UNAIMED
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|(e, _)| e)
+        .collect();
+    assert!(stale.is_empty(), "allowed but no longer there: {stale:?}");
+}

@@ -429,10 +429,10 @@ pub fn raw(
     raw_body(base, token, method, path, headers, None)
 }
 
-/// The job a `continue with: [VAR=… ]dlq [target flags] VERB --continue JOB` line names;
-/// `None` when `line` is not such a line.
+/// The job a `continue with: [VAR=… ]dlq [target flags] VERB --continue JOB` line (or hint)
+/// names; `None` when `line` is not such a line.
 pub fn continue_job<'a>(line: &'a str, verb: &str) -> Option<&'a str> {
-    let rest = line.trim().strip_prefix("continue with: ")?;
+    let (_, rest) = line.split_once("continue with: ")?;
     let (_, after) = rest.split_once(&format!(" {verb} --continue "))?;
     after.split_whitespace().next()
 }

@@ -354,7 +354,9 @@ fn triage_republishes_a_group_to_where_its_endpoint_moved() {
     let line = s
         .lines()
         .map(str::trim)
-        .find(|l| l.starts_with("dlq republish ") && l.ends_with("--yes"))
+        .find(|l| {
+            l.contains(" dlq --base-url ") && l.contains(" republish ") && l.ends_with("--yes")
+        })
         .unwrap_or_else(|| panic!("no equivalent command in:\n{s}"));
     assert!(line.contains("--rewrite-url"), "{line}");
 }

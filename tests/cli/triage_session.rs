@@ -65,7 +65,10 @@ fn pick_inspect_resume_and_the_recap_runs_again_with_nothing_left() {
     screen.wait("Which entry?");
     screen.keys(&["Enter"]);
     let s = screen.wait("Enter to go back");
-    assert!(s.contains("$ dlq get "), "{s}");
+    assert!(
+        s.contains(&format!("dlq --base-url {} get ", sb.url)),
+        "{s}"
+    );
     screen.keys(&["Enter"]);
     screen.wait_n("group: ", 2);
     screen.wait(MENU);
