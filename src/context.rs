@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::api::{self, Client, ClientConfig};
 use crate::args::global::GlobalArgs;
 use crate::bulk::journal::TargetRecord;
+use crate::cmdline::{Aim, CommandLine, Places};
 use crate::config::{Origin, Settings, Sourced};
 use crate::error::{CliError, Kind, Result};
 use crate::output::Output;
@@ -20,6 +21,8 @@ pub struct Ctx {
     pub now_ms: i64,
     /// Where bulk-run journals live (`DLQ_STATE_DIR` or the OS state directory).
     pub state_dir: std::path::PathBuf,
+    /// The state and config directories the environment moved, for printed command lines.
+    pub places: Places,
     limits: Limits,
     /// The in-process sandbox of `--sandbox`, alive for the command's lifetime.
     sandbox: Option<dlq_sandbox::embedded::Embedded>,
@@ -79,6 +82,7 @@ impl Ctx {
             out,
             now_ms: jiff::Timestamp::now().as_millisecond(),
             state_dir,
+            places: Places::from_env(env),
             limits,
             sandbox,
         })
@@ -104,6 +108,39 @@ impl Ctx {
             profile: self.settings.used_profile.clone(),
             sandbox: false,
         })
+    }
+
+    /// Where this session acts, for the command lines it prints: `--sandbox`, the profile that
+    /// supplied the token or URL (even the config file's current one, so another shell's
+    /// current profile does not take over), or the base URL, which is named even when it is
+    /// the default, since a shell's QSTASH_URL would point the line elsewhere.
+    pub fn aim(&self) -> Aim {
+        if self.global.sandbox {
+            return Aim::sandbox(&self.places);
+        }
+        let s = &self.settings;
+        let env_file = s.token.as_ref().and_then(|t| match &t.origin {
+            Origin::EnvFile { file, .. } => Some(file.as_path()),
+            _ => None,
+        });
+        let profile = s.used_profile.as_deref();
+        let url_of_profile =
+            profile.is_some() && matches!(s.url.origin, Origin::Profile { .. } | Origin::Default);
+        let base_url = (!url_of_profile).then_some(s.url.value.as_str());
+        let source = s
+            .token
+            .as_ref()
+            .map_or("nowhere yet".into(), |t| t.origin.short());
+        Aim::server(&self.places, profile, base_url, env_file, &source)
+    }
+
+    /// A line that reads only this machine's files: `dlq jobs show JOB`.
+    pub fn local_line<I, S>(&self, args: I) -> CommandLine
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Aim::local(&self.places).dlq(args)
     }
 
     /// A client for `target`.
@@ -180,8 +217,14 @@ impl Ctx {
     /// The target of `--continue JOB`: the one the job recorded, after checking that nothing
     /// in this invocation names another. The token is this invocation's when it is the job's
     /// (same fingerprint), else the recorded profile's; never one that differs.
-    pub async fn rebind(&self, job: &str, rec: &TargetRecord) -> Result<Bound> {
-        check_continue(job, rec, &self.named())?;
+    /// `again` is the line that does the same on the job's target, for a refusal to show.
+    pub async fn rebind(
+        &self,
+        job: &str,
+        rec: &TargetRecord,
+        again: &CommandLine,
+    ) -> Result<Bound> {
+        check_continue(job, rec, &self.named(), again, &self.places)?;
         if rec.sandbox {
             let started = match &self.sandbox {
                 Some(_) => None,
@@ -202,7 +245,10 @@ impl Ctx {
                     "job {job} ran against the local sandbox, which was reset since: the entries \
                      it planned are gone"
                 ))
-                .hint(format!("`dlq jobs forget {job}` removes the job")));
+                .hint(format!(
+                    "`{}` removes the job",
+                    self.local_line(["jobs", "forget", job])
+                )));
             }
             return Ok(Bound {
                 target: Target::sandbox(&sb.url, &sb.token),

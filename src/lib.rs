@@ -8,6 +8,7 @@ pub mod api;
 pub mod args;
 pub mod bulk;
 pub mod cli;
+pub mod cmdline;
 pub mod commands;
 pub mod config;
 pub mod context;

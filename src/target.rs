@@ -9,6 +9,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::bulk::journal::TargetRecord;
+use crate::cmdline::{Aim, CommandLine, Places};
 use crate::config::{Origin, Sourced};
 use crate::error::{CliError, Result};
 use crate::secret::Secret;
@@ -110,13 +111,24 @@ pub struct Named<'a> {
 
 /// Refuses to continue `job` when this invocation names another server or token than the one
 /// the job ran against. The refusal is a usage error (exit 2) that names both sides.
-pub fn check_continue(job: &str, rec: &TargetRecord, now: &Named) -> Result<()> {
+/// `again` is the line that does the same on the job's own target, for the refusal to show.
+pub fn check_continue(
+    job: &str,
+    rec: &TargetRecord,
+    now: &Named,
+    again: &CommandLine,
+    places: &Places,
+) -> Result<()> {
     let ran = format!("job {job} ran against {}", rec.describe());
     let refuse = |here: String| {
         CliError::usage(format!("{ran}; {here}"))
-            .hint("nothing was sent; run the continue line where nothing names another server")
             .hint(format!(
-                "`dlq jobs show {job}` shows the job's target and what is left"
+                "nothing was sent; this line names the job's own server: {}",
+                again
+            ))
+            .hint(format!(
+                "`{}` shows the job's target and what is left",
+                Aim::local(places).dlq(["jobs", "show", job])
             ))
     };
     if now.sandbox && !rec.sandbox {
@@ -217,6 +229,12 @@ mod tests {
         assert!(!a.contains("token"));
     }
 
+    fn check(job: &str, rec: &TargetRecord, now: &Named) -> Result<()> {
+        let places = Places::default();
+        let again = rec.aim(&places).dlq(["retry", "--continue", job]);
+        check_continue(job, rec, now, &again, &places)
+    }
+
     #[test]
     fn continue_refuses_another_server_or_token_and_accepts_the_same() {
         let rec = record("https://a.example", "tok-a", false);
@@ -230,19 +248,24 @@ mod tests {
             url,
             token,
         };
-        let err = check_continue("j", &rec, &named(Some(&url_b), None)).unwrap_err();
+        let err = check("j", &rec, &named(Some(&url_b), None)).unwrap_err();
         assert!(err.message.contains("b.example"), "{}", err.message);
-        assert!(check_continue("j", &rec, &named(None, Some(&tok_b))).is_err());
-        assert!(check_continue("j", &rec, &named(Some(&url_a), Some(&tok_a))).is_ok());
-        assert!(check_continue("j", &rec, &named(None, None)).is_ok());
+        let hints = err.hints.join("\n");
+        assert!(
+            hints.contains("dlq --base-url https://a.example retry --continue j"),
+            "{hints}"
+        );
+        assert!(check("j", &rec, &named(None, Some(&tok_b))).is_err());
+        assert!(check("j", &rec, &named(Some(&url_a), Some(&tok_a))).is_ok());
+        assert!(check("j", &rec, &named(None, None)).is_ok());
         let sandbox_named = Named {
             sandbox: true,
             ..Named::default()
         };
-        assert!(check_continue("j", &rec, &sandbox_named).is_err());
+        assert!(check("j", &rec, &sandbox_named).is_err());
         let local = record("http://127.0.0.1:1", "sbx", true);
-        assert!(check_continue("j", &local, &named(Some(&url_a), None)).is_err());
-        assert!(check_continue("j", &local, &sandbox_named).is_ok());
+        assert!(check("j", &local, &named(Some(&url_a), None)).is_err());
+        assert!(check("j", &local, &sandbox_named).is_ok());
     }
 
     #[test]

@@ -14,6 +14,7 @@ use super::cancel::Cancel;
 use super::exec::Pacer;
 use super::journal::{self, EndState, Event, JobRecord, Journal, OpenError, RunSettings, State};
 use super::outcome::Summary;
+use crate::cmdline::{CommandLine, Places};
 
 pub struct Job {
     pub record: JobRecord,
@@ -97,14 +98,15 @@ impl Job {
         &self.dir
     }
 
-    /// The command that does what is left: `dlq retry --continue retry-...`.
-    pub fn continue_command(&self) -> String {
-        self.record.continue_command()
+    /// The command that does what is left, on the job's target: `dlq --sandbox retry
+    /// --continue retry-...`.
+    pub fn continue_command(&self, places: &Places) -> CommandLine {
+        self.record.continue_command(places)
     }
 
     /// The last line of a run that stopped with work left.
-    pub fn continue_line(&self) -> String {
-        format!("continue with: {}", self.continue_command())
+    pub fn continue_line(&self, places: &Places) -> String {
+        format!("continue with: {}", self.continue_command(places))
     }
 
     /// Keeps the signal watcher until the job ends (or [`Job::unwatch`]).
@@ -229,8 +231,8 @@ mod tests {
             let id = format!("delete-{i}");
             let job = Job::create(dir.path(), record(&id)).unwrap();
             assert_eq!(
-                job.continue_line(),
-                format!("continue with: dlq delete --continue {id}")
+                job.continue_line(&Places::default()),
+                format!("continue with: dlq --base-url https://x delete --continue {id}")
             );
             job.end(&Summary::default(), halted, left).unwrap();
             drop(job);

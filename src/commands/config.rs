@@ -172,7 +172,7 @@ fn show(ctx: &Ctx) -> Result<()> {
         Some(t) => (t.value.masked(), t.origin.to_string()),
         None => ("(not set)".to_string(), "-".to_string()),
     };
-    let rows = [
+    let mut server = [
         (
             "profile",
             s.profile.value.clone(),
@@ -180,6 +180,29 @@ fn show(ctx: &Ctx) -> Result<()> {
         ),
         ("url", s.url.value.clone(), s.url.origin.to_string()),
         ("token", token, token_origin),
+    ];
+    if ctx.global.sandbox {
+        // What the command acts on is the embedded sandbox, whatever the settings say.
+        let t = ctx.target()?;
+        let state = ctx.state_dir.join("sandbox");
+        server = [
+            ("profile", "(none)".into(), "--sandbox".into()),
+            (
+                "url",
+                t.url.value.clone(),
+                format!(
+                    "--sandbox (the embedded sandbox, state in {})",
+                    state.display()
+                ),
+            ),
+            ("token", t.token.value.masked(), "--sandbox".into()),
+        ];
+    }
+    let [profile, url, token] = server;
+    let rows = [
+        profile,
+        url,
+        token,
         (
             "config file",
             s.config_file.display().to_string(),

@@ -49,9 +49,13 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .found
         .sort_by_key(|f| std::cmp::Reverse(f.entry.dlq_time_ms()));
     if found.found.len() > 1 {
-        let id = safe(&args.id);
+        let all = ctx
+            .aim()
+            .dlq(["list", "--workflow", "--workflow-run-id", &args.id]);
         ctx.out.info(&format!(
-            "{n} entries for {id}; showing the newest (`dlq list --workflow --workflow-run-id {id}` lists all)",
+            "{n} entries for {id}; showing the newest (`{all}` lists all)",
+            id = safe(&args.id),
+            all = safe(&all.to_string()),
             n = found.found.len(),
         ));
     }

@@ -67,6 +67,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let view = View {
         now_ms: ctx.now_ms,
         retention_ms: retention.as_millis() as i64,
+        places: ctx.places.clone(),
     };
     let dir = &ctx.state_dir;
     match args.command.unwrap_or(JobsCommand::List) {
@@ -88,7 +89,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
             } else if let Some(j) = jobs.iter().find(|j| resumable(j)) {
                 ctx.out.info(&format!(
                     "continue one with `dlq <verb> --continue JOB`, e.g. {}",
-                    j.plan.continue_command()
+                    j.plan.continue_command(&ctx.places)
                 ));
             }
             Ok(())
@@ -151,7 +152,7 @@ fn open_err(ctx: &Ctx, job: &str, e: OpenError) -> CliError {
             "no job {shown:?} in {}",
             journal::jobs_dir(&ctx.state_dir).display()
         ))
-        .hint("`dlq jobs` lists them"),
+        .hint(format!("`{}` lists them", ctx.local_line(["jobs"]))),
         OpenError::Running => CliError::usage(format!(
             "job {shown} is running in another process right now"
         )),

@@ -98,8 +98,10 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let filter = args.filters.build(source, ctx.now_ms)?;
     check_keys(&args.by, source)?;
     if ctx.out.format == Format::Ids {
-        return Err(CliError::usage("stats has no ids output")
-            .hint("use -o ndjson (each group has a sample id), or `dlq list -o ids`"));
+        return Err(CliError::usage("stats has no ids output").hint(format!(
+            "use -o ndjson (each group has a sample id), or `{}`",
+            ctx.aim().dlq(["list", "-o", "ids"])
+        )));
     }
     let retention = retention(&args.retention)?;
     if let Some(every) = args.watch {

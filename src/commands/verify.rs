@@ -39,8 +39,10 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let job = &args.job;
     let shown = truncate(&safe(job), 80).into_owned();
     let (opened, state) = Job::reopen(&ctx.state_dir, job).map_err(|e| match e {
-        OpenError::Missing => CliError::usage(format!("no job {shown:?}"))
-            .hint("`dlq jobs` lists the jobs of this machine"),
+        OpenError::Missing => CliError::usage(format!("no job {shown:?}")).hint(format!(
+            "`{}` lists the jobs of this machine",
+            ctx.local_line(["jobs"])
+        )),
         OpenError::Running => CliError::usage(format!(
             "job {shown} is running right now; its own --verify, or this once it ends"
         )),
@@ -66,7 +68,8 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ));
         return Ok(());
     }
-    let bound = ctx.rebind(job, &plan.target).await?;
+    let again = plan.target.aim(&ctx.places).dlq(["verify", job]);
+    let bound = ctx.rebind(job, &plan.target, &again).await?;
     let api = ctx.client(&bound.target)?;
     let cancel = Cancel::new();
     let stop = tokio::spawn({

@@ -8,12 +8,15 @@ use serde_json::json;
 
 use super::{json_line, time, Format, Output};
 use crate::bulk::journal::{JobInfo, JobState, Mode};
+use crate::cmdline::Places;
 use crate::text::safe;
 
 /// What the reader is told besides the rows.
 pub struct View {
     pub now_ms: i64,
     pub retention_ms: i64,
+    /// Where the state is, for the continue lines.
+    pub places: Places,
 }
 
 fn state(j: &JobInfo) -> &'static str {
@@ -153,7 +156,7 @@ pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::R
                 "publishedLeft": j.published_left,
             },
             "pastRetention": view.now_ms - j.created_ms > view.retention_ms,
-            "continue": resumable(j).then(|| p.continue_command()),
+            "continue": resumable(j).then(|| p.continue_command(&view.places).to_string()),
         });
         return json_line(w, &doc);
     }
@@ -251,7 +254,7 @@ pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::R
         )?;
     }
     if resumable(j) {
-        line(w, "continue", p.continue_command())?;
+        line(w, "continue", p.continue_command(&view.places).to_string())?;
     }
     w.flush()
 }

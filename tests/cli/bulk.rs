@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 
-use crate::common::{ndjson, Sandbox};
+use crate::common::{continue_job, ndjson, Sandbox};
 
 /// Every applied mutation of `kind`, by dlqId.
 fn applied(sb: &Sandbox, kind: &str) -> BTreeMap<String, u64> {
@@ -246,9 +246,7 @@ fn interrupt_then_continue_acts_on_every_entry_exactly_once() {
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(130), "{err}");
     let last = err.lines().last().unwrap_or("");
-    let job = last
-        .strip_prefix("continue with: dlq retry --continue ")
-        .unwrap_or_else(|| panic!("last line: {last:?}"));
+    let job = continue_job(last, "retry").unwrap_or_else(|| panic!("last line: {last:?}"));
     let done_before = applied(&sb, "retry").len();
     assert!(done_before > 0 && done_before < 1000, "{done_before}");
 

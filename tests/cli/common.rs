@@ -463,3 +463,11 @@ pub fn skip_without(require: &str, why: &str) -> bool {
     let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
     false
 }
+
+/// The job a `continue with: [VAR=… ]dlq [target flags] VERB --continue JOB` line (or hint)
+/// names; `None` when `line` is not such a line.
+pub fn continue_job<'a>(line: &'a str, verb: &str) -> Option<&'a str> {
+    let (_, rest) = line.split_once("continue with: ")?;
+    let (_, after) = rest.split_once(&format!(" {verb} --continue "))?;
+    after.split_whitespace().next()
+}

@@ -10,7 +10,7 @@ use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::common::{ndjson, Sandbox};
+use crate::common::{continue_job, ndjson, Sandbox};
 
 /// How many mutations of `kind` the sandbox applied, all ids together.
 fn total(sb: &Sandbox, kind: &str) -> u64 {
@@ -136,7 +136,7 @@ fn continuing_a_server_side_run_keeps_its_limit() {
     let job = err
         .lines()
         .last()
-        .and_then(|l| l.strip_prefix("continue with: dlq retry --continue "))
+        .and_then(|l| continue_job(l, "retry"))
         .unwrap_or_else(|| panic!("no continue line:\n{err}"))
         .to_string();
     let before = total(&sb, "retry");
@@ -274,8 +274,8 @@ fn stopped_by(signal_name: &str, verb: &str, report: Option<&Path>) -> (Sandbox,
         "{signal_name}: no summary line: {err:?}"
     );
     assert_eq!(
-        err.last().map(String::as_str),
-        Some(format!("continue with: dlq {verb} --continue {job}").as_str()),
+        err.last().and_then(|l| continue_job(l, verb)),
+        Some(job.as_str()),
         "{signal_name}"
     );
     (sb, job)

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use predicates::prelude::*;
 use serde_json::{json, Value};
 
-use crate::common::{ndjson, Sandbox};
+use crate::common::{continue_job, ndjson, Sandbox};
 use crate::hostile::{entry, Hostile, Reply, Request};
 
 /// A QStash DLQ that really deletes, lists with stable cursors (the last id seen), and
@@ -107,10 +107,9 @@ fn shown(home: &tempfile::TempDir, hostile: &Hostile, job: &str) -> Value {
 
 /// The job named by the last line of a run that stopped with work left.
 fn continued_job(stderr: &str, verb: &str) -> String {
-    let prefix = format!("continue with: dlq {verb} --continue ");
     stderr
         .lines()
-        .find_map(|l| l.split_once(&prefix).map(|(_, job)| job.trim().to_string()))
+        .find_map(|l| continue_job(l, verb).map(String::from))
         .unwrap_or_else(|| panic!("no continue line in {stderr}"))
 }
 

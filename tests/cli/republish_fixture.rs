@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::common::{ndjson, Sandbox};
+use crate::common::{continue_job, ndjson, Sandbox};
 use crate::hostile::{Hostile, Reply};
 
 /// Entries that move (label `billing`, a JSON body), that are refused in the plan (label
@@ -254,11 +254,10 @@ impl Fixture {
 }
 
 pub fn job_of(stderr: &str) -> String {
-    let prefix = "continue with: dlq republish --continue ";
     stderr
         .lines()
-        .find_map(|l| l.trim().strip_prefix(prefix))
-        .map(|s| s.split_whitespace().next().unwrap().to_string())
+        .find_map(|l| continue_job(l, "republish"))
+        .map(String::from)
         .or_else(|| {
             // A finished run names its job in the summary.
             stderr

@@ -360,7 +360,9 @@ fn triage_republishes_a_group_to_where_its_endpoint_moved() {
     let line = s
         .lines()
         .map(str::trim)
-        .find(|l| l.starts_with("dlq republish ") && l.ends_with("--yes"))
+        .find(|l| {
+            l.contains(" dlq --base-url ") && l.contains(" republish ") && l.ends_with("--yes")
+        })
         .unwrap_or_else(|| panic!("no equivalent command in:\n{s}"));
     assert!(line.contains("--rewrite-url"), "{line}");
 }
@@ -412,7 +414,7 @@ fn a_new_job_leaves_what_an_unfinished_job_published_to_that_job() {
         assert_eq!(o["outcome"], "failed", "{o}");
         let why = o["error"].as_str().unwrap();
         assert!(
-            why.contains(&format!("dlq republish --continue {first}")),
+            why.contains(&format!("republish --continue {first}`")),
             "{why}"
         );
         assert!(

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::common::{ndjson, Sandbox};
+use crate::common::{continue_job, ndjson, Sandbox};
 
 /// Per-id counts of one mutation at a sandbox.
 fn applied(sb: &Sandbox, mutation: &str) -> BTreeMap<String, u64> {
@@ -107,8 +107,7 @@ fn a_pipelined_run_cut_short_while_listing_continues_exactly_once() {
     let job = err
         .lines()
         .last()
-        .unwrap()
-        .strip_prefix("continue with: dlq retry --continue ")
+        .and_then(|l| continue_job(l, "retry"))
         .unwrap()
         .to_string();
     let shown = sb.job_shown(&job);

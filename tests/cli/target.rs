@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::common::{dlq, header, ndjson, Sandbox};
+use crate::common::{continue_job, dlq, header, ndjson, Sandbox};
 
 /// Per-id counts of one mutation at a sandbox.
-fn applied(sb: &Sandbox, mutation: &str) -> BTreeMap<String, u64> {
+pub fn applied(sb: &Sandbox, mutation: &str) -> BTreeMap<String, u64> {
     sb.applied_all()
         .into_iter()
         .filter_map(|(id, v)| v[mutation].as_u64().map(|n| (id, n)))
@@ -30,7 +30,7 @@ fn events(home: &tempfile::TempDir) -> Vec<String> {
 }
 
 /// Waits until `ready` says the journal got far enough; the run must still be going.
-fn wait_for(child: &mut Child, home: &tempfile::TempDir, ready: impl Fn(&[String]) -> bool) {
+pub fn wait_for(child: &mut Child, home: &tempfile::TempDir, ready: impl Fn(&[String]) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(120);
     while !ready(&events(home)) {
         assert!(Instant::now() < deadline, "the run journaled nothing");
@@ -42,14 +42,14 @@ fn wait_for(child: &mut Child, home: &tempfile::TempDir, ready: impl Fn(&[String
     }
 }
 
-fn signal(child: &Child, sig: &str) {
+pub fn signal(child: &Child, sig: &str) {
     std::process::Command::new("kill")
         .args([sig, &child.id().to_string()])
         .status()
         .unwrap();
 }
 
-fn outcomes(lines: &[String]) -> usize {
+pub fn outcomes(lines: &[String]) -> usize {
     lines.iter().filter(|l| l.contains("\"outcome\"")).count()
 }
 
@@ -78,9 +78,7 @@ fn continue_refuses_another_server_and_finishes_on_its_own_exactly_once() {
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(130), "{err}");
     let line = err.lines().last().unwrap();
-    let job = line
-        .strip_prefix("continue with: dlq retry --continue ")
-        .unwrap_or_else(|| panic!("{line}"));
+    let job = continue_job(line, "retry").unwrap_or_else(|| panic!("{line}"));
     // The run said where it acted, and the job id, before anything else happened.
     let host = a.url.trim_start_matches("http://");
     assert!(
@@ -182,9 +180,7 @@ fn a_killed_run_is_listed_as_crashed_and_continues_exactly_once() {
         .assert()
         .success()
         .stdout(predicate::str::contains("crashed"))
-        .stderr(predicate::str::contains(format!(
-            "dlq retry --continue {id}"
-        )));
+        .stderr(predicate::str::contains(format!("retry --continue {id}")));
 
     sb.dlq()
         .args([

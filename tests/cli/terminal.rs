@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use crate::common::Sandbox;
+use crate::common::{continue_job, Sandbox};
 use crate::pty::{on_terminal, screen, Pty, Screen};
 
 /// Outcome lines journaled so far by the (only) job of `sb`'s home.
@@ -137,11 +137,15 @@ fn ctrl_c_leaves_the_summary_last_with_no_stale_bar_and_short_rates() {
             "rate {r}/s is too long:\n{shown}"
         );
     }
-    // The last line says how to continue this very job.
-    let last = lines.last().unwrap();
-    let job = last
-        .strip_prefix("continue with: dlq retry --continue ")
-        .unwrap_or_else(|| panic!("last line {last:?}:\n{shown}"));
+    // The last line (wrapped at the pane's width) says how to continue this very job.
+    let at = shown.rfind("continue with: ").expect(&shown);
+    assert!(
+        shown[at..].trim_end().lines().count() <= 2,
+        "not last:\n{shown}"
+    );
+    let last = shown[at..].replace('\n', "");
+    let job =
+        continue_job(&last, "retry").unwrap_or_else(|| panic!("last line {last:?}:\n{shown}"));
     assert!(
         sb.home.path().join("state/jobs").join(job).is_dir(),
         "{job}"

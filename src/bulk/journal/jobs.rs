@@ -11,6 +11,7 @@ use super::{job_dir, jobs_dir, lock, read_plan, valid_job_id, OpenError};
 use crate::api::Source;
 use crate::bulk::action::Verb;
 use crate::bulk::outcome::Status;
+use crate::cmdline::{CommandLine, Places};
 
 /// How a job stands, for `dlq jobs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -154,11 +155,13 @@ pub fn info(state_dir: &Path, job: &str) -> Result<JobInfo, OpenError> {
 
 /// Entries that republish jobs on `target` published, or sent a publish for, and have not
 /// finished, each with its job: a new job must not publish them again (past the service's
-/// deduplication window that would deliver them twice); continuing that job finishes them.
+/// deduplication window that would deliver them twice); continuing that job, with the line
+/// given for each, finishes them.
 pub fn republishing_elsewhere(
     state_dir: &Path,
     target: &TargetRecord,
-) -> std::collections::HashMap<String, String> {
+    places: &Places,
+) -> std::collections::HashMap<String, (String, CommandLine)> {
     let mut out = std::collections::HashMap::new();
     let Ok(entries) = std::fs::read_dir(jobs_dir(state_dir)) else {
         return out;
@@ -176,7 +179,8 @@ pub fn republishing_elsewhere(
         let sent = state.published.iter().map(|p| &p.dlq_id);
         for id in sent.chain(state.first_sent.keys()) {
             if !state.finished(id) {
-                out.insert(id.clone(), plan.job.clone());
+                let line = plan.continue_command(places);
+                out.insert(id.clone(), (plan.job.clone(), line));
             }
         }
     }

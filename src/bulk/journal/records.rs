@@ -7,6 +7,7 @@ use crate::api::{Filter, Source};
 use crate::bulk::action::Action;
 use crate::bulk::outcome::Summary;
 use crate::bulk::verify::Tally;
+use crate::cmdline::{Aim, CommandLine, Places};
 
 /// Where a job acts: what `--continue` must find again. The token is kept only as a
 /// fingerprint that tells tokens apart without revealing them.
@@ -20,6 +21,20 @@ pub struct TargetRecord {
     pub token_fingerprint: String,
     /// Where the token came from, in words ("environment QSTASH_TOKEN").
     pub token_source: String,
+}
+
+impl TargetRecord {
+    /// The flags that point a printed line at this target and nowhere else: `--sandbox`, the
+    /// profile, or the base URL (whose token the shell must give: it is never printed).
+    pub fn aim(&self, places: &Places) -> Aim {
+        if self.sandbox {
+            return Aim::sandbox(places);
+        }
+        match &self.profile {
+            Some(p) => Aim::server(places, Some(p), None, None, &self.token_source),
+            None => Aim::server(places, None, Some(&self.base_url), None, &self.token_source),
+        }
+    }
 }
 
 /// The settings a run was started with; `--continue` reuses them unless a flag lowers them.
@@ -105,9 +120,12 @@ pub struct JobRecord {
 }
 
 impl JobRecord {
-    /// The command that does what is left of the job: `dlq retry --continue retry-...`.
-    pub fn continue_command(&self) -> String {
-        format!("dlq {} --continue {}", self.action.verb.name(), self.job)
+    /// The command that does what is left of the job, aimed at the job's own target:
+    /// `dlq --sandbox retry --continue retry-...`.
+    pub fn continue_command(&self, places: &Places) -> CommandLine {
+        self.target
+            .aim(places)
+            .dlq([self.action.verb.name(), "--continue", &self.job])
     }
 
     /// The ids planned before the run (a pipelined job's pages are in its events).

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::edit::{Change, Edits};
 use crate::api::Entry;
 use crate::bulk::republish::{Built, Line};
+use crate::cmdline::CommandLine;
 
 #[derive(Default)]
 pub struct Rebuilt {
@@ -24,7 +25,7 @@ pub struct Rebuilt {
     seen: HashSet<String>,
     /// Entries another republish job published (or sent) and has not finished, with the job:
     /// refused here, so nothing publishes them a second time.
-    pub elsewhere: HashMap<String, String>,
+    pub elsewhere: HashMap<String, (String, CommandLine)>,
 }
 
 impl Rebuilt {
@@ -42,9 +43,9 @@ impl Rebuilt {
             return;
         }
         let built = match self.elsewhere.get(&e.dlq_id) {
-            Some(job) => Built::Refused(format!(
+            Some((job, line)) => Built::Refused(format!(
                 "job {job} published it (or sent its publish) and has not finished it: \
-                 `dlq republish --continue {job}` does, without publishing it again"
+                 `{line}` does, without publishing it again"
             )),
             None => edits.build(e),
         };

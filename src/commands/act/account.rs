@@ -9,6 +9,7 @@ use crate::bulk::exec::Halt;
 use crate::bulk::job::Job;
 use crate::bulk::outcome::Summary;
 use crate::bulk::plan::Plan;
+use crate::cmdline::CommandLine;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::output::plan_view::past;
@@ -36,14 +37,15 @@ pub fn conclude(ctx: &Ctx, at: Named<'_>, ended: Ended) -> Result<()> {
 fn stopped(ctx: &Ctx, at: &Named<'_>, total: &Summary, stop: Stop) -> Result<()> {
     let verb = at.job.verb().name();
     let job = at.job.id();
+    let again = at.job.continue_command(&ctx.places);
     ctx.out.info_wrapped(&summary_line(verb, total, at.target));
     Err(match stop {
-        Stop::Declined(e) => e.hint(format!("the rest waits: {}", at.job.continue_command())),
+        Stop::Declined(e) => e.hint(format!("the rest waits: {again}")),
         Stop::Unverified { error, canary } => {
             let rest = if canary {
                 format!(
-                    "the canary could not be checked, so the rest was not touched: {} --past-canary goes on",
-                    at.job.continue_command()
+                    "the canary could not be checked, so the rest was not touched: {} goes on",
+                    again.clone().arg("--past-canary")
                 )
             } else {
                 "every entry has its outcome above (and in the job's journal)".to_string()
@@ -52,7 +54,10 @@ fn stopped(ctx: &Ctx, at: &Named<'_>, total: &Summary, stop: Stop) -> Result<()>
                 "the {verb} ran, but its outcomes could not be looked up: {}",
                 error.message
             ))
-            .hint(format!("`dlq verify {job}` tries again later"))
+            .hint(format!(
+                "`{}` tries again later",
+                at.job.record.target.aim(&ctx.places).dlq(["verify", job])
+            ))
             .hint(rest)
         }
         Stop::CanaryFailed(result) => CliError::new(
@@ -63,10 +68,7 @@ fn stopped(ctx: &Ctx, at: &Named<'_>, total: &Summary, stop: Stop) -> Result<()>
                 result.tally.total()
             ),
         )
-        .hint(format!(
-            "to go on anyway: {} --past-canary",
-            at.job.continue_command()
-        )),
+        .hint(format!("to go on anyway: {}", again.arg("--past-canary"))),
     })
 }
 
@@ -79,7 +81,7 @@ fn summary(ctx: &Ctx, at: &Named<'_>, s: &Summary, halt: Option<Halt>, verb: Ver
         ctx.out
             .info_wrapped(&format!("verified: {}", verify_line(t)));
     }
-    let continue_line = at.job.continue_line();
+    let continue_line = at.job.continue_line(&ctx.places);
     match halt {
         Some(Halt::Refused(e)) => {
             return Err(CliError::from(e).hint(format!(
@@ -113,12 +115,13 @@ fn summary(ctx: &Ctx, at: &Named<'_>, s: &Summary, halt: Option<Halt>, verb: Ver
         eprintln!("{continue_line}");
         return Err(CliError::new(Kind::Interrupted, "interrupted"));
     }
-    exit_code(s, at.job.id(), verb)
+    exit_code(s, &ctx.local_line(["jobs", "show", at.job.id()]), verb)
 }
 
 /// A run that went to its end: 0 when everything was done, 3 when some was (or a callback is
 /// unconfirmed), 1 when none.
-fn exit_code(s: &Summary, job: &str, verb: Verb) -> Result<()> {
+/// `show` is the `dlq jobs show JOB` line the hints point to.
+fn exit_code(s: &Summary, show: &CommandLine, verb: Verb) -> Result<()> {
     // Only a callback has entries whose outcome nothing can tell; a server-side run's
     // unconfirmed count is entries acted on beyond `done`, not a failure.
     if verb == Verb::Republish && s.unconfirmed > 0 {
@@ -134,7 +137,7 @@ fn exit_code(s: &Summary, job: &str, verb: Verb) -> Result<()> {
             ),
         )
         .hint(format!(
-            "the outcomes marked unconfirmed (or --report FILE) say which; check their destinations, then delete or republish them (`dlq jobs show {job}` counts them)"
+            "the outcomes marked unconfirmed (or --report FILE) say which; check their destinations, then delete or republish them (`{show}` counts them)"
         )));
     }
     if verb == Verb::Callback && s.unconfirmed > 0 {
@@ -146,7 +149,7 @@ fn exit_code(s: &Summary, job: &str, verb: Verb) -> Result<()> {
             ),
         )
         .hint(format!(
-            "the outcomes marked unconfirmed (or --report FILE) say which; `dlq jobs show {job}` too"
+            "the outcomes marked unconfirmed (or --report FILE) say which; `{show}` too"
         )));
     }
     let bad = s.failed + s.not_found;
@@ -162,9 +165,7 @@ fn exit_code(s: &Summary, job: &str, verb: Verb) -> Result<()> {
                 verb.name()
             ),
         )
-        .hint(format!(
-            "`dlq jobs show {job}` and the outcomes above say which"
-        )));
+        .hint(format!("`{show}` and the outcomes above say which")));
     }
     let msg = format!("{bad} of {} entries were not {}", s.planned, past(verb));
     let err = if s.done == 0 {
@@ -173,7 +174,7 @@ fn exit_code(s: &Summary, job: &str, verb: Verb) -> Result<()> {
         CliError::new(Kind::Partial, msg)
     };
     Err(err.hint(format!(
-        "the outcomes above (or --report FILE) say which; `dlq jobs show {job}` too"
+        "the outcomes above (or --report FILE) say which; `{show}` too"
     )))
 }
 
@@ -205,5 +206,8 @@ pub fn nothing_found(
         },
         past(verb)
     ))
-    .hint("`dlq list` shows what is there; --workflow for failed workflow runs"))
+    .hint(format!(
+        "`{}` shows what is there; --workflow for failed workflow runs",
+        ctx.aim().dlq(["list"])
+    )))
 }

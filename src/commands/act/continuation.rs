@@ -20,13 +20,14 @@ use crate::bulk::journal::{Mode, OpenError, Part, RunSettings, State};
 use crate::bulk::outcome::Status;
 use crate::bulk::plan::{Plan, PlanError};
 use crate::bulk::republish::{self, Republishing};
+use crate::cmdline::{Aim, Places};
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::text::{safe, truncate};
 
 /// Reopens the job and says what is left; `None` when nothing is.
 pub async fn reopen<'a>(ctx: &'a Ctx, id: &str, req: &Request<'_>) -> Result<Option<Work<'a>>> {
-    refuse_changes(id, req)?;
+    refuse_changes(id, req, &ctx.places)?;
     let (mut job, state) = open(ctx, id, req)?;
     let complete = state.complete(&job.record);
     let left: Vec<Part> = left_parts(&job, &state);
@@ -48,12 +49,13 @@ pub async fn reopen<'a>(ctx: &'a Ctx, id: &str, req: &Request<'_>) -> Result<Opt
                 ),
             )
             .hint(format!(
-                "to go on anyway: {} --past-canary",
-                job.continue_command()
+                "to go on anyway: {}",
+                job.continue_command(&ctx.places).arg("--past-canary")
             )));
         }
     }
-    let bound = ctx.rebind(id, &job.record.target).await?;
+    let again = job.continue_command(&ctx.places);
+    let bound = ctx.rebind(id, &job.record.target, &again).await?;
     let target = bound.target.clone();
     let api = ctx.client(&target)?;
     job.set_settings(RunSettings {
@@ -120,7 +122,7 @@ fn republishing(job: &Job, state: &State) -> Result<Republishing> {
 }
 
 /// Ids, filters, a backup or other overrides would change what the job does: refused.
-fn refuse_changes(job: &str, req: &Request<'_>) -> Result<()> {
+fn refuse_changes(job: &str, req: &Request<'_>, places: &Places) -> Result<()> {
     let s = req.select;
     if !s.ids.is_empty()
         || s.ids_from.is_some()
@@ -141,7 +143,10 @@ fn refuse_changes(job: &str, req: &Request<'_>) -> Result<()> {
         return Err(CliError::usage(
             "--continue runs the job as it was planned: drop --dry-run, --max and --server-side",
         )
-        .hint(format!("`dlq jobs show {}` shows what is left", safe(job))));
+        .hint(format!(
+            "`{}` shows what is left",
+            Aim::local(places).dlq(["jobs", "show", job])
+        )));
     }
     Ok(())
 }
@@ -154,7 +159,10 @@ fn open(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<(Job, State)> {
             "no job {shown:?} in {}",
             crate::bulk::journal::jobs_dir(&ctx.state_dir).display()
         ))
-        .hint("`dlq jobs` lists the jobs of this machine (DLQ_STATE_DIR)"),
+        .hint(format!(
+            "`{}` lists the jobs of this machine (DLQ_STATE_DIR)",
+            ctx.local_line(["jobs"])
+        )),
         OpenError::Running => CliError::usage(format!(
             "job {shown} is running in another process; wait for it or stop it first"
         )),
@@ -165,7 +173,7 @@ fn open(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<(Job, State)> {
         return Err(CliError::usage(format!(
             "job {job} is a {0} run: continue it with `{1}`",
             verb.name(),
-            opened.continue_command()
+            opened.continue_command(&ctx.places)
         )));
     }
     let overrides = &opened.record.action.overrides;

@@ -80,7 +80,7 @@ pub async fn make(
     };
     let mut rebuilt = req.rebuild.map(|_| {
         let mut r = Rebuilt::new(req.bulk.dry_run);
-        r.elsewhere = journal::republishing_elsewhere(&ctx.state_dir, target);
+        r.elsewhere = journal::republishing_elsewhere(&ctx.state_dir, target, &ctx.places);
         r
     });
     let mut runs = Vec::new();

@@ -107,7 +107,7 @@ impl<'a> Run<'a> {
         let watcher = signals::watch(
             self.job.cancel.clone(),
             self.ctx.out.clone(),
-            self.job.continue_line(),
+            self.job.continue_line(&self.ctx.places),
             self.job.on_abort(),
         );
         self.job.watch(Watcher::new(watcher));

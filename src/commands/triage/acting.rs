@@ -4,7 +4,7 @@
 
 use dialoguer::Input;
 
-use super::scope::{shell_line, Line, Scope};
+use super::scope::{Line, Scope};
 use super::{parse, view, Follow, Session, Step, CANARY_FROM};
 use crate::bulk::action::Verb;
 use crate::bulk::journal;
@@ -130,7 +130,7 @@ impl Session<'_> {
     /// Runs a command line through the verb's own code, with `hidden` arguments the session
     /// needs but the person need not see; its errors are shown, and the session goes on.
     pub(super) async fn run(&self, argv: &[String], hidden: &[String]) -> bool {
-        eprintln!("\n$ {}", safe(&shell_line(argv)));
+        eprintln!("\n$ {}", safe(&self.printed(argv).to_string()));
         let whole: Vec<String> = argv.iter().chain(hidden).cloned().collect();
         let result = match parse(&whole) {
             Ok(command) => crate::commands::dispatch(self.ctx, command).await,
@@ -154,8 +154,17 @@ impl Session<'_> {
         eprintln!("\nThis session:");
         for s in &self.steps {
             eprintln!("  {}: {}", s.line.name(), safe(&s.outcome));
-            eprintln!("    {}", safe(&shell_line(&s.argv)));
+            eprintln!("    {}", safe(&self.printed(&s.argv).to_string()));
         }
+        if let Some(note) = self.ctx.aim().token_note() {
+            self.ctx.out.info_wrapped(&note);
+        }
+    }
+
+    /// A session's command line as a person would run it: aimed where the session is, since
+    /// a shell with another QSTASH_URL or QSTASH_TOKEN would otherwise run it elsewhere.
+    fn printed(&self, argv: &[String]) -> crate::cmdline::CommandLine {
+        self.ctx.aim().dlq(argv.iter().skip(1).cloned())
     }
 }
 

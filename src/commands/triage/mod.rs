@@ -111,12 +111,23 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         );
     if ctx.out.assume_yes {
         // Every change in a session is picked from a menu; none may go through unasked.
-        return Err(CliError::usage("dlq triage asks before every change: drop --yes")
-            .hint("unattended, group with `dlq stats` and act with the verbs and --yes; a session's recap prints those lines"));
+        return Err(
+            CliError::usage("dlq triage asks before every change: drop --yes").hint(format!(
+                "unattended, group with `{}` and act with the verbs and --yes; a session's \
+                 recap prints those lines",
+                ctx.aim().dlq(["stats"])
+            )),
+        );
     }
     if !interactive {
-        return Err(CliError::usage("dlq triage needs a terminal to ask on")
-            .hint("in scripts, group with `dlq stats` and act with the verbs: dlq stats --by url,status, then dlq retry --url URL --all --yes"));
+        let aim = ctx.aim();
+        return Err(
+            CliError::usage("dlq triage needs a terminal to ask on").hint(format!(
+                "in scripts, group with `dlq stats` and act with the verbs: {}, then {}",
+                aim.dlq(["stats", "--by", "url,status"]),
+                aim.dlq(["retry", "--url", "URL", "--all", "--yes"])
+            )),
+        );
     }
     let source = super::source(args.workflow);
     let by = if args.by.is_empty() {

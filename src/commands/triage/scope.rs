@@ -183,7 +183,8 @@ impl Scope {
         })
     }
 
-    /// `dlq <verb> [--workflow] <filters> <extra>`, as arguments.
+    /// `dlq <verb> [--workflow] <filters> <extra>`, as arguments for the grammar to parse
+    /// (what is printed of it is aimed by the session: `Session::printed`).
     pub fn argv(&self, line: Line, extra: &[String]) -> Vec<String> {
         let action = matches!(line, Line::Act(_));
         let mut argv = vec!["dlq".to_string(), line.name().to_string()];
@@ -213,25 +214,6 @@ impl Scope {
             .collect::<Vec<_>>()
             .join(" ")
     }
-}
-
-/// A command line to paste into a shell: words quoted where the shell would split or expand.
-pub fn shell_line(argv: &[String]) -> String {
-    argv.iter()
-        .map(|a| {
-            let plain = !a.is_empty()
-                && a.chars().all(|c| {
-                    c.is_ascii_alphanumeric()
-                        || matches!(c, '-' | '_' | '.' | '/' | ':' | '=' | '@' | ',' | '%' | '+')
-                });
-            if plain {
-                a.clone()
-            } else {
-                format!("'{}'", a.replace('\'', r"'\''"))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// A time flag as the user could have typed it: relative stays relative.
@@ -354,14 +336,7 @@ mod tests {
     }
 
     #[test]
-    fn shell_lines_quote_what_a_shell_would_split() {
-        let argv: Vec<String> = ["dlq", "list", "--label", "a b", "--url", "https://x/y?z=1"]
-            .map(String::from)
-            .to_vec();
-        assert_eq!(
-            shell_line(&argv),
-            "dlq list --label 'a b' --url 'https://x/y?z=1'"
-        );
+    fn durations_read_as_typed() {
         assert_eq!(duration_text(Duration::from_secs(7200)), "2h");
         assert_eq!(duration_text(Duration::from_secs(90)), "90s");
     }
