@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use super::json_line;
-use crate::bulk::rebuild::diff;
 use crate::bulk::rebuild::edit::Change;
 use crate::bulk::rebuild::rebuilt::{Moved, Rebuilt};
+use crate::bulk::rebuild::{diff, json};
 use crate::text::{cut_middle, safe, width};
 
 /// Refused entries listed by id; the rest are counted.
@@ -124,20 +124,26 @@ fn sample_text(c: &Change, max: usize) -> String {
         label = "";
     }
     if let (Some(before), Some(after)) = (&c.body_before, &c.body_after) {
-        let (b, a) = match (
-            serde_json::from_str::<serde_json::Value>(before),
-            serde_json::from_str::<serde_json::Value>(after),
-        ) {
-            (Ok(b), Ok(a)) => (diff::pretty(&b), diff::pretty(&a)),
-            _ => (before.clone(), after.clone()),
-        };
         let mut label = "body";
-        for line in diff::lines(&b, &a, CONTEXT) {
+        for line in body_diff(before, after) {
             s.push_str(&format!("    {label:<12} {}\n", fit(&line)));
             label = "";
         }
     }
     s
+}
+
+/// The lines of a body's change: of both pretty-printed when both are JSON (keys and numbers
+/// as written), and of the texts themselves when that shows nothing, so a change that only
+/// re-encodes (spacing, escapes) is still seen.
+fn body_diff(before: &str, after: &str) -> Vec<String> {
+    if let (Some(b), Some(a)) = (json::pretty(before), json::pretty(after)) {
+        let lines = diff::lines(&b, &a, CONTEXT);
+        if !lines.is_empty() {
+            return lines;
+        }
+    }
+    diff::lines(before, after, CONTEXT)
 }
 
 /// `--dry-run`: one JSON line per planned entry, its change or why it was refused.

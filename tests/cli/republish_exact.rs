@@ -183,3 +183,60 @@ fn a_destination_left_as_it_was_is_the_entrys_url_byte_for_byte() {
     assert!(x.left().is_empty());
     assert_eq!(x.sb.job_shown(&job)["counts"]["done"], json!(1));
 }
+
+#[test]
+fn a_body_edit_keeps_numbers_and_key_order_and_the_plan_shows_every_change() {
+    let before = r#"{"z":1,"big":123456789012345678901234567890,"amount":"12.5","f":1.10,"a":2}"#;
+    let after = r#"{"z":1,"big":123456789012345678901234567891,"amount":12.5,"f":1.10,"a":2}"#;
+    let x = start(&[("{rx}/hook", before)]);
+    let edit = ["--body-jq", ".amount |= tonumber | .big += 1"];
+    let (plan, lines) = x.dry_run(&edit);
+    assert_eq!(lines[0]["bodyBefore"], before, "{}", lines[0]);
+    assert_eq!(lines[0]["bodyAfter"], after, "{}", lines[0]);
+    // Each changed value on its own line, as written; the keys in the body's order.
+    for want in [
+        "-   \"big\": 123456789012345678901234567890,",
+        "+   \"big\": 123456789012345678901234567891,",
+        "-   \"amount\": \"12.5\",",
+        "+   \"amount\": 12.5,",
+        "    \"f\": 1.10,",
+    ] {
+        assert!(plan.contains(want), "{want:?} not in\n{plan}");
+    }
+    let z = plan.find("\"z\": 1").unwrap_or(usize::MAX);
+    assert!(z < plan.find("\"big\"").unwrap(), "{plan}");
+    let job = x.run(&edit, 0);
+    let got = x.received(1);
+    assert_eq!(String::from_utf8_lossy(&got[0].body), after);
+    assert_eq!(got[0].target, "/hook");
+    assert!(x.left().is_empty());
+    assert_eq!(x.sb.job_shown(&job)["counts"]["done"], json!(1));
+}
+
+#[test]
+fn a_body_edit_sees_no_environment() {
+    let x = start(&[("{rx}/hook", r#"{"a":1}"#)]);
+    for expr in ["{leak: env.QSTASH_TOKEN}", "{leak: $ENV.QSTASH_TOKEN}"] {
+        let out =
+            x.sb.dlq()
+                .args(["republish", "--all", "--dry-run", "--body-jq", expr])
+                .assert()
+                .code(2)
+                .get_output()
+                .clone();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert!(stderr.contains("see no environment"), "{expr}: {stderr}");
+        for text in [&stdout, &stderr] {
+            assert!(
+                !text.contains(x.sb.token.as_str()),
+                "{expr}: the token shown"
+            );
+        }
+    }
+    assert!(x.sb.requests().is_empty(), "{:?}", x.sb.requests());
+    assert!(x.rx.requests().is_empty());
+    assert_eq!(x.left(), x.ids(&[0]));
+}

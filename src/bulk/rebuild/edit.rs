@@ -196,10 +196,10 @@ impl Edits {
                 let Some(text) = &e.body else {
                     return Err("--body-jq needs a JSON body; this one is binary".into());
                 };
-                let v: serde_json::Value = serde_json::from_str(text).map_err(|err| {
+                super::json::parse(text).map_err(|err| {
                     format!("--body-jq needs a JSON body; this one is not ({err})")
                 })?;
-                let out = match p.run(v) {
+                let out = match p.run(text.clone()) {
                     Ok(out) => out.map_err(|err| format!("--body-jq failed: {err}"))?,
                     Err(TooLong(limit)) => {
                         let why = format!(
@@ -212,7 +212,7 @@ impl Edits {
                         return Err(why);
                     }
                 };
-                Ok(serde_json::to_vec(&out).expect("a JSON value serializes"))
+                Ok(out.into_bytes())
             }
         }
     }
