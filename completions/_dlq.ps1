@@ -334,7 +334,7 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('--ids-from', '--ids-from', [CompletionResultType]::ParameterName, 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Act on the first N entries that match the filters')
             [CompletionResult]::new('--to-url', '--to-url', [CompletionResultType]::ParameterName, 'Send every new message to URL (`--to` is the time filter, as on every verb)')
-            [CompletionResult]::new('--rewrite-url', '--rewrite-url', [CompletionResultType]::ParameterName, 'Rewrite the destination URL''s prefix FROM to TO (repeatable; the first match wins; entries no rule matches are refused in the plan)')
+            [CompletionResult]::new('--rewrite-url', '--rewrite-url', [CompletionResultType]::ParameterName, 'Move destinations under FROM to TO: FROM is an origin (scheme, host, port) or a path under one, matched whole (`/v1` is not `/v10`); the rest of each URL is kept as it was (repeatable; the first match wins; entries no rule matches are refused in the plan)')
             [CompletionResult]::new('--to-url-group', '--to-url-group', [CompletionResultType]::ParameterName, 'Publish to the URL group NAME instead of a URL')
             [CompletionResult]::new('--to-queue', '--to-queue', [CompletionResultType]::ParameterName, 'Enqueue on queue NAME [default: the queue the message came through, if any]')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Set a header forwarded to the destination, replacing one of that name (repeatable)')

@@ -324,7 +324,7 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand --ids-from 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`'
             cand --limit 'Act on the first N entries that match the filters'
             cand --to-url 'Send every new message to URL (`--to` is the time filter, as on every verb)'
-            cand --rewrite-url 'Rewrite the destination URL''s prefix FROM to TO (repeatable; the first match wins; entries no rule matches are refused in the plan)'
+            cand --rewrite-url 'Move destinations under FROM to TO: FROM is an origin (scheme, host, port) or a path under one, matched whole (`/v1` is not `/v10`); the rest of each URL is kept as it was (repeatable; the first match wins; entries no rule matches are refused in the plan)'
             cand --to-url-group 'Publish to the URL group NAME instead of a URL'
             cand --to-queue 'Enqueue on queue NAME [default: the queue the message came through, if any]'
             cand --header 'Set a header forwarded to the destination, replacing one of that name (repeatable)'

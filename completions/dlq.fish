@@ -334,7 +334,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand rm" -s h -l help -d 'Print help 
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l ids-from -d 'Read ids from a file: one id a line, or the NDJSON of `list -o ndjson` / `export`' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l limit -d 'Act on the first N entries that match the filters' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l to-url -d 'Send every new message to URL (`--to` is the time filter, as on every verb)' -r
-complete -c dlq -n "__fish_dlq_using_subcommand republish" -l rewrite-url -d 'Rewrite the destination URL\'s prefix FROM to TO (repeatable; the first match wins; entries no rule matches are refused in the plan)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l rewrite-url -d 'Move destinations under FROM to TO: FROM is an origin (scheme, host, port) or a path under one, matched whole (`/v1` is not `/v10`); the rest of each URL is kept as it was (repeatable; the first match wins; entries no rule matches are refused in the plan)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l to-url-group -d 'Publish to the URL group NAME instead of a URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l to-queue -d 'Enqueue on queue NAME [default: the queue the message came through, if any]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l header -d 'Set a header forwarded to the destination, replacing one of that name (repeatable)' -r

@@ -265,6 +265,7 @@ impl Client {
     pub async fn publish(&self, m: &Outgoing) -> Result<Vec<Published>, ApiError> {
         let d = &m.destination;
         d.check().map_err(ApiError::Invalid)?;
+        let wire = d.wire();
         let path: Vec<&str> = match &d.queue {
             // `v2/enqueue/{queue}` then the destination: the queue is an encoded segment.
             Some(q) => vec!["v2/enqueue", q],
@@ -278,7 +279,7 @@ impl Client {
             kind: Idempotence::Mutation,
             named: m.named_headers(),
             body: Some(m.body_bytes()),
-            tail: Some(&d.to),
+            tail: Some(&wire),
         })
         .await
         .map(|one: OneOrMany| match one {

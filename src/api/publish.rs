@@ -2,9 +2,12 @@
 //! the request `dlq republish` sends for each entry, as it is planned, written to the job and sent.
 //!
 //! The destination goes into the path as the official SDKs send it, a full URL after
-//! `/v2/publish/`; [`Outgoing::check`] refuses anything that could leave that place (a fragment,
-//! whitespace, a scheme other than http(s)) and any name that is not a plain queue or URL group
-//! name, before a plan is shown.
+//! `/v2/publish/`, its query string as the request's. The service decodes that path once, so a
+//! destination whose path a decode or a URL parser would change (a percent-escape, `\`, a `.`
+//! or `..` segment) goes percent-encoded as one segment instead ([`Destination::wire`]): either
+//! way the service gets the URL byte for byte. [`Destination::check`] refuses anything that
+//! could leave that place (a fragment, whitespace, a scheme other than http(s)) and any name
+//! that is not a plain queue or URL group name, before a plan is shown.
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -38,14 +41,39 @@ impl Destination {
         }
     }
 
-    /// The destination as it is sent: a URL in the form a URL parser writes it
-    /// (`https://a.example` becomes `https://a.example/`), or why it cannot be sent.
+    /// The destination as it is sent ([`as_sent`]), or why it cannot be sent.
     pub fn checked(mut self) -> Result<Destination, String> {
         if !self.group {
-            self.to = check_url(&self.to)?;
+            self.to = as_sent(&self.to)?;
         }
         self.check()?;
         Ok(self)
+    }
+
+    /// What follows `/v2/publish/` (or `/v2/enqueue/{queue}/`) in the request: a URL group's
+    /// name; or the URL as the SDKs send it, raw, when the service's one decode of the path
+    /// gives it back unchanged, and otherwise its part before `?` percent-encoded as one
+    /// segment (`https%3A%2F%2Fa.example%2Fa%252Fb`). The query string follows as it is, as
+    /// the request's.
+    pub fn wire(&self) -> String {
+        if self.group {
+            return self.to.clone();
+        }
+        let (path, query) = match self.to.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (self.to.as_str(), None),
+        };
+        let dot_segment = path.split('/').any(|seg| seg == "." || seg == "..");
+        let mut wire = if path.contains(['%', '\\']) || dot_segment {
+            percent_encoding::utf8_percent_encode(path, WHOLE).to_string()
+        } else {
+            path.to_string()
+        };
+        if let Some(q) = query {
+            wire.push('?');
+            wire.push_str(q);
+        }
+        wire
     }
 
     /// Why this destination cannot be sent as it is, if it cannot.
@@ -66,14 +94,35 @@ impl Destination {
                 )),
             };
         }
-        match check_url(&self.to)? == self.to {
+        check_url(&self.to)?;
+        match self.to.bytes().all(|b| b.is_ascii_graphic()) {
             true => Ok(()),
             false => Err(format!(
-                "{:?} is not written as a URL is sent (as sent: {:?})",
+                "{:?} holds whitespace or other bytes a request line cannot carry (as a URL \
+                 parser writes it: {:?})",
                 self.to,
                 check_url(&self.to)?
             )),
         }
+    }
+}
+
+/// Everything but what needs no escape anywhere: a destination's path sent as one segment.
+const WHOLE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The URL a message for `url` goes to: `url` itself, byte for byte, when it can travel as it
+/// is (an http(s) URL with a host and no fragment, in visible ASCII), as `dlq retry` sends an
+/// entry where it was going; otherwise as a URL parser writes it (whitespace and non-ASCII
+/// escaped), as any HTTP client would have sent it.
+pub fn as_sent(url: &str) -> Result<String, String> {
+    let written = check_url(url)?;
+    match url.bytes().all(|b| b.is_ascii_graphic()) {
+        true => Ok(url.to_string()),
+        false => Ok(written),
     }
 }
 
@@ -202,13 +251,13 @@ mod tests {
             check_url("https://a.example/a b").unwrap(),
             "https://a.example/a%20b"
         );
-        let raw = Destination {
-            to: "https://a.example".into(),
+        let spaced = Destination {
+            to: "https://a.example/a b".into(),
             group: false,
             queue: None,
         };
-        assert!(raw.check().is_err());
-        assert_eq!(raw.checked().unwrap().to, "https://a.example/");
+        assert!(spaced.check().is_err());
+        assert_eq!(spaced.checked().unwrap().to, "https://a.example/a%20b");
         assert!(valid_name("billing-v2.eu_1"));
         assert!(!valid_name("../x"));
         assert!(!valid_name(""));
@@ -218,6 +267,48 @@ mod tests {
             queue: None,
         };
         assert!(d.check().is_err());
+    }
+
+    #[test]
+    fn a_url_is_sent_as_it_was_written_and_reaches_the_service_unchanged() {
+        let d = |to: &str| Destination {
+            to: to.into(),
+            group: false,
+            queue: None,
+        };
+        for exact in [
+            "https://a.example",
+            "https://A.example:443/a%2Fb/c%20d?x=%41",
+            "https://a.example/x/../y",
+        ] {
+            assert_eq!(d(exact).checked().unwrap().to, exact);
+        }
+        // As the SDKs send it, when the service's decode gives it back.
+        assert_eq!(
+            d("https://a.example/hook?tenant=7&x=%41").wire(),
+            "https://a.example/hook?tenant=7&x=%41"
+        );
+        // Otherwise the path goes as one encoded segment, the query as it is.
+        let wire = d("https://a.example/a%2Fb/c%20d?x=%41").wire();
+        assert_eq!(wire, "https%3A%2F%2Fa.example%2Fa%252Fb%2Fc%2520d?x=%41");
+        let decoded = percent_encoding::percent_decode_str(wire.split('?').next().unwrap())
+            .decode_utf8()
+            .unwrap();
+        assert_eq!(decoded, "https://a.example/a%2Fb/c%20d");
+        assert_eq!(
+            d("https://a.example/x/../../v2/keys").wire(),
+            "https%3A%2F%2Fa.example%2Fx%2F..%2F..%2Fv2%2Fkeys"
+        );
+        assert_eq!(
+            d("https://a.example/a\\b").wire(),
+            "https%3A%2F%2Fa.example%2Fa%5Cb"
+        );
+        let group = Destination {
+            to: "billing".into(),
+            group: true,
+            queue: None,
+        };
+        assert_eq!(group.wire(), "billing");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::bulk::action::{Action, Verb};
 use crate::bulk::rebuild::edit::{Body, Edits, To};
 use crate::bulk::rebuild::jq::Program;
 use crate::bulk::rebuild::limited::Limited;
+use crate::bulk::rebuild::rewrite::Rule;
 use crate::context::Ctx;
 use crate::error::{CliError, Result};
 
@@ -45,11 +46,12 @@ pub struct Args {
           conflicts_with_all = ["rewrite_url", "to_url_group"])]
     pub to_url: Option<String>,
 
-    /// Rewrite the destination URL's prefix FROM to TO (repeatable; the first match wins;
-    /// entries no rule matches are refused in the plan)
-    #[arg(long, value_name = "FROM=TO", value_parser = parse_rewrite, help_heading = "Changes",
+    /// Move destinations under FROM to TO: FROM is an origin (scheme, host, port) or a path
+    /// under one, matched whole (`/v1` is not `/v10`); the rest of each URL is kept as it was
+    /// (repeatable; the first match wins; entries no rule matches are refused in the plan)
+    #[arg(long, value_name = "FROM=TO", value_parser = Rule::parse, help_heading = "Changes",
           conflicts_with = "to_url_group")]
-    pub rewrite_url: Vec<(String, String)>,
+    pub rewrite_url: Vec<Rule>,
 
     /// Publish to the URL group NAME instead of a URL
     #[arg(long, value_name = "NAME", value_parser = parse_name, help_heading = "Changes")]
@@ -214,23 +216,6 @@ fn parse_name(s: &str) -> std::result::Result<String, String> {
     }
 }
 
-/// `FROM=TO`: both URL prefixes, TO an http(s) URL.
-fn parse_rewrite(s: &str) -> std::result::Result<(String, String), String> {
-    let Some((from, to)) = s.split_once('=') else {
-        return Err(format!(
-            "{s:?} is not FROM=TO, like https://old.example=https://new.example"
-        ));
-    };
-    let (from, to) = (from.trim(), to.trim());
-    if from.is_empty() {
-        return Err("FROM is empty: give the URL prefix to rewrite".into());
-    }
-    if !(to.starts_with("https://") || to.starts_with("http://")) {
-        return Err(format!("TO {to:?} must start with https:// or http://"));
-    }
-    Ok((from.to_string(), to.to_string()))
-}
-
 /// `NAME: VALUE`, a header the destination receives. `Upstash-*` headers are the service's own
 /// settings, set by their flags.
 fn parse_header(s: &str) -> std::result::Result<(String, String), String> {
@@ -261,14 +246,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rewrite_rules_and_headers_are_checked_as_typed() {
-        assert_eq!(
-            parse_rewrite("https://a.example=https://b.example/v2").unwrap(),
-            ("https://a.example".into(), "https://b.example/v2".into())
-        );
-        assert!(parse_rewrite("https://a.example").is_err());
-        assert!(parse_rewrite("=https://b.example").is_err());
-        assert!(parse_rewrite("https://a.example=b.example").is_err());
+    fn headers_are_checked_as_typed() {
         assert_eq!(
             parse_header("X-Tenant: 7").unwrap(),
             ("X-Tenant".into(), "7".into())

@@ -3,18 +3,21 @@
 //! before and after (destination, headers, settings, a body diff); and `--dry-run`'s line per
 //! entry. Everything that came from the server is escaped before it reaches a terminal.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use super::json_line;
-use crate::bulk::rebuild::diff;
 use crate::bulk::rebuild::edit::Change;
-use crate::bulk::rebuild::rebuilt::Rebuilt;
+use crate::bulk::rebuild::rebuilt::{Moved, Rebuilt};
+use crate::bulk::rebuild::{diff, json};
 use crate::text::{cut_middle, safe, width};
 
 /// Refused entries listed by id; the rest are counted.
 const REFUSED_SHOWN: usize = 5;
 /// Old -> new destination lines shown; the rest are counted.
 const MOVES_SHOWN: usize = 10;
+/// Hosts listed under a rewrite rule's line; the rest are counted.
+const HOSTS_SHOWN: usize = 3;
 /// Unchanged body lines shown around each change in the sample.
 const CONTEXT: usize = 2;
 
@@ -23,10 +26,10 @@ pub fn preview_text(r: &Rebuilt, max: usize) -> String {
     let mut s = String::new();
     if !r.moves.is_empty() {
         s.push_str("  new destinations:\n");
-        let mut moves: Vec<(&(String, String), &usize)> = r.moves.iter().collect();
-        moves.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let mut moves: Vec<(&(String, String), &Moved)> = r.moves.iter().collect();
+        moves.sort_by(|a, b| b.1.n.cmp(&a.1.n).then(a.0.cmp(b.0)));
         let room = max.saturating_sub(12).max(20);
-        for ((from, to), n) in moves.iter().take(MOVES_SHOWN) {
+        for ((from, to), moved) in moves.iter().take(MOVES_SHOWN) {
             let line = format!("{} -> {}", safe(from), safe(to));
             let line = if width(&line) + 4 > room {
                 format!(
@@ -37,10 +40,13 @@ pub fn preview_text(r: &Rebuilt, max: usize) -> String {
             } else {
                 line
             };
-            s.push_str(&format!("    {n:>5}  {line}\n"));
+            s.push_str(&format!("    {:>5}  {line}\n", moved.n));
+            if !moved.hosts.is_empty() {
+                s.push_str(&format!("           {}\n", hosts_text(&moved.hosts, room)));
+            }
         }
         if moves.len() > MOVES_SHOWN {
-            let rest: usize = moves.iter().skip(MOVES_SHOWN).map(|(_, n)| **n).sum();
+            let rest: usize = moves.iter().skip(MOVES_SHOWN).map(|(_, m)| m.n).sum();
             s.push_str(&format!(
                 "    {rest:>5}  to {} other destinations\n",
                 moves.len() - MOVES_SHOWN
@@ -72,6 +78,24 @@ pub fn preview_text(r: &Rebuilt, max: usize) -> String {
     s
 }
 
+/// The hosts a rule matched, as the entries wrote them, most first, in `room` columns:
+/// `hosts: api.example.com (20), API.example.com:443 (2)`.
+fn hosts_text(hosts: &BTreeMap<String, usize>, room: usize) -> String {
+    let mut by_count: Vec<(&String, &usize)> = hosts.iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let shown: Vec<String> = by_count
+        .iter()
+        .take(HOSTS_SHOWN)
+        .map(|(h, n)| format!("{} ({n})", safe(h)))
+        .collect();
+    let more = match by_count.len().saturating_sub(HOSTS_SHOWN) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    let label = if hosts.len() == 1 { "host" } else { "hosts" };
+    cut_middle(&format!("{label}: {}{more}", shown.join(", ")), room).into_owned()
+}
+
 /// One entry before and after.
 fn sample_text(c: &Change, max: usize) -> String {
     let fit = |t: &str| cut_middle(&safe(t), max.saturating_sub(17)).into_owned();
@@ -100,20 +124,26 @@ fn sample_text(c: &Change, max: usize) -> String {
         label = "";
     }
     if let (Some(before), Some(after)) = (&c.body_before, &c.body_after) {
-        let (b, a) = match (
-            serde_json::from_str::<serde_json::Value>(before),
-            serde_json::from_str::<serde_json::Value>(after),
-        ) {
-            (Ok(b), Ok(a)) => (diff::pretty(&b), diff::pretty(&a)),
-            _ => (before.clone(), after.clone()),
-        };
         let mut label = "body";
-        for line in diff::lines(&b, &a, CONTEXT) {
+        for line in body_diff(before, after) {
             s.push_str(&format!("    {label:<12} {}\n", fit(&line)));
             label = "";
         }
     }
     s
+}
+
+/// The lines of a body's change: of both pretty-printed when both are JSON (keys and numbers
+/// as written), and of the texts themselves when that shows nothing, so a change that only
+/// re-encodes (spacing, escapes) is still seen.
+fn body_diff(before: &str, after: &str) -> Vec<String> {
+    if let (Some(b), Some(a)) = (json::pretty(before), json::pretty(after)) {
+        let lines = diff::lines(&b, &a, CONTEXT);
+        if !lines.is_empty() {
+            return lines;
+        }
+    }
+    diff::lines(before, after, CONTEXT)
 }
 
 /// `--dry-run`: one JSON line per planned entry, its change or why it was refused.

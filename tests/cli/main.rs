@@ -30,6 +30,7 @@ mod prism;
 mod prom;
 mod pty;
 mod republish;
+mod republish_exact;
 mod republish_fixture;
 mod republish_more;
 mod republish_sdk;

@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use super::limited::{Limited, TooLong};
+use super::rewrite::{host_of, Rule};
 use crate::api::{check_header, Destination, Entry, Outgoing, Overrides};
 use crate::bulk::republish::{dedup_id, Built};
 
@@ -19,8 +20,8 @@ pub enum To {
     Same,
     /// One URL for all (`--to-url`).
     Url(String),
-    /// Prefix rewrites, the first match wins (`--rewrite-url FROM=TO`).
-    Rewrite(Vec<(String, String)>),
+    /// Origin or path rewrites, the first match wins (`--rewrite-url FROM=TO`).
+    Rewrite(Vec<Rule>),
     /// A URL group (`--to-url-group`).
     Group(String),
 }
@@ -78,6 +79,15 @@ pub struct Change {
     pub settings: Vec<(String, String)>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refused: Option<String>,
+}
+
+/// The plan's line an entry counts under: from where to where, and for a rewrite rule the host
+/// of the entry's URL it matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    pub old: String,
+    pub new: String,
+    pub host: Option<String>,
 }
 
 impl Edits {
@@ -165,8 +175,8 @@ impl Edits {
                 let Some(u) = url else {
                     return Err("the entry has no URL to rewrite: give --to-url".into());
                 };
-                match rules.iter().find(|(from, _)| u.starts_with(from.as_str())) {
-                    Some((from, new)) => (format!("{new}{}", &u[from.len()..]), false),
+                match rules.iter().find_map(|r| r.apply(u)) {
+                    Some(new) => (new, false),
                     None => return Err(format!("no --rewrite-url rule matches {u}")),
                 }
             }
@@ -186,10 +196,10 @@ impl Edits {
                 let Some(text) = &e.body else {
                     return Err("--body-jq needs a JSON body; this one is binary".into());
                 };
-                let v: serde_json::Value = serde_json::from_str(text).map_err(|err| {
+                super::json::parse(text).map_err(|err| {
                     format!("--body-jq needs a JSON body; this one is not ({err})")
                 })?;
-                let out = match p.run(v) {
+                let out = match p.run(text.clone()) {
                     Ok(out) => out.map_err(|err| format!("--body-jq failed: {err}"))?,
                     Err(TooLong(limit)) => {
                         let why = format!(
@@ -202,27 +212,34 @@ impl Edits {
                         return Err(why);
                     }
                 };
-                Ok(serde_json::to_vec(&out).expect("a JSON value serializes"))
+                Ok(out.into_bytes())
             }
         }
     }
 
     /// The plan's old -> new destination line `e` counts under: a rewrite counts by its
-    /// rule (`http://old.example… -> https://new.example/v2…`), anything else by URL.
-    pub fn move_of(&self, e: &Entry, m: &Outgoing) -> (String, String) {
+    /// rule (`http://old.example… -> https://new.example/v2…`) with the host it matched,
+    /// anything else by URL.
+    pub fn move_of(&self, e: &Entry, m: &Outgoing) -> Move {
         let url = e.url.clone().unwrap_or_default();
         let via = |to: String, queue: &Option<String>| match queue {
             Some(q) => format!("{to} (queue {q})"),
             None => to,
         };
         if let To::Rewrite(rules) = &self.to {
-            if let Some((from, to)) = rules.iter().find(|(f, _)| url.starts_with(f.as_str())) {
-                let old = via(format!("{from}…"), &e.queue_name);
-                return (old, via(format!("{to}…"), &m.destination.queue));
+            if let Some(r) = rules.iter().find(|r| r.from.remainder(&url).is_some()) {
+                return Move {
+                    old: via(format!("{}…", r.shown_from), &e.queue_name),
+                    new: via(format!("{}…", r.shown_to), &m.destination.queue),
+                    host: host_of(&url),
+                };
             }
         }
-        let old = via(url, &e.queue_name);
-        (old, m.destination.describe())
+        Move {
+            old: via(url, &e.queue_name),
+            new: m.destination.describe(),
+            host: None,
+        }
     }
 
     /// How the plan and `--dry-run` show `e` becoming `built`.
@@ -404,8 +421,11 @@ mod tests {
             },
             ..Edits::default()
         };
-        let m = message(&edits, &entry("https://a.example", "{}"));
-        assert_eq!(m.destination.to, "https://a.example/", "written as sent");
+        let m = message(&edits, &entry("https://a.example/a%2Fb?x=%41", "{}"));
+        assert_eq!(
+            m.destination.to, "https://a.example/a%2Fb?x=%41",
+            "where the entry went, byte for byte"
+        );
         assert_eq!(m.deduplication_id, "dlq-republish-1-0");
         assert_eq!(
             m.headers,
@@ -426,14 +446,18 @@ mod tests {
     fn the_first_matching_rule_rewrites_and_no_match_is_refused() {
         let edits = Edits {
             to: To::Rewrite(vec![
-                ("https://a.example/v1".into(), "https://b.example/v2".into()),
-                ("https://a.example".into(), "https://c.example".into()),
+                Rule::parse("https://a.example/v1=https://b.example/v2").unwrap(),
+                Rule::parse("https://a.example=https://c.example").unwrap(),
             ]),
             drop_headers: vec!["x-OLD".into()],
             ..Edits::default()
         };
         let m = message(&edits, &entry("https://a.example/v1/hook?t=1", "{}"));
         assert_eq!(m.destination.to, "https://b.example/v2/hook?t=1");
+        let m = message(&edits, &entry("https://A.example:443/v10/%2F?t=%41", "{}"));
+        assert_eq!(m.destination.to, "https://c.example/v10/%2F?t=%41");
+        let why = refused(&edits, &entry("https://a.example.evil.net/v1/hook", "{}"));
+        assert!(why.contains("no --rewrite-url rule matches"), "{why}");
         assert!(m.headers.iter().all(|(k, _)| k != "X-Old"), "dropped");
         let m = message(&edits, &entry("https://a.example/other", "{}"));
         assert_eq!(m.destination.to, "https://c.example/other");

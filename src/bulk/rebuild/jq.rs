@@ -3,15 +3,16 @@
 //!
 //! The expression is compiled once and run on every selected body; republish needs exactly one
 //! new body per entry, so no output or several outputs are errors, like a runtime error.
-//! Integers stay integers (jaq keeps them apart from floats, and converts from and to
-//! `serde_json` here without a detour through text), so ids and timestamps come back exact.
-//! Object keys come back sorted: jaq keeps the order it is given, but `serde_json` here (no
-//! `preserve_order`) holds objects sorted, in the input as in the result.
+//! The body goes to jaq as text and comes back as text ([`super::json`]): what the expression
+//! leaves alone keeps its keys' order and its numbers as written, however large or precise.
+//!
+//! A program sees no environment: jq's `env` and `$ENV` would hand it the process's variables,
+//! the QStash token among them, for the plan and the new bodies to show. They are left out of
+//! every program compiled here, so an expression naming them is refused with the reason.
 
 use jaq_core::load::{self, Arena, File, Loader};
 use jaq_core::{compile, data, Compiler, Ctx, Vars};
-use jaq_json::{Map, Num, Val};
-use serde_json::Value;
+use jaq_json::Val;
 
 type Filter = jaq_core::Filter<data::JustLut<Val>>;
 
@@ -38,7 +39,8 @@ impl Program {
             .chain(jaq_json::defs());
         let funs = jaq_core::funs()
             .chain(jaq_std::funs())
-            .chain(jaq_json::funs());
+            .chain(jaq_json::funs())
+            .filter(|(name, _, _)| !ENVIRONMENT.contains(name));
         let arena = Arena::default();
         let file = File {
             code: expr,
@@ -54,13 +56,20 @@ impl Program {
         Ok(Program { filter })
     }
 
+    /// Runs the program on a JSON body: the new body, compact, with what the program left
+    /// alone as it was written; or why there is none (as [`Program::run`]).
+    pub fn edit(&self, body: &str) -> Result<String, String> {
+        let input = super::json::parse(body)?;
+        super::json::compact(self.run(input)?)
+    }
+
     /// Runs the program on one JSON value. Exactly one output is required: zero outputs
     /// ("the expression produced no output (e.g. `select` dropped it)") or more than one
     /// ("the expression produced N outputs; republish needs exactly one") is an error, as is a
     /// runtime error (its message as jaq gives it, e.g. "cannot index 5 with \"a\"").
-    pub fn run(&self, input: Value) -> Result<Value, String> {
+    pub fn run(&self, input: Val) -> Result<Val, String> {
         let ctx = Ctx::<data::JustLut<Val>>::new(&self.filter.lut, Vars::new([]));
-        let mut outputs = self.filter.id.run((ctx, to_jaq(input)));
+        let mut outputs = self.filter.id.run((ctx, input));
         let first = match outputs.next() {
             None => {
                 return Err("the expression produced no output (e.g. `select` dropped it)".into())
@@ -84,9 +93,12 @@ impl Program {
                 "the expression produced {n} outputs; republish needs exactly one"
             ));
         }
-        from_jaq(first)
+        Ok(first)
     }
 }
+
+/// What jq offers of the process's environment: no program compiled here has it.
+const ENVIRONMENT: [&str; 1] = ["env"];
 
 /// A runtime exception as one line: an error's message (a string error unquoted, as jq prints
 /// `error("…")`) cut to [`MAX_MESSAGE`] characters; or `halt`, which must not end our process
@@ -187,6 +199,13 @@ fn compile_error(code: &str, errs: compile::Errors<&str, ()>) -> String {
                 _ => String::new(),
             };
             let at = position(code, name);
+            if ENVIRONMENT.contains(&name) || name == "$ENV" || name == "ENV" {
+                lines.push(format!(
+                    "`{name}` at {at} is not available: --body-jq programs see no environment \
+                     (it holds the QStash token)"
+                ));
+                continue;
+            }
             lines.push(format!("undefined {what} `{name}{arity}` at {at}"));
         }
     }
@@ -202,89 +221,18 @@ fn one_line(lines: Vec<String>) -> String {
     }
 }
 
-/// A `serde_json` value as jaq's: integers as integers, floats as floats.
-fn to_jaq(v: Value) -> Val {
-    match v {
-        Value::Null => Val::Null,
-        Value::Bool(b) => Val::Bool(b),
-        Value::Number(n) => Val::Num(if let Some(i) = n.as_i64() {
-            Num::from_integral(i)
-        } else if let Some(u) = n.as_u64() {
-            Num::from_integral(u)
-        } else {
-            Num::Float(n.as_f64().unwrap_or(f64::NAN))
-        }),
-        Value::String(s) => Val::utf8_str(s.into_bytes()),
-        Value::Array(a) => a.into_iter().map(to_jaq).collect(),
-        Value::Object(o) => {
-            let mut map = Map::default();
-            for (k, v) in o {
-                map.insert(Val::utf8_str(k.into_bytes()), to_jaq(v));
-            }
-            Val::obj(map)
-        }
-    }
-}
-
-/// jaq's value as `serde_json`'s. Not every jaq value is JSON: an object key that is not a
-/// string is an error; a byte string becomes text; NaN becomes null and infinities the
-/// largest finite number, as jq prints them.
-fn from_jaq(v: Val) -> Result<Value, String> {
-    Ok(match v {
-        Val::Null => Value::Null,
-        Val::Bool(b) => Value::Bool(b),
-        Val::Num(n) => number(n),
-        Val::TStr(s) | Val::BStr(s) => Value::String(String::from_utf8_lossy(&s).into_owned()),
-        Val::Arr(a) => Value::Array(a.iter().cloned().map(from_jaq).collect::<Result<_, _>>()?),
-        Val::Obj(o) => {
-            let mut map = serde_json::Map::new();
-            for (k, v) in o.iter() {
-                let key = match k {
-                    Val::TStr(s) | Val::BStr(s) => String::from_utf8_lossy(s).into_owned(),
-                    other => {
-                        return Err(format!(
-                            "the result has an object key that is not a string ({other}); JSON needs string keys"
-                        ))
-                    }
-                };
-                map.insert(key, from_jaq(v.clone())?);
-            }
-            Value::Object(map)
-        }
-    })
-}
-
-fn number(n: Num) -> Value {
-    let float = |f: f64| {
-        let f = if f.is_infinite() {
-            f64::MAX.copysign(f)
-        } else {
-            f
-        };
-        serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
-    };
-    match n {
-        Num::Int(i) => Value::Number((i as i64).into()),
-        // Beyond i64/u64 serde_json (without arbitrary_precision) holds only a float.
-        Num::BigInt(b) => text_number(&b.to_string()).unwrap_or(Value::Null),
-        Num::Float(f) => float(f),
-        Num::Dec(s) => text_number(&s).unwrap_or_else(|| float(s.parse().unwrap_or(f64::NAN))),
-    }
-}
-
-fn text_number(s: &str) -> Option<Value> {
-    serde_json::from_str::<serde_json::Number>(s)
-        .ok()
-        .map(Value::Number)
-}
-
 #[cfg(test)]
 mod tests {
     use super::{Program, MAX_COUNTED, MAX_MESSAGE};
     use serde_json::{json, Value};
 
     fn run(expr: &str, input: Value) -> Result<Value, String> {
-        Program::compile(expr)?.run(input)
+        let out = Program::compile(expr)?.edit(&input.to_string())?;
+        Ok(serde_json::from_str(&out).unwrap())
+    }
+
+    fn edit(expr: &str, body: &str) -> Result<String, String> {
+        Program::compile(expr)?.edit(body)
     }
 
     #[test]
@@ -417,20 +365,36 @@ mod tests {
     }
 
     #[test]
-    fn big_integers_are_exact() {
-        let input = json!({"ts": 1752829295505_u64, "max": u64::MAX, "min": i64::MIN, "f": 1.5});
-        let out = run(".", input.clone()).unwrap();
-        assert_eq!(out, input);
+    fn numbers_and_key_order_are_kept_as_written() {
+        let body =
+            r#"{"z":1,"big":123456789012345678901234567890,"f":1.10,"ts":1752829295505,"a":2}"#;
+        assert_eq!(edit(".", body).unwrap(), body);
         assert_eq!(
-            serde_json::to_string(&out).unwrap(),
-            r#"{"f":1.5,"max":18446744073709551615,"min":-9223372036854775808,"ts":1752829295505}"#
+            edit(".ts += 1 | .n = 3", body).unwrap(),
+            r#"{"z":1,"big":123456789012345678901234567890,"f":1.10,"ts":1752829295506,"a":2,"n":3}"#
         );
-        // Integer arithmetic stays integral: no `1752829295506.0`.
-        let out = run(".ts + 1", json!({"ts": 1752829295505_u64})).unwrap();
-        assert_eq!(serde_json::to_string(&out).unwrap(), "1752829295506");
-        // Past u64 jaq has a big integer; serde_json can only hold it as a float.
-        let out = run(".max + 1", json!({"max": u64::MAX})).unwrap();
-        assert_eq!(out, json!(18446744073709551616.0));
+        // Integer arithmetic stays integral and exact, past u64 too.
+        assert_eq!(
+            edit(".max + 1", r#"{"max":18446744073709551615}"#).unwrap(),
+            "18446744073709551616"
+        );
+        assert_eq!(
+            edit(".big * 10", r#"{"big":123456789012345678901234567890}"#).unwrap(),
+            "1234567890123456789012345678900"
+        );
+    }
+
+    #[test]
+    fn the_environment_is_not_there() {
+        for expr in ["{leak: env.QSTASH_TOKEN}", "$ENV.QSTASH_TOKEN", "env"] {
+            let err = Program::compile(expr).unwrap_err();
+            assert!(
+                err.contains("not available: --body-jq programs see no environment"),
+                "{expr}: {err}"
+            );
+        }
+        // A definition of the user's own by that name is theirs.
+        assert_eq!(edit("def env: 1; env", "{}").unwrap(), "1");
     }
 
     #[test]

@@ -8,12 +8,12 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde_json::Value;
-
 use super::jq::Program;
 
-type Answer = Result<Value, String>;
-type Task = (Value, mpsc::Sender<Answer>);
+/// A body in, the new body or why there is none out: text both ways, as jaq's values stay on
+/// the worker's thread.
+type Answer = Result<String, String>;
+type Task = (String, mpsc::Sender<Answer>);
 
 pub struct Limited {
     program: Arc<Program>,
@@ -34,8 +34,9 @@ impl Limited {
         }
     }
 
-    /// Runs the program on `input`: its answer, or [`TooLong`] when none came in time.
-    pub fn run(&self, input: Value) -> Result<Answer, TooLong> {
+    /// Runs the program on the body `input` ([`Program::edit`]): its answer, or [`TooLong`]
+    /// when none came in time.
+    pub fn run(&self, input: String) -> Result<Answer, TooLong> {
         let mut worker = self.worker.lock().unwrap();
         let (reply, answer) = mpsc::channel();
         let task = (input, reply);
@@ -65,7 +66,7 @@ fn spawn(program: Arc<Program>) -> mpsc::Sender<Task> {
         .name("dlq-body-jq".into())
         .spawn(move || {
             for (input, reply) in rx {
-                let _ = reply.send(program.run(input));
+                let _ = reply.send(program.edit(&input));
             }
         })
         .expect("a thread for --body-jq");
@@ -80,15 +81,15 @@ mod tests {
     fn answers_come_back_and_a_run_that_never_ends_is_given_up_on() {
         let p = Limited::new(Program::compile(".n += 1").unwrap(), Duration::from_secs(5));
         for n in 0..3 {
-            let v = p.run(serde_json::json!({ "n": n })).unwrap().unwrap();
-            assert_eq!(v["n"], n + 1);
+            let v = p.run(format!(r#"{{"n":{n}}}"#)).unwrap().unwrap();
+            assert_eq!(v, format!(r#"{{"n":{}}}"#, n + 1));
         }
         let endless = Limited::new(
             Program::compile("last(range(1e15))").unwrap(),
             Duration::from_millis(200),
         );
         assert_eq!(
-            endless.run(serde_json::json!(null)),
+            endless.run("null".into()),
             Err(TooLong(Duration::from_millis(200)))
         );
     }

@@ -9,12 +9,21 @@ use crate::api::Entry;
 use crate::bulk::republish::{Built, Line};
 use crate::cmdline::CommandLine;
 
+/// The entries of one old -> new line of the plan.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Moved {
+    pub n: usize,
+    /// For a rewrite rule, how many of them had each host (as a URL parser reads it).
+    pub hosts: BTreeMap<String, usize>,
+}
+
 #[derive(Default)]
 pub struct Rebuilt {
     /// One line per planned entry, in plan order: written to the job before anything is sent.
     pub lines: Vec<Line>,
-    /// How many entries go from each old destination to each new one.
-    pub moves: BTreeMap<(String, String), usize>,
+    /// How many entries go from each old destination to each new one, and for a rewrite rule
+    /// the hosts it matched.
+    pub moves: BTreeMap<(String, String), Moved>,
     /// Entries refused in the plan, and why.
     pub refused: Vec<(String, String)>,
     /// The first entry that will be republished, as a before/after.
@@ -54,7 +63,12 @@ impl Rebuilt {
         match &built {
             Built::Refused(why) => self.refused.push((e.dlq_id.clone(), why.clone())),
             Built::Message(m) => {
-                *self.moves.entry(edits.move_of(e, m)).or_default() += 1;
+                let mv = edits.move_of(e, m);
+                let moved = self.moves.entry((mv.old, mv.new)).or_default();
+                moved.n += 1;
+                if let Some(host) = mv.host {
+                    *moved.hosts.entry(host).or_default() += 1;
+                }
                 if self.sample.is_none() {
                     self.sample = change.clone();
                 }

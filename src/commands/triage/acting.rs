@@ -103,7 +103,7 @@ impl Session<'_> {
     /// answer reads so (its right side a URL); `None` goes back.
     fn destination(&self) -> Option<[String; 2]> {
         let answer = Input::<String>::with_theme(&*self.theme)
-            .with_prompt("New destination: a URL, or OLD=NEW to rewrite the start of each URL (empty goes back)")
+            .with_prompt("New destination: a URL, or OLD=NEW to move an origin or a path under it (empty goes back)")
             .allow_empty(true)
             .interact_text()
             .ok()?;
