@@ -25,6 +25,7 @@ mod layers;
 mod list;
 mod monitoring;
 mod monitoring_prom;
+mod monitoring_secrets;
 mod prism;
 mod prom;
 mod pty;
