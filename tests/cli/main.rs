@@ -36,6 +36,7 @@ mod republish_sdk;
 mod sandbox;
 mod sandbox_flag;
 mod sandbox_flow;
+mod sandbox_shared;
 mod sandbox_life;
 mod sandbox_logs;
 mod sandbox_logs_life;
