@@ -1,5 +1,5 @@
 //! What monitoring output never carries: credentials in destination URLs (stats in every
-//! format, the exporter, list and get tables) and raw control bytes (openmetrics at a
+//! format, the exporter, list and get tables, a plan) and raw control bytes (openmetrics at a
 //! terminal, the exporter's warnings). And an exporter still on its first refresh is not
 //! stale: nothing has failed yet.
 
@@ -87,6 +87,9 @@ fn credentials_in_urls_reach_no_stats_table_json_metric_or_table() {
     let get = stdout_of(&sb, &["get", &ids[0]]);
     no_secret("get", &get);
     assert!(get.contains("https://ops:***@hooks.example"), "{get}");
+    let plan = stdout_of(&sb, &["delete", "--all", "--dry-run"]);
+    no_secret("a plan", &plan);
+    assert!(plan.contains("https://ops:***@hooks.example"), "{plan}");
 
     // The data itself keeps them: what `get -o json` and `export` write is for scripts and
     // fixtures, and a URL changed there would be another destination.
