@@ -57,8 +57,11 @@ impl GroupKey {
     /// The entry's values for this key: none when it has no such field, several for labels.
     fn values(self, e: &Entry) -> Vec<Option<String>> {
         let one = |v: Option<&str>| vec![v.map(str::to_string)];
+        // A URL is grouped as it is shown: credentials hidden (see `mask`), so none reaches
+        // a stats table, its JSON or a metric label.
+        let url = |v: Option<&str>| vec![v.map(|u| crate::api::mask::url(u).into_owned())];
         match self {
-            GroupKey::Url => one(e.url.as_deref()),
+            GroupKey::Url => url(e.url.as_deref()),
             GroupKey::Status => vec![e.response_status.map(|s| s.to_string())],
             GroupKey::Label => {
                 let labels = e.all_labels();
@@ -73,7 +76,7 @@ impl GroupKey {
             GroupKey::Schedule => one(e.schedule_id.as_deref()),
             GroupKey::FlowControlKey => one(e.flow_control_key.as_deref()),
             GroupKey::CallerIp => one(e.caller_ip.as_deref()),
-            GroupKey::WorkflowUrl => one(e.workflow_url.as_deref()),
+            GroupKey::WorkflowUrl => url(e.workflow_url.as_deref()),
             GroupKey::CallbackState => one(e.callback_state()),
             GroupKey::Hour => vec![bucket(e, "%Y-%m-%dT%H:00Z")],
             GroupKey::Day => vec![bucket(e, "%Y-%m-%d")],

@@ -32,6 +32,15 @@ pub fn safe(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Like [`safe`], but keeps line breaks: for status lines and warnings that may quote a
+/// server (an error body) and are wrapped to the terminal.
+pub fn safe_lines(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && needs_escape(c)) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.split('\n').map(safe).collect::<Vec<_>>().join("\n"))
+}
+
 /// Like [`safe`], but keeps newlines, and shows tabs as four spaces: for multi-line bodies
 /// shown as blocks. A literal `\t` in the text stays as it is.
 pub fn safe_block(s: &str) -> String {

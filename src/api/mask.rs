@@ -1,11 +1,19 @@
-//! The token, hidden in whatever a server sends back.
+//! Secrets hidden in what dlq shows: the token in whatever a server sends back, and the
+//! credentials a destination URL carries.
 //!
 //! A server (a proxy, a misconfigured gateway, a hostile one) may echo the `Authorization`
 //! header in an error body or a header: `400 bad token Bearer <token>`. Every reply body and
 //! every header value the client passes on goes through [`Masker`] first, so no error, debug
 //! line, report or journal can carry the token, whatever prints it.
+//!
+//! Destinations are often called with credentials in the URL (`https://user:pass@host/x` or
+//! `?api_key=...`); a table, a stats report or a metric label shows them through [`url`] or
+//! [`url_label`] (see `urls`).
 
 use std::borrow::Cow;
+
+mod urls;
+pub use urls::{url, url_label, HIDDEN_VALUE};
 
 /// What the token is replaced with.
 pub const HIDDEN: &str = "[token hidden]";

@@ -5,7 +5,7 @@
 
 mod error;
 mod http;
-mod mask;
+pub mod mask;
 mod matching;
 mod pressure;
 mod publish;

@@ -4,7 +4,9 @@
 //! read.
 //!
 //! Reading and serving are apart: a scrape never waits for the API, and when a refresh fails
-//! the last good figures stay, marked stale (`dlq_exporter_stale`), until one succeeds.
+//! the last good figures stay, marked stale (`dlq_exporter_stale`), until one succeeds. Until
+//! a first refresh has succeeded there are no figures (`dlq_exporter_ready 0`), which is not
+//! stale unless that refresh failed.
 
 use std::collections::BTreeMap;
 use std::future::IntoFuture;
@@ -100,7 +102,7 @@ pub enum Which {
 struct Dlq {
     /// The last good reading and when it was taken (epoch ms).
     good: Option<(Stats, i64)>,
-    /// The last refresh failed: `good` is older than it.
+    /// The last refresh failed: `good`, if any, is older than it. Not set before any ended.
     stale: bool,
     refreshes: u64,
     errors: BTreeMap<&'static str, u64>,
@@ -293,7 +295,7 @@ async fn metrics(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> impl 
     let mut body = Vec::new();
     let families = families(&shared, jiff::Timestamp::now().as_millisecond());
     // Writing to memory cannot fail.
-    let _ = om::write(&mut body, &families, flavor);
+    let _ = om::write(&mut body, &families, flavor, om::Reader::Scraper);
     ([(header::CONTENT_TYPE, content_type)], body)
 }
 
@@ -310,9 +312,13 @@ fn families(shared: &Shared, now_ms: i64) -> Vec<Family> {
         .collect();
     let mut out = om::dlq_families(&good, shared.top, now_ms);
 
+    let mut ready = Family::gauge(
+        "dlq_exporter_ready",
+        "1 once a refresh has succeeded; 0 while none has (the first still under way, or all failed).",
+    );
     let mut stale = Family::gauge(
         "dlq_exporter_stale",
-        "1 when the last refresh failed and the figures served are from an earlier one.",
+        "1 when the last refresh failed: the figures served, if any, are from an earlier one.",
     );
     let mut last = Family::gauge(
         "dlq_exporter_last_refresh_timestamp_seconds",
@@ -327,10 +333,10 @@ fn families(shared: &Shared, now_ms: i64) -> Vec<Family> {
     let mut read = Family::counter("dlq_exporter_entries_read", "DLQ entries read.");
     for (source, d) in &locked {
         let dlq = vec![om::dlq_label(*source)];
-        stale.add(
-            dlq.clone(),
-            f64::from(u8::from(d.stale || d.good.is_none())),
-        );
+        // Not read yet is not a failure: an exporter still on its first refresh of a large
+        // DLQ is ready 0 and stale 0; one that could not read is stale 1.
+        ready.add(dlq.clone(), f64::from(u8::from(d.good.is_some())));
+        stale.add(dlq.clone(), f64::from(u8::from(d.stale)));
         if let Some((_, at)) = &d.good {
             last.add(dlq.clone(), *at as f64 / 1000.0);
         }
@@ -350,6 +356,6 @@ fn families(shared: &Shared, now_ms: i64) -> Vec<Family> {
         "Replies that were 429 (throttled) and were waited out or counted as errors.",
     );
     throttled.add(vec![], shared.throttled.load(Ordering::Relaxed) as f64);
-    out.extend([stale, last, took, refreshes, errors, read, throttled]);
+    out.extend([ready, stale, last, took, refreshes, errors, read, throttled]);
     out
 }

@@ -121,7 +121,12 @@ pub fn show(ctx: &Ctx, args: &Args, stats: &Stats, now_ms: i64, w: &mut impl Wri
     } else if ctx.out.format == Format::Openmetrics {
         let top = args.top.map_or(om::DEFAULT_TOP, |n| n as usize);
         let families = om::dlq_families(&[(source, stats)], top, now_ms);
-        om::write(w, &families, om::Flavor::OpenMetrics)?;
+        let reader = if ctx.out.stdout_tty {
+            om::Reader::Terminal
+        } else {
+            om::Reader::Scraper
+        };
+        om::write(w, &families, om::Flavor::OpenMetrics, reader)?;
     } else {
         let view = View {
             source,

@@ -42,6 +42,11 @@ pub fn decode_body(text: Option<&str>, b64: Option<&str>) -> Option<(String, Str
     }
 }
 
+/// A URL of the entry as the detail shows it: credentials hidden (`get -o json` keeps them).
+fn shown_url(u: &Option<String>) -> Option<String> {
+    u.as_deref().map(|u| crate::api::mask::url(u).into_owned())
+}
+
 pub fn print(w: &mut impl Write, e: &Entry, now_ms: i64) -> io::Result<()> {
     let field = |w: &mut dyn Write, name: &str, v: Option<String>| -> io::Result<()> {
         match v {
@@ -53,8 +58,8 @@ pub fn print(w: &mut impl Write, e: &Entry, now_ms: i64) -> io::Result<()> {
     field(w, "DLQ id", Some(e.dlq_id.clone()))?;
     field(w, "Message id", e.message_id.clone())?;
     field(w, "Workflow run", e.workflow_run_id.clone())?;
-    field(w, "Workflow URL", e.workflow_url.clone())?;
-    field(w, "URL", e.url.clone())?;
+    field(w, "Workflow URL", shown_url(&e.workflow_url))?;
+    field(w, "URL", shown_url(&e.url))?;
     field(w, "Method", e.method.clone())?;
     field(w, "Entered DLQ", t(e.dlq_time_ms()))?;
     field(w, "Created", t(e.created_at))?;
@@ -82,8 +87,8 @@ pub fn print(w: &mut impl Write, e: &Entry, now_ms: i64) -> io::Result<()> {
         parts.join(", ")
     });
     field(w, "Flow control", flow)?;
-    field(w, "Callback", e.callback.clone())?;
-    field(w, "Failure callback", e.failure_callback.clone())?;
+    field(w, "Callback", shown_url(&e.callback))?;
+    field(w, "Failure callback", shown_url(&e.failure_callback))?;
     if let Some(info) = &e.failure_callback_info {
         let mut s = info.state.clone().unwrap_or_else(|| "unknown".into());
         if let Some(st) = info.response_status {

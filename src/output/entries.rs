@@ -121,7 +121,7 @@ impl<W: Write> EntryPrinter<W> {
             when,
             e.response_status.map_or("-".into(), |s| s.to_string()),
             safe(e.method.as_deref().unwrap_or("-")).into_owned(),
-            safe(url.unwrap_or("-")).into_owned(),
+            safe(&crate::api::mask::url(url.unwrap_or("-"))).into_owned(),
             safe(&e.all_labels().join(",")).into_owned(),
         ]
     }

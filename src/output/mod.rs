@@ -121,7 +121,7 @@ impl Output {
     /// A status line for people: stderr, unless -q.
     pub fn info(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("{msg}");
+            eprintln!("{}", text::safe_lines(msg));
         }
     }
 
@@ -152,9 +152,14 @@ impl Output {
         }
     }
 
-    /// A warning: stderr, even with -q.
+    /// A warning: stderr, even with -q. It may quote a server (an API error's body), so it
+    /// is escaped as tables are.
     pub fn warn(&self, msg: &str) {
-        eprintln!("{} {msg}", self.paint_err("warning:", "33"));
+        eprintln!(
+            "{} {}",
+            self.paint_err("warning:", "33"),
+            text::safe_lines(msg)
+        );
     }
 
     /// Prints an error and its hints to stderr.

@@ -5,9 +5,11 @@
 //! The two differ only in counters (OpenMetrics names the family without `_total`), `# UNIT`
 //! lines and the closing `# EOF`; the families, label escaping and the cap on groups are one.
 
+use std::borrow::Borrow;
+use std::collections::HashMap;
 use std::io::{self, Write};
 
-use crate::api::Source;
+use crate::api::{mask, Source};
 use crate::grouping::{Group, GroupKey, Stats};
 
 /// Groups shown per DLQ when `--top` is not given: a label with a million distinct values must
@@ -25,6 +27,15 @@ pub const PROMETHEUS_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 pub enum Flavor {
     OpenMetrics,
     Prometheus,
+}
+
+/// Who reads the text: a scraper or a file gets the exposition format exactly; a terminal gets
+/// label values (the server's URLs, labels, queue names) with controls shown as escapes, as
+/// every table does, for a raw escape sequence there would act on the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    Scraper,
+    Terminal,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,8 +85,13 @@ impl Family {
     }
 }
 
-/// Writes the families, each once, in the given flavour.
-pub fn write(w: &mut impl Write, families: &[Family], flavor: Flavor) -> io::Result<()> {
+/// Writes the families, each once, in the given flavour, for `reader`.
+pub fn write(
+    w: &mut impl Write,
+    families: &[Family],
+    flavor: Flavor,
+    reader: Reader,
+) -> io::Result<()> {
     for f in families {
         let sample_name = match f.kind {
             MetricType::Counter => format!("{}_total", f.name),
@@ -97,7 +113,13 @@ pub fn write(w: &mut impl Write, families: &[Family], flavor: Flavor) -> io::Res
                 let pairs: Vec<String> = s
                     .labels
                     .iter()
-                    .map(|(k, v)| format!("{k}=\"{}\"", escape_label(v)))
+                    .map(|(k, v)| {
+                        let v = escape_label(v);
+                        match reader {
+                            Reader::Scraper => format!("{k}=\"{v}\""),
+                            Reader::Terminal => format!("{k}=\"{}\"", crate::text::safe(&v)),
+                        }
+                    })
                     .collect();
                 write!(w, "{{{}}}", pairs.join(","))?;
             }
@@ -189,12 +211,12 @@ pub fn dlq_families(figures: &[(Source, &Stats)], top: usize, now_ms: i64) -> Ve
     let age = |ms: i64| (now_ms.saturating_sub(ms)).max(0) as f64 / 1000.0;
     for (source, stats) in figures {
         let dlq = vec![dlq_label(*source)];
+        let sorted = as_labels(stats);
         depth.add(dlq.clone(), stats.total as f64);
-        groups.add(dlq.clone(), stats.group_count() as f64);
-        let sorted = stats.sorted(None);
+        groups.add(dlq.clone(), sorted.len() as f64);
         let (shown, rest) = sorted.split_at(top.min(sorted.len()));
-        let folded = fold(rest, stats.by.len());
-        for g in shown.iter().copied().chain(folded.as_ref()) {
+        let folded = merged(rest, vec![Some(OTHER.to_string()); stats.by.len()]);
+        for g in shown.iter().chain(folded.as_ref()) {
             let mut labels = dlq.clone();
             for (k, v) in stats.by.iter().zip(&g.key) {
                 labels.push((label_name(*k), v.clone().unwrap_or_default()));
@@ -212,23 +234,48 @@ pub fn dlq_families(figures: &[(Source, &Stats)], top: usize, now_ms: i64) -> Ve
     vec![depth, groups, entries, oldest, newest, expiring]
 }
 
-/// The groups beyond the cap as one, or none when there are none.
-fn fold(rest: &[&Group], keys: usize) -> Option<Group> {
-    if rest.is_empty() {
+/// The groups as their labels read, largest first: a URL label keeps no query value (see
+/// `mask::url_label`), so groups whose URLs differ only there become one series; two with
+/// the same labels would make the exposition invalid.
+fn as_labels(stats: &Stats) -> Vec<Group> {
+    let mut by_labels: HashMap<Vec<Option<String>>, Vec<&Group>> = HashMap::new();
+    for g in stats.sorted(None) {
+        let key = stats
+            .by
+            .iter()
+            .zip(&g.key)
+            .map(|(k, v)| match k {
+                GroupKey::Url | GroupKey::WorkflowUrl => v.as_deref().map(mask::url_label),
+                _ => v.clone(),
+            })
+            .collect();
+        by_labels.entry(key).or_default().push(g);
+    }
+    let mut out: Vec<Group> = by_labels
+        .into_iter()
+        .filter_map(|(key, gs)| merged(&gs, key))
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+    out
+}
+
+/// `groups` as one group keyed `key`, or none when there are none.
+fn merged<G: std::borrow::Borrow<Group>>(groups: &[G], key: Vec<Option<String>>) -> Option<Group> {
+    if groups.is_empty() {
         return None;
     }
     let min = |a: Option<i64>, b: Option<i64>| a.into_iter().chain(b).min();
     let max = |a: Option<i64>, b: Option<i64>| a.into_iter().chain(b).max();
-    Some(rest.iter().fold(
+    Some(groups.iter().map(Borrow::borrow).fold(
         Group {
-            key: vec![Some(OTHER.to_string()); keys],
+            key,
             count: 0,
             oldest_ms: None,
             newest_ms: None,
             sample: String::new(),
             expiring: 0,
         },
-        |mut acc, g| {
+        |mut acc, g: &Group| {
             acc.count += g.count;
             acc.expiring += g.expiring;
             acc.oldest_ms = min(acc.oldest_ms, g.oldest_ms);
@@ -253,7 +300,7 @@ mod tests {
 
     fn text(families: &[Family], flavor: Flavor) -> String {
         let mut out = Vec::new();
-        write(&mut out, families, flavor).unwrap();
+        write(&mut out, families, flavor, Reader::Scraper).unwrap();
         String::from_utf8(out).unwrap()
     }
 

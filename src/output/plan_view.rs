@@ -102,7 +102,14 @@ pub fn plan_text(action: &Action, plan: &Plan, target: &str, max: usize) -> Stri
             .map(|(v, (_, n))| format!("{v} ({n})"))
             .collect()
     };
-    s.push_str(&line("by url", counted(&plan.breakdown.urls)));
+    // Credentials in a URL are not shown (see `mask`); the plan itself keeps the URLs.
+    let urls: Vec<(String, u64)> = plan
+        .breakdown
+        .urls
+        .iter()
+        .map(|(u, n)| (crate::api::mask::url(u).into_owned(), *n))
+        .collect();
+    s.push_str(&line("by url", counted(&urls)));
     s.push_str(&line("by status", counted(&plan.breakdown.statuses)));
     s.push_str(&line("by label", counted(&plan.breakdown.labels)));
     let sample = plan.ids().take(3).map(|i| safe(i).into_owned());

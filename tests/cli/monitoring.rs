@@ -8,7 +8,7 @@ use std::process::Stdio;
 
 use crate::common::wait_for;
 use crate::common::{http, Sandbox};
-use crate::prom::{value, Exporter};
+use crate::prom::{fresh, value, Exporter};
 
 /// When each entry entered the DLQ, from the sandbox's own listing (the id's ms prefix).
 fn dlq_times(sb: &Sandbox, workflow: bool) -> Vec<i64> {
@@ -56,28 +56,37 @@ fn entries_by_url(text: &str) -> BTreeMap<String, f64> {
 
 /// A sandbox whose DLQ holds URLs with a quote, a backslash and a line feed, besides `n` seeded.
 pub fn awkward_sandbox(n: &str) -> (Sandbox, tempfile::TempDir) {
+    sandbox_with_urls(
+        n,
+        &[
+            "https://a.example/say \"hi\"",
+            "https://b.example/back\\slash",
+            "https://c.example/line\nfeed",
+        ],
+    )
+}
+
+/// A sandbox whose DLQ holds one failed message to each of `urls` (a minute apart, the first
+/// newest), besides `n` seeded.
+pub fn sandbox_with_urls(n: &str, urls: &[&str]) -> (Sandbox, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let fixture = dir.path().join("awkward.ndjson");
+    let fixture = dir.path().join("urls.ndjson");
     let now = now_ms();
-    let lines: Vec<String> = [
-        "https://a.example/say \"hi\"",
-        "https://b.example/back\\slash",
-        "https://c.example/line\nfeed",
-    ]
-    .iter()
-    .enumerate()
-    .map(|(i, url)| {
-        serde_json::json!({
-            "dlqId": format!("{}-0", now - 60_000 * (i as i64 + 1)),
-            "messageId": format!("msg_awkward{i}"),
-            "url": url,
-            "method": "POST",
-            "createdAt": now - 60_000 * (i as i64 + 1),
-            "responseStatus": 500,
+    let lines: Vec<String> = urls
+        .iter()
+        .enumerate()
+        .map(|(i, url)| {
+            serde_json::json!({
+                "dlqId": format!("{}-0", now - 60_000 * (i as i64 + 1)),
+                "messageId": format!("msg_fixture{i}"),
+                "url": url,
+                "method": "POST",
+                "createdAt": now - 60_000 * (i as i64 + 1),
+                "responseStatus": 500,
+            })
+            .to_string()
         })
-        .to_string()
-    })
-    .collect();
+        .collect();
     std::fs::write(&fixture, lines.join("\n") + "\n").unwrap();
     let sb = Sandbox::start(&[
         "--seed",
@@ -218,9 +227,7 @@ fn fail_older_than_exits_6_past_the_oldest_entrys_age_and_0_short_of_it() {
 /// The exporter's figure for `series`, once it is fresh.
 fn fresh_value(ex: &Exporter, dlq: &str, series: &str) -> Option<f64> {
     let text = ex.scrape();
-    (value(&text, &format!("dlq_exporter_stale{{dlq=\"{dlq}\"}}")) == Some(0.0))
-        .then(|| value(&text, series))
-        .flatten()
+    fresh(&text, dlq).then(|| value(&text, series)).flatten()
 }
 
 #[test]
@@ -315,9 +322,7 @@ fn exporter_waits_out_a_rate_limit_and_still_reads_the_true_depth() {
     let wf_truth = sb.ids(true).len() as f64;
     let text = wait_for("fresh figures under the rate limit", 120, || {
         let t = ex.scrape();
-        let fresh =
-            |dlq: &str| value(&t, &format!("dlq_exporter_stale{{dlq=\"{dlq}\"}}")) == Some(0.0);
-        (fresh("qstash") && fresh("workflow")).then_some(t)
+        (fresh(&t, "qstash") && fresh(&t, "workflow")).then_some(t)
     });
     assert_eq!(
         value(&text, "qstash_dlq_depth{dlq=\"qstash\"}"),

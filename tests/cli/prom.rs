@@ -51,8 +51,13 @@ pub struct Exporter {
 impl Exporter {
     /// `dlq exporter --listen 127.0.0.1:0 <args>` against `sb`, once it says where it serves.
     pub fn start(sb: &Sandbox, args: &[&str]) -> Exporter {
-        let mut child = sb
-            .dlq_std()
+        Exporter::spawn(sb.dlq_std(), args)
+    }
+
+    /// `<dlq> exporter --listen 127.0.0.1:0 <args>`, once it says where it serves: `dlq` is
+    /// the command with whatever names the server (`--sandbox`, or its environment).
+    pub fn spawn(mut dlq: Command, args: &[&str]) -> Exporter {
+        let mut child = dlq
             .args(["exporter", "--listen", "127.0.0.1:0"])
             .args(args)
             .stdout(Stdio::null())
@@ -60,14 +65,22 @@ impl Exporter {
             .spawn()
             .expect("spawn dlq exporter");
         let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let first = lines.next().expect("the exporter printed nothing").unwrap();
-        let url = first
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no URL in {first:?}"))
-            .trim_end_matches(';')
-            .to_string();
-        let stderr = Arc::new(Mutex::new(format!("{first}\n")));
+        let mut said = String::new();
+        // `--sandbox` says first where its own server is: the exporter's line names /metrics.
+        let url = loop {
+            let line = lines
+                .next()
+                .unwrap_or_else(|| panic!("the exporter never said where it serves: {said}"))
+                .unwrap();
+            said.push_str(&format!("{line}\n"));
+            if let Some(url) = line
+                .split_whitespace()
+                .find(|w| w.starts_with("http://") && w.contains("/metrics"))
+            {
+                break url.trim_end_matches(';').to_string();
+            }
+        };
+        let stderr = Arc::new(Mutex::new(said));
         let kept = stderr.clone();
         std::thread::spawn(move || {
             for l in lines.map_while(Result::ok) {
@@ -109,6 +122,13 @@ pub fn get(url: &str, accept: Option<&str>) -> String {
         Ok(r) => r.into_string().unwrap_or_default(),
         Err(_) => String::new(),
     }
+}
+
+/// Whether the exporter's figures for `dlq` in `text` are fresh: read, and the last refresh
+/// did not fail.
+pub fn fresh(text: &str, dlq: &str) -> bool {
+    value(text, &format!("dlq_exporter_ready{{dlq=\"{dlq}\"}}")) == Some(1.0)
+        && value(text, &format!("dlq_exporter_stale{{dlq=\"{dlq}\"}}")) == Some(0.0)
 }
 
 /// The value of `series` (name and labels exactly as printed) in exposition text.

@@ -40,6 +40,8 @@ pub struct App {
     pub delivery_backoff: std::time::Duration,
     pub simulation: Simulation,
     pub rate_limit: Option<super::limit::RateLimit>,
+    /// Set when other processes serve the state file too (`--sandbox`).
+    pub shared: Option<super::shared::Shared>,
     pub in_flight: super::limit::InFlight,
     /// Flow-control keys' gates: deliveries wait there for their key's parallelism and rate.
     pub flow: Arc<super::flow::Flow>,
@@ -59,9 +61,35 @@ impl App {
         let result = serde_json::to_vec(store)
             .map_err(std::io::Error::other)
             .and_then(|bytes| crate::persist::write_atomic(path, &bytes));
-        if let Err(e) = result {
-            eprintln!("dlq sandbox: cannot write {}: {e}", path.display());
+        match result {
+            Ok(()) => {
+                if let Some(shared) = &self.shared {
+                    shared.wrote();
+                }
+            }
+            Err(e) => eprintln!("dlq sandbox: cannot write {}: {e}", path.display()),
         }
+    }
+
+    /// Waits for this process's turn at a state other processes serve too, and brings the
+    /// store up to date with it; `None` when the state is this server's alone. Every request
+    /// and every tick of a clock that may read or change the state holds one.
+    pub async fn turn(&self) -> Result<Option<super::shared::Turn<'_>>, String> {
+        let Some(shared) = &self.shared else {
+            return Ok(None);
+        };
+        let (turn, reloaded) = shared.turn(&self.store).await?;
+        if reloaded && self.delivery == Delivery::Record {
+            // As at start (`Sandbox::new`): what the other process left to settle later and
+            // is due now settles here, before anything reads it.
+            let mut store = self.store.lock().unwrap();
+            let work = outcome::unfinished(&store);
+            if !work.is_empty() {
+                self.settle(&mut store, work);
+                self.persist(&store);
+            }
+        }
+        Ok(Some(turn))
     }
 
     /// A read: may fail before it starts, never changes anything.

@@ -2,13 +2,15 @@
 //! `<state dir>/sandbox/state.json`, seeded the first time, served in-process for one command.
 //!
 //! Every command that reads or writes that state, `dlq sandbox reset` included, holds the
-//! state's lock (see `lock`) from before it reads until it is done, so concurrent commands
-//! take turns instead of overwriting one another's changes.
+//! state's lock (see `lock`) while it does: to load it at start, then for each request its
+//! server answers (see `shared`), so concurrent commands take turns instead of overwriting
+//! one another's changes, and a long-lived one (`stats --watch`, `exporter`, a triage session
+//! at its prompt) keeps no other waiting.
 
 use std::net::SocketAddr;
 use std::path::Path;
 
-use super::lock::{self, StateLock};
+use super::lock;
 use super::simulate::Simulation;
 use super::{fresh_store, new_token, save_state, Delivery, Options, Sandbox};
 
@@ -22,24 +24,26 @@ const EMBEDDED_RNG: u64 = 1;
 
 const STATE_FILE: &str = "state.json";
 
-/// A sandbox running inside this process. Stops, and lets the next command in, when dropped.
+/// A sandbox running inside this process. Stops, and saves nothing more, when dropped.
 pub struct Embedded {
     pub url: String,
     pub token: String,
     task: tokio::task::JoinHandle<()>,
     close: Box<dyn Fn() + Send + Sync>,
-    _lock: StateLock,
 }
 
 impl Embedded {
-    /// Serves the state kept in `state_dir`, once no other command is using it.
+    /// Serves the state kept in `state_dir`, loaded once no other command is using it.
     pub async fn start(state_dir: &Path) -> Result<Embedded, String> {
         let lock = lock::acquire(state_dir).await?;
         let mut opts = options(state_dir, DEFAULT_SEED);
         opts.delivery = Delivery::Record;
         opts.simulation = Simulation::embedded();
+        opts.shared = true;
         let sandbox = Sandbox::new(opts)
             .map_err(|e| format!("{e} (`dlq sandbox reset` starts the sandbox afresh)"))?;
+        // Loaded, and what was due settled and saved: from here each request takes its turn.
+        drop(lock);
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
             .await
             .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
@@ -52,7 +56,6 @@ impl Embedded {
             token,
             task,
             close,
-            _lock: lock,
         })
     }
 }
@@ -60,9 +63,8 @@ impl Embedded {
 impl Drop for Embedded {
     fn drop(&mut self) {
         // Aborting only asks the task to stop: a request it is still serving could save the
-        // state after the lock is released, over the next command's changes. Closing the
-        // store first waits out a save in progress and refuses any later one. Fields drop
-        // after this, the lock last.
+        // state after this command is done, a change its client never heard of. Closing the
+        // store first waits out a save in progress and refuses any later one.
         (self.close)();
         self.task.abort();
     }

@@ -31,6 +31,7 @@ mod runs;
 mod schedules;
 mod seed;
 mod server;
+mod shared;
 pub mod simulate;
 mod sources;
 mod store;
@@ -73,6 +74,8 @@ pub struct Options {
     pub simulation: Simulation,
     /// `--rate-limit`: 429 once the per-second budget is spent.
     pub rate_limit: Option<limit::RateLimit>,
+    /// Other processes serve `state_file` too: take its lock per request (see `shared`).
+    pub shared: bool,
 }
 
 impl Options {
@@ -89,6 +92,7 @@ impl Options {
             delivery_backoff: Duration::from_millis(200),
             rate_limit: None,
             simulation: Simulation::none(),
+            shared: false,
         }
     }
 }
@@ -146,6 +150,11 @@ impl Sandbox {
         if let Some(path) = &opts.state_file {
             save_state(path, &store)?;
         }
+        let shared = opts
+            .state_file
+            .clone()
+            .filter(|_| opts.shared)
+            .map(shared::Shared::new);
         let app = Arc::new(App {
             store: Mutex::new(store),
             token,
@@ -156,6 +165,7 @@ impl Sandbox {
             delivery_backoff: opts.delivery_backoff,
             simulation: opts.simulation,
             rate_limit: opts.rate_limit,
+            shared,
             in_flight: Default::default(),
             flow: Default::default(),
             start: |app, work| {

@@ -1,6 +1,7 @@
-//! One `--sandbox` command at a time. Each command reads the state file, changes it and writes
-//! it back whole, so two at once lose one another's changes; holding this lock from before the
-//! state is read until the command ends makes them take turns.
+//! One `--sandbox` process at a time at the state. Each reads the state file, changes it and
+//! writes it back whole, so two at once lose one another's changes; holding this lock from
+//! before the state is read until it is written (a command's start, then each request its
+//! server answers: see `shared`) makes them take turns.
 //!
 //! It is the OS's advisory lock on `<dir>/lock` (flock on Unix, LockFileEx on Windows), tied to
 //! the open file: a command that is killed releases it, so there is never a stale lock to clean.

@@ -338,6 +338,9 @@ pub async fn clock(app: Arc<App>) {
             (next - now_ms()).max(0) as u64
         ))
         .await;
+        let Ok(_turn) = app.turn().await else {
+            continue;
+        };
         let due: Vec<String> = {
             let s = app.store.lock().unwrap();
             if s.closed {

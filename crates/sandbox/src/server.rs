@@ -71,6 +71,12 @@ pub async fn serve(
 /// Logs API requests (with their reply's status), checks the token (header or
 /// `qstash_token`), applies `--rate-limit` (publish, enqueue, batch exempt), adds latency.
 pub async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let _turn = match app.turn().await {
+        Ok(turn) => turn,
+        Err(e) => {
+            return Reply::error(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e).into_response()
+        }
+    };
     let path = req.uri().path().to_string();
     let api = path.starts_with("/v2/");
     if !api {
