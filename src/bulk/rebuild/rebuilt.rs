@@ -2,7 +2,7 @@
 //! the job, and what the plan shows of them (old -> new destination counts, the refused, one
 //! sample change; every change for `--dry-run`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use super::edit::{Change, Edits};
 use crate::api::Entry;
@@ -22,9 +22,6 @@ pub struct Rebuilt {
     pub changes: Option<Vec<Change>>,
     /// A server that pages inconsistently may list an entry twice: it is built once.
     seen: HashSet<String>,
-    /// Entries another republish job published (or sent) and has not finished, with the job:
-    /// refused here, so nothing publishes them a second time.
-    pub elsewhere: HashMap<String, String>,
 }
 
 impl Rebuilt {
@@ -41,13 +38,7 @@ impl Rebuilt {
         if edits.stopped().is_some() || !self.seen.insert(e.dlq_id.clone()) {
             return;
         }
-        let built = match self.elsewhere.get(&e.dlq_id) {
-            Some(job) => Built::Refused(format!(
-                "job {job} published it (or sent its publish) and has not finished it: \
-                 `dlq republish --continue {job}` does, without publishing it again"
-            )),
-            None => edits.build(e),
-        };
+        let built = edits.build(e);
         let needs_change = self.sample.is_none() || self.changes.is_some();
         let change = needs_change.then(|| edits.change(e, &built));
         match &built {
