@@ -12,9 +12,15 @@ use std::sync::{Arc, Mutex};
 use super::action::Verb;
 use super::cancel::Cancel;
 use super::exec::Pacer;
-use super::journal::{self, EndState, Event, JobRecord, Journal, OpenError, RunSettings, State};
+use super::journal::claims::Holder;
+use super::journal::{
+    self, EndState, Event, JobRecord, Journal, OpenError, Part, RunSettings, State,
+};
 use super::outcome::Summary;
 use crate::cmdline::{CommandLine, Places};
+
+/// Entries a new job left to the jobs that keep them, each with its holder.
+pub type Refused = Vec<(String, Holder)>;
 
 pub struct Job {
     pub record: JobRecord,
@@ -53,11 +59,13 @@ pub fn new_id(verb: Verb) -> String {
 }
 
 impl Job {
-    /// Writes the record before anything is sent, and takes the job's lock.
-    pub fn create(state_dir: &Path, record: JobRecord) -> std::io::Result<Job> {
-        let journal = Journal::create(state_dir, &record)?;
+    /// Writes the record before anything is sent, and takes the job's lock. The record is
+    /// the job's claim on its entries: those other jobs keep are taken out of it and
+    /// returned, with the job that keeps each.
+    pub fn create(state_dir: &Path, mut record: JobRecord) -> std::io::Result<(Job, Refused)> {
+        let (journal, refused) = Journal::create(state_dir, &mut record)?;
         let settings = record.settings.clone();
-        Ok(Job::with(record, settings, journal))
+        Ok((Job::with(record, settings, journal), refused))
     }
 
     /// Opens an existing job with its lock taken: its record and what its journal says.
@@ -130,6 +138,16 @@ impl Job {
             .lock()
             .unwrap()
             .write(events)
+            .map_err(|e| in_journal(&self.dir, e))
+    }
+
+    /// Claims a listed page and journals it before any of its ids is sent: the ids other
+    /// jobs keep are taken out of `part` and returned.
+    pub fn claim_more(&self, part: &mut Part) -> std::io::Result<Refused> {
+        self.journal
+            .lock()
+            .unwrap()
+            .claim_more(&self.record, part)
             .map_err(|e| in_journal(&self.dir, e))
     }
 
@@ -229,7 +247,7 @@ mod tests {
         ];
         for (i, (left, halted, want)) in cases.into_iter().enumerate() {
             let id = format!("delete-{i}");
-            let job = Job::create(dir.path(), record(&id)).unwrap();
+            let (job, _) = Job::create(dir.path(), record(&id)).unwrap();
             assert_eq!(
                 job.continue_line(&Places::default()),
                 format!("continue with: dlq --base-url https://x delete --continue {id}")
@@ -240,7 +258,7 @@ mod tests {
             assert_eq!(state, want, "left {left}, halted {halted}");
         }
         // A second signal exits at once: the job says interrupted, not crashed.
-        let job = Job::create(dir.path(), record("delete-x")).unwrap();
+        let (job, _) = Job::create(dir.path(), record("delete-x")).unwrap();
         let abort = job.on_abort();
         abort();
         drop(job);
@@ -251,7 +269,7 @@ mod tests {
     #[tokio::test]
     async fn a_job_that_ends_stops_watching() {
         let dir = tempfile::tempdir().unwrap();
-        let mut job = Job::create(dir.path(), record("delete-w")).unwrap();
+        let (mut job, _) = Job::create(dir.path(), record("delete-w")).unwrap();
         let task = tokio::spawn(std::future::pending::<()>());
         let handle = task.abort_handle();
         job.watch(Watcher::new(task));

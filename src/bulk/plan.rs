@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::action::BulkClient;
+use super::journal::claims::{Held, Holder};
 use super::journal::Part;
 use super::lanes::Lanes;
 use super::pages::Pages;
@@ -33,6 +34,9 @@ pub struct Plan {
     /// Tokens that found no entry, and why (explicit ids only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<(String, String)>,
+    /// Entries selected that other jobs keep ([`super::journal::claims`]): left to them.
+    #[serde(skip)]
+    pub held: Vec<(String, Holder)>,
     /// The `msg_`/`wfr_` token each entry was found by, keyed by DLQ id.
     #[serde(skip)]
     pub inputs: HashMap<String, String>,
@@ -105,6 +109,18 @@ impl Plan {
     pub fn only(&self, ids: &[String]) -> Plan {
         let keep: std::collections::HashSet<&String> = ids.iter().collect();
         self.keeping(|id| keep.contains(id))
+    }
+
+    /// Leaves to other jobs the ids they keep: out of the parts (and the canary's samples),
+    /// into `held`.
+    pub fn leave(&mut self, held: &Held) {
+        for part in &mut self.parts {
+            self.held.extend(super::journal::claims::split(part, held));
+        }
+        self.parts.retain(|p| !p.ids.is_empty());
+        for (_, ids) in &mut self.samples {
+            ids.retain(|id| !held.contains_key(id));
+        }
     }
 
     /// The ids `keep` keeps, in the plan's order, with their inputs; no breakdown.
@@ -238,6 +254,7 @@ pub async fn build(
     sampling: bool,
     lanes: Lanes<'_>,
     cancel: &super::cancel::Cancel,
+    held: &Held,
     on_page: &mut dyn FnMut(&[Entry]) -> std::io::Result<()>,
 ) -> Result<Option<Plan>, PlanError> {
     let mut counters = Counters {
@@ -245,9 +262,22 @@ pub async fn build(
         ..Counters::default()
     };
     let mut ids = Vec::new();
+    let mut left = Vec::new();
     let mut take = |entries: &[Entry]| -> std::io::Result<()> {
-        on_page(entries)?;
-        for e in entries {
+        // What other jobs keep is left to them: not counted, not shown to `on_page`.
+        let owned: Vec<Entry>;
+        let kept = match held.is_empty() {
+            true => entries,
+            false => {
+                let (kept, gone): (Vec<&Entry>, Vec<&Entry>) =
+                    entries.iter().partition(|e| !held.contains_key(&e.dlq_id));
+                left.extend(gone.into_iter().map(|e| e.dlq_id.clone()));
+                owned = kept.into_iter().cloned().collect();
+                &owned[..]
+            }
+        };
+        on_page(kept)?;
+        for e in kept {
             counters.add(e);
             ids.push(e.dlq_id.clone());
         }
@@ -266,7 +296,13 @@ pub async fn build(
     // A server that pages inconsistently could repeat an entry; act on each once.
     let mut seen = std::collections::HashSet::new();
     ids.retain(|id| seen.insert(id.clone()));
+    left.retain(|id| seen.insert(id.clone()));
+    let held = left.into_iter().map(|id| {
+        let h = held[&id].clone();
+        (id, h)
+    });
     Ok(Some(Plan {
+        held: held.collect(),
         parts: vec![Part { source, ids }],
         samples: std::mem::take(&mut counters.samples),
         breakdown: counters.breakdown(),

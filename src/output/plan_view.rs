@@ -6,7 +6,9 @@ use std::io::Write;
 use super::{fit, json_line, wrap, Format, Output};
 use crate::api::Source;
 use crate::bulk::action::{Action, Verb};
+use crate::bulk::journal::claims::{self, Hold, Holder};
 use crate::bulk::plan::Plan;
+use crate::cmdline::Places;
 use crate::text::{safe, width};
 
 pub fn describe(verb: Verb, source: Source, n: Option<usize>) -> String {
@@ -117,6 +119,43 @@ pub fn plan_text(action: &Action, plan: &Plan, target: &str, max: usize) -> Stri
     s
 }
 
+/// Warns of the entries left to the jobs that keep them (even with -q: something selected
+/// was not acted on).
+pub fn warn_held(out: &Output, held: &[(String, Holder)], places: &Places) {
+    for line in held_lines(held, places) {
+        out.warn_wrapped(&line);
+    }
+}
+
+/// Entries left to the jobs that keep them, one line per job: why, and the command that
+/// finishes them (an unfinished job) or shows and releases them (entries left unconfirmed).
+fn held_lines(held: &[(String, Holder)], places: &Places) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (h, n) in claims::by_holder(held) {
+        let job = safe(&h.job);
+        let (entries, them) = match n {
+            1 => ("entry", "it"),
+            _ => ("entries", "them"),
+        };
+        let show = safe(&h.jobs_command(places, "show").to_string()).into_owned();
+        let text = match h.hold {
+            Hold::Unfinished => format!(
+                "refused: {n} {entries} held by job {job}, which has not finished {them}; \
+                 `{}` does (`{show}` shows the job)",
+                safe(&h.continue_command(places).to_string())
+            ),
+            Hold::Unconfirmed => format!(
+                "refused: {n} {entries} that job {job} left unconfirmed (acted on or not, the \
+                 server could not tell); `{show}` shows the job; to act on {them} again, \
+                 release {them} with `{}`",
+                safe(&h.jobs_command(places, "forget").to_string())
+            ),
+        };
+        lines.push(text);
+    }
+    lines
+}
+
 /// Every unit but the last followed by a comma, so a wrapped list still reads as one.
 fn commas(mut units: Vec<String>) -> Vec<String> {
     let n = units.len();
@@ -136,6 +175,7 @@ pub fn print_plan(out: &Output, action: &Action, plan: &Plan, target: &str) -> s
                 "verb": action.verb, "source": action.source, "count": plan.len(),
                 "target": target, "parts": plan.parts, "missing": plan.missing,
                 "limited": plan.limited, "breakdown": plan.breakdown, "ids": ids,
+                "held": held_json(&plan.held),
             });
             json_line(&mut w, &doc)?;
         }
@@ -161,4 +201,16 @@ pub fn print_plan(out: &Output, action: &Action, plan: &Plan, target: &str) -> s
     }
     w.flush()?;
     Ok(())
+}
+
+/// The held entries of a plan, for JSON: each id with the job that keeps it and why.
+fn held_json(held: &[(String, Holder)]) -> serde_json::Value {
+    let rows = held.iter().map(|(id, h)| {
+        let reason = match h.hold {
+            Hold::Unfinished => "unfinished",
+            Hold::Unconfirmed => "unconfirmed",
+        };
+        serde_json::json!({ "dlqId": id, "job": h.job, "reason": reason })
+    });
+    serde_json::Value::Array(rows.collect())
 }

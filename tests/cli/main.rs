@@ -7,6 +7,7 @@ mod hostile;
 mod actions;
 mod basics;
 mod bulk;
+mod claims;
 mod cmdline;
 mod config;
 mod contract;

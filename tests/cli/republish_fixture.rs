@@ -170,26 +170,7 @@ impl Fixture {
 
     /// Message ids the sandbox created for the receiver, by the path they went to.
     pub fn messages_to_receiver(&self) -> BTreeMap<String, String> {
-        let mut out = BTreeMap::new();
-        let mut cursor = String::new();
-        loop {
-            let (status, v) = self.sb.http("GET", &format!("/v2/logs?count=100{cursor}"));
-            assert_eq!(status, 200, "{v}");
-            for l in v["logs"].as_array().unwrap() {
-                let url = l["url"].as_str().unwrap_or("");
-                if url.starts_with(&self.rx.url) && l["state"] == "CREATED" {
-                    out.insert(
-                        l["messageId"].as_str().unwrap().to_string(),
-                        url.to_string(),
-                    );
-                }
-            }
-            match v["cursor"].as_str() {
-                Some(c) if !c.is_empty() => cursor = format!("&cursor={c}"),
-                _ => break,
-            }
-        }
-        out
+        messages_to(&self.sb, &self.rx.url)
     }
 
     /// The report's lines: outcomes by DLQ id (each once), and verifications.
@@ -323,4 +304,29 @@ impl Fixture {
         );
         (job_of(&err), err)
     }
+}
+
+/// Message ids the sandbox created for destinations under `prefix`, by the URL they went to:
+/// its truth of what was published there.
+pub fn messages_to(sb: &Sandbox, prefix: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut cursor = String::new();
+    loop {
+        let (status, v) = sb.http("GET", &format!("/v2/logs?count=100{cursor}"));
+        assert_eq!(status, 200, "{v}");
+        for l in v["logs"].as_array().unwrap() {
+            let url = l["url"].as_str().unwrap_or("");
+            if url.starts_with(prefix) && l["state"] == "CREATED" {
+                out.insert(
+                    l["messageId"].as_str().unwrap().to_string(),
+                    url.to_string(),
+                );
+            }
+        }
+        match v["cursor"].as_str() {
+            Some(c) if !c.is_empty() => cursor = format!("&cursor={c}"),
+            _ => break,
+        }
+    }
+    out
 }

@@ -9,9 +9,7 @@ use super::records::{End, EndState, JobRecord, Mode, TargetRecord};
 use super::state::read_state;
 use super::{job_dir, jobs_dir, lock, read_plan, valid_job_id, OpenError};
 use crate::api::Source;
-use crate::bulk::action::Verb;
 use crate::bulk::outcome::Status;
-use crate::cmdline::{CommandLine, Places};
 
 /// How a job stands, for `dlq jobs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -151,40 +149,6 @@ pub fn info(state_dir: &Path, job: &str) -> Result<JobInfo, OpenError> {
         info.planned = info.done + info.unconfirmed;
     }
     Ok(info)
-}
-
-/// Entries that republish jobs on `target` published, or sent a publish for, and have not
-/// finished, each with its job: a new job must not publish them again (past the service's
-/// deduplication window that would deliver them twice); continuing that job, with the line
-/// given for each, finishes them.
-pub fn republishing_elsewhere(
-    state_dir: &Path,
-    target: &TargetRecord,
-    places: &Places,
-) -> std::collections::HashMap<String, (String, CommandLine)> {
-    let mut out = std::collections::HashMap::new();
-    let Ok(entries) = std::fs::read_dir(jobs_dir(state_dir)) else {
-        return out;
-    };
-    for dir in entries.flatten().map(|e| e.path()) {
-        let Ok(plan) = read_plan(&dir) else { continue };
-        let same = plan.target.base_url == target.base_url
-            && plan.target.token_fingerprint == target.token_fingerprint;
-        if plan.action.verb != Verb::Republish || !same {
-            continue;
-        }
-        let Ok(state) = read_state(&dir) else {
-            continue;
-        };
-        let sent = state.published.iter().map(|p| &p.dlq_id);
-        for id in sent.chain(state.first_sent.keys()) {
-            if !state.finished(id) {
-                let line = plan.continue_command(places);
-                out.insert(id.clone(), (plan.job.clone(), line));
-            }
-        }
-    }
-    out
 }
 
 /// Every job under the state directory, newest first. Unreadable ones are skipped.

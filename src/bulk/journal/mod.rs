@@ -13,6 +13,7 @@
 //! when the run stopped are first checked on the server, so an interrupted, killed or crashed
 //! run finishes with every entry acted on once.
 
+pub mod claims;
 mod event;
 mod jobs;
 mod records;
@@ -23,7 +24,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use event::Event;
-pub use jobs::{forget, info, job_state, list, republishing_elsewhere, JobInfo, JobState};
+pub use jobs::{forget, info, job_state, list, JobInfo, JobState};
 pub use records::*;
 pub use state::{read_state, State};
 
@@ -31,6 +32,7 @@ use super::outcome::Summary;
 
 pub struct Journal {
     pub dir: PathBuf,
+    state_dir: PathBuf,
     events: File,
     /// Held while this process runs the job, so a second `--continue` cannot run it twice and
     /// `dlq jobs` can tell a running job from a crashed one.
@@ -66,19 +68,28 @@ pub fn valid_job_id(job: &str) -> bool {
 }
 
 impl Journal {
-    /// Writes the plan before anything is sent, and takes the job's lock.
-    pub fn create(state_dir: &Path, record: &JobRecord) -> std::io::Result<Journal> {
+    /// Takes the job's lock and writes the plan before anything is sent: the plan is the
+    /// job's claim on its entries ([`claims`]), so the ids other jobs keep are taken out of
+    /// `record` first and returned.
+    pub fn create(
+        state_dir: &Path,
+        record: &mut JobRecord,
+    ) -> std::io::Result<(Journal, Vec<(String, claims::Holder)>)> {
         let dir = job_dir(state_dir, &record.job);
         crate::fsutil::create_private_dir(&dir)?;
         let lock = lock(&dir)?.map_err(|_| std::io::Error::other("job id already in use"))?;
-        let text = serde_json::to_vec(record)?;
-        crate::fsutil::write_atomic(&dir.join("plan.json"), &text, true)?;
+        let refused = claims::claim_plan(state_dir, record, |record| {
+            let text = serde_json::to_vec(record)?;
+            crate::fsutil::write_atomic(&dir.join("plan.json"), &text, true)
+        })?;
         let events = append(&dir.join("events.ndjson"))?;
-        Ok(Journal {
+        let journal = Journal {
             dir,
+            state_dir: state_dir.to_path_buf(),
             events,
             _lock: lock,
-        })
+        };
+        Ok((journal, refused))
     }
 
     /// Opens an existing job to continue it: its record and state, with the lock taken.
@@ -99,6 +110,7 @@ impl Journal {
             state,
             Journal {
                 dir,
+                state_dir: state_dir.to_path_buf(),
                 events,
                 _lock: lock,
             },
@@ -111,7 +123,30 @@ impl Journal {
     }
 
     /// Appends events and syncs them to disk: once this returns, they survive a crash.
+    /// Planned ids are claims, journaled by [`Journal::claim_more`] only.
     pub fn write(&mut self, events: &[Event]) -> std::io::Result<()> {
+        if events.iter().any(|e| matches!(e, Event::Planned(_))) {
+            return Err(std::io::Error::other(
+                "planned ids are claims: they are journaled by claim_more",
+            ));
+        }
+        self.append(events)
+    }
+
+    /// Claims more ids for this job (a pipelined job's page) and journals them: the ids
+    /// other jobs keep are taken out of `part` and returned.
+    pub fn claim_more(
+        &mut self,
+        record: &JobRecord,
+        part: &mut Part,
+    ) -> std::io::Result<Vec<(String, claims::Holder)>> {
+        let state_dir = self.state_dir.clone();
+        claims::claim_part(&state_dir, record, part, |part| {
+            self.append(&[Event::Planned(part.clone())])
+        })
+    }
+
+    fn append(&mut self, events: &[Event]) -> std::io::Result<()> {
         if events.is_empty() {
             return Ok(());
         }
@@ -204,7 +239,7 @@ mod tests {
     fn continue_sees_what_was_finished_and_what_was_in_flight() {
         let dir = tempfile::tempdir().unwrap();
         let p = plan("delete-1", &["a", "b", "c", "d"]);
-        let mut j = Journal::create(dir.path(), &p).unwrap();
+        let (mut j, _) = Journal::create(dir.path(), &mut p.clone()).unwrap();
         j.write(&[Event::Inflight(vec!["a".into(), "b".into()])])
             .unwrap();
         j.write(&[

@@ -2,12 +2,11 @@
 //! the job, and what the plan shows of them (old -> new destination counts, the refused, one
 //! sample change; every change for `--dry-run`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use super::edit::{Change, Edits};
 use crate::api::Entry;
 use crate::bulk::republish::{Built, Line};
-use crate::cmdline::CommandLine;
 
 /// The entries of one old -> new line of the plan.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -32,9 +31,6 @@ pub struct Rebuilt {
     pub changes: Option<Vec<Change>>,
     /// A server that pages inconsistently may list an entry twice: it is built once.
     seen: HashSet<String>,
-    /// Entries another republish job published (or sent) and has not finished, with the job:
-    /// refused here, so nothing publishes them a second time.
-    pub elsewhere: HashMap<String, (String, CommandLine)>,
 }
 
 impl Rebuilt {
@@ -51,13 +47,7 @@ impl Rebuilt {
         if edits.stopped().is_some() || !self.seen.insert(e.dlq_id.clone()) {
             return;
         }
-        let built = match self.elsewhere.get(&e.dlq_id) {
-            Some((job, line)) => Built::Refused(format!(
-                "job {job} published it (or sent its publish) and has not finished it: \
-                 `{line}` does, without publishing it again"
-            )),
-            None => edits.build(e),
-        };
+        let built = edits.build(e);
         let needs_change = self.sample.is_none() || self.changes.is_some();
         let change = needs_change.then(|| edits.change(e, &built));
         match &built {

@@ -15,7 +15,7 @@ use crate::bulk::action::Verb;
 use crate::bulk::archive::EntryFile;
 use crate::bulk::callback::RunRef;
 use crate::bulk::cancel::Cancel;
-use crate::bulk::journal::{self, TargetRecord};
+use crate::bulk::journal::{claims, TargetRecord};
 use crate::bulk::plan::{self, Plan, PlanError};
 use crate::bulk::rebuild::rebuilt::Rebuilt;
 use crate::bulk::resolve;
@@ -78,13 +78,20 @@ pub async fn make(
         Chosen::Matching { limit: Some(n) } => format!("the first {n} matches of the filters"),
         Chosen::Matching { limit: None } => "every match of the filters".to_string(),
     };
-    let mut rebuilt = req.rebuild.map(|_| {
-        let mut r = Rebuilt::new(req.bulk.dry_run);
-        r.elsewhere = journal::republishing_elsewhere(&ctx.state_dir, target, &ctx.places);
-        r
-    });
+    let mut rebuilt = req.rebuild.map(|_| Rebuilt::new(req.bulk.dry_run));
     let mut runs = Vec::new();
-    let work = gather(ctx, api, req, sel, &mut file, &mut rebuilt, &mut runs);
+    // Shown in the plan; the job's claim, taken when it is recorded, is what decides.
+    let held = claims::held(&ctx.state_dir, target, "");
+    let work = gather(
+        ctx,
+        api,
+        req,
+        sel,
+        &held,
+        &mut file,
+        &mut rebuilt,
+        &mut runs,
+    );
     let planned: std::result::Result<Plan, PlanError> = tokio::select! {
         r = work => r,
         _ = crate::commands::signals::first() => {
@@ -152,13 +159,15 @@ pub async fn make(
     })
 }
 
-/// Looks the ids up, or lists the filters' matches; every entry found goes to the backup, and
-/// a republish builds each one's new message.
+/// Looks the ids up, or lists the filters' matches; every entry found that no other job keeps
+/// (`held`) goes to the backup, and a republish builds each one's new message.
+#[allow(clippy::too_many_arguments)]
 async fn gather(
     ctx: &Ctx,
     api: &Client,
     req: &Request<'_>,
     sel: Chosen,
+    held: &claims::Held,
     file: &mut Option<EntryFile>,
     rebuilt: &mut Option<Rebuilt>,
     runs: &mut Vec<(String, RunRef)>,
@@ -177,7 +186,15 @@ async fn gather(
             let spinner = Bar::spinner(&ctx.out, "looking up ids:");
             let found = resolve::resolve(api, &req.sources, &ids).await;
             spinner.finish();
-            let found = found?;
+            let mut found = found?;
+            let mut left = Vec::new();
+            found.found.retain(|e| match held.get(&e.entry.dlq_id) {
+                Some(h) => {
+                    left.push((e.entry.dlq_id.clone(), h.clone()));
+                    false
+                }
+                None => true,
+            });
             if let Some(f) = file {
                 for e in &found.found {
                     f.write(std::slice::from_ref(&e.entry), false)
@@ -187,7 +204,9 @@ async fn gather(
             for e in &found.found {
                 rebuild(std::slice::from_ref(&e.entry));
             }
-            Ok(Plan::from_resolved(found))
+            let mut plan = Plan::from_resolved(found);
+            plan.held = left;
+            Ok(plan)
         }
         Chosen::Matching { limit } => {
             // `--max N` needs to know only whether more than N match: listing stops at
@@ -206,6 +225,7 @@ async fn gather(
                 req.verify.is_some_and(|v| v.canary.is_some()),
                 Lanes::within(req.bulk.concurrency.unwrap_or(DEFAULT_CONCURRENCY), &pacer),
                 &Cancel::new(),
+                held,
                 &mut |page| {
                     spinner.inc(page.len() as u64);
                     rebuild(page);

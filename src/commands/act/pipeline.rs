@@ -22,7 +22,7 @@ use crate::bulk::outcome::Summary;
 use crate::bulk::plan::{self, PlanError};
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::output::plan_view::plan_text;
+use crate::output::plan_view::{plan_text, warn_held};
 
 /// Whether this run may act while it lists.
 pub fn applies(ctx: &Ctx, req: &Request<'_>) -> bool {
@@ -117,6 +117,7 @@ async fn act_as_listed(
     let bar = run.bar(0);
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let mut sent: HashSet<String> = HashSet::new();
+    let mut held = Vec::new();
     let sending = run.sending();
     let noting = run.noting();
     let engine = run.engine(action, &bar, &sending, &noting);
@@ -131,13 +132,17 @@ async fn act_as_listed(
             if ids.is_empty() {
                 return Ok(());
             }
+            // Claimed and journaled before any of them is sent; what other jobs keep is theirs.
+            let mut part = Part { source, ids };
+            held.extend(run.job.claim_more(&mut part)?);
+            if part.ids.is_empty() {
+                return Ok(());
+            }
             // A fresh job's listed runs: a callback's baselines are read many at once.
             if action.verb == Verb::Callback {
-                let listed = page.iter().filter(|e| ids.contains(&e.dlq_id));
+                let listed = page.iter().filter(|e| part.ids.contains(&e.dlq_id));
                 engine.callbacks.know(listed.filter_map(run_of));
             }
-            let part = Part { source, ids };
-            run.job.write(&[Event::Planned(part.clone())])?;
             bar.grow(part.ids.len() as u64);
             let _ = tx.send(part.ids);
             Ok(())
@@ -150,6 +155,7 @@ async fn act_as_listed(
             false,
             Lanes::within(run.job.settings.concurrency, &run.job.pacer),
             &run.job.cancel,
+            &Default::default(),
             &mut on_page,
         )
         .await;
@@ -168,6 +174,7 @@ async fn act_as_listed(
     let (built, (summary, halt)) = tokio::join!(lister, acting);
     bar.finish();
     add(total, &summary);
+    warn_held(&run.ctx.out, &held, &run.ctx.places);
     match built {
         Ok(plan) => (None, halt, plan),
         Err(e) => {
@@ -218,19 +225,19 @@ pub async fn relist(
             false,
             lanes,
             &enough,
+            &Default::default(),
             &mut on_page,
         )
         .await?;
     }
-    let part = Part {
+    let mut part = Part {
         source: run.job.record.action.source,
-        ids: more.clone(),
+        ids: more,
     };
-    let mut events = Vec::new();
-    if !more.is_empty() {
-        events.push(Event::Planned(part));
-    }
-    events.push(Event::Listed(true));
-    run.job.write(&events).map_err(PlanError::Io)?;
-    Ok(more)
+    let held = run.job.claim_more(&mut part).map_err(PlanError::Io)?;
+    warn_held(&run.ctx.out, &held, &run.ctx.places);
+    run.job
+        .write(&[Event::Listed(true)])
+        .map_err(PlanError::Io)?;
+    Ok(part.ids)
 }

@@ -13,11 +13,13 @@ use super::{account, pipeline, server, How, Request, Work};
 use crate::args::select::DEFAULT_CONCURRENCY;
 use crate::bulk::action::Verb;
 use crate::bulk::job::{self, Job};
-use crate::bulk::journal::{CanaryPlan, JobRecord, Matching, Mode, RunSettings, ServerProgress};
+use crate::bulk::journal::{
+    claims, CanaryPlan, JobRecord, Matching, Mode, RunSettings, ServerProgress,
+};
 use crate::bulk::republish::{self, Republishing};
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
-use crate::output::plan_view::{describe_counts, plan_text, print_plan, title};
+use crate::output::plan_view::{describe_counts, plan_text, print_plan, title, warn_held};
 use crate::output::prompt;
 use crate::output::republish_view::{preview_text, print_changes};
 use crate::target::Target;
@@ -59,7 +61,8 @@ pub async fn prepare<'a>(ctx: &'a Ctx, req: &Request<'_>) -> Result<Option<Work<
             None,
             Mode::ServerSide(matching.clone()),
         );
-        let job = Job::create(&ctx.state_dir, record).map_err(journal_err)?;
+        // No ids: the service picks the entries, so there is nothing to claim.
+        let (job, _) = Job::create(&ctx.state_dir, record).map_err(journal_err)?;
         let run = Run::new(ctx, api, target, job, None);
         let how = How::ServerSide {
             matching,
@@ -96,8 +99,9 @@ pub async fn prepare<'a>(ctx: &'a Ctx, req: &Request<'_>) -> Result<Option<Work<
             None,
             Mode::Pipelined(matching.clone()),
         );
+        // Each page is claimed as it is listed (`pipeline`).
         let job = match Job::create(&ctx.state_dir, record) {
-            Ok(j) => j,
+            Ok((j, _)) => j,
             Err(e) => {
                 Report::discard_opt(report);
                 return Err(journal_err(e));
@@ -139,6 +143,15 @@ async fn planned<'a>(
     };
     let described = target.describe();
     let plan = &planned.plan;
+    warn_held(&ctx.out, &plan.held, &ctx.places);
+    if plan.is_empty() && !plan.held.is_empty() {
+        take_back(report, Some(&planned));
+        ctx.out.info_wrapped(&format!(
+            "{}: every entry selected is held by another job; nothing to do",
+            verb.name()
+        ));
+        return Ok(None);
+    }
     if plan.is_empty() {
         if plan.missing.is_empty() || req.bulk.dry_run {
             take_back(report, Some(&planned));
@@ -197,12 +210,33 @@ async fn planned<'a>(
         mode,
     );
     let job = match Job::create(&ctx.state_dir, record) {
-        Ok(j) => j,
+        Ok((job, refused)) if !refused.is_empty() => {
+            // Another job claimed some of them while the plan was shown: they are its.
+            warn_held(&ctx.out, &refused, &ctx.places);
+            let held: claims::Held = refused.into_iter().collect();
+            planned.plan.leave(&held);
+            if let Some(r) = planned.rebuilt.as_mut() {
+                r.lines.retain(|l| !held.contains_key(&l.dlq_id));
+            }
+            if planned.plan.is_empty() {
+                job.discard();
+                take_back(report, Some(&planned));
+                ctx.out.info_wrapped(&format!(
+                    "{}: every entry planned was claimed by another job meanwhile; nothing to do",
+                    verb.name()
+                ));
+                return Ok(None);
+            }
+            job
+        }
+        Ok((job, _)) => job,
         Err(e) => {
             take_back(report, Some(&planned));
             return Err(journal_err(e));
         }
     };
+    // The canary the job recorded: without what another job claimed meanwhile.
+    let canary = job.record.canary().cloned();
     let steps = Steps {
         canary: canary.map(|c| Canary {
             ids: c.ids,
