@@ -33,6 +33,7 @@ mod seed;
 mod server;
 pub mod simulate;
 mod sources;
+mod states;
 mod store;
 mod topics;
 mod wfexec;
