@@ -33,6 +33,8 @@ mod seed;
 mod server;
 pub mod simulate;
 mod sources;
+#[cfg(test)]
+mod state_file_tests;
 mod states;
 mod store;
 mod topics;
