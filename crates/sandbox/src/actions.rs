@@ -9,6 +9,7 @@ use serde_json::json;
 use super::outcome::{self, Work};
 use super::overrides::Overrides;
 use super::runs;
+use super::states::{CallbackState, LogState, MessageSource, MessageState, RunKind, RunState};
 use super::store::{
     new_message_id, random_id, Dlq, FailureFunction, MessageConfig, MessageRecord, RunRecord, Store,
 };
@@ -76,7 +77,7 @@ pub fn retry(store: &mut Store, id: &str, ov: &Overrides, now: i64) -> (String, 
     config.redact = config.redact.or(stored.redact);
     let msg = MessageRecord {
         message_id: random_id("msg_", &mut rand::thread_rng()),
-        source: "retry".into(),
+        source: MessageSource::Retry,
         from_dlq_id: Some(id.to_string()),
         url: e.url.clone(),
         method: config.method.clone(),
@@ -86,7 +87,7 @@ pub fn retry(store: &mut Store, id: &str, ov: &Overrides, now: i64) -> (String, 
         created_at: now,
         config,
         overrides: ov.raw.clone(),
-        state: "pending".into(),
+        state: MessageState::Pending,
         attempts: 0,
         last_status: None,
         delivered_at: None,
@@ -97,17 +98,18 @@ pub fn retry(store: &mut Store, id: &str, ov: &Overrides, now: i64) -> (String, 
     (message_id, add_message(store, msg))
 }
 
+/// The two DLQ actions that make a new run of a failed one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunKind {
+pub enum Rerun {
     Resume,
     Restart,
 }
 
-impl RunKind {
-    pub fn name(self) -> &'static str {
+impl Rerun {
+    pub fn kind(self) -> RunKind {
         match self {
-            RunKind::Resume => "resume",
-            RunKind::Restart => "restart",
+            Rerun::Resume => RunKind::Resume,
+            Rerun::Restart => RunKind::Restart,
         }
     }
 }
@@ -117,16 +119,16 @@ impl RunKind {
 pub fn rerun(
     store: &mut Store,
     id: &str,
-    kind: RunKind,
+    kind: Rerun,
     ov: &Overrides,
     now: i64,
 ) -> (RunResult, Work) {
     let stored = store.remove(Dlq::Workflow, id).expect("checked by caller");
-    store.count(id, kind.name());
+    store.count(id, kind.kind().as_str());
     let e = &stored.entry;
     let kept = match kind {
-        RunKind::Resume => stored.steps[..stored.failed_step.min(stored.steps.len())].to_vec(),
-        RunKind::Restart => Vec::new(),
+        Rerun::Resume => stored.steps[..stored.failed_step.min(stored.steps.len())].to_vec(),
+        Rerun::Restart => Vec::new(),
     };
     let labels = ov
         .labels
@@ -137,7 +139,7 @@ pub fn rerun(
         workflow_run_id: random_id("wfr_", &mut rand::thread_rng()),
         workflow_created_at: now,
         started_at: now,
-        kind: kind.name().into(),
+        kind: kind.kind(),
         from_dlq_id: id.to_string(),
         from_run_id: e.workflow_run_id.clone().unwrap_or_default(),
         workflow_url: e.workflow_url.clone().unwrap_or_else(|| e.url.clone()),
@@ -157,7 +159,7 @@ pub fn rerun(
             "retryDelay": ov.retry_delay.clone().or(e.retry_delay_expression.clone()),
             "failureCallback": failure_callback,
         }),
-        state: "RUN_STARTED".into(),
+        state: RunState::Started,
         completed_at: None,
         dlq_id: None,
         attempts: 0,
@@ -179,11 +181,11 @@ pub fn rerun(
 
 /// The `Exec` of a run made from a DLQ entry: resume keeps every message up to the one that
 /// failed, which is delivered again; restart keeps only the first body.
-fn rerun_exec(stored: &super::store::Stored, kind: RunKind) -> Option<Exec> {
+fn rerun_exec(stored: &super::store::Stored, kind: Rerun) -> Option<Exec> {
     let mut x = stored.exec.clone()?;
     match kind {
-        RunKind::Resume => x.steps.truncate(x.failed),
-        RunKind::Restart => {
+        Rerun::Resume => x.steps.truncate(x.failed),
+        Rerun::Restart => {
             x.steps.clear();
             x.initial_message_id = new_message_id();
         }
@@ -198,7 +200,7 @@ fn rerun_exec(stored: &super::store::Stored, kind: RunKind) -> Option<Exec> {
 /// Why a run's failure callback cannot be retried, if it cannot (the 400 reasons of OAW).
 pub fn callback_refusal(e: &Entry) -> Option<String> {
     match e.callback_state() {
-        Some("CALLBACK_FAIL") => None,
+        Some(CallbackState::Fail) => None,
         None => Some("this workflow run has no failure callback to retry".into()),
         Some(state) => Some(format!(
             "the failure callback is {state}: only a failed callback (CALLBACK_FAIL) can be retried"
@@ -214,7 +216,7 @@ pub fn callback(store: &mut Store, id: &str, now: i64) -> (RunResult, Work) {
         .dlq_mut(Dlq::Workflow)
         .get_mut(&super::store::Key::parse(id))
         .expect("checked by caller");
-    stored.entry.set_callback_state("CALLBACK_INPROGRESS");
+    stored.entry.set_callback_state(CallbackState::InProgress);
     let stored = stored.clone();
     let e = stored.entry.clone();
     let run_id = e.workflow_run_id.clone().unwrap_or_default();
@@ -237,7 +239,7 @@ pub fn callback(store: &mut Store, id: &str, now: i64) -> (RunResult, Work) {
         workflow_run_id: run_id.clone(),
         workflow_created_at: e.workflow_created_at.unwrap_or(now),
         started_at: now,
-        kind: "callback".into(),
+        kind: RunKind::Callback,
         from_dlq_id: id.to_string(),
         from_run_id: run_id.clone(),
         workflow_url: workflow_url.clone(),
@@ -246,7 +248,7 @@ pub fn callback(store: &mut Store, id: &str, now: i64) -> (RunResult, Work) {
         overrides: BTreeMap::new(),
         config: json!({ "failureCallback": e.failure_callback }),
         // The run itself stays failed; what moves on is its failure function.
-        state: "RUN_FAILED".into(),
+        state: RunState::Failed,
         completed_at: Some(e.created_at),
         dlq_id: Some(id.to_string()),
         attempts: 0,
@@ -254,7 +256,7 @@ pub fn callback(store: &mut Store, id: &str, now: i64) -> (RunResult, Work) {
         failure_function: Some(FailureFunction {
             url: callback_url.clone(),
             message_id: Some(message_id.clone()),
-            state: Some("CALLBACK_INPROGRESS".into()),
+            state: Some(CallbackState::InProgress),
             attempts: earlier_calls,
             ..Default::default()
         }),
@@ -266,7 +268,7 @@ pub fn callback(store: &mut Store, id: &str, now: i64) -> (RunResult, Work) {
     store.log(LogEntry {
         time: now,
         message_id,
-        state: "CREATED".into(),
+        state: LogState::Created,
         url: callback_url,
         method: "POST".into(),
         ..LogEntry::default()
@@ -285,18 +287,18 @@ pub fn cancel_callback(store: &mut Store, id: &str) {
         .dlq_mut(Dlq::Workflow)
         .get_mut(&super::store::Key::parse(id))
     {
-        s.entry.set_callback_state("CALLBACK_CANCELED");
+        s.entry.set_callback_state(CallbackState::Canceled);
     }
     // A simulated call still under way must not end the cancelled callback.
     if let Some(r) = store
         .runs
         .iter_mut()
         .rev()
-        .find(|r| r.kind == "callback" && r.from_dlq_id == id)
+        .find(|r| r.kind == RunKind::Callback && r.from_dlq_id == id)
     {
         if let Some(f) = &mut r.failure_function {
-            if f.state.as_deref() == Some("CALLBACK_INPROGRESS") {
-                f.state = Some("CALLBACK_CANCELED".into());
+            if f.state == Some(CallbackState::InProgress) {
+                f.state = Some(CallbackState::Canceled);
             }
         }
     }
@@ -336,7 +338,7 @@ mod tests {
     #[test]
     fn resume_keeps_the_messages_up_to_the_failed_one_and_restart_only_the_first_body() {
         let stored = exec_with(3, 2);
-        let resumed = rerun_exec(&stored, RunKind::Resume).unwrap();
+        let resumed = rerun_exec(&stored, Rerun::Resume).unwrap();
         let ids: Vec<&str> = resumed
             .steps
             .iter()
@@ -344,7 +346,7 @@ mod tests {
             .collect();
         assert_eq!(ids, ["msg_1", "msg_2"]);
         assert_eq!(resumed.initial_message_id, "msg_first");
-        let restarted = rerun_exec(&stored, RunKind::Restart).unwrap();
+        let restarted = rerun_exec(&stored, Rerun::Restart).unwrap();
         assert!(restarted.steps.is_empty());
         assert_ne!(restarted.initial_message_id, "msg_first");
         assert_eq!(restarted.initial, "e30=");
@@ -352,6 +354,6 @@ mod tests {
             exec: None,
             ..stored
         };
-        assert!(rerun_exec(&plain, RunKind::Resume).is_none());
+        assert!(rerun_exec(&plain, Rerun::Resume).is_none());
     }
 }

@@ -17,6 +17,7 @@ use hyper_util::rt::TokioIo;
 use super::app::App;
 use super::outcome::{active, answered, plan, recorded, resume, schedule, Plan, Work};
 use super::simulate::Answer;
+use super::states::MessageState;
 use super::store::{now_ms, MessageRecord, Store};
 use super::wire::{Entry, Headers};
 
@@ -85,7 +86,7 @@ async fn play(app: Arc<App>, work: Work, plan: Plan) {
             let t = now_ms();
             // A message cancelled meanwhile (`DELETE /v2/messages`) is not attempted again.
             if !with_store(&app, |s| {
-                let go = s.messages[i].state != "cancelled";
+                let go = s.messages[i].state != MessageState::Cancelled;
                 if go {
                     active(s, i, attempt, t);
                 }

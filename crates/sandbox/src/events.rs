@@ -42,9 +42,7 @@ pub fn event_view(e: &LogEntry) -> Value {
             m.insert(to.into(), x);
         }
     }
-    if e.state == "CANCELLED" {
-        m.insert("state".into(), json!("CANCELED"));
-    }
+    m.insert("state".into(), json!(e.state.events_name()));
     v
 }
 
@@ -93,11 +91,12 @@ async fn workflow_events(State(app): AppState, RawQuery(raw): RawQuery) -> Respo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::states::LogState;
 
     #[test]
     fn events_carry_the_names_the_sdks_read() {
         let e = LogEntry {
-            state: "CANCELLED".into(),
+            state: LogState::Cancelled,
             retry_delay_expression: Some("1000 * retried".into()),
             response_headers: Some([("A".to_string(), vec!["b".to_string()])].into()),
             ..LogEntry::default()

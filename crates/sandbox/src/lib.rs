@@ -34,6 +34,9 @@ mod server;
 mod shared;
 pub mod simulate;
 mod sources;
+#[cfg(test)]
+mod state_file_tests;
+mod states;
 mod store;
 mod topics;
 mod wfexec;

@@ -17,27 +17,13 @@ use serde_json::json;
 
 use super::app::{App, AppState};
 use super::query::{destination_matches, grouped, int, multi};
+use super::states::LogState;
 use super::store::{LogKey, Store};
 use super::wire::{LogEntry, Reply};
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new().route("/v2/logs", get(list))
 }
-
-/// Every state a log entry can have.
-const STATES: &[&str] = &[
-    "CREATED",
-    "ACTIVE",
-    "RETRY",
-    "ERROR",
-    "DELIVERED",
-    "FAILED",
-    "CANCEL_REQUESTED",
-    "CANCELLED",
-];
-
-/// The filter value that means any state of a message still being delivered.
-const IN_PROGRESS: &[&str] = &["ACTIVE", "RETRY", "ERROR"];
 
 const FILTERS: &[&str] = &[
     "messageId",
@@ -77,7 +63,7 @@ impl Flavor {
 pub struct LogQuery {
     cursor: Option<LogKey>,
     count: usize,
-    states: Option<Vec<&'static str>>,
+    states: Option<Vec<LogState>>,
     filters: BTreeMap<String, Vec<String>>,
     from: Option<i64>,
     to: Option<i64>,
@@ -129,15 +115,18 @@ impl LogQuery {
                 }
                 "state" => {
                     q.states = Some(match last {
-                        "IN_PROGRESS" => IN_PROGRESS.to_vec(),
-                        "CANCELED" if flavor == Flavor::Events => vec!["CANCELLED"],
-                        s => match STATES.iter().find(|x| **x == s) {
-                            Some(x) => vec![*x],
+                        // The filter value that means any state of a message still being delivered.
+                        "IN_PROGRESS" => LogState::IN_PROGRESS.to_vec(),
+                        "CANCELED" if flavor == Flavor::Events => vec![LogState::Cancelled],
+                        s => match LogState::parse(s) {
+                            Some(x) => vec![x],
                             None => {
+                                let names: Vec<&str> =
+                                    LogState::ALL.iter().map(|x| x.as_str()).collect();
                                 return Err(format!(
                                     "unknown state {s:?}: use one of {}, IN_PROGRESS",
-                                    STATES.join(", ")
-                                ))
+                                    names.join(", ")
+                                ));
                             }
                         },
                     })
@@ -156,7 +145,7 @@ impl LogQuery {
             return false;
         }
         if let Some(states) = &self.states {
-            if !states.contains(&e.state.as_str()) {
+            if !states.contains(&e.state) {
                 return false;
             }
         }

@@ -25,10 +25,7 @@ pub fn routes() -> Router<Arc<App>> {
 }
 
 fn live(m: &MessageRecord) -> bool {
-    matches!(
-        m.state.as_str(),
-        "queued" | "pending" | "delivering" | "recorded"
-    )
+    m.state.is_live()
 }
 
 fn find(s: &Store, id: &str) -> Option<usize> {

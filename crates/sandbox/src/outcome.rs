@@ -9,6 +9,7 @@
 use super::overrides::duration_ms;
 use super::runs;
 use super::simulate::{Answer, Outcome, Simulation, DEFAULT_TIMEOUT_MS};
+use super::states::{CallbackState, LogState, MessageState, RunKind, RunState};
 use super::store::{Dlq, MessageRecord, Store, Stored};
 use super::wire::{base64, text_or_base64, LogEntry};
 
@@ -138,8 +139,8 @@ pub fn resume(store: &Store, work: Work) -> Option<(u32, i64)> {
                 .values()
                 .rev()
                 .find(|r| r.entry.message_id == m.message_id)?;
-            match (last.entry.state.as_str(), last.entry.next_delivery_time) {
-                ("RETRY", Some(due)) => Some((m.attempts + 1, due)),
+            match (last.entry.state, last.entry.next_delivery_time) {
+                (LogState::Retry, Some(due)) => Some((m.attempts + 1, due)),
                 _ => Some((m.attempts, last.entry.time)),
             }
         }
@@ -159,16 +160,21 @@ pub fn unfinished(store: &Store) -> Vec<Work> {
         .messages
         .iter()
         .enumerate()
-        .filter(|(_, m)| matches!(m.state.as_str(), "pending" | "delivering" | "recorded"))
+        .filter(|(_, m)| {
+            matches!(
+                m.state,
+                MessageState::Pending | MessageState::Delivering | MessageState::Recorded
+            )
+        })
         .map(|(i, _)| Work::Message(i));
     let runs = store.runs.iter().enumerate().filter_map(|(i, r)| {
-        if r.kind != "callback" {
-            return (r.state == "RUN_STARTED").then_some(Work::Run(i));
+        if r.kind != RunKind::Callback {
+            return (r.state == RunState::Started).then_some(Work::Run(i));
         }
         let open = r
             .failure_function
             .as_ref()
-            .is_some_and(|f| f.state.as_deref() == Some("CALLBACK_INPROGRESS"));
+            .is_some_and(|f| f.state == Some(CallbackState::InProgress));
         open.then_some(Work::Callback(i))
     });
     messages.chain(runs).collect()
@@ -202,14 +208,14 @@ pub fn timeout_ms(m: &MessageRecord) -> i64 {
 }
 
 /// The fields every log entry of `m` carries.
-fn log_base(m: &MessageRecord, state: &str, time: i64) -> LogEntry {
+fn log_base(m: &MessageRecord, state: LogState, time: i64) -> LogEntry {
     let o = m.origin.clone().unwrap_or_default();
     let c = &m.config;
     let body = body_of(m);
     let e = LogEntry {
         time,
         message_id: m.message_id.clone(),
-        state: state.into(),
+        state,
         url: m.url.clone(),
         method: m.method.clone(),
         header: m.header.clone(),
@@ -245,22 +251,22 @@ fn body_of(m: &MessageRecord) -> Vec<u8> {
 /// CREATED, when the message is stored; it is next due at its not-before time.
 pub fn created(store: &mut Store, i: usize) {
     let m = &store.messages[i];
-    let mut e = log_base(m, "CREATED", m.created_at);
+    let mut e = log_base(m, LogState::Created, m.created_at);
     e.next_delivery_time = Some(m.config.not_before.max(m.created_at));
     store.log(e);
 }
 
 /// Nothing will contact the destination: the message stays CREATED.
 pub fn recorded(store: &mut Store, i: usize) {
-    store.messages[i].state = "recorded".into();
+    store.messages[i].state = MessageState::Recorded;
 }
 
 /// ACTIVE: attempt `attempt` starts at `at`.
 pub fn active(store: &mut Store, i: usize, attempt: u32, at: i64) {
     let m = &mut store.messages[i];
-    m.state = "delivering".into();
+    m.state = MessageState::Delivering;
     m.attempts = attempt;
-    let e = log_base(m, "ACTIVE", at);
+    let e = log_base(m, LogState::Active, at);
     store.log(e);
 }
 
@@ -276,13 +282,13 @@ fn message_answered(
     m.attempts = attempt;
     m.last_status = Some(answer.status);
     if answer.ok() {
-        m.state = "delivered".into();
+        m.state = MessageState::Delivered;
         m.delivered_at = Some(at);
-        let e = log_base(m, "DELIVERED", at);
+        let e = log_base(m, LogState::Delivered, at);
         store.log(e);
         return true;
     }
-    let failed = |state: &str| {
+    let failed = |state: LogState| {
         let mut e = log_base(m, state, at);
         e.error = answer.error.clone();
         if answer.status != 0 {
@@ -292,14 +298,14 @@ fn message_answered(
         }
         e
     };
-    let error = failed("ERROR");
+    let error = failed(LogState::Error);
     let last = match next {
         Some(t) => {
-            let mut e = log_base(m, "RETRY", at);
+            let mut e = log_base(m, LogState::Retry, at);
             e.next_delivery_time = Some(t);
             e
         }
-        None => failed("FAILED"),
+        None => failed(LogState::Failed),
     };
     store.log(error);
     store.log(last);
@@ -350,7 +356,7 @@ fn to_dlq(store: &mut Store, i: usize, answer: &Answer, at: i64) {
         at,
     );
     let m = &mut store.messages[i];
-    m.state = "failed".into();
+    m.state = MessageState::Failed;
     m.dlq_id = Some(id);
 }
 
@@ -358,9 +364,9 @@ fn to_dlq(store: &mut Store, i: usize, answer: &Answer, at: i64) {
 /// that had not ended; nothing attempts it again.
 pub fn cancelled(store: &mut Store, i: usize, at: i64) {
     let m = &mut store.messages[i];
-    m.state = "cancelled".into();
-    let requested = log_base(m, "CANCEL_REQUESTED", at);
-    let done = log_base(m, "CANCELLED", at);
+    m.state = MessageState::Cancelled;
+    let requested = log_base(m, LogState::CancelRequested, at);
+    let done = log_base(m, LogState::Cancelled, at);
     store.log(requested);
     store.log(done);
 }
@@ -370,6 +376,7 @@ pub fn cancelled(store: &mut Store, i: usize, at: i64) {
 mod tests {
     use super::*;
     use crate::simulate::parse_rule;
+    use crate::states::MessageSource;
     use crate::store::MessageConfig;
 
     #[test]
@@ -400,7 +407,7 @@ mod tests {
         let mut store = Store::default();
         store.messages.push(MessageRecord {
             message_id: "msg_1".into(),
-            source: "retry".into(),
+            source: MessageSource::Retry,
             from_dlq_id: None,
             url: "https://x.example/".into(),
             method: "POST".into(),
@@ -414,7 +421,7 @@ mod tests {
                 ..Default::default()
             },
             overrides: Default::default(),
-            state: "pending".into(),
+            state: MessageState::Pending,
             attempts: 0,
             last_status: None,
             delivered_at: None,
@@ -429,7 +436,7 @@ mod tests {
         store
             .logs
             .values()
-            .map(|r| (r.entry.state.clone(), r.entry.time))
+            .map(|r| (r.entry.state.to_string(), r.entry.time))
             .collect()
     }
 
@@ -455,7 +462,7 @@ mod tests {
             ]
         );
         let m = &store.messages[0];
-        assert_eq!((m.state.as_str(), m.attempts), ("failed", 3));
+        assert_eq!((m.state, m.attempts), (MessageState::Failed, 3));
         let entry = &store.qstash[&crate::store::Key::parse(m.dlq_id.as_ref().unwrap())];
         assert_eq!(
             (entry.entry.message_id.as_str(), entry.entry.response_status),

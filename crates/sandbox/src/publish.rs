@@ -27,6 +27,7 @@ use super::outcome::Work;
 use super::overrides::{canonical, Overrides};
 use super::server::Peer;
 use super::sources::{valid_name, QueueRecord};
+use super::states::{MessageSource, MessageState};
 use super::store::{new_message_id, MessageRecord, Store};
 use super::wfexec::{self, is_workflow_message, Start};
 use super::wire::{text_or_base64, Entry, Headers, Reply};
@@ -207,7 +208,7 @@ pub fn publish(store: &mut Store, p: &Publish, now: i64) -> Result<Published, Re
         let config = message_config(&origin, &ov, now);
         let msg = MessageRecord {
             message_id: new_message_id(),
-            source: "publish".into(),
+            source: MessageSource::Publish,
             from_dlq_id: None,
             url: t.url.clone(),
             method: config.method.clone(),
@@ -217,7 +218,7 @@ pub fn publish(store: &mut Store, p: &Publish, now: i64) -> Result<Published, Re
             created_at: now,
             config,
             overrides: ov.raw.clone(),
-            state: "pending".into(),
+            state: MessageState::Pending,
             attempts: 0,
             last_status: None,
             delivered_at: None,
@@ -230,7 +231,7 @@ pub fn publish(store: &mut Store, p: &Publish, now: i64) -> Result<Published, Re
         }
         let w = add_message(store, msg);
         match (&p.queue, w) {
-            (Some(_), Work::Message(i)) => store.messages[i].state = "queued".into(),
+            (Some(_), Work::Message(i)) => store.messages[i].state = MessageState::Queued,
             _ => work.push(w),
         }
         items.push(item(&id, &t, group, false));

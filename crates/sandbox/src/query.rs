@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
+use super::states::CallbackState;
 use super::store::{Dlq, Key, Store, Stored};
 use super::wire::Reply;
 
@@ -229,7 +230,10 @@ impl Query {
                 "flowControlKey" => any(e.flow_control_key.as_deref()),
                 "workflowUrl" => any(e.workflow_url.as_deref()),
                 "workflowRunId" => any(e.workflow_run_id.as_deref()),
-                "failureFunctionState" => any(e.callback_state()),
+                // An unknown state, as before, matches no entry.
+                "failureFunctionState" => e
+                    .callback_state()
+                    .is_some_and(|st| vals.iter().any(|v| CallbackState::parse(v) == Some(st))),
                 "label" => e.all_labels().iter().any(|l| vals.iter().any(|v| v == l)),
                 "responseStatus" => any(Some(&e.response_status.to_string())),
                 "workflowCreatedAt" => any(e.workflow_created_at.map(|t| t.to_string()).as_deref()),

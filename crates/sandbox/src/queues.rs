@@ -20,6 +20,7 @@ use super::publish::{destination_of, Publish};
 
 use super::server::Peer;
 use super::sources::{valid_name, QueueRecord};
+use super::states::MessageState;
 use super::store::Store;
 use super::wire::Reply;
 
@@ -47,8 +48,8 @@ fn lag(s: &Store, queue: &str) -> usize {
         .filter(|&i| in_queue(s, i, queue))
         .filter(|&i| {
             matches!(
-                s.messages[i].state.as_str(),
-                "queued" | "pending" | "delivering"
+                s.messages[i].state,
+                MessageState::Queued | MessageState::Pending | MessageState::Delivering
             )
         })
         .count()
@@ -81,16 +82,21 @@ fn release(s: &mut Store) -> Vec<Work> {
             .collect();
         let busy = mine
             .iter()
-            .filter(|&&i| matches!(s.messages[i].state.as_str(), "pending" | "delivering"))
+            .filter(|&&i| {
+                matches!(
+                    s.messages[i].state,
+                    MessageState::Pending | MessageState::Delivering
+                )
+            })
             .count() as i64;
         let free = (q.parallelism.max(1) - busy).max(0) as usize;
         let next: Vec<usize> = mine
             .into_iter()
-            .filter(|&i| s.messages[i].state == "queued")
+            .filter(|&i| s.messages[i].state == MessageState::Queued)
             .take(free)
             .collect();
         for i in next {
-            s.messages[i].state = "pending".into();
+            s.messages[i].state = MessageState::Pending;
             out.push(Work::Message(i));
         }
     }
@@ -205,7 +211,7 @@ async fn delete(State(app): AppState, Path(name): Path<String>) -> Response {
             return (not_found(&name), vec![]);
         }
         let held: Vec<usize> = (0..s.messages.len())
-            .filter(|&i| in_queue(s, i, &name) && s.messages[i].state == "queued")
+            .filter(|&i| in_queue(s, i, &name) && s.messages[i].state == MessageState::Queued)
             .collect();
         for i in held {
             cancelled(s, i, now);

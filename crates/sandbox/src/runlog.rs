@@ -18,24 +18,13 @@ use serde_json::{json, Value};
 
 use super::app::{App, AppState};
 use super::query::{destination_matches, grouped, int, multi};
+use super::states::RunLogState;
 use super::store::{RunRecord, Store};
 use super::wire::Reply;
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new().route("/v2/workflows/logs", get(list))
 }
-
-const STATES: &[&str] = &[
-    "RUN_STARTED",
-    "RUN_SUCCESS",
-    "RUN_FAILED",
-    "RUN_CANCELED",
-    "STEP_SUCCESS",
-    "STEP_RETRY",
-    "STEP_FAILED",
-    "STEP_PROGRESS",
-    "STEP_CANCELED",
-];
 
 const FILTERS: &[&str] = &[
     "workflowUrl",
@@ -60,7 +49,7 @@ pub struct RunQuery {
     /// -1: bodies left out (the documented default).
     trim_body: i64,
     runs: Option<BTreeSet<RunKey>>,
-    state: Option<String>,
+    state: Option<RunLogState>,
     filters: BTreeMap<String, Vec<String>>,
     from: Option<i64>,
     to: Option<i64>,
@@ -120,8 +109,8 @@ impl RunQuery {
                 "fromDate" => q.from = Some(int("fromDate", last)?),
                 "toDate" => q.to = Some(int("toDate", last)?),
                 "workflowRuns" => q.runs = Some(parse_runs(&values)?),
-                "state" => match STATES.iter().find(|s| **s == last) {
-                    Some(s) => q.state = Some(s.to_string()),
+                "state" => match RunLogState::parse(last) {
+                    Some(s) => q.state = Some(s),
                     None => return Err(format!("unknown state {last:?}")),
                 },
                 f if FILTERS.contains(&f) => {
@@ -148,10 +137,10 @@ impl RunQuery {
         if self.from.is_some_and(|f| at < f) || self.to.is_some_and(|t| at > t) {
             return false;
         }
-        let state_ok = match self.state.as_deref() {
+        let state_ok = match self.state {
             None => true,
-            Some(s) if s.starts_with("RUN_") => r.state == s,
-            Some(s) => r.steps.iter().any(|st| st.state == s),
+            Some(RunLogState::Run(s)) => r.state == s,
+            Some(RunLogState::Step(s)) => r.steps.iter().any(|st| st.state == s),
         };
         state_ok
             && self.filters.iter().all(|(k, vals)| {

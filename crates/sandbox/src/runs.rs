@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::overrides::duration_ms;
 use super::simulate::{Answer, Simulation, DEFAULT_TIMEOUT_MS};
+use super::states::{CallbackState, RunKind, RunState, StepState};
 use super::store::{
     new_message_id, Dlq, FailureFunction, Key, RunRecord, StepRecord, Store, Stored,
 };
@@ -29,10 +30,10 @@ fn step_plan(run: &RunRecord) -> (Vec<String>, usize) {
     (names, failed)
 }
 
-fn step(name: &str, state: &str, at: i64) -> StepRecord {
+fn step(name: &str, state: StepState, at: i64) -> StepRecord {
     StepRecord {
         name: name.to_string(),
-        state: state.into(),
+        state,
         created_at: at,
         message_id: new_message_id(),
         next_delivery_time: None,
@@ -43,7 +44,9 @@ fn step(name: &str, state: &str, at: i64) -> StepRecord {
 
 /// The steps a new run starts with: those resume keeps, done.
 pub fn kept_steps(kept: &[String], at: i64) -> Vec<StepRecord> {
-    kept.iter().map(|n| step(n, "STEP_SUCCESS", at)).collect()
+    kept.iter()
+        .map(|n| step(n, StepState::Success, at))
+        .collect()
 }
 
 /// The steps of a run that failed: done up to the failed one, which failed.
@@ -53,7 +56,7 @@ pub fn failed_steps(stored: &Stored, at: i64) -> Vec<StepRecord> {
         at,
     );
     if let Some(name) = stored.steps.get(stored.failed_step) {
-        let mut s = step(name, "STEP_FAILED", at);
+        let mut s = step(name, StepState::Failed, at);
         s.response_status = Some(stored.entry.response_status);
         s.response_body = stored.entry.response_body.clone();
         steps.push(s);
@@ -67,7 +70,7 @@ fn config_retries(run: &RunRecord) -> i64 {
 
 /// When a run or a callback starts, how many attempts it gets, how long one may take.
 pub fn schedule(run: &RunRecord) -> (i64, u32, i64) {
-    let retries = if run.kind == "callback" {
+    let retries = if run.kind == RunKind::Callback {
         run.origin.as_ref().map_or(3, |o| o.entry.max_retries)
     } else {
         config_retries(run)
@@ -98,37 +101,37 @@ pub fn run_answered(
     run.attempts = attempt;
     while run.steps.len() < decisive {
         let name = &names[run.steps.len()];
-        run.steps.push(step(name, "STEP_SUCCESS", at));
+        run.steps.push(step(name, StepState::Success, at));
     }
     if run.steps.len() == decisive {
-        run.steps.push(step(&names[decisive], "STEP_PROGRESS", at));
+        run.steps
+            .push(step(&names[decisive], StepState::Progress, at));
     }
     let s = &mut run.steps[decisive];
     if answer.ok() {
-        s.state = "STEP_SUCCESS".into();
+        s.state = StepState::Success;
         s.next_delivery_time = None;
         s.response_status = None;
         s.response_body = None;
         for name in &names[decisive + 1..] {
-            run.steps.push(step(name, "STEP_SUCCESS", at));
+            run.steps.push(step(name, StepState::Success, at));
         }
-        run.state = "RUN_SUCCESS".into();
+        run.state = RunState::Success;
         run.completed_at = Some(at);
         return true;
     }
     s.state = if next.is_some() {
-        "STEP_RETRY"
+        StepState::Retry
     } else {
-        "STEP_FAILED"
-    }
-    .into();
+        StepState::Failed
+    };
     s.next_delivery_time = next;
     s.response_status = Some(answer.status);
     s.response_body = Some(String::from_utf8_lossy(&answer.body).into_owned());
     if next.is_some() {
         return false;
     }
-    run.state = "RUN_FAILED".into();
+    run.state = RunState::Failed;
     run.completed_at = Some(at);
     to_dlq(store, sim, i, answer, at);
     true
@@ -184,7 +187,7 @@ fn to_dlq(store: &mut Store, sim: &Simulation, i: usize, answer: &Answer, at: i6
             response_body: f.response_body.clone(),
             response_headers: f.response_headers.clone(),
         });
-        e.set_callback_state(f.state.as_deref().unwrap_or("CALLBACK_INPROGRESS"));
+        e.set_callback_state(f.state.unwrap_or(CallbackState::InProgress));
     }
     let stored = Stored {
         entry: e,
@@ -201,7 +204,7 @@ fn to_dlq(store: &mut Store, sim: &Simulation, i: usize, answer: &Answer, at: i6
 /// The failure function of a run that just failed, tried `retries + 1` times at once.
 fn call_failure_function(sim: &Simulation, f: &mut FailureFunction, retries: i64) {
     let Some(outcome) = sim.outcome(&f.url) else {
-        f.state = Some("CALLBACK_INPROGRESS".into());
+        f.state = Some(CallbackState::InProgress);
         return;
     };
     let mut last = None;
@@ -219,14 +222,11 @@ fn call_failure_function(sim: &Simulation, f: &mut FailureFunction, retries: i64
 }
 
 pub fn set_answer(f: &mut FailureFunction, a: &Answer) {
-    f.state = Some(
-        if a.ok() {
-            "CALLBACK_SUCCESS"
-        } else {
-            "CALLBACK_FAIL"
-        }
-        .into(),
-    );
+    f.state = Some(if a.ok() {
+        CallbackState::Success
+    } else {
+        CallbackState::Fail
+    });
     f.response_status = Some(a.status);
     f.response_body = Some(String::from_utf8_lossy(&a.body).into_owned());
     f.response_headers = Some(a.headers.clone());
@@ -241,7 +241,7 @@ pub fn callback_answered(store: &mut Store, i: usize, answer: &Answer, next: Opt
     }
     let run = &mut store.runs[i];
     let f = run.failure_function.get_or_insert_with(Default::default);
-    if f.state.as_deref() != Some("CALLBACK_INPROGRESS") {
+    if f.state != Some(CallbackState::InProgress) {
         return true;
     }
     set_answer(f, answer);
@@ -250,12 +250,12 @@ pub fn callback_answered(store: &mut Store, i: usize, answer: &Answer, next: Opt
     let newest = store
         .runs
         .iter()
-        .rposition(|r| r.kind == "callback" && r.from_dlq_id == dlq_id);
+        .rposition(|r| r.kind == RunKind::Callback && r.from_dlq_id == dlq_id);
     if newest != Some(i) {
         return true;
     }
     if let Some(s) = store.workflow.get_mut(&Key::parse(&dlq_id)) {
-        if s.entry.callback_state() == Some("CALLBACK_INPROGRESS") {
+        if s.entry.callback_state() == Some(CallbackState::InProgress) {
             let info = s
                 .entry
                 .failure_callback_info
@@ -264,7 +264,7 @@ pub fn callback_answered(store: &mut Store, i: usize, answer: &Answer, next: Opt
             info.response_body = f.response_body.clone();
             info.response_headers = f.response_headers.clone();
             s.entry
-                .set_callback_state(f.state.as_deref().unwrap_or("CALLBACK_FAIL"));
+                .set_callback_state(f.state.unwrap_or(CallbackState::Fail));
         }
     }
     true

@@ -26,6 +26,7 @@ use super::publish::{check, forward_headers, header_map, publish, Publish};
 
 use super::server::Peer;
 use super::sources::{valid_name, ScheduleRecord};
+use super::states::{MessageState, ScheduleState};
 use super::store::{now_ms, random_id, Store};
 use super::wire::{text_or_base64, Entry, Reply};
 
@@ -229,21 +230,21 @@ fn schedule_json(store: &Store, s: &ScheduleRecord) -> Value {
             .and_then(|c| c.next_after(now_ms()))
             .map(Value::from),
     );
-    let states: BTreeMap<&String, &str> =
-        s.last_schedule_states
-            .keys()
-            .map(|id| {
-                let state = store.messages.iter().rfind(|m| &m.message_id == id).map_or(
-                    "IN_PROGRESS",
-                    |m| match m.state.as_str() {
-                        "delivered" => "SUCCESS",
-                        "failed" => "FAIL",
-                        _ => "IN_PROGRESS",
-                    },
-                );
-                (id, state)
-            })
-            .collect();
+    let states: BTreeMap<&String, ScheduleState> = s
+        .last_schedule_states
+        .keys()
+        .map(|id| {
+            let state = store.messages.iter().rfind(|m| &m.message_id == id).map_or(
+                ScheduleState::InProgress,
+                |m| match m.state {
+                    MessageState::Delivered => ScheduleState::Success,
+                    MessageState::Failed => ScheduleState::Fail,
+                    _ => ScheduleState::InProgress,
+                },
+            );
+            (id, state)
+        })
+        .collect();
     put("lastScheduleStates", Some(json!(states)));
     v
 }

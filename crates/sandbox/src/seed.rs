@@ -12,8 +12,9 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use super::states::CallbackState;
 use super::store::{random_id, Dlq, Store, Stored};
-use super::wire::{CallbackInfo, Entry, Headers, CALLBACK_STATES};
+use super::wire::{CallbackInfo, Entry, Headers};
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
@@ -287,18 +288,18 @@ fn workflow_entry(rng: &mut ChaCha8Rng, at: i64, i: usize) -> Stored {
     }
     // The first entries cycle through every callback state so even a small seed has each;
     // after that, most runs have a failure function and a random state.
-    let state = if i < 2 * CALLBACK_STATES.len() {
-        CALLBACK_STATES.get(i).copied()
+    let state = if i < 2 * CallbackState::ALL.len() {
+        CallbackState::ALL.get(i).copied()
     } else if rng.gen_bool(0.75) {
-        Some(*pick(rng, &CALLBACK_STATES))
+        Some(*pick(rng, CallbackState::ALL))
     } else {
         None
     };
     if let Some(state) = state {
         e.failure_callback = Some(workflow_url.clone());
         let (status, body) = match state {
-            "CALLBACK_FAIL" => (Some(500), Some("failure function threw: ReferenceError")),
-            "CALLBACK_SUCCESS" => (Some(200), Some("ok")),
+            CallbackState::Fail => (Some(500), Some("failure function threw: ReferenceError")),
+            CallbackState::Success => (Some(200), Some("ok")),
             _ => (None, None),
         };
         e.failure_callback_info = Some(CallbackInfo {
@@ -337,7 +338,7 @@ pub fn load_fixture(store: &mut Store, path: &Path, now_ms: i64) -> Result<usize
                 entry.dlq_id
             ));
         }
-        if let Some(state) = entry.callback_state().map(str::to_string) {
+        if let Some(state) = entry.callback_state() {
             entry.failure_function_state = Some(state);
         }
         let which = if entry.is_workflow() {

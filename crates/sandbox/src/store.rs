@@ -9,6 +9,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::states::{CallbackState, MessageSource, MessageState, RunKind, RunState, StepState};
 use super::wfstate::Exec;
 use super::wire::{Entry, Headers, LogEntry};
 
@@ -87,7 +88,7 @@ pub enum Dlq {
 pub struct MessageRecord {
     pub message_id: String,
     /// `publish` or `retry`.
-    pub source: String,
+    pub source: MessageSource,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_dlq_id: Option<String>,
     pub url: String,
@@ -104,7 +105,7 @@ pub struct MessageRecord {
     /// `pending`, `delivering`, `delivered`, `failed` (back in the DLQ as `dlq_id`) or
     /// `recorded` (not a loopback destination: accepted, no network call); `queued` (held by
     /// its queue until `queues::pump` lets it go) or `cancelled` (`DELETE /v2/messages`).
-    pub state: String,
+    pub state: MessageState,
     pub attempts: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_status: Option<i64>,
@@ -163,7 +164,7 @@ pub struct RunRecord {
     #[serde(default)]
     pub started_at: i64,
     /// `resume`, `restart` or `callback`.
-    pub kind: String,
+    pub kind: RunKind,
     pub from_dlq_id: String,
     pub from_run_id: String,
     pub workflow_url: String,
@@ -175,8 +176,8 @@ pub struct RunRecord {
     pub config: Value,
     /// `RUN_STARTED`, `RUN_SUCCESS` or `RUN_FAILED`. A callback record keeps the state of the
     /// run whose failure function it calls again: `RUN_FAILED`.
-    #[serde(default = "run_started")]
-    pub state: String,
+    #[serde(default)]
+    pub state: RunState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<i64>,
     /// Resume and restart: the new DLQ entry of a run that failed again. Callback: the entry
@@ -200,17 +201,12 @@ pub struct RunRecord {
     pub exec: Option<Exec>,
 }
 
-fn run_started() -> String {
-    "RUN_STARTED".into()
-}
-
 /// One step of a run as the workflow logs show it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StepRecord {
     pub name: String,
-    /// `STEP_SUCCESS`, `STEP_RETRY` or `STEP_FAILED`.
-    pub state: String,
+    pub state: StepState,
     pub created_at: i64,
     pub message_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,7 +229,7 @@ pub struct FailureFunction {
     pub message_id: Option<String>,
     /// A `CALLBACK_*` state once it was called; none while nothing called it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
+    pub state: Option<CallbackState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_status: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -11,15 +11,9 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub type Headers = BTreeMap<String, Vec<String>>;
+use super::states::{CallbackState, LogState};
 
-/// The four states of a workflow failure callback.
-pub const CALLBACK_STATES: [&str; 4] = [
-    "CALLBACK_INPROGRESS",
-    "CALLBACK_SUCCESS",
-    "CALLBACK_FAIL",
-    "CALLBACK_CANCELED",
-];
+pub type Headers = BTreeMap<String, Vec<String>>;
 
 /// One DLQ entry exactly as it travels: a QStash message, or a failed workflow run when
 /// `workflow_run_id` is set. The seven fields the Python SDK indexes are never optional.
@@ -105,7 +99,7 @@ pub struct Entry {
     pub failure_callback_info: Option<CallbackInfo>,
     /// OAW's top-level name for the callback state; kept equal to `failureCallbackInfo.state`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub failure_function_state: Option<String>,
+    pub failure_function_state: Option<CallbackState>,
 
     /// Fields this reading does not know, kept so a fixture round-trips unchanged.
     #[serde(flatten)]
@@ -120,7 +114,7 @@ fn default_method() -> String {
 #[serde(rename_all = "camelCase")]
 pub struct CallbackInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
+    pub state: Option<CallbackState>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_status: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -135,16 +129,16 @@ impl Entry {
         self.workflow_run_id.is_some()
     }
 
-    pub fn callback_state(&self) -> Option<&str> {
-        self.failure_callback_info.as_ref()?.state.as_deref()
+    pub fn callback_state(&self) -> Option<CallbackState> {
+        self.failure_callback_info.as_ref()?.state
     }
 
-    pub fn set_callback_state(&mut self, state: &str) {
+    pub fn set_callback_state(&mut self, state: CallbackState) {
         let info = self
             .failure_callback_info
             .get_or_insert_with(Default::default);
-        info.state = Some(state.to_string());
-        self.failure_function_state = Some(state.to_string());
+        info.state = Some(state);
+        self.failure_function_state = Some(state);
     }
 
     /// Every label, whether the entry carries `labels`, only the deprecated `label`, or both.
@@ -199,7 +193,7 @@ pub fn text_or_base64(bytes: &[u8]) -> (Option<String>, Option<String>) {
 pub struct LogEntry {
     pub time: i64,
     pub message_id: String,
-    pub state: String,
+    pub state: LogState,
     pub url: String,
     pub method: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

@@ -12,11 +12,12 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::json;
 
-use super::actions::{self, RunKind};
+use super::actions::{self, Rerun};
 use super::app::{App, AppState};
 use super::overrides::Overrides;
 use super::query::Query;
 use super::query::{delete_targets, list, targets};
+use super::states::CallbackState;
 use super::store::{Dlq, Key, Store};
 use super::wire::Reply;
 
@@ -107,7 +108,7 @@ async fn bulk_delete(State(app): AppState, RawQuery(raw): RawQuery, body: Bytes)
     .await
 }
 
-async fn bulk(app: Arc<App>, raw: Option<String>, headers: HeaderMap, kind: RunKind) -> Response {
+async fn bulk(app: Arc<App>, raw: Option<String>, headers: HeaderMap, kind: Rerun) -> Response {
     let ov = match Overrides::parse(&headers) {
         Ok(o) => o,
         Err(e) => return Reply::bad_request(e).into_response(),
@@ -150,7 +151,7 @@ async fn bulk_resume(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    bulk(app, raw, headers, RunKind::Resume).await
+    bulk(app, raw, headers, Rerun::Resume).await
 }
 
 async fn bulk_restart(
@@ -158,10 +159,10 @@ async fn bulk_restart(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    bulk(app, raw, headers, RunKind::Restart).await
+    bulk(app, raw, headers, Rerun::Restart).await
 }
 
-async fn one(app: Arc<App>, id: String, headers: HeaderMap, kind: RunKind) -> Response {
+async fn one(app: Arc<App>, id: String, headers: HeaderMap, kind: Rerun) -> Response {
     let ov = match Overrides::parse(&headers) {
         Ok(o) => o,
         Err(e) => return Reply::bad_request(e).into_response(),
@@ -177,11 +178,11 @@ async fn one(app: Arc<App>, id: String, headers: HeaderMap, kind: RunKind) -> Re
 }
 
 async fn resume_one(State(app): AppState, Path(id): Path<String>, h: HeaderMap) -> Response {
-    one(app, id, h, RunKind::Resume).await
+    one(app, id, h, Rerun::Resume).await
 }
 
 async fn restart_one(State(app): AppState, Path(id): Path<String>, h: HeaderMap) -> Response {
-    one(app, id, h, RunKind::Restart).await
+    one(app, id, h, Rerun::Restart).await
 }
 
 async fn retry_callback(State(app): AppState, Path(id): Path<String>) -> Response {
@@ -206,7 +207,7 @@ async fn cancel_callback(State(app): AppState, Path(id): Path<String>) -> Respon
         }
         let entry = &s.workflow[&Key::parse(&id)].entry;
         match entry.callback_state() {
-            Some("CALLBACK_INPROGRESS") => {
+            Some(CallbackState::InProgress) => {
                 actions::cancel_callback(s, &id);
                 // OAW documents success of this call as 302, with no body.
                 (Reply::Empty(StatusCode::FOUND), vec![])

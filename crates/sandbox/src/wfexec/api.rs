@@ -21,6 +21,7 @@ use super::super::server::Peer;
 use super::super::store::{now_ms, Store};
 use super::super::wire::Reply;
 use super::{accept, run_index, start, Start};
+use crate::states::{RunKind, RunState};
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
@@ -151,12 +152,12 @@ async fn batch_trigger(
 }
 
 /// Ends run `i` as `state` unless it has ended already.
-pub fn end(s: &mut Store, i: usize, state: &str, now: i64) -> bool {
+pub fn end(s: &mut Store, i: usize, state: RunState, now: i64) -> bool {
     let r = &mut s.runs[i];
-    if r.state != "RUN_STARTED" {
+    if r.state != RunState::Started {
         return false;
     }
-    r.state = state.into();
+    r.state = state;
     r.completed_at = Some(now);
     true
 }
@@ -174,16 +175,16 @@ async fn end_run(
         .and_then(|v| v.last())
         .is_none_or(|v| v != "false");
     let state = if cancel {
-        "RUN_CANCELED"
+        RunState::Canceled
     } else {
-        "RUN_SUCCESS"
+        RunState::Success
     };
     let mut s = app.store.lock().unwrap();
     let Some(i) = run_index(&s, &id) else {
         return Reply::not_found(format!("workflow run {id} not found")).into_response();
     };
     if !end(&mut s, i, state, now_ms()) {
-        let now = s.runs[i].state.clone();
+        let now = s.runs[i].state;
         return Reply::bad_request(format!("workflow run {id} has already ended ({now})"))
             .into_response();
     }
@@ -210,7 +211,7 @@ async fn bulk_cancel(State(app): AppState, RawQuery(raw): RawQuery) -> Response 
     let chosen: Vec<usize> = (0..s.runs.len())
         .filter(|&i| {
             let r = &s.runs[i];
-            if r.kind == "callback" || r.state != "RUN_STARTED" {
+            if r.kind == RunKind::Callback || r.state != RunState::Started {
                 return false;
             }
             match (&ids, &urls) {
@@ -228,7 +229,7 @@ async fn bulk_cancel(State(app): AppState, RawQuery(raw): RawQuery) -> Response 
         .collect();
     let n = chosen
         .into_iter()
-        .filter(|&i| end(&mut s, i, "RUN_CANCELED", now))
+        .filter(|&i| end(&mut s, i, RunState::Canceled, now))
         .count();
     app.persist(&s);
     Reply::ok(json!({ "cancelled": n })).into_response()

@@ -20,6 +20,7 @@ use super::super::store::Store;
 use super::super::wfstate::CallRecord;
 use super::super::wire::{base64, decode_base64};
 use super::{forwarded, header, run_index, Start};
+use crate::states::RunState;
 
 /// Records the call run `id` asks for; refused once the run has ended.
 pub fn accept(
@@ -32,7 +33,7 @@ pub fn accept(
     let i = run_index(store, id).ok_or_else(|| format!("workflow run {id} does not exist"))?;
     let ov = Overrides::parse(headers)?;
     let r = &mut store.runs[i];
-    if r.state != "RUN_STARTED" {
+    if r.state != RunState::Started {
         return Err(format!("workflow run {id} is not running ({})", r.state));
     }
     let callback_url = header(headers, "upstash-callback")
@@ -146,7 +147,7 @@ async fn deliver_callback(app: &Arc<App>, i: usize, rec: &CallRecord, body: Vec<
     headers.insert("Upstash-Message-Id".into(), vec![new_message_id()]);
     let n = attempts(rec.callback_retries);
     for attempt in 1..=n {
-        if app.store.lock().unwrap().runs[i].state != "RUN_STARTED" {
+        if app.store.lock().unwrap().runs[i].state != RunState::Started {
             return;
         }
         headers.insert("Upstash-Retried".into(), vec![(attempt - 1).to_string()]);

@@ -17,6 +17,7 @@ use super::super::store::{now_ms, Dlq, Key, StepRecord, Store, Stored};
 use super::super::wfstate::Exec;
 use super::super::wire::{base64, text_or_base64, CallbackInfo, Entry, Headers};
 use super::{start, Start};
+use crate::states::{CallbackState, RunKind, RunState, StepState};
 
 /// Runs `f` on the store and persists the change.
 fn with_store<T>(app: &App, f: impl FnOnce(&mut Store) -> T) -> T {
@@ -134,7 +135,7 @@ pub async fn try_once(
 }
 
 fn running(app: &App, i: usize) -> bool {
-    app.store.lock().unwrap().runs[i].state == "RUN_STARTED"
+    app.store.lock().unwrap().runs[i].state == RunState::Started
 }
 
 /// Delivers message `k` of run `i` until the app takes it, the run ends meanwhile (the app
@@ -164,7 +165,7 @@ pub async fn deliver(app: Arc<App>, i: usize, k: usize) {
         if answer.ok() {
             if !is_loopback(&c.url) {
                 // No app takes part: the rule's success is the run's.
-                with_store(&app, |s| super::api::end(s, i, "RUN_SUCCESS", now_ms()));
+                with_store(&app, |s| super::api::end(s, i, RunState::Success, now_ms()));
             }
             return;
         }
@@ -207,12 +208,12 @@ fn failed_step_name(answer: &Answer) -> String {
 /// The run's pending step, shown as retrying until its next attempt.
 fn retrying(s: &mut Store, i: usize, answer: &Answer, now: i64, next: i64) {
     let r = &mut s.runs[i];
-    if r.state != "RUN_STARTED" {
+    if r.state != RunState::Started {
         return;
     }
     r.attempts += 1;
     let step = failing_step(r, answer, now);
-    step.state = "STEP_RETRY".into();
+    step.state = StepState::Retry;
     step.next_delivery_time = Some(next);
 }
 
@@ -222,10 +223,10 @@ fn failing_step<'r>(
     answer: &Answer,
     now: i64,
 ) -> &'r mut StepRecord {
-    if r.steps.last().is_none_or(|s| s.state == "STEP_SUCCESS") {
+    if r.steps.last().is_none_or(|s| s.state == StepState::Success) {
         r.steps.push(StepRecord {
             name: failed_step_name(answer),
-            state: "STEP_RETRY".into(),
+            state: StepState::Retry,
             created_at: now,
             message_id: super::super::store::new_message_id(),
             next_delivery_time: None,
@@ -244,13 +245,13 @@ fn failing_step<'r>(
 /// call, if it has one.
 fn fail(s: &mut Store, i: usize, k: usize, answer: &Answer, now: i64) -> Option<Start> {
     let r = &mut s.runs[i];
-    if r.state != "RUN_STARTED" {
+    if r.state != RunState::Started {
         return None;
     }
-    r.state = "RUN_FAILED".into();
+    r.state = RunState::Failed;
     r.completed_at = Some(now);
     let step = failing_step(r, answer, now);
-    step.state = "STEP_FAILED".into();
+    step.state = StepState::Failed;
     step.next_delivery_time = None;
     let r = &s.runs[i];
     let mut x = r.exec.clone().unwrap_or_default();
@@ -304,7 +305,7 @@ fn fail(s: &mut Store, i: usize, k: usize, answer: &Answer, now: i64) -> Option<
     if let Some(f) = &r.failure_function {
         e.failure_callback = Some(f.url.clone());
         e.failure_callback_info = Some(CallbackInfo::default());
-        e.set_callback_state("CALLBACK_INPROGRESS");
+        e.set_callback_state(CallbackState::InProgress);
     }
     let failed_step = names.len() - 1;
     let has_callback = r.failure_function.is_some();
@@ -319,7 +320,7 @@ fn fail(s: &mut Store, i: usize, k: usize, answer: &Answer, now: i64) -> Option<
     let r = &mut s.runs[i];
     r.dlq_id = Some(id);
     if let Some(f) = &mut r.failure_function {
-        f.state = Some("CALLBACK_INPROGRESS".into());
+        f.state = Some(CallbackState::InProgress);
     }
     has_callback.then_some(Start::Failure { run: i })
 }
@@ -360,7 +361,7 @@ pub async fn failure_call(app: Arc<App>, i: usize) {
 /// The failed run's DLQ entry as the failure callback of record `i` sees it.
 fn failed_entry(s: &Store, i: usize) -> Option<Stored> {
     let r = &s.runs[i];
-    if r.kind == "callback" {
+    if r.kind == RunKind::Callback {
         return r.origin.clone();
     }
     let id = r.dlq_id.as_ref()?;
@@ -428,7 +429,7 @@ fn failure_answered(
             status: answer.status,
         });
     }
-    if s.runs[i].kind == "callback" {
+    if s.runs[i].kind == RunKind::Callback {
         return runs::callback_answered(s, i, answer, next);
     }
     if !answer.ok() && next.is_some() {
@@ -438,7 +439,7 @@ fn failure_answered(
     let Some(f) = &mut r.failure_function else {
         return true;
     };
-    if f.state.as_deref() != Some("CALLBACK_INPROGRESS") {
+    if f.state != Some(CallbackState::InProgress) {
         return true;
     }
     runs::set_answer(f, answer);
@@ -447,7 +448,7 @@ fn failure_answered(
         return true;
     };
     if let Some(st) = s.workflow.get_mut(&Key::parse(&id)) {
-        if st.entry.callback_state() == Some("CALLBACK_INPROGRESS") {
+        if st.entry.callback_state() == Some(CallbackState::InProgress) {
             let info = st
                 .entry
                 .failure_callback_info
@@ -456,7 +457,7 @@ fn failure_answered(
             info.response_body = f.response_body.clone();
             info.response_headers = f.response_headers.clone();
             st.entry
-                .set_callback_state(f.state.as_deref().unwrap_or("CALLBACK_FAIL"));
+                .set_callback_state(f.state.unwrap_or(CallbackState::Fail));
         }
     }
     true

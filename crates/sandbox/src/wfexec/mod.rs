@@ -29,6 +29,7 @@ use super::store::new_message_id;
 use super::store::{now_ms, FailureFunction, RunRecord, StepRecord, Store};
 use super::wfstate::{Exec, RawStep};
 use super::wire::{base64, Headers};
+use crate::states::{RunKind, RunState, StepState};
 
 pub use api::routes;
 
@@ -68,7 +69,7 @@ pub fn run_index(store: &Store, id: &str) -> Option<usize> {
     store
         .runs
         .iter()
-        .rposition(|r| r.workflow_run_id == id && r.kind != "callback")
+        .rposition(|r| r.workflow_run_id == id && r.kind != RunKind::Callback)
 }
 
 /// What `deliver::start` should hand to this module rather than simulate: a resumed or
@@ -154,7 +155,7 @@ pub fn accept(
     let reinit = header(headers, "upstash-workflow-trigger-by-sdk") == Some("true");
     if let Some(i) = existing {
         let r = &store.runs[i];
-        let open = r.exec.as_ref().is_some_and(|x| x.unknown_sdk) && r.state == "RUN_STARTED";
+        let open = r.exec.as_ref().is_some_and(|x| x.unknown_sdk) && r.state == RunState::Started;
         if !(reinit && open) {
             let mid = r.exec.as_ref().map(|x| x.initial_message_id.clone());
             return Ok((dedup_answer(r, mid), Vec::new()));
@@ -207,7 +208,7 @@ fn new_run(
         workflow_run_id: id.to_string(),
         workflow_created_at: created,
         started_at: delay_until,
-        kind: "trigger".into(),
+        kind: RunKind::Trigger,
         from_dlq_id: String::new(),
         from_run_id: String::new(),
         workflow_url: url,
@@ -226,7 +227,7 @@ fn new_run(
             "retryDelay": ov.retry_delay,
             "failureCallback": ov.failure_callback,
         }),
-        state: "RUN_STARTED".into(),
+        state: RunState::Started,
         completed_at: None,
         dlq_id: None,
         attempts: 0,
@@ -275,7 +276,7 @@ fn add_step(
     let i = run_index(store, id).ok_or_else(|| format!("workflow run {id} does not exist"))?;
     let ov = Overrides::parse(headers)?;
     let run = &mut store.runs[i];
-    if run.state != "RUN_STARTED" || run.exec.is_none() {
+    if run.state != RunState::Started || run.exec.is_none() {
         return Err(format!("workflow run {id} is not running ({})", run.state));
     }
     let message_id = append(
@@ -308,7 +309,7 @@ fn append(
     if step["stepId"].as_i64().unwrap_or(0) != 0 {
         run.steps.push(StepRecord {
             name: step["stepName"].as_str().unwrap_or("step").to_string(),
-            state: "STEP_SUCCESS".into(),
+            state: StepState::Success,
             created_at: now,
             message_id: message_id.clone(),
             next_delivery_time: None,

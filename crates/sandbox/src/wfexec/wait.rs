@@ -23,6 +23,7 @@ use super::super::store::{now_ms, Store};
 use super::super::wfstate::Waiter;
 use super::super::wire::{base64, Reply};
 use super::{append, forwarded, header, run_index, start, Start};
+use crate::states::{RunKind, RunState};
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
@@ -60,7 +61,7 @@ async fn wait(
     let deadline = w.deadline;
     let found = {
         let mut s = app.store.lock().unwrap();
-        let Some(i) = run_index(&s, &id).filter(|&i| s.runs[i].state == "RUN_STARTED") else {
+        let Some(i) = run_index(&s, &id).filter(|&i| s.runs[i].state == RunState::Started) else {
             return Reply::bad_request(format!("workflow run {id} is not running")).into_response();
         };
         let Some(x) = s.runs[i].exec.as_mut() else {
@@ -79,7 +80,7 @@ async fn wait(
 fn complete(s: &mut Store, i: usize, n: usize, data: Option<&[u8]>) -> Option<Start> {
     let now = now_ms();
     let r = &mut s.runs[i];
-    if r.state != "RUN_STARTED" {
+    if r.state != RunState::Started {
         return None;
     }
     let w = r.exec.as_mut()?.waits.get_mut(n)?;
@@ -123,7 +124,7 @@ fn notify(app: &Arc<App>, run: Option<&str>, event_id: &str, data: &[u8]) -> Res
         let mut pending = Vec::new();
         for (i, r) in s.runs.iter().enumerate() {
             let mine = run.is_none_or(|id| r.workflow_run_id == id);
-            if r.state != "RUN_STARTED" || r.kind == "callback" || !mine {
+            if r.state != RunState::Started || r.kind == RunKind::Callback || !mine {
                 continue;
             }
             for (n, w) in r.exec.iter().flat_map(|x| x.waits.iter().enumerate()) {
@@ -180,7 +181,7 @@ async fn waiters(State(app): AppState, Path(event_id): Path<String>) -> Response
     let list: Vec<Value> = s
         .runs
         .iter()
-        .filter(|r| r.state == "RUN_STARTED" && r.kind != "callback")
+        .filter(|r| r.state == RunState::Started && r.kind != RunKind::Callback)
         .flat_map(|r| {
             r.exec
                 .iter()
