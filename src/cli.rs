@@ -21,7 +21,8 @@ Exit codes:
   4    authentication: no token, or the token was refused
   5    not confirmed: a mutation needed --yes or a confirmation
   6    a --fail-above or --fail-older-than gate tripped
-  130  interrupted (Ctrl-C, SIGTERM, SIGHUP); bulk runs print how to continue
+  130  interrupted by Ctrl-C (143 by SIGTERM, 129 by SIGHUP, as Unix tools exit);
+       bulk runs print how to continue
 
 Where the token and base URL come from (first wins):
   --token / --base-url

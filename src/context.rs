@@ -154,7 +154,8 @@ impl Ctx {
             None
         };
         let out = self.out.clone();
-        let on_wait: api::WaitHook = std::sync::Arc::new(move |d, why| out.waiting(d, why));
+        let on_wait: api::WaitHook =
+            std::sync::Arc::new(move |d, why, long| out.waiting(d, why, long));
         let server = if target.sandbox {
             "the local sandbox".to_string()
         } else {

@@ -14,7 +14,31 @@ pub mod exit {
     pub const AUTH: u8 = 4;
     pub const NOT_CONFIRMED: u8 = 5;
     pub const GATE: u8 = 6;
+    /// Ctrl-C (SIGINT): 128 + 2, as shells report it. SIGTERM ends with 143 and SIGHUP with
+    /// 129 instead: see [`stopped_by`].
     pub const INTERRUPTED: u8 = 130;
+
+    use std::sync::atomic::{AtomicU8, Ordering};
+
+    /// The exit code of the stop signal this process received first (0: none yet).
+    static STOP_CODE: AtomicU8 = AtomicU8::new(0);
+
+    /// Records the signal that stops the process, as 128 + its number; the first one wins,
+    /// since it is the one the run stopped for.
+    pub fn stopped_by(signal_number: u8) {
+        let _ =
+            STOP_CODE.compare_exchange(0, 128 + signal_number, Ordering::SeqCst, Ordering::SeqCst);
+    }
+
+    /// The exit code of an interrupted run: 128 + the stop signal's number, as Unix tools
+    /// exit when a signal ends them (a supervisor that sent SIGTERM sees 143); 130 when no
+    /// signal was recorded (an interrupted prompt).
+    pub fn interrupted() -> u8 {
+        match STOP_CODE.load(Ordering::SeqCst) {
+            0 => INTERRUPTED,
+            code => code,
+        }
+    }
 }
 
 /// What went wrong, at the level that decides the exit code.
@@ -35,7 +59,7 @@ pub enum Kind {
     Declined,
     /// A `--fail-above` gate tripped.
     Gate,
-    /// Ctrl-C.
+    /// Ctrl-C, SIGTERM or SIGHUP: the exit code says which ([`exit::interrupted`]).
     Interrupted,
     /// stdout was closed by the reader (`dlq list | head`): not an error for the user.
     BrokenPipe,
@@ -79,7 +103,7 @@ impl CliError {
             Kind::Auth => exit::AUTH,
             Kind::NotConfirmed | Kind::Declined => exit::NOT_CONFIRMED,
             Kind::Gate => exit::GATE,
-            Kind::Interrupted => exit::INTERRUPTED,
+            Kind::Interrupted => exit::interrupted(),
             Kind::BrokenPipe => exit::OK,
         }
     }

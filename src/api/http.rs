@@ -9,6 +9,13 @@
 //! token elsewhere and report a false outcome), a reply body is capped, and the time spent
 //! waiting between attempts of one request is capped by a budget however long the server asks
 //! to wait.
+//!
+//! Except for a read answered 429 with the time to wait (`Retry-After`, or the reset of a
+//! rate limit): that is the server pacing us, not a failure, so it costs no attempt, and the
+//! budget caps each such wait rather than their sum. A listing under a busy rate limit goes on
+//! as long as the server keeps saying when to come back, up to [`PACED_BOUND`] of such waits
+//! for one request (a server that never lets a read through must still end a run), and says on
+//! stderr that it waits once the waits of one request add up (every [`LONG_WAIT`]).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -33,8 +40,16 @@ const ERROR_BODY_MAX: u64 = 64 << 10;
 /// Called with one line per HTTP exchange when `--debug` is on.
 pub type Logger = Arc<dyn Fn(&str) + Send + Sync>;
 
-/// Called before the transport waits to try again: how long, and why.
-pub type WaitHook = Arc<dyn Fn(Duration, &str) + Send + Sync>;
+/// Called before the transport waits to try again: how long, why, and whether the request
+/// has waited long enough in all to be worth a line on its own.
+pub type WaitHook = Arc<dyn Fn(Duration, &str, bool) + Send + Sync>;
+
+/// The most a read waits in all when the server answers 429 and says when to come back:
+/// generous, since that is the server pacing us, yet a bound.
+pub const PACED_BOUND: Duration = Duration::from_secs(15 * 60);
+
+/// How often a read that keeps being paced says so on stderr (in time waited).
+pub const LONG_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Idempotence {
@@ -149,6 +164,8 @@ impl Transport {
         let method_name = method_name(&req.method);
         let mut attempt = 0;
         let mut waited = Duration::ZERO;
+        // Waits the server asked for, reads only: see PACED_BOUND.
+        let mut paced = Duration::ZERO;
         loop {
             attempt += 1;
             let started = Instant::now();
@@ -245,6 +262,22 @@ impl Transport {
                     )
                 }
             };
+            if let Some(wait) = wait.filter(|_| paced_read(&err, req.kind)) {
+                // The server says when: no attempt and no budget spent. Each wait is still
+                // one the budget allows, and all of them together stay within the bound.
+                if wait > self.budget || paced + wait > PACED_BOUND {
+                    return Err(err);
+                }
+                attempt -= 1;
+                let long = (paced + wait).as_secs() / LONG_WAIT.as_secs()
+                    > paced.as_secs() / LONG_WAIT.as_secs();
+                paced += wait;
+                if let Some(hook) = &self.on_wait {
+                    hook(wait, &paced_reason(paced), long);
+                }
+                tokio::time::sleep(wait).await;
+                continue;
+            }
             if attempt >= self.attempts || !retryable(&err, req.kind) {
                 return Err(err);
             }
@@ -254,7 +287,7 @@ impl Transport {
             }
             waited += wait;
             if let Some(hook) = &self.on_wait {
-                hook(wait, &err.wait_reason());
+                hook(wait, &err.wait_reason(), false);
             }
             tokio::time::sleep(wait).await;
         }
@@ -356,6 +389,23 @@ fn retryable(err: &ApiError, kind: Idempotence) -> bool {
         (ApiError::Network { .. }, Idempotence::Read) => true,
         _ => false,
     }
+}
+
+/// A read the server answered 429: it was not served, and a later try may be.
+fn paced_read(err: &ApiError, kind: Idempotence) -> bool {
+    matches!(
+        (err, kind),
+        (ApiError::Status { status: 429, .. }, Idempotence::Read)
+    )
+}
+
+/// Why a paced read waits, with how long it has so far and how long it would.
+fn paced_reason(paced: Duration) -> String {
+    format!(
+        "throttled (429): the server has paced this read for {}s so far (waiting up to {}m)",
+        paced.as_secs(),
+        PACED_BOUND.as_secs() / 60
+    )
 }
 
 /// Exponential backoff with jitter: about 0.25s, 0.5s, 1s, ... capped at 8s.

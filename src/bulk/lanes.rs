@@ -153,8 +153,10 @@ pub async fn list(
         if !fresh.is_empty() {
             on_page(&fresh).map_err(PlanError::Io)?;
         }
+        // Stopped with nothing more to list is not cut short: the last page was in.
+        let more = next.is_some() || !waiting.is_empty() || !running.is_empty();
         if cancel.is_cancelled() {
-            return Ok(false);
+            return Ok(!more);
         }
         let Some(cursor) = next else {
             continue;

@@ -94,6 +94,22 @@ pub struct Summary {
     /// `--verify`: what the acted-on entries became.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<Tally>,
+    /// A pipelined run: matches dated after its start, which it left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newer: Option<Newer>,
+}
+
+/// Entries that match a pipelined job's filters but are dated after its start (they arrived
+/// while it ran, or the server's clock is ahead): never part of the job, so left in the DLQ.
+/// Counted when the run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Newer {
+    pub count: u64,
+    /// More than `count` match: counting stopped there.
+    pub more: bool,
+    /// The job's start: what it acts on is dated up to this time (ms since the epoch).
+    pub after_ms: i64,
 }
 
 impl Summary {

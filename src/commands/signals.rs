@@ -1,6 +1,8 @@
 //! Stopping a bulk run: Ctrl-C, SIGTERM and SIGHUP all finish the requests in flight, then the
 //! run prints its summary and how to continue. A second signal exits at once, and still says
-//! which job to continue, since the summary will not come.
+//! which job to continue, since the summary will not come. The process then exits as Unix
+//! tools do when a signal ends them: 128 + the signal's number (130 for Ctrl-C, 143 for
+//! SIGTERM, 129 for SIGHUP), the first signal's, since it is the one the run stopped for.
 
 use crate::bulk::cancel::Cancel;
 use crate::output::Output;
@@ -27,7 +29,7 @@ pub fn watch(
             on_abort();
             eprintln!("\nstopped at once; requests in flight are checked when you continue");
             eprintln!("{continue_line}");
-            std::process::exit(130);
+            std::process::exit(i32::from(crate::error::exit::interrupted()));
         }
     })
 }
@@ -68,15 +70,20 @@ impl Signals {
         #[cfg(unix)]
         {
             let [int, term, hup] = self.streams.as_mut()?;
-            tokio::select! {
-                _ = int.recv() => Some(()),
-                _ = term.recv() => Some(()),
-                _ = hup.recv() => Some(()),
-            }
+            // Numbers as POSIX fixes them on every Unix: SIGHUP 1, SIGINT 2, SIGTERM 15.
+            let number = tokio::select! {
+                _ = int.recv() => 2,
+                _ = term.recv() => 15,
+                _ = hup.recv() => 1,
+            };
+            crate::error::exit::stopped_by(number);
+            Some(())
         }
         #[cfg(not(unix))]
         {
-            tokio::signal::ctrl_c().await.ok()
+            tokio::signal::ctrl_c().await.ok()?;
+            crate::error::exit::stopped_by(2);
+            Some(())
         }
     }
 }

@@ -1,4 +1,4 @@
-//! `--watch`: read again every interval until Ctrl-C (exit 130). The waiting and the errors
+//! `--watch`: read again every interval until Ctrl-C (exit 130; 143 at SIGTERM). The waiting and the errors
 //! that end a watch, shared with `stats --watch` (in `stats`); and `list --watch`, which prints
 //! entries as they land: each poll asks only for entries from a little before the newest one
 //! seen, so memory and requests stay small however deep the DLQ.
@@ -22,7 +22,7 @@ pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
-/// Waits `every`, or ends the watch with exit 130 at a stop signal.
+/// Waits `every`, or ends the watch at a stop signal (exit 128 + its number).
 pub async fn pause(every: Duration) -> Result<()> {
     tokio::select! {
         _ = tokio::time::sleep(every) => Ok(()),

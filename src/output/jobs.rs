@@ -154,6 +154,7 @@ pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::R
                 "inFlight": j.in_flight,
                 "unconfirmed": j.unconfirmed,
                 "publishedLeft": j.published_left,
+                "newer": j.newer,
             },
             "pastRetention": view.now_ms - j.created_ms > view.retention_ms,
             "continue": resumable(j).then(|| p.continue_command(&view.places).to_string()),
@@ -229,6 +230,9 @@ pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::R
                 j.published_left
             ),
         )?;
+    }
+    if let Some(n) = &j.newer {
+        line(w, "newer", super::results::newer_line(p.action.verb, n))?;
     }
     let o = serde_json::to_value(&p.action.overrides).unwrap_or_default();
     let set: Vec<String> = o

@@ -142,12 +142,13 @@ impl Output {
     /// The engine or the transport is about to wait before trying again. A bar shows it; without
     /// one, a line is printed for long waits (or every wait with -v), so a silent pause never
     /// looks like a hang.
-    pub fn waiting(&self, d: std::time::Duration, why: &str) {
+    pub fn waiting(&self, d: std::time::Duration, why: &str, long: bool) {
         let msg = format!("{}, retrying in {}", text::safe(why), time::duration(d));
         if self.active.message(&msg) || self.quiet {
             return;
         }
-        if self.verbose || d >= std::time::Duration::from_secs(3) {
+        // A long wait, or short waits that add up to one: a run that seems stuck says why.
+        if self.verbose || long || d >= std::time::Duration::from_secs(3) {
             eprintln!("{msg}");
         }
     }

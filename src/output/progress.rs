@@ -65,16 +65,22 @@ impl Active {
 struct Counts {
     done: u64,
     not_done: u64,
+    /// Entries to act on as known so far: a pipelined run's grows as pages are listed.
+    total: u64,
+    /// Whether the total may still grow: a pipelined run's, until its listing ends.
+    listing: bool,
     last_plain: Instant,
     /// Requests in flight, as last reported by the engine.
     in_flight: usize,
 }
 
 impl Counts {
-    fn new() -> Mutex<Counts> {
+    fn new(total: u64) -> Mutex<Counts> {
         Mutex::new(Counts {
             done: 0,
             not_done: 0,
+            total,
+            listing: false,
             last_plain: Instant::now(),
             in_flight: 0,
         })
@@ -96,7 +102,6 @@ enum Inner {
     },
     Plain {
         verb: &'static str,
-        total: u64,
         started: Instant,
         counts: Mutex<Counts>,
         /// For notices of waits, which follow the output layer's rule (a line for long waits,
@@ -129,9 +134,8 @@ impl Bar {
         }
         Bar(Inner::Plain {
             verb,
-            total,
             started: Instant::now(),
-            counts: Counts::new(),
+            counts: Counts::new(total),
             out: out.clone(),
         })
     }
@@ -144,7 +148,7 @@ impl Bar {
             active: out.active.clone(),
             started: Instant::now(),
             cap,
-            counts: Counts::new(),
+            counts: Counts::new(0),
         })
     }
 
@@ -182,10 +186,24 @@ impl Bar {
         }
     }
 
-    /// Makes the bar `n` entries longer: a pipelined run learns its length page by page.
+    /// Makes the bar `n` entries longer: a pipelined run learns its length page by page,
+    /// and the plain line says "listed so far" until [`Bar::listed`].
     pub fn grow(&self, n: u64) {
-        if let Inner::Terminal { pb, .. } = &self.0 {
-            pb.set_length(pb.length().unwrap_or(0) + n);
+        match &self.0 {
+            Inner::Terminal { pb, .. } => pb.set_length(pb.length().unwrap_or(0) + n),
+            Inner::Plain { counts, .. } => {
+                let mut c = counts.lock().unwrap();
+                c.total += n;
+                c.listing = true;
+            }
+            Inner::Hidden => {}
+        }
+    }
+
+    /// The listing ended: the length is whole.
+    pub fn listed(&self) {
+        if let Inner::Plain { counts, .. } = &self.0 {
+            counts.lock().unwrap().listing = false;
         }
     }
 
@@ -233,7 +251,6 @@ impl Bar {
             }
             Inner::Plain {
                 verb,
-                total,
                 started,
                 counts,
                 ..
@@ -243,12 +260,7 @@ impl Bar {
                 if c.last_plain.elapsed() >= PLAIN_EVERY {
                     c.last_plain = Instant::now();
                     let rate = c.done as f64 / started.elapsed().as_secs_f64().max(0.001);
-                    eprintln!(
-                        "{verb}: {}/{total} ({:.0}%), {}",
-                        c.done,
-                        100.0 * c.done as f64 / (*total).max(1) as f64,
-                        time::rate(rate)
-                    );
+                    eprintln!("{verb}: {}, {}", plain_count(&c), time::rate(rate));
                 }
             }
         }
@@ -300,10 +312,18 @@ impl Progress for Bar {
             )),
             // Without a bar the engine's own waits (after the transport gave up) were silent,
             // even with -v; they now print as the transport's do.
-            Inner::Plain { out, .. } => out.waiting(d, why),
+            Inner::Plain { out, .. } => out.waiting(d, why, false),
             Inner::Hidden => {}
         }
     }
+}
+
+/// "400/1000 (40%)", or "400/1000 listed so far (40%)" while a pipelined run still lists.
+fn plain_count(c: &Counts) -> String {
+    // A count that overtook its total (a server that pages inconsistently) never reads past 100%.
+    let pct = (100.0 * c.done as f64 / c.total.max(1) as f64).min(100.0);
+    let so_far = if c.listing { " listed so far" } else { "" };
+    format!("{}/{}{so_far} ({pct:.0}%)", c.done, c.total)
 }
 
 /// A verification on the status line: "verifying: 812 delivered, 3 failed again, 185 pending".

@@ -8,7 +8,8 @@ use std::io::{self, Write};
 
 use super::layout::{Column, Fit, Layout, Role};
 use super::{json_line, time, Format, Output};
-use crate::bulk::outcome::{Outcome, Status, Summary};
+use crate::bulk::action::Verb;
+use crate::bulk::outcome::{Newer, Outcome, Status, Summary};
 use crate::bulk::verify::{Verdict, Verified};
 use crate::text::safe;
 
@@ -261,6 +262,26 @@ pub fn verify_line(t: &crate::bulk::verify::Tally) -> String {
         parts.push(format!("{} not followed (new id unknown)", t.unknown));
     }
     parts.join(", ")
+}
+
+/// What a pipelined job left dated after its start, and how to take it: said after its
+/// summary and by `dlq jobs show`.
+pub fn newer_line(verb: Verb, n: &Newer) -> String {
+    let count = if n.more {
+        format!("more than {}", n.count)
+    } else {
+        n.count.to_string()
+    };
+    let (entries, match_, were) = if n.count == 1 && !n.more {
+        ("entry", "matches", "it was")
+    } else {
+        ("entries", "match", "they were")
+    };
+    format!(
+        "{count} more {entries} {match_}, dated after the job's start ({}): arrived while it          ran, or the server's clock is ahead; {were} not part of the job and stay in the DLQ.          `dlq {}` with the same selection again takes them",
+        time::rfc3339(n.after_ms),
+        verb.name()
+    )
 }
 
 /// The one-line summary for stderr, naming where the run acted.

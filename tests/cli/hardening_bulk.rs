@@ -251,7 +251,8 @@ impl Paced {
 }
 
 /// Starts `dlq <verb> --all --yes` on 1000 entries, paced, and stops it with `signal_name`
-/// after its first chunk: exit 130, a summary, and the continue line last. Returns the sandbox
+/// after its first chunk: exit 128 + the signal's number (as Unix tools exit: 143 for SIGTERM,
+/// 129 for SIGHUP), a summary, and the continue line last. Returns the sandbox
 /// and the job id, as the run printed it when it started.
 fn stopped_by(signal_name: &str, verb: &str, report: Option<&Path>) -> (Sandbox, String) {
     let sb = Sandbox::start(&["--seed", "1000", "--seed-rng", "14", "--latency", "20"]);
@@ -266,7 +267,13 @@ fn stopped_by(signal_name: &str, verb: &str, report: Option<&Path>) -> (Sandbox,
     wait_for_progress(&sb, &mut run.child, "\"outcome\"");
     signal(&run.child, signal_name);
     let (code, err) = run.finish();
-    assert_eq!(code, Some(130), "{signal_name}: {err:?}");
+    let number = match signal_name {
+        "INT" => 2,
+        "TERM" => 15,
+        "HUP" => 1,
+        other => panic!("no number for SIG{other}"),
+    };
+    assert_eq!(code, Some(128 + number), "{signal_name}: {err:?}");
     let summary = format!("{verb}: ");
     assert!(
         err.iter().any(|l| l.starts_with(&summary)

@@ -17,16 +17,16 @@ use crate::hostile::{entry, Hostile, Reply, Request};
 
 /// A QStash DLQ that really deletes, lists with stable cursors (the last id seen), and
 /// refuses every list request after the first `free` while `throttled`.
-struct Dlq {
-    ids: Mutex<BTreeSet<String>>,
-    deleted: Mutex<BTreeMap<String, u64>>,
+pub(crate) struct Dlq {
+    pub(crate) ids: Mutex<BTreeSet<String>>,
+    pub(crate) deleted: Mutex<BTreeMap<String, u64>>,
     throttled: AtomicBool,
     lists: AtomicUsize,
     free: usize,
 }
 
 impl Dlq {
-    fn start(n: usize, free: usize) -> (Hostile, Arc<Dlq>) {
+    pub(crate) fn start(n: usize, free: usize) -> (Hostile, Arc<Dlq>) {
         let base = jiff::Timestamp::now().as_millisecond() - 3_600_000;
         let ids = (0..n).map(|i| format!("{}-{i:05}", base + i as i64 * 1_000));
         let dlq = Arc::new(Dlq {
@@ -40,7 +40,7 @@ impl Dlq {
         (Hostile::start(move |r, _| d.answer(r)), dlq)
     }
 
-    fn answer(&self, r: &Request) -> Reply {
+    pub(crate) fn answer(&self, r: &Request) -> Reply {
         match (r.method.as_str(), r.path()) {
             ("GET", "/v2/dlq") => {
                 let n = self.lists.fetch_add(1, Ordering::SeqCst);
@@ -87,13 +87,13 @@ impl Dlq {
         Reply::ok(json!({ "messages": messages, "cursor": cursor }))
     }
 
-    fn left(&self) -> usize {
+    pub(crate) fn left(&self) -> usize {
         self.ids.lock().unwrap().len()
     }
 }
 
 /// `dlq jobs show JOB -o json`.
-fn shown(home: &tempfile::TempDir, hostile: &Hostile, job: &str) -> Value {
+pub(crate) fn shown(home: &tempfile::TempDir, hostile: &Hostile, job: &str) -> Value {
     let out = hostile
         .dlq(home)
         .args(["jobs", "show", job, "-o", "json"])
@@ -319,7 +319,7 @@ fn an_interrupt_while_the_canary_is_followed_is_an_interrupt_and_continue_judges
             Reply::json(500, r#"{"error":"down"}"#)
         }
     });
-    for how in ["INT", "TERM"] {
+    for (how, code) in [("INT", 130), ("TERM", 143)] {
         let (_dir, sb) = slow_messages_to(&format!("{}/hook", endpoint.url), 3);
         let mut child = sb
             .dlq_std()
@@ -332,7 +332,7 @@ fn an_interrupt_while_the_canary_is_followed_is_an_interrupt_and_continue_judges
         signal(&child, how);
         let out = child.wait_with_output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(130), "{how}: {err}");
+        assert_eq!(out.status.code(), Some(code), "{how}: {err}");
         let job = continued_job(&err, "retry");
         assert!(!err.contains("did not pass"), "{err}");
         // Only the canary was sent; the job is interrupted, its canary not judged.

@@ -22,6 +22,7 @@ mod hardening_input;
 mod hardening_output;
 mod hardening_wire;
 mod job_account;
+mod job_left;
 mod lanes;
 mod layers;
 mod list;

@@ -9,7 +9,7 @@ use super::records::{End, EndState, JobRecord, Mode, TargetRecord};
 use super::state::read_state;
 use super::{job_dir, jobs_dir, lock, read_plan, valid_job_id, OpenError};
 use crate::api::Source;
-use crate::bulk::outcome::Status;
+use crate::bulk::outcome::{Newer, Status};
 
 /// How a job stands, for `dlq jobs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -73,6 +73,8 @@ pub struct JobInfo {
     /// Republish: entries left whose new message was published already; `--continue` deletes
     /// them without publishing again.
     pub published_left: u64,
+    /// Pipelined: matches dated after the job's start, which its last run left.
+    pub newer: Option<Newer>,
     #[serde(skip)]
     pub plan: JobRecord,
 }
@@ -87,7 +89,7 @@ pub fn info(state_dir: &Path, job: &str) -> Result<JobInfo, OpenError> {
         return Err(OpenError::Missing);
     }
     let plan = read_plan(&dir)?;
-    let (state, _) = job_state(&dir)?;
+    let (state, end) = job_state(&dir)?;
     let events = read_state(&dir)?;
     let mut sources: Vec<Source> = events.parts(&plan).map(|p| p.source).collect();
     sources.dedup();
@@ -140,6 +142,7 @@ pub fn info(state_dir: &Path, job: &str) -> Result<JobInfo, OpenError> {
         in_flight,
         unconfirmed,
         published_left,
+        newer: end.and_then(|e| e.summary.newer),
         plan,
     };
     if let Mode::ServerSide(_) = info.plan.mode {

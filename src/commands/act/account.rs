@@ -13,7 +13,7 @@ use crate::cmdline::CommandLine;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::output::plan_view::past;
-use crate::output::results::{summary_line, verify_line, ResultPrinter};
+use crate::output::results::{newer_line, summary_line, verify_line, ResultPrinter};
 
 /// What the account names: the job and where it ran.
 pub struct Named<'a> {
@@ -77,6 +77,11 @@ fn stopped(ctx: &Ctx, at: &Named<'_>, total: &Summary, stop: Stop) -> Result<()>
 fn summary(ctx: &Ctx, at: &Named<'_>, s: &Summary, halt: Option<Halt>, verb: Verb) -> Result<()> {
     let target = at.target;
     ctx.out.info_wrapped(&summary_line(verb.name(), s, target));
+    // Exit 0 still: the job did all it set out to (every match dated up to its start); what
+    // came later was never part of it, as entries arriving after any command are not.
+    if let Some(n) = &s.newer {
+        ctx.out.info_wrapped(&newer_line(verb, n));
+    }
     if let Some(t) = &s.verified {
         ctx.out
             .info_wrapped(&format!("verified: {}", verify_line(t)));
@@ -197,17 +202,52 @@ pub fn nothing_found(
     let _ = printer.add(&outcomes).and_then(|_| printer.finish(&total));
     ctx.out
         .info_wrapped(&summary_line(verb.name(), &total, target));
-    Err(CliError::failure(format!(
+    Err(none_found(ctx, verb, outcomes.len(), target))
+}
+
+/// The failure of a run whose every id was looked up and none is in the DLQ: a dry run's too.
+pub fn none_found(ctx: &Ctx, verb: Verb, ids: usize, target: &str) -> CliError {
+    CliError::failure(format!(
         "{} not in the DLQ on {target}; nothing was {}",
-        if outcomes.len() == 1 {
+        if ids == 1 {
             "the id is".to_string()
         } else {
-            format!("none of the {} ids is", outcomes.len())
+            format!("none of the {ids} ids is")
         },
         past(verb)
     ))
     .hint(format!(
         "`{}` shows what is there; --workflow for failed workflow runs",
         ctx.aim().dlq(["list"])
-    )))
+    ))
+}
+
+/// How a dry run ends: as the run would. Ids not in the DLQ and entries refused in the plan
+/// would end the run 3 (some not acted on) or 1 (none), so the dry run does too: a script
+/// that rehearses with `--dry-run` learns then what the run would say.
+pub fn dry_run_verdict(verb: Verb, plan: &Plan, refused: usize, target: &str) -> Result<()> {
+    let missing = plan.missing.len();
+    let bad = missing + refused;
+    if bad == 0 {
+        return Ok(());
+    }
+    let total = plan.len() + missing;
+    let mut why = Vec::new();
+    if missing > 0 {
+        why.push(format!("{missing} not in the DLQ on {target}"));
+    }
+    if refused > 0 {
+        why.push(format!("{refused} refused in the plan"));
+    }
+    let msg = format!(
+        "{bad} of {total} entries would not be {}: {}",
+        past(verb),
+        why.join(", ")
+    );
+    let err = if bad == total {
+        CliError::failure(msg)
+    } else {
+        CliError::new(Kind::Partial, msg)
+    };
+    Err(err.hint("dry run: nothing was changed; the run would end with this exit code"))
 }

@@ -9,6 +9,7 @@ mod account;
 mod choice;
 mod continuation;
 mod gather;
+mod newer;
 mod pipeline;
 mod planned;
 mod report;
@@ -61,7 +62,11 @@ enum How {
         unknown: HashSet<String>,
         steps: planned::Steps,
     },
-    Pipelined(Matching),
+    Pipelined {
+        matching: Matching,
+        /// The matches dated after the freeze, counted at the end (`None`: none can be).
+        newer: Option<Box<Filter>>,
+    },
     ServerSide {
         matching: Matching,
         from: ServerProgress,
@@ -84,13 +89,15 @@ pub async fn run(ctx: &Ctx, req: Request<'_>) -> Result<()> {
             unknown,
             steps,
         } => planned::run(&mut run, plan, unknown, steps).await,
-        How::Pipelined(matching) => match pipeline::run(&mut run, &matching).await {
-            Some(ended) => ended,
-            None => {
-                run.nothing_matched();
-                return Ok(());
+        How::Pipelined { matching, newer } => {
+            match pipeline::run(&mut run, &matching, newer.map(|f| *f)).await {
+                pipeline::Piped::Ended(ended) => *ended,
+                pipeline::Piped::Nothing(newer) => {
+                    run.nothing_listed(newer);
+                    return Ok(());
+                }
             }
-        },
+        }
         How::ServerSide { matching, from } => server::run(&mut run, &matching, from).await?,
     };
     // Report.

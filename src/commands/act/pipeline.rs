@@ -18,7 +18,7 @@ use crate::bulk::action::Verb;
 use crate::bulk::exec::Halt;
 use crate::bulk::journal::{Event, Matching, Part};
 use crate::bulk::lanes::Lanes;
-use crate::bulk::outcome::Summary;
+use crate::bulk::outcome::{Newer, Summary};
 use crate::bulk::plan::{self, PlanError};
 use crate::context::Ctx;
 use crate::error::Result;
@@ -60,8 +60,16 @@ fn frozen(filter: &Filter, start_ms: i64) -> Filter {
     }
 }
 
-/// Lists and acts at once. `None` when nothing matched (the job is not kept).
-pub async fn run(run: &mut Run<'_>, matching: &Matching) -> Option<Ended> {
+/// How a pipelined run went.
+pub enum Piped {
+    Ended(Box<Ended>),
+    /// Nothing was listed (the job is not kept), and what was dated after its start.
+    Nothing(Option<Newer>),
+}
+
+/// Lists and acts at once. `newer`: the matches dated after the freeze, counted once the run
+/// went to its end.
+pub async fn run(run: &mut Run<'_>, matching: &Matching, newer: Option<Filter>) -> Piped {
     let ctx = run.ctx;
     ctx.out.info_wrapped(&format!(
         "job {}: {} on {}, acting on each page as it is listed; an interrupt stops it after \
@@ -72,10 +80,14 @@ pub async fn run(run: &mut Run<'_>, matching: &Matching) -> Option<Ended> {
     ));
     run.begin(Some(u64::MAX));
     let mut total = Summary::default();
-    let (listing, halt, listed) = act_as_listed(run, matching, &mut total).await;
+    let (listing, halt, listed, created) = act_as_listed(run, matching, &mut total).await;
     total.listing_cut = listed.is_none();
-    if listed.as_ref().is_some_and(|p| p.is_empty()) && listing.is_none() && halt.is_none() {
-        return None;
+    let whole = listed.is_some() && listing.is_none() && halt.is_none();
+    if let (true, false, Some(f)) = (whole, run.job.cancel.is_cancelled(), &newer) {
+        total.newer = count_newer(run, f, &created, matching).await;
+    }
+    if whole && listed.as_ref().is_some_and(|p| p.is_empty()) {
+        return Piped::Nothing(total.newer);
     }
     let halt = halt.or(listing.map(|e| match e {
         PlanError::Api(e) => Halt::Failed(e),
@@ -96,22 +108,55 @@ pub async fn run(run: &mut Run<'_>, matching: &Matching) -> Option<Ended> {
             );
         }
     }
-    Some(Ended {
+    Piped::Ended(Box::new(Ended {
         total,
         halt,
         stop: None,
         note: None,
-    })
+    }))
 }
 
-/// Lists the frozen filter page by page; each page is journaled, then handed to the engine,
-/// which acts on it while the next is listed. Returns why the listing stopped early (if it
-/// did), why acting did, and the plan as listed.
-async fn act_as_listed(
+/// What the job left dated after its start, recorded in its report; `None` (said) when it
+/// could not be counted, which changes nothing the job did.
+async fn count_newer(
     run: &Run<'_>,
+    filter: &Filter,
+    created: &HashSet<String>,
     matching: &Matching,
-    total: &mut Summary,
-) -> (Option<PlanError>, Option<Halt>, Option<plan::Plan>) {
+) -> Option<Newer> {
+    let source = run.job.record.action.source;
+    let after = matching.filter.to_ms?;
+    match super::newer::count(&run.api, source, filter, created, after).await {
+        Ok(n) if n.count == 0 => None,
+        Ok(n) => {
+            if let Some(r) = run.report.lock().unwrap().as_mut() {
+                if let Err(e) = r.newer(run.job.id(), &n) {
+                    run.ctx.out.warn(&e.message);
+                }
+            }
+            Some(n)
+        }
+        Err(e) => {
+            run.ctx.out.warn(&format!(
+                "cannot count the entries dated after the job's start: {e}"
+            ));
+            None
+        }
+    }
+}
+
+/// What [`act_as_listed`] found: why the listing stopped early (if it did), why acting did,
+/// the plan as listed, and the ids of the messages and runs the job created.
+type Listed = (
+    Option<PlanError>,
+    Option<Halt>,
+    Option<plan::Plan>,
+    HashSet<String>,
+);
+
+/// Lists the frozen filter page by page; each page is journaled, then handed to the engine,
+/// which acts on it while the next is listed.
+async fn act_as_listed(run: &Run<'_>, matching: &Matching, total: &mut Summary) -> Listed {
     let action = &run.job.record.action;
     let source = action.source;
     let bar = run.bar(0);
@@ -160,6 +205,7 @@ async fn act_as_listed(
         )
         .await;
         if let Ok(Some(_)) = &built {
+            bar.listed();
             run.job
                 .write(&[Event::Listed(true)])
                 .map_err(PlanError::Io)?;
@@ -168,7 +214,11 @@ async fn act_as_listed(
         drop(tx);
         built
     };
-    let mut record = |outcomes: &[crate::bulk::outcome::Outcome]| run.record(outcomes);
+    let mut created = HashSet::new();
+    let mut record = |outcomes: &[crate::bulk::outcome::Outcome]| {
+        super::newer::note_created(outcomes, &mut created);
+        run.record(outcomes)
+    };
     let nothing_in_flight = HashSet::new();
     let acting = engine.run_batches(rx, &nothing_in_flight, &mut record);
     let (built, (summary, halt)) = tokio::join!(lister, acting);
@@ -176,11 +226,11 @@ async fn act_as_listed(
     add(total, &summary);
     warn_held(&run.ctx.out, &held, &run.ctx.places);
     match built {
-        Ok(plan) => (None, halt, plan),
+        Ok(plan) => (None, halt, plan, created),
         Err(e) => {
             // What was listed is journaled and acted on; the rest waits for --continue.
             run.job.cancel.cancel();
-            (Some(e), halt, None)
+            (Some(e), halt, None, created)
         }
     }
 }

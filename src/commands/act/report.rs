@@ -111,6 +111,19 @@ impl Report {
         result.map_err(|e| report_err(&self.path, &e))
     }
 
+    /// The last line of a pipelined job that left matches dated after its start: how many,
+    /// and after when. Not an entry's line: it has no `dlqId`.
+    pub fn newer(&mut self, job: &str, n: &crate::bulk::outcome::Newer) -> Result<()> {
+        let line = json!({
+            "job": job,
+            "newer": n,
+            "after": jiff::Timestamp::from_millisecond(n.after_ms)
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+        });
+        self.write_synced(&[line])
+    }
+
     /// Removes a report this run created, if there is one, when the run never started.
     pub fn discard_opt(report: Option<Report>) {
         if let Some(r) = report {

@@ -13,7 +13,7 @@ use crate::bulk::exec::{Engine, Halt, Noting, Pacer, Sending};
 use crate::bulk::flow::Controller;
 use crate::bulk::job::{Job, Watcher};
 use crate::bulk::journal::{Event, Mode};
-use crate::bulk::outcome::{Outcome, Status, Summary};
+use crate::bulk::outcome::{Newer, Outcome, Status, Summary};
 use crate::bulk::plan::Plan;
 use crate::bulk::republish::{Republishing, Step};
 use crate::bulk::verify::{Tally, Verified, Verifier};
@@ -21,7 +21,7 @@ use crate::commands::signals;
 use crate::context::{Bound, Ctx};
 use crate::error::{CliError, Result};
 use crate::output::progress::{Bar, Following};
-use crate::output::results::ResultPrinter;
+use crate::output::results::{newer_line, ResultPrinter};
 use crate::target::Target;
 
 /// Requests in flight when a run starts; the controller grows it from there.
@@ -113,17 +113,22 @@ impl<'a> Run<'a> {
         self.job.watch(Watcher::new(watcher));
     }
 
-    /// A pipelined run that found nothing: no job is kept, no report either.
-    pub fn nothing_matched(self) {
-        let verb = self.job.verb().name();
+    /// A pipelined run that listed nothing: no job is kept, no report either; what it left
+    /// dated after its start, `newer`, is said (and comes back with the job's next run).
+    pub fn nothing_listed(self, newer: Option<Newer>) {
+        let verb = self.job.verb();
         let described = self.described();
         if let Some(r) = self.report.into_inner().unwrap() {
             r.discard();
         }
         self.job.discard();
         self.ctx.out.info(&format!(
-            "{verb}: nothing matches on {described}; nothing to do"
+            "{}: nothing matches on {described}; nothing to do",
+            verb.name()
         ));
+        if let Some(n) = newer {
+            self.ctx.out.info_wrapped(&newer_line(verb, &n));
+        }
     }
 
     pub fn described(&self) -> String {

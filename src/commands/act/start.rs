@@ -83,6 +83,7 @@ pub async fn prepare<'a>(ctx: &'a Ctx, req: &Request<'_>) -> Result<Option<Work<
                 return Err(e);
             }
         };
+        let newer = super::newer::newer_than(&req.filter, &filter, *limit).map(Box::new);
         let matching = Matching {
             filter,
             limit: *limit,
@@ -110,7 +111,7 @@ pub async fn prepare<'a>(ctx: &'a Ctx, req: &Request<'_>) -> Result<Option<Work<
         let run = Run::new(ctx, api, target, job, report);
         return Ok(Some(Work {
             run,
-            how: How::Pipelined(matching),
+            how: How::Pipelined { matching, newer },
         }));
     }
     planned(ctx, req, chosen, id, api, target, report).await
@@ -153,7 +154,13 @@ async fn planned<'a>(
         return Ok(None);
     }
     if plan.is_empty() {
-        if plan.missing.is_empty() || req.bulk.dry_run {
+        if req.bulk.dry_run && !plan.missing.is_empty() {
+            // The run would fail here: so does its rehearsal, with the same words.
+            take_back(report, Some(&planned));
+            return Err(account::none_found(ctx, verb, plan.missing.len(), &described)
+                .hint("dry run: nothing was changed"));
+        }
+        if plan.missing.is_empty() {
             take_back(report, Some(&planned));
             ctx.out.info_wrapped(&format!(
                 "{}: nothing matches on {described}; nothing to do",
@@ -182,7 +189,8 @@ async fn planned<'a>(
             }
             None => print_plan(&ctx.out, &req.action, plan, &described)?,
         }
-        return Ok(None);
+        let refused = planned.rebuilt.as_ref().map_or(0, |r| r.refused.len());
+        return account::dry_run_verdict(verb, plan, refused, &described).map(|_| None);
     }
     if let Err(e) = confirm(ctx, req, &planned, &described) {
         take_back(report, Some(&planned));

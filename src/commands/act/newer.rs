@@ -1,0 +1,77 @@
+//! What a pipelined job leaves: entries that match its filters but are dated after its start.
+//!
+//! A pipelined job acts on what is dated up to its start (its filter is frozen then, so
+//! exactly once and `--continue` hold however long it runs); entries that arrived while it
+//! ran, or that a server whose clock is ahead dates later, are not part of it. They are
+//! counted once the run ends, so the account says how many were left and how to take them,
+//! instead of leaving them without a word.
+
+use std::collections::HashSet;
+
+use crate::api::{Client, Entry, Filter, Source};
+use crate::bulk::outcome::{Newer, Outcome};
+use crate::bulk::pages::Pages;
+
+/// Counting stops after this many pages: past it the account says "more than".
+const PAGES: usize = 10;
+/// The largest page the API serves.
+const PAGE: u32 = 100;
+
+/// The filter of the matches of `user`'s filters dated after the freeze of `frozen`. `None`
+/// when none can be: the user's `--to` ends before the freeze, or `--limit` asked for the
+/// first N matches (what matches beyond them is left by request).
+pub fn newer_than(user: &Filter, frozen: &Filter, limit: Option<u64>) -> Option<Filter> {
+    if limit.is_some() {
+        return None;
+    }
+    let start = frozen.to_ms?;
+    if user.to_ms.is_some_and(|t| t <= start) {
+        return None;
+    }
+    let after = start.saturating_add(1);
+    Some(Filter {
+        from_ms: Some(user.from_ms.map_or(after, |f| f.max(after))),
+        ..user.clone()
+    })
+}
+
+/// Keeps the ids of the messages and runs a job's outcomes created: when they fail again they
+/// land as new entries, dated after the start, that are the job's own doing, not left by it.
+pub fn note_created(outcomes: &[Outcome], into: &mut HashSet<String>) {
+    for o in outcomes {
+        into.extend(o.message_id.iter().cloned());
+        into.extend(o.workflow_run_id.iter().cloned());
+    }
+}
+
+/// Counts the entries of `filter` (dated after `after_ms`), leaving out those the job created.
+pub async fn count(
+    api: &Client,
+    source: Source,
+    filter: &Filter,
+    created: &HashSet<String>,
+    after_ms: i64,
+) -> Result<Newer, crate::api::ApiError> {
+    let own = |e: &Entry| {
+        [&e.message_id, &e.workflow_run_id]
+            .into_iter()
+            .flatten()
+            .any(|id| created.contains(id))
+    };
+    let mut pages = Pages::new(api, source, filter, None);
+    let mut count = 0u64;
+    for _ in 0..PAGES {
+        let Some(page) = pages.next(Some(PAGE)).await? else {
+            break;
+        };
+        count += page.iter().filter(|e| !own(e)).count() as u64;
+        if pages.cursor().is_none() {
+            break;
+        }
+    }
+    Ok(Newer {
+        count,
+        more: pages.cursor().is_some(),
+        after_ms,
+    })
+}
