@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::common::ndjson;
 use crate::hostile::{run, Hostile, Reply, Request};
 
-fn stderr_of(out: &std::process::Output) -> String {
+pub(crate) fn stderr_of(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
@@ -463,7 +463,9 @@ fn a_token_echoed_by_the_server_is_never_printed_or_written() {
 }
 
 /// Callback counts per DLQ id, as the sandbox applied them.
-fn callbacks_applied(sb: &crate::common::Sandbox) -> std::collections::BTreeMap<String, u64> {
+pub(crate) fn callbacks_applied(
+    sb: &crate::common::Sandbox,
+) -> std::collections::BTreeMap<String, u64> {
     sb.applied_all()
         .into_iter()
         .filter_map(|(id, v)| v["callback"].as_u64().map(|n| (id, n)))
@@ -471,7 +473,7 @@ fn callbacks_applied(sb: &crate::common::Sandbox) -> std::collections::BTreeMap<
 }
 
 /// The DLQ ids of workflow runs whose failure callback failed.
-fn callback_failed(sb: &crate::common::Sandbox) -> Vec<String> {
+pub(crate) fn callback_failed(sb: &crate::common::Sandbox) -> Vec<String> {
     sorted(
         sb.listed(true)
             .into_iter()
@@ -500,7 +502,7 @@ fn by_outcome(lines: &[serde_json::Value]) -> std::collections::BTreeMap<String,
 /// Every failed callback re-run at most once per entry, and the account true to the sandbox's
 /// own record: done means called once, unconfirmed means called at most once, anything else
 /// never called; the summary, the report and `dlq jobs` say the same.
-fn check_callback_account(
+pub(crate) fn check_callback_account(
     sb: &crate::common::Sandbox,
     planned: &[String],
     report: &std::path::Path,

@@ -13,6 +13,7 @@ mod config;
 mod contract;
 mod docs;
 mod exact;
+mod exact_callback;
 mod examples;
 mod fidelity_delete;
 mod fidelity_prism;

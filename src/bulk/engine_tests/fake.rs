@@ -86,6 +86,12 @@ impl Fake {
         }
     }
 
+    /// The run logs show a failure-function call only `lag` after it started (as a real
+    /// service's logs can lag behind): until then, the call before it is the newest shown.
+    pub fn log_lag(&self, lag: Duration) {
+        self.st.lock().unwrap().log_lag_ms = lag.as_millis() as i64;
+    }
+
     pub fn set_callback(&self, id: &str, state: &'static str) {
         if let Some(i) = self.st.lock().unwrap().dlq.get_mut(id) {
             i.callback = state;
@@ -206,13 +212,14 @@ impl Fake {
         let busy = st.busy;
         st.busy_seen.push(busy);
         let at = st.log.len() - 1;
-        let (mut fault, took) = st.chaos(on, short_ok);
+        let (mut fault, mut took) = st.chaos(on, short_ok);
         for r in st.rules.iter_mut() {
-            if let Some((f, interrupt)) = r.bites(on, ids) {
+            if let Some((f, interrupt, slower)) = r.bites(on, ids) {
                 if interrupt {
                     self.cancel.cancel();
                 }
                 fault = f;
+                took += slower;
                 break;
             }
         }
@@ -421,10 +428,13 @@ impl BulkClient for Fake {
                         workflow_state: "RUN_STARTED".into(),
                         ..RunLog::default()
                     });
-                // A failed run in the DLQ shows its failure function's newest call.
+                // A failed run in the DLQ shows its failure function's newest call (the
+                // newest the logs have caught up with).
+                let shown = st.now_ms - st.log_lag_ms;
                 let failed = runs.iter().filter_map(|(run, _)| {
                     let id = run.strip_prefix("wfr_")?;
-                    let (newest, _) = st.calls.get(id)?.last()?;
+                    let calls = st.calls.get(id)?;
+                    let (newest, _) = calls.iter().rev().find(|(_, t)| *t <= shown)?;
                     Some(RunLog {
                         workflow_run_id: run.clone(),
                         workflow_state: "RUN_FAILED".into(),
@@ -438,7 +448,12 @@ impl BulkClient for Fake {
                 let runs = made.chain(failed).collect();
                 Ok(RunLogPage { runs, cursor: None })
             };
-            self.call(None, "run logs".into(), &[], serve, None).await
+            let ids: Vec<String> = runs
+                .iter()
+                .map(|(run, _)| run.trim_start_matches("wfr_").to_string())
+                .collect();
+            let line = "run logs".to_string();
+            self.call(Some(On::RunLogs), line, &ids, serve, None).await
         })
     }
 }

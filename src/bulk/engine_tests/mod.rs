@@ -7,6 +7,7 @@
 //! exactly once, nothing reported failed or left was acted on, the summary adds up, and every
 //! mutation's ids were marked in flight before it was sent.
 
+mod callback;
 mod chaos;
 mod fake;
 mod model;
@@ -66,6 +67,10 @@ struct Row {
     refused: &'static [(&'static str, &'static str)],
     /// Entries whose failure callback is not (or no longer) failed.
     callback: &'static [(&'static str, &'static str)],
+    /// Callback: the plan's runs are known, so baselines are read many at once.
+    known: bool,
+    /// Callback: how long after a call starts the run logs show it.
+    log_lag: Duration,
     script: Vec<Rule>,
     /// Ids per request; the verb's own when `None`.
     chunk: Option<usize>,
@@ -102,6 +107,8 @@ impl Default for Row {
             applied_before: &[],
             refused: &[],
             callback: &[],
+            known: false,
+            log_lag: Duration::ZERO,
             script: Vec::new(),
             chunk: Some(3),
             in_flight: 1,
@@ -166,6 +173,7 @@ fn fake_for(row: &Row) -> Fake {
     for id in row.applied_before {
         fake.applied_before(id);
     }
+    fake.log_lag(row.log_lag);
     fake.script(row.script.clone());
     fake
 }
@@ -192,6 +200,10 @@ async fn check(row: Row) {
     let mut engine = Engine::new(&fake, &action, &fake.cancel, &waits);
     // The job began when the server's clock started.
     engine.callbacks = crate::bulk::callback::Ledger::new(fake.epoch_ms);
+    if row.known {
+        let run = |id: &&str| (id.to_string(), (format!("wfr_{id}"), None));
+        engine.callbacks.know(row.plan.iter().map(run));
+    }
     engine.flow = Controller::fixed(row.in_flight);
     engine.pacer = row.paced.then_some(&pacer);
     engine.sending = Some(&mark);

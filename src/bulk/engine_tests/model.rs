@@ -46,6 +46,8 @@ pub(super) struct State {
     pub(super) calls: HashMap<String, Vec<(String, i64)>>,
     /// The server's clock now, in ms (set as each request is served).
     pub(super) now_ms: i64,
+    /// How long after a call starts the run logs show it, in ms.
+    pub(super) log_lag_ms: i64,
     /// Republish: the message each deduplication id made, while the service remembers it.
     pub(super) dedup: HashMap<String, String>,
     /// Republish: how many messages were delivered for each DLQ id.

@@ -402,7 +402,8 @@ rows! {
     };
 
     // The newest call is still the baseline: no call started, so it is sent again on the
-    // logs' evidence (the entry's state, failed either way, is never asked).
+    // logs' evidence, once the entry shows no call under way (its state is no evidence of
+    // ours: failed either way).
     callback_lost_reply_before_it_ran_resent_on_log_evidence => Row {
         verb: Verb::Callback,
         dlq: &["a1"],
@@ -415,6 +416,7 @@ rows! {
             "run logs -> ok",
             "callback/one a1 -> 502",
             "run logs -> ok",
+            "get a1 -> ok",
             "callback/one a1 -> ok",
         ]),
         ..Row::default()
@@ -442,7 +444,8 @@ rows! {
         ..Row::default()
     };
 
-    // No baseline, and the newest call long predates the job: not ours, so it is sent again.
+    // No baseline, and the newest call long predates the job: not ours, so it is sent again
+    // (without a baseline read after the first send: a second lost reply is judged by time).
     callback_lost_reply_without_baseline_before_it_ran => Row {
         verb: Verb::Callback,
         dlq: &["a1"],
@@ -460,7 +463,6 @@ rows! {
             "run logs -> ok",
             "logs -> ok",
             "get a1 -> ok",
-            "run logs -> ok",
             "callback/one a1 -> ok",
         ]),
         ..Row::default()

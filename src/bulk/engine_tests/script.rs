@@ -15,6 +15,9 @@ pub enum On {
     Get,
     /// A publish (republish's first step).
     Publish,
+    /// A read of the run logs (a callback's baselines and checks); it names the DLQ entries
+    /// of the runs it asks for.
+    RunLogs,
 }
 
 /// What a bent request gets.
@@ -47,6 +50,8 @@ pub struct Rule {
     times: usize,
     fault: Fault,
     interrupt: bool,
+    /// How much longer the request takes: its answer is what the server holds then.
+    slower: Duration,
 }
 
 impl Rule {
@@ -58,6 +63,7 @@ impl Rule {
             times: 1,
             fault,
             interrupt: false,
+            slower: Duration::ZERO,
         }
     }
     pub fn naming(mut self, id: &'static str) -> Rule {
@@ -78,9 +84,20 @@ impl Rule {
         self
     }
 
+    /// The request takes `d` longer; it is served (or fails) as the server stands then.
+    pub fn taking(mut self, d: Duration) -> Rule {
+        self.slower = d;
+        self
+    }
+
     /// Whether this rule bends a request of kind `on` naming `ids`, and if so how (and
-    /// whether a Ctrl-C comes with it). A rule that lets a request through still counts it.
-    pub(super) fn bites(&mut self, on: Option<On>, ids: &[String]) -> Option<(Fault, bool)> {
+    /// whether a Ctrl-C comes with it, and how much longer it takes). A rule that lets a
+    /// request through still counts it.
+    pub(super) fn bites(
+        &mut self,
+        on: Option<On>,
+        ids: &[String],
+    ) -> Option<(Fault, bool, Duration)> {
         let named = self.id.is_none_or(|id| ids.iter().any(|i| i == id));
         if on != Some(self.on) || !named || self.times == 0 {
             return None;
@@ -90,6 +107,6 @@ impl Rule {
             return None;
         }
         self.times -= 1;
-        Some((self.fault, self.interrupt))
+        Some((self.fault, self.interrupt, self.slower))
     }
 }

@@ -13,7 +13,11 @@ use crate::api::{
 };
 use crate::bulk::action::{Acted, BulkClient, Call, Made};
 use crate::bulk::action::{Action, Verb};
-use crate::bulk::callback::Applied;
+use crate::bulk::callback::{Applied, Look};
+
+/// Looks at a lost callback reply while its callback reads in progress: the waits between them
+/// (the client's backoff) add up to 4 to 8 seconds.
+const SETTLE_LOOKS: u32 = 6;
 
 /// Ids after a check of what the server shows.
 #[derive(Default)]
@@ -63,10 +67,7 @@ impl Engine<'_> {
     /// is paced and counted; `Err(None)` when a stop came first (nothing more is asked).
     pub(super) async fn applied(&self, id: &str) -> Result<Applied, Option<ApiError>> {
         if self.action.verb == Verb::Callback {
-            return match self.callbacks.check(&Asking(self), id).await {
-                Err(e) if stopped(&e) => Err(None),
-                r => r.map_err(Some),
-            };
+            return self.callback_applied(id).await;
         }
         if !self.ready_to_ask().await {
             return Err(None);
@@ -77,13 +78,38 @@ impl Engine<'_> {
         })
     }
 
-    /// Callback only: notes each run's newest callback call before its first send (one
-    /// paced read each). False when a stop came first.
+    /// Callback: the ledger's look, again while a call is under way that the run logs do not
+    /// show (sending then would be refused, and the entry reported failed though a call
+    /// runs): paced, growing waits, at most [`SETTLE_LOOKS`] looks, then unconfirmed.
+    async fn callback_applied(&self, id: &str) -> Result<Applied, Option<ApiError>> {
+        for look in 1..=SETTLE_LOOKS {
+            match self.callbacks.check(&Asking(self), id).await {
+                Err(e) if stopped(&e) => return Err(None),
+                Err(e) => return Err(Some(e)),
+                Ok(Look::Told(a)) => return Ok(a),
+                Ok(Look::Running) if look == SETTLE_LOOKS => break,
+                Ok(Look::Running) => {
+                    if !self.cancel.sleep(crate::api::backoff(look)).await {
+                        return Err(None);
+                    }
+                }
+            }
+        }
+        Ok(Applied::Unconfirmed(
+            "reply lost; the failure callback is still CALLBACK_INPROGRESS and the run logs \
+             show no call after the one before our request: whose call runs cannot be told"
+                .into(),
+        ))
+    }
+
+    /// Callback only: notes each run's newest callback call before its first send (paced
+    /// reads, many runs at once where the plan listed them), and closes its baseline to any
+    /// later read. False when a stop came first.
     pub(super) async fn callback_baselines(&self, ids: &[String]) -> bool {
         if self.action.verb != Verb::Callback {
             return true;
         }
-        for id in ids.iter().filter(|id| !self.callbacks.has(id)) {
+        for id in ids {
             // Without a baseline a lost reply is judged by time, so an error here stops nothing.
             if let Err(e) = self.callbacks.before_send(&Asking(self), id).await {
                 if stopped(&e) {
