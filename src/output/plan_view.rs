@@ -6,7 +6,7 @@ use std::io::Write;
 use super::{fit, json_line, wrap, Format, Output};
 use crate::api::Source;
 use crate::bulk::action::{Action, Verb};
-use crate::bulk::plan::Plan;
+use crate::bulk::plan::{More, Plan};
 use crate::text::{safe, width};
 
 pub fn describe(verb: Verb, source: Source, n: Option<usize>) -> String {
@@ -86,7 +86,7 @@ pub fn plan_text(action: &Action, plan: &Plan, target: &str, max: usize) -> Stri
         let body = wrap::hang(&commas(units), LABEL, LABEL, max);
         format!("  {label:<w$}{body}\n", w = LABEL - 2)
     };
-    let counted = |g: &[(String, u64)]| -> Vec<String> {
+    let counted = |g: &[(String, u64)], more: Option<More>| -> Vec<String> {
         let values: Vec<String> = g.iter().map(|(k, _)| safe(k).into_owned()).collect();
         let values: Vec<&str> = values.iter().map(String::as_str).collect();
         // Room for the value: the line less the label and the widest ` (n),`.
@@ -96,15 +96,18 @@ pub fn plan_text(action: &Action, plan: &Plan, target: &str, max: usize) -> Stri
         let shown = (room.min(widest)..=widest)
             .find_map(|w| fit::distinct(&values, w))
             .unwrap_or_else(|| values.iter().map(|v| v.to_string()).collect());
-        shown
+        let mut units: Vec<String> = shown
             .iter()
             .zip(g)
             .map(|(v, (_, n))| format!("{v} ({n})"))
-            .collect()
+            .collect();
+        units.extend(more.map(|m| format!("+{} more ({})", m.groups, m.entries)));
+        units
     };
-    s.push_str(&line("by url", counted(&plan.breakdown.urls)));
-    s.push_str(&line("by status", counted(&plan.breakdown.statuses)));
-    s.push_str(&line("by label", counted(&plan.breakdown.labels)));
+    let b = &plan.breakdown;
+    s.push_str(&line("by url", counted(&b.urls, b.more.urls)));
+    s.push_str(&line("by status", counted(&b.statuses, b.more.statuses)));
+    s.push_str(&line("by label", counted(&b.labels, b.more.labels)));
     let sample = plan.ids().take(3).map(|i| safe(i).into_owned());
     s.push_str(&line("e.g.", sample.collect()));
     s

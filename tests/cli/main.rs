@@ -14,6 +14,8 @@ mod exact;
 mod examples;
 mod fidelity_delete;
 mod fidelity_prism;
+mod first_hour;
+mod first_hour_tty;
 mod fuzz_args;
 mod hardening_bulk;
 mod hardening_input;

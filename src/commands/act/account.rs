@@ -192,18 +192,52 @@ pub fn nothing_found(
     if let Some(r) = report {
         r.write(&outcomes)?;
     }
-    let mut printer = ResultPrinter::new(ctx.out.stdout(), &ctx.out, total.planned);
+    let mut printer = ResultPrinter::new(ctx.out.stdout(), &ctx.out, verb, total.planned);
     let _ = printer.add(&outcomes).and_then(|_| printer.finish(&total));
     ctx.out
         .info_wrapped(&summary_line(verb.name(), &total, target));
-    Err(CliError::failure(format!(
-        "{} not in the DLQ on {target}; nothing was {}",
-        if outcomes.len() == 1 {
-            "the id is".to_string()
-        } else {
-            format!("none of the {} ids is", outcomes.len())
-        },
+    Err(not_found_error(verb, plan, target))
+}
+
+/// One message for ids that all found nothing: where they are instead when that is known
+/// (with the verbs that act there), else that they are gone, with how to look.
+fn not_found_error(verb: Verb, plan: &Plan, target: &str) -> CliError {
+    let n = plan.missing.len();
+    let ids = if n == 1 {
+        "the id".to_string()
+    } else {
+        format!("the {n} ids")
+    };
+    let first = plan.missing.first().map(|(_, why)| *why);
+    let same = plan.missing.iter().all(|(_, why)| Some(*why) == first);
+    if let Some(fix) = first.filter(|_| same).and_then(|why| why.fix(verb)) {
+        let what = first.map_or("", |why| if n == 1 { why.reason() } else { why.plural() });
+        let is = if n == 1 { " is" } else { "" };
+        return CliError::failure(format!("{ids}{is} {what}; nothing was {}", past(verb)))
+            .hint(fix);
+    }
+    let look = match verb {
+        Verb::Retry | Verb::Republish => "`dlq list` shows what is there",
+        Verb::Delete => {
+            "`dlq list` (with --workflow, for failed workflow runs) shows what is there"
+        }
+        Verb::Resume | Verb::Restart | Verb::Callback => {
+            "`dlq list --workflow` shows what is there"
+        }
+    };
+    let which = if n == 1 {
+        "the id is not".to_string()
+    } else {
+        format!("none of the {n} ids is")
+    };
+    let err = CliError::failure(format!(
+        "{which} in the DLQ on {target}; nothing was {}",
         past(verb)
     ))
-    .hint("`dlq list` shows what is there; --workflow for failed workflow runs"))
+    .hint(look);
+    // Some were in the other DLQ: say which verbs act there too.
+    match plan.missing.iter().find_map(|(_, why)| why.fix(verb)) {
+        Some(fix) => err.hint(fix),
+        None => err,
+    }
 }
