@@ -68,3 +68,48 @@ fn a_callback_labels_the_runs_own_id_and_time_as_such() {
     );
     assert_eq!(sb.applied(id, "callback"), 1);
 }
+
+#[test]
+fn triage_starts_on_a_group_it_can_act_on_and_marks_those_it_cannot() {
+    let sb = Sandbox::start(&["--seed", "100"]);
+    let out = sb
+        .dlq()
+        .args([
+            "stats",
+            "--workflow",
+            "--by",
+            "workflow-url,callback-state",
+            "-o",
+            "json",
+        ])
+        .assert()
+        .success();
+    let stats: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let groups = stats["groups"].as_array().unwrap();
+    assert!(
+        groups[0]["key"]["callback-state"].is_null(),
+        "the largest group has no callback state: {stats}"
+    );
+    let first = groups
+        .iter()
+        .find(|g| !g["key"]["callback-state"].is_null())
+        .unwrap();
+    let screen = crate::triage_session::session(&sb, &["--workflow"]);
+    let s = screen.wait("pick one (type to filter, Esc to quit)");
+    assert!(s.contains("(count only)"), "{s}");
+    // Enter at once acts on the first group that a filter can select.
+    screen.keys(&["Enter"]);
+    let s = screen.wait("group: ");
+    assert!(!s.contains("cannot be selected"), "{s}");
+    let heading = s.lines().find(|l| l.starts_with("group: ")).unwrap();
+    assert!(
+        heading.contains(first["key"]["workflow-url"].as_str().unwrap())
+            && heading.contains(first["key"]["callback-state"].as_str().unwrap()),
+        "{heading}\n{s}"
+    );
+    screen.keys(&["Escape"]);
+    screen.wait_n("pick one (type to filter, Esc to quit)", 2);
+    screen.keys(&["Escape"]);
+    assert_eq!(screen.exit_code(), 0);
+    assert!(sb.requests().iter().all(|r| r["method"] == "GET"));
+}
