@@ -245,8 +245,9 @@ impl Session<'_> {
                 }
                 Some(Choice::Export) => self.export(&sel).await?,
                 Some(Choice::Act(verb)) => {
-                    self.act(verb, &sel, count).await;
-                    return Ok(true);
+                    if self.act(verb, &sel, count).await {
+                        return Ok(true);
+                    }
                 }
                 Some(Choice::Back) | None => return Ok(false),
             }
