@@ -180,6 +180,12 @@ pub fn build(g: &Given, source: Source, now_ms: i64) -> Result<Filter> {
             CliError::usage(format!("{} cannot filter {which}", bad.join(", "))).hint(hint),
         );
     }
+    if let Some(q) = g.qstash.filter(|_| source == Source::Qstash) {
+        whole_urls("--url", &q.url)?;
+    }
+    if let Some(w) = g.workflow.filter(|_| source == Source::Workflow) {
+        whole_urls("--workflow-url", &w.workflow_url)?;
+    }
     let from_ms = g.common.from.map(|t| t.resolve(now_ms));
     let to_ms = g.common.to.map(|t| t.resolve(now_ms));
     if let (Some(from), Some(to)) = (from_ms, to_ms) {
@@ -219,6 +225,41 @@ pub fn build(g: &Given, source: Source, now_ms: i64) -> Result<Filter> {
             .collect();
     }
     Ok(f)
+}
+
+/// URL filters match the whole URL the API stores, scheme included. A value copied from a
+/// table (which drops `https://` and cuts long URLs with `…` to fit) would match nothing and
+/// list "no entries" as if the DLQ were clean: it is refused, with the value it probably meant.
+fn whole_urls(flag: &str, values: &[String]) -> Result<()> {
+    for v in values {
+        let shown = crate::text::safe(v);
+        if v.contains('…') {
+            return Err(CliError::usage(format!(
+                "{flag} {shown} cannot match anything: it was shortened (…) to fit a table, \
+                 and {flag} matches whole URLs"
+            ))
+            .hint(match flag {
+                "--url" => "`dlq stats --by url -o json` lists every URL whole",
+                _ => "`dlq stats --workflow --by workflow-url -o json` lists every URL whole",
+            }));
+        }
+        if v.trim().is_empty() {
+            return Err(CliError::usage(format!(
+                "{flag} '' cannot match anything: give a whole URL, like https://api.example/hook"
+            )));
+        }
+        if !v.contains("://") {
+            return Err(CliError::usage(format!(
+                "{flag} {shown} cannot match anything: {flag} matches whole URLs, \
+                 scheme included"
+            ))
+            .hint(format!(
+                "tables leave out https:// to fit: {flag} https://{}",
+                shown.trim_start_matches('/')
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Which DLQ a flag filters, for the error of a verb that does not have it.

@@ -73,8 +73,10 @@ pub fn parse_time(s: &str) -> Result<TimeSpec, String> {
     if let Ok(ts) = s.parse::<jiff::Timestamp>() {
         return Ok(TimeSpec::At(ts.as_millisecond()));
     }
-    if let Ok(d) = parse_duration(s) {
-        return Ok(TimeSpec::Ago(d));
+    match duration(s) {
+        Ok(d) => return Ok(TimeSpec::Ago(d)),
+        Err(e @ BadDuration::TooLong) => return Err(e.say(s)),
+        Err(BadDuration::Unreadable) => {}
     }
     Err(format!("cannot read {s:?} as a time; {TIME_FORMS}"))
 }
@@ -88,28 +90,62 @@ pub fn parse_interval(text: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
-/// Parses durations such as `500ms`, `10s`, `5m`, `2h`, `7d`, `1w`.
+/// Parses durations such as `500ms`, `10s`, `5m`, `2h`, `7d`, `1w`, up to [`MAX_DURATION`].
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    duration(s).map_err(|e| e.say(s))
+}
+
+/// Why a duration was refused: unreadable, or readable and longer than any flag takes.
+enum BadDuration {
+    Unreadable,
+    TooLong,
+}
+
+impl BadDuration {
+    fn say(self, s: &str) -> String {
+        let s = s.trim();
+        match self {
+            BadDuration::Unreadable => format!(
+                "cannot read {s:?} as a duration; accepted forms: a number with a unit, \
+                 like 500ms, 10s, 5m, 2h, 7d, 1w"
+            ),
+            BadDuration::TooLong => {
+                format!("{s:?} is too long: at most {MAX_DAYS}d (100 years)")
+            }
+        }
+    }
+}
+
+fn duration(s: &str) -> Result<Duration, BadDuration> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
-    let forms = "accepted forms: a number with a unit, like 500ms, 10s, 5m, 2h, 7d, 1w";
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("cannot read {s:?} as a duration; {forms}"))?;
-    let secs = match unit {
-        "ms" => return Ok(Duration::from_millis(n)),
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 7 * 86_400,
-        _ => return Err(format!("cannot read {s:?} as a duration; {forms}")),
+    let unit_ms: u64 = match unit {
+        "ms" => 1,
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        "w" => 7 * 86_400_000,
+        _ => return Err(BadDuration::Unreadable),
     };
-    n.checked_mul(secs)
-        .map(Duration::from_secs)
-        .ok_or_else(|| format!("{s:?} is too long"))
+    // Digits alone that overflow are a number, only too large.
+    let n: u64 = match num.parse() {
+        Ok(n) => n,
+        Err(_) if !num.is_empty() => return Err(BadDuration::TooLong),
+        Err(_) => return Err(BadDuration::Unreadable),
+    };
+    n.checked_mul(unit_ms)
+        .map(Duration::from_millis)
+        .filter(|d| *d <= MAX_DURATION)
+        .ok_or(BadDuration::TooLong)
 }
+
+const MAX_DAYS: u64 = 36_500;
+/// The longest duration any flag takes. Longer ones are typos, and would not survive the
+/// arithmetic on epoch milliseconds every age and window is made of (a gate of
+/// 106751991167300d wrapped around to below an hour).
+pub const MAX_DURATION: Duration = Duration::from_secs(MAX_DAYS * 86_400);
 
 /// Parses `--status` values: `500`, `5xx`, `500-504`.
 pub fn parse_status(s: &str) -> Result<StatusSpec, String> {
@@ -230,5 +266,21 @@ mod tests {
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert!(parse_duration("10").is_err());
         assert!(parse_duration("5 minutes").is_err());
+    }
+
+    #[test]
+    fn durations_beyond_a_century_are_refused_naming_the_largest() {
+        assert_eq!(parse_duration("36500d"), Ok(MAX_DURATION));
+        for long in [
+            "36501d",
+            "106751991167300d",
+            "9223372036854776s",
+            "99999999999999999999ms",
+            "18446744073709551616w",
+        ] {
+            let e = parse_duration(long).unwrap_err();
+            assert!(e.contains("at most 36500d"), "{long}: {e}");
+            assert!(parse_time(long).unwrap_err().contains("at most 36500d"));
+        }
     }
 }

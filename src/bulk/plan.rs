@@ -15,7 +15,7 @@ use super::journal::Part;
 use super::lanes::Lanes;
 use super::pages::Pages;
 pub use super::pages::PlanError;
-use super::resolve::Resolved;
+use super::resolve::{Absent, Resolved};
 use crate::api::{Entry, Filter, Source};
 
 /// How many groups and samples a plan shows.
@@ -33,7 +33,7 @@ pub struct Plan {
     pub limited: bool,
     /// Tokens that found no entry, and why (explicit ids only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub missing: Vec<(String, String)>,
+    pub missing: Vec<(String, Absent)>,
     /// Entries selected that other jobs keep ([`super::journal::claims`]): left to them.
     #[serde(skip)]
     pub held: Vec<(String, Holder)>,
@@ -170,11 +170,40 @@ impl Plan {
     }
 }
 
+/// The largest groups by url, status and label; what is past the top few is counted in
+/// `more`, so a breakdown never reads as if it were whole when it is not.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Breakdown {
     pub urls: Vec<(String, u64)>,
     pub statuses: Vec<(String, u64)>,
     pub labels: Vec<(String, u64)>,
+    #[serde(skip_serializing_if = "Rest::is_empty")]
+    pub more: Rest,
+}
+
+/// The groups a breakdown leaves out, by key.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Rest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub urls: Option<More>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statuses: Option<More>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<More>,
+}
+
+impl Rest {
+    fn is_empty(&self) -> bool {
+        self.urls.is_none() && self.statuses.is_none() && self.labels.is_none()
+    }
+}
+
+/// How many groups were left out, and how many entries they hold (for labels, how many
+/// times a label was carried: an entry with two labels counts in two groups).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct More {
+    pub groups: u64,
+    pub entries: u64,
 }
 
 #[derive(Default)]
@@ -226,18 +255,31 @@ impl Counters {
     }
 
     fn breakdown(self) -> Breakdown {
+        let (urls, more_urls) = Counters::top(self.urls);
+        let (statuses, more_statuses) = Counters::top(self.statuses);
+        let (labels, more_labels) = Counters::top(self.labels);
         Breakdown {
-            urls: Counters::top(self.urls),
-            statuses: Counters::top(self.statuses),
-            labels: Counters::top(self.labels),
+            urls,
+            statuses,
+            labels,
+            more: Rest {
+                urls: more_urls,
+                statuses: more_statuses,
+                labels: more_labels,
+            },
         }
     }
 
-    fn top(m: HashMap<String, u64>) -> Vec<(String, u64)> {
+    /// The largest groups, and what the cut left out.
+    fn top(m: HashMap<String, u64>) -> (Vec<(String, u64)>, Option<More>) {
         let mut v: Vec<_> = m.into_iter().collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        v.truncate(TOP);
-        v
+        let cut = v.split_off(TOP.min(v.len()));
+        let more = (!cut.is_empty()).then(|| More {
+            groups: cut.len() as u64,
+            entries: cut.iter().map(|(_, n)| n).sum(),
+        });
+        (v, more)
     }
 }
 

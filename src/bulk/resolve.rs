@@ -11,7 +11,7 @@
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
-use super::action::BulkClient;
+use super::action::{BulkClient, Verb};
 use crate::api::{ApiError, Entry, Filter, Source};
 
 /// Lookups in flight at once.
@@ -104,10 +104,74 @@ pub struct Found {
 #[derive(Debug, Default)]
 pub struct Resolved {
     pub found: Vec<Found>,
-    pub missing: Vec<(String, String)>,
+    pub missing: Vec<(String, Absent)>,
 }
 
 pub const NOT_IN_DLQ: &str = "not in the DLQ (already retried, deleted or expired?)";
+
+/// Why a token found nothing where the verb acts. What to do instead depends on the verb, so
+/// the reason only states the fact and [`Absent::fix`] says what to run, once, at the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Absent {
+    /// In neither DLQ: acted on already, deleted, or expired.
+    Gone,
+    /// A failed workflow run, given to a verb of QStash messages.
+    WorkflowRun,
+    /// A QStash message, given to a verb of workflow runs.
+    QstashMessage,
+}
+
+impl Absent {
+    /// What the id is, said after it: "ID is ...".
+    pub fn reason(self) -> &'static str {
+        match self {
+            Absent::Gone => NOT_IN_DLQ,
+            Absent::WorkflowRun => "a failed workflow run, not a QStash message",
+            Absent::QstashMessage => "a QStash message, not a failed workflow run",
+        }
+    }
+
+    /// The same of several ids: "the 3 ids ...".
+    pub fn plural(self) -> &'static str {
+        match self {
+            Absent::Gone => "are not in the DLQ (already acted on, deleted or expired?)",
+            Absent::WorkflowRun => "are failed workflow runs, not QStash messages",
+            Absent::QstashMessage => "are QStash messages, not failed workflow runs",
+        }
+    }
+
+    /// The verbs that act where the entry is, for the one hint after a run that found it in
+    /// the other DLQ; `None` when it is in neither.
+    pub fn fix(self, verb: Verb) -> Option<&'static str> {
+        match (self, verb) {
+            (Absent::Gone, _) => None,
+            (Absent::WorkflowRun, Verb::Delete) => {
+                Some("add --workflow to delete failed workflow runs")
+            }
+            (Absent::WorkflowRun, _) => Some(
+                "failed workflow runs are acted on with dlq resume, dlq restart or dlq callback",
+            ),
+            (Absent::QstashMessage, Verb::Delete) => {
+                Some("drop --workflow to delete QStash messages")
+            }
+            (Absent::QstashMessage, _) => {
+                Some("QStash messages are acted on with dlq retry, dlq republish or dlq delete")
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Absent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.reason())
+    }
+}
+
+impl serde::Serialize for Absent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.reason())
+    }
+}
 
 /// Looks every token up in `sources`. Fails only on errors that are not "not found" (a refused
 /// token, a server that keeps failing): those stop everything before any action.
@@ -123,7 +187,7 @@ pub async fn resolve(
     if let Some((first, rest)) = tokens.split_first() {
         let (found, reason) = lookup(api, sources, first).await?;
         lookups.push((first.clone(), found, reason));
-        let more: Vec<(String, Vec<Found>, String)> = stream::iter(rest)
+        let more: Vec<(String, Vec<Found>, Absent)> = stream::iter(rest)
             .map(|t| async move {
                 let (found, reason) = lookup(api, sources, t).await?;
                 Ok::<_, ApiError>((t.clone(), found, reason))
@@ -153,7 +217,7 @@ async fn lookup(
     api: &dyn BulkClient,
     sources: &[Source],
     token: &str,
-) -> Result<(Vec<Found>, String), ApiError> {
+) -> Result<(Vec<Found>, Absent), ApiError> {
     let kind = classify(token).map_err(ApiError::Invalid)?;
     let input = (kind != IdKind::Dlq).then(|| token.to_string());
     let found = |source, entries: Vec<Entry>| -> Vec<Found> {
@@ -182,7 +246,7 @@ async fn lookup(
                 (Source::Workflow, f)
             };
             let entries = list_all(api, source, &filter).await?;
-            Ok((found(source, entries), NOT_IN_DLQ.to_string()))
+            Ok((found(source, entries), Absent::Gone))
         }
         IdKind::Dlq => {
             for &source in sources {
@@ -193,7 +257,7 @@ async fn lookup(
                         if source == Source::Qstash
                             && e.workflow_run_id.is_some()
                             && sources.contains(&Source::Workflow) => {}
-                    Some(e) => return Ok((found(source, vec![e]), String::new())),
+                    Some(e) => return Ok((found(source, vec![e]), Absent::Gone)),
                     None => {}
                 }
             }
@@ -203,16 +267,16 @@ async fn lookup(
             let elsewhere = |source| async move { get(api, source, token).await.ok().flatten() };
             let reason = match sources {
                 [Source::Qstash] => match elsewhere(Source::Workflow).await {
-                    Some(_) => "is a failed workflow run: use dlq resume, restart or callback",
-                    None => NOT_IN_DLQ,
+                    Some(_) => Absent::WorkflowRun,
+                    None => Absent::Gone,
                 },
                 [Source::Workflow] => match elsewhere(Source::Qstash).await {
-                    Some(_) => "is a QStash message: use dlq retry (or dlq delete)",
-                    None => NOT_IN_DLQ,
+                    Some(_) => Absent::QstashMessage,
+                    None => Absent::Gone,
                 },
-                _ => NOT_IN_DLQ,
+                _ => Absent::Gone,
             };
-            Ok((Vec::new(), reason.to_string()))
+            Ok((Vec::new(), reason))
         }
     }
 }

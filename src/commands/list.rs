@@ -12,8 +12,9 @@ const PAGE: u64 = 100;
 
 /// List DLQ entries (QStash messages, or failed workflow runs with --workflow).
 ///
-/// Pages come newest first, as the server orders them; --all follows every page, --limit N
-/// stops after N entries.
+/// Entries come oldest first (when they entered the DLQ), the order the server's cursor runs
+/// in; the first page is shown unless --all follows the cursor to the last page (streamed),
+/// or --limit N stops after N entries.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:

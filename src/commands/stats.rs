@@ -21,6 +21,10 @@ use crate::output::Format;
 /// Reads every matching entry once (memory stays flat) and groups them. Each group shows its
 /// count, its share, its oldest and newest entry, how many entries are about to reach the end
 /// of their retention, and a sample id for `dlq get`.
+///
+/// Piped, each group is one tab-separated line with no header: the --by keys in their order
+/// (empty where the entries had none), count, share in percent, oldest and newest (RFC 3339),
+/// entries expiring within a day of --retention, and a sample id. `-o json` names every field.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:

@@ -51,14 +51,20 @@ pub fn print(w: &mut impl Write, out: &Output, stats: &Stats, view: &View) -> io
                 writeln!(w, "{}", layout.render(&cols, true))?;
             }
         }
-        // Tab-separated, full values, raw times: for cut, sort and awk.
+        // Tab-separated, full values, raw times: for cut, sort and awk. No header, as `gh`
+        // prints none in a pipe; the columns are listed in `dlq stats --help`. A key an entry
+        // did not have is an empty field, not a word a script would take for a value.
         Format::Table | Format::Ids | Format::Openmetrics => {
             for g in &groups {
-                let mut row: Vec<String> = g.key.iter().map(key_text).collect();
+                let mut row: Vec<String> = g
+                    .key
+                    .iter()
+                    .map(|v| v.as_deref().map_or(String::new(), |s| safe(s).into_owned()))
+                    .collect();
                 row.push(g.count.to_string());
                 row.push(format!("{:.1}", stats.share(g)));
-                row.push(g.oldest_ms.map_or("-".into(), time::rfc3339));
-                row.push(g.newest_ms.map_or("-".into(), time::rfc3339));
+                row.push(g.oldest_ms.map_or(String::new(), time::rfc3339));
+                row.push(g.newest_ms.map_or(String::new(), time::rfc3339));
                 row.push(g.expiring.to_string());
                 row.push(safe(&g.sample).into_owned());
                 writeln!(w, "{}", row.join("\t"))?;

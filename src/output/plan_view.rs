@@ -7,7 +7,7 @@ use super::{fit, json_line, wrap, Format, Output};
 use crate::api::Source;
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::journal::claims::{self, Hold, Holder};
-use crate::bulk::plan::Plan;
+use crate::bulk::plan::{More, Plan};
 use crate::cmdline::Places;
 use crate::text::{safe, width};
 
@@ -88,7 +88,7 @@ pub fn plan_text(action: &Action, plan: &Plan, target: &str, max: usize) -> Stri
         let body = wrap::hang(&commas(units), LABEL, LABEL, max);
         format!("  {label:<w$}{body}\n", w = LABEL - 2)
     };
-    let counted = |g: &[(String, u64)]| -> Vec<String> {
+    let counted = |g: &[(String, u64)], more: Option<More>| -> Vec<String> {
         let values: Vec<String> = g.iter().map(|(k, _)| safe(k).into_owned()).collect();
         let values: Vec<&str> = values.iter().map(String::as_str).collect();
         // Room for the value: the line less the label and the widest ` (n),`.
@@ -98,22 +98,24 @@ pub fn plan_text(action: &Action, plan: &Plan, target: &str, max: usize) -> Stri
         let shown = (room.min(widest)..=widest)
             .find_map(|w| fit::distinct(&values, w))
             .unwrap_or_else(|| values.iter().map(|v| v.to_string()).collect());
-        shown
+        let mut units: Vec<String> = shown
             .iter()
             .zip(g)
             .map(|(v, (_, n))| format!("{v} ({n})"))
-            .collect()
+            .collect();
+        units.extend(more.map(|m| format!("+{} more ({})", m.groups, m.entries)));
+        units
     };
+    let b = &plan.breakdown;
     // Credentials in a URL are not shown (see `mask`); the plan itself keeps the URLs.
-    let urls: Vec<(String, u64)> = plan
-        .breakdown
+    let urls: Vec<(String, u64)> = b
         .urls
         .iter()
         .map(|(u, n)| (crate::api::mask::url(u).into_owned(), *n))
         .collect();
-    s.push_str(&line("by url", counted(&urls)));
-    s.push_str(&line("by status", counted(&plan.breakdown.statuses)));
-    s.push_str(&line("by label", counted(&plan.breakdown.labels)));
+    s.push_str(&line("by url", counted(&urls, b.more.urls)));
+    s.push_str(&line("by status", counted(&b.statuses, b.more.statuses)));
+    s.push_str(&line("by label", counted(&b.labels, b.more.labels)));
     let sample = plan.ids().take(3).map(|i| safe(i).into_owned());
     s.push_str(&line("e.g.", sample.collect()));
     s

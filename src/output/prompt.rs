@@ -17,11 +17,11 @@ pub fn confirm(out: &Output, question: &str) -> Result<()> {
         return Ok(());
     }
     ensure_can_ask(out, question)?;
+    let _held = hold_interrupts();
     match yes_no(question) {
         Ok(true) => Ok(()),
         Ok(false) => Err(declined(out)),
-        // Ctrl-C at the prompt: the same No, said as such.
-        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Err(declined(out)),
+        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Err(cancelled(out)),
         Err(e) => Err(CliError::failure(format!("cannot read the answer: {e}"))),
     }
 }
@@ -40,7 +40,13 @@ fn yes_no(question: &str) -> std::io::Result<bool> {
         };
         term.clear_line()?;
         term.write_str(&format!("{question} [y/N] {shown}"))?;
-        match term.read_key()? {
+        let key = term.read_key();
+        if key.is_err() {
+            // Ctrl-C (or a closed terminal) ends the question's line too: what follows
+            // starts on a line of its own.
+            let _ = term.write_line("");
+        }
+        match key? {
             Key::Char('y' | 'Y') => answer = Some(true),
             Key::Char('n' | 'N') => answer = Some(false),
             Key::Backspace => answer = None,
@@ -61,6 +67,7 @@ pub fn confirm_count(out: &Output, question: &str, count: usize) -> Result<()> {
         return Ok(());
     }
     ensure_can_ask(out, question)?;
+    let _held = hold_interrupts();
     let theme = dialoguer::theme::SimpleTheme;
     let typed = dialoguer::Input::<String>::with_theme(&theme)
         .with_prompt(format!(
@@ -70,10 +77,11 @@ pub fn confirm_count(out: &Output, question: &str, count: usize) -> Result<()> {
         .interact_text();
     let typed = match typed {
         Ok(t) => t,
-        // Ctrl-C at the question is a No, as at the y/N question.
         Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
-            let _ = console::Term::stderr().show_cursor();
-            return Err(declined(out));
+            let term = console::Term::stderr();
+            let _ = term.show_cursor();
+            let _ = term.write_line("");
+            return Err(cancelled(out));
         }
         Err(e) => return Err(CliError::failure(format!("cannot read the answer: {e}"))),
     };
@@ -82,6 +90,21 @@ pub fn confirm_count(out: &Output, question: &str, count: usize) -> Result<()> {
     } else {
         Err(declined(out))
     }
+}
+
+/// Ctrl-C at a question is read as a key, and the terminal library then raises SIGINT at the
+/// process. Unhandled, that kills it mid-line with nothing said; handled (a handler, once set,
+/// stays for the process), the read's error is the one place the cancel is dealt with.
+#[cfg(unix)]
+fn hold_interrupts() -> Option<tokio::signal::unix::Signal> {
+    use tokio::signal::unix::{signal, SignalKind};
+    tokio::runtime::Handle::try_current().ok()?;
+    signal(SignalKind::interrupt()).ok()
+}
+
+#[cfg(not(unix))]
+fn hold_interrupts() -> Option<()> {
+    None
 }
 
 fn ensure_can_ask(out: &Output, question: &str) -> Result<()> {
@@ -100,6 +123,13 @@ fn ensure_can_ask(out: &Output, question: &str) -> Result<()> {
         format!("{question} needs confirmation ({why}); nothing was changed"),
     )
     .hint("add --yes to confirm"))
+}
+
+/// Ctrl-C at a question: not an answer but a cancel, so exit 130 as every interrupt does (a
+/// script tells it from a No, exit 5); one calm line, nothing done.
+fn cancelled(out: &Output) -> CliError {
+    out.info("cancelled: nothing was done");
+    CliError::new(Kind::Interrupted, "cancelled")
 }
 
 /// A deliberate No is not an error: one calm line, exit 5.

@@ -25,10 +25,12 @@ pub struct ResultPrinter<W: Write> {
     first: bool,
     /// Verifications to add to the JSON document and the terminal table.
     verified: Vec<Verified>,
+    /// What the id and time columns hold depends on the verb.
+    verb: Verb,
 }
 
 impl<W: Write> ResultPrinter<W> {
-    pub fn new(w: W, out: &Output, planned: u64) -> Self {
+    pub fn new(w: W, out: &Output, verb: Verb, planned: u64) -> Self {
         let keep = out.format == Format::Table && out.stdout_tty && planned <= TABLE_MAX;
         ResultPrinter {
             w,
@@ -38,6 +40,7 @@ impl<W: Write> ResultPrinter<W> {
             rows: keep.then(Vec::new),
             first: true,
             verified: Vec::new(),
+            verb,
         }
     }
 
@@ -113,7 +116,7 @@ impl<W: Write> ResultPrinter<W> {
             }
             Format::Table if self.tty => {
                 if let Some(rows) = self.rows.take().filter(|r| !r.is_empty()) {
-                    let mut cols = columns(&rows);
+                    let mut cols = columns(&rows, self.verb);
                     if !self.verified.is_empty() {
                         let by_id: std::collections::HashMap<&str, &Verified> = self
                             .verified
@@ -184,15 +187,20 @@ fn row(o: &Outcome) -> Vec<String> {
 }
 
 /// The results table; a delete has no new ids and a retry no creation times, and columns
-/// empty on every row are left out by the layout.
-fn columns(outcomes: &[Outcome]) -> Vec<Column> {
+/// empty on every row are left out by the layout. A callback makes no new message or run:
+/// its id and time are the run's own, and say so.
+fn columns(outcomes: &[Outcome], verb: Verb) -> Vec<Column> {
     let rows: Vec<Vec<String>> = outcomes.iter().map(row).collect();
     let cells = |n: usize| rows.iter().map(|r| r[n].clone()).collect::<Vec<_>>();
+    let (id, created) = match verb {
+        Verb::Callback => ("RUN ID", "RUN CREATED"),
+        _ => ("NEW ID", "CREATED"),
+    };
     vec![
         Column::new("ID", cells(0)),
         Column::new("OUTCOME", cells(1)),
-        Column::new("NEW ID", cells(2)).role(Role::Main(0)),
-        Column::new("CREATED", cells(3)).role(Role::Extra(0)),
+        Column::new(id, cells(2)).role(Role::Main(0)),
+        Column::new(created, cells(3)).role(Role::Extra(0)),
         // Why an entry failed is the point of the table when one did: it is cut, not dropped.
         Column::new("ERROR", cells(4)).fit(Fit::Text),
     ]

@@ -17,6 +17,8 @@ mod exact_callback;
 mod examples;
 mod fidelity_delete;
 mod fidelity_prism;
+mod first_hour;
+mod first_hour_tty;
 mod fuzz_args;
 mod hardening_bulk;
 mod hardening_input;

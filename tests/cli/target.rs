@@ -357,8 +357,9 @@ fn the_ids_people_hold_find_their_entries() {
         .code(1)
         .stderr(predicate::str::contains("nothing was resumed"))
         .stdout(predicate::str::contains(
-            "is a QStash message: use dlq retry",
-        ));
+            "a QStash message, not a failed workflow run",
+        ))
+        .stderr(predicate::str::contains("dlq retry"));
     // Ids that are not there: said per id, with the id the user gave.
     let out = sb
         .dlq()

@@ -252,7 +252,7 @@ fn the_largest_deletes_ask_to_type_the_count() {
         sb.requests().iter().all(|r| r["method"] == "GET"),
         "nothing but reads"
     );
-    // Ctrl-C at the question, once it is asked, is the same No.
+    // Ctrl-C at the question, once it is asked, cancels: exit 130, nothing deleted.
     let mut pty = Pty::start(&sb, "delete --all");
     let deadline = Instant::now() + Duration::from_secs(60);
     while !pty.drawn().contains("to confirm") {
@@ -262,8 +262,8 @@ fn the_largest_deletes_ask_to_type_the_count() {
     pty.keys("\x03");
     let (code, drawn) = pty.finish();
     let shown = screen(&drawn).join("\n");
-    assert_eq!(code, Some(5), "{shown}");
-    assert!(shown.contains("not confirmed: nothing was done"), "{shown}");
+    assert_eq!(code, Some(130), "{shown}");
+    assert!(shown.contains("cancelled: nothing was done"), "{shown}");
     assert_eq!(sb.ids(false).len(), 1100);
     // The right number deletes them all (the QStash DLQ; the workflow runs stay).
     let (code, drawn) = on_terminal(&sb, "delete --all", "1100\r");

@@ -152,22 +152,35 @@ fn escape_at_every_step_changes_nothing() {
     // Esc at the group's menu: back to the groups.
     screen.keys(&["Escape"]);
     visit(2);
-    // retry, then Esc at the retries question: back, nothing done.
+    // Esc at a verb's question goes back one step: to the group's menu, shown afresh.
+    let in_group = |n: usize| {
+        screen.wait_n("group: ", n);
+        screen.wait(MENU);
+    };
+    // retry, then Esc at the retries question.
     screen.keys(&["Down", "Down", "Down", "Enter"]);
     screen.wait("Retries for the next delivery");
     screen.keys(&["Escape"]);
-    visit(3);
+    in_group(3);
     // delete, then Esc at the backup question.
     screen.keys(&["Down", "Down", "Down", "Down", "Down", "Enter"]);
     screen.wait("Keep a copy?");
     screen.keys(&["Escape"]);
-    visit(4);
-    // republish, then no destination: back, nothing done.
+    in_group(4);
+    // republish, then no destination.
     screen.keys(&["Down", "Down", "Down", "Down", "Enter"]);
     screen.wait("New destination");
     screen.keys(&["Enter"]);
-    visit(5);
-    // retry all the way to the verb's own prompt, then Esc (and Enter) there: No.
+    in_group(5);
+    // retry, then Esc at "How?".
+    screen.keys(&["Down", "Down", "Down", "Enter"]);
+    screen.wait("Retries for the next delivery");
+    screen.keys(&["Enter"]);
+    screen.wait("How?");
+    screen.keys(&["Escape"]);
+    in_group(6);
+    // retry all the way to the verb's own prompt, then Esc (and Enter) there: No, and the
+    // counts are read again.
     screen.keys(&["Down", "Down", "Down", "Enter"]);
     screen.wait("Retries for the next delivery");
     screen.keys(&["Enter"]);
@@ -175,7 +188,7 @@ fn escape_at_every_step_changes_nothing() {
     screen.keys(&["Down", "Enter"]);
     screen.wait("[y/N]");
     screen.keys(&["Escape", "Enter"]);
-    screen.wait_n("pick one (type to filter, Esc to quit)", 6);
+    screen.wait_n("pick one (type to filter, Esc to quit)", 3);
     screen.keys(&["Escape"]);
     assert_eq!(screen.exit_code(), 0);
     let s = screen.screen();

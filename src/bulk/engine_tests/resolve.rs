@@ -31,15 +31,12 @@ async fn dlq_ids_and_message_ids_are_found_the_rest_say_why() {
     let missing: Vec<(&str, &str)> = r
         .missing
         .iter()
-        .map(|(t, why)| (t.as_str(), why.as_str()))
+        .map(|(t, why)| (t.as_str(), why.reason()))
         .collect();
     assert_eq!(
         missing,
         [
-            (
-                "w1",
-                "is a failed workflow run: use dlq resume, restart or callback"
-            ),
+            ("w1", "a failed workflow run, not a QStash message"),
             ("a9", NOT_IN_DLQ),
         ]
     );

@@ -198,28 +198,55 @@ pub fn nothing_found(
     if let Some(r) = report {
         r.write(&outcomes)?;
     }
-    let mut printer = ResultPrinter::new(ctx.out.stdout(), &ctx.out, total.planned);
+    let mut printer = ResultPrinter::new(ctx.out.stdout(), &ctx.out, verb, total.planned);
     let _ = printer.add(&outcomes).and_then(|_| printer.finish(&total));
     ctx.out
         .info_wrapped(&summary_line(verb.name(), &total, target));
-    Err(none_found(ctx, verb, outcomes.len(), target))
+    Err(none_found(ctx, verb, plan, target))
 }
 
-/// The failure of a run whose every id was looked up and none is in the DLQ: a dry run's too.
-pub fn none_found(ctx: &Ctx, verb: Verb, ids: usize, target: &str) -> CliError {
-    CliError::failure(format!(
-        "{} not in the DLQ on {target}; nothing was {}",
-        if ids == 1 {
-            "the id is".to_string()
-        } else {
-            format!("none of the {ids} ids is")
-        },
+/// One message for ids that all found nothing (a dry run's too): where they are instead when
+/// that is known (with the verbs that act there), else that they are gone, with how to look.
+pub fn none_found(ctx: &Ctx, verb: Verb, plan: &Plan, target: &str) -> CliError {
+    let n = plan.missing.len();
+    let ids = if n == 1 {
+        "the id".to_string()
+    } else {
+        format!("the {n} ids")
+    };
+    let first = plan.missing.first().map(|(_, why)| *why);
+    let same = plan.missing.iter().all(|(_, why)| Some(*why) == first);
+    if let Some(fix) = first.filter(|_| same).and_then(|why| why.fix(verb)) {
+        let what = first.map_or("", |why| if n == 1 { why.reason() } else { why.plural() });
+        let is = if n == 1 { " is" } else { "" };
+        return CliError::failure(format!("{ids}{is} {what}; nothing was {}", past(verb)))
+            .hint(fix);
+    }
+    let list = ctx.aim().dlq(["list"]);
+    let look = match verb {
+        Verb::Retry | Verb::Republish => format!("`{list}` shows what is there"),
+        Verb::Delete => {
+            format!("`{list}` (with --workflow, for failed workflow runs) shows what is there")
+        }
+        Verb::Resume | Verb::Restart | Verb::Callback => {
+            format!("`{}` shows what is there", list.arg("--workflow"))
+        }
+    };
+    let which = if n == 1 {
+        "the id is not".to_string()
+    } else {
+        format!("none of the {n} ids is")
+    };
+    let err = CliError::failure(format!(
+        "{which} in the DLQ on {target}; nothing was {}",
         past(verb)
     ))
-    .hint(format!(
-        "`{}` shows what is there; --workflow for failed workflow runs",
-        ctx.aim().dlq(["list"])
-    ))
+    .hint(look);
+    // Some were in the other DLQ: say which verbs act there too.
+    match plan.missing.iter().find_map(|(_, why)| why.fix(verb)) {
+        Some(fix) => err.hint(fix),
+        None => err,
+    }
 }
 
 /// How a dry run ends: as the run would. Ids not in the DLQ and entries refused in the plan

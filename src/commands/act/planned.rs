@@ -205,7 +205,7 @@ pub fn missing_outcomes(plan: &Plan) -> Vec<Outcome> {
             Outcome {
                 dlq_id: if dlq { token.clone() } else { String::new() },
                 input: (!dlq).then(|| token.clone()),
-                ..Outcome::failed("", Status::NotFound, why.clone())
+                ..Outcome::failed("", Status::NotFound, why.reason())
             }
         })
         .collect()

@@ -102,8 +102,9 @@ impl<'a> Run<'a> {
     pub fn begin(&mut self, expected: Option<u64>) {
         self.started = Instant::now();
         self.job.restarted();
+        let verb = self.job.verb();
         *self.printer.lock().unwrap() =
-            expected.map(|n| ResultPrinter::new(self.ctx.out.stdout(), &self.ctx.out, n));
+            expected.map(|n| ResultPrinter::new(self.ctx.out.stdout(), &self.ctx.out, verb, n));
         let watcher = signals::watch(
             self.job.cancel.clone(),
             self.ctx.out.clone(),

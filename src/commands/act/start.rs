@@ -157,7 +157,7 @@ async fn planned<'a>(
         if req.bulk.dry_run && !plan.missing.is_empty() {
             // The run would fail here: so does its rehearsal, with the same words.
             take_back(report, Some(&planned));
-            return Err(account::none_found(ctx, verb, plan.missing.len(), &described)
+            return Err(account::none_found(ctx, verb, plan, &described)
                 .hint("dry run: nothing was changed"));
         }
         if plan.missing.is_empty() {

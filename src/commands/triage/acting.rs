@@ -13,8 +13,9 @@ use crate::text::safe;
 
 impl Session<'_> {
     /// Acts on the whole group with one verb, through the verb's own command line. Esc at any
-    /// question goes back with nothing done; the verb itself still asks before it acts.
-    pub(super) async fn act(&mut self, verb: Verb, sel: &Scope, count: u64) {
+    /// question goes back one step, to the group's menu, with nothing done (false); the verb
+    /// itself still asks before it acts. True once the verb ran.
+    pub(super) async fn act(&mut self, verb: Verb, sel: &Scope, count: u64) -> bool {
         let mut extra = vec!["--all".to_string()];
         if matches!(verb, Verb::Retry | Verb::Resume | Verb::Restart) {
             let menu = [
@@ -30,13 +31,13 @@ impl Session<'_> {
             ) {
                 Some(None) => {}
                 Some(Some(n)) => extra.extend(["--retries".into(), n.into()]),
-                None => return,
+                None => return false,
             }
         }
         if verb == Verb::Republish {
             match self.destination() {
                 Some(flags) => extra.extend(flags),
-                None => return,
+                None => return false,
             }
         }
         if verb == Verb::Delete {
@@ -54,7 +55,7 @@ impl Session<'_> {
             match view::select(&*self.theme, "Keep a copy? (Esc goes back)", &menu) {
                 Some(Some(path)) => extra.extend(["--backup".into(), path]),
                 Some(None) => {}
-                None => return,
+                None => return false,
             }
         } else {
             let mut menu = vec![
@@ -72,7 +73,7 @@ impl Session<'_> {
                 Some(Follow::Verify) => extra.push("--verify".into()),
                 Some(Follow::Canary) => extra.extend(["--canary".into(), "10".into()]),
                 Some(Follow::No) => {}
-                None => return,
+                None => return false,
             }
         }
         let line = Line::Act(verb);
@@ -85,7 +86,7 @@ impl Session<'_> {
         let job = journal_of(&report).and_then(|job| journal::info(&self.ctx.state_dir, &job).ok());
         let _ = std::fs::remove_file(&report);
         // Declined or refused before it started: nothing to recap.
-        let Some(j) = job else { return };
+        let Some(j) = job else { return true };
         let outcome = format!(
             "job {}: {} done, {} not in the DLQ, {} failed, {} left",
             j.job, j.done, j.not_found, j.failed, j.left
@@ -97,6 +98,7 @@ impl Session<'_> {
             argv,
             outcome,
         });
+        true
     }
 
     /// Where a republished group goes: `--to-url URL`, or `--rewrite-url FROM=TO` when the

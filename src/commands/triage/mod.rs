@@ -187,15 +187,29 @@ impl Session<'_> {
                 stats.total,
                 groups.len()
             );
-            let menu: Vec<_> = lines.into_iter().zip(groups.iter().copied()).collect();
-            let Some(g) = view::fuzzy(&*self.theme, &prompt, &menu) else {
+            let narrowed: Vec<_> = groups
+                .iter()
+                .map(|g| {
+                    let mut n = Ok(sel.clone());
+                    for (k, v) in by.iter().zip(&g.key) {
+                        n = n.and_then(|s| s.narrowed(*k, v.as_deref(), self.ctx.now_ms));
+                    }
+                    n
+                })
+                .collect();
+            // The cursor starts on a group that can be acted on: Enter at once must not be
+            // refused. Those that cannot stay listed, for their counts, and say so.
+            let first = narrowed.iter().position(Result::is_ok).unwrap_or(0);
+            let lines = lines.into_iter().zip(&narrowed).map(|(l, n)| match n {
+                Ok(_) => l,
+                Err(_) => format!("{l}  (count only)"),
+            });
+            let menu: Vec<_> = lines.zip(0..groups.len()).collect();
+            let Some(i) = view::fuzzy(&*self.theme, &prompt, &menu, first) else {
                 return Ok(());
             };
-            let mut narrowed = Ok(sel.clone());
-            for (k, v) in by.iter().zip(&g.key) {
-                narrowed = narrowed.and_then(|s| s.narrowed(*k, v.as_deref(), self.ctx.now_ms));
-            }
-            match narrowed {
+            let g = groups[i];
+            match narrowed[i].clone() {
                 Ok(group) => {
                     if self.group(group, g.count).await? {
                         continue;
@@ -242,8 +256,9 @@ impl Session<'_> {
                 }
                 Some(Choice::Export) => self.export(&sel).await?,
                 Some(Choice::Act(verb)) => {
-                    self.act(verb, &sel, count).await;
-                    return Ok(true);
+                    if self.act(verb, &sel, count).await {
+                        return Ok(true);
+                    }
                 }
                 Some(Choice::Back) | None => return Ok(false),
             }
@@ -328,6 +343,7 @@ impl Session<'_> {
             &*self.theme,
             "Pick a value (type to filter, Esc goes back)",
             &menu,
+            0,
         ) else {
             return Ok(None);
         };

@@ -73,7 +73,12 @@ pub fn entry_line(out: &Output, now_ms: i64, e: &Entry) -> String {
 /// A menu to filter by typing; the choice is the picked line's own value. The menu hands
 /// back the first line with the picked text, so a line that reads like an earlier one
 /// (two keys alike once escaped) is told apart by a count: `(2)`.
-pub fn fuzzy<T: Copy>(theme: &dyn Theme, prompt: &str, menu: &[(String, T)]) -> Option<T> {
+pub fn fuzzy<T: Copy>(
+    theme: &dyn Theme,
+    prompt: &str,
+    menu: &[(String, T)],
+    default: usize,
+) -> Option<T> {
     let mut seen: std::collections::HashMap<&str, usize> = Default::default();
     let lines: Vec<String> = menu
         .iter()
@@ -91,7 +96,7 @@ pub fn fuzzy<T: Copy>(theme: &dyn Theme, prompt: &str, menu: &[(String, T)]) -> 
         FuzzySelect::with_theme(theme)
             .with_prompt(prompt)
             .items(&lines)
-            .default(0)
+            .default(default)
             .interact_opt(),
     );
     picked.map(|i| menu[i].1)
