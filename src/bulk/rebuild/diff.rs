@@ -1,17 +1,24 @@
 //! A line diff for the plan's before/after sample of `dlq republish`: which lines of a body
 //! an edit removes and adds, with a little unchanged context around each change.
 //!
-//! A longest common subsequence over the lines (hand-written: a table over the lines that
-//! differ, after the common head and tail are set aside). The table is quadratic, so a middle
-//! of more than [`MAX_LINES`] lines on either side is summarised instead: a plan never stalls
-//! on a huge body.
+//! The lines that differ (after the common head and tail are set aside) are aligned by the
+//! `similar` crate's Myers diff, a shortest edit script, so a longest common subsequence. A
+//! middle of more than [`MAX_LINES`] lines on either side is summarised instead, and the diff
+//! has a deadline: a plan never stalls on, nor floods the screen with, a huge body.
 //!
 //! Lines come back as they are in the texts: escaping them for a terminal is the output
 //! layer's job.
 
+use std::time::{Duration, Instant};
+
+use similar::{Algorithm, DiffTag};
+
 /// The most lines, on either side, of the differing middle of two texts that are compared line
 /// by line; beyond it the middle is shown as "- (N lines)" / "+ (M lines)".
 pub const MAX_LINES: usize = 2_000;
+
+/// How long the alignment may take before it settles for a coarser (still correct) diff.
+const DEADLINE: Duration = Duration::from_millis(500);
 
 /// One line of the diff before context is chosen.
 #[derive(Debug, PartialEq)]
@@ -65,37 +72,18 @@ fn ops<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<Op<'a>> {
 /// The lines of `a` and `b` aligned on a longest common subsequence; where they differ, the
 /// removed lines come before the added ones. Both sides are at most [`MAX_LINES`] long.
 fn common<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<Op<'a>> {
-    let (n, m) = (a.len(), b.len());
-    let width = m + 1;
-    // longest[i * width + j]: the length of a longest common subsequence of a[i..] and b[j..].
-    // u16 holds it, as both sides are capped well below u16::MAX.
-    let mut longest = vec![0u16; (n + 1) * width];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            longest[i * width + j] = if a[i] == b[j] {
-                longest[(i + 1) * width + j + 1] + 1
-            } else {
-                longest[(i + 1) * width + j].max(longest[i * width + j + 1])
-            };
+    let deadline = Instant::now() + DEADLINE;
+    let mut ops = Vec::with_capacity(a.len() + b.len());
+    for op in similar::capture_diff_slices_deadline(Algorithm::Myers, a, b, Some(deadline)) {
+        let (_, old, new) = op.as_tag_tuple();
+        match op.tag() {
+            DiffTag::Equal => ops.extend(a[old].iter().map(|l| Op::Same(l))),
+            _ => {
+                ops.extend(a[old].iter().map(|l| Op::Change(format!("- {l}"))));
+                ops.extend(b[new].iter().map(|l| Op::Change(format!("+ {l}"))));
+            }
         }
     }
-    let mut ops = Vec::with_capacity(n + m);
-    let (mut i, mut j) = (0, 0);
-    while i < n && j < m {
-        if a[i] == b[j] {
-            ops.push(Op::Same(a[i]));
-            i += 1;
-            j += 1;
-        } else if longest[(i + 1) * width + j] >= longest[i * width + j + 1] {
-            ops.push(Op::Change(format!("- {}", a[i])));
-            i += 1;
-        } else {
-            ops.push(Op::Change(format!("+ {}", b[j])));
-            j += 1;
-        }
-    }
-    ops.extend(a[i..].iter().map(|l| Op::Change(format!("- {l}"))));
-    ops.extend(b[j..].iter().map(|l| Op::Change(format!("+ {l}"))));
     ops
 }
 
