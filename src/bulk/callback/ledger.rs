@@ -8,6 +8,8 @@ use super::{judge, Applied, Baseline, RunRef, RUN_BATCH};
 use crate::api::{ApiError, Source};
 use crate::bulk::action::BulkClient;
 
+/// How many times an entry's own baseline read is tried before its first send.
+const BASELINE_TRIES: usize = 3;
 /// The wire name of a failure callback that was called and has not answered yet.
 const IN_PROGRESS: &str = "CALLBACK_INPROGRESS";
 
@@ -56,13 +58,21 @@ impl Ledger {
     }
 
     /// Notes the newest call of `id`'s run before its callback is first sent, then closes its
-    /// slot: nothing read after this is ever taken in for it. An error leaves no baseline (a
-    /// lost reply is then judged by time); the send goes ahead either way.
+    /// slot: nothing read after this is ever taken in for it. A failed read is tried again
+    /// (before the send, a read can only help: without a baseline a lost reply is judged by
+    /// time, which often cannot tell); after [`BASELINE_TRIES`] the send goes ahead anyway.
     pub async fn before_send(&self, api: &dyn BulkClient, id: &str) -> Result<(), ApiError> {
-        let read = match self.book.has(id) {
-            true => Ok(()),
-            false => self.take(api, id).await,
-        };
+        let mut read = Ok(());
+        for _ in 0..BASELINE_TRIES {
+            if self.book.has(id) {
+                read = Ok(());
+                break;
+            }
+            read = self.take(api, id).await;
+            if read.is_ok() {
+                break;
+            }
+        }
         self.book.close(id);
         read
     }

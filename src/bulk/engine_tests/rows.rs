@@ -422,19 +422,21 @@ rows! {
         ..Row::default()
     };
 
-    // No baseline (the lookup failed): the newest call started as the job did, too close to
-    // tell whose it was. Unconfirmed, never sent again.
+    // No baseline (the lookup failed, three times): the newest call started as the job did,
+    // too close to tell whose it was. Unconfirmed, never sent again.
     callback_lost_reply_without_baseline_is_unconfirmed => Row {
         verb: Verb::Callback,
         dlq: &["a1"],
         plan: &["a1"],
         chunk: None,
         script: vec![
-            Rule::on(On::Get, Fault::Status(503)),
+            Rule::on(On::Get, Fault::Status(503)).times(3),
             Rule::on(On::One, Fault::LostAfter),
         ],
         want: vec![("a1", Unconfirmed)],
         requests: reqs(&[
+            "get a1 -> 503",
+            "get a1 -> 503",
             "get a1 -> 503",
             "callback/one a1 -> lost",
             "get a1 -> ok",
@@ -452,11 +454,13 @@ rows! {
         plan: &["a1"],
         chunk: None,
         script: vec![
-            Rule::on(On::Get, Fault::Status(503)),
+            Rule::on(On::Get, Fault::Status(503)).times(3),
             Rule::on(On::One, Fault::LostBefore),
         ],
         want: vec![("a1", Done)],
         requests: reqs(&[
+            "get a1 -> 503",
+            "get a1 -> 503",
             "get a1 -> 503",
             "callback/one a1 -> 502",
             "get a1 -> ok",

@@ -74,6 +74,11 @@ impl Rule {
         self.skip = n;
         self
     }
+    /// Bites `n` times (once by default).
+    pub fn times(mut self, n: usize) -> Rule {
+        self.times = n;
+        self
+    }
     pub fn always(mut self) -> Rule {
         self.times = usize::MAX;
         self
