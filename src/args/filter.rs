@@ -239,8 +239,9 @@ fn whole_urls(flag: &str, values: &[String]) -> Result<()> {
                  and {flag} matches whole URLs"
             ))
             .hint(match flag {
-                "--url" => "`dlq stats --by url -o json` lists every URL whole",
-                _ => "`dlq stats --workflow --by workflow-url -o json` lists every URL whole",
+                // No `dlq` line: the target is not chosen yet (see src/cmdline.rs).
+                "--url" => "`stats --by url -o json` lists every URL whole",
+                _ => "`stats --workflow --by workflow-url -o json` lists every URL whole",
             }));
         }
         if v.trim().is_empty() {

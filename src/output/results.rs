@@ -286,7 +286,9 @@ pub fn newer_line(verb: Verb, n: &Newer) -> String {
         ("entries", "match", "they were")
     };
     format!(
-        "{count} more {entries} {match_}, dated after the job's start ({}): arrived while it          ran, or the server's clock is ahead; {were} not part of the job and stay in the DLQ.          `dlq {}` with the same selection again takes them",
+        "{count} more {entries} {match_}, dated after the job's start ({}): arrived while it \
+         ran, or the server's clock is ahead; {were} not part of the job and stay in the DLQ. \
+         The same `{}` with the same selection again takes them",
         time::rfc3339(n.after_ms),
         verb.name()
     )

@@ -228,7 +228,6 @@ fn redirects_are_never_followed() {
             "GET" => Reply::ok(entry("1-0")),
             _ => Reply::redirect(status, &b),
         });
-        let home = tempfile::tempdir().unwrap();
         for (server, args) in [
             (&reads, &["list"][..]),
             (&reads, &["get", "1-0"]),
@@ -237,6 +236,8 @@ fn redirects_are_never_followed() {
             (&writes, &["delete", "1-0", "--yes"]),
             (&writes, &["retry", "--server-side", "--all", "--yes"]),
         ] {
+            // A home each: a job a redirect stopped keeps its entries, as any unfinished job.
+            let home = tempfile::tempdir().unwrap();
             let out = server
                 .dlq(&home)
                 .args(args)

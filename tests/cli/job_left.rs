@@ -72,7 +72,7 @@ fn a_pipelined_delete_says_how_many_entries_arrived_after_its_start_and_a_new_ru
         "{err}"
     );
     assert!(
-        err.contains("`dlq delete` with the same selection again takes them"),
+        err.contains("The same `delete` with the same selection again takes them"),
         "{err}"
     );
     // So do the report's last line and `dlq jobs show`.

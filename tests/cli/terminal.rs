@@ -225,9 +225,10 @@ fn throttling_shows_on_a_terminal_and_with_v_every_wait_prints_a_line() {
         .get_output()
         .clone();
     let err = String::from_utf8_lossy(&out.stderr);
+    // A paced read says for how long it has been paced; a mutation only that it waits.
     let waits = err
         .lines()
-        .filter(|l| *l == "throttled (429), retrying in 1s")
+        .filter(|l| l.starts_with("throttled (429)") && l.ends_with("retrying in 1s"))
         .count();
     let (again, engine) = resent(&sb);
     assert!(engine > 0, "no request outlasted the transport's attempts");

@@ -9,6 +9,8 @@
 use std::collections::HashSet;
 
 use crate::api::{Client, Entry, Filter, Source};
+use crate::bulk::cancel::Cancel;
+use crate::bulk::exec::Pacer;
 use crate::bulk::outcome::{Newer, Outcome};
 use crate::bulk::pages::Pages;
 
@@ -45,8 +47,11 @@ pub fn note_created(outcomes: &[Outcome], into: &mut HashSet<String>) {
 }
 
 /// Counts the entries of `filter` (dated after `after_ms`), leaving out those the job created.
+/// Each page waits for the job's pacing (`--rps`, the server's limit), as every request of
+/// the job does; a cancel stops the count where it is.
 pub async fn count(
     api: &Client,
+    (pacer, cancel): (&Pacer, &Cancel),
     source: Source,
     filter: &Filter,
     created: &HashSet<String>,
@@ -61,6 +66,9 @@ pub async fn count(
     let mut pages = Pages::new(api, source, filter, None);
     let mut count = 0u64;
     for _ in 0..PAGES {
+        if !pacer.wait(cancel).await {
+            break;
+        }
         let Some(page) = pages.next(Some(PAGE)).await? else {
             break;
         };

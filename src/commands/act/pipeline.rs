@@ -126,7 +126,8 @@ async fn count_newer(
 ) -> Option<Newer> {
     let source = run.job.record.action.source;
     let after = matching.filter.to_ms?;
-    match super::newer::count(&run.api, source, filter, created, after).await {
+    let paced = (&run.job.pacer, &run.job.cancel);
+    match super::newer::count(&run.api, paced, source, filter, created, after).await {
         Ok(n) if n.count == 0 => None,
         Ok(n) => {
             if let Some(r) = run.report.lock().unwrap().as_mut() {
