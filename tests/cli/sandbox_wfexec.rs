@@ -313,10 +313,12 @@ fn resume_all_with_a_canary_goes_on_only_when_the_canary_runs_finish() {
             .timeout(Duration::from_secs(180));
         c
     };
-    resume()
+    let stopped = resume()
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("--past-canary"));
+        .stderr(predicate::str::contains("--past-canary"))
+        .get_output()
+        .clone();
     let canary = resumed_runs(&rig.sb);
     assert_eq!(canary.len(), 1, "only the canary was resumed");
     let canary_run = canary[0]["workflowRunId"].as_str().unwrap();
@@ -338,8 +340,15 @@ fn resume_all_with_a_canary_goes_on_only_when_the_canary_runs_finish() {
         .count();
     assert_eq!((now.len(), untouched), (5, 4), "{now:?}");
 
-    // Fixed: the canary finishes, and the rest goes on; no run does step one again.
+    // Fixed: the canary finishes, and the rest goes on; no run does step one again. The
+    // stopped job still holds the four it never sent (its `--continue --past-canary` would
+    // send them): a new job with a new canary takes them once that job is forgotten.
     rig.set("fail", false);
+    rig.sb
+        .dlq()
+        .args(["jobs", "forget", &job_of(&stopped.stderr)])
+        .assert()
+        .success();
     let out = resume()
         .assert()
         .success()
