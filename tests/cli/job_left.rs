@@ -4,6 +4,7 @@
 //! the server holds afterwards.
 
 use std::collections::BTreeSet;
+use std::process::Stdio;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -11,7 +12,7 @@ use serde_json::Value;
 
 use crate::common::{ndjson, Sandbox};
 use crate::hostile::{Hostile, Reply};
-use crate::job_account::{shown, Dlq};
+use crate::job_account::{continued_job, shown, signal, wait_for_event, Dlq};
 
 /// The job id from the summary document of `-o json`.
 fn job_of(doc: &Value) -> String {
@@ -326,4 +327,58 @@ fn plain_progress_in_a_pipe_follows_the_total_a_pipelined_run_learns_as_it_lists
     let applied = sb.applied_all();
     assert_eq!(applied.len(), 1000);
     assert!(applied.values().all(|v| v["retry"] == 1), "each once");
+}
+
+#[test]
+fn continue_writes_the_report_lines_a_kill_left_out() {
+    // The journal takes an outcome before the report does: a kill between the two writes
+    // leaves the report without lines that `--continue` does not act on again. Dropping
+    // report lines after an interrupt stands in for that window.
+    let sb = Sandbox::start(&["--seed", "300", "--seed-rng", "63", "--latency", "100"]);
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("mine.ndjson");
+    let mut child = sb
+        .dlq_std()
+        .args(["retry", "--all", "--yes", "--rps", "2", "--report"])
+        .arg(&mine)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_event(&sb, &mut child, "\"outcome\"");
+    signal(&child, "INT");
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    let job = continued_job(&err, "retry");
+    let text = std::fs::read_to_string(&mine).unwrap();
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.contains("\"outcome\""))
+        .collect();
+    let dropped = text.lines().count() - kept.len();
+    assert!(dropped > 0, "the first run reported nothing: {text}");
+    std::fs::write(&mine, kept.join("\n") + "\n").unwrap();
+    sb.dlq()
+        .args(["retry", "--continue", &job, "--report"])
+        .arg(&mine)
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success();
+    let lines = ndjson(&std::fs::read(&mine).unwrap());
+    let mut ids: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["outcome"].is_string())
+        .map(|l| l["dlqId"].as_str().unwrap())
+        .collect();
+    let total = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(
+        (total, ids.len()),
+        (300, 300),
+        "one line per entry, none twice"
+    );
+    assert!(sb.ids(false).is_empty());
+    assert_eq!(sb.job_shown(&job)["counts"]["done"], 300);
 }

@@ -67,7 +67,11 @@ pub async fn reopen<'a>(ctx: &'a Ctx, id: &str, req: &Request<'_>) -> Result<Opt
         verify_secs: job.record.settings.verify_secs,
     });
     let report = match &req.bulk.report {
-        Some(path) => Some(Report::resume(path, id, job.verb().name(), &target)?),
+        Some(path) => {
+            let mut r = Report::resume(path, id, job.verb().name(), &target)?;
+            r.fill_gaps(state.outcomes.values())?;
+            Some(r)
+        }
         None => None,
     };
     let mode = job.record.mode.clone();

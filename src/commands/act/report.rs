@@ -124,6 +124,32 @@ impl Report {
         self.write_synced(&[line])
     }
 
+    /// Appends the outcomes the job's journal holds and its own report lacks. The journal is
+    /// written first, so a run killed between the two left them out of the report, and
+    /// `--continue` does not act on them again: without this their lines would be missing.
+    /// Only for the job's own existing report; returns how many were added.
+    pub fn fill_gaps<'a>(
+        &mut self,
+        journaled: impl IntoIterator<Item = &'a crate::bulk::outcome::Outcome>,
+    ) -> Result<usize> {
+        if self.created {
+            return Ok(0);
+        }
+        let text = std::fs::read_to_string(&self.path).map_err(|e| report_err(&self.path, &e))?;
+        let have: std::collections::HashSet<String> = text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["dlqId"].as_str().map(String::from))
+            .collect();
+        let mut missing: Vec<_> = journaled
+            .into_iter()
+            .filter(|o| !have.contains(&o.dlq_id))
+            .collect();
+        missing.sort_by(|a, b| a.dlq_id.cmp(&b.dlq_id));
+        self.write_synced(&missing)?;
+        Ok(missing.len())
+    }
+
     /// Removes a report this run created, if there is one, when the run never started.
     pub fn discard_opt(report: Option<Report>) {
         if let Some(r) = report {
