@@ -71,7 +71,8 @@ fn a_callback_labels_the_runs_own_id_and_time_as_such() {
 
 #[test]
 fn triage_starts_on_a_group_it_can_act_on_and_marks_those_it_cannot() {
-    let sb = Sandbox::start(&["--seed", "100"]);
+    // A fixed seed: its largest group (12 runs) has no callback state, the next ones have one.
+    let sb = Sandbox::start(&["--seed", "100", "--seed-rng", "7"]);
     let out = sb
         .dlq()
         .args([
