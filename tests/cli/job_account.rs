@@ -106,7 +106,7 @@ pub(crate) fn shown(home: &tempfile::TempDir, hostile: &Hostile, job: &str) -> V
 }
 
 /// The job named by the last line of a run that stopped with work left.
-pub(crate) fn continued_job(stderr: &str, verb: &str) -> String {
+fn continued_job(stderr: &str, verb: &str) -> String {
     stderr
         .lines()
         .find_map(|l| continue_job(l, verb).map(String::from))
@@ -196,7 +196,7 @@ fn a_pipelined_run_stopped_by_429s_says_so_everywhere_and_continue_does_exactly_
 }
 
 /// Waits until the only job's events hold `what`; the process must still run.
-pub(crate) fn wait_for_event(sb: &Sandbox, child: &mut std::process::Child, what: &str) {
+fn wait_for_event(sb: &Sandbox, child: &mut std::process::Child, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let events = std::fs::read_dir(sb.home.path().join("state/jobs"))
@@ -218,7 +218,7 @@ pub(crate) fn wait_for_event(sb: &Sandbox, child: &mut std::process::Child, what
     }
 }
 
-pub(crate) fn signal(child: &std::process::Child, name: &str) {
+fn signal(child: &std::process::Child, name: &str) {
     std::process::Command::new("kill")
         .args([&format!("-{name}"), &child.id().to_string()])
         .status()
@@ -371,25 +371,30 @@ fn an_interrupt_while_the_canary_is_followed_is_an_interrupt_and_continue_judges
     }
 }
 
+/// A paced `retry --all --report REPORT`, interrupted (exit 130) once it has an outcome: its job.
+pub(crate) fn retry_interrupted_with_report(sb: &Sandbox, report: &std::path::Path) -> String {
+    let mut child = sb
+        .dlq_std()
+        .args(["retry", "--all", "--yes", "--rps", "2", "--report"])
+        .arg(report)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_event(sb, &mut child, "\"outcome\"");
+    signal(&child, "INT");
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    continued_job(&err, "retry")
+}
+
 #[test]
 fn continue_appends_only_to_its_own_report() {
     let sb = Sandbox::start(&["--seed", "400", "--seed-rng", "62", "--latency", "100"]);
     let dir = tempfile::tempdir().unwrap();
     let mine = dir.path().join("mine.ndjson");
-    let mut child = sb
-        .dlq_std()
-        .args(["retry", "--all", "--yes", "--rps", "2", "--report"])
-        .arg(&mine)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for_event(&sb, &mut child, "\"outcome\"");
-    signal(&child, "INT");
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(130), "{err}");
-    let job = continued_job(&err, "retry");
+    let job = retry_interrupted_with_report(&sb, &mine);
     // An unrelated file and another job's report are refused, and left as they were.
     let notes = dir.path().join("notes.txt");
     std::fs::write(&notes, "my notes\n").unwrap();

@@ -4,7 +4,6 @@
 //! the server holds afterwards.
 
 use std::collections::BTreeSet;
-use std::process::Stdio;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -12,7 +11,7 @@ use serde_json::Value;
 
 use crate::common::{ndjson, Sandbox};
 use crate::hostile::{Hostile, Reply};
-use crate::job_account::{continued_job, shown, signal, wait_for_event, Dlq};
+use crate::job_account::{retry_interrupted_with_report, shown, Dlq};
 
 /// The job id from the summary document of `-o json`.
 fn job_of(doc: &Value) -> String {
@@ -337,20 +336,7 @@ fn continue_writes_the_report_lines_a_kill_left_out() {
     let sb = Sandbox::start(&["--seed", "300", "--seed-rng", "63", "--latency", "100"]);
     let dir = tempfile::tempdir().unwrap();
     let mine = dir.path().join("mine.ndjson");
-    let mut child = sb
-        .dlq_std()
-        .args(["retry", "--all", "--yes", "--rps", "2", "--report"])
-        .arg(&mine)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for_event(&sb, &mut child, "\"outcome\"");
-    signal(&child, "INT");
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(130), "{err}");
-    let job = continued_job(&err, "retry");
+    let job = retry_interrupted_with_report(&sb, &mine);
     let text = std::fs::read_to_string(&mine).unwrap();
     let kept: Vec<&str> = text
         .lines()
