@@ -49,6 +49,21 @@ impl Planned {
 }
 
 /// `target`: where the job will act, for what other jobs there have left unfinished.
+/// A URL group that is not there would fail every publish: said once, before the plan.
+async fn url_group_is_there(api: &Client, req: &Request<'_>) -> Result<()> {
+    let Some(group) = req.rebuild.and_then(|e| e.url_group()) else {
+        return Ok(());
+    };
+    if api.url_group_exists(group).await? {
+        return Ok(());
+    }
+    Err(CliError::failure(format!(
+        "there is no URL group {} on the server; nothing was changed",
+        safe(group)
+    ))
+    .hint("`--to-url-group` names an existing group: create it (or its endpoints) first"))
+}
+
 pub async fn make(
     ctx: &Ctx,
     api: &Client,
@@ -56,16 +71,7 @@ pub async fn make(
     sel: Chosen,
     target: &TargetRecord,
 ) -> Result<Planned> {
-    // A URL group that is not there would fail every publish: said once, before the plan.
-    if let Some(group) = req.rebuild.and_then(|e| e.url_group()) {
-        if !api.url_group_exists(group).await? {
-            return Err(CliError::failure(format!(
-                "there is no URL group {} on the server; nothing was changed",
-                safe(group)
-            ))
-            .hint("`--to-url-group` names an existing group: create it (or its endpoints) first"));
-        }
-    }
+    url_group_is_there(api, req).await?;
     // A dry run changes nothing, so it needs no backup.
     let backup_path = req.backup.filter(|_| !req.bulk.dry_run);
     let mut file = match backup_path {
@@ -133,27 +139,20 @@ pub async fn make(
         }
         None => None,
     };
-    if backup_note.is_some() && plan.is_empty() {
-        // Nothing will be deleted: the empty backup goes too.
-        if let Some(p) = backup_path {
+    // Nothing will be deleted: the empty backup goes too.
+    let (backup_note, backup_path) = match (backup_note, backup_path) {
+        (Some(_), Some(p)) if plan.is_empty() => {
             let _ = std::fs::remove_file(p);
+            (None, None)
         }
-        return Ok(Planned {
-            plan,
-            explicit,
-            selection,
-            backup_note: None,
-            backup_path: None,
-            rebuilt,
-            runs,
-        });
-    }
+        (note, path) => (note, path.map(Path::to_path_buf)),
+    };
     Ok(Planned {
         plan,
         explicit,
         selection,
         backup_note,
-        backup_path: backup_path.map(Path::to_path_buf),
+        backup_path,
         rebuilt,
         runs,
     })

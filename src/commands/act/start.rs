@@ -128,14 +128,7 @@ async fn planned<'a>(
     mut report: Option<Report>,
 ) -> Result<Option<Work<'a>>> {
     let verb = req.action.verb;
-    // Until the journal exists, a refusal takes the report (and the backup) back.
-    let take_back = |report: Option<Report>, planned: Option<&Planned>| {
-        Report::discard_opt(report);
-        if let Some(p) = planned {
-            p.take_back();
-        }
-    };
-    let mut planned = match gather::make(ctx, &api, req, chosen, &target.record()).await {
+    let planned = match gather::make(ctx, &api, req, chosen, &target.record()).await {
         Ok(p) => p,
         Err(e) => {
             take_back(report, None);
@@ -196,6 +189,30 @@ async fn planned<'a>(
         take_back(report, Some(&planned));
         return Err(e);
     }
+    begin(ctx, req, planned, id, api, target, report)
+}
+
+/// Until the journal exists, a refusal takes the report (and the backup) back.
+fn take_back(report: Option<Report>, planned: Option<&Planned>) {
+    Report::discard_opt(report);
+    if let Some(p) = planned {
+        p.take_back();
+    }
+}
+
+/// A confirmed plan becomes a job: recorded (its entries claimed), its messages frozen, its
+/// steps set. Entries another job claimed meanwhile are left to it.
+fn begin<'a>(
+    ctx: &'a Ctx,
+    req: &Request<'_>,
+    mut planned: Planned,
+    id: String,
+    api: crate::api::Client,
+    target: Target,
+    report: Option<Report>,
+) -> Result<Option<Work<'a>>> {
+    let verb = req.action.verb;
+    let plan = &planned.plan;
     let verify = req.verify.and_then(|v| v.verify);
     let canary = req.verify.and_then(|v| {
         let size = v.canary?;
