@@ -204,36 +204,11 @@ pub fn claim_part(
 mod tests {
     use super::*;
     use crate::api::Source;
-    use crate::bulk::action::Action;
-    use crate::bulk::journal::{EndState, Event, Journal, RunSettings};
+    use crate::bulk::journal::{EndState, Event, Journal};
     use crate::bulk::outcome::{Outcome, Summary};
 
     fn record(job: &str, ids: &[String]) -> JobRecord {
-        JobRecord {
-            job: job.into(),
-            action: Action {
-                verb: Verb::Callback,
-                source: Source::Qstash,
-                overrides: Default::default(),
-            },
-            created_ms: 0,
-            selection: "ids".into(),
-            target: TargetRecord {
-                base_url: "https://x".into(),
-                sandbox: false,
-                profile: None,
-                token_fingerprint: "f".into(),
-                token_source: "t".into(),
-            },
-            settings: RunSettings::default(),
-            mode: Mode::Planned {
-                parts: vec![Part {
-                    source: Source::Qstash,
-                    ids: ids.to_vec(),
-                }],
-                canary: None,
-            },
-        }
+        crate::bulk::journal::tests::planned(Verb::Callback, job, ids)
     }
 
     fn ids(n: usize) -> Vec<String> {

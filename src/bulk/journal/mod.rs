@@ -200,7 +200,7 @@ pub fn read_plan(dir: &Path) -> std::io::Result<JobRecord> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::api::Source;
     use crate::bulk::action::Action;
@@ -208,10 +208,16 @@ mod tests {
     use crate::bulk::outcome::{Outcome, Status};
 
     fn plan(job: &str, ids: &[&str]) -> JobRecord {
+        let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+        planned(Verb::Delete, job, &ids)
+    }
+
+    /// A planned job of `verb` on one made-up target, for the journal's tests and the claims'.
+    pub(crate) fn planned(verb: Verb, job: &str, ids: &[String]) -> JobRecord {
         JobRecord {
             job: job.into(),
             action: Action {
-                verb: Verb::Delete,
+                verb,
                 source: Source::Qstash,
                 overrides: Default::default(),
             },
@@ -228,7 +234,7 @@ mod tests {
             mode: Mode::Planned {
                 parts: vec![Part {
                     source: Source::Qstash,
-                    ids: ids.iter().map(|s| s.to_string()).collect(),
+                    ids: ids.to_vec(),
                 }],
                 canary: None,
             },
