@@ -2,8 +2,6 @@
 //! line (so plans, prompts, progress, interrupts and journals are exactly the verb's), and the
 //! recap of every step at the end.
 
-use dialoguer::Input;
-
 use super::scope::{Line, Scope};
 use super::{parse, view, Follow, Session, Step, CANARY_FROM};
 use crate::bulk::action::Verb;
@@ -25,7 +23,7 @@ impl Session<'_> {
                 ("--retries 3".to_string(), Some("3")),
             ];
             match view::select(
-                &*self.theme,
+                &self.ctx.out,
                 "Retries for the next delivery (Esc goes back)",
                 &menu,
             ) {
@@ -52,7 +50,7 @@ impl Session<'_> {
                 ),
                 ("no backup".into(), None),
             ];
-            match view::select(&*self.theme, "Keep a copy? (Esc goes back)", &menu) {
+            match view::select(&self.ctx.out, "Keep a copy? (Esc goes back)", &menu) {
                 Some(Some(path)) => extra.extend(["--backup".into(), path]),
                 Some(None) => {}
                 None => return false,
@@ -69,7 +67,7 @@ impl Session<'_> {
                 let canary = "try 10 first, go on if they are delivered (--canary 10)";
                 menu.insert(1, (canary.into(), Follow::Canary));
             }
-            match view::select(&*self.theme, "How? (Esc goes back)", &menu) {
+            match view::select(&self.ctx.out, "How? (Esc goes back)", &menu) {
                 Some(Follow::Verify) => extra.push("--verify".into()),
                 Some(Follow::Canary) => extra.extend(["--canary".into(), "10".into()]),
                 Some(Follow::No) => {}
@@ -104,11 +102,10 @@ impl Session<'_> {
     /// Where a republished group goes: `--to-url URL`, or `--rewrite-url FROM=TO` when the
     /// answer reads so (its right side a URL); `None` goes back.
     fn destination(&self) -> Option<[String; 2]> {
-        let answer = Input::<String>::with_theme(&*self.theme)
-            .with_prompt("New destination: a URL, or OLD=NEW to move an origin or a path under it (empty goes back)")
-            .allow_empty(true)
-            .interact_text()
-            .ok()?;
+        let answer = view::line(
+            &self.ctx.out,
+            "New destination: a URL, or OLD=NEW to move an origin or a path under it (empty goes back)",
+        )?;
         let answer = answer.trim().to_string();
         if answer.is_empty() {
             return None;

@@ -9,11 +9,6 @@ mod acting;
 mod scope;
 mod view;
 
-use std::io::IsTerminal;
-
-use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::Input;
-
 use super::{parse_line as parse, Command};
 use crate::api::{Entry, Source};
 use crate::args::filter::ReadFilters;
@@ -96,14 +91,13 @@ enum Follow {
 
 struct Session<'a> {
     ctx: &'a Ctx,
-    theme: Box<dyn Theme>,
     retention: std::time::Duration,
     steps: Vec<Step>,
 }
 
 pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let interactive = std::io::stdin().is_terminal()
-        && std::io::stderr().is_terminal()
+    let interactive = ctx.out.term.stdin_is_terminal()
+        && ctx.out.term.stderr_is_terminal()
         && !ctx.out.no_input
         && !matches!(
             ctx.out.format,
@@ -151,14 +145,8 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
             super::signals::first().await;
         }
     });
-    let theme: Box<dyn Theme> = if ctx.out.stderr_color {
-        Box::new(ColorfulTheme::default())
-    } else {
-        Box::new(SimpleTheme)
-    };
     let mut session = Session {
         ctx,
-        theme,
         retention,
         steps: Vec::new(),
     };
@@ -205,7 +193,7 @@ impl Session<'_> {
                 Err(_) => format!("{l}  (count only)"),
             });
             let menu: Vec<_> = lines.zip(0..groups.len()).collect();
-            let Some(i) = view::fuzzy(&*self.theme, &prompt, &menu, first) else {
+            let Some(i) = view::fuzzy(&self.ctx.out, &prompt, &menu, first) else {
                 return Ok(());
             };
             let g = groups[i];
@@ -247,7 +235,7 @@ impl Session<'_> {
                     .map(|v| (format!("{} this group", v.name()), Choice::Act(*v))),
             );
             menu.push(("back to the groups".to_string(), Choice::Back));
-            match view::select(&*self.theme, "What now? (Esc goes back)", &menu) {
+            match view::select(&self.ctx.out, "What now? (Esc goes back)", &menu) {
                 Some(Choice::Inspect) => self.inspect(&sample).await?,
                 Some(Choice::Narrow) => {
                     if let Some(narrower) = self.narrow(&sel).await? {
@@ -300,15 +288,12 @@ impl Session<'_> {
             .iter()
             .map(|e| (view::entry_line(&self.ctx.out, self.ctx.now_ms, e), e))
             .collect();
-        let Some(entry) = view::select(&*self.theme, "Which entry?", &menu) else {
+        let Some(entry) = view::select(&self.ctx.out, "Which entry?", &menu) else {
             return Ok(());
         };
         let argv = vec!["dlq".into(), "get".into(), entry.dlq_id.clone()];
         self.run(&argv, &[]).await;
-        let _: std::result::Result<String, _> = Input::with_theme(&*self.theme)
-            .with_prompt("Enter to go back")
-            .allow_empty(true)
-            .interact_text();
+        let _ = view::line(&self.ctx.out, "Enter to go back");
         Ok(())
     }
 
@@ -332,7 +317,7 @@ impl Session<'_> {
         .collect();
         let menu: Vec<(String, GroupKey)> =
             keys.iter().map(|k| (k.name().to_string(), *k)).collect();
-        let Some(key) = view::select(&*self.theme, "Narrow by", &menu) else {
+        let Some(key) = view::select(&self.ctx.out, "Narrow by", &menu) else {
             return Ok(None);
         };
         let stats = self.stats(sel, &[key]).await?;
@@ -340,7 +325,7 @@ impl Session<'_> {
         let lines = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups);
         let menu: Vec<_> = lines.into_iter().zip(groups.iter().copied()).collect();
         let Some(g) = view::fuzzy(
-            &*self.theme,
+            &self.ctx.out,
             "Pick a value (type to filter, Esc goes back)",
             &menu,
             0,
@@ -367,14 +352,10 @@ impl Session<'_> {
             ("export to a file named now".to_string(), Some(None)),
             ("back".to_string(), None),
         ];
-        let path = match view::select(&*self.theme, "Export this group (Esc goes back)", &menu) {
+        let path = match view::select(&self.ctx.out, "Export this group (Esc goes back)", &menu) {
             Some(Some(Some(path))) => path,
-            Some(Some(None)) => match Input::<String>::with_theme(&*self.theme)
-                .with_prompt("File name (empty goes back)")
-                .allow_empty(true)
-                .interact_text()
-            {
-                Ok(p) if !p.trim().is_empty() => p.trim().to_string(),
+            Some(Some(None)) => match view::line(&self.ctx.out, "File name (empty goes back)") {
+                Some(p) if !p.trim().is_empty() => p.trim().to_string(),
                 _ => return Ok(()),
             },
             Some(None) | None => return Ok(()),

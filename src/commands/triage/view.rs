@@ -1,14 +1,12 @@
 //! What a triage session shows in its menus, groups and entries as one screen line each, and
 //! the menus themselves, whose every line carries its own value.
 
-use dialoguer::theme::Theme;
-use dialoguer::{FuzzySelect, Select};
-
 use crate::api::Entry;
 use crate::grouping::{Group, Stats};
 use crate::output::fit;
 use crate::output::time;
 use crate::output::Output;
+use crate::terminal::Menu;
 use crate::text::{cut_end, safe, width};
 
 /// The groups as menu lines: count, share, the key (shortened so no two look alike), age.
@@ -74,7 +72,7 @@ pub fn entry_line(out: &Output, now_ms: i64, e: &Entry) -> String {
 /// back the first line with the picked text, so a line that reads like an earlier one
 /// (two keys alike once escaped) is told apart by a count: `(2)`.
 pub fn fuzzy<T: Copy>(
-    theme: &dyn Theme,
+    out: &Output,
     prompt: &str,
     menu: &[(String, T)],
     default: usize,
@@ -92,34 +90,36 @@ pub fn fuzzy<T: Copy>(
             }
         })
         .collect();
-    let picked = answered(
-        FuzzySelect::with_theme(theme)
-            .with_prompt(prompt)
-            .items(&lines)
-            .default(default)
-            .interact_opt(),
-    );
+    let picked = ask(out, prompt, &lines, default, true);
     picked.map(|i| menu[i].1)
 }
 
 /// A menu; the choice is the picked line's own value.
-pub fn select<T: Clone>(theme: &dyn Theme, prompt: &str, menu: &[(String, T)]) -> Option<T> {
-    let lines: Vec<&str> = menu.iter().map(|(line, _)| line.as_str()).collect();
-    let picked = answered(
-        Select::with_theme(theme)
-            .with_prompt(prompt)
-            .items(&lines)
-            .default(0)
-            .interact_opt(),
-    );
+pub fn select<T: Clone>(out: &Output, prompt: &str, menu: &[(String, T)]) -> Option<T> {
+    let lines: Vec<String> = menu.iter().map(|(line, _)| line.clone()).collect();
+    let picked = ask(out, prompt, &lines, 0, false);
     picked.map(|i| menu[i].1.clone())
 }
 
-/// A menu's choice; Ctrl-C (an error from the menu) goes back like Esc. The menu hides the
-/// cursor and does not show it again when it fails, so that is done here.
-pub fn answered(choice: dialoguer::Result<Option<usize>>) -> Option<usize> {
-    choice.unwrap_or_else(|_| {
-        let _ = console::Term::stderr().show_cursor();
-        None
-    })
+/// A menu's choice; Ctrl-C (an error from the menu) goes back like Esc.
+fn ask(
+    out: &Output,
+    prompt: &str,
+    items: &[String],
+    default: usize,
+    filter: bool,
+) -> Option<usize> {
+    let menu = Menu {
+        prompt,
+        items,
+        default,
+        filter,
+        color: out.stderr_color,
+    };
+    out.term.select(&menu).ok().flatten()
+}
+
+/// A line typed at the session's prompt; `None` for Ctrl-C.
+pub fn line(out: &Output, prompt: &str) -> Option<String> {
+    out.term.read_line(prompt).ok()
 }
