@@ -37,6 +37,9 @@ pub struct Menu<'a> {
     pub filter: bool,
     /// Colour the prompt and the cursor.
     pub color: bool,
+    /// Columns the line that reports the choice may take: past them, the choice goes on a
+    /// line of its own.
+    pub width: usize,
 }
 
 /// What a command may ask of its terminal. Every read that Ctrl-C ends fails with
@@ -125,20 +128,40 @@ impl Terminal for Real {
         } else {
             Box::new(dialoguer::theme::SimpleTheme)
         };
+        // The choice is reported here, not by the menu: the menu's report line is the prompt
+        // and the choice side by side, which a narrow terminal would wrap mid-word.
         let picked = if menu.filter {
             dialoguer::FuzzySelect::with_theme(&*theme)
                 .with_prompt(menu.prompt)
                 .items(menu.items)
                 .default(menu.default)
+                .report(false)
                 .interact_opt()
         } else {
             dialoguer::Select::with_theme(&*theme)
                 .with_prompt(menu.prompt)
                 .items(menu.items)
                 .default(menu.default)
+                .report(false)
                 .interact_opt()
         };
-        dialogued(picked)
+        let picked = dialogued(picked)?;
+        if let Some(i) = picked {
+            let report = |sel: &str| {
+                let mut line = String::new();
+                let _ = theme.format_select_prompt_selection(&mut line, menu.prompt, sel);
+                line
+            };
+            let term = console::Term::stderr();
+            let line = report(&menu.items[i]);
+            if console::measure_text_width(&line) <= menu.width {
+                term.write_line(&line)?;
+            } else {
+                term.write_line(report("").trim_end())?;
+                term.write_line(&format!("  {}", menu.items[i]))?;
+            }
+        }
+        Ok(picked)
     }
 }
 
@@ -329,6 +352,7 @@ mod tests {
             default: 0,
             filter: false,
             color: false,
+            width: 80,
         };
         assert_eq!(t.select(&menu).unwrap(), Some(1));
         let e = t.read_line("Name").unwrap_err();

@@ -17,7 +17,7 @@ pub fn confirm(out: &Output, question: &str) -> Result<()> {
     }
     ensure_can_ask(out, question)?;
     let _held = hold_interrupts();
-    match yes_no(&*out.term, question) {
+    match yes_no(&*out.term, question, out.stderr_wrap()) {
         Ok(true) => Ok(()),
         Ok(false) => Err(declined(out)),
         Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Err(cancelled(out)),
@@ -27,7 +27,21 @@ pub fn confirm(out: &Output, question: &str) -> Result<()> {
 
 /// `question [y/N]`: y or n sets the answer (the last one typed counts), Enter confirms it,
 /// Esc (or Enter with nothing typed) is No. A keystroke alone never decides.
-fn yes_no(term: &dyn Terminal, question: &str) -> std::io::Result<bool> {
+///
+/// A question wider than `max` columns is wrapped at words, and only its last line is drawn
+/// again as the answer changes: a line that ran past the edge could not be redrawn in place.
+fn yes_no(term: &dyn Terminal, question: &str, max: usize) -> std::io::Result<bool> {
+    let asked = super::wrap::hang(
+        &super::wrap::words(question),
+        0,
+        2,
+        max.saturating_sub(" [y/N] y".len()),
+    );
+    let (before, question) = asked.rsplit_once('\n').unwrap_or(("", &asked));
+    for line in before.lines() {
+        term.redraw(line)?;
+        term.end_line()?;
+    }
     let mut answer: Option<bool> = None;
     let result = loop {
         let shown = match answer {
@@ -161,6 +175,18 @@ mod tests {
         let (out, term) = on(Scripted::keys("yes\r"), Options::default());
         confirm(&out, "Go?").unwrap();
         assert_eq!(term.transcript(), "Go? [y/N] y\n", "the answer is shown");
+    }
+
+    #[test]
+    fn a_question_wider_than_the_terminal_is_wrapped_and_only_its_last_line_redrawn() {
+        let (out, term) = on(Scripted::keys("ny\r"), Options::default());
+        let question =
+            "Resume 7 failed workflow runs on 127.0.0.1:44139 (token from QSTASH_TOKEN)?";
+        confirm(&out, question).unwrap();
+        assert_eq!(
+            term.transcript(),
+            "Resume 7 failed workflow runs on 127.0.0.1:44139 (token from\n  QSTASH_TOKEN)? [y/N] y\n"
+        );
     }
 
     #[test]

@@ -67,6 +67,7 @@ mod tables;
 mod target;
 mod terminal;
 mod triage;
+mod triage_columns;
 mod triage_session;
 mod tty;
 mod verify;

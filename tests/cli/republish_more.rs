@@ -357,7 +357,8 @@ fn triage_republishes_a_group_to_where_its_endpoint_moved() {
     assert!(sb.ids(false).is_empty());
     // The recap gives the command that does the same without a terminal.
     assert!(s.contains("republish: job republish-"), "{s}");
-    let line = s
+    let joined = crate::triage_session::unwrapped(&s);
+    let line = joined
         .lines()
         .map(str::trim)
         .find(|l| {

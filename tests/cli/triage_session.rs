@@ -26,6 +26,22 @@ pub fn session(sb: &Sandbox, args: &[&str]) -> Screen {
     Screen::start(&argv, &env, 140, 45)
 }
 
+/// `screen` with each command line that a session wrapped (`\` at a line's end, the rest
+/// indented on the next) joined again, as the shell joins it when the lines are pasted.
+pub fn unwrapped(screen: &str) -> String {
+    let mut out = String::new();
+    let mut continued = false;
+    for l in screen.lines() {
+        let l = if continued { l.trim_start() } else { l };
+        continued = l.ends_with(" \\");
+        out.push_str(l.strip_suffix('\\').unwrap_or(l));
+        if !continued {
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// The largest (workflow url, CALLBACK_FAIL) group of the sandbox, and its ids.
 fn failing_group(sb: &Sandbox) -> (String, Vec<String>) {
     let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -112,7 +128,8 @@ fn pick_inspect_resume_and_the_recap_runs_again_with_nothing_left() {
     // The recap names the job and the command that does the same without a terminal.
     assert!(s.contains("This session:"), "{s}");
     assert!(s.contains("resume: job resume-"), "{s}");
-    let line = s
+    let joined = unwrapped(&s);
+    let line = joined
         .lines()
         .map(str::trim)
         .find(|l| l.contains(" resume ") && l.ends_with("--yes"))

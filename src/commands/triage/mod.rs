@@ -16,6 +16,7 @@ use crate::bulk::action::Verb;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::grouping::{GroupKey, Stats};
+use crate::output::wrap;
 use crate::text::safe;
 use scope::{Line, Scope};
 
@@ -67,7 +68,8 @@ const CANARY_FROM: u64 = 20;
 struct Step {
     line: Line,
     argv: Vec<String>,
-    outcome: String,
+    /// What became of it, in units a wrapped line never splits (`0 left`).
+    outcome: Vec<String>,
 }
 
 /// What the group's menu offers; each line carries its own, so a choice is never read back
@@ -163,13 +165,12 @@ impl Session<'_> {
             let stats = self.stats(sel, by).await?;
             let groups = stats.sorted(None);
             if groups.is_empty() {
-                self.ctx.out.info(&format!(
+                self.ctx.out.info_wrapped(&format!(
                     "nothing in the DLQ matches {}",
                     safe(&sel.describe())
                 ));
                 return Ok(());
             }
-            let lines = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups);
             let prompt = format!(
                 "{} entries in {} groups; pick one (type to filter, Esc to quit)",
                 stats.total,
@@ -188,11 +189,12 @@ impl Session<'_> {
             // The cursor starts on a group that can be acted on: Enter at once must not be
             // refused. Those that cannot stay listed, for their counts, and say so.
             let first = narrowed.iter().position(Result::is_ok).unwrap_or(0);
-            let lines = lines.into_iter().zip(&narrowed).map(|(l, n)| match n {
-                Ok(_) => l,
-                Err(_) => format!("{l}  (count only)"),
-            });
-            let menu: Vec<_> = lines.zip(0..groups.len()).collect();
+            let notes: Vec<&str> = narrowed
+                .iter()
+                .map(|n| if n.is_ok() { "" } else { "(count only)" })
+                .collect();
+            let lines = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups, &notes);
+            let menu: Vec<_> = lines.into_iter().zip(0..groups.len()).collect();
             let Some(i) = view::fuzzy(&self.ctx.out, &prompt, &menu, first) else {
                 return Ok(());
             };
@@ -216,7 +218,9 @@ impl Session<'_> {
                 self.ctx.out.info("nothing left in this group");
                 return Ok(true);
             }
-            eprintln!("\ngroup: {}", safe(&sel.describe()));
+            let heading = format!("group: {}", safe(&sel.describe()));
+            let heading = wrap::hang(&wrap::words(&heading), 0, 2, self.ctx.out.stderr_wrap());
+            eprintln!("\n{heading}");
             for e in &sample {
                 eprintln!("  {}", view::entry_line(&self.ctx.out, self.ctx.now_ms, e));
             }
@@ -322,7 +326,7 @@ impl Session<'_> {
         };
         let stats = self.stats(sel, &[key]).await?;
         let groups = stats.sorted(None);
-        let lines = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups);
+        let lines = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups, &[]);
         let menu: Vec<_> = lines.into_iter().zip(groups.iter().copied()).collect();
         let Some(g) = view::fuzzy(
             &self.ctx.out,
@@ -367,7 +371,7 @@ impl Session<'_> {
         if self.run(&argv, &[]).await {
             self.steps.push(Step {
                 line: Line::Export,
-                outcome: "written".into(),
+                outcome: vec!["written".into()],
                 argv,
             });
         }
