@@ -185,6 +185,8 @@ pub enum Answer {
     Line(String),
     /// At a menu, the first line containing this text.
     Pick(String),
+    /// Enter at a menu, on the line the cursor starts on.
+    Default,
     /// Esc at a menu.
     Escape,
     /// Ctrl-C at any read.
@@ -323,6 +325,7 @@ impl Terminal for Scripted {
         self.note(&shown);
         match self.next(menu.prompt)? {
             Answer::Escape => Ok(None),
+            Answer::Default => Ok(Some(menu.default)),
             Answer::Pick(text) => match menu.items.iter().position(|i| i.contains(&text)) {
                 Some(i) => Ok(Some(i)),
                 None => Err(unexpected(menu.prompt, &format!("no line has {text:?}"))),

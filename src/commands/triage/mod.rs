@@ -7,6 +7,8 @@
 
 mod acting;
 mod scope;
+#[cfg(test)]
+mod tests;
 mod view;
 
 use super::{parse_line as parse, Command};

@@ -1,0 +1,172 @@
+//! A triage session on a scripted terminal, in process, against the embedded sandbox: which
+//! question follows which answer (Esc and Ctrl-C go back one step), and that a change picked in
+//! the menus and confirmed with keys is what the server then holds.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::*;
+use crate::args::global::GlobalArgs;
+use crate::terminal::{Answer, Scripted};
+
+/// A context on `--sandbox` in `dir`, asking on a terminal that answers `script`.
+async fn on_sandbox(dir: &std::path::Path, script: Vec<Answer>) -> (Ctx, Arc<Scripted>) {
+    let term = Arc::new(Scripted::new(script));
+    let state = dir.join("state").display().to_string();
+    let config = dir.join("config").display().to_string();
+    let env = move |k: &str| match k {
+        "DLQ_STATE_DIR" => Some(state.clone()),
+        "DLQ_CONFIG_DIR" => Some(config.clone()),
+        _ => None,
+    };
+    let global = GlobalArgs {
+        sandbox: true,
+        ..GlobalArgs::default()
+    };
+    let ctx = Ctx::on(global, &env, term.clone()).await.unwrap();
+    (ctx, term)
+}
+
+fn triage() -> Args {
+    match parse(&["dlq".into(), "triage".into()]) {
+        Ok(Command::Triage(args)) => args,
+        _ => unreachable!("a triage command line"),
+    }
+}
+
+/// What the server holds: entries by (url, status), largest group first (as the menu lists).
+async fn held(ctx: &Ctx) -> Vec<(Vec<Option<String>>, u64)> {
+    let by = vec![GroupKey::Url, GroupKey::Status];
+    let day = std::time::Duration::from_secs(86_400);
+    let stats = super::super::stats::gather(ctx, Source::Qstash, &Default::default(), by, day)
+        .await
+        .unwrap();
+    let held = stats
+        .sorted(None)
+        .into_iter()
+        .map(|g| (g.key.clone(), g.count));
+    held.collect()
+}
+
+fn by_key(groups: &[(Vec<Option<String>>, u64)]) -> BTreeMap<Vec<Option<String>>, u64> {
+    groups.iter().cloned().collect()
+}
+
+/// The questions asked, in order, each by the start of its prompt.
+fn asked(term: &Scripted) -> Vec<String> {
+    let starts = [
+        "pick one",
+        "What now?",
+        "Retries",
+        "How?",
+        "Keep a copy?",
+        "Which entry?",
+    ];
+    let transcript = term.transcript();
+    transcript
+        .lines()
+        .filter_map(|l| l.strip_prefix("? "))
+        .map(|p| {
+            let s = starts.iter().find(|s| p.contains(*s));
+            s.map_or(p.to_string(), |s| s.to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn esc_and_ctrl_c_go_back_one_question_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let retry = || Answer::Pick("retry this group".into());
+    let mut script = vec![
+        Answer::Default,
+        // Esc at the group's menu: back to the groups.
+        Answer::Escape,
+        Answer::Default,
+        // Esc at "Retries" goes back to the group's menu, not to the list.
+        retry(),
+        Answer::Escape,
+        // Ctrl-C at a menu is Esc.
+        retry(),
+        Answer::Interrupt,
+        // Esc at the backup question.
+        Answer::Pick("delete this group".into()),
+        Answer::Escape,
+        // No destination to republish to.
+        Answer::Pick("republish this group".into()),
+        Answer::Line(String::new()),
+        // Esc at "How?".
+        retry(),
+        Answer::Pick("keep the original retries".into()),
+        Answer::Escape,
+        // All the way to the verb's own question, and Esc there: No, and the counts are read
+        // again.
+        retry(),
+        Answer::Pick("keep the original retries".into()),
+        Answer::Pick("act without following".into()),
+    ];
+    script.extend(Scripted::keys("y\x1b"));
+    script.push(Answer::Escape);
+    let (ctx, term) = on_sandbox(dir.path(), script).await;
+    let before = held(&ctx).await;
+    run(&ctx, triage()).await.unwrap();
+    let transcript = term.transcript();
+    assert_eq!(
+        asked(&term),
+        [
+            "pick one",
+            "What now?",
+            "pick one",
+            "What now?",
+            "Retries",
+            "What now?",
+            "Retries",
+            "What now?",
+            "Keep a copy?",
+            "What now?",
+            "New destination",
+            "What now?",
+            "Retries",
+            "How?",
+            "What now?",
+            "Retries",
+            "How?",
+            "pick one"
+        ],
+        "{transcript}"
+    );
+    assert!(transcript.contains("[y/N] y\n"), "{transcript}");
+    assert_eq!(term.left(), 0);
+    assert_eq!(held(&ctx).await, before);
+}
+
+#[tokio::test]
+async fn a_delete_picked_in_the_menus_and_confirmed_with_keys_is_what_the_server_then_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut script = vec![
+        Answer::Default,
+        Answer::Pick("delete this group".into()),
+        Answer::Pick("no backup".into()),
+    ];
+    // The verb's own question, answered as a person does: y, then Enter.
+    script.extend(Scripted::keys("y\r"));
+    script.push(Answer::Escape);
+    let (ctx, term) = on_sandbox(dir.path(), script).await;
+    let before = held(&ctx).await;
+    let (top, n) = before[0].clone();
+    run(&ctx, triage()).await.unwrap();
+    let transcript = term.transcript();
+    assert_eq!(
+        asked(&term),
+        ["pick one", "What now?", "Keep a copy?", "pick one"],
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains(&format!("Delete {n} ")) && transcript.contains("[y/N] y\n"),
+        "{transcript}"
+    );
+    assert_eq!(term.left(), 0);
+    // Exactly the group the cursor started on is gone; every other group is as it was.
+    let mut want = by_key(&before);
+    want.remove(&top);
+    assert_eq!(by_key(&held(&ctx).await), want);
+}
