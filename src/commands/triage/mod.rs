@@ -7,8 +7,6 @@
 
 mod acting;
 mod scope;
-#[cfg(test)]
-mod tests;
 mod view;
 
 use super::{parse_line as parse, Command};
@@ -392,3 +390,7 @@ async fn stoppable<T>(read: impl std::future::Future<Output = Result<T>>) -> Res
         )),
     }
 }
+
+// Last in the file: what follows `#[cfg(test)]` is test code to the source scanners.
+#[cfg(test)]
+mod tests;
