@@ -96,12 +96,14 @@ impl Staging for Staged {
     }
 
     fn planned(&mut self, plan: &Plan) -> Result<()> {
-        let Written::Writing(f) = std::mem::replace(&mut self.state, Written::Gone) else {
-            return Ok(());
+        self.state = match std::mem::replace(&mut self.state, Written::Gone) {
+            Written::Writing(f) => {
+                let path = f.path().to_path_buf();
+                let n = f.commit().map_err(|e| backup_err(&path, &e))?;
+                Written::Kept { path, n }
+            }
+            other => other,
         };
-        let path = f.path().to_path_buf();
-        let n = f.commit().map_err(|e| backup_err(&path, &e))?;
-        self.state = Written::Kept { path, n };
         if plan.is_empty() {
             // Nothing will be acted on: the empty backup goes too.
             self.undo();
