@@ -91,3 +91,71 @@ impl Drop for Starting<'_> {
         self.staged.undo();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::bulk::action::Verb;
+    use crate::bulk::journal::{claims, jobs_dir, tests::planned};
+    use crate::commands::act::parts::{Engaged, Staging};
+
+    /// A part's staging that says whether it was undone.
+    struct Marked(Arc<AtomicBool>);
+
+    impl Staging for Marked {
+        fn undo(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+
+        fn commit(&mut self, _job: &Job) -> std::io::Result<Option<Box<dyn Engaged>>> {
+            Ok(None)
+        }
+    }
+
+    /// A start with a journal on two entries and a marked staging; the journal's target.
+    fn started_on(
+        dir: &std::path::Path,
+        job: &str,
+    ) -> (
+        Starting<'static>,
+        Arc<AtomicBool>,
+        crate::bulk::journal::TargetRecord,
+    ) {
+        let record = planned(Verb::Delete, job, &["1-0".to_string(), "1-1".to_string()]);
+        let target = record.target.clone();
+        let (created, refused) = Job::create(dir, record).unwrap();
+        assert!(refused.is_empty());
+        let undone = Arc::new(AtomicBool::new(false));
+        let mut starting = Starting::new(None);
+        starting.stage(Staged::of(vec![Box::new(Marked(undone.clone()))]));
+        starting.journal(created);
+        (starting, undone, target)
+    }
+
+    #[test]
+    fn a_start_dropped_before_it_commits_leaves_no_journal_no_claim_and_no_staging() {
+        let dir = tempfile::tempdir().unwrap();
+        let (starting, undone, target) = started_on(dir.path(), "delete-dropped");
+        assert_eq!(claims::held(dir.path(), &target, "").len(), 2);
+        drop(starting);
+        assert!(undone.load(Ordering::SeqCst), "the staging was not undone");
+        assert!(claims::held(dir.path(), &target, "").is_empty());
+        assert_eq!(std::fs::read_dir(jobs_dir(dir.path())).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_committed_start_keeps_its_journal_its_claim_and_its_staging() {
+        let dir = tempfile::tempdir().unwrap();
+        let (starting, undone, target) = started_on(dir.path(), "delete-kept");
+        let started = starting.commit().unwrap();
+        assert!(
+            !undone.load(Ordering::SeqCst),
+            "a committed staging was undone"
+        );
+        assert_eq!(started.job.id(), "delete-kept");
+        assert_eq!(claims::held(dir.path(), &target, "").len(), 2);
+    }
+}

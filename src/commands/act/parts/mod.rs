@@ -198,7 +198,13 @@ impl<'a> Parts<'a> {
 #[derive(Default)]
 pub struct Staged<'a>(Vec<Box<dyn Staging + 'a>>);
 
-impl Staged<'_> {
+impl<'a> Staged<'a> {
+    /// Stagings made elsewhere than by a verb's parts (tests).
+    #[cfg(test)]
+    pub fn of(stagings: Vec<Box<dyn Staging + 'a>>) -> Staged<'a> {
+        Staged(stagings)
+    }
+
     pub fn found(&mut self, entries: &[Entry]) -> Result<()> {
         self.0.iter_mut().try_for_each(|s| s.found(entries))
     }
