@@ -52,6 +52,23 @@ impl Verb {
             (_, Source::Workflow) => 50,
         }
     }
+
+    /// Whether what it made is judged by a failure callback's state rather than by its run's
+    /// (a re-run callback leaves its run failed whatever it did).
+    pub fn follows_callbacks(self) -> bool {
+        matches!(self, Verb::Callback)
+    }
+
+    /// Whether it asks before acting on ids given one by one: those that cannot be undone
+    /// (delete) or that change where messages go (republish) do.
+    pub fn asks_for_ids(self) -> bool {
+        matches!(self, Verb::Delete | Verb::Republish)
+    }
+
+    /// Whether its largest runs ask to type the count rather than y/N: it cannot be undone.
+    pub fn asks_for_the_count(self) -> bool {
+        matches!(self, Verb::Delete)
+    }
 }
 
 /// An action with everything it needs besides the ids.

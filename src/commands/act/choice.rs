@@ -6,7 +6,6 @@ use std::io::BufReader;
 
 use super::Request;
 use crate::args::select::SelectArgs;
-use crate::bulk::action::Verb;
 use crate::bulk::resolve;
 use crate::bulk::select::{dedupe, read_ids};
 use crate::error::{CliError, Result};
@@ -50,31 +49,16 @@ pub fn select(req: &Request) -> Result<Chosen> {
                 .hint("add --all to act on every match, or --limit N for the first N matches")
         });
     }
-    if let Some(v) = req.verify {
-        if v.past_canary {
-            return Err(CliError::usage(
-                "--past-canary goes on with a job whose canary did not pass: give it with --continue JOB",
-            ));
-        }
-        if req.bulk.server_side && (v.verify.is_some() || v.canary.is_some()) {
-            return Err(CliError::usage(
-                "--server-side has no per-entry account to verify: drop --verify/--canary, or drop --server-side",
-            ));
-        }
-    }
+    req.parts.refuse_new()?;
     if req.bulk.server_side {
-        if verb == Verb::Republish {
-            return Err(CliError::usage(
-                "republish publishes each entry's own new message: it has no server-side form; drop --server-side",
-            ));
-        }
-        if !ids.is_empty() || verb == Verb::Callback {
-            return Err(CliError::usage("--server-side drives the API's own filter bulk call: it takes filters with --all or --limit, not ids or callback"));
+        req.parts.refuse_server_side()?;
+        if !ids.is_empty() {
+            return Err(CliError::usage("--server-side drives the API's own filter bulk call: it takes filters with --all or --limit, not ids"));
         }
         if req.bulk.max.is_some() {
             return Err(CliError::usage("--server-side has no plan to count against --max: drop --max, or drop --server-side"));
         }
-        if req.bulk.report.is_some() || req.bulk.dry_run || req.backup.is_some() {
+        if req.bulk.report.is_some() || req.bulk.dry_run {
             return Err(CliError::usage("--server-side has no plan and no per-entry account: drop --report/--dry-run/--backup, or drop --server-side"));
         }
         // The server filters a server-side run on its own, so a value it would read otherwise

@@ -1,7 +1,13 @@
 //! `dlq republish`: publish a changed copy of each selected QStash message (new destination,
 //! headers, body, settings), then remove the entry, exactly once.
 
+mod part;
+
 use std::path::PathBuf;
+
+use super::act::parts::{Backup, Follow};
+use super::act::Parts;
+use part::Rebuild;
 
 use crate::api::{check_url, valid_name, Source};
 use crate::args::filter::{CommonFilters, MatchFlowKey, QstashFilters};
@@ -121,7 +127,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         source: Source::Qstash,
         overrides: config,
     };
-    let mut request = super::qstash_request(
+    let request = super::qstash_request(
         ctx,
         action,
         &args.select,
@@ -129,10 +135,11 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         &args.qstash,
         &args.flow,
         &args.bulk,
-        &args.verify,
+        Parts::default()
+            .with(Backup::to(args.backup.as_deref()))
+            .with(Follow(&args.verify))
+            .with(Rebuild(&edits)),
     )?;
-    request.backup = args.backup.as_deref();
-    request.rebuild = Some(&edits);
     super::act::run(ctx, request).await
 }
 
