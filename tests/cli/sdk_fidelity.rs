@@ -27,7 +27,7 @@ fn marker(v: &str) -> String {
 }
 
 /// Runs `body` after a `Client` of `module` pointed at `sb`; what it printed, as JSON.
-fn run(sb: &Sandbox, module: &str, body: &str, env: &[(&str, &str)]) -> Value {
+pub fn run(sb: &Sandbox, module: &str, body: &str, env: &[(&str, &str)]) -> Value {
     let script = format!(
         "import {{ Client }} from \"{module}\";\n\
          const c = new Client({{ baseUrl: process.env.QSTASH_URL, token: process.env.QSTASH_TOKEN }});\n\
