@@ -59,6 +59,7 @@ mod sdk_fidelity;
 mod sdk_inflight;
 mod sdk_python;
 mod sdk_replay;
+mod seeded_runs;
 mod shell;
 mod sources_clock;
 mod sources_faults;

@@ -30,6 +30,7 @@ mod runlog;
 mod runs;
 mod schedules;
 mod seed;
+mod seedruns;
 mod server;
 mod shared;
 pub mod simulate;
