@@ -2889,7 +2889,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__sandbox)
-            opts="-o -q -v -y -h --port --state --seed --seed-rng --fixture --latency --fault-rate --faults --fault-stall-ms --rate-limit --workflow-bulk-cap --delivery-backoff-ms --simulate --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help reset help"
+            opts="-o -q -v -y -h --port --state --seed --seed-rng --fixture --latency --fault-rate --faults --fault-stall-ms --rate-limit --workflow-bulk-cap --delivery-backoff-ms --delivery-delay --simulate --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help reset help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2940,6 +2940,10 @@ _dlq() {
                     return 0
                     ;;
                 --delivery-backoff-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delivery-delay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

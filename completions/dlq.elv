@@ -845,6 +845,7 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand --rate-limit 'Limit the API to RPS requests a second (bursts up to BURST, default RPS), as QStash''s burst limit does: 429 with Burst-RateLimit-* headers once spent; replies that pass carry the headers too. Publish, enqueue and batch are exempt'
             cand --workflow-bulk-cap 'Most workflow runs one bulk resume, restart or delete handles in filter mode; the cursor continues'
             cand --delivery-backoff-ms 'Pause between delivery attempts of messages and runs (times the attempt)'
+            cand --delivery-delay 'How long a new message waits before its first delivery attempt, as on QStash; until then GET /v2/messages/<id> reads it and DELETE /v2/messages cancels it. 0 delivers at once'
             cand --simulate 'How destinations the sandbox does not contact answer (repeatable; the first rule whose PATTERN matches the URL wins; * matches anything). OUTCOME is ok, an HTTP status 400-599, flaky:P (each attempt fails with probability P, answering 500) or timeout (no answer within the message''s Upstash-Timeout, else 15s)'
             cand --token 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)'
             cand --base-url 'Base URL of the QStash API [default: https://qstash.upstash.io]'

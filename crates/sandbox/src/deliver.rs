@@ -73,7 +73,7 @@ async fn play(app: Arc<App>, work: Work, plan: Plan) {
     let (first, at, attempts, timeout, msg) = {
         let s = app.store.lock().unwrap();
         let (start, attempts, timeout) = schedule(&s, work);
-        let (first, at) = resume(&s, work).unwrap_or((1, start));
+        let (first, at) = resume(&s, work).unwrap_or_else(|| (1, first_due(&app, &s, work, start)));
         let msg = match work {
             Work::Message(i) => Some(s.messages[i].clone()),
             _ => None,
@@ -120,6 +120,19 @@ async fn play(app: Arc<App>, work: Work, plan: Plan) {
             return;
         }
         sleep_until(next.unwrap_or(end)).await;
+    }
+}
+
+/// When work never attempted is first due: a new message not before `--delivery-delay` after
+/// it was made, as on the service, where it is readable and cancellable meanwhile. A queued
+/// message was made when it was enqueued, so the time its queue held it counts.
+fn first_due(app: &App, s: &Store, work: Work, start: i64) -> i64 {
+    match work {
+        Work::Message(i) => {
+            let delay = app.delivery_delay.as_millis() as i64;
+            start.max(s.messages[i].created_at.saturating_add(delay))
+        }
+        Work::Run(_) | Work::Callback(_) => start,
     }
 }
 

@@ -30,6 +30,7 @@ mod runlog;
 mod runs;
 mod schedules;
 mod seed;
+mod seedruns;
 mod server;
 mod shared;
 pub mod simulate;
@@ -57,6 +58,9 @@ use faults::Faults;
 use simulate::Simulation;
 use store::{now_ms, random_id, Store};
 
+/// The default `--delivery-delay`: about what the service takes to start a delivery.
+pub const DEFAULT_DELIVERY_DELAY_MS: u64 = 300;
+
 /// Everything a sandbox is started with.
 pub struct Options {
     /// The token to require; else the state file's, else a random one.
@@ -73,6 +77,9 @@ pub struct Options {
     pub workflow_cap: usize,
     pub delivery: Delivery,
     pub delivery_backoff: Duration,
+    /// How long a new message waits before its first attempt, as the service's queueing does:
+    /// meanwhile it is readable (`GET /v2/messages/{id}`) and cancellable.
+    pub delivery_delay: Duration,
     /// How destinations the sandbox does not contact answer (`--simulate`).
     pub simulation: Simulation,
     /// `--rate-limit`: 429 once the per-second budget is spent.
@@ -93,6 +100,7 @@ impl Options {
             workflow_cap: 50,
             delivery: Delivery::Network,
             delivery_backoff: Duration::from_millis(200),
+            delivery_delay: Duration::from_millis(DEFAULT_DELIVERY_DELAY_MS),
             rate_limit: None,
             simulation: Simulation::none(),
             shared: false,
@@ -166,6 +174,7 @@ impl Sandbox {
             state_file: opts.state_file,
             delivery: opts.delivery,
             delivery_backoff: opts.delivery_backoff,
+            delivery_delay: opts.delivery_delay,
             simulation: opts.simulation,
             rate_limit: opts.rate_limit,
             shared,

@@ -97,10 +97,16 @@ impl Overrides {
                     ))?;
                     o.delay = Some((v, ms));
                 }
+                // Seconds on the wire (OAQ, and what the SDKs send); milliseconds inside.
                 "upstash-not-before" => {
-                    o.not_before = Some(v.parse::<i64>().map_err(|_| {
-                        format!("Upstash-Not-Before must be a unix timestamp, got {v:?}")
-                    })?)
+                    o.not_before = Some(
+                        v.parse::<i64>()
+                            .ok()
+                            .and_then(|secs| secs.checked_mul(1000))
+                            .ok_or(format!(
+                                "Upstash-Not-Before must be a unix timestamp in seconds, got {v:?}"
+                            ))?,
+                    )
                 }
                 "upstash-retry-delay" => o.retry_delay = Some(v),
                 "upstash-flow-control-key" => o.flow_control_key = Some(v),
@@ -193,6 +199,10 @@ mod tests {
             (Some(2), Some(10), Some(60), Some(3))
         );
         assert_eq!(o.raw["Upstash-Flow-Control-Key"], "fk");
+        let mut at = HeaderMap::new();
+        at.insert("upstash-not-before", "1700000000".parse().unwrap());
+        let o = Overrides::parse(&at).unwrap();
+        assert_eq!(o.not_before, Some(1_700_000_000_000), "seconds on the wire");
         h.insert("upstash-delay", "10".parse().unwrap());
         assert!(Overrides::parse(&h).is_err());
     }

@@ -98,7 +98,9 @@ pub fn seed(store: &mut Store, n: usize, rng: &mut ChaCha8Rng, now_ms: i64) {
     for i in 0..n {
         let at = anchor - rng.gen_range(60_000..SPREAD_MS);
         let e = workflow_entry(rng, at, i);
-        store.insert(Dlq::Workflow, e, at);
+        let run = e.clone();
+        let id = store.insert(Dlq::Workflow, e, at);
+        store.runs.push(super::seedruns::failed_run(&run, &id, at));
     }
 }
 

@@ -57,15 +57,8 @@ impl Answer {
 
     /// A destination that answered `status` with `body`.
     pub fn http(status: i64, headers: Headers, body: Vec<u8>) -> Answer {
-        let error = (!(200..300).contains(&status)).then(|| {
-            let reason = axum::http::StatusCode::from_u16(status as u16)
-                .ok()
-                .and_then(|s| s.canonical_reason())
-                .unwrap_or("");
-            format!("the destination answered {status} {reason}")
-                .trim_end()
-                .to_string()
-        });
+        let error = (!(200..300).contains(&status))
+            .then(|| format!("the destination answered {}", status_line(status)));
         Answer {
             status,
             headers,
@@ -210,10 +203,25 @@ impl Simulation {
         let body = if status < 300 {
             "ok".to_string()
         } else {
-            format!("{status} (simulated by dlq sandbox --simulate)")
+            status_line(status as i64)
         };
-        Answer::http(status as i64, headers, body.into_bytes())
+        let mut answer = Answer::http(status as i64, headers, body.into_bytes());
+        // The body reads as the destination's would; the log's error says whose it is.
+        answer.error = answer
+            .error
+            .map(|e| format!("{e} (simulated by --simulate)"));
+        answer
     }
+}
+
+/// `404 Not Found`: what a web server's error page says, the body of a simulated failure.
+fn status_line(status: i64) -> String {
+    let reason = u16::try_from(status)
+        .ok()
+        .and_then(|s| axum::http::StatusCode::from_u16(s).ok())
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("");
+    format!("{status} {reason}").trim_end().to_string()
 }
 
 #[cfg(test)]
@@ -270,6 +278,12 @@ mod tests {
         assert_eq!(Simulation::none().outcome("https://b.example/x"), None);
         let a = s.attempt(Outcome::Status(503), 1000);
         assert_eq!((a.status, a.ok()), (503, false));
+        let b = s.attempt(Outcome::Status(404), 1000);
+        assert_eq!(b.body, b"404 Not Found", "reads as the destination's");
+        assert_eq!(
+            b.error.as_deref(),
+            Some("the destination answered 404 Not Found (simulated by --simulate)")
+        );
         assert!(s.attempt(Outcome::Ok, 1000).ok());
         let t = s.attempt(Outcome::Timeout, 1234);
         assert_eq!((t.status, t.took_ms), (0, 1234));
