@@ -62,6 +62,7 @@ pub fn message_config(e: &Entry, ov: &Overrides, now: i64) -> MessageConfig {
 pub fn add_message(store: &mut Store, msg: MessageRecord) -> Work {
     store.messages.push(msg);
     let i = store.messages.len() - 1;
+    super::flowkeys::message_made(store, i);
     outcome::created(store, i);
     Work::Message(i)
 }

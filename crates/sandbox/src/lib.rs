@@ -13,6 +13,7 @@ pub mod embedded;
 mod events;
 pub mod faults;
 mod flow;
+mod flowkeys;
 mod introspect;
 pub mod limit;
 mod lock;
@@ -32,6 +33,7 @@ mod schedules;
 mod seed;
 mod server;
 mod shared;
+mod signing;
 pub mod simulate;
 mod sources;
 #[cfg(test)]
@@ -140,6 +142,7 @@ impl Sandbox {
             .or(Some(store.token.clone()).filter(|t| !t.is_empty()))
             .unwrap_or_else(new_token);
         store.token = token.clone();
+        store.signing.ensure(&token);
         // Deliveries and runs the last server of this state did not see to the end go on;
         // one that only records settles those now due here, before the state is saved.
         let mut unfinished = outcome::unfinished(&store);
