@@ -43,6 +43,7 @@ mod republish_sdk;
 mod sandbox;
 mod sandbox_flag;
 mod sandbox_flow;
+mod sandbox_flowkeys;
 mod sandbox_life;
 mod sandbox_logs;
 mod sandbox_logs_life;
