@@ -44,6 +44,7 @@ mod sandbox;
 mod sandbox_flag;
 mod sandbox_flow;
 mod sandbox_flowkeys;
+mod sandbox_keys;
 mod sandbox_life;
 mod sandbox_logs;
 mod sandbox_logs_life;

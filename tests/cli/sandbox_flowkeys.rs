@@ -238,3 +238,53 @@ fn flow_control_and_global_parallelism_have_no_violations() {
         "{v}"
     );
 }
+
+#[test]
+fn the_python_sdk_reads_go_style_periods_back_and_drives_every_flow_control_call() {
+    if !crate::sdk_python::have_py_sdk() {
+        return;
+    }
+    let sb = Sandbox::start(&["--seed", "0"]);
+    let v = crate::sdk_python::run(
+        &sb,
+        r#"
+from qstash.message import FlowControl
+def fc(x):
+    f = x.flow_control
+    return [f.key, f.parallelism, f.rate, f.period]
+a = c.message.publish_json(url="https://example.com/a", body={"k": 1},
+    flow_control=FlowControl(key="py-rate", rate=23, period="1h30m3s"))
+b = c.message.publish_json(url="https://example.com/b", body={"k": 2},
+    flow_control=FlowControl(key="py-par", parallelism=5))
+sid = c.schedule.create_json(cron="1 1 1 1 1", destination="https://example.com/s",
+    body={"k": 3}, flow_control=FlowControl(key="py-sched", parallelism=2))
+out = {"rate": fc(c.message.get(a.message_id)), "par": fc(c.message.get(b.message_id)),
+       "schedule": fc(c.schedule.get(sid))}
+c.flow_control.pin("py-rate", {"parallelism": 3, "rate": 20, "period": 120})
+p = c.flow_control.get("py-rate")
+out["pinned"] = [p.parallelism_max, p.rate_max, p.rate_period, p.is_pinned_parallelism, p.is_pinned_rate]
+c.flow_control.unpin("py-rate", {"rate": True})
+p = c.flow_control.get("py-rate")
+out["unpinned"] = [p.is_pinned_parallelism, p.is_pinned_rate]
+c.flow_control.pause("py-par")
+out["paused"] = c.flow_control.get("py-par").is_paused
+c.flow_control.resume("py-par")
+c.flow_control.reset_rate("py-par")
+p = c.flow_control.get("py-par")
+out["resumed"] = [p.is_paused, p.rate_count, p.wait_list_size]
+g = c.flow_control.get_global_parallelism()
+out["global"] = [g.parallelism_max, g.parallelism_count]
+print(json.dumps(out))
+"#,
+        &[],
+    );
+    // As Upstash's own Python tests expect: a Go-style period in seconds, one when not given.
+    assert_eq!(v["rate"], json!(["py-rate", null, 23, 5403]), "{v}");
+    assert_eq!(v["par"], json!(["py-par", 5, null, 1]), "{v}");
+    assert_eq!(v["schedule"], json!(["py-sched", 2, null, 1]), "{v}");
+    assert_eq!(v["pinned"], json!([3, 20, 120, true, true]), "{v}");
+    assert_eq!(v["unpinned"], json!([true, false]), "{v}");
+    assert_eq!(v["paused"], true, "{v}");
+    assert_eq!(v["resumed"], json!([false, 0, 0]), "{v}");
+    assert_eq!(v["global"], json!([0, 0]), "{v}");
+}
