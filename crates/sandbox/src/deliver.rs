@@ -15,7 +15,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 
 use super::app::App;
-use super::flowkeys::KeyConfig;
+use super::flowstate::KeyConfig;
 use super::outcome::{active, answered, plan, recorded, resume, schedule, Plan, Work};
 use super::simulate::Answer;
 use super::states::MessageState;
@@ -146,7 +146,7 @@ async fn exchange(app: &App, msg: &MessageRecord, retried: u32, timeout_ms: i64)
         ..Entry::default()
     }
     .body_bytes();
-    super::signing::sign(app, &mut headers, &msg.url, &body);
+    super::keys::sign(app, &mut headers, &msg.url, &body);
     call(&msg.method, &msg.url, &headers, body, timeout_ms).await
 }
 

@@ -1,7 +1,7 @@
 //! Flow control as the service applies it to deliveries: for each flow-control key, at most
 //! `parallelism` deliveries in flight at once, at most `rate` started in each `period`, none
 //! while the key is paused. A delivery waits at the gate until all allow it. The limits are
-//! the key's configuration (`flowkeys::KeyConfig`, kept in the state: the newest message's, or
+//! the key's configuration (`flowstate::KeyConfig`, kept in the state: the newest message's, or
 //! what was pinned); the gate holds a copy, newest revision wins, so a pause or pin reaches
 //! deliveries already waiting. Waiting is polled: a wake-up missed is a few milliseconds late,
 //! never lost.
@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::flowkeys::KeyConfig;
+use super::flowstate::KeyConfig;
 use super::store::now_ms;
 
 /// The longest rate period the sandbox waits out.

@@ -1,6 +1,7 @@
-//! Signing keys (`GET /v2/keys`, `POST /v2/keys/rotate`) and the `Upstash-Signature` every
-//! delivery to a destination carries, so an app that verifies signatures (the SDKs' `Receiver`,
-//! `@upstash/workflow`'s `serve` with keys set) works against the sandbox as against QStash.
+//! Signing keys as the state keeps them, and the `Upstash-Signature` every delivery to a
+//! destination carries (added by `keys`), so an app that verifies signatures (the SDKs'
+//! `Receiver`, `@upstash/workflow`'s `serve` with keys set) works against the sandbox as
+//! against QStash.
 //!
 //! The signature is a JWT signed HS256 with the current key: `iss` "Upstash", `sub` the
 //! destination URL, `iat`/`nbf` now, `exp` five minutes on, a `jti`, and `body` the
@@ -8,21 +9,12 @@
 //! from the token and the number of rotations, so a sandbox started fresh with the same token
 //! has the same keys: an app configured once keeps verifying.
 
-use std::sync::Arc;
-
-use axum::extract::State;
-use axum::response::Response;
-use axum::routing::{get, post};
-use axum::Router;
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-
-use super::app::{App, AppState};
-use super::wire::{Headers, Reply};
 
 /// How long a signature is valid, as QStash gives it.
 const VALID_S: i64 = 300;
@@ -61,7 +53,8 @@ impl SigningKeys {
         self.next = derive(token, self.rotations + 1);
     }
 
-    fn wire(&self) -> serde_json::Value {
+    /// `{current, next}`, as `GET /v2/keys` answers.
+    pub fn wire(&self) -> serde_json::Value {
         json!({ "current": self.current, "next": self.next })
     }
 }
@@ -78,8 +71,8 @@ fn derive(token: &str, n: u64) -> String {
     format!("sig_{tail}")
 }
 
-/// The `Upstash-Signature` of a delivery of `body` to `url`, at `now_ms`.
-pub fn signature(key: &str, url: &str, body: &[u8], now_ms: i64) -> String {
+/// The `Upstash-Signature` of a delivery of `body` to `url`, at `now_ms`, with token id `jti`.
+pub fn signature(key: &str, url: &str, body: &[u8], now_ms: i64, jti: &str) -> String {
     let now = now_ms / 1000;
     let header = json!({ "alg": "HS256", "typ": "JWT" });
     let claims = json!({
@@ -88,7 +81,7 @@ pub fn signature(key: &str, url: &str, body: &[u8], now_ms: i64) -> String {
         "exp": now + VALID_S,
         "nbf": now,
         "iat": now,
-        "jti": super::store::random_id("jwt_", &mut rand::thread_rng()),
+        "jti": jti,
         "body": URL_SAFE.encode(Sha256::digest(body)),
     });
     let signed = format!(
@@ -100,32 +93,6 @@ pub fn signature(key: &str, url: &str, body: &[u8], now_ms: i64) -> String {
     mac.update(signed.as_bytes());
     let sig = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
     format!("{signed}.{sig}")
-}
-
-/// Adds the signature of a delivery with the current key of `app`'s state.
-pub fn sign(app: &App, headers: &mut Headers, url: &str, body: &[u8]) {
-    let key = app.store.lock().unwrap().signing.current.clone();
-    let sig = signature(&key, url, body, super::store::now_ms());
-    headers.insert("Upstash-Signature".into(), vec![sig]);
-}
-
-pub fn routes() -> Router<Arc<App>> {
-    Router::new()
-        .route("/v2/keys", get(keys))
-        .route("/v2/keys/rotate", post(rotate))
-}
-
-async fn keys(State(app): AppState) -> Response {
-    app.read(|s| Reply::ok(s.signing.wire())).await
-}
-
-async fn rotate(State(app): AppState) -> Response {
-    let token = app.token.clone();
-    app.mutate(move |s, _| {
-        s.signing.rotate(&token);
-        (Reply::ok(s.signing.wire()), vec![])
-    })
-    .await
 }
 
 #[cfg(test)]
@@ -158,6 +125,7 @@ mod tests {
             "http://127.0.0.1:9/x",
             b"hello",
             1_700_000_000_123,
+            "jwt_1",
         );
         let parts: Vec<&str> = jwt.split('.').collect();
         assert_eq!(parts.len(), 3);

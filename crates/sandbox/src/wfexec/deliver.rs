@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::super::app::App;
 use super::super::deliver::call;
-use super::super::flowkeys::KeyConfig;
+use super::super::flowstate::KeyConfig;
 use super::super::outcome::is_loopback;
 use super::super::overrides::attempts;
 use super::super::runs;
@@ -127,7 +127,7 @@ pub async fn try_once(
 ) -> Option<Answer> {
     if is_loopback(url) {
         let mut headers = headers.clone();
-        crate::signing::sign(app, &mut headers, url, &body);
+        crate::keys::sign(app, &mut headers, url, &body);
         return Some(call("POST", url, &headers, body, timeout_ms).await);
     }
     let outcome = app.simulation.outcome(url)?;
