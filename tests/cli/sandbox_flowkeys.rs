@@ -1,7 +1,8 @@
 //! Flow-control keys as the API shows and changes them (`/v2/flowControl…`,
-//! `/v2/globalParallelism`): driven by the official TypeScript SDK as Upstash's own tests drive
-//! the service, held by the official OpenAPI through Prism, and seen from a real endpoint: a
-//! paused key's deliveries wait at the gate (the key's wait list says so) and go on resume.
+//! `/v2/globalParallelism`): driven by the official SDKs (TypeScript and Python) as Upstash's own
+//! tests drive the service, held by the official OpenAPI through Prism (with `/v2/keys`), and
+//! seen from a real endpoint: a paused key's deliveries wait at the gate (the key's wait list
+//! says so) and go on resume.
 
 use serde_json::{json, Value};
 
@@ -176,7 +177,7 @@ fn a_paused_key_holds_its_deliveries_in_its_wait_list_until_resumed() {
 }
 
 #[test]
-fn flow_control_and_global_parallelism_have_no_violations() {
+fn flow_control_global_parallelism_and_signing_keys_have_no_violations() {
     if !have_spec() {
         return;
     }
@@ -221,6 +222,10 @@ fn flow_control_and_global_parallelism_have_no_violations() {
         assert_eq!(s, 400, "{v}");
         let (s, v) = call("GET", "/v2/globalParallelism");
         assert_eq!((s, &v["parallelismCount"]), (200, &json!(0)), "{v}");
+        let (s, before) = call("GET", "/v2/keys");
+        assert_eq!(s, 200, "{before}");
+        let (s, after) = call("POST", "/v2/keys/rotate");
+        assert_eq!((s, &after["current"]), (200, &before["next"]), "{after}");
         assert!(
             prism.violations().is_empty(),
             "{spec}: {:?}",

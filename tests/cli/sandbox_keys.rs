@@ -131,6 +131,19 @@ fn the_official_receivers_accept_deliveries_with_the_keys_and_refuse_after_two_r
     if py {
         let got = run(&sb, PY, &[("CASES", &cases.to_string())]);
         assert_eq!(got, expected, "Python Receiver");
+        // The Python SDK reads and rotates the keys too (the TypeScript one has no such call).
+        let got = run(
+            &sb,
+            "k = c.signing_key.get()\nr = c.signing_key.rotate()\n\
+             print(json.dumps([k.current, k.next, r.current, r.next]))",
+            &[],
+        );
+        let now = keys(&sb, "GET", "/v2/keys");
+        assert_eq!(
+            got,
+            json!([twice["current"], twice["next"], now["current"], now["next"]])
+        );
+        assert_eq!(now["current"], twice["next"]);
     }
 }
 
