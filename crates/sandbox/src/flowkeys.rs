@@ -125,7 +125,8 @@ async fn reset_rate(State(app): AppState, Path(key): Path<String>) -> Response {
     .await
 }
 
-/// The query's values by name; an empty or repeated name is refused.
+/// The `known` values of the query by name, a repeated one refused; others (the token in
+/// `qstash_token`) are left to whoever reads them.
 fn query(raw: Option<&str>, known: &[&str]) -> Result<BTreeMap<String, String>, String> {
     let mut out = BTreeMap::new();
     for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
