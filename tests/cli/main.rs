@@ -44,6 +44,8 @@ mod republish_sdk;
 mod sandbox;
 mod sandbox_flag;
 mod sandbox_flow;
+mod sandbox_flowkeys;
+mod sandbox_keys;
 mod sandbox_life;
 mod sandbox_logs;
 mod sandbox_logs_life;

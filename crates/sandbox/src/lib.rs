@@ -13,7 +13,10 @@ pub mod embedded;
 mod events;
 pub mod faults;
 mod flow;
+mod flowkeys;
+mod flowstate;
 mod introspect;
+mod keys;
 pub mod limit;
 mod lock;
 mod logs;
@@ -33,6 +36,7 @@ mod seed;
 mod seedruns;
 mod server;
 mod shared;
+mod signing;
 pub mod simulate;
 mod sources;
 #[cfg(test)]
@@ -148,6 +152,7 @@ impl Sandbox {
             .or(Some(store.token.clone()).filter(|t| !t.is_empty()))
             .unwrap_or_else(new_token);
         store.token = token.clone();
+        store.signing.ensure(&token);
         // Deliveries and runs the last server of this state did not see to the end go on;
         // one that only records settles those now due here, before the state is saved.
         let mut unfinished = outcome::unfinished(&store);
