@@ -113,7 +113,9 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let stats = gather(ctx, source, &filter, args.by.clone(), retention).await?;
     show(ctx, &args, &stats, ctx.now_ms, &mut ctx.out.stdout())?;
-    gate(&args, &stats, ctx.now_ms)
+    super::kept::say(ctx, &filter.content);
+    let gated = gate(&args, &stats, ctx.now_ms);
+    super::kept::conclude(ctx, &filter.content, gated)
 }
 
 /// Writes one reading in the chosen format, with the notes for people on stderr.

@@ -137,6 +137,7 @@ async fn planned<'a>(
     };
     let described = target.describe();
     let plan = &planned.plan;
+    crate::commands::kept::say(ctx, &req.filter.content);
     warn_held(&ctx.out, &plan.held, &ctx.places);
     if plan.is_empty() && !plan.held.is_empty() {
         take_back(report, Some(&planned));
