@@ -570,7 +570,8 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             break
         }
         'dlq;stats' {
-            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Group by these keys, comma-separated')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Group by these keys, comma-separated [default: url, unless --by-jq is given]')
+            [CompletionResult]::new('--by-jq', '--by-jq', [CompletionResultType]::ParameterName, 'Group by what a jq program says of each entry, after the --by keys: its first output as compact JSON, (none) for null or no output. It sees the entry as `dlq get -o json` prints it, with $body and $response as --where does. Example: --by-jq ''$body.tenant''')
             [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Show only the N largest groups (-o openmetrics: 100 by default, and the rest are folded into one series whose --by labels read __other__)')
             [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit 6 when more than N entries match (a CI gate on DLQ depth)')
             [CompletionResult]::new('--fail-older-than', '--fail-older-than', [CompletionResultType]::ParameterName, 'Exit 6 when the oldest matching entry has waited longer than DURATION, like 6h or 2d (a CI gate on DLQ age)')

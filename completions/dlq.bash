@@ -3151,7 +3151,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__stats)
-            opts="-o -q -v -y -h --workflow --by --top --fail-above --fail-older-than --watch --total --retention --label --caller-ip --from --to --where --grep --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --workflow --by --by-jq --top --fail-above --fail-older-than --watch --total --retention --label --caller-ip --from --to --where --grep --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3159,6 +3159,10 @@ _dlq() {
             case "${prev}" in
                 --by)
                     COMPREPLY=($(compgen -W "url status label queue url-group schedule flow-control-key caller-ip workflow-url callback-state hour day" -- "${cur}"))
+                    return 0
+                    ;;
+                --by-jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --top)

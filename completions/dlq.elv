@@ -556,7 +556,8 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'dlq;stats'= {
-            cand --by 'Group by these keys, comma-separated'
+            cand --by 'Group by these keys, comma-separated [default: url, unless --by-jq is given]'
+            cand --by-jq 'Group by what a jq program says of each entry, after the --by keys: its first output as compact JSON, (none) for null or no output. It sees the entry as `dlq get -o json` prints it, with $body and $response as --where does. Example: --by-jq ''$body.tenant'''
             cand --top 'Show only the N largest groups (-o openmetrics: 100 by default, and the rest are folded into one series whose --by labels read __other__)'
             cand --fail-above 'Exit 6 when more than N entries match (a CI gate on DLQ depth)'
             cand --fail-older-than 'Exit 6 when the oldest matching entry has waited longer than DURATION, like 6h or 2d (a CI gate on DLQ age)'

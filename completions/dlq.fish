@@ -571,7 +571,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand callback" -l debug -d 'Log each 
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -l by -d 'Group by these keys, comma-separated' -r -f -a "url\t''
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l by -d 'Group by these keys, comma-separated [default: url, unless --by-jq is given]' -r -f -a "url\t''
 status\t''
 label\t''
 queue\t''
@@ -583,6 +583,7 @@ workflow-url\t''
 callback-state\t''
 hour\t''
 day\t''"
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l by-jq -d 'Group by what a jq program says of each entry, after the --by keys: its first output as compact JSON, (none) for null or no output. It sees the entry as `dlq get -o json` prints it, with $body and $response as --where does. Example: --by-jq \'$body.tenant\'' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l top -d 'Show only the N largest groups (-o openmetrics: 100 by default, and the rest are folded into one series whose --by labels read __other__)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l fail-above -d 'Exit 6 when more than N entries match (a CI gate on DLQ depth)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l fail-older-than -d 'Exit 6 when the oldest matching entry has waited longer than DURATION, like 6h or 2d (a CI gate on DLQ age)' -r

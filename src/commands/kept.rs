@@ -2,7 +2,7 @@
 //! listed entries the rule saw and kept, and, when it failed on some, how many and the first
 //! error, with exit 3 (those entries were not selected, so the result is partial).
 
-use crate::api::Content;
+use crate::api::{Content, ContentTally};
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::text::{safe, truncate};
@@ -29,14 +29,27 @@ pub fn say(ctx: &Ctx, content: &Content) {
 /// The command's end: `result`, or exit 3 when the rule failed on entries (the command's
 /// own error, if it has one, stays the error, and the failures are a warning before it).
 pub fn conclude(ctx: &Ctx, content: &Content, result: Result<()>) -> Result<()> {
-    let Some(t) = content.tally().filter(|t| t.failed > 0) else {
+    match content.tally() {
+        Some(t) => conclude_with(ctx, content.flags(), "selected", &t, result),
+        None => result,
+    }
+}
+
+/// The same for any program: `flags` named, its entries not `what` (selected, grouped).
+pub fn conclude_with(
+    ctx: &Ctx,
+    flags: &str,
+    what: &str,
+    t: &ContentTally,
+    result: Result<()>,
+) -> Result<()> {
+    if t.failed == 0 {
         return result;
-    };
-    let (id, why) = t.first_error.unwrap_or_default();
+    }
+    let (id, why) = t.first_error.clone().unwrap_or_default();
     let n = t.failed;
     let message = format!(
-        "{} failed on {n} {}, which {} not selected; the first, {}: {}",
-        content.flags(),
+        "{flags} failed on {n} {}, which {} not {what}; the first, {}: {}",
         if n == 1 { "entry" } else { "entries" },
         if n == 1 { "was" } else { "were" },
         truncate(&safe(&id), 60),
@@ -44,8 +57,8 @@ pub fn conclude(ctx: &Ctx, content: &Content, result: Result<()>) -> Result<()> 
     );
     match result {
         Ok(()) => Err(CliError::new(Kind::Partial, message).hint(
-            "a program that fails on some entries selects none of them: guard it, e.g. \
-             '($body.n? // 0) > 3' or 'try (...) catch false'",
+            "guard what may be missing or of another type, e.g. '($body.n? // 0) > 3', \
+             or 'try (...) catch false'",
         )),
         Err(e) => {
             ctx.out.warn(&message);

@@ -423,3 +423,60 @@ fn a_program_that_never_ends_gives_up_with_nothing_changed() {
     assert_eq!(sb.ids(false).len(), ids.len(), "nothing was deleted");
     assert!(sb.applied_all().is_empty());
 }
+
+#[test]
+fn stats_groups_by_what_a_program_says_alone_or_after_field_keys() {
+    let (sb, _dir, ids) = sandbox_of(60, false);
+    let groups = |args: &[&str]| -> Vec<(Value, u64)> {
+        let mut c = sb.dlq();
+        c.args(["stats", "-o", "json"]).args(args);
+        let out = c.assert().success();
+        let doc: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        doc["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| (g["key"].clone(), g["count"].as_u64().unwrap()))
+            .collect()
+    };
+    let count = |keep: &dyn Fn(usize, &Said) -> bool| truth(&ids, keep).len() as u64;
+    let mut got = groups(&["--by-jq", "$body.tenant"]);
+    got.sort_by_key(|(k, _)| k.to_string());
+    let mut want: Vec<(Value, u64)> = TENANTS
+        .iter()
+        .map(|t| {
+            let n = count(&|_, s: &Said| s.tenant == Some(*t));
+            (json!({"jq": format!("\"{t}\"")}), n)
+        })
+        .collect();
+    want.push((
+        json!({"jq": null}),
+        count(&|_, s: &Said| s.tenant.is_none()),
+    ));
+    want.sort_by_key(|(k, _)| k.to_string());
+    assert_eq!(got, want);
+    // After --by keys, and with --where: the acme entries by URL, each group exact.
+    let got = groups(&["--by", "url", "--by-jq", ".responseStatus", "--where", ACME]);
+    let on = |u: usize| count(&|i, s: &Said| i % 2 == u && is_acme(i, s));
+    let mut got: Vec<(String, u64)> = got
+        .iter()
+        .map(|(k, n)| (format!("{} {}", k["url"], k["jq"]), *n))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("\"http://old.example/hook/0\" \"500\"".to_string(), on(0)),
+            ("\"http://old.example/hook/1\" \"500\"".to_string(), on(1)),
+        ]
+    );
+    // A program that fails on some entries: they are in no group, and the exit says so.
+    sb.dlq()
+        .args(["stats", "--by-jq", "$body.tenant | ascii_upcase"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(format!(
+            "--by-jq failed on {} entries, which were not grouped",
+            count(&|_, s: &Said| s.tenant.is_none())
+        )));
+}

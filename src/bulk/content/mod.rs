@@ -195,6 +195,7 @@ fn too_long(t: TooLong) -> ApiError {
 /// (`None`: no output, or null), run on the pool like a `--where`.
 pub struct Keyer {
     pool: Pool<Result<Option<String>, String>>,
+    tally: Mutex<ContentTally>,
 }
 
 impl Keyer {
@@ -211,15 +212,40 @@ impl Keyer {
         });
         Ok(Keyer {
             pool: Pool::new(work, LIMIT),
+            tally: Mutex::new(ContentTally::default()),
         })
     }
 
-    /// The entries with their keys, or the error of each entry the program failed on.
+    /// The entries with their keys; an entry the program failed on is left out, and counted.
     pub async fn keys(
         &self,
         entries: Vec<Entry>,
-    ) -> Result<Vec<(Entry, Result<Option<String>, String>)>, ApiError> {
-        self.pool.run(entries).await.map_err(too_long)
+    ) -> Result<Vec<(Entry, Option<String>)>, ApiError> {
+        let keyed = self.pool.run(entries).await.map_err(too_long)?;
+        let mut t = self.tally.lock().expect("the tally is not poisoned");
+        let mut out = Vec::with_capacity(keyed.len());
+        for (e, key) in keyed {
+            t.judged += 1;
+            match key {
+                Ok(k) => {
+                    t.kept += 1;
+                    out.push((e, k));
+                }
+                Err(why) => {
+                    t.failed += 1;
+                    t.first_error.get_or_insert((e.dlq_id, why));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The entries keyed so far, and those the program failed on.
+    pub fn tally(&self) -> ContentTally {
+        self.tally
+            .lock()
+            .expect("the tally is not poisoned")
+            .clone()
     }
 }
 
