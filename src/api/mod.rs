@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 
 pub use error::{ApiError, UrlFrom};
 pub use http::{backoff, ClientConfig, Logger, WaitHook, DEFAULT_MAX_BODY};
+pub use matching::{Content, ContentTally, Judge, Judging};
 pub use pressure::{Pressure, Reading};
 pub use publish::{check_header, check_url, valid_name, Destination, Outgoing};
 pub use query::{expressible, Filter, Overrides, Query, Selector};
@@ -124,6 +125,11 @@ impl Client {
         // entries that match the filter as the user wrote it are ever returned.
         let listed = page.messages.len();
         page.messages.retain(|e| filter.matches(source, e));
+        // What the entries say is judged after what the server could have filtered on.
+        page.messages = filter
+            .content
+            .keep(std::mem::take(&mut page.messages))
+            .await?;
         page.outside = listed - page.messages.len();
         Ok(page)
     }

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::matching::Content;
 use super::types::Source;
 
 /// A resolved selection filter: values of one field OR together, fields AND together.
@@ -27,6 +28,9 @@ pub struct Filter {
     pub workflow_run_id: Option<String>,
     pub workflow_created_at: Option<i64>,
     pub callback_states: Vec<String>,
+    /// What the entries must say (`--where`, `--grep`): checked by the client only.
+    #[serde(skip_serializing_if = "Content::is_empty")]
+    pub content: Content,
 }
 
 pub type Query = Vec<(&'static str, String)>;
@@ -176,6 +180,14 @@ impl Selector<'_> {
     /// (the official SDKs refuse both for the same reason).
     pub(crate) fn check(&self, source: Source) -> Result<(), super::ApiError> {
         if let Selector::Matching { filter, .. } = self {
+            // The server would act on every entry its own filter matches, whatever they say.
+            if !filter.content.is_empty() {
+                return Err(super::ApiError::Invalid(format!(
+                    "{} is checked by dlq, not by the server: a server-side call cannot \
+                     carry it; nothing was sent",
+                    filter.content.flags()
+                )));
+            }
             if let Some((flag, v)) = filter.inexpressible(source).into_iter().next() {
                 return Err(super::ApiError::Invalid(format!(
                     "{flag} {v:?} cannot be sent as written (the API splits values on commas \

@@ -229,16 +229,13 @@ async fn refresh_forever(
             let mut read = 0u64;
             let result = match args.filters.build(*source, now) {
                 Ok(filter) => {
-                    super::stats::read(
-                        api,
-                        *source,
-                        &filter,
-                        args.by.clone(),
+                    let reading = super::stats::Reading {
+                        by: args.by.clone(),
+                        keyer: None,
                         retention,
-                        now,
-                        |n| read += n as u64,
-                    )
-                    .await
+                    };
+                    super::stats::read(api, *source, &filter, reading, now, |n| read += n as u64)
+                        .await
                 }
                 Err(e) => Err(ApiError::Invalid(e.to_string())),
             };

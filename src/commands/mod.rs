@@ -13,6 +13,7 @@ pub mod export;
 pub mod exporter;
 pub mod get;
 pub mod jobs;
+pub mod kept;
 pub mod list;
 pub mod man;
 pub mod republish;

@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::api::Source;
 use crate::args::filter::ReadFilters;
 use crate::args::values::{parse_duration, parse_positive};
+use crate::bulk::content::Keyer;
 use crate::bulk::pages::Pages;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
@@ -42,15 +43,15 @@ pub struct Args {
     #[arg(long)]
     pub workflow: bool,
 
-    /// Group by these keys, comma-separated
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        value_name = "KEYS",
-        default_value = "url"
-    )]
+    /// Group by these keys, comma-separated [default: url, unless --by-jq is given]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KEYS")]
     pub by: Vec<GroupKey>,
+
+    /// Group by what a jq program says of each entry, after the --by keys: its first output
+    /// as compact JSON, (none) for null or no output. It sees the entry as `dlq get -o json`
+    /// prints it, with $body and $response as --where does. Example: --by-jq '$body.tenant'
+    #[arg(long, value_name = "EXPR", conflicts_with = "watch")]
+    pub by_jq: Option<String>,
 
     /// Show only the N largest groups (-o openmetrics: 100 by default, and the rest are
     /// folded into one series whose --by labels read __other__)
@@ -101,6 +102,12 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let source = super::source(args.workflow);
     let filter = args.filters.build(source, ctx.now_ms)?;
     check_keys(&args.by, source)?;
+    let keyer = match &args.by_jq {
+        Some(expr) => Some(Keyer::compile(expr).map_err(|e| {
+            CliError::usage(e.to_string()).hint("the program is jq syntax, e.g. '$body.tenant'")
+        })?),
+        None => None,
+    };
     if ctx.out.format == Format::Ids {
         return Err(CliError::usage("stats has no ids output").hint(format!(
             "use -o ndjson (each group has a sample id), or `{}`",
@@ -111,9 +118,39 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if let Some(every) = args.watch {
         return watch(ctx, &args, every, retention).await;
     }
-    let stats = gather(ctx, source, &filter, args.by.clone(), retention).await?;
+    let reading = Reading {
+        by: keys(&args),
+        keyer: keyer.as_ref(),
+        retention,
+    };
+    let stats = gather(ctx, source, &filter, reading).await?;
     show(ctx, &args, &stats, ctx.now_ms, &mut ctx.out.stdout())?;
-    gate(&args, &stats, ctx.now_ms)
+    super::kept::say(ctx, &filter.content);
+    let gated = gate(&args, &stats, ctx.now_ms);
+    let gated = match &keyer {
+        Some(k) => super::kept::conclude_with(ctx, "--by-jq", "grouped", &k.tally(), gated),
+        None => gated,
+    };
+    super::kept::conclude(ctx, &filter.content, gated)
+}
+
+/// The keys to group by: --by's, url when neither --by nor --by-jq is given, then --by-jq's.
+fn keys(args: &Args) -> Vec<GroupKey> {
+    let mut by = args.by.clone();
+    if by.is_empty() && args.by_jq.is_none() {
+        by.push(GroupKey::Url);
+    }
+    if args.by_jq.is_some() {
+        by.push(GroupKey::Jq);
+    }
+    by
+}
+
+/// How a reading groups: the keys, the program of a `jq` key, the retention.
+pub struct Reading<'a> {
+    pub by: Vec<GroupKey>,
+    pub keyer: Option<&'a Keyer>,
+    pub retention: Duration,
 }
 
 /// Writes one reading in the chosen format, with the notes for people on stderr.
@@ -207,15 +244,12 @@ async fn watch(ctx: &Ctx, args: &Args, every: Duration, retention: Duration) -> 
     loop {
         let now = super::watch::now_ms();
         let filter = args.filters.build(source, now)?;
-        let read = read(
-            &api,
-            source,
-            &filter,
-            args.by.clone(),
+        let reading = Reading {
+            by: keys(args),
+            keyer: None, // --by-jq conflicts with --watch
             retention,
-            now,
-            |_| {},
-        );
+        };
+        let read = read(&api, source, &filter, reading, now, |_| {});
         let read = tokio::select! {
             r = read => r,
             _ = super::signals::first() => return Err(CliError::new(Kind::Interrupted, "stopped")),
@@ -294,12 +328,11 @@ pub async fn gather(
     ctx: &Ctx,
     source: Source,
     filter: &crate::api::Filter,
-    by: Vec<GroupKey>,
-    retention: std::time::Duration,
+    reading: Reading<'_>,
 ) -> Result<Stats> {
     let api = ctx.api()?;
     let spinner = Bar::spinner(&ctx.out, "reading:");
-    let read = read(&api, source, filter, by, retention, ctx.now_ms, |n| {
+    let read = read(&api, source, filter, reading, ctx.now_ms, |n| {
         spinner.inc(n as u64)
     })
     .await;
@@ -313,16 +346,23 @@ pub async fn read(
     api: &crate::api::Client,
     source: Source,
     filter: &crate::api::Filter,
-    by: Vec<GroupKey>,
-    retention: std::time::Duration,
+    reading: Reading<'_>,
     now_ms: i64,
     mut on_page: impl FnMut(usize),
 ) -> std::result::Result<Stats, crate::api::ApiError> {
-    let mut stats = Stats::new(by, retention.as_millis() as i64, now_ms);
+    let retention_ms = reading.retention.as_millis() as i64;
+    let mut stats = Stats::new(reading.by, retention_ms, now_ms);
     let mut pages = Pages::new(api, source, filter, None);
     while let Some(entries) = pages.next(Some(100)).await? {
         on_page(entries.len());
-        entries.iter().for_each(|e| stats.add(e));
+        match reading.keyer {
+            None => entries.iter().for_each(|e| stats.add(e)),
+            Some(k) => {
+                for (e, key) in k.keys(entries).await? {
+                    stats.add_keyed(&e, key);
+                }
+            }
+        }
     }
     Ok(stats)
 }

@@ -10,6 +10,7 @@ mod bulk;
 mod claims;
 mod cmdline;
 mod config;
+mod content;
 mod contract;
 mod docs;
 mod exact;

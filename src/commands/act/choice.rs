@@ -55,6 +55,16 @@ pub fn select(req: &Request) -> Result<Chosen> {
         if !ids.is_empty() {
             return Err(CliError::usage("--server-side drives the API's own filter bulk call: it takes filters with --all or --limit, not ids"));
         }
+        if !req.filter.content.is_empty() {
+            let flags = req.filter.content.flags();
+            return Err(CliError::usage(format!(
+                "{flags} is checked by dlq on each listed entry, and a --server-side run lets the server pick the entries: it would act on entries whatever they say"
+            ))
+            .hint(format!(
+                "without --server-side, dlq lists the entries and acts only on those {flags} keeps: {}",
+                crate::text::safe(&without_server_side())
+            )));
+        }
         if req.bulk.max.is_some() {
             return Err(CliError::usage("--server-side has no plan to count against --max: drop --max, or drop --server-side"));
         }
@@ -98,4 +108,14 @@ fn explicit_ids(select: &SelectArgs) -> Result<Vec<String>> {
     }
     dedupe(&mut ids);
     Ok(ids)
+}
+
+/// This command line as typed (so on the same target), without `--server-side`.
+fn without_server_side() -> String {
+    let words: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--server-side")
+        .map(|a| crate::cmdline::quote(&a))
+        .collect();
+    format!("dlq {}", words.join(" "))
 }

@@ -72,7 +72,13 @@ pub async fn reopen<'a>(ctx: &'a Ctx, id: &str, req: &Request<'_>) -> Result<Opt
         }
         None => None,
     };
-    let mode = job.record.mode.clone();
+    let mut mode = job.record.mode.clone();
+    if let Mode::Pipelined(m) = &mut mode {
+        // The journal keeps the rule's text: what is listed again is judged by it.
+        let content = std::mem::take(&mut m.filter.content);
+        m.filter.content = crate::bulk::content::compile(content)
+            .map_err(|e| CliError::failure(format!("job {id}'s {e}")))?;
+    }
     let engaged = req.parts.reopen(&job, &state)?;
     let run = Run::new(ctx, api, target, job, report, engaged).keep(bound);
     let how = match mode {

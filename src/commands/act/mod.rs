@@ -75,12 +75,32 @@ enum How {
 pub async fn run(ctx: &Ctx, req: Request<'_>) -> Result<()> {
     // Select and confirm: a new job, or the one to continue.
     let work = match &req.bulk.continue_job {
-        Some(job) => continuation::reopen(ctx, job, &req).await?,
-        None => start::prepare(ctx, &req).await?,
+        Some(job) => continuation::reopen(ctx, job, &req).await,
+        None => start::prepare(ctx, &req).await,
     };
-    let Some(Work { mut run, how }) = work else {
-        return Ok(());
+    let work = match work {
+        Ok(Some(w)) => w,
+        // A plan (a dry run too) said what --where/--grep kept; failures still fail it.
+        other => return super::kept::conclude(ctx, &req.filter.content, other.map(|_| ())),
     };
+    // What a pipelined job's rule kept is known once it has listed everything.
+    let content = match &work.how {
+        How::Pipelined { matching, .. } => Some(matching.filter.content.clone()),
+        _ => None,
+    };
+    let done = execute(ctx, work).await;
+    match content {
+        Some(c) => {
+            super::kept::say(ctx, &c);
+            super::kept::conclude(ctx, &c, done)
+        }
+        None => super::kept::conclude(ctx, &req.filter.content, done),
+    }
+}
+
+/// Runs a job and gives its account.
+async fn execute(ctx: &Ctx, work: Work<'_>) -> Result<()> {
+    let Work { mut run, how } = work;
     // Run.
     let ended = match how {
         How::Planned {

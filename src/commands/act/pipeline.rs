@@ -36,8 +36,12 @@ pub fn applies(ctx: &Ctx, req: &Request<'_>) -> bool {
 /// behind the server's does not leave out its newest entries. (Its `Date` says the second;
 /// the freeze takes the whole of it.)
 pub async fn freeze(api: &Client, req: &Request<'_>) -> Result<Filter> {
-    api.list(req.action.source, &req.filter, Some(1), None)
-        .await?;
+    // A probe, not the selection: what --where/--grep keep of it is not counted as kept.
+    let probe = Filter {
+        content: req.filter.content.apart(),
+        ..req.filter.clone()
+    };
+    api.list(req.action.source, &probe, Some(1), None).await?;
     let now = jiff::Timestamp::now().as_millisecond();
     let start = match api.server_clock_ms() {
         Some(server) if server > now + 1_000 => server + 999,

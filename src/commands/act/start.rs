@@ -138,6 +138,7 @@ async fn planned<'a, 'r>(
     .await?;
     let described = target.describe();
     let plan = &planned.plan;
+    crate::commands::kept::say(ctx, &req.filter.content);
     warn_held(&ctx.out, &plan.held, &ctx.places);
     if plan.is_empty() && !plan.held.is_empty() {
         ctx.out.info_wrapped(&format!(

@@ -109,10 +109,6 @@ pub struct Args {
     pub verify: VerifyArgs,
 }
 
-/// The longest one body edit may take: far beyond any real edit, short enough that an
-/// expression that never ends is reported rather than waited on.
-const JQ_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
-
 pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let config = args.overrides.resolve(Some(&args.retry))?;
     let edits = if args.bulk.continue_job.is_some() {
@@ -161,7 +157,7 @@ fn edits(args: &Args, config: crate::api::Overrides) -> Result<Edits> {
                 CliError::usage(format!("--body-jq: {e}"))
                     .hint("the expression is jq syntax, e.g. '.amount |= tonumber'")
             })?,
-            JQ_LIMIT,
+            crate::bulk::rebuild::limited::LIMIT,
         )),
         (_, Some(path)) => Body::Replace(std::fs::read(path).map_err(|e| {
             CliError::usage(format!("cannot read --body-file {}: {e}", path.display()))

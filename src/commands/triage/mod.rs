@@ -264,14 +264,12 @@ impl Session<'_> {
             unreachable!("a stats command line")
         };
         let filter = args.filters.build(sel.source, self.ctx.now_ms)?;
-        stoppable(super::stats::gather(
-            self.ctx,
-            sel.source,
-            &filter,
-            args.by,
-            self.retention,
-        ))
-        .await
+        let reading = super::stats::Reading {
+            by: args.by,
+            keyer: None,
+            retention: self.retention,
+        };
+        stoppable(super::stats::gather(self.ctx, sel.source, &filter, reading)).await
     }
 
     async fn sample(&self, sel: &Scope) -> Result<Vec<Entry>> {

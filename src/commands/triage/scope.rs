@@ -135,6 +135,8 @@ impl Scope {
             GroupKey::WorkflowUrl => "--workflow-url",
             GroupKey::CallbackState => "--callback-state",
             GroupKey::Hour | GroupKey::Day => return self.within(key, v, now_ms),
+            // Triage groups by fields only; a program's groups are stats's.
+            GroupKey::Jq => return Err("a --by-jq group is not selected by a filter".into()),
         };
         // An entry has several labels: the group "b" of a session on label a holds entries
         // with both, and no filter says "both".

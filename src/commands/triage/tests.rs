@@ -38,7 +38,12 @@ fn triage() -> Args {
 async fn held(ctx: &Ctx) -> Vec<(Vec<Option<String>>, u64)> {
     let by = vec![GroupKey::Url, GroupKey::Status];
     let day = std::time::Duration::from_secs(86_400);
-    let stats = super::super::stats::gather(ctx, Source::Qstash, &Default::default(), by, day)
+    let reading = super::super::stats::Reading {
+        by,
+        keyer: None,
+        retention: day,
+    };
+    let stats = super::super::stats::gather(ctx, Source::Qstash, &Default::default(), reading)
         .await
         .unwrap();
     let held = stats
