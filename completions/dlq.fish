@@ -74,6 +74,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand list" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l queue -d 'Queue name' -r
@@ -117,6 +118,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand ls" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l queue -d 'Queue name' -r
@@ -180,6 +182,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand retry" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l queue -d 'Queue name' -r
@@ -238,6 +241,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand delete" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l queue -d 'Queue name' -r
@@ -288,6 +292,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand rm" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l queue -d 'Queue name' -r
@@ -346,6 +351,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand republish" -l label -d 'Label' -
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l queue -d 'Queue name' -r
@@ -403,6 +409,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand resume" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-url -d 'Workflow URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-run-id -d 'Workflow run id (one value)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
@@ -458,6 +465,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand restart" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-url -d 'Workflow URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-run-id -d 'Workflow run id (one value)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
@@ -513,6 +521,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand callback" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-url -d 'Workflow URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-run-id -d 'Workflow run id (one value)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
@@ -564,7 +573,8 @@ caller-ip\t''
 workflow-url\t''
 callback-state\t''
 hour\t''
-day\t''"
+day\t''
+response\t'The failure signature of the endpoint\'s answer (`api::signature`)'"
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l top -d 'Show only the N largest groups (-o openmetrics: 100 by default, and the rest are folded into one series whose --by labels read __other__)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l fail-above -d 'Exit 6 when more than N entries match (a CI gate on DLQ depth)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l fail-older-than -d 'Exit 6 when the oldest matching entry has waited longer than DURATION, like 6h or 2d (a CI gate on DLQ age)' -r
@@ -574,6 +584,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand stats" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l queue -d 'Queue name' -r
@@ -626,13 +637,15 @@ caller-ip\t''
 workflow-url\t''
 callback-state\t''
 hour\t''
-day\t''"
+day\t''
+response\t'The failure signature of the endpoint\'s answer (`api::signature`)'"
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l top -d 'Series per DLQ at most: the largest N groups, the rest folded into one whose labels read __other__ [default: 100]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l retention -d 'How long the DLQ keeps entries on your plan; entries within a day of it count as expiring' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l queue -d 'Queue name' -r
@@ -673,6 +686,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand export" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l queue -d 'Queue name' -r
@@ -721,12 +735,14 @@ caller-ip\t''
 workflow-url\t''
 callback-state\t''
 hour\t''
-day\t''"
+day\t''
+response\t'The failure signature of the endpoint\'s answer (`api::signature`)'"
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l retention -d 'How long the DLQ keeps entries on your plan; entries about to expire are called out' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l queue -d 'Queue name' -r

@@ -25,6 +25,8 @@ pub enum GroupKey {
     CallbackState,
     Hour,
     Day,
+    /// The failure signature of the endpoint's answer (`api::signature`).
+    Response,
 }
 
 impl GroupKey {
@@ -42,6 +44,7 @@ impl GroupKey {
             GroupKey::CallbackState => "callback-state",
             GroupKey::Hour => "hour",
             GroupKey::Day => "day",
+            GroupKey::Response => "response",
         }
     }
 
@@ -80,6 +83,7 @@ impl GroupKey {
             GroupKey::CallbackState => one(e.callback_state()),
             GroupKey::Hour => vec![bucket(e, "%Y-%m-%dT%H:00Z")],
             GroupKey::Day => vec![bucket(e, "%Y-%m-%d")],
+            GroupKey::Response => vec![Some(crate::api::signature::of_entry(e))],
         }
     }
 }
@@ -274,6 +278,46 @@ mod tests {
         let keys: Vec<_> = s.sorted(None).iter().map(|g| g.key[0].clone()).collect();
         assert_eq!(keys, [None, Some("x".into()), Some("y".into())]);
         assert!(s.overlapping());
+    }
+
+    #[test]
+    fn answers_that_differ_only_in_what_varies_are_one_response_group() {
+        let mut s = Stats::new(vec![GroupKey::Response], 86_400_000, 0);
+        for (id, status, body) in [
+            ("1-0", 503, "upstream timeout after 3012 ms (order o-17)"),
+            ("2-0", 503, "upstream timeout after 2999 ms (order o-90)"),
+            (
+                "3-0",
+                401,
+                r#"{"error":"invalid signature","requestId":"r1"}"#,
+            ),
+            (
+                "4-0",
+                401,
+                r#"{"requestId":"r2","error":"invalid signature"}"#,
+            ),
+            ("5-0", 401, r#"{"error":"expired","requestId":"r3"}"#),
+        ] {
+            let mut e = entry(id, "a", status, &[]);
+            e.response_body = Some(body.into());
+            s.add(&e);
+        }
+        let groups: Vec<_> = s
+            .sorted(None)
+            .iter()
+            .map(|g| (g.key[0].clone().unwrap(), g.count))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                (
+                    r#"401 {error:"invalid signature",requestId:<id>}"#.into(),
+                    2
+                ),
+                ("503 upstream timeout after <n> ms (order <id>)".into(), 2),
+                (r#"401 {error:"expired",requestId:<id>}"#.into(), 1),
+            ]
+        );
     }
 
     #[test]

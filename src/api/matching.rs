@@ -31,7 +31,9 @@ impl Filter {
         let common = (self.labels.is_empty()
             || self.labels.iter().any(|l| labels.contains(&l.as_str())))
             && any(&self.caller_ips, e.caller_ip.as_deref())
-            && any(&self.flow_control_keys, e.flow_control_key.as_deref());
+            && any(&self.flow_control_keys, e.flow_control_key.as_deref())
+            && (self.signatures.is_empty()
+                || self.signatures.contains(&super::signature::of_entry(e)));
         if !common {
             return false;
         }

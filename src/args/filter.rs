@@ -29,6 +29,10 @@ pub struct CommonFilters {
     /// Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub to: Option<TimeSpec>,
+    /// Failure signature, exactly as `stats --by response` shows it (checked by dlq: each
+    /// group's selector is in `stats --by response -o json`)
+    #[arg(long, value_name = "TEXT")]
+    pub signature: Vec<String>,
 }
 
 /// Filters of QStash messages.
@@ -198,8 +202,15 @@ pub fn build(g: &Given, source: Source, now_ms: i64) -> Result<Filter> {
             ));
         }
     }
+    if g.common.signature.iter().any(|s| s.trim().is_empty()) {
+        return Err(CliError::usage(
+            "--signature '' cannot match anything: every signature starts with a status",
+        )
+        .hint("`stats --by response -o json` gives each group's signature and selector"));
+    }
     let mut f = Filter {
         labels: g.common.label.clone(),
+        signatures: g.common.signature.clone(),
         caller_ips: g.common.caller_ip.clone(),
         flow_control_keys: g.flow_keys.to_vec(),
         from_ms,

@@ -4,13 +4,14 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
 
+use super::scope::{Line, Scope};
 use crate::api::Source;
 use crate::args::filter::ReadFilters;
 use crate::args::values::{parse_duration, parse_positive};
 use crate::bulk::pages::Pages;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
-use crate::grouping::{GroupKey, Stats};
+use crate::grouping::{Group, GroupKey, Stats};
 use crate::output::groups::{self as draw, View};
 use crate::output::openmetrics as om;
 use crate::output::progress::Bar;
@@ -107,6 +108,9 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
             ctx.aim().dlq(["list", "-o", "ids"])
         )));
     }
+    if ctx.out.format == Format::Openmetrics {
+        check_metric_keys(&args.by, args.top)?;
+    }
     let retention = retention(&args.retention)?;
     if let Some(every) = args.watch {
         return watch(ctx, &args, every, retention).await;
@@ -132,16 +136,42 @@ pub fn show(ctx: &Ctx, args: &Args, stats: &Stats, now_ms: i64, w: &mut impl Wri
         };
         om::write(w, &families, om::Flavor::OpenMetrics, reader)?;
     } else {
+        let scope = Scope::from_args(source, &args.filters).fixed(now_ms);
+        let aim = ctx.aim();
+        let selector = |g: &Group| selector(&scope, &aim, &args.by, g, now_ms);
         let view = View {
             source,
             top: args.top.map(|n| n as usize),
             retention: &args.retention,
             now_ms,
+            selector: args
+                .by
+                .contains(&GroupKey::Response)
+                .then_some(&selector as &draw::Selector),
         };
         draw::print(w, &ctx.out, stats, &view)?;
         draw::notes(&ctx.out, stats, &view);
     }
     Ok(())
+}
+
+/// The `dlq list … --all` line that selects group `g` of a reading and nothing else: the
+/// reading's own filters (relative times fixed as of the reading) narrowed to the group's
+/// values, aimed at the server read. `None` when no filter can say the group (entries
+/// without a label, a label among others).
+fn selector(
+    scope: &Scope,
+    aim: &crate::cmdline::Aim,
+    by: &[GroupKey],
+    g: &Group,
+    now_ms: i64,
+) -> Option<String> {
+    let mut narrowed = scope.clone();
+    for (k, v) in by.iter().zip(&g.key) {
+        narrowed = narrowed.narrowed(*k, v.as_deref(), now_ms).ok()?;
+    }
+    let argv = narrowed.argv(Line::List, &["--all".into()]);
+    Some(aim.dlq(argv.into_iter().skip(1)).to_string())
 }
 
 /// The CI gates: depth (--fail-above) and age (--fail-older-than).
@@ -228,6 +258,7 @@ async fn watch(ctx: &Ctx, args: &Args, every: Duration, retention: Duration) -> 
                     top: args.top.map(|n| n as usize),
                     retention: &args.retention,
                     now_ms: now,
+                    selector: None,
                 };
                 let mut body = Vec::new();
                 draw::print(&mut body, &ctx.out, &s, &view)?;
@@ -297,9 +328,21 @@ pub async fn gather(
     by: Vec<GroupKey>,
     retention: std::time::Duration,
 ) -> Result<Stats> {
+    let mut each = gather_each(ctx, source, filter, vec![by], retention).await?;
+    Ok(each.remove(0))
+}
+
+/// Reads every entry matching `filter` once and groups it each way of `bys`.
+pub async fn gather_each(
+    ctx: &Ctx,
+    source: Source,
+    filter: &crate::api::Filter,
+    bys: Vec<Vec<GroupKey>>,
+    retention: std::time::Duration,
+) -> Result<Vec<Stats>> {
     let api = ctx.api()?;
     let spinner = Bar::spinner(&ctx.out, "reading:");
-    let read = read(&api, source, filter, by, retention, ctx.now_ms, |n| {
+    let read = read_each(&api, source, filter, bys, retention, ctx.now_ms, |n| {
         spinner.inc(n as u64)
     })
     .await;
@@ -316,15 +359,47 @@ pub async fn read(
     by: Vec<GroupKey>,
     retention: std::time::Duration,
     now_ms: i64,
-    mut on_page: impl FnMut(usize),
+    on_page: impl FnMut(usize),
 ) -> std::result::Result<Stats, crate::api::ApiError> {
-    let mut stats = Stats::new(by, retention.as_millis() as i64, now_ms);
+    let mut each = read_each(api, source, filter, vec![by], retention, now_ms, on_page).await?;
+    Ok(each.remove(0))
+}
+
+/// [`read`], grouping each way of `bys` in the one pass.
+pub async fn read_each(
+    api: &crate::api::Client,
+    source: Source,
+    filter: &crate::api::Filter,
+    bys: Vec<Vec<GroupKey>>,
+    retention: std::time::Duration,
+    now_ms: i64,
+    mut on_page: impl FnMut(usize),
+) -> std::result::Result<Vec<Stats>, crate::api::ApiError> {
+    let ms = retention.as_millis() as i64;
+    let mut each: Vec<Stats> = bys
+        .into_iter()
+        .map(|by| Stats::new(by, ms, now_ms))
+        .collect();
     let mut pages = Pages::new(api, source, filter, None);
     while let Some(entries) = pages.next(Some(100)).await? {
         on_page(entries.len());
-        entries.iter().for_each(|e| stats.add(e));
+        for stats in &mut each {
+            entries.iter().for_each(|e| stats.add(e));
+        }
     }
-    Ok(stats)
+    Ok(each)
+}
+
+/// A metric label takes each group's value as a time series of its own: signatures are
+/// many, so `--by response` is served only under an explicit `--top` that bounds them.
+pub fn check_metric_keys(by: &[GroupKey], top: Option<u64>) -> Result<()> {
+    if by.contains(&GroupKey::Response) && top.is_none() {
+        return Err(CliError::usage(
+            "--by response makes a time series per failure signature: give --top N to bound them",
+        )
+        .hint("like --top 20: the largest 20 groups, the rest folded into one series"));
+    }
+    Ok(())
 }
 
 /// Keys that only one DLQ has are a usage error on the other, not a column of `(none)`.

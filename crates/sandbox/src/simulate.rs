@@ -140,6 +140,8 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 pub struct Simulation {
     pub rules: Vec<Rule>,
     rng: Mutex<StdRng>,
+    /// Failed answers given so far: each draws its details from a generator seeded by it.
+    answers: std::sync::atomic::AtomicU64,
 }
 
 impl Simulation {
@@ -151,6 +153,7 @@ impl Simulation {
         Simulation {
             rules,
             rng: Mutex::new(rng),
+            answers: Default::default(),
         }
     }
 
@@ -202,16 +205,22 @@ impl Simulation {
                 )
             }
         };
-        let mut headers = Headers::new();
-        headers.insert(
-            "Content-Type".into(),
-            vec!["text/plain; charset=utf-8".into()],
-        );
-        let body = if status < 300 {
-            "ok".to_string()
+        let (ctype, body) = if status < 300 {
+            ("text/plain; charset=utf-8", "ok".to_string())
         } else {
-            format!("{status} (simulated by dlq sandbox --simulate)")
+            // A generator of the answers' own, so the details of a failure never change
+            // which attempts a flaky rule fails.
+            let n = self
+                .answers
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let mut own = StdRng::seed_from_u64(n ^ 0xa115_0e75);
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64);
+            super::replies::body(&mut own, status as i64, now)
         };
+        let mut headers = Headers::new();
+        headers.insert("Content-Type".into(), vec![ctype.into()]);
         Answer::http(status as i64, headers, body.into_bytes())
     }
 }

@@ -4,10 +4,10 @@
 
 use dialoguer::Input;
 
-use super::scope::{Line, Scope};
 use super::{parse, view, Follow, Session, Step, CANARY_FROM};
 use crate::bulk::action::Verb;
 use crate::bulk::journal;
+use crate::commands::scope::{Line, Scope};
 use crate::error::Kind;
 use crate::text::safe;
 

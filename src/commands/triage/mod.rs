@@ -6,7 +6,6 @@
 //! at the end prints those lines, with `--yes`, for a runbook or CI.
 
 mod acting;
-mod scope;
 mod view;
 
 use std::io::IsTerminal;
@@ -14,6 +13,7 @@ use std::io::IsTerminal;
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::Input;
 
+use super::scope::{Line, Scope};
 use super::{parse_line as parse, Command};
 use crate::api::{Entry, Source};
 use crate::args::filter::ReadFilters;
@@ -22,7 +22,6 @@ use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::grouping::{GroupKey, Stats};
 use crate::text::safe;
-use scope::{Line, Scope};
 
 /// A guided session at the terminal: pick a failing group, look, act, repeat.
 ///
@@ -170,33 +169,47 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
 impl Session<'_> {
     /// The group list, again and again with fresh counts, until the user leaves.
+    /// Beside the `--by` groups, the failure signatures (`--by response`) of the same
+    /// entries, each selected by its `--signature`, unless `--by` has them already.
     async fn groups(&mut self, sel: &Scope, by: &[GroupKey]) -> Result<()> {
+        let mut bys = vec![by.to_vec()];
+        if !by.contains(&GroupKey::Response) {
+            bys.push(vec![GroupKey::Response]);
+        }
         loop {
-            let stats = self.stats(sel, by).await?;
-            let groups = stats.sorted(None);
-            if groups.is_empty() {
+            let read = self.stats_each(sel, &bys).await?;
+            let stats = &read[0];
+            if stats.total == 0 {
                 self.ctx.out.info(&format!(
                     "nothing in the DLQ matches {}",
                     safe(&sel.describe())
                 ));
                 return Ok(());
             }
-            let lines = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups);
+            let mut groups = Vec::new();
+            let mut lines = Vec::new();
+            let mut narrowed = Vec::new();
+            for (i, (stats, by)) in read.iter().zip(&bys).enumerate() {
+                let these = stats.sorted(None);
+                let tag = if i == 0 { "" } else { "reply: " };
+                let now = self.ctx.now_ms;
+                lines.extend(view::group_lines(&self.ctx.out, now, stats, &these, tag));
+                narrowed.extend(these.iter().map(|g| {
+                    let mut n = Ok(sel.clone());
+                    for (k, v) in by.iter().zip(&g.key) {
+                        n = n.and_then(|s| s.narrowed(*k, v.as_deref(), now));
+                    }
+                    n
+                }));
+                groups.extend(these);
+            }
+            // The reply groups say what they are (`reply: 503 …`); one line of prompt, which
+            // a menu at 80 columns needs.
             let prompt = format!(
                 "{} entries in {} groups; pick one (type to filter, Esc to quit)",
                 stats.total,
                 groups.len()
             );
-            let narrowed: Vec<_> = groups
-                .iter()
-                .map(|g| {
-                    let mut n = Ok(sel.clone());
-                    for (k, v) in by.iter().zip(&g.key) {
-                        n = n.and_then(|s| s.narrowed(*k, v.as_deref(), self.ctx.now_ms));
-                    }
-                    n
-                })
-                .collect();
             // The cursor starts on a group that can be acted on: Enter at once must not be
             // refused. Those that cannot stay listed, for their counts, and say so.
             let first = narrowed.iter().position(Result::is_ok).unwrap_or(0);
@@ -266,22 +279,30 @@ impl Session<'_> {
     }
 
     async fn stats(&self, sel: &Scope, by: &[GroupKey]) -> Result<Stats> {
-        let keys: Vec<&str> = by.iter().map(|k| k.name()).collect();
+        let mut read = self.stats_each(sel, &[by.to_vec()]).await?;
+        Ok(read.remove(0))
+    }
+
+    /// The scope grouped each way of `bys`, in one read of the DLQ.
+    async fn stats_each(&self, sel: &Scope, bys: &[Vec<GroupKey>]) -> Result<Vec<Stats>> {
+        let keys: Vec<&str> = bys[0].iter().map(|k| k.name()).collect();
         let argv = sel.argv(Line::Stats, &["--by".into(), keys.join(",")]);
         let Command::Stats(args) = parse(&argv)? else {
             unreachable!("a stats command line")
         };
         let filter = args.filters.build(sel.source, self.ctx.now_ms)?;
-        stoppable(super::stats::gather(
+        stoppable(super::stats::gather_each(
             self.ctx,
             sel.source,
             &filter,
-            args.by,
+            bys.to_vec(),
             self.retention,
         ))
         .await
     }
 
+    /// The first entries of the scope. A filter checked on our side (`--signature`) may keep
+    /// none of a short page, so pages are read until there are enough or there are no more.
     async fn sample(&self, sel: &Scope) -> Result<Vec<Entry>> {
         let argv = sel.argv(Line::List, &[]);
         let Command::List(args) = parse(&argv)? else {
@@ -289,10 +310,19 @@ impl Session<'_> {
         };
         let filter = args.filters.build(sel.source, self.ctx.now_ms)?;
         let api = self.ctx.api()?;
-        let page =
-            stoppable(async { Ok(api.list(sel.source, &filter, Some(SAMPLE), None).await?) })
-                .await?;
-        Ok(page.messages)
+        stoppable(async {
+            let mut pages = crate::bulk::pages::Pages::new(&api, sel.source, &filter, None);
+            let mut sample = Vec::new();
+            while sample.len() < SAMPLE as usize {
+                let Some(entries) = pages.next(Some(100)).await? else {
+                    break;
+                };
+                sample.extend(entries);
+            }
+            sample.truncate(SAMPLE as usize);
+            Ok(sample)
+        })
+        .await
     }
 
     async fn inspect(&mut self, sample: &[Entry]) -> Result<()> {
@@ -326,6 +356,7 @@ impl Session<'_> {
             GroupKey::CallbackState,
             GroupKey::Day,
             GroupKey::Hour,
+            GroupKey::Response,
         ]
         .into_iter()
         .filter(|k| k.only_for().is_none_or(|s| s == sel.source))
@@ -337,7 +368,7 @@ impl Session<'_> {
         };
         let stats = self.stats(sel, &[key]).await?;
         let groups = stats.sorted(None);
-        let lines = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups);
+        let lines = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups, "");
         let menu: Vec<_> = lines.into_iter().zip(groups.iter().copied()).collect();
         let Some(g) = view::fuzzy(
             &*self.theme,

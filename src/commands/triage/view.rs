@@ -11,19 +11,28 @@ use crate::output::time;
 use crate::output::Output;
 use crate::text::{cut_end, safe, width};
 
-/// The groups as menu lines: count, share, the key (shortened so no two look alike), age.
-pub fn group_lines(out: &Output, now_ms: i64, stats: &Stats, groups: &[&Group]) -> Vec<String> {
+/// The groups as menu lines: count, share, the key (after `tag`, shortened so no two look
+/// alike), age.
+pub fn group_lines(
+    out: &Output,
+    now_ms: i64,
+    stats: &Stats,
+    groups: &[&Group],
+    tag: &str,
+) -> Vec<String> {
     let keys: Vec<String> = groups
         .iter()
         .map(|g| {
-            g.key
+            let key = g
+                .key
                 .iter()
                 .map(|v| {
                     v.as_deref()
                         .map_or("(none)".into(), |v| safe(v).into_owned())
                 })
                 .collect::<Vec<_>>()
-                .join(" · ")
+                .join(" · ");
+            format!("{tag}{key}")
         })
         .collect();
     let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
