@@ -8,7 +8,8 @@
 //! A signature is the status, then the body reduced to one line of at most [`MAX_CHARS`]
 //! characters:
 //! - text: its first non-empty line; numbers become `<n>` (`<n>ms` keeps a unit), ids
-//!   (UUIDs, ULIDs, hex, and words mixing letters and digits: `o-17`, `req_9f2c`) `<id>`,
+//!   (UUIDs, ULIDs, hex, and words mixing letters and digits: `o-1`, `req_9f2c`; not one-piece
+//!   words of up to three characters like `v2`, nor names like `utf-8`) `<id>`,
 //!   RFC 3339 timestamps `<time>`, quoted values `<q>`; a number equal to the status stays;
 //!   URLs lose their credentials and query values (as metric labels do, `mask::url_label`).
 //! - JSON: keys sorted, each value normalised; numbers are `<n>`, and the values of volatile
@@ -331,7 +332,12 @@ fn word(w: &str, status: Option<i64>) -> String {
     if lead > 0 && UNITS.contains(&unit.to_ascii_lowercase().as_str()) {
         return format!("<n>{unit}");
     }
-    if KEPT_WORDS.contains(&w.to_ascii_lowercase().as_str()) || w.chars().count() <= 3 {
+    if KEPT_WORDS.contains(&w.to_ascii_lowercase().as_str()) {
+        return w.to_string();
+    }
+    // `o-1` is an id like `o-17`; a short word of one piece (`v2`, `s3`) names a thing.
+    let pieces = w.contains(['-', '_', '.']);
+    if !pieces && w.chars().count() <= 3 {
         return w.to_string();
     }
     "<id>".into()

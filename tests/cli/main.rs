@@ -58,6 +58,7 @@ mod sdk_fidelity;
 mod sdk_python;
 mod sdk_replay;
 mod shell;
+mod signature;
 mod sources_clock;
 mod sources_faults;
 mod sources_prism;

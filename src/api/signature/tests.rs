@@ -8,6 +8,8 @@ fn sig(status: i64, body: &str) -> String {
 fn numbers_and_ids_that_vary_make_one_signature() {
     let a = sig(503, "upstream timeout after 3012 ms (order o-17)");
     let b = sig(503, "upstream timeout after 2999 ms (order o-90)");
+    // However short the id.
+    assert_eq!(a, sig(503, "upstream timeout after 12 ms (order o-1)"));
     assert_eq!(a, "503 upstream timeout after <n> ms (order <id>)");
     assert_eq!(a, b);
     // The status is part of it: the same words from another status are another failure.
