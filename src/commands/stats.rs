@@ -33,6 +33,7 @@ Examples:
   dlq stats --by url,status --from 24h       what failed how, in the last day
   dlq stats --workflow --by workflow-url,callback-state
   dlq stats --by day --status 5xx            server errors per day
+  dlq stats --by response -o json            failure signatures, each with the line that lists it
   dlq stats --label billing --fail-above 0   (CI: exit 6 when any entry matches)
   dlq stats --fail-older-than 6h             (CI: exit 6 when an entry has waited 6h)
   dlq stats -o openmetrics > dlq.prom        (node_exporter's textfile collector)
