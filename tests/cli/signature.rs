@@ -378,3 +378,53 @@ fn triage_at_80_columns_offers_reply_groups_and_deletes_exactly_one() {
     let left: BTreeSet<String> = all.difference(&truth["html"]).cloned().collect();
     assert_eq!(sb.ids(false).into_iter().collect::<BTreeSet<_>>(), left);
 }
+
+/// A whole selection is listed on several lanes at once; each lane keeps the signature, so
+/// a seeded sandbox's timeouts go, whatever their numbers, and nothing else. The truth is the
+/// seed's: every 503 it makes answers `upstream timeout after … ms (order …)`.
+#[test]
+fn lanes_keep_the_signature_and_delete_exactly_its_entries() {
+    let sb = Sandbox::start(&["--seed", "1500", "--seed-rng", "4", "--latency", "50"]);
+    let listed = sb.listed(false);
+    let all: BTreeSet<String> = listed
+        .iter()
+        .map(|e| e["dlqId"].as_str().unwrap().to_string())
+        .collect();
+    let timeouts: BTreeSet<String> = listed
+        .iter()
+        .filter(|e| e["responseStatus"] == 503)
+        .inspect(|e| {
+            let body = e["responseBody"].as_str().unwrap();
+            assert!(body.starts_with("upstream timeout after "), "{body}");
+        })
+        .map(|e| e["dlqId"].as_str().unwrap().to_string())
+        .collect();
+    assert!(timeouts.len() > 50, "{}", timeouts.len());
+    let out = sb
+        .dlq()
+        .args([
+            "delete",
+            "--signature",
+            TIMEOUT,
+            "--all",
+            "--yes",
+            "-o",
+            "ndjson",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(
+        crate::lanes::most_at_once_on(&sb.requests(), "/v2/dlq") > 1,
+        "one list request at a time: no lanes"
+    );
+    let done: BTreeSet<String> = ndjson(&out.stdout)
+        .iter()
+        .filter(|l| l["outcome"] == "done")
+        .map(|l| l["dlqId"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(done, timeouts);
+    let left: BTreeSet<String> = all.difference(&timeouts).cloned().collect();
+    assert_eq!(sb.ids(false).into_iter().collect::<BTreeSet<_>>(), left);
+}
