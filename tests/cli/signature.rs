@@ -428,3 +428,51 @@ fn lanes_keep_the_signature_and_delete_exactly_its_entries() {
     let left: BTreeSet<String> = all.difference(&timeouts).cloned().collect();
     assert_eq!(sb.ids(false).into_iter().collect::<BTreeSet<_>>(), left);
 }
+
+/// A job keeps the signature it planned with: interrupted, `--continue` retries the rest of
+/// the timeouts, each once, and nothing else.
+#[test]
+fn an_interrupted_signature_retry_continues_with_its_signature() {
+    let sb = Sandbox::start(&["--seed", "400", "--seed-rng", "62", "--latency", "100"]);
+    let timeouts: BTreeSet<String> = sb
+        .listed(false)
+        .iter()
+        .filter(|e| e["responseStatus"] == 503)
+        .map(|e| e["dlqId"].as_str().unwrap().to_string())
+        .collect();
+    let mut child = sb
+        .dlq_std()
+        .args([
+            "retry",
+            "--signature",
+            TIMEOUT,
+            "--all",
+            "--yes",
+            "--rps",
+            "2",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    crate::job_account::wait_for_event(&sb, &mut child, "\"outcome\"");
+    crate::target::signal(&child, "INT");
+    let out = child.wait_with_output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    let job = crate::job_account::continued_job(&err, "retry");
+    sb.dlq()
+        .args(["retry", "--continue", &job, "--yes"])
+        .assert()
+        .success();
+    let retried: BTreeMap<String, u64> = sb
+        .applied_all()
+        .into_iter()
+        .filter_map(|(id, v)| v["retry"].as_u64().map(|n| (id, n)))
+        .collect();
+    assert_eq!(retried.keys().cloned().collect::<BTreeSet<_>>(), timeouts);
+    assert!(
+        retried.values().all(|n| *n == 1),
+        "retried twice: {retried:?}"
+    );
+}
