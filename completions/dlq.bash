@@ -301,7 +301,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__callback)
-            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --where --grep --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --dry-run --max --concurrency --rps --server-side --report --continue --verify --canary --canary-threshold --past-canary --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --where --grep --signature --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --dry-run --max --concurrency --rps --server-side --report --continue --verify --canary --canary-threshold --past-canary --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,6 +336,10 @@ _dlq() {
                     return 0
                     ;;
                 --grep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -903,7 +907,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__delete)
-            opts="-o -q -v -y -h --ids-from --all --limit --workflow --backup --label --caller-ip --from --to --where --grep --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --dry-run --max --concurrency --rps --server-side --report --continue --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --ids-from --all --limit --workflow --backup --label --caller-ip --from --to --where --grep --signature --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --dry-run --max --concurrency --rps --server-side --report --continue --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -942,6 +946,10 @@ _dlq() {
                     return 0
                     ;;
                 --grep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1049,7 +1057,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__export)
-            opts="-o -q -v -y -h --workflow --all --limit --output-file --redact-bodies --label --caller-ip --from --to --where --grep --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --workflow --all --limit --output-file --redact-bodies --label --caller-ip --from --to --where --grep --signature --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1084,6 +1092,10 @@ _dlq() {
                     return 0
                     ;;
                 --grep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1171,7 +1183,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__exporter)
-            opts="-o -q -v -y -h --listen --interval --dlq --by --top --retention --label --caller-ip --from --to --where --grep --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --listen --interval --dlq --by --top --retention --label --caller-ip --from --to --where --grep --signature --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1190,7 +1202,7 @@ _dlq() {
                     return 0
                     ;;
                 --by)
-                    COMPREPLY=($(compgen -W "url status label queue url-group schedule flow-control-key caller-ip workflow-url callback-state hour day" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "url status label queue url-group schedule flow-control-key caller-ip workflow-url callback-state hour day response" -- "${cur}"))
                     return 0
                     ;;
                 --top)
@@ -1222,6 +1234,10 @@ _dlq() {
                     return 0
                     ;;
                 --grep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2049,7 +2065,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__list)
-            opts="-o -q -v -y -h --workflow --all --limit --cursor --watch --label --caller-ip --from --to --where --grep --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --workflow --all --limit --cursor --watch --label --caller-ip --from --to --where --grep --signature --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2088,6 +2104,10 @@ _dlq() {
                     return 0
                     ;;
                 --grep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2221,7 +2241,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__republish)
-            opts="-o -q -v -y -h --ids-from --all --limit --to-url --rewrite-url --to-url-group --to-queue --header --drop-header --body-jq --body-file --backup --label --caller-ip --from --to --where --grep --url --url-group --queue --schedule --message-id --status --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --callback --delivery-timeout --method --dry-run --max --concurrency --rps --server-side --report --continue --verify --canary --canary-threshold --past-canary --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --ids-from --all --limit --to-url --rewrite-url --to-url-group --to-queue --header --drop-header --body-jq --body-file --backup --label --caller-ip --from --to --where --grep --signature --url --url-group --queue --schedule --message-id --status --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --callback --delivery-timeout --method --dry-run --max --concurrency --rps --server-side --report --continue --verify --canary --canary-threshold --past-canary --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2292,6 +2312,10 @@ _dlq() {
                     return 0
                     ;;
                 --grep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2443,7 +2467,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__restart)
-            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --where --grep --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --dry-run --max --concurrency --rps --server-side --report --continue --verify --canary --canary-threshold --past-canary --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --where --grep --signature --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --dry-run --max --concurrency --rps --server-side --report --continue --verify --canary --canary-threshold --past-canary --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2478,6 +2502,10 @@ _dlq() {
                     return 0
                     ;;
                 --grep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2609,7 +2637,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__resume)
-            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --where --grep --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --dry-run --max --concurrency --rps --server-side --report --continue --verify --canary --canary-threshold --past-canary --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --where --grep --signature --workflow-url --workflow-run-id --workflow-created-at --callback-state --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --dry-run --max --concurrency --rps --server-side --report --continue --verify --canary --canary-threshold --past-canary --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2644,6 +2672,10 @@ _dlq() {
                     return 0
                     ;;
                 --grep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2775,7 +2807,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__retry)
-            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --where --grep --url --url-group --queue --schedule --message-id --status --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --callback --delivery-timeout --method --dry-run --max --concurrency --rps --server-side --report --continue --verify --canary --canary-threshold --past-canary --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --ids-from --all --limit --label --caller-ip --from --to --where --grep --signature --url --url-group --queue --schedule --message-id --status --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --callback --delivery-timeout --method --dry-run --max --concurrency --rps --server-side --report --continue --verify --canary --canary-threshold --past-canary --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2810,6 +2842,10 @@ _dlq() {
                     return 0
                     ;;
                 --grep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3155,14 +3191,14 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__stats)
-            opts="-o -q -v -y -h --workflow --by --by-jq --top --fail-above --fail-older-than --watch --total --retention --label --caller-ip --from --to --where --grep --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --workflow --by --by-jq --top --fail-above --fail-older-than --watch --total --retention --label --caller-ip --from --to --where --grep --signature --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --by)
-                    COMPREPLY=($(compgen -W "url status label queue url-group schedule flow-control-key caller-ip workflow-url callback-state hour day" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "url status label queue url-group schedule flow-control-key caller-ip workflow-url callback-state hour day response" -- "${cur}"))
                     return 0
                     ;;
                 --by-jq)
@@ -3210,6 +3246,10 @@ _dlq() {
                     return 0
                     ;;
                 --grep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3297,14 +3337,14 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__triage)
-            opts="-o -q -v -y -h --workflow --by --retention --label --caller-ip --from --to --where --grep --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --workflow --by --retention --label --caller-ip --from --to --where --grep --signature --url --url-group --queue --schedule --message-id --status --workflow-url --workflow-run-id --workflow-created-at --callback-state --flow-control-key --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --by)
-                    COMPREPLY=($(compgen -W "url status label queue url-group schedule flow-control-key caller-ip workflow-url callback-state hour day" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "url status label queue url-group schedule flow-control-key caller-ip workflow-url callback-state hour day response" -- "${cur}"))
                     return 0
                     ;;
                 --retention)
@@ -3332,6 +3372,10 @@ _dlq() {
                     return 0
                     ;;
                 --grep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -76,6 +76,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand list" -l from -d 'Entered the DL
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l queue -d 'Queue name' -r
@@ -121,6 +122,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand ls" -l from -d 'Entered the DLQ 
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l queue -d 'Queue name' -r
@@ -186,6 +188,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand retry" -l from -d 'Entered the D
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l queue -d 'Queue name' -r
@@ -246,6 +249,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand delete" -l from -d 'Entered the 
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l queue -d 'Queue name' -r
@@ -298,6 +302,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand rm" -l from -d 'Entered the DLQ 
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l queue -d 'Queue name' -r
@@ -358,6 +363,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand republish" -l from -d 'Entered t
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l queue -d 'Queue name' -r
@@ -417,6 +423,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand resume" -l from -d 'Entered the 
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-url -d 'Workflow URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-run-id -d 'Workflow run id (one value)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
@@ -474,6 +481,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand restart" -l from -d 'Entered the
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-url -d 'Workflow URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-run-id -d 'Workflow run id (one value)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
@@ -531,6 +539,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand callback" -l from -d 'Entered th
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-url -d 'Workflow URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-run-id -d 'Workflow run id (one value)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
@@ -582,7 +591,8 @@ caller-ip\t''
 workflow-url\t''
 callback-state\t''
 hour\t''
-day\t''"
+day\t''
+response\t'The failure signature of the endpoint\'s answer (`api::signature`)'"
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l by-jq -d 'Group by what a jq program says of each entry, after the --by keys: its first output as compact JSON, (none) for null or no output. It sees the entry as `dlq get -o json` prints it, with $body and $response as --where does. Example: --by-jq \'$body.tenant\'' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l top -d 'Show only the N largest groups (-o openmetrics: 100 by default, and the rest are folded into one series whose --by labels read __other__)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l fail-above -d 'Exit 6 when more than N entries match (a CI gate on DLQ depth)' -r
@@ -595,6 +605,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand stats" -l from -d 'Entered the D
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l queue -d 'Queue name' -r
@@ -647,7 +658,8 @@ caller-ip\t''
 workflow-url\t''
 callback-state\t''
 hour\t''
-day\t''"
+day\t''
+response\t'The failure signature of the endpoint\'s answer (`api::signature`)'"
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l top -d 'Series per DLQ at most: the largest N groups, the rest folded into one whose labels read __other__ [default: 100]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l retention -d 'How long the DLQ keeps entries on your plan; entries within a day of it count as expiring' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l label -d 'Label' -r
@@ -656,6 +668,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l from -d 'Entered th
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l queue -d 'Queue name' -r
@@ -698,6 +711,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand export" -l from -d 'Entered the 
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l queue -d 'Queue name' -r
@@ -746,7 +760,8 @@ caller-ip\t''
 workflow-url\t''
 callback-state\t''
 hour\t''
-day\t''"
+day\t''
+response\t'The failure signature of the endpoint\'s answer (`api::signature`)'"
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l retention -d 'How long the DLQ keeps entries on your plan; entries about to expire are called out' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l caller-ip -d 'IP address of the publisher' -r
@@ -754,6 +769,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand triage" -l from -d 'Entered the 
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l queue -d 'Queue name' -r

@@ -28,6 +28,8 @@ pub enum GroupKey {
     /// `stats --by-jq EXPR`: the program's output, computed outside (see [`Stats::add_keyed`]).
     #[value(skip)]
     Jq,
+    /// The failure signature of the endpoint's answer (`api::signature`).
+    Response,
 }
 
 impl GroupKey {
@@ -46,6 +48,7 @@ impl GroupKey {
             GroupKey::Hour => "hour",
             GroupKey::Day => "day",
             GroupKey::Jq => "jq",
+            GroupKey::Response => "response",
         }
     }
 
@@ -86,6 +89,7 @@ impl GroupKey {
             GroupKey::Day => vec![bucket(e, "%Y-%m-%d")],
             // Not a field: the caller ran the program ([`Stats::add_keyed`]).
             GroupKey::Jq => vec![None],
+            GroupKey::Response => vec![Some(crate::api::signature::of_entry(e))],
         }
     }
 }
@@ -306,6 +310,46 @@ mod tests {
             [
                 (vec![Some("500".into()), Some("\"acme\"".into())], 2),
                 (vec![Some("502".into()), None], 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn answers_that_differ_only_in_what_varies_are_one_response_group() {
+        let mut s = Stats::new(vec![GroupKey::Response], 86_400_000, 0);
+        for (id, status, body) in [
+            ("1-0", 503, "upstream timeout after 3012 ms (order o-17)"),
+            ("2-0", 503, "upstream timeout after 2999 ms (order o-90)"),
+            (
+                "3-0",
+                401,
+                r#"{"error":"invalid signature","requestId":"r1"}"#,
+            ),
+            (
+                "4-0",
+                401,
+                r#"{"requestId":"r2","error":"invalid signature"}"#,
+            ),
+            ("5-0", 401, r#"{"error":"expired","requestId":"r3"}"#),
+        ] {
+            let mut e = entry(id, "a", status, &[]);
+            e.response_body = Some(body.into());
+            s.add(&e);
+        }
+        let groups: Vec<_> = s
+            .sorted(None)
+            .iter()
+            .map(|g| (g.key[0].clone().unwrap(), g.count))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                (
+                    r#"401 {error:"invalid signature",requestId:<id>}"#.into(),
+                    2
+                ),
+                ("503 upstream timeout after <n> ms (order <id>)".into(), 2),
+                (r#"401 {error:"expired",requestId:<id>}"#.into(), 1),
             ]
         );
     }

@@ -168,7 +168,9 @@ impl Filter {
         let common = (self.labels.is_empty()
             || self.labels.iter().any(|l| labels.contains(&l.as_str())))
             && any(&self.caller_ips, e.caller_ip.as_deref())
-            && any(&self.flow_control_keys, e.flow_control_key.as_deref());
+            && any(&self.flow_control_keys, e.flow_control_key.as_deref())
+            && (self.signatures.is_empty()
+                || self.signatures.contains(&super::signature::of_entry(e)));
         if !common {
             return false;
         }
@@ -277,5 +279,26 @@ mod tests {
             to_ms: Some(1000),
             ..Filter::default()
         }));
+    }
+
+    #[test]
+    fn a_signature_matches_exactly_and_travels_with_the_journaled_filter() {
+        let mut e = entry("u");
+        e.response_body = Some("upstream timeout after 3012 ms (order o-17)".into());
+        let sig = "500 upstream timeout after <n> ms (order <id>)";
+        let f = Filter {
+            signatures: vec![sig.into()],
+            ..Filter::default()
+        };
+        assert!(f.matches(Source::Qstash, &e));
+        e.response_body = Some("upstream timeout after 1 ms (order o-2) twice".into());
+        assert!(!f.matches(Source::Qstash, &e));
+        assert_eq!(f.client_only(), Some("--signature"));
+        // A job records its filter; `--continue` reads it back with the signature, and a
+        // journal written before signatures existed reads as none.
+        let back: Filter = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
+        assert_eq!(back, f);
+        let old: Filter = serde_json::from_str(r#"{"urls":["https://x/h"]}"#).unwrap();
+        assert!(old.signatures.is_empty() && old.client_only().is_none());
     }
 }

@@ -10,6 +10,7 @@ mod matching;
 mod pressure;
 mod publish;
 mod query;
+pub mod signature;
 mod types;
 
 use reqwest::Method;

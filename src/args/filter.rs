@@ -39,6 +39,10 @@ pub struct CommonFilters {
     /// expression; (?i) makes it case-insensitive. Example: '(?i)invalid signature'
     #[arg(long, value_name = "PATTERN", help_heading = CONTENT_HEADING)]
     pub grep: Option<String>,
+    /// Failure signature, exactly as `stats --by response` shows it (checked by dlq: each
+    /// group's selector is in `stats --by response -o json`)
+    #[arg(long, value_name = "TEXT", help_heading = CONTENT_HEADING)]
+    pub signature: Vec<String>,
 }
 
 /// Filters of QStash messages.
@@ -208,6 +212,12 @@ pub fn build(g: &Given, source: Source, now_ms: i64) -> Result<Filter> {
             ));
         }
     }
+    if g.common.signature.iter().any(|s| s.trim().is_empty()) {
+        return Err(CliError::usage(
+            "--signature '' cannot match anything: every signature starts with a status",
+        )
+        .hint("`stats --by response -o json` gives each group's signature and selector"));
+    }
     let content = Content::new(g.common.where_expr.clone(), g.common.grep.clone());
     let content = crate::bulk::content::compile(content).map_err(|e| {
         CliError::usage(e.to_string()).hint(match e.flag {
@@ -218,6 +228,7 @@ pub fn build(g: &Given, source: Source, now_ms: i64) -> Result<Filter> {
     let mut f = Filter {
         content,
         labels: g.common.label.clone(),
+        signatures: g.common.signature.clone(),
         caller_ips: g.common.caller_ip.clone(),
         flow_control_keys: g.flow_keys.to_vec(),
         from_ms,

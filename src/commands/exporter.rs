@@ -147,6 +147,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Which::Both => vec![Source::Qstash, Source::Workflow],
     };
     let retention = super::stats::retention(&args.retention)?;
+    super::stats::check_metric_keys(&args.by, args.top)?;
     for s in &sources {
         // Refused now, not at the first refresh: a filter or key the DLQ does not have.
         super::stats::check_keys(&args.by, *s).map_err(|e| e.hint(other_dlq(*s)))?;

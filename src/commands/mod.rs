@@ -21,6 +21,7 @@ pub mod restart;
 pub mod resume;
 pub mod retry;
 pub mod sandbox;
+pub mod scope;
 pub mod signals;
 pub mod stats;
 pub mod triage;

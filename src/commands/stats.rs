@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
 
+use super::scope::{Line, Scope};
 use crate::api::Source;
 use crate::args::filter::ReadFilters;
 use crate::args::values::{parse_duration, parse_positive};
@@ -11,7 +12,7 @@ use crate::bulk::content::Keyer;
 use crate::bulk::pages::Pages;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
-use crate::grouping::{GroupKey, Stats};
+use crate::grouping::{Group, GroupKey, Stats};
 use crate::output::groups::{self as draw, View};
 use crate::output::openmetrics as om;
 use crate::output::progress::Bar;
@@ -33,6 +34,7 @@ Examples:
   dlq stats --by url,status --from 24h       what failed how, in the last day
   dlq stats --workflow --by workflow-url,callback-state
   dlq stats --by day --status 5xx            server errors per day
+  dlq stats --by response -o json            failure signatures, each with the line that lists it
   dlq stats --label billing --fail-above 0   (CI: exit 6 when any entry matches)
   dlq stats --fail-older-than 6h             (CI: exit 6 when an entry has waited 6h)
   dlq stats -o openmetrics > dlq.prom        (node_exporter's textfile collector)
@@ -114,6 +116,9 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
             ctx.aim().dlq(["list", "-o", "ids"])
         )));
     }
+    if ctx.out.format == Format::Openmetrics {
+        check_metric_keys(&args.by, args.top)?;
+    }
     let retention = retention(&args.retention)?;
     if let Some(every) = args.watch {
         return watch(ctx, &args, every, retention).await;
@@ -169,16 +174,42 @@ pub fn show(ctx: &Ctx, args: &Args, stats: &Stats, now_ms: i64, w: &mut impl Wri
         };
         om::write(w, &families, om::Flavor::OpenMetrics, reader)?;
     } else {
+        let scope = Scope::from_args(source, &args.filters).fixed(now_ms);
+        let aim = ctx.aim();
+        let selector = |g: &Group| selector(&scope, &aim, &args.by, g, now_ms);
         let view = View {
             source,
             top: args.top.map(|n| n as usize),
             retention: &args.retention,
             now_ms,
+            selector: args
+                .by
+                .contains(&GroupKey::Response)
+                .then_some(&selector as &draw::Selector),
         };
         draw::print(w, &ctx.out, stats, &view)?;
         draw::notes(&ctx.out, stats, &view);
     }
     Ok(())
+}
+
+/// The `dlq list … --all` line that selects group `g` of a reading and nothing else: the
+/// reading's own filters (relative times fixed as of the reading) narrowed to the group's
+/// values, aimed at the server read. `None` when no filter can say the group (entries
+/// without a label, a label among others).
+fn selector(
+    scope: &Scope,
+    aim: &crate::cmdline::Aim,
+    by: &[GroupKey],
+    g: &Group,
+    now_ms: i64,
+) -> Option<String> {
+    let mut narrowed = scope.clone();
+    for (k, v) in by.iter().zip(&g.key) {
+        narrowed = narrowed.narrowed(*k, v.as_deref(), now_ms).ok()?;
+    }
+    let argv = narrowed.argv(Line::List, &["--all".into()]);
+    Some(aim.dlq(argv.into_iter().skip(1)).to_string())
 }
 
 /// The CI gates: depth (--fail-above) and age (--fail-older-than).
@@ -262,6 +293,7 @@ async fn watch(ctx: &Ctx, args: &Args, every: Duration, retention: Duration) -> 
                     top: args.top.map(|n| n as usize),
                     retention: &args.retention,
                     now_ms: now,
+                    selector: None,
                 };
                 let mut body = Vec::new();
                 draw::print(&mut body, &ctx.out, &s, &view)?;
@@ -323,16 +355,27 @@ pub fn retention(text: &str) -> Result<std::time::Duration> {
     Ok(r)
 }
 
-/// Reads every entry matching `filter` once and groups it by `by`.
+/// Reads every entry matching `filter` once and groups it as `reading` says.
 pub async fn gather(
     ctx: &Ctx,
     source: Source,
     filter: &crate::api::Filter,
     reading: Reading<'_>,
 ) -> Result<Stats> {
+    let mut each = gather_each(ctx, source, filter, vec![reading]).await?;
+    Ok(each.remove(0))
+}
+
+/// Reads every entry matching `filter` once and groups it each way of `readings`.
+pub async fn gather_each(
+    ctx: &Ctx,
+    source: Source,
+    filter: &crate::api::Filter,
+    readings: Vec<Reading<'_>>,
+) -> Result<Vec<Stats>> {
     let api = ctx.api()?;
     let spinner = Bar::spinner(&ctx.out, "reading:");
-    let read = read(&api, source, filter, reading, ctx.now_ms, |n| {
+    let read = read_each(&api, source, filter, readings, ctx.now_ms, |n| {
         spinner.inc(n as u64)
     })
     .await;
@@ -348,23 +391,55 @@ pub async fn read(
     filter: &crate::api::Filter,
     reading: Reading<'_>,
     now_ms: i64,
-    mut on_page: impl FnMut(usize),
+    on_page: impl FnMut(usize),
 ) -> std::result::Result<Stats, crate::api::ApiError> {
-    let retention_ms = reading.retention.as_millis() as i64;
-    let mut stats = Stats::new(reading.by, retention_ms, now_ms);
+    let mut each = read_each(api, source, filter, vec![reading], now_ms, on_page).await?;
+    Ok(each.remove(0))
+}
+
+/// [`read`], grouping each way of `readings` in the one pass.
+pub async fn read_each(
+    api: &crate::api::Client,
+    source: Source,
+    filter: &crate::api::Filter,
+    readings: Vec<Reading<'_>>,
+    now_ms: i64,
+    mut on_page: impl FnMut(usize),
+) -> std::result::Result<Vec<Stats>, crate::api::ApiError> {
+    let mut each: Vec<_> = readings
+        .into_iter()
+        .map(|r| {
+            let ms = r.retention.as_millis() as i64;
+            (Stats::new(r.by, ms, now_ms), r.keyer)
+        })
+        .collect();
     let mut pages = Pages::new(api, source, filter, None);
     while let Some(entries) = pages.next(Some(100)).await? {
         on_page(entries.len());
-        match reading.keyer {
-            None => entries.iter().for_each(|e| stats.add(e)),
-            Some(k) => {
-                for (e, key) in k.keys(entries).await? {
-                    stats.add_keyed(&e, key);
+        for (stats, keyer) in &mut each {
+            match keyer {
+                None => entries.iter().for_each(|e| stats.add(e)),
+                Some(k) => {
+                    for (e, key) in k.keys(entries.clone()).await? {
+                        stats.add_keyed(&e, key);
+                    }
                 }
             }
         }
     }
-    Ok(stats)
+    Ok(each.into_iter().map(|(stats, _)| stats).collect())
+}
+
+/// A metric label takes each group's value as a time series of its own: signatures are
+/// many, so `--by response` is served only under an explicit `--top` that bounds them.
+pub fn check_metric_keys(by: &[GroupKey], top: Option<u64>) -> Result<()> {
+    if by.contains(&GroupKey::Response) && top.is_none() {
+        return Err(CliError::usage(
+            "--by response makes a time series per failure signature: give --top N to bound them",
+        )
+        .hint("like --top 20: the largest 20 groups, the rest folded into one series"));
+    }
+    Ok(())
 }
 
 /// Keys that only one DLQ has are a usage error on the other, not a column of `(none)`.

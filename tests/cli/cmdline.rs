@@ -345,10 +345,7 @@ const UNAIMED: &[(&str, &str)] = &[
         "src/commands/triage/mod.rs",
         "`dlq stats` and act with the verbs: {}",
     ),
-    (
-        "src/commands/triage/scope.rs",
-        "start `dlq triage --label {v}`",
-    ),
+    ("src/commands/scope.rs", "start `dlq triage --label {v}`"),
     // Prose that starts with the program's name, not a command.
     (
         "src/commands/triage/mod.rs",

@@ -153,12 +153,17 @@ fn every_entry_is_acted_on_once_whatever_order_and_bounds_the_server_has() {
     }
 }
 
-/// How many list requests were in flight at once, at the sandbox's clock.
+/// How many list requests of the workflow DLQ were in flight at once, at the sandbox's clock.
 fn most_at_once(reqs: &[serde_json::Value]) -> usize {
+    most_at_once_on(reqs, "/v2/workflows/dlq")
+}
+
+/// How many list requests of `path` were in flight at once, at the sandbox's clock.
+pub(crate) fn most_at_once_on(reqs: &[serde_json::Value], path: &str) -> usize {
     let mut edges: Vec<(f64, i32)> = Vec::new();
     for r in reqs
         .iter()
-        .filter(|r| r["method"] == "GET" && r["path"] == "/v2/workflows/dlq")
+        .filter(|r| r["method"] == "GET" && r["path"] == path)
     {
         let at = r["at"].as_f64().unwrap();
         edges.push((at, 1));

@@ -64,6 +64,7 @@ mod sdk_python;
 mod sdk_replay;
 mod seeded_runs;
 mod shell;
+mod signature;
 mod sources_clock;
 mod sources_faults;
 mod sources_prism;

@@ -28,6 +28,7 @@ mod publish;
 mod query;
 mod queues;
 mod redact;
+mod replies;
 mod routes;
 mod runlog;
 mod runs;

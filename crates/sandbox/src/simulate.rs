@@ -133,6 +133,8 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 pub struct Simulation {
     pub rules: Vec<Rule>,
     rng: Mutex<StdRng>,
+    /// Failed answers given so far: each draws its details from a generator seeded by it.
+    answers: std::sync::atomic::AtomicU64,
 }
 
 impl Simulation {
@@ -144,6 +146,7 @@ impl Simulation {
         Simulation {
             rules,
             rng: Mutex::new(rng),
+            answers: Default::default(),
         }
     }
 
@@ -195,16 +198,22 @@ impl Simulation {
                 )
             }
         };
-        let mut headers = Headers::new();
-        headers.insert(
-            "Content-Type".into(),
-            vec!["text/plain; charset=utf-8".into()],
-        );
-        let body = if status < 300 {
-            "ok".to_string()
+        let (ctype, body) = if status < 300 {
+            ("text/plain; charset=utf-8", "ok".to_string())
         } else {
-            status_line(status as i64)
+            // A generator of the answers' own, so the details of a failure never change
+            // which attempts a flaky rule fails.
+            let n = self
+                .answers
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let mut own = StdRng::seed_from_u64(n ^ 0xa115_0e75);
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64);
+            super::replies::body(&mut own, status as i64, now)
         };
+        let mut headers = Headers::new();
+        headers.insert("Content-Type".into(), vec![ctype.into()]);
         let mut answer = Answer::http(status as i64, headers, body.into_bytes());
         // The body reads as the destination's would; the log's error says whose it is.
         answer.error = answer

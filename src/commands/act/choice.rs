@@ -71,6 +71,12 @@ pub fn select(req: &Request) -> Result<Chosen> {
         if req.bulk.report.is_some() || req.bulk.dry_run {
             return Err(CliError::usage("--server-side has no plan and no per-entry account: drop --report/--dry-run/--backup, or drop --server-side"));
         }
+        if let Some(flag) = req.filter.client_only() {
+            return Err(CliError::usage(format!(
+                "{flag} has no server-side form: the API cannot filter by it, so a --server-side run would act on entries it does not select"
+            ))
+            .hint(format!("drop --server-side: `{} … {flag} … --all` lists the entries and acts only on those that match", req.action.verb.name())));
+        }
         // The server filters a server-side run on its own, so a value it would read otherwise
         // (split on a comma, trimmed, empty) would select other entries.
         if let Some((flag, v)) = req.filter.inexpressible(req.action.source).first() {

@@ -2,10 +2,10 @@
 //! line (so plans, prompts, progress, interrupts and journals are exactly the verb's), and the
 //! recap of every step at the end.
 
-use super::scope::{Line, Scope};
 use super::{parse, view, Follow, Session, Step, CANARY_FROM};
 use crate::bulk::action::Verb;
 use crate::bulk::journal;
+use crate::commands::scope::{Line, Scope};
 use crate::error::Kind;
 use crate::output::wrap;
 use crate::text::{safe, width};

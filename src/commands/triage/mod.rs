@@ -6,9 +6,9 @@
 //! at the end prints those lines, with `--yes`, for a runbook or CI.
 
 mod acting;
-mod scope;
 mod view;
 
+use super::scope::{Line, Scope};
 use super::{parse_line as parse, Command};
 use crate::api::{Entry, Source};
 use crate::args::filter::ReadFilters;
@@ -18,7 +18,6 @@ use crate::error::{CliError, Kind, Result};
 use crate::grouping::{GroupKey, Stats};
 use crate::output::wrap;
 use crate::text::safe;
-use scope::{Line, Scope};
 
 /// A guided session at the terminal: pick a failing group, look, act, repeat.
 ///
@@ -160,40 +159,59 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
 impl Session<'_> {
     /// The group list, again and again with fresh counts, until the user leaves.
+    /// Beside the `--by` groups, the failure signatures (`--by response`) of the same
+    /// entries, each selected by its `--signature`, unless `--by` has them already.
     async fn groups(&mut self, sel: &Scope, by: &[GroupKey]) -> Result<()> {
+        let mut bys = vec![by.to_vec()];
+        if !by.contains(&GroupKey::Response) {
+            bys.push(vec![GroupKey::Response]);
+        }
         loop {
-            let stats = self.stats(sel, by).await?;
-            let groups = stats.sorted(None);
-            if groups.is_empty() {
+            let read = self.stats_each(sel, &bys).await?;
+            let stats = &read[0];
+            if stats.total == 0 {
                 self.ctx.out.info_wrapped(&format!(
                     "nothing in the DLQ matches {}",
                     safe(&sel.describe())
                 ));
                 return Ok(());
             }
+            let mut groups = Vec::new();
+            let mut lines = Vec::new();
+            let mut narrowed = Vec::new();
+            for (i, (stats, by)) in read.iter().zip(&bys).enumerate() {
+                let these = stats.sorted(None);
+                // The reply groups say what they are (`reply: 503 …`).
+                let tag = if i == 0 { "" } else { "reply: " };
+                let now = self.ctx.now_ms;
+                let these_narrowed: Vec<_> = these
+                    .iter()
+                    .map(|g| {
+                        let mut n = Ok(sel.clone());
+                        for (k, v) in by.iter().zip(&g.key) {
+                            n = n.and_then(|s| s.narrowed(*k, v.as_deref(), now));
+                        }
+                        n
+                    })
+                    .collect();
+                // Groups that cannot be acted on stay listed, for their counts, and say so.
+                let notes: Vec<&str> = these_narrowed
+                    .iter()
+                    .map(|n| if n.is_ok() { "" } else { "(count only)" })
+                    .collect();
+                let out = &self.ctx.out;
+                lines.extend(view::group_lines(out, now, stats, &these, &notes, tag));
+                narrowed.extend(these_narrowed);
+                groups.extend(these);
+            }
             let prompt = format!(
                 "{} entries in {} groups; pick one (type to filter, Esc to quit)",
                 stats.total,
                 groups.len()
             );
-            let narrowed: Vec<_> = groups
-                .iter()
-                .map(|g| {
-                    let mut n = Ok(sel.clone());
-                    for (k, v) in by.iter().zip(&g.key) {
-                        n = n.and_then(|s| s.narrowed(*k, v.as_deref(), self.ctx.now_ms));
-                    }
-                    n
-                })
-                .collect();
             // The cursor starts on a group that can be acted on: Enter at once must not be
-            // refused. Those that cannot stay listed, for their counts, and say so.
+            // refused.
             let first = narrowed.iter().position(Result::is_ok).unwrap_or(0);
-            let notes: Vec<&str> = narrowed
-                .iter()
-                .map(|n| if n.is_ok() { "" } else { "(count only)" })
-                .collect();
-            let lines = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups, &notes);
             let menu: Vec<_> = lines.into_iter().zip(0..groups.len()).collect();
             let Some(i) = view::fuzzy(&self.ctx.out, &prompt, &menu, first) else {
                 return Ok(());
@@ -258,20 +276,34 @@ impl Session<'_> {
     }
 
     async fn stats(&self, sel: &Scope, by: &[GroupKey]) -> Result<Stats> {
-        let keys: Vec<&str> = by.iter().map(|k| k.name()).collect();
+        let mut read = self.stats_each(sel, &[by.to_vec()]).await?;
+        Ok(read.remove(0))
+    }
+
+    /// The scope grouped each way of `bys`, in one read of the DLQ.
+    async fn stats_each(&self, sel: &Scope, bys: &[Vec<GroupKey>]) -> Result<Vec<Stats>> {
+        let keys: Vec<&str> = bys[0].iter().map(|k| k.name()).collect();
         let argv = sel.argv(Line::Stats, &["--by".into(), keys.join(",")]);
         let Command::Stats(args) = parse(&argv)? else {
             unreachable!("a stats command line")
         };
         let filter = args.filters.build(sel.source, self.ctx.now_ms)?;
-        let reading = super::stats::Reading {
-            by: args.by,
-            keyer: None,
-            retention: self.retention,
-        };
-        stoppable(super::stats::gather(self.ctx, sel.source, &filter, reading)).await
+        let readings = bys
+            .iter()
+            .map(|by| super::stats::Reading {
+                by: by.clone(),
+                keyer: None,
+                retention: self.retention,
+            })
+            .collect();
+        stoppable(super::stats::gather_each(
+            self.ctx, sel.source, &filter, readings,
+        ))
+        .await
     }
 
+    /// The first entries of the scope. A filter checked on our side (`--signature`) may keep
+    /// none of a short page, so pages are read until there are enough or there are no more.
     async fn sample(&self, sel: &Scope) -> Result<Vec<Entry>> {
         let argv = sel.argv(Line::List, &[]);
         let Command::List(args) = parse(&argv)? else {
@@ -279,10 +311,19 @@ impl Session<'_> {
         };
         let filter = args.filters.build(sel.source, self.ctx.now_ms)?;
         let api = self.ctx.api()?;
-        let page =
-            stoppable(async { Ok(api.list(sel.source, &filter, Some(SAMPLE), None).await?) })
-                .await?;
-        Ok(page.messages)
+        stoppable(async {
+            let mut pages = crate::bulk::pages::Pages::new(&api, sel.source, &filter, None);
+            let mut sample = Vec::new();
+            while sample.len() < SAMPLE as usize {
+                let Some(entries) = pages.next(Some(100)).await? else {
+                    break;
+                };
+                sample.extend(entries);
+            }
+            sample.truncate(SAMPLE as usize);
+            Ok(sample)
+        })
+        .await
     }
 
     async fn inspect(&mut self, sample: &[Entry]) -> Result<()> {
@@ -313,6 +354,7 @@ impl Session<'_> {
             GroupKey::CallbackState,
             GroupKey::Day,
             GroupKey::Hour,
+            GroupKey::Response,
         ]
         .into_iter()
         .filter(|k| k.only_for().is_none_or(|s| s == sel.source))
@@ -324,7 +366,7 @@ impl Session<'_> {
         };
         let stats = self.stats(sel, &[key]).await?;
         let groups = stats.sorted(None);
-        let lines = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups, &[]);
+        let lines = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups, &[], "");
         let menu: Vec<_> = lines.into_iter().zip(groups.iter().copied()).collect();
         let Some(g) = view::fuzzy(
             &self.ctx.out,

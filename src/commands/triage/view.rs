@@ -9,8 +9,8 @@ use crate::output::Output;
 use crate::terminal::Menu;
 use crate::text::{cut_end, safe, width};
 
-/// The groups as menu lines: count, share, the key, age, and the row's note if any (`notes`
-/// is empty or one per group). Each key (url, status...) is a column of its own; one that does
+/// The groups as menu lines: count, share, the key (after `tag`), age, and the row's note if
+/// any (`notes` is empty or one per group). Each key (url, status...) is a column of its own; one that does
 /// not fit is cut at the same places on every row (so the column reads as one), where no two
 /// groups look alike.
 pub fn group_lines(
@@ -19,6 +19,7 @@ pub fn group_lines(
     stats: &Stats,
     groups: &[&Group],
     notes: &[&str],
+    tag: &str,
 ) -> Vec<String> {
     let n = groups.first().map_or(0, |g| g.key.len());
     let columns: Vec<Vec<String>> = (0..n)
@@ -37,7 +38,7 @@ pub fn group_lines(
     // The line around the key: count and share (16), "  oldest " and an age (13), the menu's
     // cursor (2) and a spare 3 for a repeated line's "(2)"; a note and its two spaces.
     let room = (out.width as usize)
-        .saturating_sub(34 + note.map_or(0, |w| w + 2))
+        .saturating_sub(34 + width(tag) + note.map_or(0, |w| w + 2))
         .max(20);
     let (widths, shown) = fit_columns(&columns, room.saturating_sub(3 * n.saturating_sub(1)));
     let keys: Vec<String> = (0..groups.len())
@@ -53,7 +54,7 @@ pub fn group_lines(
                     format!("{cell}{}", " ".repeat(pad))
                 })
                 .collect();
-            cells.join(" · ")
+            format!("{tag}{}", cells.join(" · "))
         })
         .collect();
     let w = keys.iter().map(|k| width(k)).max().unwrap_or(0);

@@ -1,6 +1,7 @@
-//! What a triage session has selected, kept as the filter flags a person would type, so that
-//! every step runs a real command line (parsed by the same grammar, run by the verb's own code)
-//! and the recap can print it for a runbook.
+//! A selection kept as the filter flags a person would type: what a triage session has
+//! selected, so that every step runs a real command line (parsed by the same grammar, run by
+//! the verb's own code) and the recap can print it for a runbook; and the selector of each
+//! `stats` group, the line that selects that group and nothing else.
 
 use std::time::Duration;
 
@@ -68,6 +69,7 @@ impl Scope {
         let c = &f.common;
         flags.extend(c.label.iter().map(|v| flag("--label", v)));
         flags.extend(c.caller_ip.iter().map(|v| flag("--caller-ip", v)));
+        flags.extend(c.signature.iter().map(|v| flag("--signature", v)));
         if let Some(t) = c.from {
             flags.push(flag("--from", time_text(t)));
         }
@@ -134,6 +136,7 @@ impl Scope {
             GroupKey::CallerIp => "--caller-ip",
             GroupKey::WorkflowUrl => "--workflow-url",
             GroupKey::CallbackState => "--callback-state",
+            GroupKey::Response => "--signature",
             GroupKey::Hour | GroupKey::Day => return self.within(key, v, now_ms),
             // Triage groups by fields only; a program's groups are stats's.
             GroupKey::Jq => return Err("a --by-jq group is not selected by a filter".into()),
@@ -161,6 +164,22 @@ impl Scope {
             source: self.source,
             flags,
         })
+    }
+
+    /// The same selection with its relative times (`--from 2h`) fixed as of `now_ms`: a line
+    /// printed to be run later selects what it selected now.
+    pub fn fixed(&self, now_ms: i64) -> Scope {
+        let mut flags = self.flags.clone();
+        for f in &mut flags {
+            let timed = matches!(f.name, "--from" | "--to" | "--workflow-created-at");
+            if let (true, Ok(t @ TimeSpec::Ago(_))) = (timed, parse_time(&f.value)) {
+                f.value = rfc3339_ms(t.resolve(now_ms));
+            }
+        }
+        Scope {
+            source: self.source,
+            flags,
+        }
     }
 
     /// The selection within the hour or day `v`, and within its own `--from`/`--to`.
