@@ -210,6 +210,39 @@ impl Outgoing {
         }
     }
 
+    /// This message as one item of `POST /v2/batch` (`{destination, headers, body, queue}`,
+    /// the settings and the deduplication id among its headers), or `None` when an item cannot
+    /// carry it exactly as a publish of its own would: a body that is not UTF-8 (an item's
+    /// body is a JSON string) or a header given twice (an item's headers are an object). The
+    /// destination goes as written: a JSON string is never path-decoded.
+    pub fn batch_item(&self) -> Option<serde_json::Value> {
+        if self.body.is_none() && self.body_base64.is_some() || self.destination.check().is_err() {
+            return None;
+        }
+        let mut headers = serde_json::Map::new();
+        let settings = self
+            .config
+            .headers()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v));
+        for (k, v) in settings.chain(self.named_headers()) {
+            let twice = headers.keys().any(|h| h.eq_ignore_ascii_case(&k));
+            if twice {
+                return None;
+            }
+            headers.insert(k, serde_json::Value::String(v));
+        }
+        let mut item = serde_json::json!({
+            "destination": self.destination.to,
+            "headers": headers,
+            "body": self.body.clone().unwrap_or_default(),
+        });
+        if let Some(q) = &self.destination.queue {
+            item["queue"] = serde_json::Value::String(q.clone());
+        }
+        Some(item)
+    }
+
     /// The request headers: forwarded headers under `Upstash-Forward-`, `Content-Type` as it is,
     /// the deduplication id; the settings come from [`Overrides::headers`].
     pub fn named_headers(&self) -> Vec<(String, String)> {

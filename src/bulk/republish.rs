@@ -78,7 +78,8 @@ pub struct Attempt {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     Publishing(Attempt),
-    Published(Publication),
+    /// Accepted publishes: one for a message sent alone, the accepted items of a batch.
+    Published(Vec<Publication>),
 }
 
 /// Whether an entry's publish may be sent now.
