@@ -37,6 +37,8 @@ pub(super) enum Sent {
 struct Ready<'r> {
     id: String,
     message: &'r Outgoing,
+    /// Never sent before: journaled (`publishing`) just before its request goes.
+    first: bool,
 }
 
 impl Engine<'_> {
@@ -66,13 +68,12 @@ impl Engine<'_> {
         let (alone, batched): (Vec<Ready>, Vec<Ready>) = ready
             .into_iter()
             .partition(|x| x.message.batch_item().is_none());
-        out.extend(self.publish_batch(r, batched).await);
+        out.extend(self.publish_batches(r, batched).await);
         out.extend(self.publish_each(r, alone).await);
         out
     }
 
-    /// Looks the entries up (one request) and journals the first send of those still there:
-    /// the entries cleared to go, and those settled or left.
+    /// Looks the entries up (one request): the entries cleared to go, and those settled.
     async fn clear_to_go<'r>(
         &self,
         r: &'r Republishing,
@@ -90,7 +91,6 @@ impl Engine<'_> {
             Err(e) => return (vec![], self.all_failed(ids, e)),
         };
         let mut ready = Vec::new();
-        let mut first = Vec::new();
         for id in ids {
             if !there.contains(&id) {
                 let o = Outcome::failed(
@@ -102,46 +102,69 @@ impl Engine<'_> {
                 settled.push((id, Sent::Settled(o)));
                 continue;
             }
-            match r.may_send(&id) {
+            let first = match r.may_send(&id) {
                 Go::TooLate(why) => {
                     let o = Outcome::failed(&id, Status::Unconfirmed, why);
                     settled.push((id, Sent::Settled(o)));
                     continue;
                 }
-                Go::First => first.push(id.clone()),
-                Go::Again => {}
-            }
+                Go::First => true,
+                Go::Again => false,
+            };
             let Ok(message) = planned(r, &id) else {
                 unreachable!("only planned messages are looked up")
             };
-            ready.push(Ready { id, message });
-        }
-        if !first.is_empty() {
-            let step = Step::Publishing(Attempt {
-                ids: first,
-                at_ms: r.now_ms(),
-            });
-            if !self.note(&step) {
-                settled.extend(ready.into_iter().map(|x| (x.id, Sent::Left)));
-                return (vec![], settled);
-            }
+            ready.push(Ready { id, message, first });
         }
         (ready, settled)
     }
 
+    /// Journals the first send of these entries, before their request goes; false (the run
+    /// halted) when it cannot be.
+    fn first_sends(&self, r: &Republishing, ready: &[Ready<'_>]) -> bool {
+        let ids: Vec<String> = ready
+            .iter()
+            .filter(|x| x.first)
+            .map(|x| x.id.clone())
+            .collect();
+        ids.is_empty()
+            || self.note(&Step::Publishing(Attempt {
+                ids,
+                at_ms: r.now_ms(),
+            }))
+    }
+
+    /// The entries' messages in batches of the job's size, one after another.
+    async fn publish_batches(
+        &self,
+        r: &Republishing,
+        mut ready: Vec<Ready<'_>>,
+    ) -> Vec<(String, Sent)> {
+        let mut out = Vec::with_capacity(ready.len());
+        while !ready.is_empty() {
+            let rest = ready.split_off(ready.len().min(r.batch_size()));
+            out.extend(
+                self.publish_batch(r, std::mem::replace(&mut ready, rest))
+                    .await,
+            );
+        }
+        out
+    }
+
     /// One `POST /v2/batch` for the entries, each item accounted on its own.
     async fn publish_batch(&self, r: &Republishing, ready: Vec<Ready<'_>>) -> Vec<(String, Sent)> {
-        if ready.is_empty() {
-            return vec![];
-        }
-        if !self.pace().await {
+        if !self.pace().await || !self.first_sends(r, &ready) {
             return ready.into_iter().map(|x| (x.id, Sent::Left)).collect();
         }
         self.count_request();
         let messages: Vec<&Outgoing> = ready.iter().map(|x| x.message).collect();
         let replies = match self.api.batch(&messages).await {
             Ok(replies) => replies,
-            Err(e) if refused_whole(&e) => return self.publish_each(r, ready).await,
+            Err(e) if refused_whole(&e) => {
+                // Nothing was published, and their first send is journaled already.
+                let alone = ready.into_iter().map(|x| Ready { first: false, ..x });
+                return self.publish_each(r, alone.collect()).await;
+            }
             Err(e) => return self.all_failed(ready.into_iter().map(|x| x.id).collect(), e),
         };
         if replies.len() != ready.len() {
@@ -206,7 +229,7 @@ impl Engine<'_> {
     }
 
     async fn publish_one(&self, r: &Republishing, x: &Ready<'_>) -> Sent {
-        if !self.pace().await {
+        if !self.pace().await || !self.first_sends(r, std::slice::from_ref(x)) {
             return Sent::Left;
         }
         self.count_request();

@@ -76,7 +76,9 @@ pub async fn reopen<'a>(ctx: &'a Ctx, id: &str, req: &Request<'_>) -> Result<Opt
     };
     let mode = job.record.mode.clone();
     let republishing = match job.verb() {
-        Verb::Republish => Some(republishing(&job, &state)?),
+        Verb::Republish => {
+            Some(republishing(&job, &state)?.with_batch(req.rebuild.and_then(|e| e.batch)))
+        }
         _ => None,
     };
     let mut run = Run::new(ctx, api, target, job, report).keep(bound);

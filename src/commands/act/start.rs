@@ -282,7 +282,9 @@ fn begin<'a>(
             planned.take_back();
             return Err(journal_err(e));
         }
-        run.republishing = Some(Republishing::new(r.lines, [], Default::default()));
+        let batch = req.rebuild.and_then(|e| e.batch);
+        run.republishing =
+            Some(Republishing::new(r.lines, [], Default::default()).with_batch(batch));
     }
     let how = How::Planned {
         plan: planned.plan,
