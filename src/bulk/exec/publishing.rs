@@ -54,7 +54,7 @@ impl Engine<'_> {
             match planned(r, &id) {
                 Ok(_) if r.published(&id).is_some() => out.push((id, Sent::Published)),
                 Ok(_) => waiting.push(id),
-                Err(o) => out.push((id, Sent::Settled(o))),
+                Err(o) => out.push((id, Sent::Settled(*o))),
             }
         }
         if waiting.is_empty() {
@@ -310,19 +310,19 @@ fn refused_whole(e: &ApiError) -> bool {
 }
 
 /// The entry's planned message, or its outcome when it has none.
-fn planned<'r>(r: &'r Republishing, id: &str) -> Result<&'r Outgoing, Outcome> {
+fn planned<'r>(r: &'r Republishing, id: &str) -> Result<&'r Outgoing, Box<Outcome>> {
     match r.message(id) {
         Some(Built::Message(m)) => Ok(m.as_ref()),
-        Some(Built::Refused(why)) => Err(Outcome::failed(
+        Some(Built::Refused(why)) => Err(Box::new(Outcome::failed(
             id,
             Status::Failed,
             format!("refused in the plan: {why}; left in the DLQ"),
-        )),
-        None => Err(Outcome::failed(
+        ))),
+        None => Err(Box::new(Outcome::failed(
             id,
             Status::Failed,
             "no message was planned for this entry; left in the DLQ",
-        )),
+        ))),
     }
 }
 
