@@ -367,4 +367,45 @@ mod tests {
         assert!(h.contains(&("Content-Type".into(), "application/json".into())));
         assert!(h.contains(&("Upstash-Deduplication-Id".into(), "d".into())));
     }
+
+    #[test]
+    fn a_batch_item_carries_what_a_publish_of_its_own_would_or_is_not_made() {
+        let mut o = Outgoing {
+            destination: Destination {
+                to: "https://a.example/a%2Fb?x=1".into(),
+                group: false,
+                queue: Some("slow".into()),
+            },
+            headers: vec![
+                ("Content-Type".into(), "text/plain".into()),
+                ("X-Keep".into(), "kept".into()),
+            ],
+            body: Some("hi".into()),
+            body_base64: None,
+            deduplication_id: "dlq-republish-1-0".into(),
+            config: Overrides {
+                retries: Some(2),
+                ..Overrides::default()
+            },
+        };
+        let item = o.batch_item().unwrap();
+        // The URL as written: a JSON string is not path-decoded, so nothing is encoded.
+        assert_eq!(item["destination"], "https://a.example/a%2Fb?x=1");
+        assert_eq!(item["queue"], "slow");
+        assert_eq!(item["body"], "hi");
+        assert_eq!(item["headers"]["Upstash-Retries"], "2");
+        assert_eq!(item["headers"]["Upstash-Forward-X-Keep"], "kept");
+        assert_eq!(item["headers"]["Content-Type"], "text/plain");
+        assert_eq!(
+            item["headers"]["Upstash-Deduplication-Id"],
+            "dlq-republish-1-0"
+        );
+        // A header twice cannot be an object's key twice: sent alone.
+        o.headers.push(("x-keep".into(), "again".into()));
+        assert!(o.batch_item().is_none());
+        o.headers.pop();
+        // Nor can a body that is not UTF-8 be a JSON string.
+        o.set_body(vec![0xff]);
+        assert!(o.batch_item().is_none());
+    }
 }
