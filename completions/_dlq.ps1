@@ -357,6 +357,7 @@ Register-ArgumentCompleter -Native -CommandName 'dlq' -ScriptBlock {
             [CompletionResult]::new('--body-jq', '--body-jq', [CompletionResultType]::ParameterName, 'Transform the JSON body with a jq expression (one output per entry)')
             [CompletionResult]::new('--body-file', '--body-file', [CompletionResultType]::ParameterName, 'Replace the body with the contents of FILE')
             [CompletionResult]::new('--backup', '--backup', [CompletionResultType]::ParameterName, 'Write every planned entry to FILE (NDJSON, as `export`; a new file, mode 0600) and sync it before anything is sent')
+            [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'Messages per `POST /v2/batch`, 1 to 100: fewer for large bodies or a server with a smaller request limit (also with --continue)')
             [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Label')
             [CompletionResult]::new('--caller-ip', '--caller-ip', [CompletionResultType]::ParameterName, 'IP address of the publisher')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d')

@@ -2241,7 +2241,7 @@ _dlq() {
             return 0
             ;;
         dlq__subcmd__republish)
-            opts="-o -q -v -y -h --ids-from --all --limit --to-url --rewrite-url --to-url-group --to-queue --header --drop-header --body-jq --body-file --backup --label --caller-ip --from --to --where --grep --signature --url --url-group --queue --schedule --message-id --status --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --callback --delivery-timeout --method --dry-run --max --concurrency --rps --server-side --report --continue --verify --canary --canary-threshold --past-canary --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
+            opts="-o -q -v -y -h --ids-from --all --limit --to-url --rewrite-url --to-url-group --to-queue --header --drop-header --body-jq --body-file --backup --batch-size --label --caller-ip --from --to --where --grep --signature --url --url-group --queue --schedule --message-id --status --match-flow-control-key --retries --delay --retry-delay --flow-control-key --parallelism --rate --period --set-label --failure-callback --callback --delivery-timeout --method --dry-run --max --concurrency --rps --server-side --report --continue --verify --canary --canary-threshold --past-canary --token --base-url --env-file --profile --sandbox --output --color --quiet --verbose --debug --timeout --yes --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2288,6 +2288,10 @@ _dlq() {
                     return 0
                     ;;
                 --backup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -347,6 +347,7 @@ set edit:completion:arg-completer[dlq] = {|@words|
             cand --body-jq 'Transform the JSON body with a jq expression (one output per entry)'
             cand --body-file 'Replace the body with the contents of FILE'
             cand --backup 'Write every planned entry to FILE (NDJSON, as `export`; a new file, mode 0600) and sync it before anything is sent'
+            cand --batch-size 'Messages per `POST /v2/batch`, 1 to 100: fewer for large bodies or a server with a smaller request limit (also with --continue)'
             cand --label 'Label'
             cand --caller-ip 'IP address of the publisher'
             cand --from 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d'

@@ -357,6 +357,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand republish" -l drop-header -d 'Re
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l body-jq -d 'Transform the JSON body with a jq expression (one output per entry)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l body-file -d 'Replace the body with the contents of FILE' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l backup -d 'Write every planned entry to FILE (NDJSON, as `export`; a new file, mode 0600) and sync it before anything is sent' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l batch-size -d 'Messages per `POST /v2/batch`, 1 to 100: fewer for large bodies or a server with a smaller request limit (also with --continue)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r

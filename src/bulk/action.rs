@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::outcome::Outcome;
 use crate::api::{
-    ApiError, Entry, Filter, LogPage, Outgoing, Overrides, Page, Published, Reading, Run,
+    ApiError, Batched, Entry, Filter, LogPage, Outgoing, Overrides, Page, Published, Reading, Run,
     RunLogPage, Selector, Source,
 };
 
@@ -126,6 +126,13 @@ pub trait BulkClient: Sync {
 
     /// Publishes a new message (republish); one item per message made.
     fn publish<'a>(&'a self, message: &'a Outgoing) -> Call<'a, Vec<Published>>;
+
+    /// Publishes many messages with one request (`POST /v2/batch`): one result per message, in
+    /// order, each accepted or refused on its own.
+    fn batch<'a>(&'a self, messages: &'a [&'a Outgoing]) -> Call<'a, Vec<Batched>>;
+
+    /// The entries among `ids` still in the DLQ, with one request.
+    fn find<'a>(&'a self, source: Source, ids: &'a [String]) -> Call<'a, Vec<Entry>>;
 
     /// One entry; a 404 means it is not in the DLQ.
     fn get<'a>(&'a self, source: Source, id: &'a str) -> Call<'a, Entry>;

@@ -38,6 +38,7 @@ mod prism;
 mod prom;
 mod pty;
 mod republish;
+mod republish_batch;
 mod republish_exact;
 mod republish_fixture;
 mod republish_more;

@@ -239,10 +239,11 @@ impl<'a> Run<'a> {
     pub fn noting(&self) -> impl Fn(&Step) -> std::io::Result<()> + Sync + '_ {
         let job = &self.job;
         move |step: &Step| {
-            job.write(&[match step {
-                Step::Publishing(a) => Event::Publishing(a.clone()),
-                Step::Published(p) => Event::Published(p.clone()),
-            }])
+            let events: Vec<Event> = match step {
+                Step::Publishing(a) => vec![Event::Publishing(a.clone())],
+                Step::Published(ps) => ps.iter().cloned().map(Event::Published).collect(),
+            };
+            job.write(&events)
         }
     }
 

@@ -93,6 +93,12 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub backup: Option<PathBuf>,
 
+    /// Messages per `POST /v2/batch`, 1 to 100: fewer for large bodies or a server with a
+    /// smaller request limit (also with --continue)
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub batch_size: Option<u16>,
+
     #[command(flatten)]
     pub common: CommonFilters,
     #[command(flatten)]
@@ -114,7 +120,10 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let edits = if args.bulk.continue_job.is_some() {
         // The job's messages were frozen when it was planned: nothing here may change them.
         refuse_edits(&args)?;
-        Edits::default()
+        Edits {
+            batch: args.batch_size.map(usize::from),
+            ..Edits::default()
+        }
     } else {
         edits(&args, config.clone())?
     };
@@ -175,6 +184,7 @@ fn edits(args: &Args, config: crate::api::Overrides) -> Result<Edits> {
         body,
         config,
         stopped: Default::default(),
+        batch: args.batch_size.map(usize::from),
     };
     if edits.is_empty() {
         return Err(

@@ -66,11 +66,14 @@ impl Part for Rebuild<'_> {
             CliError::failure(format!("cannot read the messages of job {}: {e}", job.id()))
                 .hint("the job's directory was changed by hand: its messages are gone")
         })?;
-        Ok(Some(Box::new(Sending(Republishing::new(
+        let republishing = Republishing::new(
             lines,
             state.published.iter().cloned(),
             state.first_sent.clone(),
-        )))))
+        );
+        Ok(Some(Box::new(Sending(
+            republishing.with_batch(self.0.batch),
+        ))))
     }
 }
 
@@ -126,11 +129,10 @@ impl Staging for Building<'_> {
     fn commit(&mut self, job: &Job) -> io::Result<Option<Box<dyn Engaged>>> {
         let lines = std::mem::take(&mut self.rebuilt.lines);
         republish::write_lines(job.dir(), &lines)?;
-        Ok(Some(Box::new(Sending(Republishing::new(
-            lines,
-            [],
-            Default::default(),
-        )))))
+        let republishing = Republishing::new(lines, [], Default::default());
+        Ok(Some(Box::new(Sending(
+            republishing.with_batch(self.edits.batch),
+        ))))
     }
 }
 
