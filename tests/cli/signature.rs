@@ -433,7 +433,8 @@ fn lanes_keep_the_signature_and_delete_exactly_its_entries() {
 /// the timeouts, each once, and nothing else.
 #[test]
 fn an_interrupted_signature_retry_continues_with_its_signature() {
-    let sb = Sandbox::start(&["--seed", "400", "--seed-rng", "62", "--latency", "100"]);
+    // Enough timeouts that, two requests a second, the run is far from done when interrupted.
+    let sb = Sandbox::start(&["--seed", "2000", "--seed-rng", "62", "--latency", "100"]);
     let timeouts: BTreeSet<String> = sb
         .listed(false)
         .iter()
@@ -456,13 +457,13 @@ fn an_interrupted_signature_retry_continues_with_its_signature() {
         .spawn()
         .unwrap();
     crate::job_account::wait_for_event(&sb, &mut child, "\"outcome\"");
-    crate::target::signal(&child, "INT");
+    crate::target::signal(&child, "-INT");
     let out = child.wait_with_output().unwrap();
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(130), "{err}");
     let job = crate::job_account::continued_job(&err, "retry");
     sb.dlq()
-        .args(["retry", "--continue", &job, "--yes"])
+        .args(["retry", "--continue", &job, "--yes", "--rps", "100"])
         .assert()
         .success();
     let retried: BTreeMap<String, u64> = sb
