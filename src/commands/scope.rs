@@ -33,6 +33,23 @@ pub struct Scope {
     pub flags: Vec<Flag>,
 }
 
+/// What a scope's entries may be made to say: a regular expression over the bodies
+/// (`--grep`) or a jq program on each entry (`--where`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Says {
+    Grep,
+    Where,
+}
+
+impl Says {
+    pub fn flag(self) -> &'static str {
+        match self {
+            Says::Grep => "--grep",
+            Says::Where => "--where",
+        }
+    }
+}
+
 /// The command lines a session runs on its scope: the reads, and the actions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Line {
@@ -70,6 +87,8 @@ impl Scope {
         flags.extend(c.label.iter().map(|v| flag("--label", v)));
         flags.extend(c.caller_ip.iter().map(|v| flag("--caller-ip", v)));
         flags.extend(c.signature.iter().map(|v| flag("--signature", v)));
+        flags.extend(c.where_expr.iter().map(|v| flag("--where", v)));
+        flags.extend(c.grep.iter().map(|v| flag("--grep", v)));
         if let Some(t) = c.from {
             flags.push(flag("--from", time_text(t)));
         }
@@ -160,6 +179,32 @@ impl Scope {
         let mut flags = self.flags.clone();
         flags.retain(|f| f.name != name);
         flags.push(flag(name, v));
+        Ok(Scope {
+            source: self.source,
+            flags,
+        })
+    }
+
+    /// The selection narrowed to its entries that also say `text`, never wider: a second
+    /// program joins the first with `and`; a second pattern, which one `--grep` cannot
+    /// carry beside the first, is refused with the way to say it.
+    pub fn saying(&self, says: Says, text: &str) -> Result<Scope, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(format!("{} needs a value", says.flag()));
+        }
+        let mut flags = self.flags.clone();
+        match (flags.iter_mut().find(|f| f.name == says.flag()), says) {
+            (Some(f), Says::Where) => f.value = format!("({}) and ({text})", f.value),
+            (Some(f), Says::Grep) => {
+                return Err(format!(
+                    "this selection has --grep {:?} already, and --grep takes one pattern; \
+                     narrow further with --where, e.g. '$body | tostring | test(\"...\")'",
+                    f.value
+                ))
+            }
+            (None, _) => flags.push(flag(says.flag(), text)),
+        }
         Ok(Scope {
             source: self.source,
             flags,
@@ -354,6 +399,31 @@ mod tests {
         let f = flags_of(&n);
         assert!(f.contains(&("--from", "2026-11-20T08:30:00Z")), "{f:?}");
         assert!(f.contains(&("--to", "1795219199999")), "{f:?}");
+    }
+
+    #[test]
+    fn what_entries_say_narrows_and_never_widens() {
+        let s = Scope {
+            source: Source::Qstash,
+            flags: vec![flag("--status", "503")],
+        };
+        let n = s.saying(Says::Where, " $body.tenant == \"acme\" ").unwrap();
+        let n = n.saying(Says::Where, ".responseStatus >= 500").unwrap();
+        let n = n.saying(Says::Grep, "(?i)timeout").unwrap();
+        assert_eq!(
+            flags_of(&n),
+            [
+                ("--status", "503"),
+                (
+                    "--where",
+                    "($body.tenant == \"acme\") and (.responseStatus >= 500)"
+                ),
+                ("--grep", "(?i)timeout")
+            ]
+        );
+        let err = n.saying(Says::Grep, "order").unwrap_err();
+        assert!(err.contains("--where"), "{err}");
+        assert!(s.saying(Says::Grep, "  ").is_err());
     }
 
     #[test]

@@ -119,3 +119,85 @@ fn at_80_columns_triage_splits_no_word_cuts_keys_alike_and_its_recap_pastes() {
     // The same group, resumed already: the pasted line selects it and finds nothing left.
     assert!(said.contains("nothing matches"), "{pasted}\n{said}");
 }
+
+/// Typed at the terminal: a program that keeps part of any group (the digit before an id's
+/// `-0`).
+const PROGRAM: &str = r#".dlqId | test("[0-4]-0$")"#;
+
+#[test]
+fn at_80_columns_a_group_narrowed_by_what_it_says_is_exactly_what_the_delete_takes() {
+    let sb = Sandbox::start(&["--seed", "100", "--seed-rng", "7"]);
+    let before = sb.listed(false);
+    let mut pty = Pty::start_sized(&sb, "triage", COLS);
+    pty.until(GROUPS, 1);
+    pty.keys("\r");
+    pty.until("What now?", 1);
+    // Below inspect, narrow by another key, export, retry, republish and delete.
+    pty.keys("\x1b[B\x1b[B\x1b[B\x1b[B\x1b[B\x1b[B\r");
+    pty.until("Narrow by what the entries say", 1);
+    pty.keys("\x1b[B\r");
+    pty.until("--where (empty goes back)", 1);
+    pty.keys(&format!("{PROGRAM}\r"));
+    pty.until("What now?", 2);
+    // inspect, narrow by another key, export, retry, republish, delete.
+    pty.keys("\x1b[B\x1b[B\x1b[B\x1b[B\x1b[B\r");
+    pty.until("Keep a copy?", 1);
+    pty.keys("\x1b[B\r");
+    pty.until("[y/N]", 1);
+    pty.keys("y\r");
+    pty.until(GROUPS, 2);
+    pty.keys("\x1b");
+    let (code, drawn) = pty.finish();
+    let screen = Screen::replay_at(&drawn, COLS);
+    let lines = screen.lines();
+    let shown = lines.join("\n");
+    assert_eq!(code, Some(0), "{shown}");
+    assert_eq!(screen.wrapped(), Vec::<String>::new(), "{shown}");
+    assert!(
+        shown.contains("of the group's entries match --where"),
+        "{shown}"
+    );
+
+    // What went is one group's entries that the program keeps, all of them.
+    let left: std::collections::BTreeSet<String> = sb.ids(false).into_iter().collect();
+    let gone: Vec<&serde_json::Value> = before
+        .iter()
+        .filter(|e| !left.contains(e["dlqId"].as_str().unwrap()))
+        .collect();
+    assert!(!gone.is_empty(), "{shown}");
+    let key = |e: &serde_json::Value| (e["url"].clone(), e["responseStatus"].clone());
+    let ends = regex::Regex::new("[0-4]-0$").unwrap();
+    let kept = |e: &serde_json::Value| ends.is_match(e["dlqId"].as_str().unwrap());
+    let group = key(gone[0]);
+    let want: Vec<&serde_json::Value> = before
+        .iter()
+        .filter(|e| key(e) == group && kept(e))
+        .collect();
+    assert_eq!(gone, want, "{shown}");
+    assert!(
+        before.iter().any(|e| key(e) == group && !kept(e)),
+        "the program keeps part of the group only: {shown}"
+    );
+
+    // The recap's command, pasted into a shell as printed, selects the same and finds
+    // nothing left.
+    let recap = lines
+        .iter()
+        .position(|l| l == "This session:")
+        .unwrap_or_else(|| panic!("{shown}"));
+    let starts = |l: &String| l.starts_with("    DLQ_STATE_DIR=") || l.starts_with("    dlq ");
+    let at = recap + lines[recap..].iter().position(starts).unwrap();
+    let mut command = Vec::new();
+    for l in &lines[at..] {
+        command.push(l.as_str());
+        if !l.ends_with(" \\") {
+            break;
+        }
+    }
+    let pasted = command.join("\n");
+    assert!(pasted.contains(&format!("--where '{PROGRAM}'")), "{pasted}");
+    let out = crate::cmdline::pasted(&pasted, &[("QSTASH_TOKEN", sb.token.as_str())]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{pasted}\n{said}");
+    assert!(said.contains("nothing matches"), "{pasted}\n{said}");
+}

@@ -6,6 +6,7 @@
 //! at the end prints those lines, with `--yes`, for a runbook or CI.
 
 mod acting;
+mod saying;
 mod view;
 
 use super::scope::{Line, Scope};
@@ -22,8 +23,9 @@ use crate::text::safe;
 /// A guided session at the terminal: pick a failing group, look, act, repeat.
 ///
 /// Shows the groups of `dlq stats` (by url and status; workflow url and callback state with
-/// --workflow), lets you pick one by typing or with the arrow keys, shows a sample, and offers:
-/// inspect an entry, narrow by another key, export the group, or act on it (retry, republish
+/// --workflow) and the failure signatures, lets you pick one by typing or with the arrow keys,
+/// shows a sample, and offers: inspect an entry, narrow by another key or by what the entries
+/// say (--grep, --where), export the group, or act on it (retry, republish
 /// to a new URL or delete; resume, restart, callback or delete) with the verbs' own plan,
 /// confirmation and progress.
 /// Esc goes back; at the end, a recap of what was done and the commands that do it
@@ -77,6 +79,7 @@ struct Step {
 enum Choice {
     Inspect,
     Narrow,
+    Saying,
     Export,
     Act(Verb),
     Back,
@@ -229,7 +232,7 @@ impl Session<'_> {
     }
 
     /// One group's menu. Returns true when something was done that changes the counts.
-    async fn group(&mut self, mut sel: Scope, count: u64) -> Result<bool> {
+    async fn group(&mut self, mut sel: Scope, mut count: u64) -> Result<bool> {
         loop {
             let sample = self.sample(&sel).await?;
             if sample.is_empty() {
@@ -256,12 +259,22 @@ impl Session<'_> {
                     .iter()
                     .map(|v| (format!("{} this group", v.name()), Choice::Act(*v))),
             );
+            // After the verbs, so the lines above keep the places people learnt.
+            menu.push((
+                "narrow by what the entries say (--grep, --where)".to_string(),
+                Choice::Saying,
+            ));
             menu.push(("back to the groups".to_string(), Choice::Back));
             match view::select(&self.ctx.out, "What now? (Esc goes back)", &menu) {
                 Some(Choice::Inspect) => self.inspect(&sample).await?,
                 Some(Choice::Narrow) => {
                     if let Some(narrower) = self.narrow(&sel).await? {
                         sel = narrower;
+                    }
+                }
+                Some(Choice::Saying) => {
+                    if let Some((narrower, n)) = self.narrow_by_content(&sel).await? {
+                        (sel, count) = (narrower, n);
                     }
                 }
                 Some(Choice::Export) => self.export(&sel).await?,

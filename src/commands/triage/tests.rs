@@ -2,7 +2,7 @@
 //! question follows which answer (Esc and Ctrl-C go back one step), and that a change picked in
 //! the menus and confirmed with keys is what the server then holds.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::*;
@@ -174,4 +174,78 @@ async fn a_delete_picked_in_the_menus_and_confirmed_with_keys_is_what_the_server
     let mut want = by_key(&before);
     want.remove(&top);
     assert_eq!(by_key(&held(&ctx).await), want);
+}
+
+#[tokio::test]
+async fn a_group_narrowed_by_what_its_entries_say_is_what_the_delete_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    // Half the group, by the digit before an id's `-0`: a program on the entry as `get`
+    // prints it.
+    let program = r#".dlqId | test("[0-4]-0$")"#;
+    let mut script = vec![
+        Answer::Default,
+        Answer::Pick("narrow by what the entries say".into()),
+        // Esc at the kind and an empty program go back to the group's menu.
+        Answer::Escape,
+        Answer::Pick("narrow by what the entries say".into()),
+        Answer::Pick("(--where ".into()),
+        Answer::Line(String::new()),
+        // Bad syntax is said and changes nothing.
+        Answer::Pick("narrow by what the entries say".into()),
+        Answer::Pick("(--where ".into()),
+        Answer::Line(".dlqId | test(".into()),
+        Answer::Pick("narrow by what the entries say".into()),
+        Answer::Pick("(--where ".into()),
+        Answer::Line(program.into()),
+        Answer::Pick("delete this group".into()),
+        Answer::Pick("no backup".into()),
+    ];
+    script.extend(Scripted::keys("y\r"));
+    script.push(Answer::Escape);
+    let (ctx, term) = on_sandbox(dir.path(), script).await;
+    let before = held(&ctx).await;
+    let (top, n) = before[0].clone();
+    let all = entries(&ctx).await;
+    let ends = regex::Regex::new("[0-4]-0$").unwrap();
+    let in_top = |e: &Entry| {
+        e.url.as_deref() == top[0].as_deref() && e.response_status.map(|s| s.to_string()) == top[1]
+    };
+    let gone: Vec<String> = all
+        .iter()
+        .filter(|e| in_top(e) && ends.is_match(&e.dlq_id))
+        .map(|e| e.dlq_id.clone())
+        .collect();
+    assert!(
+        !gone.is_empty() && (gone.len() as u64) < n,
+        "the program keeps part of the group: {} of {n}",
+        gone.len()
+    );
+    run(&ctx, triage()).await.unwrap();
+    let transcript = term.transcript();
+    assert_eq!(term.left(), 0, "{transcript}");
+    assert!(
+        transcript.contains(&format!("Delete {} ", gone.len())),
+        "the verb's plan counts the narrowed group: {transcript}"
+    );
+    assert!(transcript.contains("--where"), "{transcript}");
+    // Exactly the narrowed group is gone, nothing else.
+    let left: BTreeSet<String> = entries(&ctx).await.into_iter().map(|e| e.dlq_id).collect();
+    let want: BTreeSet<String> = all
+        .into_iter()
+        .map(|e| e.dlq_id)
+        .filter(|id| !gone.contains(id))
+        .collect();
+    assert_eq!(left, want);
+}
+
+/// Every entry the server holds.
+async fn entries(ctx: &Ctx) -> Vec<Entry> {
+    let api = ctx.api().unwrap();
+    let everything = Default::default();
+    let mut pages = crate::bulk::pages::Pages::new(&api, Source::Qstash, &everything, None);
+    let mut all = Vec::new();
+    while let Some(page) = pages.next(Some(100)).await.unwrap() {
+        all.extend(page);
+    }
+    all
 }
