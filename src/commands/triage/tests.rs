@@ -249,3 +249,27 @@ async fn entries(ctx: &Ctx) -> Vec<Entry> {
     }
     all
 }
+
+#[test]
+fn the_sessions_own_content_filters_are_in_every_line_it_runs() {
+    let argv: Vec<String> = [
+        "dlq",
+        "triage",
+        "--where",
+        ".x",
+        "--grep",
+        "y",
+        "--signature",
+        "503 z",
+    ]
+    .map(String::from)
+    .to_vec();
+    let Ok(Command::Triage(args)) = parse(&argv) else {
+        unreachable!("a triage command line")
+    };
+    let scope = Scope::from_args(Source::Qstash, &args.filters);
+    let line = scope.argv(Line::Act(Verb::Delete), &[]);
+    for pair in [["--where", ".x"], ["--grep", "y"], ["--signature", "503 z"]] {
+        assert!(line.windows(2).any(|w| w == pair), "{line:?}");
+    }
+}
