@@ -371,8 +371,28 @@ fn refusals_come_before_anything_is_listed() {
         .code(2)
         .stderr(predicate::str::contains("--where is checked by dlq"))
         .stderr(predicate::str::contains(format!(
-            "dlq delete --all --yes --where '{ACME}'"
+            "dlq --base-url {} delete --all --yes --where '{ACME}'",
+            sb.url
         )));
+    // Aimed, the line keeps the target and never the token typed on the command line.
+    let typed = sb
+        .dlq()
+        .env_remove("QSTASH_TOKEN")
+        .args([
+            "--token",
+            &sb.token,
+            "delete",
+            "--all",
+            "--yes",
+            "--server-side",
+            "--grep",
+            "x",
+        ])
+        .assert()
+        .code(2);
+    let said = String::from_utf8_lossy(&typed.get_output().stderr).into_owned();
+    assert!(said.contains("delete --all --yes --grep x lists"), "{said}");
+    assert!(!said.contains(&sb.token), "{said}");
     assert_eq!(listed(), before, "nothing was listed");
     assert_eq!(sb.ids(false).len(), ids.len(), "nothing was deleted");
 }

@@ -194,7 +194,7 @@ fn signature_deletes_exactly_its_group_pipelined_and_planned_and_has_no_server_s
         .get_output()
         .clone();
     let err = stderr_of(&out);
-    assert!(err.contains("--signature has no server-side form"), "{err}");
+    assert!(err.contains("--signature is checked by dlq"), "{err}");
     assert!(err.contains("drop --server-side"), "{err}");
     sb.dlq()
         .args(["list", "--signature", "", "--all"])

@@ -8,6 +8,7 @@ use super::Request;
 use crate::args::select::SelectArgs;
 use crate::bulk::resolve;
 use crate::bulk::select::{dedupe, read_ids};
+use crate::cmdline::Aim;
 use crate::error::{CliError, Result};
 
 /// What the user chose, checked.
@@ -18,7 +19,7 @@ pub enum Chosen {
 
 /// Checks what the user selected: ids, or filters with `--all`/`--limit`, never both, never
 /// neither; and ids that cannot be ids are refused before any request.
-pub fn select(req: &Request) -> Result<Chosen> {
+pub fn select(req: &Request, aim: &Aim) -> Result<Chosen> {
     let verb = req.action.verb;
     let s = req.select;
     let ids = explicit_ids(s)?;
@@ -55,27 +56,20 @@ pub fn select(req: &Request) -> Result<Chosen> {
         if !ids.is_empty() {
             return Err(CliError::usage("--server-side drives the API's own filter bulk call: it takes filters with --all or --limit, not ids"));
         }
-        if !req.filter.content.is_empty() {
-            let flags = req.filter.content.flags();
-            return Err(CliError::usage(format!(
-                "{flags} is checked by dlq on each listed entry, and a --server-side run lets the server pick the entries: it would act on entries whatever they say"
-            ))
-            .hint(format!(
-                "without --server-side, dlq lists the entries and acts only on those {flags} keeps: {}",
-                crate::text::safe(&without_server_side())
-            )));
-        }
         if req.bulk.max.is_some() {
             return Err(CliError::usage("--server-side has no plan to count against --max: drop --max, or drop --server-side"));
         }
         if req.bulk.report.is_some() || req.bulk.dry_run {
             return Err(CliError::usage("--server-side has no plan and no per-entry account: drop --report/--dry-run/--backup, or drop --server-side"));
         }
-        if let Some(flag) = req.filter.client_only() {
+        if let Some(flags) = req.filter.client_only() {
             return Err(CliError::usage(format!(
-                "{flag} has no server-side form: the API cannot filter by it, so a --server-side run would act on entries it does not select"
+                "{flags} is checked by dlq on each listed entry and has no server-side form: a --server-side run lets the server pick the entries, whatever they say"
             ))
-            .hint(format!("drop --server-side: `{} … {flag} … --all` lists the entries and acts only on those that match", req.action.verb.name())));
+            .hint(format!(
+                "drop --server-side: {} lists the entries and acts only on those {flags} keeps",
+                crate::text::safe(&without_server_side(aim))
+            )));
         }
         // The server filters a server-side run on its own, so a value it would read otherwise
         // (split on a comma, trimmed, empty) would select other entries.
@@ -116,12 +110,21 @@ fn explicit_ids(select: &SelectArgs) -> Result<Vec<String>> {
     Ok(ids)
 }
 
-/// This command line as typed (so on the same target), without `--server-side`.
-fn without_server_side() -> String {
-    let words: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--server-side")
-        .map(|a| crate::cmdline::quote(&a))
-        .collect();
-    format!("dlq {}", words.join(" "))
+/// This command line as typed, without `--server-side`, aimed at the session's target: the
+/// aim supplies the target's flags, so none typed is repeated and a typed token never shows.
+fn without_server_side(aim: &Aim) -> String {
+    const TARGET: &[&str] = &["--token", "--base-url", "--env-file", "--profile"];
+    let mut words = Vec::new();
+    let mut typed = std::env::args().skip(1);
+    while let Some(a) = typed.next() {
+        let name = a.split('=').next().unwrap_or_default();
+        if TARGET.contains(&name) {
+            if !a.contains('=') {
+                typed.next();
+            }
+        } else if a != "--server-side" && a != "--sandbox" {
+            words.push(a);
+        }
+    }
+    aim.dlq(words).to_string()
 }

@@ -31,7 +31,7 @@ const TYPE_THE_COUNT: usize = 1000;
 pub async fn prepare<'a>(ctx: &'a Ctx, req: &Request<'_>) -> Result<Option<Work<'a>>> {
     // An empty list on stdin or in a file is a drain with nothing to drain: not an error.
     let listed = req.select.ids.iter().any(|i| i == "-") || req.select.ids_from.is_some();
-    let chosen = choice::select(req)?;
+    let chosen = choice::select(req, &ctx.aim())?;
     if let (true, Chosen::Ids(ids)) = (listed, &chosen) {
         if ids.is_empty() {
             ctx.out.info(&format!(
