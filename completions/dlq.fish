@@ -74,6 +74,9 @@ complete -c dlq -n "__fish_dlq_using_subcommand list" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand list" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand list" -l queue -d 'Queue name' -r
@@ -117,6 +120,9 @@ complete -c dlq -n "__fish_dlq_using_subcommand ls" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand ls" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand ls" -l queue -d 'Queue name' -r
@@ -180,6 +186,9 @@ complete -c dlq -n "__fish_dlq_using_subcommand retry" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l queue -d 'Queue name' -r
@@ -238,6 +247,9 @@ complete -c dlq -n "__fish_dlq_using_subcommand delete" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l queue -d 'Queue name' -r
@@ -288,6 +300,9 @@ complete -c dlq -n "__fish_dlq_using_subcommand rm" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l queue -d 'Queue name' -r
@@ -342,10 +357,14 @@ complete -c dlq -n "__fish_dlq_using_subcommand republish" -l drop-header -d 'Re
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l body-jq -d 'Transform the JSON body with a jq expression (one output per entry)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l body-file -d 'Replace the body with the contents of FILE' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l backup -d 'Write every planned entry to FILE (NDJSON, as `export`; a new file, mode 0600) and sync it before anything is sent' -r -F
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l batch-size -d 'Messages per `POST /v2/batch`, 1 to 100: fewer for large bodies or a server with a smaller request limit (also with --continue)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l queue -d 'Queue name' -r
@@ -403,6 +422,9 @@ complete -c dlq -n "__fish_dlq_using_subcommand resume" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-url -d 'Workflow URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-run-id -d 'Workflow run id (one value)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
@@ -458,6 +480,9 @@ complete -c dlq -n "__fish_dlq_using_subcommand restart" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-url -d 'Workflow URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-run-id -d 'Workflow run id (one value)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
@@ -513,6 +538,9 @@ complete -c dlq -n "__fish_dlq_using_subcommand callback" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-url -d 'Workflow URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-run-id -d 'Workflow run id (one value)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l workflow-created-at -d 'Creation time of the workflow run, epoch ms or RFC 3339' -r
@@ -553,7 +581,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand callback" -l debug -d 'Log each 
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -s y -l yes -d 'Answer yes to confirmation prompts (needed for mutations without a terminal)'
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l no-input -d 'Never prompt; fail instead where a prompt would be needed'
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c dlq -n "__fish_dlq_using_subcommand stats" -l by -d 'Group by these keys, comma-separated' -r -f -a "url\t''
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l by -d 'Group by these keys, comma-separated [default: url, unless --by-jq is given]' -r -f -a "url\t''
 status\t''
 label\t''
 queue\t''
@@ -564,7 +592,9 @@ caller-ip\t''
 workflow-url\t''
 callback-state\t''
 hour\t''
-day\t''"
+day\t''
+response\t'The failure signature of the endpoint\'s answer (`api::signature`)'"
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l by-jq -d 'Group by what a jq program says of each entry, after the --by keys: its first output as compact JSON, (none) for null or no output. It sees the entry as `dlq get -o json` prints it, with $body and $response as --where does. Example: --by-jq \'$body.tenant\'' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l top -d 'Show only the N largest groups (-o openmetrics: 100 by default, and the rest are folded into one series whose --by labels read __other__)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l fail-above -d 'Exit 6 when more than N entries match (a CI gate on DLQ depth)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l fail-older-than -d 'Exit 6 when the oldest matching entry has waited longer than DURATION, like 6h or 2d (a CI gate on DLQ age)' -r
@@ -574,6 +604,9 @@ complete -c dlq -n "__fish_dlq_using_subcommand stats" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand stats" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand stats" -l queue -d 'Queue name' -r
@@ -626,13 +659,17 @@ caller-ip\t''
 workflow-url\t''
 callback-state\t''
 hour\t''
-day\t''"
+day\t''
+response\t'The failure signature of the endpoint\'s answer (`api::signature`)'"
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l top -d 'Series per DLQ at most: the largest N groups, the rest folded into one whose labels read __other__ [default: 100]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l retention -d 'How long the DLQ keeps entries on your plan; entries within a day of it count as expiring' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand exporter" -l queue -d 'Queue name' -r
@@ -673,6 +710,9 @@ complete -c dlq -n "__fish_dlq_using_subcommand export" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand export" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand export" -l queue -d 'Queue name' -r
@@ -721,12 +761,16 @@ caller-ip\t''
 workflow-url\t''
 callback-state\t''
 hour\t''
-day\t''"
+day\t''
+response\t'The failure signature of the endpoint\'s answer (`api::signature`)'"
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l retention -d 'How long the DLQ keeps entries on your plan; entries about to expire are called out' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l label -d 'Label' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l caller-ip -d 'IP address of the publisher' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l from -d 'Entered the DLQ at or after: RFC 3339, epoch ms, or relative like 2h, 7d' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l to -d 'Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l where -d 'Keep the entries this jq program selects (as `select` would), run on each entry as `dlq get -o json` prints it; $body and $response are the request and response bodies parsed as JSON (null when not JSON). Example: \'$body.tenant == "acme"\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l grep -d 'Keep the entries whose body or response body (decoded) matches this regular expression; (?i) makes it case-insensitive. Example: \'(?i)invalid signature\'' -r
+complete -c dlq -n "__fish_dlq_using_subcommand triage" -l signature -d 'Failure signature, exactly as `stats --by response` shows it (checked by dlq: each group\'s selector is in `stats --by response -o json`)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l url -d 'Destination URL' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l url-group -d 'URL group, also called topic' -r
 complete -c dlq -n "__fish_dlq_using_subcommand triage" -l queue -d 'Queue name' -r
@@ -888,6 +932,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_sub
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l rate-limit -d 'Limit the API to RPS requests a second (bursts up to BURST, default RPS), as QStash\'s burst limit does: 429 with Burst-RateLimit-* headers once spent; replies that pass carry the headers too. Publish, enqueue and batch are exempt' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l workflow-bulk-cap -d 'Most workflow runs one bulk resume, restart or delete handles in filter mode; the cursor continues' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l delivery-backoff-ms -d 'Pause between delivery attempts of messages and runs (times the attempt)' -r
+complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l delivery-delay -d 'How long a new message waits before its first delivery attempt, as on QStash; until then GET /v2/messages/<id> reads it and DELETE /v2/messages cancels it. 0 delivers at once' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l simulate -d 'How destinations the sandbox does not contact answer (repeatable; the first rule whose PATTERN matches the URL wins; * matches anything). OUTCOME is ok, an HTTP status 400-599, flaky:P (each attempt fails with probability P, answering 500) or timeout (no answer within the message\'s Upstash-Timeout, else 15s)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l token -d 'QStash token (prefer QSTASH_TOKEN or `dlq config`: flags end up in shell history)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand sandbox; and not __fish_seen_subcommand_from reset help" -l base-url -d 'Base URL of the QStash API [default: https://qstash.upstash.io]' -r

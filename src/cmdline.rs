@@ -163,11 +163,18 @@ impl CommandLine {
     }
 }
 
+impl CommandLine {
+    /// The line's words as a shell reads them, quoted: for a printer that breaks the line
+    /// between words (with `\` continuations) and must never break one.
+    pub fn shell_words(&self) -> Vec<String> {
+        let words = self.words.iter().map(|w| quote(w));
+        self.env.iter().cloned().chain(words).collect()
+    }
+}
+
 impl fmt::Display for CommandLine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let words = self.words.iter().map(|w| quote(w));
-        let all: Vec<String> = self.env.iter().cloned().chain(words).collect();
-        f.write_str(&all.join(" "))
+        f.write_str(&self.shell_words().join(" "))
     }
 }
 

@@ -45,7 +45,16 @@ pub struct Bound {
 
 impl Ctx {
     pub async fn new(global: GlobalArgs, env: &Env) -> Result<Ctx> {
-        let out = Output::new(&global.output_options(), env);
+        Ctx::on(global, env, std::sync::Arc::new(crate::terminal::Real)).await
+    }
+
+    /// The same on `term`: a scripted terminal runs a command's prompts in a test.
+    pub async fn on(
+        global: GlobalArgs,
+        env: &Env,
+        term: std::sync::Arc<dyn crate::terminal::Terminal>,
+    ) -> Result<Ctx> {
+        let out = Output::on(&global.output_options(), env, term);
         let settings = Settings::resolve(&global.settings_flags(), env)?;
         for w in &settings.warnings {
             out.warn(w);

@@ -25,6 +25,11 @@ pub enum GroupKey {
     CallbackState,
     Hour,
     Day,
+    /// `stats --by-jq EXPR`: the program's output, computed outside (see [`Stats::add_keyed`]).
+    #[value(skip)]
+    Jq,
+    /// The failure signature of the endpoint's answer (`api::signature`).
+    Response,
 }
 
 impl GroupKey {
@@ -42,6 +47,8 @@ impl GroupKey {
             GroupKey::CallbackState => "callback-state",
             GroupKey::Hour => "hour",
             GroupKey::Day => "day",
+            GroupKey::Jq => "jq",
+            GroupKey::Response => "response",
         }
     }
 
@@ -80,6 +87,9 @@ impl GroupKey {
             GroupKey::CallbackState => one(e.callback_state()),
             GroupKey::Hour => vec![bucket(e, "%Y-%m-%dT%H:00Z")],
             GroupKey::Day => vec![bucket(e, "%Y-%m-%d")],
+            // Not a field: the caller ran the program ([`Stats::add_keyed`]).
+            GroupKey::Jq => vec![None],
+            GroupKey::Response => vec![Some(crate::api::signature::of_entry(e))],
         }
     }
 }
@@ -139,6 +149,11 @@ impl Stats {
     }
 
     pub fn add(&mut self, e: &Entry) {
+        self.add_keyed(e, None);
+    }
+
+    /// Adds `e`, whose `--by-jq` value is `jq` (`None`: null, no output, or no `--by-jq`).
+    pub fn add_keyed(&mut self, e: &Entry, jq: Option<String>) {
         self.total += 1;
         let at = e.dlq_time_ms();
         // Times come from the server: saturate rather than overflow on a nonsense one.
@@ -156,7 +171,7 @@ impl Stats {
             None => {}
         }
         self.expiring += u64::from(expiring);
-        for key in self.keys_of(e) {
+        for key in self.keys_of(e, &jq) {
             let g = self.groups.entry(key.clone()).or_insert_with(|| Group {
                 key,
                 count: 0,
@@ -179,10 +194,13 @@ impl Stats {
 
     /// Every combination of the entry's values: one for most entries, one per label when
     /// grouping by label.
-    fn keys_of(&self, e: &Entry) -> Vec<Vec<Option<String>>> {
+    fn keys_of(&self, e: &Entry, jq: &Option<String>) -> Vec<Vec<Option<String>>> {
         let mut keys = vec![Vec::with_capacity(self.by.len())];
         for k in &self.by {
-            let values = k.values(e);
+            let values = match k {
+                GroupKey::Jq => vec![jq.clone()],
+                k => k.values(e),
+            };
             keys = keys
                 .into_iter()
                 .flat_map(|prefix| {
@@ -274,6 +292,66 @@ mod tests {
         let keys: Vec<_> = s.sorted(None).iter().map(|g| g.key[0].clone()).collect();
         assert_eq!(keys, [None, Some("x".into()), Some("y".into())]);
         assert!(s.overlapping());
+    }
+
+    #[test]
+    fn a_jq_key_comes_from_the_caller_after_the_field_keys() {
+        let mut s = Stats::new(vec![GroupKey::Status, GroupKey::Jq], 86_400_000, 0);
+        s.add_keyed(&entry("1-0", "a", 500, &[]), Some("\"acme\"".into()));
+        s.add_keyed(&entry("2-0", "a", 500, &[]), Some("\"acme\"".into()));
+        s.add_keyed(&entry("3-0", "a", 502, &[]), None);
+        let keys: Vec<_> = s
+            .sorted(None)
+            .iter()
+            .map(|g| (g.key.clone(), g.count))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                (vec![Some("500".into()), Some("\"acme\"".into())], 2),
+                (vec![Some("502".into()), None], 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn answers_that_differ_only_in_what_varies_are_one_response_group() {
+        let mut s = Stats::new(vec![GroupKey::Response], 86_400_000, 0);
+        for (id, status, body) in [
+            ("1-0", 503, "upstream timeout after 3012 ms (order o-17)"),
+            ("2-0", 503, "upstream timeout after 2999 ms (order o-90)"),
+            (
+                "3-0",
+                401,
+                r#"{"error":"invalid signature","requestId":"r1"}"#,
+            ),
+            (
+                "4-0",
+                401,
+                r#"{"requestId":"r2","error":"invalid signature"}"#,
+            ),
+            ("5-0", 401, r#"{"error":"expired","requestId":"r3"}"#),
+        ] {
+            let mut e = entry(id, "a", status, &[]);
+            e.response_body = Some(body.into());
+            s.add(&e);
+        }
+        let groups: Vec<_> = s
+            .sorted(None)
+            .iter()
+            .map(|g| (g.key[0].clone().unwrap(), g.count))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                (
+                    r#"401 {error:"invalid signature",requestId:<id>}"#.into(),
+                    2
+                ),
+                ("503 upstream timeout after <n> ms (order <id>)".into(), 2),
+                (r#"401 {error:"expired",requestId:<id>}"#.into(), 1),
+            ]
+        );
     }
 
     #[test]

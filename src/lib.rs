@@ -19,4 +19,5 @@ pub mod json;
 pub mod output;
 pub mod secret;
 pub mod target;
+pub mod terminal;
 pub mod text;

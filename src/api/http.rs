@@ -27,6 +27,7 @@ use reqwest::{Method, StatusCode};
 use super::error::{ApiError, UrlFrom};
 use super::query::Query;
 use crate::secret::Secret;
+use answer::Tried;
 
 /// Characters kept as they are in a path segment; everything else is percent-encoded, so an id
 /// such as `../../v2/keys` stays one segment.
@@ -161,106 +162,15 @@ impl Transport {
             path.push('/');
             path.push_str(tail);
         }
-        let method_name = method_name(&req.method);
         let mut attempt = 0;
         let mut waited = Duration::ZERO;
         // Waits the server asked for, reads only: see PACED_BOUND.
         let mut paced = Duration::ZERO;
         loop {
             attempt += 1;
-            let started = Instant::now();
-            let mut rb = self
-                .http
-                .request(req.method.clone(), format!("{}{}", self.base, path))
-                .bearer_auth(self.token.expose())
-                .query(&req.query);
-            for (k, v) in &req.headers {
-                rb = rb.header(*k, v);
-            }
-            for (k, v) in &req.named {
-                rb = rb.header(k.as_str(), v);
-            }
-            if let Some(body) = &req.body {
-                rb = rb.body(body.clone());
-            }
-            let request = rb.build().map_err(|e| {
-                // Nothing was sent: a value that cannot be a header, a URL that cannot be one.
-                ApiError::Invalid(format!("cannot build {method_name} {path}: {e}"))
-            })?;
-            let url = request.url().clone();
-            self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let result = self.http.execute(request).await;
-            let (err, wait) = match result {
-                Ok(resp) => {
-                    let status = resp.status();
-                    let headers = resp.headers().clone();
-                    self.pressure
-                        .saw(status.as_u16(), &headers, started.elapsed());
-                    if let Some(ms) = date_ms(&headers) {
-                        self.server_ms
-                            .store(ms, std::sync::atomic::Ordering::Relaxed);
-                    }
-                    self.log(&req, &url, Some(status), started, attempt);
-                    if status.is_redirection() {
-                        let location = headers
-                            .get(reqwest::header::LOCATION)
-                            .and_then(|v| v.to_str().ok())
-                            .unwrap_or("(no Location header)");
-                        return Err(ApiError::Redirect {
-                            method: method_name,
-                            path,
-                            status: status.as_u16(),
-                            location: crate::text::truncate(&self.mask.text(location), 200)
-                                .into_owned(),
-                        });
-                    }
-                    let cap = if status.is_success() {
-                        self.max_body
-                    } else {
-                        ERROR_BODY_MAX
-                    };
-                    match read_body(resp, cap).await.map(|b| self.mask.bytes(b)) {
-                        Ok(body) if status.is_success() => return Ok((status, body)),
-                        Ok(body) => {
-                            let wait = retry_after(&headers);
-                            let err = ApiError::Status {
-                                method: method_name,
-                                path: path.clone(),
-                                status: status.as_u16(),
-                                message: error_text(&body),
-                                retry_after: wait,
-                            };
-                            (err, wait)
-                        }
-                        Err(Body::TooLarge) if status.is_success() => {
-                            return Err(ApiError::TooLarge {
-                                method: method_name,
-                                path,
-                                limit_mib: self.max_body >> 20,
-                            })
-                        }
-                        Err(Body::TooLarge) => (
-                            ApiError::Status {
-                                method: method_name,
-                                path: path.clone(),
-                                status: status.as_u16(),
-                                message: "(a very large error body)".into(),
-                                retry_after: retry_after(&headers),
-                            },
-                            None,
-                        ),
-                        Err(Body::Read(e)) => {
-                            (self.network(method_name, &path, &e, true, attempt), None)
-                        }
-                    }
-                }
-                Err(e) => {
-                    self.log(&req, &url, None, started, attempt);
-                    (
-                        self.network(method_name, &path, &e, !e.is_connect(), attempt),
-                        None,
-                    )
-                }
+            let (err, wait) = match self.exchange(&req, &path, attempt).await? {
+                Tried::Answered(answer) => return answer,
+                Tried::Failed(err, wait) => (err, wait),
             };
             if let Some(wait) = wait.filter(|_| paced_read(&err, req.kind)) {
                 // The server says when: no attempt and no budget spent. Each wait is still
@@ -342,26 +252,6 @@ impl Transport {
             started.elapsed().as_millis()
         ));
     }
-}
-
-enum Body {
-    TooLarge,
-    Read(reqwest::Error),
-}
-
-/// Reads a body, refusing to hold more than `cap` bytes of it.
-async fn read_body(mut resp: reqwest::Response, cap: u64) -> Result<bytes::Bytes, Body> {
-    if resp.content_length().is_some_and(|n| n > cap) {
-        return Err(Body::TooLarge);
-    }
-    let mut buf = bytes::BytesMut::new();
-    while let Some(chunk) = resp.chunk().await.map_err(Body::Read)? {
-        if (buf.len() + chunk.len()) as u64 > cap {
-            return Err(Body::TooLarge);
-        }
-        buf.extend_from_slice(&chunk);
-    }
-    Ok(buf.freeze())
 }
 
 fn method_name(m: &Method) -> &'static str {
@@ -471,5 +361,6 @@ fn encode_path(parts: &[&str]) -> Result<String, ApiError> {
     Ok(out)
 }
 
+mod answer;
 #[cfg(test)]
 mod tests;

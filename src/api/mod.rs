@@ -10,6 +10,7 @@ mod matching;
 mod pressure;
 mod publish;
 mod query;
+pub mod signature;
 mod types;
 
 use reqwest::Method;
@@ -17,12 +18,13 @@ use serde::de::DeserializeOwned;
 
 pub use error::{ApiError, UrlFrom};
 pub use http::{backoff, ClientConfig, Logger, WaitHook, DEFAULT_MAX_BODY};
+pub use matching::{Content, ContentTally, Judge, Judging};
 pub use pressure::{Pressure, Reading};
 pub use publish::{check_header, check_url, valid_name, Destination, Outgoing};
 pub use query::{expressible, Filter, Overrides, Query, Selector};
 pub use types::{
-    CallbackInfo, Deleted, Entry, FailureCall, Headers, LogEntry, LogPage, Page, Published,
-    Retried, Run, RunLog, RunLogPage, Runs, Source,
+    Batched, CallbackInfo, Deleted, Entry, FailureCall, Headers, LogEntry, LogPage, Page,
+    Published, Retried, Run, RunLog, RunLogPage, Runs, Source,
 };
 
 use http::{Idempotence, Req, Transport};
@@ -39,6 +41,16 @@ pub struct Client {
 enum OneOrMany {
     One(Published),
     Group { messages: Vec<Published> },
+    Many(Vec<Published>),
+}
+
+/// One result of `POST /v2/batch`: a message, a URL group item's messages (the SDK's typings), or
+/// that item's error (the docs: "that message will have an error response").
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum BatchReply {
+    Refused { error: String },
+    One(Published),
     Many(Vec<Published>),
 }
 
@@ -124,6 +136,11 @@ impl Client {
         // entries that match the filter as the user wrote it are ever returned.
         let listed = page.messages.len();
         page.messages.retain(|e| filter.matches(source, e));
+        // What the entries say is judged after what the server could have filtered on.
+        page.messages = filter
+            .content
+            .keep(std::mem::take(&mut page.messages))
+            .await?;
         page.outside = listed - page.messages.len();
         Ok(page)
     }
@@ -286,6 +303,58 @@ impl Client {
             OneOrMany::One(p) => vec![p],
             OneOrMany::Group { messages: ps } | OneOrMany::Many(ps) => ps,
         })
+    }
+
+    /// Many messages with one request: `POST /v2/batch`, one result per message in order.
+    /// Each message goes as [`Outgoing::batch_item`] makes it (the caller sends the others
+    /// alone). A mutation: a lost reply, or a reply that does not give one result per message,
+    /// is the caller's to judge, as for a publish.
+    pub async fn batch(&self, ms: &[&Outgoing]) -> Result<Vec<Batched>, ApiError> {
+        let items = ms
+            .iter()
+            .map(|m| m.batch_item())
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| ApiError::Invalid("a message that cannot go in a batch".into()))?;
+        let body = serde_json::to_vec(&items).expect("JSON values serialize");
+        let replies: Vec<BatchReply> = self
+            .call(Req {
+                method: Method::POST,
+                path: &["v2/batch"],
+                headers: vec![("Content-Type", "application/json".into())],
+                kind: Idempotence::Mutation,
+                body: Some(body),
+                ..Req::NONE
+            })
+            .await?;
+        if replies.len() != ms.len() {
+            return Err(ApiError::Decode {
+                method: "POST",
+                path: "/v2/batch".into(),
+                detail: format!("{} results for {} messages", replies.len(), ms.len()),
+            });
+        }
+        Ok(replies
+            .into_iter()
+            .map(|r| match r {
+                BatchReply::Refused { error } => Batched::Refused(error),
+                BatchReply::One(p) => Batched::Made(vec![p]),
+                BatchReply::Many(ps) => Batched::Made(ps),
+            })
+            .collect())
+    }
+
+    /// The entries among `ids` that are in the DLQ, with one request: `GET /v2/dlq?dlqIds=…`
+    /// (as the TypeScript SDK's `listMessages({dlqIds})` asks; up to 100). Ids not there are
+    /// left out; entries not asked for are dropped.
+    pub async fn find(&self, source: Source, ids: &[String]) -> Result<Vec<Entry>, ApiError> {
+        let which = Selector::Ids(ids);
+        which.check(source)?;
+        let page: Page = self.read(&[base(source)], which.query(source)).await?;
+        Ok(page
+            .messages
+            .into_iter()
+            .filter(|e| ids.contains(&e.dlq_id))
+            .collect())
     }
 
     /// Whether a URL group exists: `GET /v2/topics/{name}`, false on a 404.

@@ -210,6 +210,39 @@ impl Outgoing {
         }
     }
 
+    /// This message as one item of `POST /v2/batch` (`{destination, headers, body, queue}`,
+    /// the settings and the deduplication id among its headers), or `None` when an item cannot
+    /// carry it exactly as a publish of its own would: a body that is not UTF-8 (an item's
+    /// body is a JSON string) or a header given twice (an item's headers are an object). The
+    /// destination goes as written: a JSON string is never path-decoded.
+    pub fn batch_item(&self) -> Option<serde_json::Value> {
+        if self.body.is_none() && self.body_base64.is_some() || self.destination.check().is_err() {
+            return None;
+        }
+        let mut headers = serde_json::Map::new();
+        let settings = self
+            .config
+            .headers()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v));
+        for (k, v) in settings.chain(self.named_headers()) {
+            let twice = headers.keys().any(|h| h.eq_ignore_ascii_case(&k));
+            if twice {
+                return None;
+            }
+            headers.insert(k, serde_json::Value::String(v));
+        }
+        let mut item = serde_json::json!({
+            "destination": self.destination.to,
+            "headers": headers,
+            "body": self.body.clone().unwrap_or_default(),
+        });
+        if let Some(q) = &self.destination.queue {
+            item["queue"] = serde_json::Value::String(q.clone());
+        }
+        Some(item)
+    }
+
     /// The request headers: forwarded headers under `Upstash-Forward-`, `Content-Type` as it is,
     /// the deduplication id; the settings come from [`Overrides::headers`].
     pub fn named_headers(&self) -> Vec<(String, String)> {
@@ -333,5 +366,46 @@ mod tests {
         let h = o.named_headers();
         assert!(h.contains(&("Content-Type".into(), "application/json".into())));
         assert!(h.contains(&("Upstash-Deduplication-Id".into(), "d".into())));
+    }
+
+    #[test]
+    fn a_batch_item_carries_what_a_publish_of_its_own_would_or_is_not_made() {
+        let mut o = Outgoing {
+            destination: Destination {
+                to: "https://a.example/a%2Fb?x=1".into(),
+                group: false,
+                queue: Some("slow".into()),
+            },
+            headers: vec![
+                ("Content-Type".into(), "text/plain".into()),
+                ("X-Keep".into(), "kept".into()),
+            ],
+            body: Some("hi".into()),
+            body_base64: None,
+            deduplication_id: "dlq-republish-1-0".into(),
+            config: Overrides {
+                retries: Some(2),
+                ..Overrides::default()
+            },
+        };
+        let item = o.batch_item().unwrap();
+        // The URL as written: a JSON string is not path-decoded, so nothing is encoded.
+        assert_eq!(item["destination"], "https://a.example/a%2Fb?x=1");
+        assert_eq!(item["queue"], "slow");
+        assert_eq!(item["body"], "hi");
+        assert_eq!(item["headers"]["Upstash-Retries"], "2");
+        assert_eq!(item["headers"]["Upstash-Forward-X-Keep"], "kept");
+        assert_eq!(item["headers"]["Content-Type"], "text/plain");
+        assert_eq!(
+            item["headers"]["Upstash-Deduplication-Id"],
+            "dlq-republish-1-0"
+        );
+        // A header twice cannot be an object's key twice: sent alone.
+        o.headers.push(("x-keep".into(), "again".into()));
+        assert!(o.batch_item().is_none());
+        o.headers.pop();
+        // Nor can a body that is not UTF-8 be a JSON string.
+        o.set_body(vec![0xff]);
+        assert!(o.batch_item().is_none());
     }
 }

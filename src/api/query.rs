@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::matching::Content;
 use super::types::Source;
 
 /// A resolved selection filter: values of one field OR together, fields AND together.
@@ -27,6 +28,12 @@ pub struct Filter {
     pub workflow_run_id: Option<String>,
     pub workflow_created_at: Option<i64>,
     pub callback_states: Vec<String>,
+    /// What the entries must say (`--where`, `--grep`): checked by the client only.
+    #[serde(skip_serializing_if = "Content::is_empty")]
+    pub content: Content,
+    /// Failure signatures (`--signature`, see [`super::signature`]): checked on our side only,
+    /// the API has no such filter.
+    pub signatures: Vec<String>,
 }
 
 pub type Query = Vec<(&'static str, String)>;
@@ -45,6 +52,15 @@ fn sendable(vals: &[String]) -> bool {
 impl Filter {
     pub fn is_empty(&self) -> bool {
         *self == Filter::default()
+    }
+
+    /// The flag of a set filter that only the client can check (the API has no such
+    /// filter), so a server-side call would act on more than it selects.
+    pub fn client_only(&self) -> Option<&'static str> {
+        if !self.content.is_empty() {
+            return Some(self.content.flags());
+        }
+        (!self.signatures.is_empty()).then_some("--signature")
     }
 
     /// The names of set filters that `source` does not support, for a usage error.
@@ -176,6 +192,12 @@ impl Selector<'_> {
     /// (the official SDKs refuse both for the same reason).
     pub(crate) fn check(&self, source: Source) -> Result<(), super::ApiError> {
         if let Selector::Matching { filter, .. } = self {
+            if let Some(flag) = filter.client_only() {
+                return Err(super::ApiError::Invalid(format!(
+                    "{flag} is checked by dlq, not by the API: a bulk call filtered by the \
+                     server would act on entries it does not select; nothing was sent"
+                )));
+            }
             if let Some((flag, v)) = filter.inexpressible(source).into_iter().next() {
                 return Err(super::ApiError::Invalid(format!(
                     "{flag} {v:?} cannot be sent as written (the API splits values on commas \

@@ -180,6 +180,14 @@ pub struct Published {
     pub deduplicated: Option<bool>,
 }
 
+/// What `POST /v2/batch` made of one of its messages: the message (one per endpoint of a URL
+/// group), or the service's refusal of that message alone, the others of the batch sent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Batched {
+    Made(Vec<Published>),
+    Refused(String),
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Retried {
     #[serde(default)]

@@ -6,12 +6,13 @@
 //! command's one `now`; a filter of the other DLQ is a usage error that says which flag fixes it.
 
 use super::values::{parse_status, parse_time, CallbackState, StatusSpec, TimeSpec};
-use crate::api::{Filter, Source};
+use crate::api::{Content, Filter, Source};
 use crate::error::{CliError, Result};
 
 pub const HEADING: &str = "Filters (repeatable; values of one flag OR, different flags AND)";
 const QSTASH_HEADING: &str = "QStash filters";
 const WORKFLOW_HEADING: &str = "Workflow filters";
+const CONTENT_HEADING: &str = "Content filters (checked by dlq on every listed entry)";
 
 /// Filters both DLQs understand.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -29,6 +30,19 @@ pub struct CommonFilters {
     /// Entered the DLQ at or before: RFC 3339, epoch ms, or relative like 30m
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub to: Option<TimeSpec>,
+    /// Keep the entries this jq program selects (as `select` would), run on each entry as
+    /// `dlq get -o json` prints it; $body and $response are the request and response bodies
+    /// parsed as JSON (null when not JSON). Example: '$body.tenant == "acme"'
+    #[arg(long = "where", value_name = "EXPR", help_heading = CONTENT_HEADING)]
+    pub where_expr: Option<String>,
+    /// Keep the entries whose body or response body (decoded) matches this regular
+    /// expression; (?i) makes it case-insensitive. Example: '(?i)invalid signature'
+    #[arg(long, value_name = "PATTERN", help_heading = CONTENT_HEADING)]
+    pub grep: Option<String>,
+    /// Failure signature, exactly as `stats --by response` shows it (checked by dlq: each
+    /// group's selector is in `stats --by response -o json`)
+    #[arg(long, value_name = "TEXT", help_heading = CONTENT_HEADING)]
+    pub signature: Vec<String>,
 }
 
 /// Filters of QStash messages.
@@ -198,8 +212,23 @@ pub fn build(g: &Given, source: Source, now_ms: i64) -> Result<Filter> {
             ));
         }
     }
+    if g.common.signature.iter().any(|s| s.trim().is_empty()) {
+        return Err(CliError::usage(
+            "--signature '' cannot match anything: every signature starts with a status",
+        )
+        .hint("`stats --by response -o json` gives each group's signature and selector"));
+    }
+    let content = Content::new(g.common.where_expr.clone(), g.common.grep.clone());
+    let content = crate::bulk::content::compile(content).map_err(|e| {
+        CliError::usage(e.to_string()).hint(match e.flag {
+            "--grep" => "the pattern is a Rust regular expression, e.g. '(?i)invalid signature'",
+            _ => "the program is jq syntax, e.g. '$body.tenant == \"acme\"' or '.responseStatus >= 500'",
+        })
+    })?;
     let mut f = Filter {
+        content,
         labels: g.common.label.clone(),
+        signatures: g.common.signature.clone(),
         caller_ips: g.common.caller_ip.clone(),
         flow_control_keys: g.flow_keys.to_vec(),
         from_ms,

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::outcome::Outcome;
 use crate::api::{
-    ApiError, Entry, Filter, LogPage, Outgoing, Overrides, Page, Published, Reading, Run,
+    ApiError, Batched, Entry, Filter, LogPage, Outgoing, Overrides, Page, Published, Reading, Run,
     RunLogPage, Selector, Source,
 };
 
@@ -51,6 +51,23 @@ impl Verb {
             (_, Source::Qstash) => 100,
             (_, Source::Workflow) => 50,
         }
+    }
+
+    /// Whether what it made is judged by a failure callback's state rather than by its run's
+    /// (a re-run callback leaves its run failed whatever it did).
+    pub fn follows_callbacks(self) -> bool {
+        matches!(self, Verb::Callback)
+    }
+
+    /// Whether it asks before acting on ids given one by one: those that cannot be undone
+    /// (delete) or that change where messages go (republish) do.
+    pub fn asks_for_ids(self) -> bool {
+        matches!(self, Verb::Delete | Verb::Republish)
+    }
+
+    /// Whether its largest runs ask to type the count rather than y/N: it cannot be undone.
+    pub fn asks_for_the_count(self) -> bool {
+        matches!(self, Verb::Delete)
     }
 }
 
@@ -109,6 +126,13 @@ pub trait BulkClient: Sync {
 
     /// Publishes a new message (republish); one item per message made.
     fn publish<'a>(&'a self, message: &'a Outgoing) -> Call<'a, Vec<Published>>;
+
+    /// Publishes many messages with one request (`POST /v2/batch`): one result per message, in
+    /// order, each accepted or refused on its own.
+    fn batch<'a>(&'a self, messages: &'a [&'a Outgoing]) -> Call<'a, Vec<Batched>>;
+
+    /// The entries among `ids` still in the DLQ, with one request.
+    fn find<'a>(&'a self, source: Source, ids: &'a [String]) -> Call<'a, Vec<Entry>>;
 
     /// One entry; a 404 means it is not in the DLQ.
     fn get<'a>(&'a self, source: Source, id: &'a str) -> Call<'a, Entry>;

@@ -3,8 +3,8 @@
 
 use super::action::{Acted, Action, BulkClient, Call, Made, Verb};
 use crate::api::{
-    ApiError, Client, Entry, Filter, LogPage, Outgoing, Page, Published, Reading, RunLogPage,
-    Selector, Source,
+    ApiError, Batched, Client, Entry, Filter, LogPage, Outgoing, Page, Published, Reading,
+    RunLogPage, Selector, Source,
 };
 
 impl BulkClient for Client {
@@ -74,6 +74,14 @@ impl BulkClient for Client {
 
     fn publish<'a>(&'a self, message: &'a Outgoing) -> Call<'a, Vec<Published>> {
         Box::pin(Client::publish(self, message))
+    }
+
+    fn batch<'a>(&'a self, messages: &'a [&'a Outgoing]) -> Call<'a, Vec<Batched>> {
+        Box::pin(Client::batch(self, messages))
+    }
+
+    fn find<'a>(&'a self, source: Source, ids: &'a [String]) -> Call<'a, Vec<Entry>> {
+        Box::pin(Client::find(self, source, ids))
     }
 
     fn get<'a>(&'a self, source: Source, id: &'a str) -> Call<'a, Entry> {

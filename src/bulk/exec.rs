@@ -22,6 +22,7 @@ use futures::stream::StreamExt;
 
 mod applied;
 mod chunk;
+mod publishing;
 mod republish;
 mod short;
 

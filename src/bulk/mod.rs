@@ -16,6 +16,7 @@ pub mod archive;
 pub mod callback;
 pub mod cancel;
 pub mod client;
+pub mod content;
 pub mod exec;
 pub mod flow;
 pub mod job;

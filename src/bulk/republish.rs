@@ -29,6 +29,9 @@ pub const DEDUP_WINDOW_MS: i64 = 10 * 60 * 1000;
 /// window, less room for the two clocks to disagree and for a slow first request.
 pub const SAFE_RESEND_MS: i64 = DEDUP_WINDOW_MS - 2 * 60 * 1000;
 
+/// Messages per `POST /v2/batch` unless told otherwise: the service's own cap.
+pub const MAX_BATCH: usize = 100;
+
 /// The deduplication id of an entry's new message: the same for every send of it, by this job
 /// or any other, so an entry is published once however often it is tried.
 pub fn dedup_id(dlq_id: &str) -> String {
@@ -78,7 +81,8 @@ pub struct Attempt {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     Publishing(Attempt),
-    Published(Publication),
+    /// Accepted publishes: one for a message sent alone, the accepted items of a batch.
+    Published(Vec<Publication>),
 }
 
 /// Whether an entry's publish may be sent now.
@@ -125,6 +129,7 @@ pub struct Republishing {
     published: Mutex<HashMap<String, Publication>>,
     first_sent: Mutex<HashMap<String, i64>>,
     clock: Box<dyn Fn() -> i64 + Send + Sync>,
+    batch: usize,
 }
 
 impl Republishing {
@@ -144,7 +149,19 @@ impl Republishing {
             ),
             first_sent: Mutex::new(first_sent),
             clock: Box::new(|| jiff::Timestamp::now().as_millisecond()),
+            batch: MAX_BATCH,
         }
+    }
+
+    /// The same, sending `n` messages per batch (1 to [`MAX_BATCH`]; `None`: the most).
+    pub fn with_batch(mut self, n: Option<usize>) -> Self {
+        self.batch = n.unwrap_or(MAX_BATCH).clamp(1, MAX_BATCH);
+        self
+    }
+
+    /// Messages per `POST /v2/batch`.
+    pub fn batch_size(&self) -> usize {
+        self.batch
     }
 
     /// The same, with a clock of the caller's (tests move time past the window).

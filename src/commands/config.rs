@@ -1,15 +1,16 @@
 //! `dlq config`: where settings come from, and the profiles of the config file.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 
 use clap::Subcommand;
 use serde_json::json;
 
 use crate::config::ConfigFile;
 use crate::context::Ctx;
-use crate::error::{CliError, Result};
+use crate::error::{CliError, Kind, Result};
 use crate::output::Format;
 use crate::secret::Secret;
+use crate::terminal::Terminal;
 use crate::text::safe;
 
 /// Show and change settings: tokens, base URLs, profiles.
@@ -100,22 +101,11 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
 /// Stores a token read from stdin or a hidden prompt: never an argument, never echoed.
 fn set_token(ctx: &Ctx, base_url: Option<String>) -> Result<()> {
-    let token = if std::io::stdin().is_terminal() {
-        dialoguer::Password::new()
-            .with_prompt("QStash token (input hidden)")
-            .interact()
-            .map_err(|e| CliError::failure(format!("cannot read the token: {e}")))?
-    } else {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s)?;
-        s
-    };
-    let token = token.trim().to_string();
-    if token.is_empty() || token.contains(char::is_whitespace) {
-        return Err(CliError::usage(
-            "the token is empty or contains spaces; pipe exactly the token",
-        ));
-    }
+    let token = read_token(&*ctx.out.term, &mut std::io::stdin()).inspect_err(|e| {
+        if e.kind == Kind::Interrupted {
+            ctx.out.info("cancelled: no token was stored");
+        }
+    })?;
     let path = &ctx.settings.config_file;
     let mut file = ConfigFile::load(path)?;
     let name = ctx.settings.profile.value.clone();
@@ -134,6 +124,29 @@ fn set_token(ctx: &Ctx, base_url: Option<String>) -> Result<()> {
         path.display()
     ));
     Ok(())
+}
+
+/// The token: asked for, hidden, when a person is at stdin; else all of stdin (a pipe).
+/// Ctrl-C at the prompt stores nothing and exits 130, as every interrupt does.
+fn read_token(term: &dyn Terminal, stdin: &mut dyn Read) -> Result<String> {
+    let token = if term.stdin_is_terminal() {
+        term.read_secret("QStash token (input hidden)")
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::Interrupted => CliError::new(Kind::Interrupted, "cancelled"),
+                _ => CliError::failure(format!("cannot read the token: {e}")),
+            })?
+    } else {
+        let mut s = String::new();
+        stdin.read_to_string(&mut s)?;
+        s
+    };
+    let token = token.trim().to_string();
+    if token.is_empty() || token.contains(char::is_whitespace) {
+        return Err(CliError::usage(
+            "the token is empty or contains spaces; pipe exactly the token",
+        ));
+    }
+    Ok(token)
 }
 
 fn list(ctx: &Ctx) -> Result<()> {
@@ -237,4 +250,35 @@ fn show(ctx: &Ctx) -> Result<()> {
     }
     w.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terminal::{Answer, Scripted};
+
+    #[test]
+    fn a_person_is_asked_hidden_and_a_pipe_is_read_whole() {
+        let person = Scripted::new([Answer::Line("  tok-1\n".into())]);
+        let mut stdin: &[u8] = b"never read";
+        assert_eq!(read_token(&person, &mut stdin).unwrap(), "tok-1");
+        assert_eq!(person.transcript(), "? QStash token (input hidden)\n");
+        assert_eq!(stdin, b"never read");
+
+        let mut pipe = Scripted::new([]);
+        pipe.ttys[0] = false;
+        let mut stdin: &[u8] = b"tok-2\n";
+        assert_eq!(read_token(&pipe, &mut stdin).unwrap(), "tok-2");
+        assert_eq!(pipe.transcript(), "", "a pipe is never prompted");
+
+        let mut stdin: &[u8] = b"two words";
+        assert_eq!(read_token(&pipe, &mut stdin).unwrap_err().kind, Kind::Usage);
+    }
+
+    #[test]
+    fn ctrl_c_at_the_token_prompt_cancels() {
+        let person = Scripted::new([Answer::Interrupt]);
+        let e = read_token(&person, &mut std::io::empty()).unwrap_err();
+        assert_eq!(e.kind, Kind::Interrupted);
+    }
 }

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use super::act::parts::Backup;
+use super::act::Parts;
 use crate::api::Source;
 use crate::args::filter::{self, CommonFilters, MatchFlowKey, QstashFilters, WorkflowFilters};
 use crate::args::select::{BulkArgs, SelectArgs};
@@ -70,10 +72,8 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         action,
         select: &args.select,
         bulk: &args.bulk,
-        backup: args.backup.as_deref(),
         sources,
-        verify: None,
-        rebuild: None,
+        parts: Parts::default().with(Backup::offered(args.backup.as_deref())),
     };
     super::act::run(ctx, request).await
 }

@@ -119,7 +119,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         _ = super::signals::first() => Err(CliError::new(Kind::Interrupted, "interrupted")),
     };
     spinner.finish();
-    match (result, sink) {
+    let done = match (result, sink) {
         (Ok(()), Sink::File(f)) => {
             let path = f.path().to_path_buf();
             let n = f
@@ -149,7 +149,9 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
             }
             Err(e)
         }
-    }
+    };
+    super::kept::say(ctx, &filter.content);
+    super::kept::conclude(ctx, &filter.content, done)
 }
 
 fn file_err(f: &EntryFile, e: std::io::Error) -> CliError {

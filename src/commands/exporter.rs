@@ -147,6 +147,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Which::Both => vec![Source::Qstash, Source::Workflow],
     };
     let retention = super::stats::retention(&args.retention)?;
+    super::stats::check_metric_keys(&args.by, args.top)?;
     for s in &sources {
         // Refused now, not at the first refresh: a filter or key the DLQ does not have.
         super::stats::check_keys(&args.by, *s).map_err(|e| e.hint(other_dlq(*s)))?;
@@ -229,16 +230,13 @@ async fn refresh_forever(
             let mut read = 0u64;
             let result = match args.filters.build(*source, now) {
                 Ok(filter) => {
-                    super::stats::read(
-                        api,
-                        *source,
-                        &filter,
-                        args.by.clone(),
+                    let reading = super::stats::Reading {
+                        by: args.by.clone(),
+                        keyer: None,
                         retention,
-                        now,
-                        |n| read += n as u64,
-                    )
-                    .await
+                    };
+                    super::stats::read(api, *source, &filter, reading, now, |n| read += n as u64)
+                        .await
                 }
                 Err(e) => Err(ApiError::Invalid(e.to_string())),
             };

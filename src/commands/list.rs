@@ -69,8 +69,20 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         };
         return super::watch::list(ctx, watch).await;
     }
+    let printed = print(ctx, &args, source, &filter).await;
+    super::kept::say(ctx, &filter.content);
+    super::kept::conclude(ctx, &filter.content, printed)
+}
+
+/// Prints the page(s) asked for, and on stderr whether more exist.
+async fn print(
+    ctx: &Ctx,
+    args: &Args,
+    source: crate::api::Source,
+    filter: &crate::api::Filter,
+) -> Result<()> {
     let api = ctx.api()?;
-    let mut pages = Pages::new(&api, source, &filter, args.cursor.clone());
+    let mut pages = Pages::new(&api, source, filter, args.cursor.clone());
     let mut printer = EntryPrinter::new(ctx.out.stdout(), &ctx.out, source, ctx.now_ms);
 
     // Without --all or --limit, one page: what `gh` and `kubectl` do by default.
@@ -103,7 +115,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
     // On stderr whether or not stdout is a terminal: a pipe must not stop at the first page
     // without a word (-q silences it).
-    if printed == 0 {
+    if printed == 0 && next.is_none() {
         ctx.out.info("no entries match");
     } else if let Some(c) = &next {
         ctx.out.info_wrapped(&format!(

@@ -13,6 +13,7 @@ pub mod export;
 pub mod exporter;
 pub mod get;
 pub mod jobs;
+pub mod kept;
 pub mod list;
 pub mod man;
 pub mod republish;
@@ -20,6 +21,7 @@ pub mod restart;
 pub mod resume;
 pub mod retry;
 pub mod sandbox;
+pub mod scope;
 pub mod signals;
 pub mod stats;
 pub mod triage;
@@ -28,7 +30,6 @@ pub mod watch;
 
 use crate::api::Source;
 use crate::args::filter::{self, CommonFilters, MatchFlowKey, QstashFilters, WorkflowFilters};
-use crate::args::follow::VerifyArgs;
 use crate::args::global::GlobalArgs;
 use crate::args::select::{BulkArgs, SelectArgs};
 use crate::bulk::action::Action;
@@ -130,8 +131,8 @@ pub fn source(workflow: bool) -> Source {
     }
 }
 
-/// The request of a verb that acts on QStash messages only and follows what it makes (retry,
-/// republish).
+/// The request of a verb that acts on QStash messages only (retry, republish); `parts`: what
+/// the verb brings besides its action.
 #[allow(clippy::too_many_arguments)]
 pub fn qstash_request<'a>(
     ctx: &Ctx,
@@ -141,7 +142,7 @@ pub fn qstash_request<'a>(
     qstash: &QstashFilters,
     flow: &MatchFlowKey,
     bulk: &'a BulkArgs,
-    verify: &'a VerifyArgs,
+    parts: act::Parts<'a>,
 ) -> Result<act::Request<'a>> {
     let given = filter::Given {
         common,
@@ -154,14 +155,13 @@ pub fn qstash_request<'a>(
         action,
         select,
         bulk,
-        backup: None,
         sources: vec![Source::Qstash],
-        verify: Some(verify),
-        rebuild: None,
+        parts,
     })
 }
 
-/// The request of a verb that acts on failed workflow runs only (resume, restart, callback).
+/// The request of a verb that acts on failed workflow runs only (resume, restart, callback);
+/// `parts`: what the verb brings besides its action.
 #[allow(clippy::too_many_arguments)]
 pub fn workflow_request<'a>(
     ctx: &Ctx,
@@ -171,7 +171,7 @@ pub fn workflow_request<'a>(
     workflow: &WorkflowFilters,
     flow: &MatchFlowKey,
     bulk: &'a BulkArgs,
-    verify: &'a VerifyArgs,
+    parts: act::Parts<'a>,
 ) -> Result<act::Request<'a>> {
     let given = filter::Given {
         common,
@@ -184,9 +184,7 @@ pub fn workflow_request<'a>(
         action,
         select,
         bulk,
-        backup: None,
         sources: vec![Source::Workflow],
-        verify: Some(verify),
-        rebuild: None,
+        parts,
     })
 }

@@ -1,5 +1,7 @@
 //! `dlq restart`: restart failed workflow runs from the beginning.
 
+use super::act::parts::Follow;
+use super::act::Parts;
 use crate::api::Source;
 use crate::args::filter::{CommonFilters, MatchFlowKey, WorkflowFilters};
 use crate::args::follow::VerifyArgs;
@@ -49,7 +51,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         &args.workflow,
         &args.flow,
         &args.bulk,
-        &args.verify,
+        Parts::default().with(Follow(&args.verify)),
     )?;
     super::act::run(ctx, request).await
 }

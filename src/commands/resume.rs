@@ -1,5 +1,7 @@
 //! `dlq resume`: resume failed workflow runs from the failed step; completed steps are kept.
 
+use super::act::parts::Follow;
+use super::act::Parts;
 use crate::api::Source;
 use crate::args::filter::{CommonFilters, MatchFlowKey, WorkflowFilters};
 use crate::args::follow::VerifyArgs;
@@ -50,7 +52,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         &args.workflow,
         &args.flow,
         &args.bulk,
-        &args.verify,
+        Parts::default().with(Follow(&args.verify)),
     )?;
     super::act::run(ctx, request).await
 }

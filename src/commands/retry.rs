@@ -1,5 +1,7 @@
 //! `dlq retry`: deliver QStash messages again and remove them from the DLQ.
 
+use super::act::parts::Follow;
+use super::act::Parts;
 use crate::api::Source;
 use crate::args::filter::{CommonFilters, MatchFlowKey, QstashFilters};
 use crate::args::follow::VerifyArgs;
@@ -53,7 +55,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         &args.qstash,
         &args.flow,
         &args.bulk,
-        &args.verify,
+        Parts::default().with(Follow(&args.verify)),
     )?;
     super::act::run(ctx, request).await
 }

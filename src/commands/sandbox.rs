@@ -12,7 +12,7 @@ use crate::error::{CliError, Result};
 use dlq_sandbox::embedded::{self, DEFAULT_SEED};
 use dlq_sandbox::faults::{parse_list, Faults};
 use dlq_sandbox::simulate::{parse_rule, Simulation};
-use dlq_sandbox::{Options, Sandbox};
+use dlq_sandbox::{Options, Sandbox, DEFAULT_DELIVERY_DELAY_MS};
 
 /// Serve a local QStash-compatible DLQ API to rehearse on and test against.
 ///
@@ -76,7 +76,9 @@ Outcomes:
   DLQ again as a new entry. GET /v2/logs and GET /v2/workflows/logs tell how
   each went (/v2/events and /v2/workflows/events the same, under the names
   the official SDKs read). A sandbox started on a --state file takes up what
-  the last one left unfinished.
+  the last one left unfinished. A new message is first attempted
+  --delivery-delay after it is made (GET /v2/messages/<id> reads it until
+  it is delivered or fails, as on QStash).
   `dlq --sandbox` settles it all at once, within the command (what is delayed
   waits for a command after it is due), and simulates by default:
     https://legacy.example.com/*=410
@@ -151,6 +153,11 @@ pub struct Args {
     #[arg(long, value_name = "MS", default_value_t = 200)]
     pub delivery_backoff_ms: u64,
 
+    /// How long a new message waits before its first delivery attempt, as on QStash; until
+    /// then GET /v2/messages/<id> reads it and DELETE /v2/messages cancels it. 0 delivers at once
+    #[arg(long, value_name = "MS", default_value_t = DEFAULT_DELIVERY_DELAY_MS)]
+    pub delivery_delay: u64,
+
     /// How destinations the sandbox does not contact answer (repeatable; the first rule
     /// whose PATTERN matches the URL wins; * matches anything). OUTCOME is ok, an HTTP status
     /// 400-599, flaky:P (each attempt fails with probability P, answering 500) or timeout (no
@@ -223,6 +230,7 @@ pub async fn run(global: &GlobalArgs, mut args: Args, env: &Env) -> Result<()> {
     opts.fixtures = args.fixture;
     opts.workflow_cap = args.workflow_bulk_cap;
     opts.delivery_backoff = Duration::from_millis(args.delivery_backoff_ms);
+    opts.delivery_delay = Duration::from_millis(args.delivery_delay);
     opts.simulation = Simulation::new(rules, args.seed_rng);
     opts.rate_limit = match &args.rate_limit {
         Some(spec) => Some(

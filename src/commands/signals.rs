@@ -20,10 +20,12 @@ pub fn watch(
         if signals.next().await.is_none() {
             return;
         }
-        cancel.cancel();
+        // Said before the run hears of it: said after, on a busy machine it could come after
+        // the summary and the continue line, which must be last.
         out.above_progress(
             "\ninterrupted: finishing the requests in flight (interrupt again to stop at once)",
         );
+        cancel.cancel();
         if signals.next().await.is_some() {
             out.active.clear();
             on_abort();

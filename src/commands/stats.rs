@@ -4,13 +4,15 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
 
+use super::scope::{Line, Scope};
 use crate::api::Source;
 use crate::args::filter::ReadFilters;
 use crate::args::values::{parse_duration, parse_positive};
+use crate::bulk::content::Keyer;
 use crate::bulk::pages::Pages;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
-use crate::grouping::{GroupKey, Stats};
+use crate::grouping::{Group, GroupKey, Stats};
 use crate::output::groups::{self as draw, View};
 use crate::output::openmetrics as om;
 use crate::output::progress::Bar;
@@ -32,6 +34,7 @@ Examples:
   dlq stats --by url,status --from 24h       what failed how, in the last day
   dlq stats --workflow --by workflow-url,callback-state
   dlq stats --by day --status 5xx            server errors per day
+  dlq stats --by response -o json            failure signatures, each with the line that lists it
   dlq stats --label billing --fail-above 0   (CI: exit 6 when any entry matches)
   dlq stats --fail-older-than 6h             (CI: exit 6 when an entry has waited 6h)
   dlq stats -o openmetrics > dlq.prom        (node_exporter's textfile collector)
@@ -42,15 +45,15 @@ pub struct Args {
     #[arg(long)]
     pub workflow: bool,
 
-    /// Group by these keys, comma-separated
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        value_name = "KEYS",
-        default_value = "url"
-    )]
+    /// Group by these keys, comma-separated [default: url, unless --by-jq is given]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KEYS")]
     pub by: Vec<GroupKey>,
+
+    /// Group by what a jq program says of each entry, after the --by keys: its first output
+    /// as compact JSON, (none) for null or no output. It sees the entry as `dlq get -o json`
+    /// prints it, with $body and $response as --where does. Example: --by-jq '$body.tenant'
+    #[arg(long, value_name = "EXPR", conflicts_with = "watch")]
+    pub by_jq: Option<String>,
 
     /// Show only the N largest groups (-o openmetrics: 100 by default, and the rest are
     /// folded into one series whose --by labels read __other__)
@@ -101,19 +104,58 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let source = super::source(args.workflow);
     let filter = args.filters.build(source, ctx.now_ms)?;
     check_keys(&args.by, source)?;
+    let keyer = match &args.by_jq {
+        Some(expr) => Some(Keyer::compile(expr).map_err(|e| {
+            CliError::usage(e.to_string()).hint("the program is jq syntax, e.g. '$body.tenant'")
+        })?),
+        None => None,
+    };
     if ctx.out.format == Format::Ids {
         return Err(CliError::usage("stats has no ids output").hint(format!(
             "use -o ndjson (each group has a sample id), or `{}`",
             ctx.aim().dlq(["list", "-o", "ids"])
         )));
     }
+    if ctx.out.format == Format::Openmetrics {
+        check_metric_keys(&args.by, args.top)?;
+    }
     let retention = retention(&args.retention)?;
     if let Some(every) = args.watch {
         return watch(ctx, &args, every, retention).await;
     }
-    let stats = gather(ctx, source, &filter, args.by.clone(), retention).await?;
+    let reading = Reading {
+        by: keys(&args),
+        keyer: keyer.as_ref(),
+        retention,
+    };
+    let stats = gather(ctx, source, &filter, reading).await?;
     show(ctx, &args, &stats, ctx.now_ms, &mut ctx.out.stdout())?;
-    gate(&args, &stats, ctx.now_ms)
+    super::kept::say(ctx, &filter.content);
+    let gated = gate(&args, &stats, ctx.now_ms);
+    let gated = match &keyer {
+        Some(k) => super::kept::conclude_with(ctx, "--by-jq", "grouped", &k.tally(), gated),
+        None => gated,
+    };
+    super::kept::conclude(ctx, &filter.content, gated)
+}
+
+/// The keys to group by: --by's, url when neither --by nor --by-jq is given, then --by-jq's.
+fn keys(args: &Args) -> Vec<GroupKey> {
+    let mut by = args.by.clone();
+    if by.is_empty() && args.by_jq.is_none() {
+        by.push(GroupKey::Url);
+    }
+    if args.by_jq.is_some() {
+        by.push(GroupKey::Jq);
+    }
+    by
+}
+
+/// How a reading groups: the keys, the program of a `jq` key, the retention.
+pub struct Reading<'a> {
+    pub by: Vec<GroupKey>,
+    pub keyer: Option<&'a Keyer>,
+    pub retention: Duration,
 }
 
 /// Writes one reading in the chosen format, with the notes for people on stderr.
@@ -132,16 +174,42 @@ pub fn show(ctx: &Ctx, args: &Args, stats: &Stats, now_ms: i64, w: &mut impl Wri
         };
         om::write(w, &families, om::Flavor::OpenMetrics, reader)?;
     } else {
+        let scope = Scope::from_args(source, &args.filters).fixed(now_ms);
+        let aim = ctx.aim();
+        let selector = |g: &Group| selector(&scope, &aim, &args.by, g, now_ms);
         let view = View {
             source,
             top: args.top.map(|n| n as usize),
             retention: &args.retention,
             now_ms,
+            selector: args
+                .by
+                .contains(&GroupKey::Response)
+                .then_some(&selector as &draw::Selector),
         };
         draw::print(w, &ctx.out, stats, &view)?;
         draw::notes(&ctx.out, stats, &view);
     }
     Ok(())
+}
+
+/// The `dlq list … --all` line that selects group `g` of a reading and nothing else: the
+/// reading's own filters (relative times fixed as of the reading) narrowed to the group's
+/// values, aimed at the server read. `None` when no filter can say the group (entries
+/// without a label, a label among others).
+fn selector(
+    scope: &Scope,
+    aim: &crate::cmdline::Aim,
+    by: &[GroupKey],
+    g: &Group,
+    now_ms: i64,
+) -> Option<String> {
+    let mut narrowed = scope.clone();
+    for (k, v) in by.iter().zip(&g.key) {
+        narrowed = narrowed.narrowed(*k, v.as_deref(), now_ms).ok()?;
+    }
+    let argv = narrowed.argv(Line::List, &["--all".into()]);
+    Some(aim.dlq(argv.into_iter().skip(1)).to_string())
 }
 
 /// The CI gates: depth (--fail-above) and age (--fail-older-than).
@@ -207,15 +275,12 @@ async fn watch(ctx: &Ctx, args: &Args, every: Duration, retention: Duration) -> 
     loop {
         let now = super::watch::now_ms();
         let filter = args.filters.build(source, now)?;
-        let read = read(
-            &api,
-            source,
-            &filter,
-            args.by.clone(),
+        let reading = Reading {
+            by: keys(args),
+            keyer: None, // --by-jq conflicts with --watch
             retention,
-            now,
-            |_| {},
-        );
+        };
+        let read = read(&api, source, &filter, reading, now, |_| {});
         let read = tokio::select! {
             r = read => r,
             _ = super::signals::first() => return Err(CliError::new(Kind::Interrupted, "stopped")),
@@ -228,6 +293,7 @@ async fn watch(ctx: &Ctx, args: &Args, every: Duration, retention: Duration) -> 
                     top: args.top.map(|n| n as usize),
                     retention: &args.retention,
                     now_ms: now,
+                    selector: None,
                 };
                 let mut body = Vec::new();
                 draw::print(&mut body, &ctx.out, &s, &view)?;
@@ -289,17 +355,27 @@ pub fn retention(text: &str) -> Result<std::time::Duration> {
     Ok(r)
 }
 
-/// Reads every entry matching `filter` once and groups it by `by`.
+/// Reads every entry matching `filter` once and groups it as `reading` says.
 pub async fn gather(
     ctx: &Ctx,
     source: Source,
     filter: &crate::api::Filter,
-    by: Vec<GroupKey>,
-    retention: std::time::Duration,
+    reading: Reading<'_>,
 ) -> Result<Stats> {
+    let mut each = gather_each(ctx, source, filter, vec![reading]).await?;
+    Ok(each.remove(0))
+}
+
+/// Reads every entry matching `filter` once and groups it each way of `readings`.
+pub async fn gather_each(
+    ctx: &Ctx,
+    source: Source,
+    filter: &crate::api::Filter,
+    readings: Vec<Reading<'_>>,
+) -> Result<Vec<Stats>> {
     let api = ctx.api()?;
     let spinner = Bar::spinner(&ctx.out, "reading:");
-    let read = read(&api, source, filter, by, retention, ctx.now_ms, |n| {
+    let read = read_each(&api, source, filter, readings, ctx.now_ms, |n| {
         spinner.inc(n as u64)
     })
     .await;
@@ -313,18 +389,57 @@ pub async fn read(
     api: &crate::api::Client,
     source: Source,
     filter: &crate::api::Filter,
-    by: Vec<GroupKey>,
-    retention: std::time::Duration,
+    reading: Reading<'_>,
+    now_ms: i64,
+    on_page: impl FnMut(usize),
+) -> std::result::Result<Stats, crate::api::ApiError> {
+    let mut each = read_each(api, source, filter, vec![reading], now_ms, on_page).await?;
+    Ok(each.remove(0))
+}
+
+/// [`read`], grouping each way of `readings` in the one pass.
+pub async fn read_each(
+    api: &crate::api::Client,
+    source: Source,
+    filter: &crate::api::Filter,
+    readings: Vec<Reading<'_>>,
     now_ms: i64,
     mut on_page: impl FnMut(usize),
-) -> std::result::Result<Stats, crate::api::ApiError> {
-    let mut stats = Stats::new(by, retention.as_millis() as i64, now_ms);
+) -> std::result::Result<Vec<Stats>, crate::api::ApiError> {
+    let mut each: Vec<_> = readings
+        .into_iter()
+        .map(|r| {
+            let ms = r.retention.as_millis() as i64;
+            (Stats::new(r.by, ms, now_ms), r.keyer)
+        })
+        .collect();
     let mut pages = Pages::new(api, source, filter, None);
     while let Some(entries) = pages.next(Some(100)).await? {
         on_page(entries.len());
-        entries.iter().for_each(|e| stats.add(e));
+        for (stats, keyer) in &mut each {
+            match keyer {
+                None => entries.iter().for_each(|e| stats.add(e)),
+                Some(k) => {
+                    for (e, key) in k.keys(entries.clone()).await? {
+                        stats.add_keyed(&e, key);
+                    }
+                }
+            }
+        }
     }
-    Ok(stats)
+    Ok(each.into_iter().map(|(stats, _)| stats).collect())
+}
+
+/// A metric label takes each group's value as a time series of its own: signatures are
+/// many, so `--by response` is served only under an explicit `--top` that bounds them.
+pub fn check_metric_keys(by: &[GroupKey], top: Option<u64>) -> Result<()> {
+    if by.contains(&GroupKey::Response) && top.is_none() {
+        return Err(CliError::usage(
+            "--by response makes a time series per failure signature: give --top N to bound them",
+        )
+        .hint("like --top 20: the largest 20 groups, the rest folded into one series"));
+    }
+    Ok(())
 }
 
 /// Keys that only one DLQ has are a usage error on the other, not a column of `(none)`.

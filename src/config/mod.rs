@@ -5,9 +5,9 @@
 //! resolve settings from a map instead of mutating the process environment.
 
 mod file;
+mod sources;
 mod values;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::error::{CliError, Kind, Result};
@@ -16,7 +16,7 @@ use crate::secret::Secret;
 pub use file::{config_dir, state_dir, ConfigFile, Profile};
 pub use values::{Origin, Sourced};
 
-use file::read_env_file;
+use sources::{flag, Profiles, Ranked, Unit, Vars};
 
 pub const DEFAULT_URL: &str = "https://qstash.upstash.io";
 const REGIONS: [&str; 2] = ["EU_CENTRAL_1", "US_EAST_1"];
@@ -62,147 +62,34 @@ impl Settings {
     /// default), so a token never travels to a server named by another source; only a flag can
     /// combine them. When a source shadows another that had values, `notes` says which won.
     pub fn resolve(g: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings> {
-        let dotenv = match &g.env_file {
-            Some(path) => read_env_file(path)?,
-            None => BTreeMap::new(),
-        };
-        let var = |k: &str| -> Option<Sourced<String>> {
-            if let Some(v) = env(k).filter(|v| !v.is_empty()) {
-                return Some(Sourced {
-                    value: v,
-                    origin: Origin::Env(k.to_string()),
-                });
-            }
-            let v = dotenv.get(k).filter(|v| !v.is_empty())?;
-            let file = g.env_file.clone().unwrap_or_default();
-            Some(Sourced {
-                value: v.clone(),
-                origin: Origin::EnvFile {
-                    var: k.to_string(),
-                    file,
-                },
-            })
-        };
-        let flag = |v: &Option<String>, name: &'static str| {
-            v.clone().map(|value| Sourced {
-                value,
-                origin: Origin::Flag(name),
-            })
-        };
+        let vars = Vars::new(g, env)?;
         let config_file = config_dir(env)?.join("config.toml");
         let file = ConfigFile::load(&config_file)?;
+        let profiles = Profiles {
+            file: &file,
+            path: &config_file,
+        };
         let mut warnings = Vec::new();
-
-        let in_file = |name: &str| Origin::Profile {
-            name: name.to_string(),
-            file: config_file.clone(),
+        let explicit = flag(&g.profile, "--profile").or_else(|| vars.get("DLQ_PROFILE"));
+        let profile = profiles.chosen(&explicit);
+        let missing_profile = profiles.missing(&profile);
+        let ranked = Ranked::new(
+            &explicit,
+            vars.unit(&mut warnings),
+            &profiles,
+            &profile.value,
+        );
+        let flags = Unit {
+            token: flag(&g.token, "--token"),
+            url: flag(&g.base_url, "--base-url"),
         };
-        let explicit = flag(&g.profile, "--profile").or_else(|| var("DLQ_PROFILE"));
-        let profile = explicit
-            .clone()
-            .or_else(|| {
-                file.current.clone().map(|p| Sourced {
-                    origin: in_file(&p),
-                    value: p,
-                })
-            })
-            .unwrap_or(Sourced {
-                value: "default".into(),
-                origin: Origin::Default,
-            });
-        let chosen = file.profiles.get(&profile.value);
-        // Not an error yet: `config set-token` creates profiles; talking to the API refuses.
-        let missing_profile = (chosen.is_none() && profile.origin != Origin::Default).then(|| {
-            let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
-            format!(
-                "no profile {:?} in {} (known: {})",
-                profile.value,
-                config_file.display(),
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
-                }
-            )
-        });
-
-        // QSTASH_REGION picks <REGION>_QSTASH_URL/_TOKEN when both exist, as the SDK does.
-        let mut region_pair = None;
-        if let Some(r) = var("QSTASH_REGION") {
-            let r = r.value.replace('-', "_").to_ascii_uppercase();
-            if REGIONS.contains(&r.as_str()) {
-                region_pair =
-                    var(&format!("{r}_QSTASH_URL")).zip(var(&format!("{r}_QSTASH_TOKEN")));
-            } else {
-                warnings.push(format!(
-                    "QSTASH_REGION={r} is not a known region (EU_CENTRAL_1, US_EAST_1); ignored"
-                ));
-            }
-        }
-        let (region_url, region_token) = region_pair.unzip();
-        let env_unit = Unit {
-            token: region_token.or_else(|| var("QSTASH_TOKEN")),
-            url: region_url.or_else(|| var("QSTASH_URL")),
-        };
-        let profile_unit = |name: &str| Unit {
-            token: chosen.and_then(|p| p.token.as_ref()).map(|t| Sourced {
-                value: t.expose().to_string(),
-                origin: in_file(name),
-            }),
-            url: chosen.and_then(|p| p.url.as_ref()).map(|u| Sourced {
-                value: u.clone(),
-                origin: in_file(name),
-            }),
-        };
-        // The ranked units below the flags; the first that supplies anything supplies both.
-        let mut ranked: Vec<(String, Unit)> = Vec::new();
-        if let Some(p) = &explicit {
-            let label = format!("profile {:?} ({})", p.value, p.origin);
-            ranked.push((label, profile_unit(&p.value)));
-        }
-        ranked.push((env_unit.label(), env_unit));
-        if let (None, Some(current)) = (&explicit, &file.current) {
-            let label = format!("profile {current:?} (current in the config file)");
-            ranked.push((label, profile_unit(current)));
-        }
-        let winner = ranked.iter().position(|(_, u)| !u.is_empty());
-        let unit = winner.map(|i| ranked[i].1.clone()).unwrap_or_default();
-
-        let flag_token = flag(&g.token, "--token");
-        let flag_url = flag(&g.base_url, "--base-url");
-        let mut notes = Vec::new();
-        if let Some(i) = winner {
-            let shadowed: Vec<&str> = ranked[i + 1..]
-                .iter()
-                .filter(|(_, u)| !u.is_empty())
-                .map(|(label, _)| label.as_str())
-                .collect();
-            if !shadowed.is_empty() && flag_token.is_none() && flag_url.is_none() {
-                notes.push(format!(
-                    "using {}; ignoring {}",
-                    ranked[i].0,
-                    shadowed.join(" and ")
-                ));
-            }
-        }
-        if let (Some(_), Some(t)) = (&flag_token, &unit.token) {
-            notes.push(format!(
-                "using --token; ignoring the token from {}",
-                t.origin
-            ));
-        }
-        if let (Some(_), Some(u)) = (&flag_url, &unit.url) {
-            notes.push(format!(
-                "using --base-url; ignoring the URL from {}",
-                u.origin
-            ));
-        }
-
-        let token = flag_token.or(unit.token).map(|t| Sourced {
+        let notes = ranked.notes(&flags);
+        let unit = ranked.unit();
+        let token = flags.token.or(unit.token).map(|t| Sourced {
             value: Secret::new(t.value),
             origin: t.origin,
         });
-        let url = flag_url.or(unit.url).unwrap_or(Sourced {
+        let url = flags.url.or(unit.url).unwrap_or(Sourced {
             value: DEFAULT_URL.into(),
             origin: Origin::Default,
         });
@@ -210,25 +97,7 @@ impl Settings {
             value: normalize_url(&url.value),
             origin: url.origin,
         };
-        // The profile in use is the one that supplied something; otherwise none is.
-        let used_profile = match (&token, &url) {
-            (
-                Some(Sourced {
-                    origin: Origin::Profile { name, .. },
-                    ..
-                }),
-                _,
-            )
-            | (
-                _,
-                Sourced {
-                    origin: Origin::Profile { name, .. },
-                    ..
-                },
-            ) => Some(name.clone()),
-            _ => None,
-        };
-
+        let used_profile = used_profile(&token, &url);
         Ok(Settings {
             token,
             url,
@@ -256,34 +125,15 @@ impl Settings {
     }
 }
 
-/// What one source (a profile, the environment) supplies: the token and URL travel together.
-#[derive(Debug, Clone, Default)]
-struct Unit {
-    token: Option<Sourced<String>>,
-    url: Option<Sourced<String>>,
-}
-
-impl Unit {
-    fn is_empty(&self) -> bool {
-        self.token.is_none() && self.url.is_none()
-    }
-
-    /// How notes name the environment's unit: `QSTASH_TOKEN and QSTASH_URL`.
-    fn label(&self) -> String {
-        let names: Vec<String> = [&self.token, &self.url]
-            .into_iter()
-            .flatten()
-            .map(|v| match &v.origin {
-                Origin::Env(var) => var.clone(),
-                other => other.to_string(),
-            })
-            .collect();
-        if names.is_empty() {
-            "the environment".to_string()
-        } else {
-            names.join(" and ")
-        }
-    }
+/// The profile in use is the one that supplied the token or the URL; otherwise none is.
+fn used_profile(token: &Option<Sourced<Secret>>, url: &Sourced<String>) -> Option<String> {
+    [token.as_ref().map(|t| &t.origin), Some(&url.origin)]
+        .into_iter()
+        .flatten()
+        .find_map(|o| match o {
+            Origin::Profile { name, .. } => Some(name.clone()),
+            _ => None,
+        })
 }
 
 /// Strips one trailing slash; the SDK's old publish URL means the default base (API.md 1.1).
@@ -298,6 +148,7 @@ fn normalize_url(u: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn resolve(args: &[&str], vars: &[(&str, &str)], file: Option<&str>) -> Result<Settings> {
         let dir = tempfile::tempdir().unwrap();

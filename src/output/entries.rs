@@ -24,6 +24,9 @@ pub struct EntryPrinter<W: Write> {
     layout: Option<Layout>,
 }
 
+/// How `-o json` opens its document; the messages follow as pages come.
+const OPEN_JSON: &[u8] = b"{\"messages\":[";
+
 impl<W: Write> EntryPrinter<W> {
     pub fn new(w: W, out: &Output, source: Source, now_ms: i64) -> Self {
         EntryPrinter {
@@ -48,11 +51,8 @@ impl<W: Write> EntryPrinter<W> {
         match self.format {
             Format::Json => {
                 for e in entries {
-                    self.w.write_all(if self.count == 0 {
-                        b"{\"messages\":["
-                    } else {
-                        b","
-                    })?;
+                    self.w
+                        .write_all(if self.count == 0 { OPEN_JSON } else { b"," })?;
                     crate::json::to_writer(&mut self.w, e)?;
                     self.count += 1;
                 }
@@ -95,7 +95,7 @@ impl<W: Write> EntryPrinter<W> {
     pub fn finish(mut self, cursor: Option<&str>) -> io::Result<u64> {
         if self.format == Format::Json {
             if self.count == 0 {
-                self.w.write_all(b"{\"messages\":[")?;
+                self.w.write_all(OPEN_JSON)?;
             }
             self.w.write_all(b"],\"cursor\":")?;
             crate::json::to_writer(&mut self.w, &cursor)?;

@@ -75,6 +75,55 @@ pub fn distinct(values: &[&str], max: usize) -> Option<Vec<String>> {
     }
 }
 
+/// Every value of a key column in at most `max` columns, all cut at the same places, or `None`
+/// when two different values would look the same.
+///
+/// Unlike [`distinct`], which picks each value's most readable form, every value that does not
+/// fit keeps the same number of columns from its start and from its end (`app.example.c…/orders`
+/// above `app.example.c…refunds`), so the cuts line up and a menu's column reads as one; values
+/// that fit stay whole. URLs lose their scheme first, on every row, when that keeps them apart.
+/// The cut is placed as near the middle as keeps the values apart.
+pub fn alike(values: &[&str], max: usize) -> Option<Vec<String>> {
+    if values.iter().all(|v| width(v) <= max) {
+        return Some(values.iter().map(|v| v.to_string()).collect());
+    }
+    let bare: Vec<String> = values
+        .iter()
+        .map(|v| split_scheme(v).map_or(*v, |(_, rest)| rest).to_string())
+        .collect();
+    let base: Vec<String> = if apart(values, &bare) {
+        bare
+    } else {
+        values.iter().map(|v| v.to_string()).collect()
+    };
+    if base.iter().all(|v| width(v) <= max) {
+        return Some(base);
+    }
+    let room = max.checked_sub(1)?;
+    // Heads from the middle outwards: the most balanced cut that tells the values apart.
+    let mid = room / 2;
+    let heads = (0..=room).map(|d| {
+        if d % 2 == 0 {
+            mid + d / 2
+        } else {
+            mid.wrapping_sub(d / 2 + 1)
+        }
+    });
+    heads.filter(|h| *h <= room).find_map(|h| {
+        let shown: Vec<String> = base
+            .iter()
+            .map(|v| {
+                if width(v) <= max {
+                    return v.clone();
+                }
+                let start = head(v, h);
+                format!("{start}…{}", tail(v, room - width(start)))
+            })
+            .collect();
+        apart(values, &shown).then_some(shown)
+    })
+}
+
 /// The most readable way to show `v` in `max` columns: [`all_forms`]'s first.
 fn first_form(v: &str, max: usize) -> String {
     match split_scheme(v) {
@@ -375,6 +424,50 @@ mod tests {
         );
         assert_eq!(compact(&vals), 34, "no scheme-less form keeps them apart");
         assert_eq!(compact(&[ORDERS, REFUNDS]), 33);
+    }
+
+    #[test]
+    fn a_column_cut_alike_keeps_one_place_for_its_cuts() {
+        let vals = [
+            "https://app.example.com/api/workflows/video-transcode",
+            "https://app.example.com/api/workflows/invoice-reminders",
+            "https://app.example.com/short",
+            "https://app.example.com/api/workflows/video-transcode",
+        ];
+        let got = alike(&vals, 30).unwrap();
+        assert_eq!(
+            got[2], "app.example.com/short",
+            "a value that fits is whole"
+        );
+        assert_eq!(got[0], got[3]);
+        assert_ne!(got[0], got[1]);
+        let cut: Vec<&String> = got.iter().filter(|g| g.contains('…')).collect();
+        assert_eq!(cut.len(), 3, "{got:?}");
+        for g in &cut {
+            assert_eq!(width(g), 30, "{g:?}");
+            // The same head on every cut row: the cuts line up.
+            assert_eq!(g.find('…'), cut[0].find('…'), "{got:?}");
+            assert!(g.starts_with("app.example.co"), "{g:?}");
+        }
+        // Where distinct gives each its own form, alike gives them one.
+        let each = distinct(&vals, 30).unwrap();
+        let at: std::collections::HashSet<Option<usize>> = each
+            .iter()
+            .filter(|g| g.contains('…'))
+            .map(|g| g.find('…'))
+            .collect();
+        assert!(at.len() > 1, "{each:?}");
+        // Schemes stay, on every row, when they are the difference; too narrow is None.
+        let schemes = [
+            "http://h.example/a/very/long/path",
+            "https://h.example/a/very/long/path",
+        ];
+        let got = alike(&schemes, 20).unwrap();
+        assert!(
+            got[0].starts_with("http://") && got[1].starts_with("https:"),
+            "{got:?}"
+        );
+        assert_eq!(alike(&[ORDERS, REFUNDS], 2), None);
     }
 
     #[test]

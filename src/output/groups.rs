@@ -19,7 +19,13 @@ pub struct View<'a> {
     /// The retention as the user gave it (`3d`), for the call-out.
     pub retention: &'a str,
     pub now_ms: i64,
+    /// The line that selects a group and nothing else (`None` for a group no filter can say),
+    /// for the JSON rows of `--by response`.
+    pub selector: Option<&'a Selector<'a>>,
 }
+
+/// The command line that selects a group, if a filter can say it.
+pub type Selector<'a> = dyn Fn(&Group) -> Option<String> + 'a;
 
 /// Writes the groups to `w` in the output format.
 pub fn print(w: &mut impl Write, out: &Output, stats: &Stats, view: &View) -> io::Result<()> {
@@ -35,13 +41,13 @@ pub fn print(w: &mut impl Write, out: &Output, stats: &Stats, view: &View) -> io
                 "expiring": stats.expiring,
                 "pastRetention": stats.past_retention,
                 "firstExpiry": stats.first_expiry_ms.map(time::rfc3339),
-                "groups": groups.iter().map(|g| group_json(stats, g)).collect::<Vec<_>>(),
+                "groups": groups.iter().map(|g| group_json(stats, g, view)).collect::<Vec<_>>(),
             });
             json_line(w, &doc)?;
         }
         Format::Ndjson => {
             for g in &groups {
-                json_line(w, &group_json(stats, g))?;
+                json_line(w, &group_json(stats, g, view))?;
             }
         }
         Format::Table if out.stdout_tty => {
@@ -121,7 +127,7 @@ pub fn notes(out: &Output, stats: &Stats, view: &View) {
     }
 }
 
-fn group_json(stats: &Stats, g: &Group) -> Value {
+fn group_json(stats: &Stats, g: &Group, view: &View) -> Value {
     let mut key = Map::new();
     for (k, v) in stats.by.iter().zip(&g.key) {
         let value = match (k, v) {
@@ -130,7 +136,7 @@ fn group_json(stats: &Stats, g: &Group) -> Value {
         };
         key.insert(k.name().to_string(), value);
     }
-    json!({
+    let mut row = json!({
         "key": key,
         "count": g.count,
         "share": (stats.share(g) * 10.0).round() / 10.0,
@@ -140,7 +146,11 @@ fn group_json(stats: &Stats, g: &Group) -> Value {
         "newestMs": g.newest_ms,
         "expiring": g.expiring,
         "sample": g.sample,
-    })
+    });
+    if let Some(selector) = view.selector {
+        row["selector"] = json!(selector(g));
+    }
+    row
 }
 
 fn key_text(v: &Option<String>) -> String {

@@ -133,34 +133,10 @@ fn table(jobs: &[JobInfo], view: &View) -> Vec<Column> {
 
 /// One job in full.
 pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::Result<()> {
-    let p = &j.plan;
     if matches!(out.format, Format::Json | Format::Ndjson) {
-        let doc = json!({
-            "job": j.job, "verb": j.verb, "state": j.state, "sources": j.sources,
-            "target": {
-                "description": j.target.describe(), "baseUrl": j.target.base_url,
-                "sandbox": j.target.sandbox, "profile": j.target.profile,
-                "tokenSource": j.target.token_source,
-                "tokenFingerprint": j.target.token_fingerprint,
-            },
-            "createdAt": time::rfc3339(j.created_ms), "selection": j.selection,
-            "serverSide": match &p.mode { Mode::ServerSide(m) => Some(m), _ => None },
-            "pipeline": match &p.mode { Mode::Pipelined(m) => Some(m), _ => None },
-            "overrides": p.action.overrides,
-            "settings": p.settings,
-            "counts": {
-                "planned": j.planned, "done": j.done, "notFound": j.not_found,
-                "failed": j.failed, "left": j.left, "listed": j.listed,
-                "inFlight": j.in_flight,
-                "unconfirmed": j.unconfirmed,
-                "publishedLeft": j.published_left,
-                "newer": j.newer,
-            },
-            "pastRetention": view.now_ms - j.created_ms > view.retention_ms,
-            "continue": resumable(j).then(|| p.continue_command(&view.places).to_string()),
-        });
-        return json_line(w, &doc);
+        return show_json(w, j, view);
     }
+    let p = &j.plan;
     let line = |w: &mut dyn Write, k: &str, v: String| writeln!(w, "{k:<10} {}", safe(&v));
     line(w, "job", j.job.clone())?;
     line(w, "verb", format!("{} ({})", j.verb, j.selection))?;
@@ -178,72 +154,13 @@ pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::R
     )?;
     line(w, "started", time::both(j.created_ms, view.now_ms))?;
     line(w, "state", state(j).to_string())?;
-    if let Mode::ServerSide(ss) = &p.mode {
-        let limit = ss.limit.map_or("none".to_string(), |n| n.to_string());
-        line(w, "server", format!("server-side, limit {limit}"))?;
-        let more = if j.unconfirmed > 0 {
-            format!(" (up to {} more: replies were lost)", j.unconfirmed)
-        } else {
-            String::new()
-        };
-        line(w, "done", format!("{}{more}", j.done))?;
-    } else {
-        line(
-            w,
-            "entries",
-            format!(
-                "{} {}: {} done, {}{} not in the DLQ, {} failed, {} left{}{}",
-                j.planned,
-                if j.listed { "planned" } else { "listed so far" },
-                j.done,
-                if j.unconfirmed > 0 {
-                    format!(
-                        "{} unconfirmed (replies lost; not sent again), ",
-                        j.unconfirmed
-                    )
-                } else {
-                    String::new()
-                },
-                j.not_found,
-                j.failed,
-                j.left,
-                if j.in_flight > 0 {
-                    format!(" ({} were in flight when it stopped)", j.in_flight)
-                } else {
-                    String::new()
-                },
-                if j.listed {
-                    ""
-                } else {
-                    ", and whatever the listing has not reached yet (--continue lists it)"
-                }
-            ),
-        )?;
-    }
-    if j.published_left > 0 {
-        line(
-            w,
-            "published",
-            format!(
-                "{} of those left were published already; --continue deletes them without \
-                 publishing again",
-                j.published_left
-            ),
-        )?;
+    for (k, v) in account(j) {
+        line(w, k, v)?;
     }
     if let Some(n) = &j.newer {
         line(w, "newer", super::results::newer_line(p.action.verb, n))?;
     }
-    let o = serde_json::to_value(&p.action.overrides).unwrap_or_default();
-    let set: Vec<String> = o
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect()
-        })
-        .unwrap_or_default();
+    let set = overrides_set(&p.action.overrides);
     if !set.is_empty() {
         line(w, "overrides", set.join(", "))?;
     }
@@ -261,4 +178,105 @@ pub fn show(w: &mut impl Write, out: &Output, j: &JobInfo, view: &View) -> io::R
         line(w, "continue", p.continue_command(&view.places).to_string())?;
     }
     w.flush()
+}
+
+/// `jobs show -o json`: the job as one document.
+fn show_json(w: &mut impl Write, j: &JobInfo, view: &View) -> io::Result<()> {
+    let p = &j.plan;
+    let doc = json!({
+        "job": j.job, "verb": j.verb, "state": j.state, "sources": j.sources,
+        "target": {
+            "description": j.target.describe(), "baseUrl": j.target.base_url,
+            "sandbox": j.target.sandbox, "profile": j.target.profile,
+            "tokenSource": j.target.token_source,
+            "tokenFingerprint": j.target.token_fingerprint,
+        },
+        "createdAt": time::rfc3339(j.created_ms), "selection": j.selection,
+        "serverSide": match &p.mode { Mode::ServerSide(m) => Some(m), _ => None },
+        "pipeline": match &p.mode { Mode::Pipelined(m) => Some(m), _ => None },
+        "overrides": p.action.overrides,
+        "settings": p.settings,
+        "counts": {
+            "planned": j.planned, "done": j.done, "notFound": j.not_found,
+            "failed": j.failed, "left": j.left, "listed": j.listed,
+            "inFlight": j.in_flight,
+            "unconfirmed": j.unconfirmed,
+            "publishedLeft": j.published_left,
+            "newer": j.newer,
+        },
+        "pastRetention": view.now_ms - j.created_ms > view.retention_ms,
+        "continue": resumable(j).then(|| p.continue_command(&view.places).to_string()),
+    });
+    json_line(w, &doc)
+}
+
+/// What became of the job's entries, as `jobs show` lines: a server-side job has only a count.
+fn account(j: &JobInfo) -> Vec<(&'static str, String)> {
+    let mut lines = Vec::new();
+    if let Mode::ServerSide(ss) = &j.plan.mode {
+        let limit = ss.limit.map_or("none".to_string(), |n| n.to_string());
+        lines.push(("server", format!("server-side, limit {limit}")));
+        let more = if j.unconfirmed > 0 {
+            format!(" (up to {} more: replies were lost)", j.unconfirmed)
+        } else {
+            String::new()
+        };
+        lines.push(("done", format!("{}{more}", j.done)));
+    } else {
+        lines.push(("entries", entries_line(j)));
+    }
+    if j.published_left > 0 {
+        lines.push((
+            "published",
+            format!(
+                "{} of those left were published already; --continue deletes them without \
+                 publishing again",
+                j.published_left
+            ),
+        ));
+    }
+    lines
+}
+
+fn entries_line(j: &JobInfo) -> String {
+    format!(
+        "{} {}: {} done, {}{} not in the DLQ, {} failed, {} left{}{}",
+        j.planned,
+        if j.listed { "planned" } else { "listed so far" },
+        j.done,
+        if j.unconfirmed > 0 {
+            format!(
+                "{} unconfirmed (replies lost; not sent again), ",
+                j.unconfirmed
+            )
+        } else {
+            String::new()
+        },
+        j.not_found,
+        j.failed,
+        j.left,
+        if j.in_flight > 0 {
+            format!(" ({} were in flight when it stopped)", j.in_flight)
+        } else {
+            String::new()
+        },
+        if j.listed {
+            ""
+        } else {
+            ", and whatever the listing has not reached yet (--continue lists it)"
+        }
+    )
+}
+
+/// The overrides the job set, as `name=value`.
+fn overrides_set(overrides: &crate::api::Overrides) -> Vec<String> {
+    let o = serde_json::to_value(overrides).unwrap_or_default();
+    o.as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -1,7 +1,8 @@
 //! The one output layer: data on stdout, everything else on stderr.
 //!
-//! [`Output`] is built once from the flags and the environment (is stdout a terminal, NO_COLOR,
-//! TERM=dumb, --color, -q) and every command writes through it. Server-supplied strings pass
+//! [`Output`] is built once from the flags, the environment (NO_COLOR, TERM=dumb, --color, -q)
+//! and the [`Terminal`] (which streams are terminals, how wide), and every command writes
+//! through it; prompts ask through its terminal, so a test can script them. Server-supplied strings pass
 //! through [`crate::text::safe`] before they reach a terminal.
 
 pub mod detail;
@@ -20,8 +21,10 @@ pub mod time;
 pub mod watch;
 pub mod wrap;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
+use std::sync::Arc;
 
+use crate::terminal::{self, Terminal};
 use crate::text;
 
 use crate::error::CliError;
@@ -81,15 +84,26 @@ pub struct Output {
     pub width: u16,
     /// The progress bar on screen, if any: notices go onto it instead of tearing it.
     pub active: progress::Active,
+    /// Where prompts ask and what says which streams are terminals.
+    pub term: Arc<dyn Terminal>,
 }
 
 impl Output {
     /// `DLQ_FORCE_TTY=1` makes both streams count as terminals, so tests can see what a person
     /// sees (as gh's GH_FORCE_TTY does).
     pub fn new(g: &Options, env: &dyn Fn(&str) -> Option<String>) -> Output {
+        Output::on(g, env, Arc::new(terminal::Real))
+    }
+
+    /// The same on `term` (a scripted terminal in tests).
+    pub fn on(
+        g: &Options,
+        env: &dyn Fn(&str) -> Option<String>,
+        term: Arc<dyn Terminal>,
+    ) -> Output {
         let forced = forced_tty(env);
-        let stdout_tty = forced || std::io::stdout().is_terminal();
-        let stderr_tty = forced || std::io::stderr().is_terminal();
+        let stdout_tty = forced || term.stdout_is_terminal();
+        let stderr_tty = forced || term.stderr_is_terminal();
         let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
         let dumb = env("TERM").is_some_and(|t| t == "dumb");
         let color_for = |tty: bool| match g.color {
@@ -97,7 +111,7 @@ impl Output {
             ColorChoice::Never => false,
             ColorChoice::Auto => tty && !no_color && !dumb,
         };
-        let width = width_from(env);
+        let width = width_from(env, &*term);
         Output {
             format: g.format.unwrap_or(Format::Table),
             stdout_tty,
@@ -110,6 +124,7 @@ impl Output {
             no_input: g.no_input,
             width,
             active: progress::Active::default(),
+            term,
         }
     }
 
@@ -217,11 +232,11 @@ fn forced_tty(env: &dyn Fn(&str) -> Option<String>) -> bool {
 }
 
 /// The terminal's width: COLUMNS, else what the terminal says, else 100.
-fn width_from(env: &dyn Fn(&str) -> Option<String>) -> u16 {
+fn width_from(env: &dyn Fn(&str) -> Option<String>, term: &dyn Terminal) -> u16 {
     env("COLUMNS")
         .and_then(|c| c.parse().ok())
         .filter(|w| *w > 0)
-        .or_else(|| comfy_table::Table::new().width().filter(|w| *w > 0))
+        .or_else(|| term.width())
         .unwrap_or(100)
 }
 

@@ -310,3 +310,56 @@ fn a_callback_is_released_when_its_job_finishes_and_unconfirmed_ones_when_forgot
     callback(3);
     assert_eq!(posts.load(Ordering::SeqCst), 4);
 }
+
+/// A start that fails after its journal exists (here a republish whose messages cannot be
+/// frozen with the job: they outgrow a file-size limit its journal stays under) is undone
+/// whole by the start's guard: no journal and so no claim, no report, no backup, nothing sent,
+/// and the error says nothing was changed. The same republish right after takes every entry.
+#[cfg(unix)]
+#[test]
+fn a_start_that_fails_after_its_journal_leaves_no_job_and_no_claim() {
+    let (sb, _fixture) = sandbox_of(40);
+    let dir = tempfile::tempdir().unwrap();
+    // Every new message carries this body: 40 of them are far past the limit, 40 ids are not.
+    let body = dir.path().join("body.json");
+    std::fs::write(&body, json!({ "pad": "x".repeat(16 << 10) }).to_string()).unwrap();
+    let report = dir.path().join("report.ndjson");
+    let backup = dir.path().join("backup.ndjson");
+    let mut limited = std::process::Command::new("sh");
+    crate::common::hermetic(&mut limited, &sb.home);
+    // A write past the limit fails with EFBIG once SIGXFSZ is ignored (ignored stays so
+    // across exec); 128 blocks are 64 or 128 KiB, as the shell counts them.
+    limited
+        .args(["-c", "ulimit -f 128 && trap '' XFSZ && exec \"$@\"", "sh"])
+        .arg(assert_cmd::cargo::cargo_bin("dlq"))
+        .env("QSTASH_URL", &sb.url)
+        .env("QSTASH_TOKEN", &sb.token)
+        .args(["republish", "--all", "--yes", "--body-file"])
+        .arg(&body)
+        .arg("--report")
+        .arg(&report)
+        .arg("--backup")
+        .arg(&backup);
+    let out = limited.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot write the job journal") && stderr.contains("nothing was changed"),
+        "{stderr}"
+    );
+    assert!(jobs(&sb).is_empty(), "the journal stayed: {:?}", jobs(&sb));
+    assert!(!report.exists(), "the report stayed");
+    assert!(!backup.exists(), "the backup stayed");
+    assert_eq!(sb.ids(false).len(), 40);
+    assert!(sb.applied_all().is_empty(), "{:?}", sb.applied_all());
+
+    // No claim is left: a job on the same entries takes them all.
+    sb.dlq()
+        .args(["republish", "--all", "--yes", "--body-file"])
+        .arg(&body)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("held by").not());
+    assert!(sb.ids(false).is_empty());
+    assert_eq!(jobs(&sb).len(), 1);
+}

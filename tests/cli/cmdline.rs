@@ -335,7 +335,7 @@ const UNAIMED: &[(&str, &str)] = &[
     ("src/cli.rs", "`dlq resume`, `dlq restart`"),
     ("src/commands/act/choice.rs", "see `dlq {} --help`"),
     ("src/commands/act/choice.rs", "`dlq {} --label x --all`"),
-    ("src/commands/republish.rs", "use `dlq retry`"),
+    ("src/commands/republish/mod.rs", "use `dlq retry`"),
     ("src/commands/export.rs", "`dlq list -o json|ids|table`"),
     ("src/commands/mod.rs", "`dlq stats` only"),
     ("src/commands/mod.rs", "`dlq exporter` serves"),
@@ -345,10 +345,7 @@ const UNAIMED: &[(&str, &str)] = &[
         "src/commands/triage/mod.rs",
         "`dlq stats` and act with the verbs: {}",
     ),
-    (
-        "src/commands/triage/scope.rs",
-        "start `dlq triage --label {v}`",
-    ),
+    ("src/commands/scope.rs", "start `dlq triage --label {v}`"),
     // Prose that starts with the program's name, not a command.
     (
         "src/commands/triage/mod.rs",

@@ -283,7 +283,7 @@ fn stopped_by(signal_name: &str, verb: &str, report: Option<&Path>) -> (Sandbox,
     assert_eq!(
         err.last().and_then(|l| continue_job(l, verb)),
         Some(job.as_str()),
-        "{signal_name}"
+        "{signal_name}: {err:?}"
     );
     (sb, job)
 }

@@ -106,7 +106,7 @@ pub(crate) fn shown(home: &tempfile::TempDir, hostile: &Hostile, job: &str) -> V
 }
 
 /// The job named by the last line of a run that stopped with work left.
-fn continued_job(stderr: &str, verb: &str) -> String {
+pub(crate) fn continued_job(stderr: &str, verb: &str) -> String {
     stderr
         .lines()
         .find_map(|l| continue_job(l, verb).map(String::from))
@@ -196,7 +196,7 @@ fn a_pipelined_run_stopped_by_429s_says_so_everywhere_and_continue_does_exactly_
 }
 
 /// Waits until the only job's events hold `what`; the process must still run.
-fn wait_for_event(sb: &Sandbox, child: &mut std::process::Child, what: &str) {
+pub(crate) fn wait_for_event(sb: &Sandbox, child: &mut std::process::Child, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let events = std::fs::read_dir(sb.home.path().join("state/jobs"))

@@ -73,6 +73,16 @@ impl Pty {
         k.flush().unwrap();
     }
 
+    /// Waits until `needle` has been drawn `times` times (a prompt asked again), or fails the
+    /// test; everything drawn by then.
+    pub fn until(&self, needle: &str, times: usize) -> String {
+        let what = format!("{needle:?} drawn {times} times");
+        crate::common::wait_for(&what, 60, || {
+            let drawn = self.drawn();
+            (drawn.matches(needle).count() >= times).then_some(drawn)
+        })
+    }
+
     /// Whether the command is still running.
     pub fn running(&mut self) -> bool {
         self.child.try_wait().unwrap().is_none()
@@ -129,24 +139,44 @@ pub fn screen(drawn: &str) -> Vec<String> {
 /// carriage returns, line and screen erases, cursor moves, the wrap at the last column).
 pub struct Screen {
     parser: vt100::Parser,
+    cols: u16,
 }
 
 impl Screen {
     pub fn replay(drawn: &str) -> Screen {
+        Screen::replay_at(drawn, WIDTH)
+    }
+
+    /// The same on a terminal `cols` wide: where a line longer than the terminal wraps.
+    pub fn replay_at(drawn: &str, cols: usize) -> Screen {
         // Each line feed or full row of text makes at most one more row.
-        let rows = drawn.matches('\n').count() + drawn.chars().count() / WIDTH + 2;
+        let rows = drawn.matches('\n').count() + drawn.chars().count() / cols + 2;
         let size = |n: usize| std::num::NonZeroU16::new(n.min(u16::MAX as usize) as u16).unwrap();
-        let mut parser = vt100::Parser::new(size(rows), size(WIDTH), 0);
+        let mut parser = vt100::Parser::new(size(rows), size(cols), 0);
         parser.process(drawn.as_bytes());
-        Screen { parser }
+        Screen {
+            parser,
+            cols: cols as u16,
+        }
     }
 
     fn row(&self, r: u16) -> String {
         let screen = self.parser.screen();
         screen
-            .rows(0, WIDTH as u16)
+            .rows(0, self.cols)
             .nth(r as usize)
             .unwrap_or_default()
+    }
+
+    /// The lines on screen that a line too long for the terminal ran over into the next: a
+    /// word there may be split across two rows.
+    pub fn wrapped(&self) -> Vec<String> {
+        let screen = self.parser.screen();
+        let rows = screen.size().0;
+        (0..rows.get())
+            .filter(|r| screen.row_wrapped(*r))
+            .map(|r| format!("{}⏎{}", self.row(r), self.row(r + 1)))
+            .collect()
     }
 
     /// True when the cursor is at the start of a blank line: whatever comes next starts a
@@ -165,7 +195,7 @@ impl Screen {
         let mut lines: Vec<String> = self
             .parser
             .screen()
-            .rows(0, WIDTH as u16)
+            .rows(0, self.cols)
             .map(|row| row.trim_end().to_string())
             .collect();
         while lines.last().is_some_and(String::is_empty) {

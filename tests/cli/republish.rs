@@ -21,7 +21,7 @@ fn under_faults_each_selected_entry_is_delivered_once_changed_and_removed() {
         "--faults",
         "500,503,reset",
         "--seed-rng",
-        "23",
+        "6",
     ]);
     let report = f.sb.home.path().join("r.ndjson");
     let out =
@@ -29,9 +29,12 @@ fn under_faults_each_selected_entry_is_delivered_once_changed_and_removed() {
             .args(f.republish(&[
                 "--yes",
                 // One request at a time: the seeded faults fall on the same requests every
-                // run, so the check below that they hit both steps holds every time.
+                // run, so the check below that they hit both steps holds every time. Three
+                // messages a batch: enough batches for the faults to meet.
                 "--concurrency",
                 "1",
+                "--batch-size",
+                "3",
                 "--report",
                 report.to_str().unwrap(),
                 "--verify=30s",
@@ -42,7 +45,7 @@ fn under_faults_each_selected_entry_is_delivered_once_changed_and_removed() {
             .get_output()
             .clone();
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    // The faults hit both steps: publishes and DLQ calls answered 5xx or lost.
+    // The faults hit both steps: batches and DLQ calls answered 5xx or lost.
     let faulted = |path: &str| {
         f.sb.requests().iter().any(|r| {
             let status = r["status"].as_u64().unwrap_or(0);
@@ -50,7 +53,7 @@ fn under_faults_each_selected_entry_is_delivered_once_changed_and_removed() {
         })
     };
     assert!(
-        faulted("/v2/publish/") && faulted("/v2/dlq"),
+        faulted("/v2/batch") && faulted("/v2/dlq"),
         "{:?}",
         f.sb.requests()
     );
@@ -124,6 +127,8 @@ fn an_interrupt_and_a_kill_9_are_each_continued_to_the_same_exact_result() {
             "--continue",
             job,
             "--concurrency",
+            "1",
+            "--batch-size",
             "1",
             "--report",
             report,

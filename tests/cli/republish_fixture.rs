@@ -284,11 +284,19 @@ impl Fixture {
             .unwrap()
     }
 
-    /// The moving entries republished one request at a time, interrupted (SIGINT) once `n`
-    /// publishes are journaled; the job, which must have stopped mid-run, and what it said.
+    /// The moving entries republished one request at a time, one message a batch, interrupted
+    /// (SIGINT) once `n` publishes are journaled; the job, which must have stopped mid-run, and
+    /// what it said.
     pub fn interrupted_after(&self, n: usize, report: &str) -> (String, String) {
-        let mut child =
-            self.start(self.republish(&["--yes", "--concurrency", "1", "--report", report]));
+        let mut child = self.start(self.republish(&[
+            "--yes",
+            "--concurrency",
+            "1",
+            "--batch-size",
+            "1",
+            "--report",
+            report,
+        ]));
         wait_published(self, &mut child, n);
         std::process::Command::new("kill")
             .args(["-INT", &child.id().to_string()])

@@ -1,9 +1,10 @@
 //! `dlq republish` publishes as the official SDK publishes: the same message, published once
-//! by `@upstash/qstash` (`client.publish`, `client.queue().enqueue`) and once by `dlq
-//! republish` from a DLQ entry, reaches a recording server as the same request: method, path
-//! (the destination URL raw after `/v2/publish/`, its query string kept), the `Upstash-*` and
-//! `Content-Type` headers with their values, and the body. Prism cannot stand in here: a path
-//! parameter holding a URL's slashes matches no route of the spec.
+//! by `@upstash/qstash` (`client.batch`, an item with `queueName` for a queue) and once by `dlq
+//! republish` from a DLQ entry, reaches a recording server as the same request: `POST
+//! /v2/batch`, its `Content-Type`, and each item's destination (the URL as written, its query
+//! string kept), queue, body and headers (the `Upstash-*` settings, the deduplication id, the
+//! forwarded headers and `Content-Type`, with their values; names compared as HTTP compares
+//! them, the SDK's telemetry left out).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -20,28 +21,43 @@ fn server(entry: serde_json::Value) -> Hostile {
         ("GET", "/v2/dlq") => Reply::ok(json!({ "messages": [entry.clone()] })),
         ("GET", p) if p.starts_with("/v2/dlq/") => Reply::ok(entry.clone()),
         ("DELETE", "/v2/dlq") => Reply::ok(json!({ "deleted": 1 })),
+        ("POST", "/v2/batch") => Reply::ok(json!([{ "messageId": "msg_new" }])),
         ("POST", _) => Reply::ok(json!({ "messageId": "msg_new" })),
         _ => Reply::json(404, r#"{"error":"not here"}"#),
     })
 }
 
-/// What identifies a publish: method, target, the headers QStash reads, and the body.
-fn publish_of(requests: &[Request]) -> (String, String, BTreeMap<String, String>, String) {
+/// What identifies a publish: method, target, its `Content-Type`, and each item of the batch
+/// with its header names lowercased (as HTTP compares them) and without the SDK's telemetry.
+type PublishOf = (String, String, Option<String>, Vec<serde_json::Value>);
+
+fn publish_of(requests: &[Request]) -> PublishOf {
     let r = requests
         .iter()
         .find(|r| r.method == "POST")
         .unwrap_or_else(|| panic!("no publish in {requests:?}"));
-    let headers = r
+    let content_type = r
         .headers
         .iter()
-        .filter(|(k, _)| {
-            (k.starts_with("upstash-") && !k.starts_with("upstash-telemetry"))
-                || k == "content-type"
+        .find(|(k, _)| k == "content-type")
+        .map(|(_, v)| v.clone());
+    let items: Vec<serde_json::Value> =
+        serde_json::from_slice(&r.body).unwrap_or_else(|e| panic!("{e}: {:?}", r.body));
+    let items = items
+        .into_iter()
+        .map(|mut item| {
+            let headers: BTreeMap<String, serde_json::Value> = item["headers"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+                .filter(|(k, _)| !k.starts_with("upstash-telemetry"))
+                .collect();
+            item["headers"] = json!(headers);
+            item
         })
-        .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let body = String::from_utf8_lossy(&r.body).into_owned();
-    (r.method.clone(), r.target.clone(), headers, body)
+    (r.method.clone(), r.target.clone(), content_type, items)
 }
 
 fn same_publish(sdk_call: &str, dlq_args: &[&str], entry: serde_json::Value) {
@@ -85,10 +101,10 @@ fn a_republished_message_is_the_request_the_official_sdk_sends() {
     });
     // A new destination, one header dropped and one set, the body edited, the settings kept.
     same_publish(
-        "c.publish({ url: \"http://127.0.0.1:9/new/hook?tenant=7\", method: \"PUT\", \
+        "c.batch([{ url: \"http://127.0.0.1:9/new/hook?tenant=7\", method: \"PUT\", \
          body: '{\"amount\":12}', retries: 2, label: \"billing\", \
          deduplicationId: \"dlq-republish-1752829295505-0\", \
-         headers: { \"Content-Type\": \"application/json\", \"X-Keep\": \"kept\", \"X-Tenant\": \"7\" } })",
+         headers: { \"Content-Type\": \"application/json\", \"X-Keep\": \"kept\", \"X-Tenant\": \"7\" } }])",
         &[
             "republish",
             "1752829295505-0",
@@ -103,12 +119,12 @@ fn a_republished_message_is_the_request_the_official_sdk_sends() {
         ],
         entry.clone(),
     );
-    // Through a queue: the SDK's enqueue.
+    // Through a queue: the SDK's batch item with its queue.
     same_publish(
-        "c.queue({ queueName: \"slow\" }).enqueue({ url: \"http://old.example/hook?tenant=7\", \
+        "c.batch([{ queueName: \"slow\", url: \"http://old.example/hook?tenant=7\", \
          method: \"PUT\", body: '{\"amount\":\"12\"}', retries: 0, label: \"billing\", \
          deduplicationId: \"dlq-republish-1752829295505-0\", \
-         headers: { \"Content-Type\": \"application/json\", \"X-Keep\": \"kept\", \"X-Old\": \"gone\" } })",
+         headers: { \"Content-Type\": \"application/json\", \"X-Keep\": \"kept\", \"X-Old\": \"gone\" } }])",
         &[
             "republish",
             "1752829295505-0",

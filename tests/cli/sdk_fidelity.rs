@@ -27,7 +27,7 @@ fn marker(v: &str) -> String {
 }
 
 /// Runs `body` after a `Client` of `module` pointed at `sb`; what it printed, as JSON.
-fn run(sb: &Sandbox, module: &str, body: &str, env: &[(&str, &str)]) -> Value {
+pub fn run(sb: &Sandbox, module: &str, body: &str, env: &[(&str, &str)]) -> Value {
     let script = format!(
         "import {{ Client }} from \"{module}\";\n\
          const c = new Client({{ baseUrl: process.env.QSTASH_URL, token: process.env.QSTASH_TOKEN }});\n\
@@ -250,7 +250,10 @@ fn workflow_sdk_logs_read_the_run_log_and_bulk_delete_passes_over_gone_ids() {
         &[],
     );
     let runs = read["runs"]["runs"].as_array().unwrap();
-    assert_eq!(runs.len(), 3, "{}", read["runs"]);
+    // The three resumed, and the six seeded failed runs (each is in the logs, as on QStash).
+    assert_eq!(runs.len(), 3 + 6, "{}", read["runs"]);
+    let failed = runs.iter().filter(|r| r["workflowState"] == "RUN_FAILED");
+    assert_eq!(failed.count(), 6, "{}", read["runs"]);
     assert_eq!(read["one"]["runs"].as_array().unwrap().len(), 1);
     assert!(!read["one"]["cursor"].as_str().unwrap().is_empty());
     let (_, direct) = sb.http("GET", "/v2/workflows/logs");

@@ -25,7 +25,7 @@ fn python() -> PathBuf {
 
 /// The guard of every test here, as `have_sdk` for node: without the venv the test says so
 /// and passes; with `DLQ_REQUIRE_SDK=1` it fails.
-fn have_py_sdk() -> bool {
+pub fn have_py_sdk() -> bool {
     let ok = std::process::Command::new(python())
         .args(["-c", "import qstash"])
         .output()
@@ -42,7 +42,7 @@ fn have_py_sdk() -> bool {
 }
 
 /// Runs `body` after a `QStash` client pointed at `sb`; the last line it printed, as JSON.
-fn run(sb: &Sandbox, body: &str, env: &[(&str, &str)]) -> Value {
+pub fn run(sb: &Sandbox, body: &str, env: &[(&str, &str)]) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("script.py");
     let script = format!(

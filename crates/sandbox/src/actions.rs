@@ -62,6 +62,12 @@ pub fn message_config(e: &Entry, ov: &Overrides, now: i64) -> MessageConfig {
 pub fn add_message(store: &mut Store, msg: MessageRecord) -> Work {
     store.messages.push(msg);
     let i = store.messages.len() - 1;
+    // The message's flow-control key takes the limits it asks for (`flowstate`).
+    let c = &store.messages[i].config;
+    if let Some(key) = c.flow_control_key.clone() {
+        let (p, r, period) = (c.parallelism, c.rate, c.period);
+        store.flow_keys.offered(&key, p, r, period);
+    }
     outcome::created(store, i);
     Work::Message(i)
 }

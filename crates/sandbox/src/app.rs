@@ -38,6 +38,8 @@ pub struct App {
     pub delivery: Delivery,
     /// Pause between delivery attempts, multiplied by the attempt number.
     pub delivery_backoff: std::time::Duration,
+    /// How long after its creation a message's first attempt is made at the earliest.
+    pub delivery_delay: std::time::Duration,
     pub simulation: Simulation,
     pub rate_limit: Option<super::limit::RateLimit>,
     /// Set when other processes serve the state file too (`--sandbox`).

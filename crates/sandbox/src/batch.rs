@@ -1,9 +1,13 @@
 //! `POST /v2/batch`: an array of publishes, each with its destination (URL or URL group),
 //! headers, body and optional queue. Every item goes through the shared publish path
-//! (`publish::publish`), so whatever a publish does, a batch item does too. Items are all
-//! checked first: one bad item refuses the whole batch with 400 and nothing is published.
-//! The reply is one array of `{messageId}` objects, as the official OpenAPI gives it; a URL
-//! group item contributes one object per endpoint, with its `url`, in place.
+//! (`publish::publish`), so whatever a publish does, a batch item does too.
+//!
+//! As the service documents it: a body that is not an array of well-formed items (not JSON,
+//! empty, a header that is no header) refuses the whole batch with 400 and nothing is
+//! published; otherwise the reply is an array with one result per item, in order: `{messageId}`
+//! for a URL, an array of `{messageId, url}` for a URL group (the official SDK's typings), and
+//! `{"error": ...}` for an item refused on its own (a destination that is no URL nor group, an
+//! unknown group, a bad setting), while the other items are published.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -14,10 +18,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::app::{App, AppState};
-use super::publish::{check, header_map, publish, Publish};
+use super::publish::{header_map, publish, Publish};
 
 use super::server::Peer;
 use super::wire::Reply;
@@ -82,29 +86,21 @@ async fn batch(State(app): AppState, Extension(peer): Extension<Peer>, body: Byt
     let made = starts.clone();
     let response = app
         .mutate(move |s, now| {
-            for (n, p) in items.iter().enumerate() {
-                if let Err(Reply::Json(status, v)) = check(s, p) {
-                    let why = v["error"].as_str().unwrap_or("invalid").to_string();
-                    let status = if status.is_client_error() {
-                        status
-                    } else {
-                        axum::http::StatusCode::BAD_REQUEST
-                    };
-                    return (Reply::error(status, format!("item {n}: {why}")), vec![]);
-                }
-            }
             let mut out: Vec<Value> = Vec::new();
             let mut work = Vec::new();
             for p in &items {
                 match publish(s, p, now) {
-                    Ok(done) => {
-                        out.extend(done.items);
+                    Ok(done) if done.group => {
+                        out.push(Value::Array(done.items));
                         work.extend(done.work);
                         made.lock().unwrap().extend(done.starts);
                     }
-                    // Only a workflow step to a run that has ended gets here (checked above
-                    // otherwise): what went before it stands, as the SDK's own batch would leave it.
-                    Err(r) => return (r, work),
+                    Ok(mut done) => {
+                        out.push(done.items.swap_remove(0));
+                        work.extend(done.work);
+                        made.lock().unwrap().extend(done.starts);
+                    }
+                    Err(r) => out.push(json!({ "error": why(r) })),
                 }
             }
             (Reply::ok(Value::Array(out)), work)
@@ -112,4 +108,14 @@ async fn batch(State(app): AppState, Extension(peer): Extension<Peer>, body: Byt
         .await;
     super::publish::start_runs(&app, std::mem::take(&mut *starts.lock().unwrap()));
     response
+}
+
+/// An item's refusal, in the words a publish of its own would have been answered with.
+fn why(r: Reply) -> String {
+    match r {
+        Reply::Json(_, v) => v["error"]
+            .as_str()
+            .map_or_else(|| v.to_string(), str::to_string),
+        Reply::Empty(status) => status.to_string(),
+    }
 }

@@ -15,6 +15,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 
 use super::app::App;
+use super::flowstate::KeyConfig;
 use super::outcome::{active, answered, plan, recorded, resume, schedule, Plan, Work};
 use super::simulate::Answer;
 use super::states::MessageState;
@@ -70,18 +71,22 @@ async fn sleep_until(at: i64) {
 
 /// Plays `work` out over time: each attempt when it is due, the next after the backoff.
 async fn play(app: Arc<App>, work: Work, plan: Plan) {
-    let (first, at, attempts, timeout, msg) = {
+    let (first, at, attempts, timeout, msg, gate) = {
         let s = app.store.lock().unwrap();
         let (start, attempts, timeout) = schedule(&s, work);
-        let (first, at) = resume(&s, work).unwrap_or((1, start));
+        let (first, at) = resume(&s, work).unwrap_or_else(|| (1, first_due(&app, &s, work, start)));
         let msg = match work {
             Work::Message(i) => Some(s.messages[i].clone()),
             _ => None,
         };
-        (first, at, attempts, timeout, msg)
+        let gate = msg.as_ref().and_then(|m| gate_of(&s, m));
+        (first, at, attempts, timeout, msg, gate)
     };
     sleep_until(at).await;
     for attempt in first..=attempts {
+        // Held for the attempt only: the backoff after it does not count against the key. A
+        // message waiting here (its key paused or busy) is not active yet.
+        let pass = app.flow.enter(gate.clone()).await;
         if let Work::Message(i) = work {
             let t = now_ms();
             // A message cancelled meanwhile (`DELETE /v2/messages`) is not attempted again.
@@ -95,18 +100,13 @@ async fn play(app: Arc<App>, work: Work, plan: Plan) {
                 return;
             }
         }
-        // Held for the attempt only: the backoff after it does not count against the key.
-        let pass = match gate_of(msg.as_ref()) {
-            Some((key, limits)) => Some(app.flow.enter(&key, limits).await),
-            None => None,
-        };
         let answer = match (plan, &msg) {
             (Plan::Simulated(o), _) => {
                 let a = app.simulation.attempt(o, timeout);
                 tokio::time::sleep(Duration::from_millis(a.took_ms.max(0) as u64)).await;
                 a
             }
-            (_, Some(m)) => exchange(m, attempt - 1, timeout).await,
+            (_, Some(m)) => exchange(&app, m, attempt - 1, timeout).await,
             (_, None) => return,
         };
         drop(pass);
@@ -123,16 +123,33 @@ async fn play(app: Arc<App>, work: Work, plan: Plan) {
     }
 }
 
-/// A message's flow-control key and the limits it asks for, if it asks for any.
-fn gate_of(msg: Option<&MessageRecord>) -> Option<(String, super::flow::Limits)> {
-    let c = &msg?.config;
-    let key = c.flow_control_key.clone()?;
-    let limits = super::flow::Limits::of(c.parallelism, c.rate, c.period)?;
-    Some((key, limits))
+/// When work never attempted is first due: a new message not before `--delivery-delay` after
+/// it was made, as on the service, where it is readable and cancellable meanwhile. A queued
+/// message was made when it was enqueued, so the time its queue held it counts.
+fn first_due(app: &App, s: &Store, work: Work, start: i64) -> i64 {
+    match work {
+        Work::Message(i) => {
+            let delay = app.delivery_delay.as_millis() as i64;
+            start.max(s.messages[i].created_at.saturating_add(delay))
+        }
+        Work::Run(_) | Work::Callback(_) => start,
+    }
 }
 
-/// One real attempt, whatever happens: a failure to connect or a time-out is an answer too.
-async fn exchange(msg: &MessageRecord, retried: u32, timeout_ms: i64) -> Answer {
+/// A message's flow-control key and the configuration it waits on, if it has a key.
+fn gate_of(s: &Store, msg: &MessageRecord) -> Option<(String, KeyConfig)> {
+    let c = &msg.config;
+    s.flow_keys.gate(
+        c.flow_control_key.as_deref(),
+        c.parallelism,
+        c.rate,
+        c.period,
+    )
+}
+
+/// One real attempt, signed, whatever happens: a failure to connect or a time-out is an
+/// answer too.
+async fn exchange(app: &App, msg: &MessageRecord, retried: u32, timeout_ms: i64) -> Answer {
     let mut headers = msg.header.clone();
     headers.insert("Upstash-Message-Id".into(), vec![msg.message_id.clone()]);
     headers.insert("Upstash-Retried".into(), vec![retried.to_string()]);
@@ -142,6 +159,7 @@ async fn exchange(msg: &MessageRecord, retried: u32, timeout_ms: i64) -> Answer 
         ..Entry::default()
     }
     .body_bytes();
+    super::keys::sign(app, &mut headers, &msg.url, &body);
     call(&msg.method, &msg.url, &headers, body, timeout_ms).await
 }
 

@@ -9,6 +9,8 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use super::app::{App, AppState};
+use super::states::RunKind;
+use super::store::RunRecord;
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
@@ -49,8 +51,16 @@ async fn messages(State(app): AppState) -> Json<Value> {
     without_origin(&app.store.lock().unwrap().messages)
 }
 
+/// The runs the sandbox made (resume, restart, callback, triggers), not the seeded ones: what
+/// a test asks is what its requests started.
 async fn runs(State(app): AppState) -> Json<Value> {
-    without_origin(&app.store.lock().unwrap().runs)
+    let store = app.store.lock().unwrap();
+    let made: Vec<&RunRecord> = store
+        .runs
+        .iter()
+        .filter(|r| r.kind != RunKind::Seeded)
+        .collect();
+    without_origin(&made)
 }
 
 /// `{"maxInFlight":…, "maxInFlightMutations":…, "throttled":…}`: how hard clients pushed.

@@ -13,7 +13,10 @@ pub mod embedded;
 mod events;
 pub mod faults;
 mod flow;
+mod flowkeys;
+mod flowstate;
 mod introspect;
+mod keys;
 pub mod limit;
 mod lock;
 mod logs;
@@ -25,13 +28,16 @@ mod publish;
 mod query;
 mod queues;
 mod redact;
+mod replies;
 mod routes;
 mod runlog;
 mod runs;
 mod schedules;
 mod seed;
+mod seedruns;
 mod server;
 mod shared;
+mod signing;
 pub mod simulate;
 mod sources;
 #[cfg(test)]
@@ -57,6 +63,9 @@ use faults::Faults;
 use simulate::Simulation;
 use store::{now_ms, random_id, Store};
 
+/// The default `--delivery-delay`: about what the service takes to start a delivery.
+pub const DEFAULT_DELIVERY_DELAY_MS: u64 = 300;
+
 /// Everything a sandbox is started with.
 pub struct Options {
     /// The token to require; else the state file's, else a random one.
@@ -73,6 +82,9 @@ pub struct Options {
     pub workflow_cap: usize,
     pub delivery: Delivery,
     pub delivery_backoff: Duration,
+    /// How long a new message waits before its first attempt, as the service's queueing does:
+    /// meanwhile it is readable (`GET /v2/messages/{id}`) and cancellable.
+    pub delivery_delay: Duration,
     /// How destinations the sandbox does not contact answer (`--simulate`).
     pub simulation: Simulation,
     /// `--rate-limit`: 429 once the per-second budget is spent.
@@ -93,6 +105,7 @@ impl Options {
             workflow_cap: 50,
             delivery: Delivery::Network,
             delivery_backoff: Duration::from_millis(200),
+            delivery_delay: Duration::from_millis(DEFAULT_DELIVERY_DELAY_MS),
             rate_limit: None,
             simulation: Simulation::none(),
             shared: false,
@@ -140,6 +153,7 @@ impl Sandbox {
             .or(Some(store.token.clone()).filter(|t| !t.is_empty()))
             .unwrap_or_else(new_token);
         store.token = token.clone();
+        store.signing.ensure(&token);
         // Deliveries and runs the last server of this state did not see to the end go on;
         // one that only records settles those now due here, before the state is saved.
         let mut unfinished = outcome::unfinished(&store);
@@ -166,6 +180,7 @@ impl Sandbox {
             state_file: opts.state_file,
             delivery: opts.delivery,
             delivery_backoff: opts.delivery_backoff,
+            delivery_delay: opts.delivery_delay,
             simulation: opts.simulation,
             rate_limit: opts.rate_limit,
             shared,

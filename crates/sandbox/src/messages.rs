@@ -76,6 +76,10 @@ fn message_json(m: &MessageRecord) -> Value {
         "failureCallback",
         c.failure_callback.clone().map(Value::from),
     );
+    put(
+        "retryDelayExpression",
+        c.retry_delay.clone().map(Value::from),
+    );
     put("label", c.labels.first().cloned().map(Value::from));
     put("labels", (!c.labels.is_empty()).then(|| json!(c.labels)));
     put(

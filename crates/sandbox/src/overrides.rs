@@ -49,21 +49,34 @@ pub fn attempts(retries: i64) -> u32 {
     retries.clamp(0, MAX_RETRIES) as u32 + 1
 }
 
-/// A duration like `10s`, `5m`, `2h`, `1d` or `500ms`, in milliseconds.
+/// A duration like `10s`, `5m`, `2h`, `1d` or `500ms`, or Go-style parts of them one after
+/// another as the service writes them (`1h30m3s`), in milliseconds.
 pub fn duration_ms(s: &str) -> Option<i64> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit())?;
-    let (n, unit) = s.split_at(split);
-    let n: i64 = n.parse().ok()?;
-    let mult = match unit {
-        "ms" => 1,
-        "s" => 1000,
-        "m" => 60_000,
-        "h" => 3_600_000,
-        "d" => 86_400_000,
-        _ => return None,
-    };
-    n.checked_mul(mult)
+    let mut rest = s.trim();
+    let mut total: i64 = 0;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let split = rest.find(|c: char| !c.is_ascii_digit())?;
+        let (n, tail) = rest.split_at(split);
+        let n: i64 = n.parse().ok()?;
+        let unit_len = tail
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(tail.len());
+        let (unit, next) = tail.split_at(unit_len);
+        let mult = match unit {
+            "ms" => 1,
+            "s" => 1000,
+            "m" => 60_000,
+            "h" => 3_600_000,
+            "d" => 86_400_000,
+            _ => return None,
+        };
+        total = total.checked_add(n.checked_mul(mult)?)?;
+        rest = next;
+    }
+    Some(total)
 }
 
 impl Overrides {
@@ -97,10 +110,16 @@ impl Overrides {
                     ))?;
                     o.delay = Some((v, ms));
                 }
+                // Seconds on the wire (OAQ, and what the SDKs send); milliseconds inside.
                 "upstash-not-before" => {
-                    o.not_before = Some(v.parse::<i64>().map_err(|_| {
-                        format!("Upstash-Not-Before must be a unix timestamp, got {v:?}")
-                    })?)
+                    o.not_before = Some(
+                        v.parse::<i64>()
+                            .ok()
+                            .and_then(|secs| secs.checked_mul(1000))
+                            .ok_or(format!(
+                                "Upstash-Not-Before must be a unix timestamp in seconds, got {v:?}"
+                            ))?,
+                    )
                 }
                 "upstash-retry-delay" => o.retry_delay = Some(v),
                 "upstash-flow-control-key" => o.flow_control_key = Some(v),
@@ -166,6 +185,8 @@ impl Overrides {
             }
             any = true;
         }
+        // A rate is per second unless a period says otherwise; the service shows it so.
+        self.period.get_or_insert(1);
         if any {
             Ok(())
         } else {
@@ -193,7 +214,28 @@ mod tests {
             (Some(2), Some(10), Some(60), Some(3))
         );
         assert_eq!(o.raw["Upstash-Flow-Control-Key"], "fk");
+        let mut at = HeaderMap::new();
+        at.insert("upstash-not-before", "1700000000".parse().unwrap());
+        let o = Overrides::parse(&at).unwrap();
+        assert_eq!(o.not_before, Some(1_700_000_000_000), "seconds on the wire");
         h.insert("upstash-delay", "10".parse().unwrap());
         assert!(Overrides::parse(&h).is_err());
+    }
+
+    #[test]
+    fn periods_are_read_go_style_and_default_to_a_second() {
+        let parse = |value: &str| {
+            let mut h = HeaderMap::new();
+            h.insert("upstash-flow-control-key", "fk".parse().unwrap());
+            h.insert("upstash-flow-control-value", value.parse().unwrap());
+            Overrides::parse(&h).map(|o| o.period)
+        };
+        assert_eq!(parse("rate=23, period=1h30m3s"), Ok(Some(5403)));
+        assert_eq!(parse("rate=1"), Ok(Some(1)));
+        assert_eq!(parse("parallelism=5, period=2"), Ok(Some(2)));
+        assert!(parse("rate=1, period=1h30").is_err());
+        assert!(parse("rate=1, period=1x").is_err());
+        assert_eq!(duration_ms("2m500ms"), Some(120_500));
+        assert_eq!(duration_ms(""), None);
     }
 }

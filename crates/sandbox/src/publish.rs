@@ -283,11 +283,13 @@ fn item(id: &str, t: &Target, group: bool, deduplicated: bool) -> Value {
     v
 }
 
-/// The reply to a publish or enqueue: `{messageId}` for a URL, `{messages: [...]}` for a
-/// URL group, as the official OpenAPI gives it.
+/// The reply to a publish or enqueue: `{messageId}` for a URL, an array of `{messageId, url}`
+/// for a URL group. The array is the service's answer, what both official SDKs parse (the
+/// Python SDK fails on anything else) and what Upstash's own tests pass with; OAQ's
+/// `{messages: [...]}` is part of a reply schema no reply can satisfy (docs/sandbox-wire.md 5).
 pub fn reply(p: &Published) -> Reply {
     if p.group {
-        Reply::ok(json!({ "messages": p.items }))
+        Reply::ok(json!(p.items))
     } else {
         Reply::ok(p.items[0].clone())
     }

@@ -42,6 +42,8 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(messages::routes())
         .merge(batch::routes())
         .merge(introspect::routes())
+        .merge(super::flowkeys::routes())
+        .merge(super::keys::routes())
         .fallback(|| async { Reply::not_found("no such endpoint in the sandbox") })
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),

@@ -185,7 +185,8 @@ impl RunQuery {
     }
 }
 
-fn labels(r: &RunRecord) -> Vec<String> {
+/// A run's labels, from its configuration.
+pub fn labels(r: &RunRecord) -> Vec<String> {
     r.config["labels"]
         .as_array()
         .map(|a| {

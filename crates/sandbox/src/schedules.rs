@@ -135,12 +135,11 @@ async fn create(
     let kept = kept_headers(&headers);
     app.mutate(move |s, now| {
         let id = id.unwrap_or_else(|| random_id("scd_", &mut rand::thread_rng()));
-        let created_at = s.sources.schedules.get(&id).map_or(now, |x| x.created_at);
-        let record = ScheduleRecord {
+        let mut record = ScheduleRecord {
             schedule_id: id.clone(),
             cron,
             destination,
-            created_at,
+            created_at: now,
             request_headers: kept,
             body: text,
             body_base64: b64,
@@ -150,6 +149,9 @@ async fn create(
             last_schedule_states: BTreeMap::new(),
             header,
         };
+        if let Some(old) = s.sources.schedules.get(&id) {
+            kept_by_edit(&mut record, old);
+        }
         // What a firing would publish must be publishable now: a bad header or an unknown
         // URL group is the creator's error, not a failure every minute.
         if let Err(r) = publish_of(&record).and_then(|p| check(s, &p)) {
@@ -159,6 +161,17 @@ async fn create(
         (Reply::ok(json!({ "scheduleId": id })), vec![])
     })
     .await
+}
+
+/// An edit (a create naming an existing `Upstash-Schedule-Id`) replaces the request the
+/// schedule repeats, as the service does (its SDK's tests expect a body left out to be gone),
+/// and keeps what no create request can say: when the schedule was made, whether it is paused
+/// (an edit must not start a schedule someone stopped), and its last firing.
+fn kept_by_edit(new: &mut ScheduleRecord, old: &ScheduleRecord) {
+    new.created_at = old.created_at;
+    new.is_paused = old.is_paused;
+    new.last_schedule_time = old.last_schedule_time;
+    new.last_schedule_states = old.last_schedule_states.clone();
 }
 
 /// The `Schedule` shape of the official OpenAPI.
@@ -193,7 +206,11 @@ fn schedule_json(store: &Store, s: &ScheduleRecord) -> Value {
             v[k] = x;
         }
     };
-    put("body", shown.body.map(Value::from));
+    // An empty body is no body: the SDKs read `body` as absent then.
+    put(
+        "body",
+        shown.body.filter(|b| !b.is_empty()).map(Value::from),
+    );
     put("delay", ov.delay.as_ref().map(|(_, ms)| json!(ms / 1000)));
     put("callback", ov.callback.clone().map(Value::from));
     put(

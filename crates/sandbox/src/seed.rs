@@ -9,7 +9,7 @@ use std::path::Path;
 
 use base64::Engine;
 use rand::seq::SliceRandom;
-use rand::Rng;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::states::CallbackState;
@@ -98,7 +98,9 @@ pub fn seed(store: &mut Store, n: usize, rng: &mut ChaCha8Rng, now_ms: i64) {
     for i in 0..n {
         let at = anchor - rng.gen_range(60_000..SPREAD_MS);
         let e = workflow_entry(rng, at, i);
-        store.insert(Dlq::Workflow, e, at);
+        let run = e.clone();
+        let id = store.insert(Dlq::Workflow, e, at);
+        store.runs.push(super::seedruns::failed_run(&run, &id, at));
     }
 }
 
@@ -149,21 +151,18 @@ fn body(rng: &mut ChaCha8Rng, i: usize) -> (Option<String>, Option<String>, &'st
     }
 }
 
-/// What a destination answered, for a given status.
-fn response(rng: &mut ChaCha8Rng, status: i64) -> (Headers, String) {
-    let body = match status {
-        404 => "404 page not found".to_string(),
-        489 => r#"{"error":"non-retryable: invalid payload"}"#.to_string(),
-        429 => r#"{"error":"rate limited"}"#.to_string(),
-        500 => format!(
-            "Internal Server Error: connection to db-{} timed out",
-            rng.gen_range(1..4)
-        ),
-        502..=504 => "<html><body><h1>Bad Gateway</h1></body></html>".to_string(),
-        _ => format!(r#"{{"error":"request rejected","code":{status}}}"#),
-    };
+/// What a destination answered, for a given status, at `at`.
+fn response(rng: &mut ChaCha8Rng, status: i64, at: i64) -> (Headers, String) {
+    // The details that vary come from a generator of their own, seeded from the entry's: the
+    // entries a given --seed-rng makes (urls, statuses, labels) stay the same as they were.
+    let mut own = ChaCha8Rng::seed_from_u64(rng.clone().gen::<u64>() ^ at as u64);
+    let (ctype, body) = super::replies::body(&mut own, status, at);
+    if status == 500 {
+        // The one draw the seeded answers always took from the entry's generator.
+        rng.gen_range(1..4);
+    }
     let mut hdr = h(&[
-        ("Content-Type", "text/plain; charset=utf-8"),
+        ("Content-Type", ctype),
         ("Date", "Mon, 17 Nov 2025 10:00:00 GMT"),
     ]);
     if status == 489 {
@@ -178,7 +177,7 @@ fn response(rng: &mut ChaCha8Rng, status: i64) -> (Headers, String) {
 fn qstash_entry(rng: &mut ChaCha8Rng, at: i64, i: usize) -> Stored {
     let created = at - rng.gen_range(1_000..6 * HOUR_MS);
     let status = *pick(rng, STATUSES);
-    let (resp_header, resp_body) = response(rng, status);
+    let (resp_header, resp_body) = response(rng, status, at);
     let (body, body_base64, ctype) = body(rng, i);
     let mut e = Entry {
         message_id: random_id("msg_", rng),
@@ -245,7 +244,7 @@ fn workflow_entry(rng: &mut ChaCha8Rng, at: i64, i: usize) -> Stored {
         .collect();
     let failed_step = rng.gen_range(0..n_steps);
     let status = *pick(rng, STATUSES);
-    let (resp_header, resp_body) = response(rng, status);
+    let (resp_header, resp_body) = response(rng, status, at);
     let (body, body_base64, ctype) = body(rng, i);
     let run_id = random_id("wfr_", rng);
     let mut e = Entry {

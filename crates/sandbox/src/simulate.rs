@@ -57,15 +57,8 @@ impl Answer {
 
     /// A destination that answered `status` with `body`.
     pub fn http(status: i64, headers: Headers, body: Vec<u8>) -> Answer {
-        let error = (!(200..300).contains(&status)).then(|| {
-            let reason = axum::http::StatusCode::from_u16(status as u16)
-                .ok()
-                .and_then(|s| s.canonical_reason())
-                .unwrap_or("");
-            format!("the destination answered {status} {reason}")
-                .trim_end()
-                .to_string()
-        });
+        let error = (!(200..300).contains(&status))
+            .then(|| format!("the destination answered {}", status_line(status)));
         Answer {
             status,
             headers,
@@ -140,6 +133,8 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 pub struct Simulation {
     pub rules: Vec<Rule>,
     rng: Mutex<StdRng>,
+    /// Failed answers given so far: each draws its details from a generator seeded by it.
+    answers: std::sync::atomic::AtomicU64,
 }
 
 impl Simulation {
@@ -151,6 +146,7 @@ impl Simulation {
         Simulation {
             rules,
             rng: Mutex::new(rng),
+            answers: Default::default(),
         }
     }
 
@@ -202,18 +198,39 @@ impl Simulation {
                 )
             }
         };
-        let mut headers = Headers::new();
-        headers.insert(
-            "Content-Type".into(),
-            vec!["text/plain; charset=utf-8".into()],
-        );
-        let body = if status < 300 {
-            "ok".to_string()
+        let (ctype, body) = if status < 300 {
+            ("text/plain; charset=utf-8", "ok".to_string())
         } else {
-            format!("{status} (simulated by dlq sandbox --simulate)")
+            // A generator of the answers' own, so the details of a failure never change
+            // which attempts a flaky rule fails.
+            let n = self
+                .answers
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let mut own = StdRng::seed_from_u64(n ^ 0xa115_0e75);
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64);
+            super::replies::body(&mut own, status as i64, now)
         };
-        Answer::http(status as i64, headers, body.into_bytes())
+        let mut headers = Headers::new();
+        headers.insert("Content-Type".into(), vec![ctype.into()]);
+        let mut answer = Answer::http(status as i64, headers, body.into_bytes());
+        // The body reads as the destination's would; the log's error says whose it is.
+        answer.error = answer
+            .error
+            .map(|e| format!("{e} (simulated by --simulate)"));
+        answer
     }
+}
+
+/// `404 Not Found`: what a web server's error page says, the body of a simulated failure.
+fn status_line(status: i64) -> String {
+    let reason = u16::try_from(status)
+        .ok()
+        .and_then(|s| axum::http::StatusCode::from_u16(s).ok())
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("");
+    format!("{status} {reason}").trim_end().to_string()
 }
 
 #[cfg(test)]
@@ -270,6 +287,12 @@ mod tests {
         assert_eq!(Simulation::none().outcome("https://b.example/x"), None);
         let a = s.attempt(Outcome::Status(503), 1000);
         assert_eq!((a.status, a.ok()), (503, false));
+        let b = s.attempt(Outcome::Status(404), 1000);
+        assert_eq!(b.body, b"404 page not found", "reads as the destination's");
+        assert_eq!(
+            b.error.as_deref(),
+            Some("the destination answered 404 Not Found (simulated by --simulate)")
+        );
         assert!(s.attempt(Outcome::Ok, 1000).ok());
         let t = s.attempt(Outcome::Timeout, 1234);
         assert_eq!((t.status, t.took_ms), (0, 1234));

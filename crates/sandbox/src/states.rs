@@ -154,6 +154,8 @@ named! {
         /// The failed run itself, whose failure function is called again.
         Callback = "callback",
         Trigger = "trigger",
+        /// A failed run the sandbox was seeded with, as the service would have logged it.
+        Seeded = "seeded",
     }
 }
 
@@ -285,7 +287,7 @@ mod tests {
         );
         assert_eq!(
             names(RunKind::ALL, RunKind::as_str),
-            ["resume", "restart", "callback", "trigger"]
+            ["resume", "restart", "callback", "trigger", "seeded"]
         );
         assert_eq!(
             names(ScheduleState::ALL, ScheduleState::as_str),

@@ -304,6 +304,12 @@ pub struct Store {
     /// URL groups, queues, schedules: where messages come from besides a plain publish.
     #[serde(default)]
     pub sources: super::sources::Sources,
+    /// Flow-control keys' configurations (`flowstate`).
+    #[serde(default, skip_serializing_if = "super::flowstate::FlowKeys::is_empty")]
+    pub flow_keys: super::flowstate::FlowKeys,
+    /// The keys deliveries are signed with (`signing`).
+    #[serde(default, skip_serializing_if = "super::signing::SigningKeys::is_empty")]
+    pub signing: super::signing::SigningKeys,
     #[serde(skip)]
     pub requests: VecDeque<RequestRecord>,
     /// Set when the server's owner is done with it (see `embedded`): nothing is saved after.

@@ -21,8 +21,8 @@ use super::model::{lost, made, shorten, status, Item, State};
 pub use super::model::{FAILED, IN_PROGRESS};
 pub use super::script::{Fault, On, Rule};
 use crate::api::{
-    ApiError, Entry, FailureCall, Filter, LogEntry, LogPage, Outgoing, Page, Published, Reading,
-    RunLog, RunLogPage, Selector, Source,
+    ApiError, Batched, Entry, FailureCall, Filter, LogEntry, LogPage, Outgoing, Page, Published,
+    Reading, RunLog, RunLogPage, Selector, Source,
 };
 use crate::bulk::action::{Acted, BulkClient, Call, Made};
 use crate::bulk::action::{Action, Verb};
@@ -248,6 +248,7 @@ impl Fake {
             Fault::LostBefore => Err(status(502, "bad gateway", None)),
             Fault::Short => serve(&mut st).map(shorten.expect("a rule shortens what can be")),
             Fault::Status(s) => Err(status(s, "scripted", None)),
+            Fault::AppliedThen(s) => serve(&mut st).and(Err(status(s, "scripted", None))),
             Fault::Throttle(d) => Err(status(429, "too many requests", d)),
             Fault::Redirect => Err(ApiError::Redirect {
                 method: "POST",
@@ -321,7 +322,7 @@ impl BulkClient for Fake {
 
     fn publish<'a>(&'a self, m: &'a Outgoing) -> Call<'a, Vec<Published>> {
         Box::pin(async move {
-            let id = m.deduplication_id.trim_start_matches("dlq-republish-");
+            let id = dlq_id_of(m);
             let ids = [id.to_string()];
             let serve = |st: &mut State| Ok(vec![st.publish(&m.deduplication_id, id)]);
             self.call(
@@ -332,6 +333,47 @@ impl BulkClient for Fake {
                 None,
             )
             .await
+        })
+    }
+
+    fn batch<'a>(&'a self, ms: &'a [&'a Outgoing]) -> Call<'a, Vec<Batched>> {
+        Box::pin(async move {
+            let ids: Vec<String> = ms.iter().map(|m| dlq_id_of(m).to_string()).collect();
+            // Each item on its own: one the server refuses (`refuse`) is answered with its
+            // error, the others published.
+            let serve = |st: &mut State| {
+                Ok(ms
+                    .iter()
+                    .map(|m| {
+                        let id = dlq_id_of(m);
+                        match st.dlq.get(id).and_then(|i| i.refuse) {
+                            Some(why) => Batched::Refused(why.to_string()),
+                            None => Batched::Made(vec![st.publish(&m.deduplication_id, id)]),
+                        }
+                    })
+                    .collect())
+            };
+            let line = format!("batch {}", ids.join(","));
+            let short = |mut v: Vec<Batched>| {
+                v.pop();
+                v
+            };
+            self.call(Some(On::Publish), line, &ids, serve, Some(short))
+                .await
+        })
+    }
+
+    fn find<'a>(&'a self, source: Source, ids: &'a [String]) -> Call<'a, Vec<Entry>> {
+        Box::pin(async move {
+            let serve = |st: &mut State| {
+                Ok(ids
+                    .iter()
+                    .filter(|id| st.dlq.get(*id).is_some_and(|i| i.source == source))
+                    .map(|id| st.entry(id))
+                    .collect())
+            };
+            let line = format!("find {}", ids.join(","));
+            self.call(Some(On::Get), line, ids, serve, None).await
         })
     }
 
@@ -456,4 +498,9 @@ impl BulkClient for Fake {
             self.call(Some(On::RunLogs), line, &ids, serve, None).await
         })
     }
+}
+
+/// The DLQ entry a republished message is for, from its deduplication id.
+fn dlq_id_of(m: &Outgoing) -> &str {
+    m.deduplication_id.trim_start_matches("dlq-republish-")
 }

@@ -260,6 +260,14 @@ impl State {
                 &[Fault::LostAfter, Fault::LostBefore, Fault::Short, throttle]
             }
             Some(On::Many) => &[Fault::LostAfter, Fault::LostBefore, throttle],
+            // A batch: also short, or applied and then answered 503.
+            Some(On::Publish) if short_ok => &[
+                Fault::LostAfter,
+                Fault::LostBefore,
+                Fault::Short,
+                Fault::AppliedThen(503),
+                throttle,
+            ],
             Some(On::One | On::Matching | On::Publish) => {
                 &[Fault::LostAfter, Fault::LostBefore, throttle]
             }

@@ -150,40 +150,102 @@ fn fake_with(ids: &[&str]) -> Fake {
     fake
 }
 
+/// How many requests of the log start with `prefix`.
+fn sent(fake: &Fake, prefix: &str) -> usize {
+    fake.requests()
+        .iter()
+        .filter(|r| r.starts_with(prefix))
+        .count()
+}
+
 #[tokio::test(start_paused = true)]
-async fn each_entry_is_looked_up_published_once_then_deleted_in_one_request() {
+async fn a_chunk_is_looked_up_once_published_in_one_batch_then_deleted_in_one_request() {
     let ids = ["a", "b", "c"];
     let fake = fake_with(&ids);
     let (out, s, steps) = run(&fake, Job::of(&ids), &ids, &[]).await;
     hold_to_truth(&fake, &out, &ids);
     assert_eq!(s.done, 3);
     let reqs = fake.requests();
-    assert_eq!(reqs.iter().filter(|r| r.starts_with("get ")).count(), 3);
-    assert_eq!(reqs.iter().filter(|r| r.starts_with("publish ")).count(), 3);
-    assert_eq!(reqs.last().unwrap(), "delete a,b,c -> ok", "{reqs:?}");
-    // Each publish journaled before it went, and accepted before the delete.
-    let published = steps
-        .iter()
-        .filter(|s| matches!(s, Step::Published(_)))
-        .count();
-    assert_eq!(published, 3);
+    assert_eq!(reqs.len(), 3, "{reqs:?}");
+    assert_eq!(reqs[0], "find a,b,c -> ok");
+    assert_eq!(reqs[1], "batch a,b,c -> ok");
+    assert_eq!(reqs[2], "delete a,b,c -> ok");
+    // The first sends journaled together before the batch, the accepted items after it.
+    assert!(
+        matches!(&steps[0], Step::Publishing(a) if a.ids.len() == 3),
+        "{steps:?}"
+    );
+    assert!(
+        matches!(&steps[1], Step::Published(ps) if ps.len() == 3),
+        "{steps:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_lost_publish_reply_is_sent_again_and_deduplicated_never_delivered_twice() {
+async fn a_lost_batch_reply_is_sent_again_and_deduplicated_never_delivered_twice() {
     let ids = ["a", "b"];
     let fake = fake_with(&ids);
     fake.script(vec![Rule::on(On::Publish, Fault::LostAfter).naming("a")]);
     let (out, s, _) = run(&fake, Job::of(&ids), &ids, &[]).await;
     hold_to_truth(&fake, &out, &ids);
     assert_eq!(s.done, 2);
-    let sends = fake
-        .requests()
-        .iter()
-        .filter(|r| r.starts_with("publish a"))
-        .count();
-    assert_eq!(sends, 2, "{:?}", fake.requests());
-    assert!(out["a"].error.as_deref().unwrap().contains("deduplicated"));
+    assert_eq!(sent(&fake, "batch a,b"), 2, "{:?}", fake.requests());
+    for id in ids {
+        assert!(out[id].error.as_deref().unwrap().contains("deduplicated"));
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_batch_answered_5xx_after_it_was_applied_is_settled_by_deduplication() {
+    let ids = ["a", "b", "c"];
+    let fake = fake_with(&ids);
+    fake.script(vec![Rule::on(On::Publish, Fault::AppliedThen(500))]);
+    let (out, s, _) = run(&fake, Job::of(&ids), &ids, &[]).await;
+    hold_to_truth(&fake, &out, &ids);
+    assert_eq!(s.done, 3, "{:?}", fake.requests());
+    assert_eq!(sent(&fake, "batch a,b,c"), 2, "{:?}", fake.requests());
+    for id in ids {
+        assert_eq!(fake.delivered(id), 1);
+        assert!(out[id].error.as_deref().unwrap().contains("deduplicated"));
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn one_refused_item_leaves_its_entry_and_the_others_are_republished() {
+    let ids = ["a", "b", "c"];
+    let fake = fake_with(&ids);
+    fake.refuse("b", "invalid destination");
+    let (out, s, steps) = run(&fake, Job::of(&ids), &ids, &[]).await;
+    hold_to_truth(&fake, &out, &ids);
+    assert_eq!((s.done, s.failed), (2, 1));
+    let why = out["b"].error.as_deref().unwrap();
+    assert!(
+        why.contains("not published: invalid destination") && why.contains("left in the DLQ"),
+        "{why}"
+    );
+    assert!(fake.in_dlq("b"));
+    assert_eq!(fake.delivered("b"), 0);
+    assert_eq!(
+        fake.requests().last().unwrap(),
+        "delete a,c -> ok",
+        "only the accepted items' entries are deleted"
+    );
+    assert!(
+        matches!(&steps[1], Step::Published(ps) if ps.len() == 2),
+        "{steps:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_batch_refused_as_a_whole_is_sent_one_message_at_a_time() {
+    let ids = ["a", "b"];
+    let fake = fake_with(&ids);
+    fake.script(vec![Rule::on(On::Publish, Fault::Status(400))]);
+    let (out, s, _) = run(&fake, Job::of(&ids), &ids, &[]).await;
+    hold_to_truth(&fake, &out, &ids);
+    assert_eq!(s.done, 2, "{:?}", fake.requests());
+    assert_eq!(sent(&fake, "batch "), 1);
+    assert_eq!(sent(&fake, "publish "), 2);
 }
 
 #[tokio::test(start_paused = true)]
@@ -194,14 +256,9 @@ async fn a_lost_delete_reply_is_checked_and_the_message_still_reported() {
     let (out, s, _) = run(&fake, Job::of(&ids), &ids, &[]).await;
     hold_to_truth(&fake, &out, &ids);
     assert_eq!(s.done, 3);
-    let publishes = fake
-        .requests()
-        .iter()
-        .filter(|r| r.starts_with("publish"))
-        .count();
     assert_eq!(
-        publishes,
-        3,
+        sent(&fake, "batch "),
+        1,
         "nothing published again: {:?}",
         fake.requests()
     );
@@ -211,7 +268,7 @@ async fn a_lost_delete_reply_is_checked_and_the_message_still_reported() {
 async fn a_refused_publish_and_a_refused_plan_leave_the_entry_in_the_dlq() {
     let ids = ["a", "b", "c"];
     let fake = fake_with(&ids);
-    fake.script(vec![Rule::on(On::Publish, Fault::Status(400)).naming("a")]);
+    fake.refuse("a", "scripted");
     let mut job = Job::of(&ids);
     job.lines[1].built = Built::Refused("no --rewrite-url rule matches".into());
     let (out, s, _) = run(&fake, job, &ids, &[]).await;
@@ -235,7 +292,7 @@ async fn an_entry_gone_since_the_plan_is_not_published() {
     let (out, s, _) = run(&fake, Job::of(&["a", "b"]), &["a", "b"], &[]).await;
     assert_eq!((s.done, s.not_found), (1, 1));
     assert_eq!(fake.delivered("b"), 0);
-    assert!(!fake.requests().iter().any(|r| r.starts_with("publish b")));
+    assert_eq!(sent(&fake, "batch a -> ok"), 1, "{:?}", fake.requests());
     hold_to_truth(&fake, &out, &["a", "b"]);
 }
 
@@ -253,10 +310,7 @@ async fn a_continued_job_deletes_what_was_published_and_publishes_nothing_again(
     hold_to_truth(&fake, &out, &ids);
     assert_eq!(s.done, 2);
     assert_eq!(
-        fake.requests()
-            .iter()
-            .filter(|r| r.starts_with("publish a"))
-            .count(),
+        sent(&fake, "batch b -> ok"),
         1,
         "a was published by the earlier run only: {:?}",
         fake.requests()

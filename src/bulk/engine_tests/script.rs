@@ -33,6 +33,8 @@ pub enum Fault {
     Short,
     /// This status, nothing changed.
     Status(u16),
+    /// The server acts, then answers this status (a 5xx from a proxy or a failing reply).
+    AppliedThen(u16),
     /// 429, nothing changed, with Retry-After when given.
     Throttle(Option<Duration>),
     /// A 307 to elsewhere; nothing changed here.

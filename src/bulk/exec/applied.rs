@@ -8,8 +8,8 @@ use futures::stream::{self, StreamExt};
 use super::chunk::CHECKS;
 use super::{Engine, Halt, Outcome};
 use crate::api::{
-    ApiError, Entry, Filter, LogPage, Outgoing, Page, Published, Reading, RunLogPage, Selector,
-    Source,
+    ApiError, Batched, Entry, Filter, LogPage, Outgoing, Page, Published, Reading, RunLogPage,
+    Selector, Source,
 };
 use crate::bulk::action::{Acted, BulkClient, Call, Made};
 use crate::bulk::action::{Action, Verb};
@@ -182,6 +182,14 @@ impl BulkClient for Asking<'_, '_> {
 
     fn publish<'a>(&'a self, message: &'a Outgoing) -> Call<'a, Vec<Published>> {
         self.0.api.publish(message)
+    }
+
+    fn batch<'a>(&'a self, messages: &'a [&'a Outgoing]) -> Call<'a, Vec<Batched>> {
+        self.0.api.batch(messages)
+    }
+
+    fn find<'a>(&'a self, source: Source, ids: &'a [String]) -> Call<'a, Vec<Entry>> {
+        Box::pin(self.ask(self.0.api.find(source, ids)))
     }
 
     fn get<'a>(&'a self, source: Source, id: &'a str) -> Call<'a, Entry> {

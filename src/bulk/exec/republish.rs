@@ -1,37 +1,19 @@
-//! One round of a republish chunk: look each entry up, publish its new message, then delete the
-//! entries whose publish was accepted, in one request. The rules are in [`crate::bulk::republish`];
-//! here they meet the chunk's account.
+//! One round of a republish chunk: publish the entries' new messages
+//! ([`super::publishing`]: one lookup, one batch), then delete the entries whose publish was
+//! accepted, in one request. The rules are in [`crate::bulk::republish`].
 //!
-//! - An entry is looked up before its first publish: one gone since the plan (retried, deleted,
-//!   expired) is not published at all.
-//! - A publish the service refused (4xx) leaves the entry in the DLQ, failed with the reason; a
-//!   lost reply or a 429 sends it again in a later round (deduplicated), unless the window may
-//!   have closed (unconfirmed, never sent again).
-//! - An accepted publish is journaled before the delete goes; the delete is then judged as any
-//!   delete is: a lost reply is checked against the DLQ, and a continued job only deletes.
+//! An accepted publish is journaled before the delete goes; the delete is then judged as any
+//! delete is: a lost reply is checked against the DLQ, and a continued job only deletes.
 
 use std::ops::ControlFlow;
 
-use futures::stream::{self, StreamExt};
-
-use super::chunk::{Chunk, CHECKS};
+use super::chunk::Chunk;
+use super::publishing::Sent;
 use super::{Engine, Halt};
 use crate::api::{ApiError, Source};
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::outcome::{Outcome, Status};
-use crate::bulk::republish::{Attempt, Built, Go, Publication, Republishing, Step};
-
-/// What became of one entry's publish in this round.
-enum Sent {
-    /// Accepted now or before: its entry may be deleted.
-    Published,
-    /// Settled without a delete: gone, refused, unconfirmed.
-    Settled(Outcome),
-    /// To be tried again in a later round, after `ApiError` (lost reply, 429).
-    Again(ApiError),
-    /// Not sent: a stop came first; left for `--continue`.
-    Left,
-}
+use crate::bulk::republish::Republishing;
 
 impl Engine<'_> {
     /// Publishes the chunk's waiting ids, then deletes those published; `Break` when the run
@@ -39,17 +21,7 @@ impl Engine<'_> {
     pub(super) async fn send_republish(&self, c: &mut Chunk) -> ControlFlow<()> {
         let (r, _) = self.republish.expect("a republish engine has its messages");
         let ids = std::mem::take(&mut c.todo);
-        // Publishes go one per entry: as many at once as the run allows requests in flight,
-        // up to the chunk's own cap, so `--concurrency 1` sends one at a time.
-        let at_once = self.flow.limit().clamp(1, CHECKS);
-        let sent = stream::iter(ids)
-            .map(|id| async move {
-                let s = self.publish_one(r, &id).await;
-                (id, s)
-            })
-            .buffer_unordered(at_once)
-            .collect::<Vec<_>>()
-            .await;
+        let sent = self.publish_all(r, ids).await;
         let mut published = Vec::new();
         for (id, s) in sent {
             match s {
@@ -71,111 +43,6 @@ impl Engine<'_> {
             };
         }
         self.delete_published(r, c, published).await
-    }
-
-    /// One entry's publish: skipped when it was accepted before, looked up first when it was
-    /// never sent, sent (again) while the service deduplicates it.
-    async fn publish_one(&self, r: &Republishing, id: &str) -> Sent {
-        if r.published(id).is_some() {
-            return Sent::Published;
-        }
-        let message = match r.message(id) {
-            Some(Built::Message(m)) => m,
-            Some(Built::Refused(why)) => {
-                return Sent::Settled(Outcome::failed(
-                    id,
-                    Status::Failed,
-                    format!("refused in the plan: {why}; left in the DLQ"),
-                ))
-            }
-            None => {
-                return Sent::Settled(Outcome::failed(
-                    id,
-                    Status::Failed,
-                    "no message was planned for this entry; left in the DLQ",
-                ))
-            }
-        };
-        // Still in the DLQ? An entry retried or deleted since the plan is not published.
-        if !self.ready_to_ask().await {
-            return Sent::Left;
-        }
-        match self.api.get(Source::Qstash, id).await {
-            Ok(_) => {}
-            Err(e) if e.status() == Some(404) => {
-                return Sent::Settled(Outcome::failed(
-                    id,
-                    Status::NotFound,
-                    "not in the DLQ any more (retried, deleted or expired since the plan); \
-                     not published",
-                ))
-            }
-            Err(e) => return self.publish_failed(id, e),
-        }
-        match r.may_send(id) {
-            Go::TooLate(why) => {
-                return Sent::Settled(Outcome::failed(id, Status::Unconfirmed, why))
-            }
-            Go::First => {
-                let step = Step::Publishing(Attempt {
-                    ids: vec![id.to_string()],
-                    at_ms: r.now_ms(),
-                });
-                if !self.note(&step) {
-                    return Sent::Left;
-                }
-            }
-            Go::Again => {}
-        }
-        if !self.pace().await {
-            return Sent::Left;
-        }
-        self.count_request();
-        match self.api.publish(message).await {
-            Ok(made) => {
-                let p = Publication {
-                    dlq_id: id.to_string(),
-                    deduplicated: made.iter().any(|m| m.deduplicated == Some(true)),
-                    message_ids: made.into_iter().map(|m| m.message_id).collect(),
-                };
-                if !self.note(&Step::Published(p.clone())) {
-                    // Not journaled: the delete must not go. `--continue` sends it again,
-                    // deduplicated.
-                    return Sent::Left;
-                }
-                r.note_published(p);
-                Sent::Published
-            }
-            Err(e) => self.publish_failed(id, e),
-        }
-    }
-
-    /// A failed lookup or publish: a refused token or a redirect stops the run; a refusal of
-    /// the message settles the entry (left in the DLQ); anything else is tried again.
-    fn publish_failed(&self, id: &str, e: ApiError) -> Sent {
-        match e {
-            e if matches!(e.status(), Some(401 | 403)) => {
-                self.stop(Halt::Refused(e));
-                Sent::Left
-            }
-            e @ ApiError::Redirect { .. } => {
-                self.stop(Halt::Failed(e));
-                Sent::Left
-            }
-            ApiError::Invalid(why) => Sent::Settled(Outcome::failed(
-                id,
-                Status::Failed,
-                format!("not published: {why}; left in the DLQ"),
-            )),
-            e if matches!(e.status(), Some(400..=499)) && e.status() != Some(429) => {
-                Sent::Settled(Outcome::failed(
-                    id,
-                    Status::Failed,
-                    format!("not published: {}; left in the DLQ", e.reason()),
-                ))
-            }
-            e => Sent::Again(e),
-        }
     }
 
     /// Deletes the entries whose publish was accepted, as one delete.
@@ -245,18 +112,6 @@ impl Engine<'_> {
             .extend(found.applied.iter().map(|id| republished(r, id, None)));
         c.todo.extend(found.pending);
         c.unknown.extend(found.unsure);
-    }
-
-    /// Journals a republish step; false (and the run halted) when that cannot be done.
-    fn note(&self, step: &Step) -> bool {
-        let (_, noting) = self.republish.expect("a republish engine has its journal");
-        match noting(step) {
-            Ok(()) => true,
-            Err(e) => {
-                self.stop(Halt::Journal(e));
-                false
-            }
-        }
     }
 }
 

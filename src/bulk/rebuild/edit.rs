@@ -53,6 +53,9 @@ pub struct Edits {
     pub config: Overrides,
     /// Why building stopped for every entry: a `--body-jq` run that never ended.
     pub stopped: std::sync::Mutex<Option<String>>,
+    /// Not a change, how they are sent: messages per `POST /v2/batch` (`--batch-size`; the
+    /// service's 100 when not given). Also given to `--continue`.
+    pub batch: Option<usize>,
 }
 
 /// One entry's change as the plan and `--dry-run` show it.

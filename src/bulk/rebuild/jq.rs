@@ -1,5 +1,6 @@
-//! `--body-jq`: a body edit in jq syntax, run by jaq (jaq-core, jaq-std, jaq-json), with jq's
-//! standard library (`del`, `|=`, `map`, `select`, `with_entries`, `ascii_upcase`, `test`, …).
+//! jq programs, run by jaq (jaq-core, jaq-std, jaq-json), with jq's standard library (`del`,
+//! `|=`, `map`, `select`, `with_entries`, `ascii_upcase`, `test`, …): republish's `--body-jq`
+//! body edit, and the selections `--where` and `stats --by-jq` ([`crate::bulk::content`]).
 //!
 //! The expression is compiled once and run on every selected body; republish needs exactly one
 //! new body per entry, so no output or several outputs are errors, like a runtime error.
@@ -22,6 +23,8 @@ type Filter = jaq_core::Filter<data::JustLut<Val>>;
 /// no values in it (values are made per run), so one compiled program is shared by all tasks.
 pub struct Program {
     filter: Filter,
+    /// The flag the program came from, for its errors.
+    flag: &'static str,
 }
 
 impl std::fmt::Debug for Program {
@@ -34,6 +37,16 @@ impl Program {
     /// Compiles `expr`; the error names what is wrong (position/description as jaq reports
     /// it), in one line fit for a CLI error.
     pub fn compile(expr: &str) -> Result<Program, String> {
+        Program::compile_with(expr, "--body-jq", &[])
+    }
+
+    /// Compiles `expr` for `flag`, with the global variables `globals` (each `$name`), whose
+    /// values [`Program::outputs`] takes in the same order.
+    pub fn compile_with(
+        expr: &str,
+        flag: &'static str,
+        globals: &[&'static str],
+    ) -> Result<Program, String> {
         let defs = jaq_core::defs()
             .chain(jaq_std::defs())
             .chain(jaq_json::defs());
@@ -51,9 +64,32 @@ impl Program {
             .map_err(|errs| load_error(expr, errs))?;
         let filter = Compiler::default()
             .with_funs(funs)
+            .with_global_vars(globals.iter().copied())
             .compile(modules)
-            .map_err(|errs| compile_error(expr, errs))?;
-        Ok(Program { filter })
+            .map_err(|errs| compile_error(expr, flag, errs))?;
+        Ok(Program { filter, flag })
+    }
+
+    /// Whether the program selects `input` as jq's `select` would: an output that is neither
+    /// `false` nor `null` selects it (the rest are not run); none does not. A runtime error
+    /// before such an output is an error. `vars` are the globals' values.
+    pub fn selects(&self, input: Val, vars: Vec<Val>) -> Result<bool, String> {
+        let ctx = Ctx::<data::JustLut<Val>>::new(&self.filter.lut, Vars::new(vars));
+        for out in self.filter.id.run((ctx, input)) {
+            if jaq_core::ValT::as_bool(&out.map_err(|e| exception(e, self.flag))?) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The program's first output on `input` (`None`: it had none), compact JSON.
+    pub fn first(&self, input: Val, vars: Vec<Val>) -> Result<Option<String>, String> {
+        let ctx = Ctx::<data::JustLut<Val>>::new(&self.filter.lut, Vars::new(vars));
+        match self.filter.id.run((ctx, input)).next() {
+            None => Ok(None),
+            Some(out) => super::json::compact(out.map_err(|e| exception(e, self.flag))?).map(Some),
+        }
     }
 
     /// Runs the program on a JSON body: the new body, compact, with what the program left
@@ -74,13 +110,13 @@ impl Program {
             None => {
                 return Err("the expression produced no output (e.g. `select` dropped it)".into())
             }
-            Some(out) => out.map_err(exception)?,
+            Some(out) => out.map_err(|e| exception(e, self.flag))?,
         };
         // Counting the rest runs the expression on (an error there counts too, as jq would
         // report it after the first output), but only so far: `repeat(.)` never ends.
         let mut n = 1;
         for out in outputs.take(MAX_COUNTED) {
-            out.map_err(exception)?;
+            out.map_err(|e| exception(e, self.flag))?;
             n += 1;
         }
         if n > MAX_COUNTED {
@@ -103,13 +139,13 @@ const ENVIRONMENT: [&str; 1] = ["env"];
 /// A runtime exception as one line: an error's message (a string error unquoted, as jq prints
 /// `error("…")`) cut to [`MAX_MESSAGE`] characters; or `halt`, which must not end our process
 /// as jaq's own `unwrap_valr` would.
-fn exception(e: jaq_core::Exn<Val>) -> String {
+fn exception(e: jaq_core::Exn<Val>, flag: &str) -> String {
     let message = match e.get_err() {
         Ok(err) => match err.into_val() {
             Val::TStr(s) => String::from_utf8_lossy(&s).into_owned(),
             other => other.to_string(),
         },
-        Err(_) => "the expression called `halt`, which republish does not allow".into(),
+        Err(_) => format!("the expression called `halt`, which {flag} does not allow"),
     };
     cut(message)
 }
@@ -189,7 +225,7 @@ fn load_error(code: &str, errs: load::Errors<&str, ()>) -> String {
     one_line(lines)
 }
 
-fn compile_error(code: &str, errs: compile::Errors<&str, ()>) -> String {
+fn compile_error(code: &str, flag: &str, errs: compile::Errors<&str, ()>) -> String {
     let mut lines = Vec::new();
     for (_file, list) in errs {
         for (name, undefined) in list {
@@ -201,7 +237,7 @@ fn compile_error(code: &str, errs: compile::Errors<&str, ()>) -> String {
             let at = position(code, name);
             if ENVIRONMENT.contains(&name) || name == "$ENV" || name == "ENV" {
                 lines.push(format!(
-                    "`{name}` at {at} is not available: --body-jq programs see no environment \
+                    "`{name}` at {at} is not available: {flag} programs see no environment \
                      (it holds the QStash token)"
                 ));
                 continue;
@@ -330,7 +366,7 @@ mod tests {
         let err = run("\"bye\" | halt_error(3)", json!({})).unwrap_err();
         assert_eq!(
             err,
-            "the expression called `halt`, which republish does not allow"
+            "the expression called `halt`, which --body-jq does not allow"
         );
         let err = run("halt", json!({})).unwrap_err();
         assert!(err.contains("halt"), "{err}");

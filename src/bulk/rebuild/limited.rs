@@ -10,6 +10,10 @@ use std::time::Duration;
 
 use super::jq::Program;
 
+/// The longest a program may run on one body (or, selecting, on one entry): far beyond any
+/// real edit, short enough that an expression that never ends is reported rather than waited on.
+pub const LIMIT: Duration = Duration::from_secs(5);
+
 /// A body in, the new body or why there is none out: text both ways, as jaq's values stay on
 /// the worker's thread.
 type Answer = Result<String, String>;

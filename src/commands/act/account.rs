@@ -2,6 +2,7 @@
 //! and the exit code. Interrupts, a refused token or a journal that cannot be written all end
 //! the same way: an exact summary and the line that continues the job.
 
+use super::parts::Engagements;
 use super::report::Report;
 use super::run::{Ended, Stop};
 use crate::bulk::action::Verb;
@@ -19,6 +20,8 @@ use crate::output::results::{newer_line, summary_line, verify_line, ResultPrinte
 pub struct Named<'a> {
     pub job: &'a Job,
     pub target: &'a str,
+    /// What the verb's parts say of the run.
+    pub engaged: &'a Engagements,
 }
 
 /// Prints the account of a run that ended and turns it into the exit code.
@@ -104,15 +107,9 @@ fn summary(ctx: &Ctx, at: &Named<'_>, s: &Summary, halt: Option<Halt>, verb: Ver
         }
         None => {}
     }
-    if verb == Verb::Republish && (s.interrupted || s.pending > 0) {
-        if let Ok(info) = crate::bulk::journal::info(&ctx.state_dir, at.job.id()) {
-            if info.published_left > 0 {
-                ctx.out.info_wrapped(&format!(
-                    "{} of the entries left were published already: --continue deletes them \
-                     without publishing again",
-                    info.published_left
-                ));
-            }
+    if s.interrupted || s.pending > 0 {
+        for line in at.engaged.left(&ctx.state_dir, at.job) {
+            ctx.out.info_wrapped(&line);
         }
     }
     if s.interrupted {
@@ -120,42 +117,22 @@ fn summary(ctx: &Ctx, at: &Named<'_>, s: &Summary, halt: Option<Halt>, verb: Ver
         eprintln!("{continue_line}");
         return Err(CliError::new(Kind::Interrupted, "interrupted"));
     }
-    exit_code(s, &ctx.local_line(["jobs", "show", at.job.id()]), verb)
+    exit_code(
+        s,
+        &ctx.local_line(["jobs", "show", at.job.id()]),
+        verb,
+        at.engaged,
+    )
 }
 
 /// A run that went to its end: 0 when everything was done, 3 when some was (or a callback is
 /// unconfirmed), 1 when none.
 /// `show` is the `dlq jobs show JOB` line the hints point to.
-fn exit_code(s: &Summary, show: &CommandLine, verb: Verb) -> Result<()> {
-    // Only a callback has entries whose outcome nothing can tell; a server-side run's
-    // unconfirmed count is entries acted on beyond `done`, not a failure.
-    if verb == Verb::Republish && s.unconfirmed > 0 {
-        return Err(CliError::new(
-            Kind::Partial,
-            format!(
-                "{} unconfirmed: the reply to {} publish was lost longer ago than the service \
-                 deduplicates, so {} not sent again and {} in the DLQ",
-                if s.unconfirmed == 1 { "1 entry is".to_string() } else { format!("{} entries are", s.unconfirmed) },
-                if s.unconfirmed == 1 { "its" } else { "each one's" },
-                if s.unconfirmed == 1 { "it was" } else { "they were" },
-                if s.unconfirmed == 1 { "stays" } else { "stay" },
-            ),
-        )
-        .hint(format!(
-            "the outcomes marked unconfirmed (or --report FILE) say which; check their destinations, then delete or republish them (`{show}` counts them)"
-        )));
-    }
-    if verb == Verb::Callback && s.unconfirmed > 0 {
-        return Err(CliError::new(
-            Kind::Partial,
-            format!(
-                "{} callbacks are unconfirmed: their replies were lost and the server's logs cannot tell whether they ran; they were not sent again",
-                s.unconfirmed
-            ),
-        )
-        .hint(format!(
-            "the outcomes marked unconfirmed (or --report FILE) say which; `{show}` too"
-        )));
+fn exit_code(s: &Summary, show: &CommandLine, verb: Verb, engaged: &Engagements) -> Result<()> {
+    // Only some verbs have entries whose outcome nothing can tell (their parts say so); a
+    // server-side run's unconfirmed count is entries acted on beyond `done`, not a failure.
+    if let Some(e) = engaged.unconfirmed(s, show) {
+        return Err(e);
     }
     let bad = s.failed + s.not_found;
     let failed_again = s.verified.map_or(0, |t| t.failed_again);

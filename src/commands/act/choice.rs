@@ -6,9 +6,9 @@ use std::io::BufReader;
 
 use super::Request;
 use crate::args::select::SelectArgs;
-use crate::bulk::action::Verb;
 use crate::bulk::resolve;
 use crate::bulk::select::{dedupe, read_ids};
+use crate::cmdline::Aim;
 use crate::error::{CliError, Result};
 
 /// What the user chose, checked.
@@ -19,7 +19,7 @@ pub enum Chosen {
 
 /// Checks what the user selected: ids, or filters with `--all`/`--limit`, never both, never
 /// neither; and ids that cannot be ids are refused before any request.
-pub fn select(req: &Request) -> Result<Chosen> {
+pub fn select(req: &Request, aim: &Aim) -> Result<Chosen> {
     let verb = req.action.verb;
     let s = req.select;
     let ids = explicit_ids(s)?;
@@ -50,32 +50,26 @@ pub fn select(req: &Request) -> Result<Chosen> {
                 .hint("add --all to act on every match, or --limit N for the first N matches")
         });
     }
-    if let Some(v) = req.verify {
-        if v.past_canary {
-            return Err(CliError::usage(
-                "--past-canary goes on with a job whose canary did not pass: give it with --continue JOB",
-            ));
-        }
-        if req.bulk.server_side && (v.verify.is_some() || v.canary.is_some()) {
-            return Err(CliError::usage(
-                "--server-side has no per-entry account to verify: drop --verify/--canary, or drop --server-side",
-            ));
-        }
-    }
+    req.parts.refuse_new()?;
     if req.bulk.server_side {
-        if verb == Verb::Republish {
-            return Err(CliError::usage(
-                "republish publishes each entry's own new message: it has no server-side form; drop --server-side",
-            ));
-        }
-        if !ids.is_empty() || verb == Verb::Callback {
-            return Err(CliError::usage("--server-side drives the API's own filter bulk call: it takes filters with --all or --limit, not ids or callback"));
+        req.parts.refuse_server_side()?;
+        if !ids.is_empty() {
+            return Err(CliError::usage("--server-side drives the API's own filter bulk call: it takes filters with --all or --limit, not ids"));
         }
         if req.bulk.max.is_some() {
             return Err(CliError::usage("--server-side has no plan to count against --max: drop --max, or drop --server-side"));
         }
-        if req.bulk.report.is_some() || req.bulk.dry_run || req.backup.is_some() {
+        if req.bulk.report.is_some() || req.bulk.dry_run {
             return Err(CliError::usage("--server-side has no plan and no per-entry account: drop --report/--dry-run/--backup, or drop --server-side"));
+        }
+        if let Some(flags) = req.filter.client_only() {
+            return Err(CliError::usage(format!(
+                "{flags} is checked by dlq on each listed entry and has no server-side form: a --server-side run lets the server pick the entries, whatever they say"
+            ))
+            .hint(format!(
+                "drop --server-side: {} lists the entries and acts only on those {flags} keeps",
+                crate::text::safe(&without_server_side(aim))
+            )));
         }
         // The server filters a server-side run on its own, so a value it would read otherwise
         // (split on a comma, trimmed, empty) would select other entries.
@@ -114,4 +108,23 @@ fn explicit_ids(select: &SelectArgs) -> Result<Vec<String>> {
     }
     dedupe(&mut ids);
     Ok(ids)
+}
+
+/// This command line as typed, without `--server-side`, aimed at the session's target: the
+/// aim supplies the target's flags, so none typed is repeated and a typed token never shows.
+fn without_server_side(aim: &Aim) -> String {
+    const TARGET: &[&str] = &["--token", "--base-url", "--env-file", "--profile"];
+    let mut words = Vec::new();
+    let mut typed = std::env::args().skip(1);
+    while let Some(a) = typed.next() {
+        let name = a.split('=').next().unwrap_or_default();
+        if TARGET.contains(&name) {
+            if !a.contains('=') {
+                typed.next();
+            }
+        } else if a != "--server-side" && a != "--sandbox" {
+            words.push(a);
+        }
+    }
+    aim.dlq(words).to_string()
 }

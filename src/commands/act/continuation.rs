@@ -14,12 +14,10 @@ use super::report::Report;
 use super::run::Run;
 use super::{How, Request, Work};
 use crate::api::Overrides;
-use crate::bulk::action::Verb;
 use crate::bulk::job::Job;
 use crate::bulk::journal::{Mode, OpenError, Part, RunSettings, State};
 use crate::bulk::outcome::Status;
 use crate::bulk::plan::{Plan, PlanError};
-use crate::bulk::republish::{self, Republishing};
 use crate::cmdline::{Aim, Places};
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
@@ -39,7 +37,7 @@ pub async fn reopen<'a>(ctx: &'a Ctx, id: &str, req: &Request<'_>) -> Result<Opt
         return Ok(None);
     }
     if let Some(result) = state.canary.filter(|r| !r.passed) {
-        if !req.verify.is_some_and(|v| v.past_canary) {
+        if !req.parts.follow().is_some_and(|v| v.past_canary) {
             return Err(CliError::new(
                 Kind::Partial,
                 format!(
@@ -74,13 +72,15 @@ pub async fn reopen<'a>(ctx: &'a Ctx, id: &str, req: &Request<'_>) -> Result<Opt
         }
         None => None,
     };
-    let mode = job.record.mode.clone();
-    let republishing = match job.verb() {
-        Verb::Republish => Some(republishing(&job, &state)?),
-        _ => None,
-    };
-    let mut run = Run::new(ctx, api, target, job, report).keep(bound);
-    run.republishing = republishing;
+    let mut mode = job.record.mode.clone();
+    if let Mode::Pipelined(m) = &mut mode {
+        // The journal keeps the rule's text: what is listed again is judged by it.
+        let content = std::mem::take(&mut m.filter.content);
+        m.filter.content = crate::bulk::content::compile(content)
+            .map_err(|e| CliError::failure(format!("job {id}'s {e}")))?;
+    }
+    let engaged = req.parts.reopen(&job, &state)?;
+    let run = Run::new(ctx, api, target, job, report, engaged).keep(bound);
     let how = match mode {
         Mode::ServerSide(matching) => {
             ctx.out.info_wrapped(&format!(
@@ -112,19 +112,6 @@ pub async fn reopen<'a>(ctx: &'a Ctx, id: &str, req: &Request<'_>) -> Result<Opt
     Ok(Some(Work { run, how }))
 }
 
-/// A republish job's messages as planned, and what its journal says was published and when.
-fn republishing(job: &Job, state: &State) -> Result<Republishing> {
-    let lines = republish::read_lines(job.dir()).map_err(|e| {
-        CliError::failure(format!("cannot read the messages of job {}: {e}", job.id()))
-            .hint("the job's directory was changed by hand: its messages are gone")
-    })?;
-    Ok(Republishing::new(
-        lines,
-        state.published.iter().cloned(),
-        state.first_sent.clone(),
-    ))
-}
-
 /// Ids, filters, a backup or other overrides would change what the job does: refused.
 fn refuse_changes(job: &str, req: &Request<'_>, places: &Places) -> Result<()> {
     let s = req.select;
@@ -138,11 +125,7 @@ fn refuse_changes(job: &str, req: &Request<'_>, places: &Places) -> Result<()> {
             "--continue takes the job's own plan: drop ids, filters, --all and --limit",
         ));
     }
-    if req.backup.is_some() {
-        return Err(CliError::usage(
-            "the backup was written by the run that started the job: drop --backup",
-        ));
-    }
+    req.parts.refuse_continue()?;
     if req.bulk.dry_run || req.bulk.max.is_some() || req.bulk.server_side {
         return Err(CliError::usage(
             "--continue runs the job as it was planned: drop --dry-run, --max and --server-side",
@@ -240,10 +223,11 @@ fn planned(
             String::new()
         }
     ));
-    let verify =
-        req.verify
-            .and_then(|v| v.verify)
-            .or(run.job.settings.verify_secs.map(Duration::from_secs));
+    let verify = req.parts.follow().and_then(|v| v.verify).or(run
+        .job
+        .settings
+        .verify_secs
+        .map(Duration::from_secs));
     How::Planned {
         plan: left,
         unknown: state.unknown.clone(),

@@ -1,5 +1,8 @@
-//! The one driver behind retry, delete, resume, restart and callback: select, confirm, run,
-//! report. The verb files only describe their flags and build a [`Request`].
+//! The one driver behind retry, delete, republish, resume, restart and callback: select,
+//! confirm, run, report. The verb files describe their flags and build a [`Request`]; what
+//! only some verbs bring (a backup, `--verify`, rebuilt messages, callback baselines) comes as
+//! the request's [`parts`], which the driver calls at its seams without asking which verb it
+//! drives.
 //!
 //! Every mutation knows its target before it acts: the plan header, the prompt, the report's
 //! first line and the summary name it, and the job records it so `--continue` acts there and
@@ -10,25 +13,25 @@ mod choice;
 mod continuation;
 mod gather;
 mod newer;
+pub mod parts;
 mod pipeline;
 mod planned;
 mod report;
 mod run;
 mod server;
 mod start;
+mod starting;
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use crate::api::{Filter, Source};
-use crate::args::follow::VerifyArgs;
 use crate::args::select::{BulkArgs, SelectArgs};
 use crate::bulk::action::Action;
 use crate::bulk::journal::{Matching, ServerProgress};
 use crate::bulk::plan::Plan;
-use crate::bulk::rebuild::edit::Edits;
 use crate::context::Ctx;
 use crate::error::Result;
+pub use parts::Parts;
 
 /// What a verb asks the driver to do.
 pub struct Request<'a> {
@@ -37,15 +40,11 @@ pub struct Request<'a> {
     /// The filters, built for `action.source`.
     pub filter: Filter,
     pub bulk: &'a BulkArgs,
-    /// `delete --backup FILE`: every planned entry is written there, and synced, first.
-    pub backup: Option<&'a Path>,
     /// The DLQs explicit ids are looked up in: the verb's, or both for `delete` without
     /// `--workflow`.
     pub sources: Vec<Source>,
-    /// `--verify` and `--canary`, for the verbs that create messages or runs.
-    pub verify: Option<&'a VerifyArgs>,
-    /// Republish: what each entry's new message changes.
-    pub rebuild: Option<&'a Edits>,
+    /// What only this verb brings to the job: a backup, `--verify`, rebuilt messages, ...
+    pub parts: Parts<'a>,
 }
 
 /// A job ready to run, and how.
@@ -76,12 +75,32 @@ enum How {
 pub async fn run(ctx: &Ctx, req: Request<'_>) -> Result<()> {
     // Select and confirm: a new job, or the one to continue.
     let work = match &req.bulk.continue_job {
-        Some(job) => continuation::reopen(ctx, job, &req).await?,
-        None => start::prepare(ctx, &req).await?,
+        Some(job) => continuation::reopen(ctx, job, &req).await,
+        None => start::prepare(ctx, &req).await,
     };
-    let Some(Work { mut run, how }) = work else {
-        return Ok(());
+    let work = match work {
+        Ok(Some(w)) => w,
+        // A plan (a dry run too) said what --where/--grep kept; failures still fail it.
+        other => return super::kept::conclude(ctx, &req.filter.content, other.map(|_| ())),
     };
+    // What a pipelined job's rule kept is known once it has listed everything.
+    let content = match &work.how {
+        How::Pipelined { matching, .. } => Some(matching.filter.content.clone()),
+        _ => None,
+    };
+    let done = execute(ctx, work).await;
+    match content {
+        Some(c) => {
+            super::kept::say(ctx, &c);
+            super::kept::conclude(ctx, &c, done)
+        }
+        None => super::kept::conclude(ctx, &req.filter.content, done),
+    }
+}
+
+/// Runs a job and gives its account.
+async fn execute(ctx: &Ctx, work: Work<'_>) -> Result<()> {
+    let Work { mut run, how } = work;
     // Run.
     let ended = match how {
         How::Planned {
@@ -105,6 +124,7 @@ pub async fn run(ctx: &Ctx, req: Request<'_>) -> Result<()> {
     let named = account::Named {
         job: &run.job,
         target: &target,
+        engaged: &run.engaged,
     };
     account::conclude(ctx, named, ended)
 }

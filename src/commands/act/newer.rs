@@ -33,6 +33,8 @@ pub fn newer_than(user: &Filter, frozen: &Filter, limit: Option<u64>) -> Option<
     let after = start.saturating_add(1);
     Some(Filter {
         from_ms: Some(user.from_ms.map_or(after, |f| f.max(after))),
+        // Counted apart: these are not the job's selection.
+        content: user.content.apart(),
         ..user.clone()
     })
 }

@@ -10,11 +10,9 @@
 
 use std::collections::HashSet;
 
-use super::gather::run_of;
 use super::run::{add, Ended, Run};
 use super::Request;
 use crate::api::{Client, Entry, Filter};
-use crate::bulk::action::Verb;
 use crate::bulk::exec::Halt;
 use crate::bulk::journal::{Event, Matching, Part};
 use crate::bulk::lanes::Lanes;
@@ -27,14 +25,10 @@ use crate::output::plan_view::{plan_text, warn_held};
 /// Whether this run may act while it lists.
 pub fn applies(ctx: &Ctx, req: &Request<'_>) -> bool {
     ctx.out.assume_yes
-        // A republish builds each entry's message in the plan, refusals shown before acting.
-        && req.rebuild.is_none()
         && req.bulk.max.is_none()
         && !req.bulk.dry_run
-        && req.backup.is_none()
-        && req
-            .verify
-            .is_none_or(|v| v.canary.is_none() && v.verify.is_none())
+        // A backup, rebuilt messages, a canary or `--verify` need the whole plan first.
+        && req.parts.pipelines()
 }
 
 /// The filters frozen at the start, by the server's clock: one page is asked for first, and
@@ -42,8 +36,12 @@ pub fn applies(ctx: &Ctx, req: &Request<'_>) -> bool {
 /// behind the server's does not leave out its newest entries. (Its `Date` says the second;
 /// the freeze takes the whole of it.)
 pub async fn freeze(api: &Client, req: &Request<'_>) -> Result<Filter> {
-    api.list(req.action.source, &req.filter, Some(1), None)
-        .await?;
+    // A probe, not the selection: what --where/--grep keep of it is not counted as kept.
+    let probe = Filter {
+        content: req.filter.content.apart(),
+        ..req.filter.clone()
+    };
+    api.list(req.action.source, &probe, Some(1), None).await?;
     let now = jiff::Timestamp::now().as_millisecond();
     let start = match api.server_clock_ms() {
         Some(server) if server > now + 1_000 => server + 999,
@@ -184,10 +182,13 @@ async fn act_as_listed(run: &Run<'_>, matching: &Matching, total: &mut Summary) 
             if part.ids.is_empty() {
                 return Ok(());
             }
-            // A fresh job's listed runs: a callback's baselines are read many at once.
-            if action.verb == Verb::Callback {
-                let listed = page.iter().filter(|e| part.ids.contains(&e.dlq_id));
-                engine.callbacks.know(listed.filter_map(run_of));
+            // What the verb's parts need of the entries listed (a callback's runs).
+            if !run.engaged.is_empty() {
+                let listed: Vec<&Entry> = page
+                    .iter()
+                    .filter(|e| part.ids.contains(&e.dlq_id))
+                    .collect();
+                run.engaged.listed(&engine, &listed);
             }
             bar.grow(part.ids.len() as u64);
             let _ = tx.send(part.ids);

@@ -5,17 +5,17 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use super::parts::Engagements;
 use super::report::Report;
 use crate::api::Client;
 use crate::bulk::action::Action;
-use crate::bulk::callback::RunRef;
 use crate::bulk::exec::{Engine, Halt, Noting, Pacer, Sending};
 use crate::bulk::flow::Controller;
 use crate::bulk::job::{Job, Watcher};
 use crate::bulk::journal::{Event, Mode};
 use crate::bulk::outcome::{Newer, Outcome, Status, Summary};
 use crate::bulk::plan::Plan;
-use crate::bulk::republish::{Republishing, Step};
+use crate::bulk::republish::Step;
 use crate::bulk::verify::{Tally, Verified, Verifier};
 use crate::commands::signals;
 use crate::context::{Bound, Ctx};
@@ -40,10 +40,8 @@ pub struct Run<'a> {
     /// The ids the user gave, by the DLQ id they found, for the outcomes to name.
     pub inputs: HashMap<String, String>,
     started: Instant,
-    /// Republish: each entry's new message and what was published so far.
-    pub republishing: Option<Republishing>,
-    /// Callback: the runs of a new job's planned entries, none sent yet.
-    pub callback_runs: Vec<(String, RunRef)>,
+    /// What the verb's parts give the run (a republish's messages, a callback's baselines).
+    pub engaged: Engagements,
     /// The sandbox a continued job started for its target, kept while it runs.
     _bound: Option<Bound>,
 }
@@ -75,6 +73,7 @@ impl<'a> Run<'a> {
         target: Target,
         job: Job,
         report: Option<Report>,
+        engaged: Engagements,
     ) -> Run<'a> {
         Run {
             ctx,
@@ -85,8 +84,7 @@ impl<'a> Run<'a> {
             printer: Mutex::new(None),
             inputs: HashMap::new(),
             started: Instant::now(),
-            republishing: None,
-            callback_runs: Vec::new(),
+            engaged,
             _bound: None,
         }
     }
@@ -233,10 +231,7 @@ impl<'a> Run<'a> {
         engine.pacer = Some(&self.job.pacer);
         engine.sending = Some(sending);
         engine.budget = self.ctx.retry_budget();
-        // A callback in flight when an earlier run stopped is judged against the job's start.
-        engine.callbacks = crate::bulk::callback::Ledger::new(self.job.record.created_ms);
-        engine.callbacks.know(self.callback_runs.iter().cloned());
-        engine.republish = self.republishing.as_ref().map(|r| (r, noting));
+        self.engaged.arm(&mut engine, noting);
         engine
     }
 
@@ -244,10 +239,11 @@ impl<'a> Run<'a> {
     pub fn noting(&self) -> impl Fn(&Step) -> std::io::Result<()> + Sync + '_ {
         let job = &self.job;
         move |step: &Step| {
-            job.write(&[match step {
-                Step::Publishing(a) => Event::Publishing(a.clone()),
-                Step::Published(p) => Event::Published(p.clone()),
-            }])
+            let events: Vec<Event> = match step {
+                Step::Publishing(a) => vec![Event::Publishing(a.clone())],
+                Step::Published(ps) => ps.iter().cloned().map(Event::Published).collect(),
+            };
+            job.write(&events)
         }
     }
 
@@ -274,7 +270,7 @@ impl<'a> Run<'a> {
             cancel: &self.job.cancel,
             pacer: pacer.as_ref(),
             watch: &watch,
-            callback: self.job.verb() == crate::bulk::action::Verb::Callback,
+            callback: self.job.verb().follows_callbacks(),
         };
         let verified = verifier.run(outcomes, since_ms, wait).await;
         drop(watch);

@@ -1,27 +1,27 @@
 //! A new job: what was chosen is planned (or, pipelined and server-side, frozen as filters),
 //! confirmed, and recorded before anything is sent. A report that cannot be written, a plan
-//! declined or a journal that cannot be created stop it with nothing changed.
+//! declined or a journal that cannot be created stop it with nothing changed: what was made
+//! for it is taken back by one guard (`starting`).
 
 use std::collections::HashSet;
 
 use super::choice::{self, Chosen};
 use super::gather::{self, Planned};
+use super::parts::Staged;
 use super::planned::{Canary, Steps};
 use super::report::Report;
 use super::run::Run;
+use super::starting::Starting;
 use super::{account, pipeline, server, How, Request, Work};
 use crate::args::select::DEFAULT_CONCURRENCY;
-use crate::bulk::action::Verb;
 use crate::bulk::job::{self, Job};
 use crate::bulk::journal::{
     claims, CanaryPlan, JobRecord, Matching, Mode, RunSettings, ServerProgress,
 };
-use crate::bulk::republish::{self, Republishing};
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::output::plan_view::{describe_counts, plan_text, print_plan, title, warn_held};
 use crate::output::prompt;
-use crate::output::republish_view::{preview_text, print_changes};
 use crate::target::Target;
 
 /// Above this many entries, a delete asks to type the count instead of y/N.
@@ -31,7 +31,7 @@ const TYPE_THE_COUNT: usize = 1000;
 pub async fn prepare<'a>(ctx: &'a Ctx, req: &Request<'_>) -> Result<Option<Work<'a>>> {
     // An empty list on stdin or in a file is a drain with nothing to drain: not an error.
     let listed = req.select.ids.iter().any(|i| i == "-") || req.select.ids_from.is_some();
-    let chosen = choice::select(req)?;
+    let chosen = choice::select(req, &ctx.aim())?;
     if let (true, Chosen::Ids(ids)) = (listed, &chosen) {
         if ids.is_empty() {
             ctx.out.info(&format!(
@@ -53,36 +53,23 @@ pub async fn prepare<'a>(ctx: &'a Ctx, req: &Request<'_>) -> Result<Option<Work<
             filter: req.filter.clone(),
             limit,
         };
-        let record = record(
-            req,
-            id,
-            &target,
-            "server-side filter".into(),
-            None,
-            Mode::ServerSide(matching.clone()),
-        );
-        // No ids: the service picks the entries, so there is nothing to claim.
-        let (job, _) = Job::create(&ctx.state_dir, record).map_err(journal_err)?;
-        let run = Run::new(ctx, api, target, job, None);
+        let mode = Mode::ServerSide(matching.clone());
         let how = How::ServerSide {
             matching,
             from: ServerProgress::default(),
         };
-        return Ok(Some(Work { run, how }));
+        // No ids: the service picks the entries, so there is nothing to claim.
+        let record = record(req, id, &target, "server-side filter".into(), None, mode);
+        return unplanned(ctx, req, Starting::new(None), record, api, target, how);
     }
     // Opened first: a report that cannot be written must stop the run before anything changes.
     let report = match req.bulk.report.as_deref().filter(|_| !req.bulk.dry_run) {
         Some(path) => Some(Report::create(path, &id, req.action.verb.name(), &target)?),
         None => None,
     };
+    let starting = Starting::new(report);
     if let (Chosen::Matching { limit }, true) = (&chosen, pipeline::applies(ctx, req)) {
-        let filter = match pipeline::freeze(&api, req).await {
-            Ok(f) => f,
-            Err(e) => {
-                Report::discard_opt(report);
-                return Err(e);
-            }
-        };
+        let filter = pipeline::freeze(&api, req).await?;
         let newer = super::newer::newer_than(&req.filter, &filter, *limit).map(Box::new);
         let matching = Matching {
             filter,
@@ -92,54 +79,68 @@ pub async fn prepare<'a>(ctx: &'a Ctx, req: &Request<'_>) -> Result<Option<Work<
             Some(n) => format!("the first {n} matches of the filters, listed as acted on"),
             None => "every match of the filters, listed as acted on".into(),
         };
-        let record = record(
-            req,
-            id,
-            &target,
-            selection,
-            None,
-            Mode::Pipelined(matching.clone()),
-        );
+        let mode = Mode::Pipelined(matching.clone());
+        let how = How::Pipelined { matching, newer };
         // Each page is claimed as it is listed (`pipeline`).
-        let job = match Job::create(&ctx.state_dir, record) {
-            Ok((j, _)) => j,
-            Err(e) => {
-                Report::discard_opt(report);
-                return Err(journal_err(e));
-            }
-        };
-        let run = Run::new(ctx, api, target, job, report);
-        return Ok(Some(Work {
-            run,
-            how: How::Pipelined { matching, newer },
-        }));
+        let record = record(req, id, &target, selection, None, mode);
+        return unplanned(ctx, req, starting, record, api, target, how);
     }
-    planned(ctx, req, chosen, id, api, target, report).await
+    planned(ctx, req, chosen, id, api, target, starting).await
 }
 
-/// A planned job: the plan made, shown, confirmed and recorded.
-async fn planned<'a>(
+/// A job with no plan to show (pipelined, server-side): recorded, and ready to run.
+fn unplanned<'a, 'r>(
     ctx: &'a Ctx,
-    req: &Request<'_>,
+    req: &'r Request<'_>,
+    mut starting: Starting<'r>,
+    record: JobRecord,
+    api: crate::api::Client,
+    target: Target,
+    how: How,
+) -> Result<Option<Work<'a>>> {
+    starting.stage(req.parts.stage(false)?);
+    let (job, _) = Job::create(&ctx.state_dir, record).map_err(journal_err)?;
+    starting.journal(job);
+    let started = starting.commit().map_err(journal_err)?;
+    let run = Run::new(
+        ctx,
+        api,
+        target,
+        started.job,
+        started.report,
+        started.engaged,
+    );
+    Ok(Some(Work { run, how }))
+}
+
+/// A planned job: the plan made, shown, confirmed and recorded. Until it is recorded, the
+/// guard (`starting`) takes back what was made for it.
+async fn planned<'a, 'r>(
+    ctx: &'a Ctx,
+    req: &'r Request<'_>,
     chosen: Chosen,
     id: String,
     api: crate::api::Client,
     target: Target,
-    mut report: Option<Report>,
+    mut starting: Starting<'r>,
 ) -> Result<Option<Work<'a>>> {
     let verb = req.action.verb;
-    let planned = match gather::make(ctx, &api, req, chosen, &target.record()).await {
-        Ok(p) => p,
-        Err(e) => {
-            take_back(report, None);
-            return Err(e);
-        }
-    };
+    req.parts.check(&api).await?;
+    starting.stage(req.parts.stage(req.bulk.dry_run)?);
+    let planned = gather::make(
+        ctx,
+        &api,
+        req,
+        chosen,
+        &target.record(),
+        starting.staged_mut(),
+    )
+    .await?;
     let described = target.describe();
     let plan = &planned.plan;
+    crate::commands::kept::say(ctx, &req.filter.content);
     warn_held(&ctx.out, &plan.held, &ctx.places);
     if plan.is_empty() && !plan.held.is_empty() {
-        take_back(report, Some(&planned));
         ctx.out.info_wrapped(&format!(
             "{}: every entry selected is held by another job; nothing to do",
             verb.name()
@@ -149,12 +150,10 @@ async fn planned<'a>(
     if plan.is_empty() {
         if req.bulk.dry_run && !plan.missing.is_empty() {
             // The run would fail here: so does its rehearsal, with the same words.
-            take_back(report, Some(&planned));
             return Err(account::none_found(ctx, verb, plan, &described)
                 .hint("dry run: nothing was changed"));
         }
         if plan.missing.is_empty() {
-            take_back(report, Some(&planned));
             ctx.out.info_wrapped(&format!(
                 "{}: nothing matches on {described}; nothing to do",
                 verb.name()
@@ -162,59 +161,59 @@ async fn planned<'a>(
             return Ok(None);
         }
         // Every id was looked up and none is there: the account, and no job.
-        return account::nothing_found(ctx, verb, plan, &described, report.as_mut()).map(|_| None);
+        let said = account::nothing_found(ctx, verb, plan, &described, starting.report_mut());
+        starting.keep();
+        return said.map(|_| None);
     }
-    if let Err(e) = over_max(req, plan.len()) {
-        take_back(report, Some(&planned));
-        return Err(e);
-    }
+    over_max(req, plan.len())?;
     if req.bulk.dry_run {
-        match &planned.rebuilt {
-            // The changes are the point: every entry's on stdout, the plan beside them.
-            Some(r) => {
-                if !ctx.out.quiet {
-                    let max = ctx.out.stderr_wrap();
-                    eprint!("{}", plan_text(&req.action, plan, &described, max));
-                    eprint!("{}", preview_text(r, max));
-                    eprintln!("dry run: nothing was changed");
-                }
-                print_changes(&mut ctx.out.stdout(), r)?;
-            }
-            None => print_plan(&ctx.out, &req.action, plan, &described)?,
-        }
-        let refused = planned.rebuilt.as_ref().map_or(0, |r| r.refused.len());
+        dry_run(ctx, req, &planned, starting.staged(), &described)?;
+        let refused = starting.staged().refused();
         return account::dry_run_verdict(verb, plan, refused, &described).map(|_| None);
     }
-    if let Err(e) = confirm(ctx, req, &planned, &described) {
-        take_back(report, Some(&planned));
-        return Err(e);
-    }
-    begin(ctx, req, planned, id, api, target, report)
+    confirm(ctx, req, &planned, starting.staged(), &described)?;
+    begin(ctx, req, planned, id, api, target, starting)
 }
 
-/// Until the journal exists, a refusal takes the report (and the backup) back.
-fn take_back(report: Option<Report>, planned: Option<&Planned>) {
-    Report::discard_opt(report);
-    if let Some(p) = planned {
-        p.take_back();
-    }
-}
-
-/// A confirmed plan becomes a job: recorded (its entries claimed), its messages frozen, its
-/// steps set. Entries another job claimed meanwhile are left to it.
-fn begin<'a>(
-    ctx: &'a Ctx,
+/// A dry run's plan: on stderr, or, when the verb's parts show changes, the changes on stdout
+/// and the plan beside them.
+fn dry_run(
+    ctx: &Ctx,
     req: &Request<'_>,
+    planned: &Planned,
+    staged: &Staged<'_>,
+    described: &str,
+) -> Result<()> {
+    let max = ctx.out.stderr_wrap();
+    let Some(preview) = staged.preview(max) else {
+        return Ok(print_plan(&ctx.out, &req.action, &planned.plan, described)?);
+    };
+    // The changes are the point: every entry's on stdout, the plan beside them.
+    if !ctx.out.quiet {
+        eprint!("{}", plan_text(&req.action, &planned.plan, described, max));
+        eprint!("{preview}");
+        eprintln!("dry run: nothing was changed");
+    }
+    staged.print_changes(&mut ctx.out.stdout())?;
+    Ok(())
+}
+
+/// A confirmed plan becomes a job: recorded (its entries claimed), what its parts freeze
+/// with it written, its steps set. Entries another job claimed meanwhile are left to it.
+fn begin<'a, 'r>(
+    ctx: &'a Ctx,
+    req: &'r Request<'_>,
     mut planned: Planned,
     id: String,
     api: crate::api::Client,
     target: Target,
-    report: Option<Report>,
+    mut starting: Starting<'r>,
 ) -> Result<Option<Work<'a>>> {
     let verb = req.action.verb;
     let plan = &planned.plan;
-    let verify = req.verify.and_then(|v| v.verify);
-    let canary = req.verify.and_then(|v| {
+    let follow = req.parts.follow();
+    let verify = follow.and_then(|v| v.verify);
+    let canary = follow.and_then(|v| {
         let size = v.canary?;
         Some(CanaryPlan {
             ids: plan.canary(size.of(plan.len())),
@@ -226,64 +225,45 @@ fn begin<'a>(
         canary: canary.clone(),
     };
     let verify_secs = verify.map(|d| d.as_secs().max(1));
-    let record = record(
-        req,
-        id,
-        &target,
-        planned.selection.clone(),
-        verify_secs,
-        mode,
-    );
-    let job = match Job::create(&ctx.state_dir, record) {
-        Ok((job, refused)) if !refused.is_empty() => {
-            // Another job claimed some of them while the plan was shown: they are its.
-            warn_held(&ctx.out, &refused, &ctx.places);
-            let held: claims::Held = refused.into_iter().collect();
-            planned.plan.leave(&held);
-            if let Some(r) = planned.rebuilt.as_mut() {
-                r.lines.retain(|l| !held.contains_key(&l.dlq_id));
-            }
-            if planned.plan.is_empty() {
-                job.discard();
-                take_back(report, Some(&planned));
-                ctx.out.info_wrapped(&format!(
-                    "{}: every entry planned was claimed by another job meanwhile; nothing to do",
-                    verb.name()
-                ));
-                return Ok(None);
-            }
-            job
-        }
-        Ok((job, _)) => job,
-        Err(e) => {
-            take_back(report, Some(&planned));
-            return Err(journal_err(e));
-        }
-    };
+    let selection = planned.selection.clone();
+    let record = record(req, id, &target, selection, verify_secs, mode);
+    let (job, refused) = Job::create(&ctx.state_dir, record).map_err(journal_err)?;
     // The canary the job recorded: without what another job claimed meanwhile.
-    let canary = job.record.canary().cloned();
-    let steps = Steps {
-        canary: canary.map(|c| Canary {
-            ids: c.ids,
-            threshold_pct: c.threshold_pct,
-            earlier: Vec::new(),
-        }),
-        verify,
-        note: planned.backup_note.clone(),
-    };
-    let mut run = Run::new(ctx, api, target, job, report);
-    run.callback_runs = std::mem::take(&mut planned.runs);
-    if let Some(r) = planned.rebuilt.take() {
-        // The messages are frozen with the job: `--continue` sends these and nothing else.
-        if let Err(e) = republish::write_lines(run.job.dir(), &r.lines) {
-            let Run { job, report, .. } = run;
-            job.discard();
-            Report::discard_opt(report.into_inner().unwrap());
-            planned.take_back();
-            return Err(journal_err(e));
+    let canary = job.record.canary().cloned().map(|c| Canary {
+        ids: c.ids,
+        threshold_pct: c.threshold_pct,
+        earlier: Vec::new(),
+    });
+    starting.journal(job);
+    if !refused.is_empty() {
+        // Another job claimed some of them while the plan was shown: they are its.
+        warn_held(&ctx.out, &refused, &ctx.places);
+        let held: claims::Held = refused.into_iter().collect();
+        planned.plan.leave(&held);
+        starting.staged_mut().leave(&held);
+        if planned.plan.is_empty() {
+            ctx.out.info_wrapped(&format!(
+                "{}: every entry planned was claimed by another job meanwhile; nothing to do",
+                verb.name()
+            ));
+            return Ok(None);
         }
-        run.republishing = Some(Republishing::new(r.lines, [], Default::default()));
     }
+    // The messages are frozen with the job: `--continue` sends these and nothing else.
+    let started = starting.commit().map_err(journal_err)?;
+    let steps = Steps {
+        canary,
+        verify,
+        note: started.note,
+    };
+    let run = Run::new(
+        ctx,
+        api,
+        target,
+        started.job,
+        started.report,
+        started.engaged,
+    );
     let how = How::Planned {
         plan: planned.plan,
         unknown: HashSet::new(),
@@ -330,15 +310,21 @@ fn over_max(req: &Request, planned: usize) -> Result<()> {
 }
 
 /// Shows the plan and asks, as the verb and the plan require: filter plans always, ids only for
-/// delete. The largest deletes ask to type the count.
-fn confirm(ctx: &Ctx, req: &Request, planned: &Planned, target: &str) -> Result<()> {
+/// the verbs that ask for them. The largest runs of some verbs ask to type the count.
+fn confirm(
+    ctx: &Ctx,
+    req: &Request,
+    planned: &Planned,
+    staged: &Staged<'_>,
+    target: &str,
+) -> Result<()> {
     let verb = req.action.verb;
     let plan = &planned.plan;
     if !ctx.out.quiet {
-        if let Some(r) = &planned.rebuilt {
-            let max = ctx.out.stderr_wrap();
+        let max = ctx.out.stderr_wrap();
+        if let Some(preview) = staged.preview(max) {
             eprint!("{}", plan_text(&req.action, plan, target, max));
-            eprint!("{}", preview_text(r, max));
+            eprint!("{preview}");
         } else if planned.explicit {
             ctx.out.info_wrapped(&format!(
                 "{}: {} on {target}",
@@ -346,28 +332,16 @@ fn confirm(ctx: &Ctx, req: &Request, planned: &Planned, target: &str) -> Result<
                 describe_counts(verb, &plan.counts())
             ));
         } else {
-            eprint!(
-                "{}",
-                plan_text(&req.action, plan, target, ctx.out.stderr_wrap())
-            );
+            eprint!("{}", plan_text(&req.action, plan, target, max));
         }
     }
-    // A republish changes where messages go: always asked, as a delete is.
-    let asks = matches!(verb, Verb::Delete | Verb::Republish) || !planned.explicit;
-    if !asks {
+    if planned.explicit && !verb.asks_for_ids() {
         return Ok(());
     }
-    let kept = match (&planned.backup_note, verb, &planned.rebuilt) {
-        (Some(n), _, _) => format!(" ({n})"),
-        (None, _, Some(r)) if !r.refused.is_empty() => {
-            format!(" ({} more refused, left in the DLQ)", r.refused.len())
-        }
-        (None, Verb::Delete, _) => " (no backup: --backup FILE keeps a copy)".to_string(),
-        _ => String::new(),
-    };
-    // A republish asks about what it will send; the refused are said apart.
-    let counts = match &planned.rebuilt {
-        Some(r) => vec![(crate::api::Source::Qstash, r.ready())],
+    let kept = staged.kept().unwrap_or_default();
+    // Asked about what will be acted on: a part may act on fewer than planned.
+    let counts = match staged.asked() {
+        Some(n) => vec![(req.action.source, n)],
         None => plan.counts(),
     };
     let question = format!(
@@ -376,7 +350,7 @@ fn confirm(ctx: &Ctx, req: &Request, planned: &Planned, target: &str) -> Result<
         describe_counts(verb, &counts)
     );
     let whole = req.select.all && req.filter.is_empty();
-    if verb == Verb::Delete && (plan.len() > TYPE_THE_COUNT || whole) {
+    if verb.asks_for_the_count() && (plan.len() > TYPE_THE_COUNT || whole) {
         prompt::confirm_count(&ctx.out, &question, plan.len())
     } else {
         prompt::confirm(&ctx.out, &question)

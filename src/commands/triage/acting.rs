@@ -2,14 +2,13 @@
 //! line (so plans, prompts, progress, interrupts and journals are exactly the verb's), and the
 //! recap of every step at the end.
 
-use dialoguer::Input;
-
-use super::scope::{Line, Scope};
 use super::{parse, view, Follow, Session, Step, CANARY_FROM};
 use crate::bulk::action::Verb;
 use crate::bulk::journal;
+use crate::commands::scope::{Line, Scope};
 use crate::error::Kind;
-use crate::text::safe;
+use crate::output::wrap;
+use crate::text::{safe, width};
 
 impl Session<'_> {
     /// Acts on the whole group with one verb, through the verb's own command line. Esc at any
@@ -25,7 +24,7 @@ impl Session<'_> {
                 ("--retries 3".to_string(), Some("3")),
             ];
             match view::select(
-                &*self.theme,
+                &self.ctx.out,
                 "Retries for the next delivery (Esc goes back)",
                 &menu,
             ) {
@@ -52,7 +51,7 @@ impl Session<'_> {
                 ),
                 ("no backup".into(), None),
             ];
-            match view::select(&*self.theme, "Keep a copy? (Esc goes back)", &menu) {
+            match view::select(&self.ctx.out, "Keep a copy? (Esc goes back)", &menu) {
                 Some(Some(path)) => extra.extend(["--backup".into(), path]),
                 Some(None) => {}
                 None => return false,
@@ -69,7 +68,7 @@ impl Session<'_> {
                 let canary = "try 10 first, go on if they are delivered (--canary 10)";
                 menu.insert(1, (canary.into(), Follow::Canary));
             }
-            match view::select(&*self.theme, "How? (Esc goes back)", &menu) {
+            match view::select(&self.ctx.out, "How? (Esc goes back)", &menu) {
                 Some(Follow::Verify) => extra.push("--verify".into()),
                 Some(Follow::Canary) => extra.extend(["--canary".into(), "10".into()]),
                 Some(Follow::No) => {}
@@ -87,10 +86,13 @@ impl Session<'_> {
         let _ = std::fs::remove_file(&report);
         // Declined or refused before it started: nothing to recap.
         let Some(j) = job else { return true };
-        let outcome = format!(
-            "job {}: {} done, {} not in the DLQ, {} failed, {} left",
-            j.job, j.done, j.not_found, j.failed, j.left
-        );
+        let outcome = vec![
+            format!("job {}:", j.job),
+            format!("{} done,", j.done),
+            format!("{} not in the DLQ,", j.not_found),
+            format!("{} failed,", j.failed),
+            format!("{} left", j.left),
+        ];
         let mut argv = argv;
         argv.push("--yes".into());
         self.steps.push(Step {
@@ -104,11 +106,11 @@ impl Session<'_> {
     /// Where a republished group goes: `--to-url URL`, or `--rewrite-url FROM=TO` when the
     /// answer reads so (its right side a URL); `None` goes back.
     fn destination(&self) -> Option<[String; 2]> {
-        let answer = Input::<String>::with_theme(&*self.theme)
-            .with_prompt("New destination: a URL, or OLD=NEW to move an origin or a path under it (empty goes back)")
-            .allow_empty(true)
-            .interact_text()
-            .ok()?;
+        // What the answer may be, on a line of its own: the prompt's line keeps room for a URL.
+        let how = "A URL, or OLD=NEW to move an origin or a path under it; empty goes back.";
+        let max = self.ctx.out.stderr_wrap();
+        eprintln!("{}", wrap::hang(&wrap::words(how), 0, 2, max));
+        let answer = view::line(&self.ctx.out, "New destination")?;
         let answer = answer.trim().to_string();
         if answer.is_empty() {
             return None;
@@ -132,7 +134,7 @@ impl Session<'_> {
     /// Runs a command line through the verb's own code, with `hidden` arguments the session
     /// needs but the person need not see; its errors are shown, and the session goes on.
     pub(super) async fn run(&self, argv: &[String], hidden: &[String]) -> bool {
-        eprintln!("\n$ {}", safe(&self.printed(argv).to_string()));
+        eprintln!("\n$ {}", self.shown(argv, 2, 4));
         let whole: Vec<String> = argv.iter().chain(hidden).cloned().collect();
         let result = match parse(&whole) {
             Ok(command) => crate::commands::dispatch(self.ctx, command).await,
@@ -153,14 +155,30 @@ impl Session<'_> {
             self.ctx.out.info("nothing was changed in this session");
             return;
         }
+        let max = self.ctx.out.stderr_wrap();
         eprintln!("\nThis session:");
         for s in &self.steps {
-            eprintln!("  {}: {}", s.line.name(), safe(&s.outcome));
-            eprintln!("    {}", safe(&self.printed(&s.argv).to_string()));
+            let label = format!("  {}: ", s.line.name());
+            let units: Vec<String> = s.outcome.iter().map(|u| safe(u).into_owned()).collect();
+            let outcome = wrap::hang(&units, width(&label), 4, max);
+            eprintln!("{label}{outcome}");
+            eprintln!("    {}", self.shown(&s.argv, 4, 6));
         }
         if let Some(note) = self.ctx.aim().token_note() {
             self.ctx.out.info_wrapped(&note);
         }
+    }
+
+    /// A session's command line for the terminal, `start` columns in: wrapped between words
+    /// with `\` continuations (never cut), so what is pasted still runs as the one command.
+    fn shown(&self, argv: &[String], start: usize, indent: usize) -> String {
+        let words: Vec<String> = self
+            .printed(argv)
+            .shell_words()
+            .iter()
+            .map(|w| safe(w).into_owned())
+            .collect();
+        wrap::command(&words, start, indent, self.ctx.out.stderr_wrap())
     }
 
     /// A session's command line as a person would run it: aimed where the session is, since

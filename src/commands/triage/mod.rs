@@ -6,14 +6,10 @@
 //! at the end prints those lines, with `--yes`, for a runbook or CI.
 
 mod acting;
-mod scope;
+mod saying;
 mod view;
 
-use std::io::IsTerminal;
-
-use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::Input;
-
+use super::scope::{Line, Scope};
 use super::{parse_line as parse, Command};
 use crate::api::{Entry, Source};
 use crate::args::filter::ReadFilters;
@@ -21,14 +17,15 @@ use crate::bulk::action::Verb;
 use crate::context::Ctx;
 use crate::error::{CliError, Kind, Result};
 use crate::grouping::{GroupKey, Stats};
+use crate::output::wrap;
 use crate::text::safe;
-use scope::{Line, Scope};
 
 /// A guided session at the terminal: pick a failing group, look, act, repeat.
 ///
 /// Shows the groups of `dlq stats` (by url and status; workflow url and callback state with
-/// --workflow), lets you pick one by typing or with the arrow keys, shows a sample, and offers:
-/// inspect an entry, narrow by another key, export the group, or act on it (retry, republish
+/// --workflow) and the failure signatures, lets you pick one by typing or with the arrow keys,
+/// shows a sample, and offers: inspect an entry, narrow by another key or by what the entries
+/// say (--grep, --where), export the group, or act on it (retry, republish
 /// to a new URL or delete; resume, restart, callback or delete) with the verbs' own plan,
 /// confirmation and progress.
 /// Esc goes back; at the end, a recap of what was done and the commands that do it
@@ -72,7 +69,8 @@ const CANARY_FROM: u64 = 20;
 struct Step {
     line: Line,
     argv: Vec<String>,
-    outcome: String,
+    /// What became of it, in units a wrapped line never splits (`0 left`).
+    outcome: Vec<String>,
 }
 
 /// What the group's menu offers; each line carries its own, so a choice is never read back
@@ -81,6 +79,7 @@ struct Step {
 enum Choice {
     Inspect,
     Narrow,
+    Saying,
     Export,
     Act(Verb),
     Back,
@@ -96,14 +95,13 @@ enum Follow {
 
 struct Session<'a> {
     ctx: &'a Ctx,
-    theme: Box<dyn Theme>,
     retention: std::time::Duration,
     steps: Vec<Step>,
 }
 
 pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let interactive = std::io::stdin().is_terminal()
-        && std::io::stderr().is_terminal()
+    let interactive = ctx.out.term.stdin_is_terminal()
+        && ctx.out.term.stderr_is_terminal()
         && !ctx.out.no_input
         && !matches!(
             ctx.out.format,
@@ -151,14 +149,8 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
             super::signals::first().await;
         }
     });
-    let theme: Box<dyn Theme> = if ctx.out.stderr_color {
-        Box::new(ColorfulTheme::default())
-    } else {
-        Box::new(SimpleTheme)
-    };
     let mut session = Session {
         ctx,
-        theme,
         retention,
         steps: Vec::new(),
     };
@@ -170,42 +162,61 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
 impl Session<'_> {
     /// The group list, again and again with fresh counts, until the user leaves.
+    /// Beside the `--by` groups, the failure signatures (`--by response`) of the same
+    /// entries, each selected by its `--signature`, unless `--by` has them already.
     async fn groups(&mut self, sel: &Scope, by: &[GroupKey]) -> Result<()> {
+        let mut bys = vec![by.to_vec()];
+        if !by.contains(&GroupKey::Response) {
+            bys.push(vec![GroupKey::Response]);
+        }
         loop {
-            let stats = self.stats(sel, by).await?;
-            let groups = stats.sorted(None);
-            if groups.is_empty() {
-                self.ctx.out.info(&format!(
+            let read = self.stats_each(sel, &bys).await?;
+            let stats = &read[0];
+            if stats.total == 0 {
+                self.ctx.out.info_wrapped(&format!(
                     "nothing in the DLQ matches {}",
                     safe(&sel.describe())
                 ));
                 return Ok(());
             }
-            let lines = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups);
+            let mut groups = Vec::new();
+            let mut lines = Vec::new();
+            let mut narrowed = Vec::new();
+            for (i, (stats, by)) in read.iter().zip(&bys).enumerate() {
+                let these = stats.sorted(None);
+                // The reply groups say what they are (`reply: 503 …`).
+                let tag = if i == 0 { "" } else { "reply: " };
+                let now = self.ctx.now_ms;
+                let these_narrowed: Vec<_> = these
+                    .iter()
+                    .map(|g| {
+                        let mut n = Ok(sel.clone());
+                        for (k, v) in by.iter().zip(&g.key) {
+                            n = n.and_then(|s| s.narrowed(*k, v.as_deref(), now));
+                        }
+                        n
+                    })
+                    .collect();
+                // Groups that cannot be acted on stay listed, for their counts, and say so.
+                let notes: Vec<&str> = these_narrowed
+                    .iter()
+                    .map(|n| if n.is_ok() { "" } else { "(count only)" })
+                    .collect();
+                let out = &self.ctx.out;
+                lines.extend(view::group_lines(out, now, stats, &these, &notes, tag));
+                narrowed.extend(these_narrowed);
+                groups.extend(these);
+            }
             let prompt = format!(
                 "{} entries in {} groups; pick one (type to filter, Esc to quit)",
                 stats.total,
                 groups.len()
             );
-            let narrowed: Vec<_> = groups
-                .iter()
-                .map(|g| {
-                    let mut n = Ok(sel.clone());
-                    for (k, v) in by.iter().zip(&g.key) {
-                        n = n.and_then(|s| s.narrowed(*k, v.as_deref(), self.ctx.now_ms));
-                    }
-                    n
-                })
-                .collect();
             // The cursor starts on a group that can be acted on: Enter at once must not be
-            // refused. Those that cannot stay listed, for their counts, and say so.
+            // refused.
             let first = narrowed.iter().position(Result::is_ok).unwrap_or(0);
-            let lines = lines.into_iter().zip(&narrowed).map(|(l, n)| match n {
-                Ok(_) => l,
-                Err(_) => format!("{l}  (count only)"),
-            });
-            let menu: Vec<_> = lines.zip(0..groups.len()).collect();
-            let Some(i) = view::fuzzy(&*self.theme, &prompt, &menu, first) else {
+            let menu: Vec<_> = lines.into_iter().zip(0..groups.len()).collect();
+            let Some(i) = view::fuzzy(&self.ctx.out, &prompt, &menu, first) else {
                 return Ok(());
             };
             let g = groups[i];
@@ -221,14 +232,16 @@ impl Session<'_> {
     }
 
     /// One group's menu. Returns true when something was done that changes the counts.
-    async fn group(&mut self, mut sel: Scope, count: u64) -> Result<bool> {
+    async fn group(&mut self, mut sel: Scope, mut count: u64) -> Result<bool> {
         loop {
             let sample = self.sample(&sel).await?;
             if sample.is_empty() {
                 self.ctx.out.info("nothing left in this group");
                 return Ok(true);
             }
-            eprintln!("\ngroup: {}", safe(&sel.describe()));
+            let heading = format!("group: {}", safe(&sel.describe()));
+            let heading = wrap::hang(&wrap::words(&heading), 0, 2, self.ctx.out.stderr_wrap());
+            eprintln!("\n{heading}");
             for e in &sample {
                 eprintln!("  {}", view::entry_line(&self.ctx.out, self.ctx.now_ms, e));
             }
@@ -246,12 +259,22 @@ impl Session<'_> {
                     .iter()
                     .map(|v| (format!("{} this group", v.name()), Choice::Act(*v))),
             );
+            // After the verbs, so the lines above keep the places people learnt.
+            menu.push((
+                "narrow by what the entries say (--grep, --where)".to_string(),
+                Choice::Saying,
+            ));
             menu.push(("back to the groups".to_string(), Choice::Back));
-            match view::select(&*self.theme, "What now? (Esc goes back)", &menu) {
+            match view::select(&self.ctx.out, "What now? (Esc goes back)", &menu) {
                 Some(Choice::Inspect) => self.inspect(&sample).await?,
                 Some(Choice::Narrow) => {
                     if let Some(narrower) = self.narrow(&sel).await? {
                         sel = narrower;
+                    }
+                }
+                Some(Choice::Saying) => {
+                    if let Some((narrower, n)) = self.narrow_by_content(&sel).await? {
+                        (sel, count) = (narrower, n);
                     }
                 }
                 Some(Choice::Export) => self.export(&sel).await?,
@@ -266,22 +289,34 @@ impl Session<'_> {
     }
 
     async fn stats(&self, sel: &Scope, by: &[GroupKey]) -> Result<Stats> {
-        let keys: Vec<&str> = by.iter().map(|k| k.name()).collect();
+        let mut read = self.stats_each(sel, &[by.to_vec()]).await?;
+        Ok(read.remove(0))
+    }
+
+    /// The scope grouped each way of `bys`, in one read of the DLQ.
+    async fn stats_each(&self, sel: &Scope, bys: &[Vec<GroupKey>]) -> Result<Vec<Stats>> {
+        let keys: Vec<&str> = bys[0].iter().map(|k| k.name()).collect();
         let argv = sel.argv(Line::Stats, &["--by".into(), keys.join(",")]);
         let Command::Stats(args) = parse(&argv)? else {
             unreachable!("a stats command line")
         };
         let filter = args.filters.build(sel.source, self.ctx.now_ms)?;
-        stoppable(super::stats::gather(
-            self.ctx,
-            sel.source,
-            &filter,
-            args.by,
-            self.retention,
+        let readings = bys
+            .iter()
+            .map(|by| super::stats::Reading {
+                by: by.clone(),
+                keyer: None,
+                retention: self.retention,
+            })
+            .collect();
+        stoppable(super::stats::gather_each(
+            self.ctx, sel.source, &filter, readings,
         ))
         .await
     }
 
+    /// The first entries of the scope. A filter checked on our side (`--signature`) may keep
+    /// none of a short page, so pages are read until there are enough or there are no more.
     async fn sample(&self, sel: &Scope) -> Result<Vec<Entry>> {
         let argv = sel.argv(Line::List, &[]);
         let Command::List(args) = parse(&argv)? else {
@@ -289,10 +324,19 @@ impl Session<'_> {
         };
         let filter = args.filters.build(sel.source, self.ctx.now_ms)?;
         let api = self.ctx.api()?;
-        let page =
-            stoppable(async { Ok(api.list(sel.source, &filter, Some(SAMPLE), None).await?) })
-                .await?;
-        Ok(page.messages)
+        stoppable(async {
+            let mut pages = crate::bulk::pages::Pages::new(&api, sel.source, &filter, None);
+            let mut sample = Vec::new();
+            while sample.len() < SAMPLE as usize {
+                let Some(entries) = pages.next(Some(100)).await? else {
+                    break;
+                };
+                sample.extend(entries);
+            }
+            sample.truncate(SAMPLE as usize);
+            Ok(sample)
+        })
+        .await
     }
 
     async fn inspect(&mut self, sample: &[Entry]) -> Result<()> {
@@ -300,15 +344,12 @@ impl Session<'_> {
             .iter()
             .map(|e| (view::entry_line(&self.ctx.out, self.ctx.now_ms, e), e))
             .collect();
-        let Some(entry) = view::select(&*self.theme, "Which entry?", &menu) else {
+        let Some(entry) = view::select(&self.ctx.out, "Which entry?", &menu) else {
             return Ok(());
         };
         let argv = vec!["dlq".into(), "get".into(), entry.dlq_id.clone()];
         self.run(&argv, &[]).await;
-        let _: std::result::Result<String, _> = Input::with_theme(&*self.theme)
-            .with_prompt("Enter to go back")
-            .allow_empty(true)
-            .interact_text();
+        let _ = view::line(&self.ctx.out, "Enter to go back");
         Ok(())
     }
 
@@ -326,21 +367,22 @@ impl Session<'_> {
             GroupKey::CallbackState,
             GroupKey::Day,
             GroupKey::Hour,
+            GroupKey::Response,
         ]
         .into_iter()
         .filter(|k| k.only_for().is_none_or(|s| s == sel.source))
         .collect();
         let menu: Vec<(String, GroupKey)> =
             keys.iter().map(|k| (k.name().to_string(), *k)).collect();
-        let Some(key) = view::select(&*self.theme, "Narrow by", &menu) else {
+        let Some(key) = view::select(&self.ctx.out, "Narrow by", &menu) else {
             return Ok(None);
         };
         let stats = self.stats(sel, &[key]).await?;
         let groups = stats.sorted(None);
-        let lines = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups);
+        let lines = view::group_lines(&self.ctx.out, self.ctx.now_ms, &stats, &groups, &[], "");
         let menu: Vec<_> = lines.into_iter().zip(groups.iter().copied()).collect();
         let Some(g) = view::fuzzy(
-            &*self.theme,
+            &self.ctx.out,
             "Pick a value (type to filter, Esc goes back)",
             &menu,
             0,
@@ -367,14 +409,10 @@ impl Session<'_> {
             ("export to a file named now".to_string(), Some(None)),
             ("back".to_string(), None),
         ];
-        let path = match view::select(&*self.theme, "Export this group (Esc goes back)", &menu) {
+        let path = match view::select(&self.ctx.out, "Export this group (Esc goes back)", &menu) {
             Some(Some(Some(path))) => path,
-            Some(Some(None)) => match Input::<String>::with_theme(&*self.theme)
-                .with_prompt("File name (empty goes back)")
-                .allow_empty(true)
-                .interact_text()
-            {
-                Ok(p) if !p.trim().is_empty() => p.trim().to_string(),
+            Some(Some(None)) => match view::line(&self.ctx.out, "File name (empty goes back)") {
+                Some(p) if !p.trim().is_empty() => p.trim().to_string(),
                 _ => return Ok(()),
             },
             Some(None) | None => return Ok(()),
@@ -386,7 +424,7 @@ impl Session<'_> {
         if self.run(&argv, &[]).await {
             self.steps.push(Step {
                 line: Line::Export,
-                outcome: "written".into(),
+                outcome: vec!["written".into()],
                 argv,
             });
         }
@@ -405,3 +443,7 @@ async fn stoppable<T>(read: impl std::future::Future<Output = Result<T>>) -> Res
         )),
     }
 }
+
+// Last in the file: what follows `#[cfg(test)]` is test code to the source scanners.
+#[cfg(test)]
+mod tests;

@@ -16,12 +16,12 @@ use serde_json::{json, Value};
 
 use super::super::app::App;
 use super::super::app::AppState;
-use super::super::query::{grouped, multi};
+use super::super::query::grouped;
 use super::super::server::Peer;
 use super::super::store::{now_ms, Store};
 use super::super::wire::Reply;
 use super::{accept, run_index, start, Start};
-use crate::states::{RunKind, RunState};
+use crate::states::RunState;
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
@@ -192,42 +192,17 @@ async fn end_run(
     Reply::Empty(StatusCode::OK).into_response()
 }
 
-/// `DELETE /v2/workflows/runs`: cancels the runs named by `workflowRunIds`, else those whose
-/// URL starts with `workflowUrl` (or equals it with `workflowUrlExactMatch=true`), else all
-/// runs under way. `{"cancelled": n}`.
+/// `DELETE /v2/workflows/runs`: cancels the runs under way that `cancel::Selection` picks;
+/// `{"cancelled": n}`, n the runs it cancelled.
 async fn bulk_cancel(State(app): AppState, RawQuery(raw): RawQuery) -> Response {
-    let q = grouped(raw.as_deref());
-    let ids = q.get("workflowRunIds").map(|v| multi(v));
-    let urls = q
-        .get("workflowUrl")
-        .or(q.get("workflowUrlStartingWith"))
-        .map(|v| multi(v));
-    let exact = q
-        .get("workflowUrlExactMatch")
-        .and_then(|v| v.last())
-        .is_some_and(|v| v == "true");
+    let sel = match super::cancel::Selection::parse(raw.as_deref()) {
+        Ok(sel) => sel,
+        Err(e) => return Reply::bad_request(e).into_response(),
+    };
     let mut s = app.store.lock().unwrap();
     let now = now_ms();
-    let chosen: Vec<usize> = (0..s.runs.len())
-        .filter(|&i| {
-            let r = &s.runs[i];
-            if r.kind == RunKind::Callback || r.state != RunState::Started {
-                return false;
-            }
-            match (&ids, &urls) {
-                (Some(ids), _) => ids.contains(&r.workflow_run_id),
-                (None, Some(urls)) => urls.iter().any(|u| {
-                    if exact {
-                        r.workflow_url == *u
-                    } else {
-                        r.workflow_url.starts_with(u.as_str())
-                    }
-                }),
-                (None, None) => true,
-            }
-        })
-        .collect();
-    let n = chosen
+    let n = sel
+        .chosen(&s)
         .into_iter()
         .filter(|&i| end(&mut s, i, RunState::Canceled, now))
         .count();

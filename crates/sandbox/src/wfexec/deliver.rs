@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use super::super::app::App;
 use super::super::deliver::call;
+use super::super::flowstate::KeyConfig;
 use super::super::outcome::is_loopback;
 use super::super::overrides::attempts;
 use super::super::runs;
@@ -51,15 +52,14 @@ fn steps_body(x: &Exec, k: usize) -> Vec<u8> {
     serde_json::to_vec(&list).unwrap()
 }
 
-/// A run's flow-control key and the limits its configuration asks for, if any.
-fn gate_of(config: &Value) -> Option<(String, super::super::flow::Limits)> {
-    let key = config["flowControlKey"].as_str()?.to_string();
-    let limits = super::super::flow::Limits::of(
+/// A run's flow-control key and the configuration its calls wait on, if it has a key.
+fn gate_of(s: &Store, config: &Value) -> Option<(String, KeyConfig)> {
+    s.flow_keys.gate(
+        config["flowControlKey"].as_str(),
         config["parallelism"].as_i64(),
         config["rate"].as_i64(),
         config["period"].as_i64(),
-    )?;
-    Some((key, limits))
+    )
 }
 
 /// What one delivery of message `k` of run `i` needs, or `None` once the run is over.
@@ -70,8 +70,8 @@ struct Call {
     retries: i64,
     retry_delay: Option<String>,
     due: i64,
-    /// The run's flow-control key and limits: every call of the run waits at its gate.
-    gate: Option<(String, super::super::flow::Limits)>,
+    /// The run's flow-control key and configuration: every call of the run waits at its gate.
+    gate: Option<(String, KeyConfig)>,
 }
 
 fn prepare(s: &Store, i: usize, k: usize) -> Option<Call> {
@@ -111,7 +111,7 @@ fn prepare(s: &Store, i: usize, k: usize) -> Option<Call> {
         retries: r.config["retries"].as_i64().unwrap_or(3),
         retry_delay: r.config["retryDelay"].as_str().map(str::to_string),
         due,
-        gate: gate_of(&r.config),
+        gate: gate_of(s, &r.config),
     })
 }
 
@@ -126,7 +126,9 @@ pub async fn try_once(
     timeout_ms: i64,
 ) -> Option<Answer> {
     if is_loopback(url) {
-        return Some(call("POST", url, headers, body, timeout_ms).await);
+        let mut headers = headers.clone();
+        crate::keys::sign(app, &mut headers, url, &body);
+        return Some(call("POST", url, &headers, body, timeout_ms).await);
     }
     let outcome = app.simulation.outcome(url)?;
     let a = app.simulation.attempt(outcome, timeout_ms);
@@ -153,10 +155,7 @@ pub async fn deliver(app: Arc<App>, i: usize, k: usize) {
         let mut headers = c.headers.clone();
         set(&mut headers, "Upstash-Retried", (attempt - 1).to_string());
         // Held for the call only, as a message's delivery holds it.
-        let pass = match &c.gate {
-            Some((key, limits)) => Some(app.flow.enter(key, *limits).await),
-            None => None,
-        };
+        let pass = app.flow.enter(c.gate.clone()).await;
         let answer = try_once(&app, &c.url, &headers, c.body.clone(), DEFAULT_TIMEOUT_MS).await;
         drop(pass);
         let Some(answer) = answer else {

@@ -13,6 +13,7 @@
 
 mod api;
 mod call;
+mod cancel;
 mod deliver;
 mod retry;
 mod wait;

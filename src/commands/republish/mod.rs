@@ -1,7 +1,13 @@
 //! `dlq republish`: publish a changed copy of each selected QStash message (new destination,
 //! headers, body, settings), then remove the entry, exactly once.
 
+mod part;
+
 use std::path::PathBuf;
+
+use super::act::parts::{Backup, Follow};
+use super::act::Parts;
+use part::Rebuild;
 
 use crate::api::{check_url, valid_name, Source};
 use crate::args::filter::{CommonFilters, MatchFlowKey, QstashFilters};
@@ -87,6 +93,12 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub backup: Option<PathBuf>,
 
+    /// Messages per `POST /v2/batch`, 1 to 100: fewer for large bodies or a server with a
+    /// smaller request limit (also with --continue)
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub batch_size: Option<u16>,
+
     #[command(flatten)]
     pub common: CommonFilters,
     #[command(flatten)]
@@ -103,16 +115,15 @@ pub struct Args {
     pub verify: VerifyArgs,
 }
 
-/// The longest one body edit may take: far beyond any real edit, short enough that an
-/// expression that never ends is reported rather than waited on.
-const JQ_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
-
 pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let config = args.overrides.resolve(Some(&args.retry))?;
     let edits = if args.bulk.continue_job.is_some() {
         // The job's messages were frozen when it was planned: nothing here may change them.
         refuse_edits(&args)?;
-        Edits::default()
+        Edits {
+            batch: args.batch_size.map(usize::from),
+            ..Edits::default()
+        }
     } else {
         edits(&args, config.clone())?
     };
@@ -121,7 +132,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         source: Source::Qstash,
         overrides: config,
     };
-    let mut request = super::qstash_request(
+    let request = super::qstash_request(
         ctx,
         action,
         &args.select,
@@ -129,10 +140,11 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         &args.qstash,
         &args.flow,
         &args.bulk,
-        &args.verify,
+        Parts::default()
+            .with(Backup::to(args.backup.as_deref()))
+            .with(Follow(&args.verify))
+            .with(Rebuild(&edits)),
     )?;
-    request.backup = args.backup.as_deref();
-    request.rebuild = Some(&edits);
     super::act::run(ctx, request).await
 }
 
@@ -154,7 +166,7 @@ fn edits(args: &Args, config: crate::api::Overrides) -> Result<Edits> {
                 CliError::usage(format!("--body-jq: {e}"))
                     .hint("the expression is jq syntax, e.g. '.amount |= tonumber'")
             })?,
-            JQ_LIMIT,
+            crate::bulk::rebuild::limited::LIMIT,
         )),
         (_, Some(path)) => Body::Replace(std::fs::read(path).map_err(|e| {
             CliError::usage(format!("cannot read --body-file {}: {e}", path.display()))
@@ -172,6 +184,7 @@ fn edits(args: &Args, config: crate::api::Overrides) -> Result<Edits> {
         body,
         config,
         stopped: Default::default(),
+        batch: args.batch_size.map(usize::from),
     };
     if edits.is_empty() {
         return Err(

@@ -1,6 +1,7 @@
-//! What a triage session has selected, kept as the filter flags a person would type, so that
-//! every step runs a real command line (parsed by the same grammar, run by the verb's own code)
-//! and the recap can print it for a runbook.
+//! A selection kept as the filter flags a person would type: what a triage session has
+//! selected, so that every step runs a real command line (parsed by the same grammar, run by
+//! the verb's own code) and the recap can print it for a runbook; and the selector of each
+//! `stats` group, the line that selects that group and nothing else.
 
 use std::time::Duration;
 
@@ -30,6 +31,23 @@ fn flag(name: &'static str, value: impl Into<String>) -> Flag {
 pub struct Scope {
     pub source: Source,
     pub flags: Vec<Flag>,
+}
+
+/// What a scope's entries may be made to say: a regular expression over the bodies
+/// (`--grep`) or a jq program on each entry (`--where`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Says {
+    Grep,
+    Where,
+}
+
+impl Says {
+    pub fn flag(self) -> &'static str {
+        match self {
+            Says::Grep => "--grep",
+            Says::Where => "--where",
+        }
+    }
 }
 
 /// The command lines a session runs on its scope: the reads, and the actions.
@@ -68,6 +86,9 @@ impl Scope {
         let c = &f.common;
         flags.extend(c.label.iter().map(|v| flag("--label", v)));
         flags.extend(c.caller_ip.iter().map(|v| flag("--caller-ip", v)));
+        flags.extend(c.signature.iter().map(|v| flag("--signature", v)));
+        flags.extend(c.where_expr.iter().map(|v| flag("--where", v)));
+        flags.extend(c.grep.iter().map(|v| flag("--grep", v)));
         if let Some(t) = c.from {
             flags.push(flag("--from", time_text(t)));
         }
@@ -134,7 +155,10 @@ impl Scope {
             GroupKey::CallerIp => "--caller-ip",
             GroupKey::WorkflowUrl => "--workflow-url",
             GroupKey::CallbackState => "--callback-state",
+            GroupKey::Response => "--signature",
             GroupKey::Hour | GroupKey::Day => return self.within(key, v, now_ms),
+            // Triage groups by fields only; a program's groups are stats's.
+            GroupKey::Jq => return Err("a --by-jq group is not selected by a filter".into()),
         };
         // An entry has several labels: the group "b" of a session on label a holds entries
         // with both, and no filter says "both".
@@ -159,6 +183,48 @@ impl Scope {
             source: self.source,
             flags,
         })
+    }
+
+    /// The selection narrowed to its entries that also say `text`, never wider: a second
+    /// program joins the first with `and`; a second pattern, which one `--grep` cannot
+    /// carry beside the first, is refused with the way to say it.
+    pub fn saying(&self, says: Says, text: &str) -> Result<Scope, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(format!("{} needs a value", says.flag()));
+        }
+        let mut flags = self.flags.clone();
+        match (flags.iter_mut().find(|f| f.name == says.flag()), says) {
+            (Some(f), Says::Where) => f.value = format!("({}) and ({text})", f.value),
+            (Some(f), Says::Grep) => {
+                return Err(format!(
+                    "this selection has --grep {:?} already, and --grep takes one pattern; \
+                     narrow further with --where, e.g. '$body | tostring | test(\"...\")'",
+                    f.value
+                ))
+            }
+            (None, _) => flags.push(flag(says.flag(), text)),
+        }
+        Ok(Scope {
+            source: self.source,
+            flags,
+        })
+    }
+
+    /// The same selection with its relative times (`--from 2h`) fixed as of `now_ms`: a line
+    /// printed to be run later selects what it selected now.
+    pub fn fixed(&self, now_ms: i64) -> Scope {
+        let mut flags = self.flags.clone();
+        for f in &mut flags {
+            let timed = matches!(f.name, "--from" | "--to" | "--workflow-created-at");
+            if let (true, Ok(t @ TimeSpec::Ago(_))) = (timed, parse_time(&f.value)) {
+                f.value = rfc3339_ms(t.resolve(now_ms));
+            }
+        }
+        Scope {
+            source: self.source,
+            flags,
+        }
     }
 
     /// The selection within the hour or day `v`, and within its own `--from`/`--to`.
@@ -333,6 +399,31 @@ mod tests {
         let f = flags_of(&n);
         assert!(f.contains(&("--from", "2026-11-20T08:30:00Z")), "{f:?}");
         assert!(f.contains(&("--to", "1795219199999")), "{f:?}");
+    }
+
+    #[test]
+    fn what_entries_say_narrows_and_never_widens() {
+        let s = Scope {
+            source: Source::Qstash,
+            flags: vec![flag("--status", "503")],
+        };
+        let n = s.saying(Says::Where, " $body.tenant == \"acme\" ").unwrap();
+        let n = n.saying(Says::Where, ".responseStatus >= 500").unwrap();
+        let n = n.saying(Says::Grep, "(?i)timeout").unwrap();
+        assert_eq!(
+            flags_of(&n),
+            [
+                ("--status", "503"),
+                (
+                    "--where",
+                    "($body.tenant == \"acme\") and (.responseStatus >= 500)"
+                ),
+                ("--grep", "(?i)timeout")
+            ]
+        );
+        let err = n.saying(Says::Grep, "order").unwrap_err();
+        assert!(err.contains("--where"), "{err}");
+        assert!(s.saying(Says::Grep, "  ").is_err());
     }
 
     #[test]
