@@ -19,6 +19,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use futures::stream::StreamExt;
+use futures::FutureExt;
 
 mod applied;
 mod chunk;
@@ -110,8 +111,10 @@ pub enum Halt {
     Failed(ApiError),
 }
 
-/// A hook that must succeed before ids are sent (the journal's in-flight mark).
-pub type Sending<'a> = &'a (dyn Fn(&[String]) -> std::io::Result<()> + Sync);
+/// A hook that must succeed before ids are sent (the journal's in-flight mark, synced). It may
+/// wait for the disk: other requests go on meanwhile.
+pub type Sending<'a> =
+    &'a (dyn Fn(&[String]) -> futures::future::BoxFuture<'static, std::io::Result<()>> + Sync);
 
 /// Republish: a hook that must succeed before the engine goes on past a step (the journal).
 pub type Noting<'a> = &'a (dyn Fn(&Step) -> std::io::Result<()> + Sync);
@@ -240,19 +243,18 @@ impl<'a> Engine<'a> {
                     None => open = false,
                 },
                 Some(r) = running.next(), if !running.is_empty() => {
-                    let reading = self.api.pressure();
-                    if let (Some(p), Some(limit)) = (self.pacer, reading.limit) {
-                        p.server_limit(limit);
+                    let mut outcomes = Vec::new();
+                    self.finished(r, running.len(), &mut summary, &mut outcomes);
+                    // Chunks that finished meanwhile are recorded with it: one journal sync
+                    // for them all, however many requests (a callback's: an id each) end
+                    // together.
+                    while let Some(Some(r)) = running.next().now_or_never() {
+                        self.finished(r, running.len(), &mut summary, &mut outcomes);
                     }
-                    self.flow.observe(reading);
-                    self.progress.concurrency(running.len() + 1, self.flow.limit());
-                    summary.pending += r.left as u64;
-                    if !r.outcomes.is_empty() {
-                        r.outcomes.iter().for_each(|o| summary.count(o));
-                        self.progress.advance(&r.outcomes);
-                        // A failed record stops new chunks but drains those in flight:
-                        // dropping a request mid-flight would leave its outcome unknown.
-                        if let Err(e) = record(&r.outcomes) {
+                    // A failed record stops new chunks but drains those in flight: dropping
+                    // a request mid-flight would leave its outcome unknown.
+                    if !outcomes.is_empty() {
+                        if let Err(e) = record(&outcomes) {
                             self.stop(Halt::Journal(e));
                         }
                     }
@@ -272,6 +274,29 @@ impl<'a> Engine<'a> {
             summary.interrupted = false;
         }
         (summary, halt)
+    }
+
+    /// A chunk ended, `running` others still in flight: what the server's replies say of its
+    /// pressure, the counts and the progress; its outcomes join those to record.
+    fn finished(
+        &self,
+        r: ChunkResult,
+        running: usize,
+        summary: &mut Summary,
+        outcomes: &mut Vec<Outcome>,
+    ) {
+        let reading = self.api.pressure();
+        if let (Some(p), Some(limit)) = (self.pacer, reading.limit) {
+            p.server_limit(limit);
+        }
+        self.flow.observe(reading);
+        self.progress.concurrency(running + 1, self.flow.limit());
+        summary.pending += r.left as u64;
+        r.outcomes.iter().for_each(|o| summary.count(o));
+        if !r.outcomes.is_empty() {
+            self.progress.advance(&r.outcomes);
+        }
+        outcomes.extend(r.outcomes);
     }
 
     fn stop(&self, why: Halt) {
@@ -296,7 +321,7 @@ impl<'a> Engine<'a> {
     /// Paces a mutation of `ids` and marks them in flight; false when it must not be sent.
     /// Counted only once it goes: a journal that cannot be written sends nothing.
     async fn ready_to_send(&self, ids: &[String]) -> bool {
-        if !self.pace().await || !self.mark(ids) {
+        if !self.pace().await || !self.mark(ids).await {
             return false;
         }
         self.count_request();
@@ -317,13 +342,16 @@ impl<'a> Engine<'a> {
     }
 
     /// Marks ids in flight; false (and the run halted) when that cannot be recorded.
-    fn mark(&self, ids: &[String]) -> bool {
-        match self.sending.map(|f| f(ids)) {
-            Some(Err(e)) => {
+    async fn mark(&self, ids: &[String]) -> bool {
+        let Some(sending) = self.sending else {
+            return true;
+        };
+        match sending(ids).await {
+            Err(e) => {
                 self.stop(Halt::Journal(e));
                 false
             }
-            _ => true,
+            Ok(()) => true,
         }
     }
 }

@@ -9,12 +9,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use futures::future::BoxFuture;
+
 use super::action::Verb;
 use super::cancel::Cancel;
 use super::exec::Pacer;
 use super::journal::claims::Holder;
 use super::journal::{
-    self, EndState, Event, JobRecord, Journal, OpenError, Part, RunSettings, State,
+    self, EndState, Event, GroupSync, JobRecord, Journal, OpenError, Part, RunSettings, State,
 };
 use super::outcome::Summary;
 use crate::cmdline::{CommandLine, Places};
@@ -30,6 +32,8 @@ pub struct Job {
     /// Paces every request of the run, listing and acting alike: `--rps` is a hard cap.
     pub pacer: Pacer,
     journal: Mutex<Journal>,
+    /// Syncs of the journal shared by the writes made at once ([`Job::write_shared`]).
+    syncs: GroupSync,
     dir: PathBuf,
     watcher: Option<Watcher>,
     /// Held while the end record is written: a second signal's record must not be written
@@ -65,27 +69,28 @@ impl Job {
     pub fn create(state_dir: &Path, mut record: JobRecord) -> std::io::Result<(Job, Refused)> {
         let (journal, refused) = Journal::create(state_dir, &mut record)?;
         let settings = record.settings.clone();
-        Ok((Job::with(record, settings, journal), refused))
+        Ok((Job::with(record, settings, journal)?, refused))
     }
 
     /// Opens an existing job with its lock taken: its record and what its journal says.
     pub fn reopen(state_dir: &Path, id: &str) -> Result<(Job, State), OpenError> {
         let (record, state, journal) = Journal::open(state_dir, id)?;
         let settings = record.settings.clone();
-        Ok((Job::with(record, settings, journal), state))
+        Ok((Job::with(record, settings, journal)?, state))
     }
 
-    fn with(record: JobRecord, settings: RunSettings, journal: Journal) -> Job {
-        Job {
+    fn with(record: JobRecord, settings: RunSettings, journal: Journal) -> std::io::Result<Job> {
+        Ok(Job {
             pacer: Pacer::new(settings.rps),
             settings,
             cancel: Cancel::new(),
             dir: journal.dir.clone(),
+            syncs: journal.syncs()?,
             journal: Mutex::new(journal),
             record,
             watcher: None,
             ending: Arc::default(),
-        }
+        })
     }
 
     /// Runs with these settings instead of the record's (`--continue --rps ...`).
@@ -139,6 +144,20 @@ impl Job {
             .unwrap()
             .write(events)
             .map_err(|e| in_journal(&self.dir, e))
+    }
+
+    /// Journals events, synced as [`Job::write`] does, but the sync is waited for without
+    /// holding up the runtime's thread, and shared by the writes made meanwhile: for the
+    /// requests of a run, many in flight at once. The events are written at once; the future
+    /// says when they are on disk.
+    pub fn write_shared(&self, events: &[Event]) -> BoxFuture<'static, std::io::Result<()>> {
+        let written = self.journal.lock().unwrap().write_unsynced(events);
+        if let Err(e) = written {
+            return Box::pin(std::future::ready(Err(in_journal(&self.dir, e))));
+        }
+        let ticket = self.syncs.wrote();
+        let (syncs, dir) = (self.syncs.clone(), self.dir.clone());
+        Box::pin(async move { syncs.synced(ticket).await.map_err(|e| in_journal(&dir, e)) })
     }
 
     /// Claims a listed page and journals it before any of its ids is sent: the ids other

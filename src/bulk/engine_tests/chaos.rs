@@ -33,10 +33,10 @@ async fn run(verb: Verb, seed: u64, known: bool) -> (u64, usize) {
     };
     let waits = Waits::default();
     let marked = fake.marked.clone();
-    let mark = move |ids: &[String]| -> std::io::Result<()> {
+    let mark = super::marking(move |ids: &[String]| -> std::io::Result<()> {
         marked.lock().unwrap().extend(ids.iter().cloned());
         Ok(())
-    };
+    });
     let mut engine = Engine::new(&fake, &action, &fake.cancel, &waits);
     // The job began when the server's clock started.
     engine.callbacks = crate::bulk::callback::Ledger::new(fake.epoch_ms);
@@ -180,7 +180,7 @@ async fn callbacks_with_runs_known_read_their_baselines_fifty_at_a_time_without_
         overrides: Default::default(),
     };
     let waits = Waits::default();
-    let mark = |_: &[String]| -> std::io::Result<()> { Ok(()) };
+    let mark = super::marking(|_: &[String]| -> std::io::Result<()> { Ok(()) });
     let mut engine = Engine::new(&fake, &action, &fake.cancel, &waits);
     engine.callbacks = crate::bulk::callback::Ledger::new(fake.epoch_ms);
     engine.callbacks.know(

@@ -10,6 +10,7 @@
 mod callback;
 mod chaos;
 mod fake;
+mod journal;
 mod model;
 mod pipelined;
 mod republish;
@@ -129,6 +130,13 @@ impl Default for Row {
 }
 
 /// The same want for several ids.
+/// The journal's in-flight mark as the engine takes it: `f`, done at once.
+pub(super) fn marking<'a>(
+    f: impl Fn(&[String]) -> std::io::Result<()> + Sync + 'a,
+) -> impl Fn(&[String]) -> futures::future::BoxFuture<'static, std::io::Result<()>> + Sync + 'a {
+    move |ids: &[String]| Box::pin(std::future::ready(f(ids)))
+}
+
 fn all(ids: &[&'static str], w: Want) -> Vec<(&'static str, Want)> {
     ids.iter().map(|id| (*id, w)).collect()
 }
@@ -190,13 +198,13 @@ async fn check(row: Row) {
     let pacer = Pacer::new(None);
     let marked = fake.marked.clone();
     let journal_fails = row.journal_fails;
-    let mark = move |ids: &[String]| -> std::io::Result<()> {
+    let mark = marking(move |ids: &[String]| -> std::io::Result<()> {
         if journal_fails {
             return Err(std::io::Error::other("disk full"));
         }
         marked.lock().unwrap().extend(ids.iter().cloned());
         Ok(())
-    };
+    });
     let mut engine = Engine::new(&fake, &action, &fake.cancel, &waits);
     // The job began when the server's clock started.
     engine.callbacks = crate::bulk::callback::Ledger::new(fake.epoch_ms);

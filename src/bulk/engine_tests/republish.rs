@@ -76,10 +76,10 @@ async fn run(
     let r = Republishing::new(job.lines, job.published, job.first_sent)
         .with_clock(move || clock.load(Ordering::SeqCst));
     let marked = fake.marked.clone();
-    let mark = move |ids: &[String]| -> std::io::Result<()> {
+    let mark = super::marking(move |ids: &[String]| -> std::io::Result<()> {
         marked.lock().unwrap().extend(ids.iter().cloned());
         Ok(())
-    };
+    });
     let steps = std::sync::Mutex::new(Vec::new());
     let marked = fake.marked.clone();
     let note = |s: &Step| -> std::io::Result<()> {

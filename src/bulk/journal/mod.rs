@@ -15,6 +15,7 @@
 
 pub mod claims;
 mod event;
+mod group;
 mod jobs;
 mod records;
 mod state;
@@ -24,6 +25,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use event::Event;
+pub use group::GroupSync;
 pub use jobs::{forget, info, job_state, list, JobInfo, JobState};
 pub use records::*;
 pub use state::{read_state, State};
@@ -125,12 +127,20 @@ impl Journal {
     /// Appends events and syncs them to disk: once this returns, they survive a crash.
     /// Planned ids are claims, journaled by [`Journal::claim_more`] only.
     pub fn write(&mut self, events: &[Event]) -> std::io::Result<()> {
-        if events.iter().any(|e| matches!(e, Event::Planned(_))) {
-            return Err(std::io::Error::other(
-                "planned ids are claims: they are journaled by claim_more",
-            ));
-        }
+        no_claims(events)?;
         self.append(events)
+    }
+
+    /// Appends events without syncing them: the caller waits for a [`GroupSync`] of
+    /// [`Journal::syncs`] before it relies on them.
+    pub fn write_unsynced(&mut self, events: &[Event]) -> std::io::Result<()> {
+        no_claims(events)?;
+        self.append_unsynced(events)
+    }
+
+    /// Group syncs of the events file, for [`Journal::write_unsynced`].
+    pub fn syncs(&self) -> std::io::Result<GroupSync> {
+        Ok(GroupSync::new(self.events.try_clone()?))
     }
 
     /// Claims more ids for this job (a pipelined job's page) and journals them: the ids
@@ -150,19 +160,33 @@ impl Journal {
         if events.is_empty() {
             return Ok(());
         }
+        self.append_unsynced(events)?;
+        self.events.sync_data()
+    }
+
+    fn append_unsynced(&mut self, events: &[Event]) -> std::io::Result<()> {
         let mut buf = Vec::new();
         for e in events {
             serde_json::to_writer(&mut buf, e)?;
             buf.push(b'\n');
         }
-        self.events.write_all(&buf)?;
-        self.events.sync_data()
+        self.events.write_all(&buf)
     }
 
     /// Writes how the run ended.
     pub fn end(&self, summary: &Summary, state: EndState) -> std::io::Result<()> {
         write_end(&self.dir, summary, state)
     }
+}
+
+/// Planned ids are claims, journaled by [`Journal::claim_more`] only.
+fn no_claims(events: &[Event]) -> std::io::Result<()> {
+    if events.iter().any(|e| matches!(e, Event::Planned(_))) {
+        return Err(std::io::Error::other(
+            "planned ids are claims: they are journaled by claim_more",
+        ));
+    }
+    Ok(())
 }
 
 /// Writes `end.json` into a job's directory.

@@ -247,11 +247,15 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Marks ids in flight in the journal before they are sent.
-    pub fn sending(&self) -> impl Fn(&[String]) -> std::io::Result<()> + Sync + '_ {
+    /// Marks ids in flight in the journal before they are sent; marks made at once share a
+    /// sync.
+    pub fn sending(
+        &self,
+    ) -> impl Fn(&[String]) -> futures::future::BoxFuture<'static, std::io::Result<()>> + Sync + '_
+    {
         // Only the job is captured: the printer (which holds stdout) never crosses threads.
         let job = &self.job;
-        move |ids: &[String]| job.write(&[Event::Inflight(ids.to_vec())])
+        move |ids: &[String]| job.write_shared(&[Event::Inflight(ids.to_vec())])
     }
 
     /// Follows `outcomes` to their final states; the results are journaled, reported and
