@@ -36,7 +36,9 @@ fn a_pipelined_delete_says_how_many_entries_arrived_after_its_start_and_a_new_ru
             let start = f.load(Ordering::SeqCst);
             assert!(start > 0, "the listing names its frozen end");
             let mut ids = d.ids.lock().unwrap();
-            ids.extend((0..50).map(|i| format!("{}-{:05}", start + 1 + i, 90_000 + i)));
+            // All in the millisecond after the start: a second run that starts a few ms later
+            // (a quick first run) must find every one of them dated before its own start.
+            ids.extend((0..50).map(|i| format!("{}-{:05}", start + 1, 90_000 + i)));
         }
         d.answer(r)
     });
@@ -59,7 +61,7 @@ fn a_pipelined_delete_says_how_many_entries_arrived_after_its_start_and_a_new_ru
     assert!(deleted.values().all(|n| *n == 1));
     let start = frozen.load(Ordering::SeqCst);
     let arrived: BTreeSet<String> = (0..50)
-        .map(|i| format!("{}-{:05}", start + 1 + i, 90_000 + i))
+        .map(|i| format!("{}-{:05}", start + 1, 90_000 + i))
         .collect();
     assert_eq!(*dlq.ids.lock().unwrap(), arrived);
     // The summary says what was left, and why, and how to take it.
@@ -98,7 +100,11 @@ fn a_pipelined_delete_says_how_many_entries_arrived_after_its_start_and_a_new_ru
         "{}",
         String::from_utf8_lossy(&text)
     );
-    // The same command again takes them, and leaves nothing unsaid.
+    // The same command again takes them, and leaves nothing unsaid: it starts (freezes its
+    // end) after the millisecond they are dated in.
+    crate::common::wait_for("the clock past the newer entries", 5, || {
+        (jiff::Timestamp::now().as_millisecond() > start + 1).then_some(())
+    });
     let out = server
         .dlq(&home)
         .args(["delete", "--all", "--yes", "-o", "json"])
