@@ -47,6 +47,7 @@ mod sandbox;
 mod sandbox_flag;
 mod sandbox_flow;
 mod sandbox_flowkeys;
+mod sandbox_flowkeys_prism;
 mod sandbox_keys;
 mod sandbox_life;
 mod sandbox_logs;
