@@ -10,9 +10,9 @@ use crate::terminal::Menu;
 use crate::text::{cut_end, safe, width};
 
 /// The groups as menu lines: count, share, the key (after `tag`), age, and the row's note if
-/// any (`notes` is empty or one per group). Each key (url, status...) is a column of its own; one that does
-/// not fit is cut at the same places on every row (so the column reads as one), where no two
-/// groups look alike.
+/// any (`notes` is empty or one per group). Each key (url, status...) is a column of its own;
+/// one that does not fit is cut at the same places on every row (so the column reads as one),
+/// where no two groups look alike.
 pub fn group_lines(
     out: &Output,
     now_ms: i64,
