@@ -93,15 +93,9 @@ fn reduce(body: &str, status: Option<i64>) -> String {
     text_line(first.unwrap_or(""), status)
 }
 
-/// Keys whose values change from one failure to the next (compared in lower case, without
-/// `_` and `-`), besides any key ending in `Id`/`_id`/`ID` or `At`/`_at`.
-const VOLATILE: &[&str] = &[
-    "id",
-    "requestid",
-    "traceid",
-    "spanid",
-    "correlationid",
-    "nonce",
+/// Keys of times (compared in lower case, without `_` and `-`), besides any key ending in
+/// `At`/`_at`/`Time`: their values read `<time>`.
+const TIME_KEYS: &[&str] = &[
     "timestamp",
     "time",
     "ts",
@@ -109,6 +103,17 @@ const VOLATILE: &[&str] = &[
     "datetime",
     "now",
     "created",
+];
+
+/// Other keys whose values change from one failure to the next (compared as [`TIME_KEYS`]),
+/// besides any key ending in `Id`/`_id`/`ID`: their values read `<id>`.
+const VOLATILE: &[&str] = &[
+    "id",
+    "requestid",
+    "traceid",
+    "spanid",
+    "correlationid",
+    "nonce",
     "updated",
     "expires",
     "elapsed",
@@ -129,16 +134,7 @@ pub fn volatile(key: &str) -> Option<&'static str> {
         .filter(|c| *c != '_' && *c != '-')
         .flat_map(char::to_lowercase)
         .collect();
-    let timeish = [
-        "timestamp",
-        "time",
-        "ts",
-        "date",
-        "datetime",
-        "now",
-        "created",
-    ]
-    .contains(&plain.as_str())
+    let timeish = TIME_KEYS.contains(&plain.as_str())
         || key.ends_with("At")
         || key.ends_with("_at")
         || key.ends_with("Time");

@@ -10,26 +10,7 @@ use crate::text::width;
 /// columns in, after a label the caller writes; the others start `indent` spaces in. A unit
 /// wider than a line gets a line to itself, whole.
 pub fn hang(units: &[String], start: usize, indent: usize, max: usize) -> String {
-    let mut out = String::new();
-    let mut col = start;
-    let mut fresh = true;
-    for u in units {
-        let w = width(u);
-        if !fresh && col + 1 + w > max {
-            out.push('\n');
-            out.push_str(&" ".repeat(indent));
-            col = indent;
-            fresh = true;
-        }
-        if !fresh {
-            out.push(' ');
-            col += 1;
-        }
-        out.push_str(u);
-        col += w;
-        fresh = false;
-    }
-    out
+    lay(units, start, indent, max, "")
 }
 
 /// A shell command's `words` (already quoted) on lines of at most `max` columns, broken
@@ -39,15 +20,21 @@ pub fn hang(units: &[String], start: usize, indent: usize, max: usize) -> String
 /// a command is never cut.
 pub fn command(words: &[String], start: usize, indent: usize, max: usize) -> String {
     let words = flag_pairs(words, max.saturating_sub(indent + 2));
+    lay(&words, start, indent, max, " \\")
+}
+
+/// `units` on lines of at most `max` columns, each break ending its line with `mark`; a line
+/// keeps room for the mark while a unit is still to come.
+fn lay(units: &[String], start: usize, indent: usize, max: usize, mark: &str) -> String {
     let mut out = String::new();
     let mut col = start;
     let mut fresh = true;
-    for (i, u) in words.iter().enumerate() {
+    for (i, u) in units.iter().enumerate() {
         let w = width(u);
-        // Room on this line for the word, and for the ` \` a later word would need.
-        let tail = if i + 1 < words.len() { 2 } else { 0 };
+        let tail = if i + 1 < units.len() { width(mark) } else { 0 };
         if !fresh && col + 1 + w + tail > max {
-            out.push_str(" \\\n");
+            out.push_str(mark);
+            out.push('\n');
             out.push_str(&" ".repeat(indent));
             col = indent;
             fresh = true;

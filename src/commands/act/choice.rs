@@ -115,7 +115,10 @@ fn explicit_ids(select: &SelectArgs) -> Result<Vec<String>> {
 fn without_server_side(aim: &Aim) -> String {
     const TARGET: &[&str] = &["--token", "--base-url", "--env-file", "--profile"];
     let mut words = Vec::new();
-    let mut typed = std::env::args().skip(1);
+    // Lossy: a word that is not UTF-8 must not panic a refusal (shown escaped all the same).
+    let mut typed = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned());
     while let Some(a) = typed.next() {
         let name = a.split('=').next().unwrap_or_default();
         if TARGET.contains(&name) {

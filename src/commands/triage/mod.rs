@@ -11,7 +11,7 @@ mod view;
 
 use super::scope::{Line, Scope};
 use super::{parse_line as parse, Command};
-use crate::api::{Entry, Source};
+use crate::api::{Entry, Filter, Source};
 use crate::args::filter::ReadFilters;
 use crate::bulk::action::Verb;
 use crate::context::Ctx;
@@ -295,12 +295,26 @@ impl Session<'_> {
 
     /// The scope grouped each way of `bys`, in one read of the DLQ.
     async fn stats_each(&self, sel: &Scope, bys: &[Vec<GroupKey>]) -> Result<Vec<Stats>> {
-        let keys: Vec<&str> = bys[0].iter().map(|k| k.name()).collect();
-        let argv = sel.argv(Line::Stats, &["--by".into(), keys.join(",")]);
-        let Command::Stats(args) = parse(&argv)? else {
-            unreachable!("a stats command line")
+        let filter = self.filter(sel)?;
+        self.read(sel.source, &filter, bys).await
+    }
+
+    /// The scope's filter, as the verbs' grammar builds it from the scope's command line.
+    fn filter(&self, sel: &Scope) -> Result<Filter> {
+        let argv = sel.argv(Line::List, &[]);
+        let Command::List(args) = parse(&argv)? else {
+            unreachable!("a list command line")
         };
-        let filter = args.filters.build(sel.source, self.ctx.now_ms)?;
+        args.filters.build(sel.source, self.ctx.now_ms)
+    }
+
+    /// What `filter` selects, grouped each way of `bys`, in one read of the DLQ.
+    async fn read(
+        &self,
+        source: Source,
+        filter: &Filter,
+        bys: &[Vec<GroupKey>],
+    ) -> Result<Vec<Stats>> {
         let readings = bys
             .iter()
             .map(|by| super::stats::Reading {
@@ -310,7 +324,7 @@ impl Session<'_> {
             })
             .collect();
         stoppable(super::stats::gather_each(
-            self.ctx, sel.source, &filter, readings,
+            self.ctx, source, filter, readings,
         ))
         .await
     }
@@ -318,11 +332,7 @@ impl Session<'_> {
     /// The first entries of the scope. A filter checked on our side (`--signature`) may keep
     /// none of a short page, so pages are read until there are enough or there are no more.
     async fn sample(&self, sel: &Scope) -> Result<Vec<Entry>> {
-        let argv = sel.argv(Line::List, &[]);
-        let Command::List(args) = parse(&argv)? else {
-            unreachable!("a list command line")
-        };
-        let filter = args.filters.build(sel.source, self.ctx.now_ms)?;
+        let filter = self.filter(sel)?;
         let api = self.ctx.api()?;
         stoppable(async {
             let mut pages = crate::bulk::pages::Pages::new(&api, sel.source, &filter, None);

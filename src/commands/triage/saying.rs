@@ -2,8 +2,8 @@
 //! acting on it: the narrowed group is a command line like every other step, so its count,
 //! its sample, the verb's plan and the recap all select with the pattern or program.
 
-use super::{parse, stoppable, view, Command, Session};
-use crate::commands::scope::{Line, Says, Scope};
+use super::{view, Session};
+use crate::commands::scope::{Says, Scope};
 use crate::error::Result;
 use crate::grouping::GroupKey;
 use crate::text::safe;
@@ -40,16 +40,7 @@ impl Session<'_> {
             }
         };
         // The verbs' own grammar compiles it: bad syntax is said before anything is listed.
-        let key = match sel.source {
-            crate::api::Source::Qstash => GroupKey::Status,
-            crate::api::Source::Workflow => GroupKey::CallbackState,
-        };
-        let argv = narrowed.argv(Line::Stats, &["--by".into(), key.name().into()]);
-        let filter = parse(&argv).and_then(|c| match c {
-            Command::Stats(args) => args.filters.build(sel.source, self.ctx.now_ms),
-            _ => unreachable!("a stats command line"),
-        });
-        let filter = match filter {
+        let filter = match self.filter(&narrowed) {
             Ok(f) => f,
             Err(e) => {
                 let hint = e.hints.first().map(|h| format!(" ({h})"));
@@ -58,13 +49,11 @@ impl Session<'_> {
                 return Ok(None);
             }
         };
-        let reading = super::super::stats::Reading {
-            by: vec![key],
-            keyer: None,
-            retention: self.retention,
+        let key = match sel.source {
+            crate::api::Source::Qstash => GroupKey::Status,
+            crate::api::Source::Workflow => GroupKey::CallbackState,
         };
-        let stats = super::super::stats::gather(self.ctx, sel.source, &filter, reading);
-        let total = stoppable(stats).await?.total;
+        let total = self.read(sel.source, &filter, &[vec![key]]).await?[0].total;
         if let Some(t) = filter.content.tally().filter(|t| t.failed > 0) {
             let (id, why) = t.first_error.unwrap_or_default();
             self.ctx.out.info_wrapped(&safe(&format!(
