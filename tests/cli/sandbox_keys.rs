@@ -1,7 +1,8 @@
 //! Signing keys and signed deliveries: what a real endpoint receives from the sandbox carries an
 //! `Upstash-Signature` that the official `Receiver`s (TypeScript and Python) accept with the
 //! keys `GET /v2/keys` gives, and refuse for another body, another URL, or keys two rotations
-//! old; keys survive a restart of the state and follow the token on a fresh one.
+//! old; keys survive a restart of the state and follow the token on a fresh one; a GET on the
+//! rotate path (listed by OAW by mistake) rotates nothing.
 
 use std::time::Duration;
 
@@ -168,4 +169,19 @@ fn keys_survive_a_restart_and_follow_the_token_on_a_fresh_state() {
     );
     let other = Sandbox::start(&["--seed", "0", "--token", "another"]);
     assert_ne!(keys(&other, "GET", "/v2/keys")["current"], first["current"]);
+}
+
+#[test]
+fn get_on_the_rotate_path_is_a_404_and_rotates_nothing() {
+    // OAW lists GET /v2/keys/rotate as "Get Flow Control Key" (a copy of that operation, with
+    // a path parameter the path lacks): the sandbox gives that operation's 404, keys untouched.
+    let sb = Sandbox::start(&["--seed", "0"]);
+    let before = keys(&sb, "GET", "/v2/keys");
+    let (status, body) = sb.http("GET", "/v2/keys/rotate");
+    assert_eq!(status, 404, "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("/v2/flowControl/"),
+        "{body}"
+    );
+    assert_eq!(keys(&sb, "GET", "/v2/keys"), before);
 }

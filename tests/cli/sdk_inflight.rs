@@ -1,7 +1,8 @@
 //! Issue 32 through the official SDKs, as Upstash's own tests drive the service: a message is
 //! readable while in flight (`--delivery-delay`) and gone once delivered, `notBefore` is sent in
 //! seconds and read back in milliseconds, `retryDelayExpression` reads back, cancel counts are
-//! what was cancelled (by filter and by ids); a URL group is deleted before it exists and made
+//! what was cancelled (by filter and by ids, in the query or the Python SDK's JSON body, at
+//! most `count`, oldest first); a URL group is deleted before it exists and made
 //! by adding endpoints; a schedule edit replaces the request and keeps the rest; workflow runs
 //! are cancelled by id, label and URL with the counts the workflow SDK's tests expect. Each
 //! count is checked against what the sandbox holds.
@@ -101,6 +102,62 @@ fn qstash_sdk_reads_a_message_in_flight_and_cancels_by_filter_and_ids() {
     let (_, logs) = sb.http("GET", "/v2/logs?state=CANCELLED&count=100");
     assert_eq!(logs["logs"].as_array().unwrap().len(), 4, "{logs}");
     assert_eq!(hook.requests().len(), 1, "nothing cancelled was delivered");
+}
+
+#[test]
+fn qstash_sdk_cancel_with_a_count_cancels_at_most_that_many_oldest_first() {
+    if !have_sdk() {
+        return;
+    }
+    let hook = Hostile::start(|_, _| Reply::json(200, "{}"));
+    let sb = Sandbox::start(&["--seed", "0"]);
+    // Five waiting an hour under one label: a count of 2 cancels the two oldest and says 2;
+    // the SDK's plain filtered cancel (it sends count=100) then takes the other three.
+    let out = run(
+        &sb,
+        "@upstash/qstash",
+        r#"
+        const notBefore = Math.floor(Date.now() / 1000) + 3600;
+        const ids = [];
+        for (let i = 0; i < 5; i++) {
+          ids.push((await c.publish({ url: `${process.env.HOOK}/n${i}`, body: `${i}`,
+            notBefore, label: "capped" })).messageId);
+        }
+        const two = await c.messages.cancel({ filter: { label: "capped" }, count: 2 });
+        const rest = await c.messages.cancel({ filter: { label: "capped" } });
+        console.log(JSON.stringify({ ids, two, rest }));
+        "#,
+        &[("HOOK", &hook.url)],
+    );
+    assert_eq!(out["two"], json!({ "cancelled": 2 }), "{out}");
+    assert_eq!(out["rest"], json!({ "cancelled": 3 }), "{out}");
+    let ids: Vec<&str> = out["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let (_, logs) = sb.http("GET", "/v2/logs?state=CANCELLED&count=100");
+    let logs = logs["logs"].as_array().unwrap();
+    assert_eq!(logs.len(), 5, "one CANCELLED each: {logs:?}");
+    for id in &ids {
+        assert_eq!(state_of(&sb, id), "cancelled", "{id}");
+    }
+    // The first call's two are the two oldest: their CANCELLED entries are logged first.
+    let mut order: Vec<&str> = logs
+        .iter()
+        .map(|l| l["messageId"].as_str().unwrap())
+        .collect();
+    order.reverse();
+    assert_eq!(
+        order[..2].iter().collect::<std::collections::BTreeSet<_>>(),
+        ids[..2].iter().collect(),
+        "{order:?}"
+    );
+    assert!(
+        hook.requests().is_empty(),
+        "nothing cancelled was delivered"
+    );
 }
 
 #[test]
@@ -226,8 +283,9 @@ fn a_simulated_failure_answers_as_the_destination_and_the_log_says_it_was_simula
     let entry = wait_for("the message in the DLQ", 60, || {
         sb.listed(false).into_iter().find(|e| e["messageId"] == id)
     });
-    // What a web server's 404 says, as `replies::body` writes it: nothing names the sandbox.
-    assert_eq!(entry["responseBody"], "404 page not found", "{entry}");
+    // What the status services Upstash's SDK tests aim at answer (their DLQ tests compare it),
+    // as `replies::body` writes it: nothing names the sandbox.
+    assert_eq!(entry["responseBody"], "404 Not Found", "{entry}");
     let (_, logs) = sb.http("GET", &format!("/v2/logs?messageId={id}&state=FAILED"));
     let error = logs["logs"][0]["error"].as_str().unwrap_or_default();
     assert_eq!(
@@ -263,5 +321,35 @@ print(json.dumps({"urls": [r.url for r in res], "ids": [r.message_id for r in re
     assert_eq!(out["held"], "https://example.com");
     for id in out["ids"].as_array().unwrap() {
         assert_eq!(state_of(&sb, id.as_str().unwrap()), "recorded", "{id}");
+    }
+}
+
+#[test]
+fn python_sdk_cancels_many_by_the_ids_of_its_json_body_and_then_all() {
+    if !crate::sdk_python::have_py_sdk() {
+        return;
+    }
+    let sb = Sandbox::start(&["--seed", "0"]);
+    // `cancel_many` sends its ids as a JSON body, not in the query: only those two go, and
+    // `cancel_all` (no parameters) takes what is left.
+    let out = crate::sdk_python::run(
+        &sb,
+        r#"
+import time
+nb = int(time.time()) + 3600
+ids = [c.message.publish(url="https://later.example/in", body=str(i), not_before=nb).message_id
+    for i in range(3)]
+many = c.message.cancel_many([ids[0], ids[2]])
+left = c.message.get(ids[1]).message_id
+rest = c.message.cancel_all()
+print(json.dumps({"ids": ids, "many": many, "left": left, "rest": rest}))
+"#,
+        &[],
+    );
+    assert_eq!(out["many"], 2, "{out}");
+    assert_eq!(out["left"], out["ids"][1], "{out}");
+    assert_eq!(out["rest"], 1, "{out}");
+    for id in out["ids"].as_array().unwrap() {
+        assert_eq!(state_of(&sb, id.as_str().unwrap()), "cancelled", "{id}");
     }
 }

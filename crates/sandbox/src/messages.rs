@@ -1,10 +1,12 @@
-//! `GET`/`DELETE /v2/messages/{id}` and bulk cancel, `DELETE /v2/messages`: a message can be
-//! read and cancelled while it has not ended (held by a queue, waiting, being delivered, or
-//! only recorded); once delivered, failed or cancelled it is gone, as in the service.
+//! `GET`/`DELETE /v2/messages/{id}` and bulk cancel, `DELETE /v2/messages` (ids in the query
+//! or a JSON body, or filters with an optional `count`): a message can be read and cancelled
+//! while it has not ended (held by a queue, waiting, being delivered, or only recorded); once
+//! delivered, failed or cancelled it is gone, as in the service.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -125,12 +127,14 @@ const FILTERS: &[&str] = &[
     "callerIP",
 ];
 
-/// A bulk cancel's selection: explicit ids, or filters (values of one OR, filters AND).
+/// A bulk cancel's selection: explicit ids, or filters (values of one OR, filters AND), at
+/// most `count` of them.
 struct Selection {
     ids: Option<Vec<String>>,
     filters: BTreeMap<String, Vec<String>>,
     from: Option<i64>,
     to: Option<i64>,
+    count: Option<usize>,
 }
 
 fn parse(raw: Option<&str>) -> Result<Selection, String> {
@@ -139,6 +143,7 @@ fn parse(raw: Option<&str>) -> Result<Selection, String> {
         filters: BTreeMap::new(),
         from: None,
         to: None,
+        count: None,
     };
     for (k, vs) in grouped(raw) {
         let last = vs.last().cloned().unwrap_or_default();
@@ -146,13 +151,12 @@ fn parse(raw: Option<&str>) -> Result<Selection, String> {
             "messageIds" => sel.ids = Some(multi(&vs)),
             "fromDate" => sel.from = Some(int(&k, &last)?),
             "toDate" => sel.to = Some(int(&k, &last)?),
-            // Checked, then ignored: the TypeScript SDK sends count=100 on every filtered
-            // cancel and documents that the service cancels every match in one call.
-            "count" => {
-                if !(1..=500).contains(&int(&k, &last)?) {
-                    return Err("count must be between 1 and 500".into());
-                }
-            }
+            // OAQ: the most to cancel, 1 to 500; without it every match. (The TypeScript SDK
+            // sends 100 on every filtered cancel and calls it legacy; OAQ is followed.)
+            "count" => match int(&k, &last)? {
+                n @ 1..=500 => sel.count = Some(n as usize),
+                _ => return Err("count must be between 1 and 500".into()),
+            },
             "cursor" | "qstash_token" => {}
             f if FILTERS.contains(&f) => {
                 let name = if f == "callerIP" { "callerIp" } else { f };
@@ -197,14 +201,37 @@ fn selected(sel: &Selection, m: &MessageRecord) -> bool {
         && sel.to.is_none_or(|t| m.created_at <= t)
 }
 
-async fn bulk_cancel(State(app): AppState, RawQuery(raw): RawQuery) -> Response {
-    let sel = match parse(raw.as_deref()) {
+/// The ids of a legacy JSON body, `{"messageIds": [...]}` (the Python SDK's `cancel_many`
+/// sends them so), when the query names none.
+fn with_body_ids(mut sel: Selection, body: &[u8]) -> Result<Selection, String> {
+    if sel.ids.is_some() || body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(sel);
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Body {
+        message_ids: Option<Vec<String>>,
+    }
+    let b: Body = serde_json::from_slice(body)
+        .map_err(|e| format!("body must be {{\"messageIds\": [...]}}: {e}"))?;
+    sel.ids = b.message_ids;
+    Ok(sel)
+}
+
+async fn bulk_cancel(State(app): AppState, RawQuery(raw): RawQuery, body: Bytes) -> Response {
+    let sel = match parse(raw.as_deref()).and_then(|s| with_body_ids(s, &body)) {
         Ok(s) => s,
         Err(e) => return Reply::bad_request(e).into_response(),
     };
     app.mutate(move |s, now| {
+        // Oldest first; `count` caps a filtered cancel (OAQ: with ids, the rest is ignored).
+        let cap = match sel.ids {
+            Some(_) => usize::MAX,
+            None => sel.count.unwrap_or(usize::MAX),
+        };
         let hits: Vec<usize> = (0..s.messages.len())
             .filter(|&i| live(&s.messages[i]) && selected(&sel, &s.messages[i]))
+            .take(cap)
             .collect();
         for &i in &hits {
             cancelled(s, i, now);

@@ -1,8 +1,10 @@
 //! What a failing destination answers, as real ones do: JSON errors with request ids and
 //! timestamps, timeouts that name how long they waited and for which order, an nginx error
-//! page. Each status has one kind of answer whose details vary from one failure to the next,
-//! so `dlq stats --by response` has a few failure signatures with several members each to
-//! show, and two answers of one signature are still not the same text.
+//! page, and a 404's status line (`404 Not Found`, what the status services Upstash's own SDK
+//! tests aim at answer, and those tests compare it). Each status has one kind of answer whose
+//! details vary from one failure to the next, so `dlq stats --by response` has a few failure
+//! signatures with several members each to show, and two answers of one signature are still
+//! not the same text.
 
 use rand::Rng;
 
@@ -33,7 +35,7 @@ pub fn body(rng: &mut impl Rng, status: i64, at_ms: i64) -> (&'static str, Strin
                 hex(rng, 32)
             ),
         ),
-        404 => (TEXT, "404 page not found".to_string()),
+        404 => (TEXT, "404 Not Found".to_string()),
         429 => (
             JSON,
             format!(

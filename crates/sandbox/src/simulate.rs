@@ -288,7 +288,7 @@ mod tests {
         let a = s.attempt(Outcome::Status(503), 1000);
         assert_eq!((a.status, a.ok()), (503, false));
         let b = s.attempt(Outcome::Status(404), 1000);
-        assert_eq!(b.body, b"404 page not found", "reads as the destination's");
+        assert_eq!(b.body, b"404 Not Found", "reads as the destination's");
         assert_eq!(
             b.error.as_deref(),
             Some("the destination answered 404 Not Found (simulated by --simulate)")
