@@ -71,6 +71,7 @@ mod sources_clock;
 mod sources_faults;
 mod sources_prism;
 mod sources_sdk;
+mod spec_coverage_prism;
 mod speed;
 mod tables;
 mod target;
