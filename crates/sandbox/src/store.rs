@@ -436,26 +436,58 @@ impl Store {
         self.requests.push_back(r);
     }
 
-    /// Entries strictly after `cursor` in the given direction, in that direction.
+    /// Entries strictly after `cursor` in the given direction, in that direction, inserted
+    /// within `[from, to]` (ms, each end optional). The window is a range of the keys, which
+    /// sort by when the entry was inserted, as a server's index by time would seek: a page of
+    /// a narrow window does not walk every entry before it.
     pub fn after<'a>(
         &'a self,
         which: Dlq,
         cursor: Option<&Key>,
         descending: bool,
+        (from, to): (Option<i64>, Option<i64>),
     ) -> Box<dyn Iterator<Item = &'a Stored> + 'a> {
-        let map = self.dlq(which);
-        match (cursor, descending) {
-            (None, false) => Box::new(map.values()),
-            (None, true) => Box::new(map.values().rev()),
-            (Some(k), false) => Box::new(
-                map.range((Bound::Excluded(k.clone()), Bound::Unbounded))
-                    .map(|(_, v)| v),
-            ),
-            (Some(k), true) => Box::new(
-                map.range((Bound::Unbounded, Bound::Excluded(k.clone())))
-                    .rev()
-                    .map(|(_, v)| v),
-            ),
+        let at = |ms: i64, seq: u64| Key {
+            ms,
+            seq,
+            raw: String::new(),
+        };
+        let mut lo = from.map_or(Bound::Unbounded, |f| Bound::Included(at(f, 0)));
+        let mut hi = to.map_or(Bound::Unbounded, |t| Bound::Included(at(t, u64::MAX)));
+        // The cursor narrows the window on its side, strictly, unless the window is narrower.
+        let edge = |b: &Bound<Key>| match b {
+            Bound::Included(x) | Bound::Excluded(x) => Some(x.clone()),
+            Bound::Unbounded => None,
+        };
+        match cursor {
+            Some(k) if !descending && edge(&lo).is_none_or(|x| *k >= x) => {
+                lo = Bound::Excluded(k.clone())
+            }
+            Some(k) if descending && edge(&hi).is_none_or(|x| *k <= x) => {
+                hi = Bound::Excluded(k.clone())
+            }
+            _ => {}
+        }
+        if empty(&lo, &hi) {
+            return Box::new(std::iter::empty());
+        }
+        let range = self.dlq(which).range((lo, hi)).map(|(_, v)| v);
+        if descending {
+            Box::new(range.rev())
+        } else {
+            Box::new(range)
+        }
+    }
+}
+
+/// Whether no key lies between `lo` and `hi` (where a `BTreeMap::range` over them would panic).
+fn empty(lo: &Bound<Key>, hi: &Bound<Key>) -> bool {
+    use Bound::*;
+    match (lo, hi) {
+        (Unbounded, _) | (_, Unbounded) => false,
+        (Included(a), Included(b)) => a > b,
+        (Included(a), Excluded(b)) | (Excluded(a), Included(b)) | (Excluded(a), Excluded(b)) => {
+            a >= b
         }
     }
 }
@@ -494,5 +526,67 @@ mod tests {
             ["weird", "999-0", "1700000000000-9", "1700000000000-10"]
         );
         assert_eq!(Key::parse("012-3").raw, "012-3");
+    }
+
+    #[test]
+    fn a_date_window_is_seeked_yet_holds_what_a_walk_of_every_entry_finds() {
+        let mut store = Store::default();
+        let ids = [
+            "weird", "10-0", "10-1", "11-0", "12-0", "12-5", "14-0", "15-2",
+        ];
+        for id in ids {
+            let mut stored = Stored::default();
+            stored.entry.dlq_id = id.to_string();
+            store.insert(Dlq::Qstash, stored, 0);
+        }
+        let within = |k: &Key, from: Option<i64>, to: Option<i64>| {
+            from.is_none_or(|f| k.ms >= f) && to.is_none_or(|t| k.ms <= t)
+        };
+        let dates = [
+            None,
+            Some(9),
+            Some(10),
+            Some(12),
+            Some(13),
+            Some(15),
+            Some(16),
+        ];
+        let mut cursors: Vec<Option<Key>> = ids.iter().map(|i| Some(Key::parse(i))).collect();
+        cursors.extend([None, Some(Key::parse("13-0")), Some(Key::parse("12-9"))]);
+        for from in dates {
+            for to in dates {
+                for cursor in &cursors {
+                    for descending in [false, true] {
+                        let got: Vec<&str> = store
+                            .after(Dlq::Qstash, cursor.as_ref(), descending, (from, to))
+                            .map(|s| s.entry.dlq_id.as_str())
+                            .collect();
+                        let mut all: Vec<(&Key, &Stored)> = store.qstash.iter().collect();
+                        if descending {
+                            all.reverse();
+                        }
+                        let walked: Vec<&str> =
+                            all.into_iter()
+                                .filter(|(k, _)| {
+                                    cursor.as_ref().is_none_or(|c| {
+                                        if descending {
+                                            *k < c
+                                        } else {
+                                            *k > c
+                                        }
+                                    })
+                                })
+                                // What `Query::matches` keeps (an odd id is dated i64::MIN).
+                                .filter(|(k, _)| within(k, from, to))
+                                .map(|(_, s)| s.entry.dlq_id.as_str())
+                                .collect();
+                        assert_eq!(
+                            got, walked,
+                            "{from:?}..{to:?} after {cursor:?} desc {descending}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }
