@@ -87,6 +87,11 @@ impl Pacer {
     }
 }
 
+/// Callback: reads of baselines under way at once ahead of the sends. Each reads up to
+/// [`super::callback::RUN_BATCH`] runs in one request, more than the sends of a round trip
+/// at the usual ceiling of requests in flight.
+const READS_AHEAD: usize = 2;
+
 /// Progress as the engine sees it; `output` draws it.
 pub trait Progress: Sync {
     fn advance(&self, outcomes: &[Outcome]);
@@ -218,13 +223,22 @@ impl<'a> Engine<'a> {
                 chunk.into_iter().partition(|id| !unknown.contains(id));
             self.chunk(todo, maybe).await
         };
+        // Callback: the baselines of listed entries, read ahead of their sends.
+        let mut reads = futures::stream::FuturesUnordered::new();
         loop {
             if !tail.is_empty() && (!open || (running.is_empty() && waiting.is_empty())) {
                 waiting.push_back(std::mem::take(&mut tail));
             }
+            while reads.len() < READS_AHEAD && !self.cancel.is_cancelled() {
+                let Some(batch) = self.callbacks.ahead() else {
+                    break;
+                };
+                reads.push(self.read_ahead(batch));
+            }
             while running.len() < self.flow.limit() && !waiting.is_empty() {
                 running.push(task(waiting.pop_front().unwrap()));
             }
+            // A read ahead still under way is dropped: reads change nothing.
             if running.is_empty() && !open {
                 break;
             }
@@ -242,6 +256,7 @@ impl<'a> Engine<'a> {
                     }
                     None => open = false,
                 },
+                Some(()) = reads.next(), if !reads.is_empty() => {}
                 Some(r) = running.next(), if !running.is_empty() => {
                     let mut outcomes = Vec::new();
                     self.finished(r, running.len(), &mut summary, &mut outcomes);

@@ -3,7 +3,7 @@
 //! state persisted before the reply).
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
 
 use axum::response::{IntoResponse, Response};
 
@@ -29,7 +29,9 @@ pub enum Delivery {
 pub type AppState = axum::extract::State<Arc<App>>;
 
 pub struct App {
-    pub store: Mutex<Store>,
+    /// Reads share it (a server does not queue one read behind another); a change, and the
+    /// request log, take it alone.
+    pub store: RwLock<Store>,
     pub token: String,
     pub faults: Faults,
     /// Most runs one workflow bulk call handles in filter mode (API.md 6.5).
@@ -84,7 +86,7 @@ impl App {
         if reloaded && self.delivery == Delivery::Record {
             // As at start (`Sandbox::new`): what the other process left to settle later and
             // is due now settles here, before anything reads it.
-            let mut store = self.store.lock().unwrap();
+            let mut store = self.store.write().unwrap();
             let work = outcome::unfinished(&store);
             if !work.is_empty() {
                 self.settle(&mut store, work);
@@ -100,7 +102,7 @@ impl App {
             return self.faults.respond(fault).await;
         }
         let reply = {
-            let store = self.store.lock().unwrap();
+            let store = self.store.read().unwrap();
             f(&store)
         };
         reply.into_response()
@@ -117,7 +119,7 @@ impl App {
             return self.faults.respond(fault).await;
         }
         let (reply, work) = {
-            let mut store = self.store.lock().unwrap();
+            let mut store = self.store.write().unwrap();
             let (reply, work) = f(&mut store, now_ms());
             let work = self.settle(&mut store, work);
             if changed(&reply) {

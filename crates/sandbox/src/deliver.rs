@@ -24,7 +24,7 @@ use super::wire::{Entry, Headers};
 
 /// Runs `f` on the store and persists the change.
 fn with_store<T>(app: &App, f: impl FnOnce(&mut Store) -> T) -> T {
-    let mut s = app.store.lock().unwrap();
+    let mut s = app.store.write().unwrap();
     let out = f(&mut s);
     app.persist(&s);
     out
@@ -35,7 +35,7 @@ fn with_store<T>(app: &App, f: impl FnOnce(&mut Store) -> T) -> T {
 pub fn start(app: &Arc<App>, work: impl IntoIterator<Item = Work>) {
     let mut play_out = Vec::new();
     {
-        let mut s = app.store.lock().unwrap();
+        let mut s = app.store.write().unwrap();
         let mut any_recorded = false;
         for w in work {
             match plan(&s, &app.simulation, w, true) {
@@ -72,7 +72,7 @@ async fn sleep_until(at: i64) {
 /// Plays `work` out over time: each attempt when it is due, the next after the backoff.
 async fn play(app: Arc<App>, work: Work, plan: Plan) {
     let (first, at, attempts, timeout, msg, gate) = {
-        let s = app.store.lock().unwrap();
+        let s = app.store.read().unwrap();
         let (start, attempts, timeout) = schedule(&s, work);
         let (first, at) = resume(&s, work).unwrap_or_else(|| (1, first_due(&app, &s, work, start)));
         let msg = match work {

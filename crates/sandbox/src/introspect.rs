@@ -23,13 +23,13 @@ pub fn routes() -> Router<Arc<App>> {
 
 /// `{"<dlqId>": {"retry": n, ...}}`, non-zero counters only.
 async fn applied(State(app): AppState) -> Json<Value> {
-    let s = app.store.lock().unwrap();
+    let s = app.store.read().unwrap();
     Json(json!(s.applied))
 }
 
 /// The last DLQ API requests, oldest first, without their Authorization header.
 async fn requests(State(app): AppState) -> Json<Value> {
-    let s = app.store.lock().unwrap();
+    let s = app.store.read().unwrap();
     Json(json!(s.requests))
 }
 
@@ -48,13 +48,13 @@ fn without_origin<T: serde::Serialize>(records: &[T]) -> Json<Value> {
 }
 
 async fn messages(State(app): AppState) -> Json<Value> {
-    without_origin(&app.store.lock().unwrap().messages)
+    without_origin(&app.store.read().unwrap().messages)
 }
 
 /// The runs the sandbox made (resume, restart, callback, triggers), not the seeded ones: what
 /// a test asks is what its requests started.
 async fn runs(State(app): AppState) -> Json<Value> {
-    let store = app.store.lock().unwrap();
+    let store = app.store.read().unwrap();
     let made: Vec<&RunRecord> = store
         .runs
         .iter()

@@ -17,7 +17,7 @@ use super::wire::{Headers, Reply};
 
 /// Adds the signature of a delivery with the current key of `app`'s state.
 pub fn sign(app: &App, headers: &mut Headers, url: &str, body: &[u8]) {
-    let key = app.store.lock().unwrap().signing.current.clone();
+    let key = app.store.read().unwrap().signing.current.clone();
     let jti = random_id("jwt_", &mut rand::thread_rng());
     let sig = signature(&key, url, body, now_ms(), &jti);
     headers.insert("Upstash-Signature".into(), vec![sig]);

@@ -44,6 +44,8 @@ mod sources;
 mod state_file_tests;
 mod states;
 mod store;
+#[cfg(test)]
+mod store_tests;
 mod topics;
 mod wfexec;
 mod wfstate;
@@ -51,7 +53,7 @@ mod wire;
 mod workflow;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use rand::SeedableRng;
@@ -134,7 +136,7 @@ impl Sandbox {
     pub fn closer(&self) -> impl Fn() + Send + Sync + 'static {
         let app = self.app.clone();
         move || {
-            let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+            let mut store = app.store.write().unwrap_or_else(|e| e.into_inner());
             store.closed = true;
         }
     }
@@ -173,7 +175,7 @@ impl Sandbox {
             .filter(|_| opts.shared)
             .map(shared::Shared::new);
         let app = Arc::new(App {
-            store: Mutex::new(store),
+            store: RwLock::new(store),
             token,
             faults: opts.faults,
             workflow_cap: opts.workflow_cap.max(1),
@@ -205,7 +207,7 @@ impl Sandbox {
 
     /// How many QStash messages and workflow runs are in the DLQs.
     pub fn counts(&self) -> (usize, usize) {
-        let s = self.app.store.lock().unwrap();
+        let s = self.app.store.read().unwrap();
         (s.qstash.len(), s.workflow.len())
     }
 

@@ -245,7 +245,12 @@ impl Query {
     /// Up to `limit` matching entries after the cursor, and whether more match beyond them.
     pub fn page<'a>(&self, store: &'a Store, which: Dlq, limit: usize) -> (Vec<&'a Stored>, bool) {
         let mut it = store
-            .after(which, self.cursor.as_ref(), self.descending)
+            .after(
+                which,
+                self.cursor.as_ref(),
+                self.descending,
+                (self.from, self.to),
+            )
             .filter(|s| self.matches(s));
         let page: Vec<&Stored> = it.by_ref().take(limit).collect();
         let more = page.len() == limit && it.next().is_some();

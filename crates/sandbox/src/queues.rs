@@ -108,7 +108,7 @@ fn release(s: &mut Store) -> Vec<Work> {
 pub fn pump(app: &Arc<App>) {
     loop {
         let work = {
-            let mut s = app.store.lock().unwrap();
+            let mut s = app.store.write().unwrap();
             let work = release(&mut s);
             if work.is_empty() {
                 return;

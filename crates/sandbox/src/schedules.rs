@@ -310,7 +310,7 @@ async fn set_paused(app: Arc<App>, id: String, paused: bool) -> Response {
 /// it is paused), or `None` if there is no such schedule.
 pub fn fire(app: &Arc<App>, id: &str) -> Option<Result<Vec<String>, Reply>> {
     let (result, work) = {
-        let mut s = app.store.lock().unwrap();
+        let mut s = app.store.write().unwrap();
         let sched = s.sources.schedules.get(id)?.clone();
         if sched.is_paused {
             return Some(Ok(Vec::new()));
@@ -360,7 +360,7 @@ pub async fn clock(app: Arc<App>) {
             continue;
         };
         let due: Vec<String> = {
-            let s = app.store.lock().unwrap();
+            let s = app.store.read().unwrap();
             if s.closed {
                 return;
             }

@@ -110,7 +110,7 @@ pub async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Resp
         resp.status().as_u16()
     };
     record.took_ms = now_ms() - at;
-    app.store.lock().unwrap().log_request(record);
+    app.store.write().unwrap().log_request(record);
     resp
 }
 

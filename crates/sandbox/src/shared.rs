@@ -61,7 +61,7 @@ impl Shared {
 
     /// Waits for the lock, then brings `store` up to date with the state file. Returns
     /// whether it was reloaded, for what the other process left unfinished to be settled.
-    pub async fn turn(&self, store: &std::sync::Mutex<Store>) -> Result<(Turn<'_>, bool), String> {
+    pub async fn turn(&self, store: &std::sync::RwLock<Store>) -> Result<(Turn<'_>, bool), String> {
         let turn = self.turns.lock().await;
         let lock = lock::acquire(&self.dir).await?;
         let now = stamp(&self.file);
@@ -69,7 +69,7 @@ impl Shared {
         let reloaded = now.is_some() && *seen != now;
         if reloaded {
             let fresh = super::load_state(&self.file)?;
-            let mut store = store.lock().unwrap();
+            let mut store = store.write().unwrap();
             // What is not in the file is this process's own: its request log, and whether
             // its owner is done with it.
             let requests = std::mem::take(&mut store.requests);

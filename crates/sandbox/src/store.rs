@@ -436,26 +436,58 @@ impl Store {
         self.requests.push_back(r);
     }
 
-    /// Entries strictly after `cursor` in the given direction, in that direction.
+    /// Entries strictly after `cursor` in the given direction, in that direction, inserted
+    /// within `[from, to]` (ms, each end optional). The window is a range of the keys, which
+    /// sort by when the entry was inserted, as a server's index by time would seek: a page of
+    /// a narrow window does not walk every entry before it.
     pub fn after<'a>(
         &'a self,
         which: Dlq,
         cursor: Option<&Key>,
         descending: bool,
+        (from, to): (Option<i64>, Option<i64>),
     ) -> Box<dyn Iterator<Item = &'a Stored> + 'a> {
-        let map = self.dlq(which);
-        match (cursor, descending) {
-            (None, false) => Box::new(map.values()),
-            (None, true) => Box::new(map.values().rev()),
-            (Some(k), false) => Box::new(
-                map.range((Bound::Excluded(k.clone()), Bound::Unbounded))
-                    .map(|(_, v)| v),
-            ),
-            (Some(k), true) => Box::new(
-                map.range((Bound::Unbounded, Bound::Excluded(k.clone())))
-                    .rev()
-                    .map(|(_, v)| v),
-            ),
+        let at = |ms: i64, seq: u64| Key {
+            ms,
+            seq,
+            raw: String::new(),
+        };
+        let mut lo = from.map_or(Bound::Unbounded, |f| Bound::Included(at(f, 0)));
+        let mut hi = to.map_or(Bound::Unbounded, |t| Bound::Included(at(t, u64::MAX)));
+        // The cursor narrows the window on its side, strictly, unless the window is narrower.
+        let edge = |b: &Bound<Key>| match b {
+            Bound::Included(x) | Bound::Excluded(x) => Some(x.clone()),
+            Bound::Unbounded => None,
+        };
+        match cursor {
+            Some(k) if !descending && edge(&lo).is_none_or(|x| *k >= x) => {
+                lo = Bound::Excluded(k.clone())
+            }
+            Some(k) if descending && edge(&hi).is_none_or(|x| *k <= x) => {
+                hi = Bound::Excluded(k.clone())
+            }
+            _ => {}
+        }
+        if empty(&lo, &hi) {
+            return Box::new(std::iter::empty());
+        }
+        let range = self.dlq(which).range((lo, hi)).map(|(_, v)| v);
+        if descending {
+            Box::new(range.rev())
+        } else {
+            Box::new(range)
+        }
+    }
+}
+
+/// Whether no key lies between `lo` and `hi` (where a `BTreeMap::range` over them would panic).
+fn empty(lo: &Bound<Key>, hi: &Bound<Key>) -> bool {
+    use Bound::*;
+    match (lo, hi) {
+        (Unbounded, _) | (_, Unbounded) => false,
+        (Included(a), Included(b)) => a > b,
+        (Included(a), Excluded(b)) | (Excluded(a), Included(b)) | (Excluded(a), Excluded(b)) => {
+            a >= b
         }
     }
 }
@@ -479,20 +511,4 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_order_by_time_then_sequence_not_text() {
-        let mut ids = ["1700000000000-10", "1700000000000-9", "999-0", "weird"];
-        ids.sort_by_key(|i| Key::parse(i));
-        assert_eq!(
-            ids,
-            ["weird", "999-0", "1700000000000-9", "1700000000000-10"]
-        );
-        assert_eq!(Key::parse("012-3").raw, "012-3");
-    }
 }

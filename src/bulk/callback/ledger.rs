@@ -2,6 +2,8 @@
 //! at once where the plan listed the runs), and the look after a lost reply that judges by it.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use super::book::Book;
 use super::{judge, Applied, Baseline, RunRef, RUN_BATCH};
@@ -10,6 +12,12 @@ use crate::bulk::action::BulkClient;
 
 /// How many times an entry's own baseline read is tried before its first send.
 const BASELINE_TRIES: usize = 3;
+/// How long a send waits for a read under way that has its entry before it reads its own: a
+/// read that slow is stuck, not merely queued behind the others.
+const PATIENCE: Duration = Duration::from_secs(2);
+/// How many baselines are read ahead of the sends at most (taken or being read, not sent):
+/// enough for the sends of a few round trips at the ceiling of requests in flight.
+const AHEAD: usize = 4 * RUN_BATCH;
 /// The wire name of a failure callback that was called and has not answered yet.
 const IN_PROGRESS: &str = "CALLBACK_INPROGRESS";
 
@@ -30,6 +38,8 @@ pub struct Ledger {
     /// this is the job's own.
     since_ms: i64,
     book: Book,
+    /// A read ahead failed: no more are made.
+    ahead_failed: AtomicBool,
 }
 
 impl Ledger {
@@ -37,6 +47,7 @@ impl Ledger {
         Ledger {
             since_ms,
             book: Book::default(),
+            ahead_failed: AtomicBool::new(false),
         }
     }
 
@@ -58,12 +69,15 @@ impl Ledger {
     }
 
     /// Notes the newest call of `id`'s run before its callback is first sent, then closes its
-    /// slot: nothing read after this is ever taken in for it. A failed read is tried again
-    /// (before the send, a read can only help: without a baseline a lost reply is judged by
-    /// time, which often cannot tell); after [`BASELINE_TRIES`] the send goes ahead anyway.
+    /// slot: nothing read after this is ever taken in for it. A read ahead that drew it is
+    /// waited for, up to [`PATIENCE`]; a failed read is tried again (before the send, a read
+    /// can only help: without a baseline a lost reply is judged by time, which often cannot
+    /// tell); after [`BASELINE_TRIES`] the send goes ahead anyway.
     pub async fn before_send(&self, api: &dyn BulkClient, id: &str) -> Result<(), ApiError> {
         let mut read = Ok(());
         for _ in 0..BASELINE_TRIES {
+            // A read under way that drew it is waited for, rather than read a second time.
+            self.book.answered(id, PATIENCE).await;
             if self.book.has(id) {
                 read = Ok(());
                 break;
@@ -77,9 +91,29 @@ impl Ledger {
         read
     }
 
+    /// The next entries to read the baselines of ahead of their sends (at most
+    /// [`RUN_BATCH`], the first to be sent), while fewer than [`AHEAD`] are read and not sent;
+    /// none once a read ahead failed (each send then reads its own, and retries it).
+    pub fn ahead(&self) -> Option<Vec<(String, RunRef)>> {
+        if self.ahead_failed.load(Ordering::Relaxed) {
+            return None;
+        }
+        let batch = self.book.ahead(RUN_BATCH, AHEAD);
+        (!batch.is_empty()).then_some(batch)
+    }
+
+    /// Reads the baselines of a batch [`Ledger::ahead`] drew; each entry takes its own only if
+    /// nothing came first (the book refuses an answer landing after its send).
+    pub async fn read_ahead(&self, api: &dyn BulkClient, batch: Vec<(String, RunRef)>) {
+        if self.read(api, batch).await.is_err() {
+            self.ahead_failed.store(true, Ordering::Relaxed);
+        }
+    }
+
     /// Reads `id`'s baseline; with runs known from the plan, those of up to [`RUN_BATCH`]
-    /// entries not sent yet with it. Each of them takes it only if nothing came first (its own
-    /// read, or its send): an answer that lands late is refused by the book.
+    /// entries not sent yet with it (the next to be sent). Each of them takes it only if
+    /// nothing came first (its own read, or its send): an answer that lands late is refused
+    /// by the book.
     async fn take(&self, api: &dyn BulkClient, id: &str) -> Result<(), ApiError> {
         let (own, others) = self.book.draw(id, RUN_BATCH - 1);
         let run = match own {
@@ -93,15 +127,25 @@ impl Ledger {
         };
         let mut batch = vec![(id.to_string(), run)];
         batch.extend(others);
+        self.read(api, batch).await
+    }
+
+    /// One read of `batch`'s baselines, each offered to its entry; on failure they go back
+    /// to the pool, for a later read (their own, or another shared one).
+    async fn read(
+        &self,
+        api: &dyn BulkClient,
+        batch: Vec<(String, RunRef)>,
+    ) -> Result<(), ApiError> {
         let newest = match newest_calls(api, &batch).await {
             Ok(n) => n,
-            // Not read: the others wait for a later read (their own, or another shared one).
-            Err(e) => return self.give_back(batch.into_iter().skip(1), Err(e)),
+            Err(e) => return self.give_back(batch, Err(e)),
         };
         for (entry, run) in batch {
             let newest = newest.get(&run).cloned();
             self.book.offer(&entry, Baseline { run, newest });
         }
+        self.book.read_ended();
         Ok(())
     }
 

@@ -14,9 +14,10 @@ fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
-// k0's shared read of k0..k2's baselines answers 100 ms late. Meanwhile k1 took its own,
-// was sent, and lost its reply: the late answer (it shows k1's new call) must not become
-// k1's baseline, or the check would find "no new call" and send k1 again.
+// The read ahead of k0..k2's baselines answers 3 s late, past the sends' patience: k0 and
+// k1 read their own and are sent, and k1 loses its reply. The late answer (it shows k1's new
+// call) must not become k1's baseline, or the check would find "no new call" and send k1
+// again; k2, not sent yet, takes it.
 #[tokio::test(start_paused = true)]
 async fn a_shared_baseline_read_answered_after_the_send_is_not_taken_in() {
     check(Row {
@@ -29,27 +30,57 @@ async fn a_shared_baseline_read_answered_after_the_send_is_not_taken_in() {
         script: vec![
             Rule::on(On::RunLogs, Fault::None)
                 .naming("k2")
-                .taking(ms(100)),
+                .taking(ms(3_000)),
             Rule::on(On::One, Fault::LostAfter).naming("k1"),
         ],
         want: vec![("k0", Done), ("k1", DoneLost), ("k2", Done)],
         requests: reqs(&[
             "run logs -> ok",
+            "get k0 -> ok",
+            "run logs -> ok",
+            "callback/one k0 -> ok",
             "get k1 -> ok",
             "run logs -> ok",
             "callback/one k1 -> lost",
-            "callback/one k0 -> ok",
-            "callback/one k2 -> ok",
+            // k1's check, judged by its own baseline.
             "run logs -> ok",
+            "callback/one k2 -> ok",
         ]),
         ..Row::default()
     })
     .await;
 }
 
-// The shared read fails (late). k1, drawn for it, took its own baseline and was sent
-// meanwhile: it must not go back to the pool, where the next shared read (k2's, after k1's
-// send) would give it a baseline showing its own call.
+// A read ahead answering slowly, within the sends' patience: each send whose entry it drew
+// waits for it, rather than looking its run up and reading it a second time.
+#[tokio::test(start_paused = true)]
+async fn a_send_waits_for_the_read_ahead_that_drew_its_entry() {
+    check(Row {
+        verb: Verb::Callback,
+        dlq: &["k0", "k1", "k2"],
+        plan: &["k0", "k1", "k2"],
+        known: true,
+        chunk: None,
+        in_flight: 2,
+        script: vec![Rule::on(On::RunLogs, Fault::None)
+            .naming("k2")
+            .taking(ms(1_000))],
+        want: vec![("k0", Done), ("k1", Done), ("k2", Done)],
+        requests: reqs(&[
+            "run logs -> ok",
+            "callback/one k0 -> ok",
+            "callback/one k1 -> ok",
+            "callback/one k2 -> ok",
+        ]),
+        not_before: &[(1, 1.0)],
+        ..Row::default()
+    })
+    .await;
+}
+
+// The read ahead fails, late. k0 and k1, drawn for it, took their own baselines and were
+// sent meanwhile (k1 lost its reply): they must not go back to the pool, where the next
+// shared read (k2's, after k1's send) would give k1 a baseline showing its own call.
 #[tokio::test(start_paused = true)]
 async fn an_entry_that_took_its_own_baseline_is_not_given_back_to_a_shared_read() {
     check(Row {
@@ -62,22 +93,24 @@ async fn an_entry_that_took_its_own_baseline_is_not_given_back_to_a_shared_read(
         script: vec![
             Rule::on(On::RunLogs, Fault::Status(503))
                 .naming("k3")
-                .taking(ms(100)),
+                .taking(ms(3_000)),
             Rule::on(On::One, Fault::LostAfter).naming("k1"),
         ],
         want: vec![("k0", Done), ("k1", DoneLost), ("k2", Done), ("k3", Done)],
         requests: reqs(&[
             "run logs -> 503",
-            "get k1 -> ok",
-            "run logs -> ok",
-            "callback/one k1 -> lost",
-            // k0's own read, tried again after the shared one failed; k2 and k3 come along.
             "get k0 -> ok",
             "run logs -> ok",
             "callback/one k0 -> ok",
+            "get k1 -> ok",
+            "run logs -> ok",
+            "callback/one k1 -> lost",
+            // k1's check, judged by its own baseline.
+            "run logs -> ok",
+            // k2's own read once the read ahead failed; k3 comes along, k0 and k1 do not.
+            "run logs -> ok",
             "callback/one k2 -> ok",
             "callback/one k3 -> ok",
-            "run logs -> ok",
         ]),
         ..Row::default()
     })

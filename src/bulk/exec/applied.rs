@@ -120,6 +120,12 @@ impl Engine<'_> {
         !self.cancel.is_cancelled()
     }
 
+    /// Callback only: reads the baselines of `batch` (drawn by [`crate::bulk::callback::Ledger::ahead`])
+    /// before their sends need them; paced and counted as the engine's lookups are.
+    pub(super) async fn read_ahead(&self, batch: Vec<(String, crate::bulk::callback::RunRef)>) {
+        self.callbacks.read_ahead(&Asking(self), batch).await;
+    }
+
     /// The outcome of an entry acted on whose reply was lost: a verb that creates something
     /// cannot say what, except a callback (the same run) and delete (which creates nothing).
     pub(super) fn acted_on(&self, id: &str) -> Outcome {

@@ -58,7 +58,7 @@ async fn trigger(
     }
     let ip = peer.0.ip().to_string();
     let out = {
-        let mut s = app.store.lock().unwrap();
+        let mut s = app.store.write().unwrap();
         let out = accept(&mut s, &ip, url, &headers, &body, true);
         app.persist(&s);
         out
@@ -128,7 +128,7 @@ async fn batch_trigger(
     };
     let ip = peer.0.ip().to_string();
     let (results, starts) = {
-        let mut s = app.store.lock().unwrap();
+        let mut s = app.store.write().unwrap();
         let mut results = Vec::new();
         let mut starts = Vec::new();
         for it in items {
@@ -179,7 +179,7 @@ async fn end_run(
     } else {
         RunState::Success
     };
-    let mut s = app.store.lock().unwrap();
+    let mut s = app.store.write().unwrap();
     let Some(i) = run_index(&s, &id) else {
         return Reply::not_found(format!("workflow run {id} not found")).into_response();
     };
@@ -199,7 +199,7 @@ async fn bulk_cancel(State(app): AppState, RawQuery(raw): RawQuery) -> Response 
         Ok(sel) => sel,
         Err(e) => return Reply::bad_request(e).into_response(),
     };
-    let mut s = app.store.lock().unwrap();
+    let mut s = app.store.write().unwrap();
     let now = now_ms();
     let n = sel
         .chosen(&s)
@@ -213,7 +213,7 @@ async fn bulk_cancel(State(app): AppState, RawQuery(raw): RawQuery) -> Response 
 /// `GET /v2/workflows/runs/{id}`: the run's messages as the app gets them, for the SDK's lazy
 /// fetch of large bodies.
 async fn run_messages(State(app): AppState, Path(id): Path<String>) -> Response {
-    let s = app.store.lock().unwrap();
+    let s = app.store.read().unwrap();
     let Some(x) = run_index(&s, &id).and_then(|i| s.runs[i].exec.as_ref()) else {
         return Reply::not_found(format!("workflow run {id} not found")).into_response();
     };

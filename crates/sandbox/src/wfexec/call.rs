@@ -79,7 +79,7 @@ pub fn accept(
 
 /// Makes call `c` of run `i`, then delivers its answer to the callback.
 pub async fn make(app: Arc<App>, i: usize, c: usize) {
-    let Some(rec) = app.store.lock().unwrap().runs[i]
+    let Some(rec) = app.store.read().unwrap().runs[i]
         .exec
         .as_ref()
         .and_then(|x| x.calls.get(c).cloned())
@@ -119,7 +119,7 @@ pub async fn make(app: Arc<App>, i: usize, c: usize) {
         tokio::time::sleep(wait).await;
     }
     {
-        let mut s = app.store.lock().unwrap();
+        let mut s = app.store.write().unwrap();
         if let Some(x) = s.runs[i].exec.as_mut() {
             x.calls[c].status = Some(answer.status);
         }
@@ -147,7 +147,7 @@ async fn deliver_callback(app: &Arc<App>, i: usize, rec: &CallRecord, body: Vec<
     headers.insert("Upstash-Message-Id".into(), vec![new_message_id()]);
     let n = attempts(rec.callback_retries);
     for attempt in 1..=n {
-        if app.store.lock().unwrap().runs[i].state != RunState::Started {
+        if app.store.read().unwrap().runs[i].state != RunState::Started {
             return;
         }
         headers.insert("Upstash-Retried".into(), vec![(attempt - 1).to_string()]);
@@ -167,7 +167,7 @@ async fn deliver_callback(app: &Arc<App>, i: usize, rec: &CallRecord, body: Vec<
         if attempt == n {
             // The run fails at the call step: resume delivers the step before it again, and
             // the app makes the call anew.
-            let k = app.store.lock().unwrap().runs[i]
+            let k = app.store.read().unwrap().runs[i]
                 .exec
                 .as_ref()
                 .map_or(0, |x| x.steps.len());

@@ -22,7 +22,7 @@ use crate::states::{CallbackState, RunKind, RunState, StepState};
 
 /// Runs `f` on the store and persists the change.
 fn with_store<T>(app: &App, f: impl FnOnce(&mut Store) -> T) -> T {
-    let mut s = app.store.lock().unwrap();
+    let mut s = app.store.write().unwrap();
     let out = f(&mut s);
     app.persist(&s);
     out
@@ -137,13 +137,13 @@ pub async fn try_once(
 }
 
 fn running(app: &App, i: usize) -> bool {
-    app.store.lock().unwrap().runs[i].state == RunState::Started
+    app.store.read().unwrap().runs[i].state == RunState::Started
 }
 
 /// Delivers message `k` of run `i` until the app takes it, the run ends meanwhile (the app
 /// finished or someone cancelled it), or the retries are spent and the run fails.
 pub async fn deliver(app: Arc<App>, i: usize, k: usize) {
-    let Some(c) = prepare(&app.store.lock().unwrap(), i, k) else {
+    let Some(c) = prepare(&app.store.read().unwrap(), i, k) else {
         return;
     };
     sleep_until(c.due).await;
@@ -328,7 +328,7 @@ fn fail(s: &mut Store, i: usize, k: usize, answer: &Answer, now: i64) -> Option<
 /// `dlq callback`): called with the failed step's answer, retried as the run says; its
 /// outcome is the run's failure function state and the DLQ entry's.
 pub async fn failure_call(app: Arc<App>, i: usize) {
-    let Some((url, headers, body, retries)) = failure_request(&app.store.lock().unwrap(), i) else {
+    let Some((url, headers, body, retries)) = failure_request(&app.store.read().unwrap(), i) else {
         return;
     };
     let n = attempts(retries);

@@ -100,7 +100,7 @@ pub fn takes(store: &Store, work: Work) -> Option<Start> {
 /// The sandbox's `App::start`.
 pub fn start_work(app: &Arc<App>, work: Vec<Work>) {
     let (mine, rest): (Vec<_>, Vec<_>) = {
-        let s = app.store.lock().unwrap();
+        let s = app.store.read().unwrap();
         work.into_iter()
             .map(|w| (takes(&s, w), w))
             .partition(|(x, _)| x.is_some())

@@ -60,7 +60,7 @@ async fn wait(
     };
     let deadline = w.deadline;
     let found = {
-        let mut s = app.store.lock().unwrap();
+        let mut s = app.store.write().unwrap();
         let Some(i) = run_index(&s, &id).filter(|&i| s.runs[i].state == RunState::Started) else {
             return Reply::bad_request(format!("workflow run {id} is not running")).into_response();
         };
@@ -106,7 +106,7 @@ async fn time_out(app: Arc<App>, i: usize, n: usize, deadline: i64) {
         tokio::time::sleep(Duration::from_millis(wait as u64)).await;
     }
     let x = {
-        let mut s = app.store.lock().unwrap();
+        let mut s = app.store.write().unwrap();
         let x = complete(&mut s, i, n, None);
         app.persist(&s);
         x
@@ -120,7 +120,7 @@ async fn time_out(app: Arc<App>, i: usize, n: usize, deadline: i64) {
 /// error}]`, one per waiter completed.
 fn notify(app: &Arc<App>, run: Option<&str>, event_id: &str, data: &[u8]) -> Response {
     let (out, starts) = {
-        let mut s = app.store.lock().unwrap();
+        let mut s = app.store.write().unwrap();
         let mut pending = Vec::new();
         for (i, r) in s.runs.iter().enumerate() {
             let mine = run.is_none_or(|id| r.workflow_run_id == id);
@@ -177,7 +177,7 @@ async fn notify_run(
 }
 
 async fn waiters(State(app): AppState, Path(event_id): Path<String>) -> Response {
-    let s = app.store.lock().unwrap();
+    let s = app.store.read().unwrap();
     let list: Vec<Value> = s
         .runs
         .iter()
