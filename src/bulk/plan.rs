@@ -305,16 +305,26 @@ pub async fn build(
     };
     let mut ids = Vec::new();
     let mut left = Vec::new();
+    // A server that pages inconsistently could repeat an entry: it is planned, counted and
+    // shown to `on_page` once.
+    let mut seen = std::collections::HashSet::new();
     let mut take = |entries: &[Entry]| -> std::io::Result<()> {
         // What other jobs keep is left to them: not counted, not shown to `on_page`.
+        let mut fresh: Vec<&Entry> = Vec::with_capacity(entries.len());
+        for e in entries {
+            if !seen.insert(e.dlq_id.clone()) {
+                continue;
+            }
+            match held.contains_key(&e.dlq_id) {
+                true => left.push(e.dlq_id.clone()),
+                false => fresh.push(e),
+            }
+        }
         let owned: Vec<Entry>;
-        let kept = match held.is_empty() {
+        let kept = match fresh.len() == entries.len() {
             true => entries,
             false => {
-                let (kept, gone): (Vec<&Entry>, Vec<&Entry>) =
-                    entries.iter().partition(|e| !held.contains_key(&e.dlq_id));
-                left.extend(gone.into_iter().map(|e| e.dlq_id.clone()));
-                owned = kept.into_iter().cloned().collect();
+                owned = fresh.into_iter().cloned().collect();
                 &owned[..]
             }
         };
@@ -335,10 +345,6 @@ pub async fn build(
             None => return Ok(None),
         },
     };
-    // A server that pages inconsistently could repeat an entry; act on each once.
-    let mut seen = std::collections::HashSet::new();
-    ids.retain(|id| seen.insert(id.clone()));
-    left.retain(|id| seen.insert(id.clone()));
     let held = left.into_iter().map(|id| {
         let h = held[&id].clone();
         (id, h)
