@@ -136,6 +136,15 @@ impl JobRecord {
         }
     }
 
+    /// Takes the planned ids out of the record in memory (the journal keeps them): a new run
+    /// acts on them from here, so a large plan is held once.
+    pub fn take_parts(&mut self) -> Vec<Part> {
+        match &mut self.mode {
+            Mode::Planned { parts, .. } => std::mem::take(parts),
+            _ => Vec::new(),
+        }
+    }
+
     pub fn canary(&self) -> Option<&CanaryPlan> {
         match &self.mode {
             Mode::Planned { canary, .. } => canary.as_ref(),
