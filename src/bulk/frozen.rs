@@ -11,12 +11,31 @@ use std::io::{self, BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::republish::{Built, Line};
+use crate::api::Outgoing;
 
 /// The job's file of new messages.
 const MESSAGES: &str = "messages.ndjson";
+
+/// What was planned for one entry: its new message, or why it has none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Built {
+    Message(Box<Outgoing>),
+    /// Refused in the plan (no rewrite rule matched, a body that is not JSON, an expression
+    /// that failed): never sent, left in the DLQ.
+    Refused(String),
+}
+
+/// One line of the job's `messages.ndjson`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Line {
+    pub dlq_id: String,
+    #[serde(flatten)]
+    pub built: Built,
+}
 
 /// Each entry's new message, by DLQ id: a chunk's share of the job's messages.
 pub type Messages = HashMap<String, Built>;
@@ -78,7 +97,9 @@ impl Freezing {
         }
         self.tmp = None;
         // The rename itself is on disk before anything is sent.
-        File::open(job_dir)?.sync_all()
+        #[cfg(unix)]
+        File::open(job_dir)?.sync_all()?;
+        Ok(())
     }
 }
 
@@ -190,7 +211,7 @@ impl Frozen {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{Destination, Outgoing};
+    use crate::api::Destination;
 
     fn line(id: &str) -> Line {
         Line {
@@ -204,7 +225,7 @@ mod tests {
                 headers: vec![],
                 body: Some("{}".into()),
                 body_base64: None,
-                deduplication_id: crate::bulk::republish::dedup_id(id),
+                deduplication_id: format!("dlq-republish-{id}"),
                 config: Default::default(),
             })),
         }

@@ -17,8 +17,8 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::frozen::{Built, Line};
 use super::frozen::{Frozen, Messages};
-use crate::api::Outgoing;
 
 /// How long the service answers a deduplication id with its first message (OpenAPI,
 /// `Upstash-Deduplication-Id`: "in the last 10 minutes").
@@ -35,25 +35,6 @@ pub const MAX_BATCH: usize = 100;
 /// or any other, so an entry is published once however often it is tried.
 pub fn dedup_id(dlq_id: &str) -> String {
     format!("dlq-republish-{dlq_id}")
-}
-
-/// What was planned for one entry: its new message, or why it has none.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Built {
-    Message(Box<Outgoing>),
-    /// Refused in the plan (no rewrite rule matched, a body that is not JSON, an expression
-    /// that failed): never sent, left in the DLQ.
-    Refused(String),
-}
-
-/// One line of the job's `messages.ndjson` ([`super::frozen`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Line {
-    pub dlq_id: String,
-    #[serde(flatten)]
-    pub built: Built,
 }
 
 /// A publish the service accepted, journaled before the entry is deleted.
