@@ -187,11 +187,9 @@ impl<'a> Engine<'a> {
         unknown: &HashSet<String>,
         record: &mut dyn FnMut(&[Outcome]) -> std::io::Result<()>,
     ) -> (Summary, Option<Halt>) {
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        // Everything is planned already: one batch, then the end.
-        let _ = tx.send(ids.to_vec());
-        drop(tx);
-        self.run_batches(rx, unknown, record).await
+        // Everything is planned already: no batch will come.
+        let (_, rx) = tokio::sync::mpsc::unbounded_channel();
+        self.run_from(ids, rx, unknown, record).await
     }
 
     /// Runs the action over ids that arrive in batches (a pipelined run sends each listed
@@ -199,6 +197,19 @@ impl<'a> Engine<'a> {
     /// on in chunks, as many in flight as the [`Controller`] allows.
     pub async fn run_batches(
         &self,
+        batches: tokio::sync::mpsc::UnboundedReceiver<Vec<String>>,
+        unknown: &HashSet<String>,
+        record: &mut dyn FnMut(&[Outcome]) -> std::io::Result<()>,
+    ) -> (Summary, Option<Halt>) {
+        self.run_from(&[], batches, unknown, record).await
+    }
+
+    /// Runs the action over `planned`, then over the ids that arrive in `batches`. The
+    /// planned ids are cut into chunks only as chunks are started, so a large plan is not
+    /// held twice.
+    async fn run_from(
+        &self,
+        mut planned: &[String],
         mut batches: tokio::sync::mpsc::UnboundedReceiver<Vec<String>>,
         unknown: &HashSet<String>,
         record: &mut dyn FnMut(&[Outcome]) -> std::io::Result<()>,
@@ -223,9 +234,15 @@ impl<'a> Engine<'a> {
                 chunk.into_iter().partition(|id| !unknown.contains(id));
             self.chunk(todo, maybe).await
         };
+        summary.planned += planned.len() as u64;
         // Callback: the baselines of listed entries, read ahead of their sends.
         let mut reads = futures::stream::FuturesUnordered::new();
         loop {
+            while waiting.len() < self.flow.limit() && !planned.is_empty() {
+                let (chunk, rest) = planned.split_at(size.min(planned.len()));
+                waiting.push_back(chunk.to_vec());
+                planned = rest;
+            }
             if !tail.is_empty() && (!open || (running.is_empty() && waiting.is_empty())) {
                 waiting.push_back(std::mem::take(&mut tail));
             }
@@ -279,6 +296,7 @@ impl<'a> Engine<'a> {
                 // Nothing more starts: what waits is left for `--continue`.
                 summary.pending += waiting.drain(..).map(|c| c.len() as u64).sum::<u64>();
                 summary.pending += std::mem::take(&mut tail).len() as u64;
+                summary.pending += std::mem::take(&mut planned).len() as u64;
             }
         }
         summary.interrupted = self.cancel.is_cancelled() && summary.pending > 0;

@@ -19,6 +19,7 @@ pub mod client;
 pub mod content;
 pub mod exec;
 pub mod flow;
+pub mod frozen;
 pub mod job;
 pub mod journal;
 pub mod lanes;

@@ -305,16 +305,30 @@ pub async fn build(
     };
     let mut ids = Vec::new();
     let mut left = Vec::new();
+    // A server that pages inconsistently could repeat an entry: it is planned, counted and
+    // shown to `on_page` once.
+    let mut seen = Seen::default();
     let mut take = |entries: &[Entry]| -> std::io::Result<()> {
         // What other jobs keep is left to them: not counted, not shown to `on_page`.
+        let mut fresh: Vec<&Entry> = Vec::with_capacity(entries.len());
+        for e in entries {
+            let listed = || {
+                let page = fresh.iter().map(|e| &e.dlq_id);
+                ids.iter().chain(&left).chain(page)
+            };
+            if !seen.first(&e.dlq_id, listed) {
+                continue;
+            }
+            match held.contains_key(&e.dlq_id) {
+                true => left.push(e.dlq_id.clone()),
+                false => fresh.push(e),
+            }
+        }
         let owned: Vec<Entry>;
-        let kept = match held.is_empty() {
+        let kept = match fresh.len() == entries.len() {
             true => entries,
             false => {
-                let (kept, gone): (Vec<&Entry>, Vec<&Entry>) =
-                    entries.iter().partition(|e| !held.contains_key(&e.dlq_id));
-                left.extend(gone.into_iter().map(|e| e.dlq_id.clone()));
-                owned = kept.into_iter().cloned().collect();
+                owned = fresh.into_iter().cloned().collect();
                 &owned[..]
             }
         };
@@ -335,10 +349,6 @@ pub async fn build(
             None => return Ok(None),
         },
     };
-    // A server that pages inconsistently could repeat an entry; act on each once.
-    let mut seen = std::collections::HashSet::new();
-    ids.retain(|id| seen.insert(id.clone()));
-    left.retain(|id| seen.insert(id.clone()));
     let held = left.into_iter().map(|id| {
         let h = held[&id].clone();
         (id, h)
@@ -351,6 +361,27 @@ pub async fn build(
         limited,
         ..Plan::default()
     }))
+}
+
+/// The ids listed so far, to drop a repeat without keeping a second copy of every id: a hash
+/// of each, and only when a hash was met before are the listed ids themselves compared, so no
+/// entry is ever taken for another.
+#[derive(Default)]
+struct Seen {
+    hashes: std::collections::HashSet<u64>,
+    keys: std::hash::RandomState,
+}
+
+impl Seen {
+    /// Whether `id` is listed for the first time; `listed` gives every id listed before it.
+    fn first<'a, I: Iterator<Item = &'a String>>(
+        &mut self,
+        id: &str,
+        listed: impl FnOnce() -> I,
+    ) -> bool {
+        use std::hash::BuildHasher;
+        self.hashes.insert(self.keys.hash_one(id)) || !listed().any(|l| l == id)
+    }
 }
 
 /// Lists the first `limit` matches, one cursor; whether more matched, or `None` when
@@ -388,6 +419,29 @@ async fn first(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repeat_is_known_by_its_id_and_only_a_repeat() {
+        let mut seen = Seen::default();
+        let mut listed: Vec<String> = Vec::new();
+        let mut firsts = Vec::new();
+        for id in ["1-0", "1-1", "1-0", "1-2", "1-1"] {
+            let first = seen.first(id, || listed.iter());
+            if first {
+                listed.push(id.to_string());
+            }
+            firsts.push(first);
+        }
+        assert_eq!(firsts, [true, true, false, true, false]);
+        // Two ids whose hashes met: the ids decide.
+        let mut seen = Seen::default();
+        use std::hash::BuildHasher;
+        for id in ["2-0", "1-2"] {
+            seen.hashes.insert(seen.keys.hash_one(id));
+        }
+        assert!(seen.first("2-0", || listed.iter()));
+        assert!(!seen.first("1-2", || listed.iter()));
+    }
 
     #[test]
     fn a_canary_takes_one_of_each_group_before_a_second_of_any() {

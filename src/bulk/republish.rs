@@ -13,13 +13,12 @@
 //! entry is left in the DLQ as unconfirmed.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::Outgoing;
+pub use super::frozen::{Built, Line};
+use super::frozen::{Frozen, Messages};
 
 /// How long the service answers a deduplication id with its first message (OpenAPI,
 /// `Upstash-Deduplication-Id`: "in the last 10 minutes").
@@ -36,25 +35,6 @@ pub const MAX_BATCH: usize = 100;
 /// or any other, so an entry is published once however often it is tried.
 pub fn dedup_id(dlq_id: &str) -> String {
     format!("dlq-republish-{dlq_id}")
-}
-
-/// What was planned for one entry: its new message, or why it has none.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Built {
-    Message(Box<Outgoing>),
-    /// Refused in the plan (no rewrite rule matched, a body that is not JSON, an expression
-    /// that failed): never sent, left in the DLQ.
-    Refused(String),
-}
-
-/// One line of the job's `messages.ndjson`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Line {
-    pub dlq_id: String,
-    #[serde(flatten)]
-    pub built: Built,
 }
 
 /// A publish the service accepted, journaled before the entry is deleted.
@@ -96,36 +76,11 @@ pub enum Go {
     TooLate(String),
 }
 
-/// The job's file of new messages, one [`Line`] per planned entry.
-const MESSAGES: &str = "messages.ndjson";
-
-/// Writes the job's messages, synced, before anything is sent: `--continue` sends exactly these.
-pub fn write_lines(job_dir: &Path, lines: &[Line]) -> std::io::Result<()> {
-    let mut buf = Vec::new();
-    for l in lines {
-        serde_json::to_writer(&mut buf, l)?;
-        buf.push(b'\n');
-    }
-    crate::fsutil::write_atomic(&job_dir.join(MESSAGES), &buf, true)
-}
-
-/// Reads the job's messages back.
-pub fn read_lines(job_dir: &Path) -> std::io::Result<Vec<Line>> {
-    let f = std::fs::File::open(job_dir.join(MESSAGES))?;
-    let mut lines = Vec::new();
-    for l in BufReader::new(f).lines() {
-        let l = l?;
-        if l.trim().is_empty() {
-            continue;
-        }
-        lines.push(serde_json::from_str(&l)?);
-    }
-    Ok(lines)
-}
-
-/// The messages of a republish job, and what became of their publishes so far.
+/// The messages of a republish job, and what became of their publishes so far. The messages
+/// stay on disk, read a chunk at a time; what is known of an entry's publish is dropped once
+/// the entry is settled, so a run holds no more per entry than its plan's id.
 pub struct Republishing {
-    messages: HashMap<String, Built>,
+    frozen: Frozen,
     published: Mutex<HashMap<String, Publication>>,
     first_sent: Mutex<HashMap<String, i64>>,
     clock: Box<dyn Fn() -> i64 + Send + Sync>,
@@ -135,12 +90,12 @@ pub struct Republishing {
 impl Republishing {
     /// The job's messages, and what its journal says of earlier runs.
     pub fn new(
-        lines: impl IntoIterator<Item = Line>,
+        frozen: Frozen,
         published: impl IntoIterator<Item = Publication>,
         first_sent: HashMap<String, i64>,
     ) -> Republishing {
         Republishing {
-            messages: lines.into_iter().map(|l| (l.dlq_id, l.built)).collect(),
+            frozen,
             published: Mutex::new(
                 published
                     .into_iter()
@@ -174,17 +129,32 @@ impl Republishing {
         (self.clock)()
     }
 
-    pub fn message(&self, id: &str) -> Option<&Built> {
-        self.messages.get(id)
+    /// The planned messages of `ids` (a chunk's), read from the job's file.
+    pub fn messages(&self, ids: &[String]) -> std::io::Result<Messages> {
+        self.frozen.take(ids)
     }
 
-    /// The accepted publish of `id`, if there was one.
-    pub fn published(&self, id: &str) -> Option<Publication> {
-        self.published.lock().unwrap().get(id).cloned()
+    /// Whether `id`'s publish was accepted.
+    pub fn published(&self, id: &str) -> bool {
+        self.published.lock().unwrap().contains_key(id)
     }
 
+    /// An accepted publish: from here on `id` is only deleted, never sent again.
     pub fn note_published(&self, p: Publication) {
+        self.first_sent.lock().unwrap().remove(&p.dlq_id);
         self.published.lock().unwrap().insert(p.dlq_id.clone(), p);
+    }
+
+    /// `id` is settled in this run: what was kept of its publish goes, and comes back.
+    pub fn settle(&self, id: &str) -> Option<Publication> {
+        self.first_sent.lock().unwrap().remove(id);
+        self.published.lock().unwrap().remove(id)
+    }
+
+    /// Entries whose publish the ledger still holds: none once every entry is settled.
+    #[cfg(test)]
+    pub fn holding(&self) -> usize {
+        self.published.lock().unwrap().len() + self.first_sent.lock().unwrap().len()
     }
 
     /// Whether `id`'s publish may go now; a first send is noted at `now`, and must be journaled
@@ -229,7 +199,10 @@ mod tests {
     fn a_publish_is_sent_again_only_while_the_window_is_surely_open() {
         let now = Arc::new(AtomicI64::new(1_000_000));
         let clock = now.clone();
-        let r = Republishing::new([], [], HashMap::from([("old".to_string(), 0)]))
+        let dir = tempfile::tempdir().unwrap();
+        crate::bulk::frozen::write_lines(dir.path(), &[]).unwrap();
+        let frozen = Frozen::open(dir.path()).unwrap();
+        let r = Republishing::new(frozen, [], HashMap::from([("old".to_string(), 0)]))
             .with_clock(move || clock.load(Ordering::SeqCst));
         assert!(matches!(r.may_send("old"), Go::TooLate(_)));
         assert_eq!(r.may_send("a"), Go::First);

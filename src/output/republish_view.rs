@@ -13,7 +13,7 @@ use crate::bulk::rebuild::{diff, json};
 use crate::text::{cut_middle, safe, width};
 
 /// Refused entries listed by id; the rest are counted.
-const REFUSED_SHOWN: usize = 5;
+const REFUSED_SHOWN: usize = crate::bulk::rebuild::rebuilt::REFUSED_KEPT;
 /// Old -> new destination lines shown; the rest are counted.
 const MOVES_SHOWN: usize = 10;
 /// Hosts listed under a rewrite rule's line; the rest are counted.
@@ -53,22 +53,22 @@ pub fn preview_text(r: &Rebuilt, max: usize) -> String {
             ));
         }
     }
-    if !r.refused.is_empty() {
+    if r.refused > 0 {
         s.push_str(&format!(
             "  refused: {} (left in the DLQ, reported as failed)\n",
-            r.refused.len()
+            r.refused
         ));
-        for (id, why) in r.refused.iter().take(REFUSED_SHOWN) {
+        for (id, why) in r.refused_first.iter().take(REFUSED_SHOWN) {
             let line = format!("{}  {}", safe(id), safe(why));
             s.push_str(&format!(
                 "    {}\n",
                 cut_middle(&line, max.saturating_sub(4))
             ));
         }
-        if r.refused.len() > REFUSED_SHOWN {
+        if r.refused > REFUSED_SHOWN {
             s.push_str(&format!(
                 "    and {} more (--dry-run lists every entry)\n",
-                r.refused.len() - REFUSED_SHOWN
+                r.refused - REFUSED_SHOWN
             ));
         }
     }

@@ -311,9 +311,9 @@ fn a_callback_is_released_when_its_job_finishes_and_unconfirmed_ones_when_forgot
     assert_eq!(posts.load(Ordering::SeqCst), 4);
 }
 
-/// A start that fails after its journal exists (here a republish whose messages cannot be
-/// frozen with the job: they outgrow a file-size limit its journal stays under) is undone
-/// whole by the start's guard: no journal and so no claim, no report, no backup, nothing sent,
+/// A start that fails once its report and backup exist (here a republish whose messages cannot
+/// be frozen: they outgrow a file-size limit its ids stay under) is undone whole by the start's
+/// guard: no journal and so no claim, no report, no backup, no staged messages, nothing sent,
 /// and the error says nothing was changed. The same republish right after takes every entry.
 #[cfg(unix)]
 #[test]
@@ -344,12 +344,19 @@ fn a_start_that_fails_after_its_journal_leaves_no_job_and_no_claim() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("cannot write the job journal") && stderr.contains("nothing was changed"),
+        stderr.contains("cannot write the job's messages")
+            && stderr.contains("nothing was changed"),
         "{stderr}"
     );
     assert!(jobs(&sb).is_empty(), "the journal stayed: {:?}", jobs(&sb));
     assert!(!report.exists(), "the report stayed");
     assert!(!backup.exists(), "the backup stayed");
+    let staged: Vec<_> = std::fs::read_dir(sb.home.path().join("state"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("messages"))
+        .collect();
+    assert!(staged.is_empty(), "staged messages stayed: {staged:?}");
     assert_eq!(sb.ids(false).len(), 40);
     assert!(sb.applied_all().is_empty(), "{:?}", sb.applied_all());
 

@@ -41,6 +41,7 @@ mod republish;
 mod republish_batch;
 mod republish_exact;
 mod republish_fixture;
+mod republish_frozen;
 mod republish_more;
 mod republish_sdk;
 mod sandbox;

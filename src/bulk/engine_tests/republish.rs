@@ -73,7 +73,11 @@ async fn run(
         overrides: Default::default(),
     };
     let clock = job.now.clone();
-    let r = Republishing::new(job.lines, job.published, job.first_sent)
+    // The messages are read from the job's file, a chunk at a time, as a real run reads them.
+    let dir = tempfile::tempdir().unwrap();
+    crate::bulk::frozen::write_lines(dir.path(), &job.lines).unwrap();
+    let frozen = crate::bulk::frozen::Frozen::open(dir.path()).unwrap();
+    let r = Republishing::new(frozen, job.published, job.first_sent)
         .with_clock(move || clock.load(Ordering::SeqCst));
     let marked = fake.marked.clone();
     let mark = super::marking(move |ids: &[String]| -> std::io::Result<()> {
@@ -110,6 +114,10 @@ async fn run(
         })
         .await;
     assert!(halt.is_none(), "halted: {halt:?}");
+    if summary.done == ids.len() as u64 {
+        // Every entry settled: nothing of them is held until the run ends.
+        assert_eq!(r.holding(), 0, "publishes still held after the run");
+    }
     assert!(
         fake.unmarked().is_empty(),
         "sent unmarked: {:?}",

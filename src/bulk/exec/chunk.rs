@@ -13,6 +13,7 @@ use futures::stream::{self, StreamExt};
 use super::{ChunkResult, Engine, Halt};
 use crate::api::ApiError;
 use crate::bulk::callback::Applied;
+use crate::bulk::frozen::Messages;
 use crate::bulk::outcome::{Outcome, Status};
 
 /// Rounds per chunk before its remaining ids are reported as failed.
@@ -29,6 +30,8 @@ pub(super) struct Chunk {
     /// The action may or may not have happened: asked about before anything is sent again.
     pub unknown: Vec<String>,
     pub last_err: Option<ApiError>,
+    /// Republish: the chunk's planned messages, read from the job's file when first sent.
+    pub messages: Option<Messages>,
     /// Time spent in back-off so far, against the engine's budget.
     waited: Duration,
 }
@@ -49,6 +52,7 @@ impl Engine<'_> {
             todo: ids,
             unknown: maybe,
             last_err: None,
+            messages: None,
             waited: Duration::ZERO,
         };
         for round in 0..ROUNDS {

@@ -18,6 +18,7 @@ use futures::stream::{self, StreamExt};
 use super::chunk::CHECKS;
 use super::{Engine, Halt};
 use crate::api::{ApiError, Batched, Outgoing, Published, Source};
+use crate::bulk::frozen::Messages;
 use crate::bulk::outcome::{Outcome, Status};
 use crate::bulk::republish::{Attempt, Built, Go, Publication, Republishing, Step};
 
@@ -42,17 +43,19 @@ struct Ready<'r> {
 }
 
 impl Engine<'_> {
-    /// Publishes the entries `ids`: what each became, in no particular order.
+    /// Publishes the entries `ids`, whose planned messages are among `messages` (the
+    /// chunk's): what each became, in no particular order.
     pub(super) async fn publish_all(
         &self,
         r: &Republishing,
+        messages: &Messages,
         ids: Vec<String>,
     ) -> Vec<(String, Sent)> {
         let mut out = Vec::with_capacity(ids.len());
         let mut waiting = Vec::new();
         for id in ids {
-            match planned(r, &id) {
-                Ok(_) if r.published(&id).is_some() => out.push((id, Sent::Published)),
+            match planned(messages, &id) {
+                Ok(_) if r.published(&id) => out.push((id, Sent::Published)),
                 Ok(_) => waiting.push(id),
                 Err(o) => out.push((id, Sent::Settled(*o))),
             }
@@ -60,7 +63,7 @@ impl Engine<'_> {
         if waiting.is_empty() {
             return out;
         }
-        let (ready, settled) = self.clear_to_go(r, waiting).await;
+        let (ready, settled) = self.clear_to_go(r, messages, waiting).await;
         out.extend(settled);
         if ready.is_empty() {
             return out;
@@ -74,11 +77,12 @@ impl Engine<'_> {
     }
 
     /// Looks the entries up (one request): the entries cleared to go, and those settled.
-    async fn clear_to_go<'r>(
+    async fn clear_to_go<'m>(
         &self,
-        r: &'r Republishing,
+        r: &Republishing,
+        messages: &'m Messages,
         ids: Vec<String>,
-    ) -> (Vec<Ready<'r>>, Vec<(String, Sent)>) {
+    ) -> (Vec<Ready<'m>>, Vec<(String, Sent)>) {
         let mut settled = Vec::new();
         if !self.ready_to_ask().await {
             return (vec![], ids.into_iter().map(|id| (id, Sent::Left)).collect());
@@ -111,7 +115,7 @@ impl Engine<'_> {
                 Go::First => true,
                 Go::Again => false,
             };
-            let Ok(message) = planned(r, &id) else {
+            let Ok(message) = planned(messages, &id) else {
                 unreachable!("only planned messages are looked up")
             };
             ready.push(Ready { id, message, first });
@@ -310,8 +314,8 @@ fn refused_whole(e: &ApiError) -> bool {
 }
 
 /// The entry's planned message, or its outcome when it has none.
-fn planned<'r>(r: &'r Republishing, id: &str) -> Result<&'r Outgoing, Box<Outcome>> {
-    match r.message(id) {
+fn planned<'m>(messages: &'m Messages, id: &str) -> Result<&'m Outgoing, Box<Outcome>> {
+    match messages.get(id) {
         Some(Built::Message(m)) => Ok(m.as_ref()),
         Some(Built::Refused(why)) => Err(Box::new(Outcome::failed(
             id,

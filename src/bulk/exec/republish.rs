@@ -20,13 +20,29 @@ impl Engine<'_> {
     /// halted.
     pub(super) async fn send_republish(&self, c: &mut Chunk) -> ControlFlow<()> {
         let (r, _) = self.republish.expect("a republish engine has its messages");
+        if c.messages.is_none() {
+            // Read once for the chunk's life: its later rounds send the same messages.
+            let ids: Vec<String> = c.todo.iter().chain(&c.unknown).cloned().collect();
+            match r.messages(&ids) {
+                Ok(m) => c.messages = Some(m),
+                Err(e) => {
+                    let why = format!("cannot read the job's messages: {e}");
+                    self.stop(Halt::Journal(std::io::Error::new(e.kind(), why)));
+                    return ControlFlow::Break(());
+                }
+            }
+        }
         let ids = std::mem::take(&mut c.todo);
-        let sent = self.publish_all(r, ids).await;
+        let messages = c.messages.as_ref().expect("read above");
+        let sent = self.publish_all(r, messages, ids).await;
         let mut published = Vec::new();
         for (id, s) in sent {
             match s {
                 Sent::Published => published.push(id),
-                Sent::Settled(o) => c.out.push(o),
+                Sent::Settled(o) => {
+                    r.settle(&id);
+                    c.out.push(o);
+                }
                 Sent::Again(e) => {
                     c.todo.push(id);
                     c.last_err = Some(e);
@@ -115,9 +131,10 @@ impl Engine<'_> {
     }
 }
 
-/// The outcome of an entry whose message was published and whose entry left the DLQ.
+/// The outcome of an entry whose message was published and whose entry left the DLQ: it is
+/// settled, and what was kept of its publish goes.
 pub(super) fn republished(r: &Republishing, id: &str, note: Option<String>) -> Outcome {
-    let Some(p) = r.published(id) else {
+    let Some(p) = r.settle(id) else {
         // Gone, and no publish of this job was seen accepted: someone else took it.
         return Outcome::failed(
             id,

@@ -140,9 +140,12 @@ fn never_sent(dir: &Path, plan: &JobRecord) -> HashSet<String> {
     if plan.action.verb != Verb::Republish {
         return HashSet::new();
     }
-    let lines = crate::bulk::republish::read_lines(dir).unwrap_or_default();
+    let Ok(lines) = crate::bulk::frozen::lines(dir) else {
+        return HashSet::new();
+    };
+    // Read a line at a time: only the refused ids are kept.
     lines
-        .into_iter()
+        .map_while(|l| l.ok())
         .filter(|l| matches!(l.built, Built::Refused(_)))
         .map(|l| l.dlq_id)
         .collect()

@@ -106,8 +106,8 @@ impl Mode {
 }
 
 /// A job's `plan.json`: what it does, where, how, and with which settings.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", into = "OnDisk", from = "OnDisk")]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", from = "OnDisk")]
 pub struct JobRecord {
     pub job: String,
     pub action: Action,
@@ -136,6 +136,15 @@ impl JobRecord {
         }
     }
 
+    /// Takes the planned ids out of the record in memory (the journal keeps them): a new run
+    /// acts on them from here, so a large plan is held once.
+    pub fn take_parts(&mut self) -> Vec<Part> {
+        match &mut self.mode {
+            Mode::Planned { parts, .. } => std::mem::take(parts),
+            _ => Vec::new(),
+        }
+    }
+
     pub fn canary(&self) -> Option<&CanaryPlan> {
         match &self.mode {
             Mode::Planned { canary, .. } => canary.as_ref(),
@@ -146,7 +155,7 @@ impl JobRecord {
 
 /// `plan.json` as written since the first release: the mode is whichever of `parts`,
 /// `serverSide` and `pipeline` is there, so journals of earlier versions read as they are.
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct OnDisk {
     job: String,
@@ -187,29 +196,55 @@ impl From<OnDisk> for JobRecord {
     }
 }
 
-impl From<JobRecord> for OnDisk {
-    fn from(r: JobRecord) -> OnDisk {
-        let (mut parts, mut canary, mut server_side, mut pipeline) = (Vec::new(), None, None, None);
-        match r.mode {
+/// `plan.json` written from a record in place ([`OnDisk`]'s fields): a large plan is not
+/// copied to be written.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OnDiskRef<'a> {
+    job: &'a str,
+    action: &'a Action,
+    created_ms: i64,
+    selection: &'a str,
+    target: &'a TargetRecord,
+    settings: &'a RunSettings,
+    #[serde(skip_serializing_if = "no_parts")]
+    parts: &'a [Part],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server_side: Option<&'a Matching>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    canary: Option<&'a CanaryPlan>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pipeline: Option<&'a Matching>,
+}
+
+fn no_parts(parts: &&[Part]) -> bool {
+    parts.is_empty()
+}
+
+impl Serialize for JobRecord {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (mut parts, mut canary, mut server_side, mut pipeline) = (&[][..], None, None, None);
+        match &self.mode {
             Mode::Planned {
                 parts: p,
                 canary: c,
-            } => (parts, canary) = (p, c),
+            } => (parts, canary) = (&p[..], c.as_ref()),
             Mode::Pipelined(m) => pipeline = Some(m),
             Mode::ServerSide(m) => server_side = Some(m),
         }
-        OnDisk {
-            job: r.job,
-            action: r.action,
-            created_ms: r.created_ms,
-            selection: r.selection,
-            target: r.target,
-            settings: r.settings,
+        OnDiskRef {
+            job: &self.job,
+            action: &self.action,
+            created_ms: self.created_ms,
+            selection: &self.selection,
+            target: &self.target,
+            settings: &self.settings,
             parts,
             server_side,
             canary,
             pipeline,
         }
+        .serialize(s)
     }
 }
 

@@ -220,14 +220,16 @@ fn begin<'a, 'r>(
             threshold_pct: v.canary_threshold.unwrap_or(100.0),
         })
     });
+    // The ids go to the record and come back as it claimed them: held once, not twice.
     let mode = Mode::Planned {
-        parts: plan.parts.clone(),
+        parts: std::mem::take(&mut planned.plan.parts),
         canary: canary.clone(),
     };
     let verify_secs = verify.map(|d| d.as_secs().max(1));
     let selection = planned.selection.clone();
     let record = record(req, id, &target, selection, verify_secs, mode);
-    let (job, refused) = Job::create(&ctx.state_dir, record).map_err(journal_err)?;
+    let (mut job, refused) = Job::create(&ctx.state_dir, record).map_err(journal_err)?;
+    planned.plan.parts = job.record.take_parts();
     // The canary the job recorded: without what another job claimed meanwhile.
     let canary = job.record.canary().cloned().map(|c| Canary {
         ids: c.ids,
@@ -238,6 +240,8 @@ fn begin<'a, 'r>(
     if !refused.is_empty() {
         // Another job claimed some of them while the plan was shown: they are its.
         warn_held(&ctx.out, &refused, &ctx.places);
+        // Out of the parts already (the record's claim): out of the canary's samples here.
+        planned.plan.held.extend(refused.iter().cloned());
         let held: claims::Held = refused.into_iter().collect();
         planned.plan.leave(&held);
         starting.staged_mut().leave(&held);

@@ -143,7 +143,10 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Parts::default()
             .with(Backup::to(args.backup.as_deref()))
             .with(Follow(&args.verify))
-            .with(Rebuild(&edits)),
+            .with(Rebuild {
+                edits: &edits,
+                state_dir: &ctx.state_dir,
+            }),
     )?;
     super::act::run(ctx, request).await
 }

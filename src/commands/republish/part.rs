@@ -1,7 +1,10 @@
 //! Republish's own part of a job: each planned entry's new message, built as the plan is made
-//! (refusals shown before anything is sent), frozen with the job so `--continue` sends these
-//! and nothing else, and the ledger of what was published that the engine keeps.
+//! (refusals shown before anything is sent) and written at once to a file that is frozen with
+//! the job, so `--continue` sends these and nothing else, and the ledger of what was published
+//! that the engine keeps. Neither the plan nor the run holds every message
+//! ([`crate::bulk::frozen`]).
 
+use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -10,19 +13,23 @@ use futures::future::BoxFuture;
 use super::super::act::parts::{Engaged, Part, Staging};
 use crate::api::{Client, Entry};
 use crate::bulk::exec::{Engine, Noting};
+use crate::bulk::frozen::{Freezing, Frozen};
 use crate::bulk::job::Job;
 use crate::bulk::journal::{claims::Held, State};
 use crate::bulk::outcome::Summary;
 use crate::bulk::rebuild::edit::Edits;
 use crate::bulk::rebuild::rebuilt::Rebuilt;
-use crate::bulk::republish::{self, Republishing};
+use crate::bulk::republish::Republishing;
 use crate::cmdline::CommandLine;
 use crate::error::{CliError, Kind, Result};
 use crate::output::republish_view::{preview_text, print_changes};
 use crate::text::safe;
 
-/// What each entry's new message changes.
-pub struct Rebuild<'a>(pub &'a Edits);
+/// What each entry's new message changes; the messages are staged under `state_dir`.
+pub struct Rebuild<'a> {
+    pub edits: &'a Edits,
+    pub state_dir: &'a Path,
+}
 
 impl Part for Rebuild<'_> {
     /// Each entry's message is built in the plan, refusals shown before acting.
@@ -39,7 +46,7 @@ impl Part for Rebuild<'_> {
     /// A URL group that is not there would fail every publish: said once, before the plan.
     fn check<'s>(&'s self, api: &'s Client) -> BoxFuture<'s, Result<()>> {
         Box::pin(async move {
-            let Some(group) = self.0.url_group() else {
+            let Some(group) = self.edits.url_group() else {
                 return Ok(());
             };
             if api.url_group_exists(group).await? {
@@ -54,38 +61,61 @@ impl Part for Rebuild<'_> {
     }
 
     fn stage(&self, dry_run: bool) -> Result<Option<Box<dyn Staging + '_>>> {
+        // A dry run sends nothing, so it freezes nothing.
+        let frozen = match dry_run {
+            true => None,
+            false => Some(Freezing::create(self.state_dir).map_err(|e| messages_err(&e))?),
+        };
         Ok(Some(Box::new(Building {
-            edits: self.0,
+            edits: self.edits,
             rebuilt: Rebuilt::new(dry_run),
+            frozen,
+            leave: HashSet::new(),
         })))
     }
 
     /// The messages as planned, and what the journal says was published and when.
     fn reopen(&self, job: &Job, state: &State) -> Result<Option<Box<dyn Engaged>>> {
-        let lines = republish::read_lines(job.dir()).map_err(|e| {
+        let frozen = Frozen::open(job.dir()).map_err(|e| {
             CliError::failure(format!("cannot read the messages of job {}: {e}", job.id()))
                 .hint("the job's directory was changed by hand: its messages are gone")
         })?;
+        // Only what is left matters: a settled entry is never sent nor deleted again.
+        let left = |id: &String| !state.finished(id);
         let republishing = Republishing::new(
-            lines,
-            state.published.iter().cloned(),
-            state.first_sent.clone(),
+            frozen,
+            state.published.iter().filter(|p| left(&p.dlq_id)).cloned(),
+            state
+                .first_sent
+                .iter()
+                .filter(|(id, _)| left(id))
+                .map(|(id, at)| (id.clone(), *at))
+                .collect(),
         );
         Ok(Some(Box::new(Sending(
-            republishing.with_batch(self.0.batch),
+            republishing.with_batch(self.edits.batch),
         ))))
     }
 }
 
-/// The new messages of the entries planned so far.
+/// The new messages of the entries planned so far: on disk (`frozen`, none for a dry run),
+/// and what the plan shows of them.
 struct Building<'a> {
     edits: &'a Edits,
     rebuilt: Rebuilt,
+    frozen: Option<Freezing>,
+    /// Planned entries another job claimed meanwhile: left out of the job's messages.
+    leave: HashSet<String>,
 }
 
 impl Staging for Building<'_> {
     fn found(&mut self, entries: &[Entry]) -> Result<()> {
-        entries.iter().for_each(|e| self.rebuilt.add(self.edits, e));
+        for e in entries {
+            let line = self.rebuilt.add(self.edits, e);
+            if let (Some(line), Some(f)) = (line, self.frozen.as_mut()) {
+                f.add(&line).map_err(|e| messages_err(&e))?;
+            }
+        }
         Ok(())
     }
 
@@ -113,27 +143,42 @@ impl Staging for Building<'_> {
     }
 
     fn kept(&self) -> Option<String> {
-        let refused = self.rebuilt.refused.len();
+        let refused = self.rebuilt.refused;
         (refused > 0).then(|| format!(" ({refused} more refused, left in the DLQ)"))
     }
 
     fn refused(&self) -> usize {
-        self.rebuilt.refused.len()
+        self.rebuilt.refused
     }
 
     fn leave(&mut self, held: &Held) {
-        self.rebuilt.lines.retain(|l| !held.contains_key(&l.dlq_id));
+        self.leave.extend(held.keys().cloned());
     }
 
     /// The messages are frozen with the job: `--continue` sends these and nothing else.
     fn commit(&mut self, job: &Job) -> io::Result<Option<Box<dyn Engaged>>> {
-        let lines = std::mem::take(&mut self.rebuilt.lines);
-        republish::write_lines(job.dir(), &lines)?;
-        let republishing = Republishing::new(lines, [], Default::default());
+        let f = self
+            .frozen
+            .take()
+            .expect("only a plan that is run is committed");
+        f.commit(job.dir(), &self.leave)?;
+        let republishing = Republishing::new(Frozen::open(job.dir())?, [], Default::default());
         Ok(Some(Box::new(Sending(
             republishing.with_batch(self.edits.batch),
         ))))
     }
+
+    /// The job does not start: its staged messages go.
+    fn undo(&mut self) {
+        self.frozen = None;
+    }
+}
+
+fn messages_err(e: &io::Error) -> CliError {
+    CliError::failure(format!(
+        "cannot write the job's messages: {e}; nothing was changed"
+    ))
+    .hint("check the state directory (DLQ_STATE_DIR) is writable and has room")
 }
 
 /// Each entry's new message and what was published so far, for the engine.
