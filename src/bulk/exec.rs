@@ -265,11 +265,7 @@ impl<'a> Engine<'a> {
                 batch = batches.recv(), if open => match batch {
                     Some(ids) => {
                         summary.planned += ids.len() as u64;
-                        tail.extend(ids);
-                        while tail.len() >= size {
-                            let rest = tail.split_off(size);
-                            waiting.push_back(std::mem::replace(&mut tail, rest));
-                        }
+                        whole_chunks(ids, &mut tail, &mut waiting, size);
                     }
                     None => open = false,
                 },
@@ -386,5 +382,19 @@ impl<'a> Engine<'a> {
             }
             Ok(()) => true,
         }
+    }
+}
+
+/// Listed ids join the held `tail`; each whole chunk of it waits to be started.
+fn whole_chunks(
+    ids: Vec<String>,
+    tail: &mut Vec<String>,
+    waiting: &mut std::collections::VecDeque<Vec<String>>,
+    size: usize,
+) {
+    tail.extend(ids);
+    while tail.len() >= size {
+        let rest = tail.split_off(size);
+        waiting.push_back(std::mem::replace(tail, rest));
     }
 }
