@@ -6,7 +6,7 @@
 //! anything is sent, and `--continue` sends from the same file, never from a new plan.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::{File, OpenOptions};
+use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -51,15 +51,22 @@ pub struct Freezing {
 
 impl Freezing {
     /// A new staging file under `state_dir` (on the same file system as the jobs, so the
-    /// job takes it with a rename).
+    /// job takes it with a rename), locked while it is written. Staging files whose writer
+    /// died (killed while planning, so no drop removed them) are swept first: they hold
+    /// bodies and headers nobody will send.
     pub fn create(state_dir: &Path) -> io::Result<Freezing> {
         crate::fsutil::create_private_dir(state_dir)?;
+        sweep(state_dir);
         let tmp = state_dir.join(format!(
-            ".messages-{}-{:08x}.ndjson.tmp",
+            "{STAGING_PREFIX}{}-{:08x}{STAGING_SUFFIX}",
             std::process::id(),
             rand::random::<u32>()
         ));
         let f = private_new(&tmp)?;
+        // The lock lives as long as the writer's file: a sweep beside it leaves it be.
+        if let Err(TryLockError::Error(e)) = f.try_lock() {
+            return Err(e);
+        }
         Ok(Freezing {
             tmp: Some(tmp),
             w: BufWriter::new(f),
@@ -107,6 +114,30 @@ impl Drop for Freezing {
     fn drop(&mut self) {
         if let Some(tmp) = self.tmp.take() {
             let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+const STAGING_PREFIX: &str = ".messages-";
+const STAGING_SUFFIX: &str = ".ndjson.tmp";
+
+/// Removes the staging files of `state_dir` no live plan holds (their lock is free). Best
+/// effort: a file that cannot be read or removed is left for the next sweep.
+fn sweep(state_dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(state_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(STAGING_PREFIX) && name.ends_with(STAGING_SUFFIX)) {
+            continue;
+        }
+        let Ok(f) = OpenOptions::new().write(true).open(entry.path()) else {
+            continue;
+        };
+        if f.try_lock().is_ok() {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }
@@ -284,5 +315,27 @@ mod tests {
         f.add(&line("1-0")).unwrap();
         drop(f);
         assert_eq!(std::fs::read_dir(state.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_plan_sweeps_the_staging_files_of_dead_plans_and_leaves_a_live_ones() {
+        let state = tempfile::tempdir().unwrap();
+        let mut live = Freezing::create(state.path()).unwrap();
+        live.add(&line("1-0")).unwrap();
+        // What a plan killed mid-way leaves: a staging file nobody holds.
+        let dead = state
+            .path()
+            .join(format!("{STAGING_PREFIX}1-0000beef{STAGING_SUFFIX}"));
+        std::fs::write(&dead, "{}\n").unwrap();
+        let other = state.path().join("plan.json");
+        std::fs::write(&other, "{}").unwrap();
+        let second = Freezing::create(state.path()).unwrap();
+        assert!(!dead.exists(), "a dead plan's messages stay behind");
+        assert!(
+            live.tmp.as_ref().unwrap().exists(),
+            "a live plan's file was swept"
+        );
+        assert!(second.tmp.as_ref().unwrap().exists());
+        assert!(other.exists(), "only staging files are swept");
     }
 }
