@@ -83,6 +83,17 @@ impl Pty {
         })
     }
 
+    /// Waits until `needle` is drawn after `marker` (a prompt asked again after some output;
+    /// counting a prompt's drawings would also count the line that echoes its answer).
+    pub fn until_after(&self, marker: &str, needle: &str) -> String {
+        let what = format!("{needle:?} drawn after {marker:?}");
+        crate::common::wait_for(&what, 60, || {
+            let drawn = self.drawn();
+            let at = drawn.find(marker)? + marker.len();
+            drawn[at..].contains(needle).then_some(drawn)
+        })
+    }
+
     /// Whether the command is still running.
     pub fn running(&mut self) -> bool {
         self.child.try_wait().unwrap().is_none()

@@ -138,14 +138,17 @@ fn at_80_columns_a_group_narrowed_by_what_it_says_is_exactly_what_the_delete_tak
     pty.keys("\x1b[B\r");
     pty.until("--where (empty goes back)", 1);
     pty.keys(&format!("{PROGRAM}\r"));
-    pty.until("What now?", 2);
+    // The first menu's answer line also says "What now?": the second menu is the one drawn
+    // after the narrowed count. Keys sent before it would be echoed onto the reading line.
+    pty.until_after("of the group's entries match --where", "What now?");
     // inspect, narrow by another key, export, retry, republish, delete.
     pty.keys("\x1b[B\x1b[B\x1b[B\x1b[B\x1b[B\r");
     pty.until("Keep a copy?", 1);
     pty.keys("\x1b[B\r");
     pty.until("[y/N]", 1);
     pty.keys("y\r");
-    pty.until(GROUPS, 2);
+    // Back at the groups once the delete has said its account; Esc quits.
+    pty.until_after(" done of ", GROUPS);
     pty.keys("\x1b");
     let (code, drawn) = pty.finish();
     let screen = Screen::replay_at(&drawn, COLS);
