@@ -342,7 +342,10 @@ fn triage_at_80_columns_offers_reply_groups_and_deletes_exactly_one() {
         ("NO_COLOR", "1"),
     ];
     let screen = crate::tty::Screen::start(&[bin, "triage".into()], &env, 80, 40);
-    let s = screen.wait("pick one (type to filter, Esc to quit)");
+    screen.wait("pick one (type to filter, Esc to quit)");
+    // The menu is drawn a line at a time: read it once its reply groups are all there (a
+    // missing one fails the wait).
+    let s = screen.wait_n("reply: ", truth.len());
     // URL groups, and beside them every reply group; none cut so that it reads like another.
     assert!(s.contains("https://a.example/hook · 503"), "{s}");
     let replies = s.lines().filter(|l| l.contains("reply: ")).count();
