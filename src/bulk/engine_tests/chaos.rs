@@ -6,7 +6,6 @@ use std::collections::{HashMap, HashSet};
 
 use super::fake::Fake;
 use super::{source, Waits};
-use crate::api::Source;
 use crate::bulk::action::{Action, Verb};
 use crate::bulk::exec::Engine;
 use crate::bulk::flow::Controller;
@@ -169,16 +168,8 @@ async fn callback_with_runs_known_from_the_plan_exactly_once_under_random_faults
 
 #[tokio::test(start_paused = true)]
 async fn callbacks_with_runs_known_read_their_baselines_fifty_at_a_time_without_lookups() {
-    let fake = Fake::new();
     let ids: Vec<String> = (0..120).map(|i| format!("k{i:03}")).collect();
-    for id in &ids {
-        fake.add(Source::Workflow, id);
-    }
-    let action = Action {
-        verb: Verb::Callback,
-        source: Source::Workflow,
-        overrides: Default::default(),
-    };
+    let (fake, action) = super::callbacks_on(&ids);
     let waits = Waits::default();
     let mark = super::marking(|_: &[String]| -> std::io::Result<()> { Ok(()) });
     let mut engine = Engine::new(&fake, &action, &fake.cancel, &waits);

@@ -10,10 +10,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 
-use super::fake::Fake;
 use super::Waits;
-use crate::api::Source;
-use crate::bulk::action::{Action, Verb};
 use crate::bulk::callback::Ledger;
 use crate::bulk::exec::Engine;
 use crate::bulk::flow::Controller;
@@ -24,16 +21,8 @@ const IN_FLIGHT: usize = 8;
 
 #[tokio::test(start_paused = true)]
 async fn marks_waiting_for_the_disk_wait_together_and_outcomes_are_recorded_together() {
-    let fake = Fake::new();
     let ids: Vec<String> = (0..IDS).map(|i| format!("c{i}")).collect();
-    for id in &ids {
-        fake.add(Source::Workflow, id);
-    }
-    let action = Action {
-        verb: Verb::Callback,
-        source: Source::Workflow,
-        overrides: Default::default(),
-    };
+    let (fake, action) = super::callbacks_on(&ids);
     let waits = Waits::default();
     // Marks waiting for the disk now, and the most seen at once.
     let waiting = Arc::new(AtomicUsize::new(0));

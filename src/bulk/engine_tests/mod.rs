@@ -129,7 +129,6 @@ impl Default for Row {
     }
 }
 
-/// The same want for several ids.
 /// The journal's in-flight mark as the engine takes it: `f`, done at once.
 pub(super) fn marking<'a>(
     f: impl Fn(&[String]) -> std::io::Result<()> + Sync + 'a,
@@ -137,6 +136,21 @@ pub(super) fn marking<'a>(
     move |ids: &[String]| Box::pin(std::future::ready(f(ids)))
 }
 
+/// A fake DLQ with a workflow entry for each of `ids`, and the callback action on them.
+fn callbacks_on(ids: &[String]) -> (Fake, Action) {
+    let fake = Fake::new();
+    for id in ids {
+        fake.add(Source::Workflow, id);
+    }
+    let action = Action {
+        verb: Verb::Callback,
+        source: Source::Workflow,
+        overrides: Default::default(),
+    };
+    (fake, action)
+}
+
+/// The same want for several ids.
 fn all(ids: &[&'static str], w: Want) -> Vec<(&'static str, Want)> {
     ids.iter().map(|id| (*id, w)).collect()
 }
