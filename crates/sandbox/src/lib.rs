@@ -27,6 +27,7 @@ mod persist;
 mod publish;
 mod query;
 mod queues;
+mod queueslots;
 mod redact;
 mod replies;
 mod routes;

@@ -32,9 +32,6 @@ use super::store::{new_message_id, MessageRecord, Store};
 use super::wfexec::{self, is_workflow_message, Start};
 use super::wire::{text_or_base64, Entry, Headers, Reply};
 
-/// How long a deduplication id is remembered, as the service documents it.
-const DEDUP_WINDOW_MS: i64 = 10 * 60 * 1000;
-
 /// One publish as asked for.
 pub struct Publish {
     /// A full `http(s)` URL, or the name of a URL group.
@@ -175,10 +172,7 @@ pub fn publish(store: &mut Store, p: &Publish, now: i64) -> Result<Published, Re
                 paused: false,
             });
     }
-    store
-        .sources
-        .dedup
-        .retain(|_, (_, at)| *at > now - DEDUP_WINDOW_MS);
+    store.sources.dedup.sweep(now);
     let forward = forward_headers(&p.headers);
     let (text, b64) = text_or_base64(&p.body);
     let group = targets.len() > 1 || targets.iter().any(|t| t.topic.is_some());
@@ -186,7 +180,7 @@ pub fn publish(store: &mut Store, p: &Publish, now: i64) -> Result<Published, Re
     let mut work = Vec::new();
     for t in targets {
         let key = dedup_key(&p.headers, &t.url, &p.body, &forward);
-        if let Some((id, _)) = key.as_ref().and_then(|k| store.sources.dedup.get(k)) {
+        if let Some(id) = key.as_ref().and_then(|k| store.sources.dedup.get(k, now)) {
             items.push(item(id, &t, group, true));
             continue;
         }
@@ -227,7 +221,7 @@ pub fn publish(store: &mut Store, p: &Publish, now: i64) -> Result<Published, Re
         };
         let id = msg.message_id.clone();
         if let Some(k) = key {
-            store.sources.dedup.insert(k, (id.clone(), now));
+            store.sources.dedup.insert(k, id.clone(), now);
         }
         let w = add_message(store, msg);
         match (&p.queue, w) {

@@ -69,33 +69,17 @@ fn queue_json(s: &Store, q: &QueueRecord) -> Value {
 /// Moves the oldest held messages of every running queue into free slots.
 fn release(s: &mut Store) -> Vec<Work> {
     let mut out = Vec::new();
-    let queues: Vec<QueueRecord> = s
+    let running: Vec<(String, usize)> = s
         .sources
         .queues
         .values()
         .filter(|q| !q.paused)
-        .cloned()
+        .map(|q| (q.name.clone(), q.parallelism.max(1) as usize))
         .collect();
-    for q in queues {
-        let mine: Vec<usize> = (0..s.messages.len())
-            .filter(|&i| in_queue(s, i, &q.name))
-            .collect();
-        let busy = mine
-            .iter()
-            .filter(|&&i| {
-                matches!(
-                    s.messages[i].state,
-                    MessageState::Pending | MessageState::Delivering
-                )
-            })
-            .count() as i64;
-        let free = (q.parallelism.max(1) - busy).max(0) as usize;
-        let next: Vec<usize> = mine
-            .into_iter()
-            .filter(|&i| s.messages[i].state == MessageState::Queued)
-            .take(free)
-            .collect();
-        for i in next {
+    for (name, parallelism) in running {
+        let held = s.queue_slots.unsettled(&s.messages, &name, parallelism);
+        let free = parallelism.saturating_sub(held.busy);
+        for i in held.waiting.into_iter().take(free) {
             s.messages[i].state = MessageState::Pending;
             out.push(Work::Message(i));
         }

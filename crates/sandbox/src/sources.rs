@@ -17,9 +17,46 @@ pub struct Sources {
     pub queues: BTreeMap<String, QueueRecord>,
     #[serde(default)]
     pub schedules: BTreeMap<String, ScheduleRecord>,
-    /// Deduplication key -> (message id, when it was published).
     #[serde(default)]
-    pub dedup: BTreeMap<String, (String, i64)>,
+    pub dedup: DedupWindow,
+}
+
+/// How long a deduplication id is remembered, as the service documents it.
+const DEDUP_WINDOW_MS: i64 = 10 * 60 * 1000;
+
+/// The publish deduplication window: deduplication key -> (message id, when it was published).
+/// Expired keys are swept at most once a second rather than on every publish: a sweep walks
+/// every key, and a bulk republish puts one key per message in it (quadratic at 100,000). A
+/// lookup checks the age itself, so a key the sweep has not reached yet never deduplicates.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DedupWindow {
+    seen: BTreeMap<String, (String, i64)>,
+    #[serde(skip)]
+    swept_at: Option<i64>,
+}
+
+impl DedupWindow {
+    /// The message id first published under `key`, if that was within the window.
+    pub fn get(&self, key: &str, now: i64) -> Option<&str> {
+        self.seen
+            .get(key)
+            .filter(|(_, at)| *at > now - DEDUP_WINDOW_MS)
+            .map(|(id, _)| id.as_str())
+    }
+
+    pub fn insert(&mut self, key: String, id: String, now: i64) {
+        self.seen.insert(key, (id, now));
+    }
+
+    /// Forgets the expired keys, unless that was done less than a second ago.
+    pub fn sweep(&mut self, now: i64) {
+        if self.swept_at.is_some_and(|at| now - at < 1000) {
+            return;
+        }
+        self.swept_at = Some(now);
+        self.seen.retain(|_, (_, at)| *at > now - DEDUP_WINDOW_MS);
+    }
 }
 
 /// A URL group: a name for a set of endpoints that a publish fans out to.
@@ -86,4 +123,32 @@ pub fn valid_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_deduplicates_for_ten_minutes_whether_or_not_a_sweep_has_come() {
+        let mut w = DedupWindow::default();
+        w.sweep(0);
+        w.insert("k".into(), "msg_1".into(), 0);
+        assert_eq!(w.get("k", DEDUP_WINDOW_MS - 1), Some("msg_1"));
+        // Swept a second ago: no sweep now, yet the key has expired for a lookup.
+        w.sweep(DEDUP_WINDOW_MS - 500);
+        assert_eq!(w.get("k", DEDUP_WINDOW_MS), None);
+        assert_eq!(w.seen.len(), 1);
+        w.sweep(DEDUP_WINDOW_MS + 500);
+        assert!(w.seen.is_empty());
+        assert_eq!(w.get("gone", 0), None);
+    }
+
+    #[test]
+    fn the_window_is_saved_as_the_map_it_was() {
+        let old = r#"{"k":["msg_1",5]}"#;
+        let w: DedupWindow = serde_json::from_str(old).unwrap();
+        assert_eq!(w.get("k", 6), Some("msg_1"));
+        assert_eq!(serde_json::to_string(&w).unwrap(), old);
+    }
 }

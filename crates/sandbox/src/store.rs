@@ -312,6 +312,9 @@ pub struct Store {
     pub signing: super::signing::SigningKeys,
     #[serde(skip)]
     pub requests: VecDeque<RequestRecord>,
+    /// Each queue's messages, for `queues::release` (derived, so never saved).
+    #[serde(skip)]
+    pub queue_slots: super::queueslots::QueueSlots,
     /// Set when the server's owner is done with it (see `embedded`): nothing is saved after.
     #[serde(skip)]
     pub closed: bool,
