@@ -234,11 +234,9 @@ pub fn callback(store: &mut Store, id: &str, now: i64) -> (RunResult, Work) {
     let message_id = new_message_id();
     // The logs show a run's newest record: it carries the calls made before this one.
     let earlier_calls = store
-        .runs
-        .iter()
-        .rev()
-        .find(|r| r.workflow_run_id == run_id)
-        .and_then(|r| r.failure_function.as_ref())
+        .run_index
+        .newest(&store.runs, &run_id)
+        .and_then(|i| store.runs[i].failure_function.as_ref())
         .map(|f| f.attempts.clone())
         .unwrap_or_default();
     store.runs.push(RunRecord {
@@ -296,12 +294,8 @@ pub fn cancel_callback(store: &mut Store, id: &str) {
         s.entry.set_callback_state(CallbackState::Canceled);
     }
     // A simulated call still under way must not end the cancelled callback.
-    if let Some(r) = store
-        .runs
-        .iter_mut()
-        .rev()
-        .find(|r| r.kind == RunKind::Callback && r.from_dlq_id == id)
-    {
+    let newest = store.run_index.newest_callback(&store.runs, id);
+    if let Some(r) = newest.map(|i| &mut store.runs[i]) {
         if let Some(f) = &mut r.failure_function {
             if f.state == Some(CallbackState::InProgress) {
                 f.state = Some(CallbackState::Canceled);

@@ -31,6 +31,7 @@ mod queueslots;
 mod redact;
 mod replies;
 mod routes;
+mod runindex;
 mod runlog;
 mod runs;
 mod schedules;

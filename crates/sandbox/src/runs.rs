@@ -247,10 +247,7 @@ pub fn callback_answered(store: &mut Store, i: usize, answer: &Answer, next: Opt
     set_answer(f, answer);
     let f = f.clone();
     let dlq_id = run.from_dlq_id.clone();
-    let newest = store
-        .runs
-        .iter()
-        .rposition(|r| r.kind == RunKind::Callback && r.from_dlq_id == dlq_id);
+    let newest = store.run_index.newest_callback(&store.runs, &dlq_id);
     if newest != Some(i) {
         return true;
     }

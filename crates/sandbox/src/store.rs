@@ -315,6 +315,9 @@ pub struct Store {
     /// Each queue's messages, for `queues::release` (derived, so never saved).
     #[serde(skip)]
     pub queue_slots: super::queueslots::QueueSlots,
+    /// The newest record of each run and callback, for the actions (derived, never saved).
+    #[serde(skip)]
+    pub run_index: super::runindex::RunIndex,
     /// Set when the server's owner is done with it (see `embedded`): nothing is saved after.
     #[serde(skip)]
     pub closed: bool,
