@@ -209,7 +209,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand retry" -l callback -d 'New callb
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l delivery-timeout -d 'Timeout of each delivery attempt, like 30s (Upstash-Timeout)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l method -d 'HTTP method of the delivery (Upstash-Method)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l max -d 'Refuse to act when the plan holds more than N entries' -r
-complete -c dlq -n "__fish_dlq_using_subcommand retry" -l concurrency -d 'Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32: more while replies are fast and clean, fewer when the server throttles]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand retry" -l concurrency -d 'Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32, 64 for callback (one run a request): more while replies are fast and clean, fewer when the server throttles]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand retry" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r
@@ -265,7 +265,7 @@ CALLBACK_FAIL\t''
 CALLBACK_CANCELED\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l match-flow-control-key -d 'Flow control key (a filter; --flow-control-key sets a new key)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l max -d 'Refuse to act when the plan holds more than N entries' -r
-complete -c dlq -n "__fish_dlq_using_subcommand delete" -l concurrency -d 'Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32: more while replies are fast and clean, fewer when the server throttles]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand delete" -l concurrency -d 'Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32, 64 for callback (one run a request): more while replies are fast and clean, fewer when the server throttles]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand delete" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r
@@ -318,7 +318,7 @@ CALLBACK_FAIL\t''
 CALLBACK_CANCELED\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l match-flow-control-key -d 'Flow control key (a filter; --flow-control-key sets a new key)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l max -d 'Refuse to act when the plan holds more than N entries' -r
-complete -c dlq -n "__fish_dlq_using_subcommand rm" -l concurrency -d 'Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32: more while replies are fast and clean, fewer when the server throttles]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand rm" -l concurrency -d 'Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32, 64 for callback (one run a request): more while replies are fast and clean, fewer when the server throttles]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand rm" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r
@@ -385,7 +385,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand republish" -l callback -d 'New c
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l delivery-timeout -d 'Timeout of each delivery attempt, like 30s (Upstash-Timeout)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l method -d 'HTTP method of the delivery (Upstash-Method)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l max -d 'Refuse to act when the plan holds more than N entries' -r
-complete -c dlq -n "__fish_dlq_using_subcommand republish" -l concurrency -d 'Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32: more while replies are fast and clean, fewer when the server throttles]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand republish" -l concurrency -d 'Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32, 64 for callback (one run a request): more while replies are fast and clean, fewer when the server throttles]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand republish" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r
@@ -443,7 +443,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand resume" -l period -d 'Flow contr
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l set-label -d 'Replace the labels, comma-separated (Upstash-Label)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l failure-callback -d 'New failure callback URL (Upstash-Failure-Callback)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l max -d 'Refuse to act when the plan holds more than N entries' -r
-complete -c dlq -n "__fish_dlq_using_subcommand resume" -l concurrency -d 'Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32: more while replies are fast and clean, fewer when the server throttles]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand resume" -l concurrency -d 'Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32, 64 for callback (one run a request): more while replies are fast and clean, fewer when the server throttles]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand resume" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r
@@ -501,7 +501,7 @@ complete -c dlq -n "__fish_dlq_using_subcommand restart" -l period -d 'Flow cont
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l set-label -d 'Replace the labels, comma-separated (Upstash-Label)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l failure-callback -d 'New failure callback URL (Upstash-Failure-Callback)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l max -d 'Refuse to act when the plan holds more than N entries' -r
-complete -c dlq -n "__fish_dlq_using_subcommand restart" -l concurrency -d 'Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32: more while replies are fast and clean, fewer when the server throttles]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand restart" -l concurrency -d 'Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32, 64 for callback (one run a request): more while replies are fast and clean, fewer when the server throttles]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand restart" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r
@@ -550,7 +550,7 @@ CALLBACK_FAIL\t''
 CALLBACK_CANCELED\t''"
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l match-flow-control-key -d 'Flow control key (a filter; --flow-control-key sets a new key)' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l max -d 'Refuse to act when the plan holds more than N entries' -r
-complete -c dlq -n "__fish_dlq_using_subcommand callback" -l concurrency -d 'Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32: more while replies are fast and clean, fewer when the server throttles]' -r
+complete -c dlq -n "__fish_dlq_using_subcommand callback" -l concurrency -d 'Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32, 64 for callback (one run a request): more while replies are fast and clean, fewer when the server throttles]' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l rps -d 'At most this many requests a second, like 10 or 0.5' -r
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l report -d 'Write one JSON line per entry (dlqId, outcome, new id, error) to a new FILE; with --continue, an existing report of the job is appended to' -r -F
 complete -c dlq -n "__fish_dlq_using_subcommand callback" -l continue -d 'Continue an interrupted run by its job id (see `dlq jobs`); does exactly what is left, on the server and with the settings the job recorded' -r

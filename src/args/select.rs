@@ -40,8 +40,9 @@ pub struct BulkArgs {
     #[arg(long, value_name = "N", value_parser = parse_positive)]
     pub max: Option<u64>,
 
-    /// Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32: more while
-    /// replies are fast and clean, fewer when the server throttles]
+    /// Most requests in flight at once, 1 to 64 [default: adapts between 1 and 32, 64 for
+    /// callback (one run a request): more while replies are fast and clean, fewer when the
+    /// server throttles]
     #[arg(long, value_name = "N", value_parser = parse_concurrency)]
     pub concurrency: Option<usize>,
 
@@ -63,6 +64,3 @@ pub struct BulkArgs {
     #[arg(long = "continue", value_name = "JOB")]
     pub continue_job: Option<String>,
 }
-
-/// The most requests in flight when `--concurrency` is not given.
-pub const DEFAULT_CONCURRENCY: usize = 32;

@@ -187,9 +187,12 @@ pub fn parse_positive(s: &str) -> Result<u64, String> {
 
 /// `--concurrency`: requests in flight at once, 1 to 64.
 pub fn parse_concurrency(s: &str) -> Result<usize, String> {
+    use crate::bulk::flow::MAX_CONCURRENCY;
     match parse_positive(s)? {
-        n @ 1..=64 => Ok(n as usize),
-        n => Err(format!("{n} is too many; 64 requests in flight at most")),
+        n if (1..=MAX_CONCURRENCY as u64).contains(&n) => Ok(n as usize),
+        n => Err(format!(
+            "{n} is too many; {MAX_CONCURRENCY} requests in flight at most"
+        )),
     }
 }
 

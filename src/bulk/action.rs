@@ -53,6 +53,18 @@ impl Verb {
         }
     }
 
+    /// The most requests in flight when `--concurrency` is not given. A request of one entry
+    /// (callback's endpoint takes no more) is light for the server, and at 32 such a job is
+    /// bound by round trips, not by the server: it adapts up to the most allowed. Throttling
+    /// still halves it, as for every verb.
+    pub fn default_concurrency(self, source: Source) -> usize {
+        if self.chunk_size(source) == 1 {
+            super::flow::MAX_CONCURRENCY
+        } else {
+            super::flow::DEFAULT_CONCURRENCY
+        }
+    }
+
     /// Whether what it made is judged by a failure callback's state rather than by its run's
     /// (a re-run callback leaves its run failed whatever it did).
     pub fn follows_callbacks(self) -> bool {
@@ -292,4 +304,29 @@ fn zip_runs(ids: &[String], rs: Vec<Run>) -> Vec<Outcome> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bulk::flow::{DEFAULT_CONCURRENCY, MAX_CONCURRENCY};
+
+    #[test]
+    fn only_a_verb_of_one_entry_a_request_adapts_up_to_the_most_allowed() {
+        for verb in [
+            Verb::Retry,
+            Verb::Delete,
+            Verb::Resume,
+            Verb::Restart,
+            Verb::Republish,
+        ] {
+            for source in [Source::Qstash, Source::Workflow] {
+                assert_eq!(verb.default_concurrency(source), DEFAULT_CONCURRENCY);
+            }
+        }
+        assert_eq!(
+            Verb::Callback.default_concurrency(Source::Workflow),
+            MAX_CONCURRENCY
+        );
+    }
 }

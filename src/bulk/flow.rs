@@ -12,6 +12,12 @@ use std::time::Duration;
 
 use crate::api::Reading;
 
+/// The most requests in flight when `--concurrency` is not given (see
+/// [`super::action::Verb::default_concurrency`]).
+pub const DEFAULT_CONCURRENCY: usize = 32;
+/// The most `--concurrency` allows.
+pub const MAX_CONCURRENCY: usize = 64;
+
 pub struct Controller {
     limit: AtomicUsize,
     ceiling: usize,

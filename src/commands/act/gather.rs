@@ -3,7 +3,6 @@
 //! its new message) before the plan is shown. Reads only: an interrupt here changes nothing,
 //! and what the parts staged is undone by the start's guard.
 
-use crate::args::select::DEFAULT_CONCURRENCY;
 use crate::bulk::exec::Pacer;
 use crate::bulk::lanes::Lanes;
 
@@ -128,7 +127,12 @@ async fn gather(
                 &req.filter,
                 limit,
                 req.parts.follow().is_some_and(|v| v.canary.is_some()),
-                Lanes::within(req.bulk.concurrency.unwrap_or(DEFAULT_CONCURRENCY), &pacer),
+                Lanes::within(
+                    req.bulk
+                        .concurrency
+                        .unwrap_or_else(|| req.action.verb.default_concurrency(req.action.source)),
+                    &pacer,
+                ),
                 &Cancel::new(),
                 held,
                 &mut |page| {

@@ -13,7 +13,6 @@ use super::report::Report;
 use super::run::Run;
 use super::starting::Starting;
 use super::{account, pipeline, server, How, Request, Work};
-use crate::args::select::DEFAULT_CONCURRENCY;
 use crate::bulk::job::{self, Job};
 use crate::bulk::journal::{
     claims, CanaryPlan, JobRecord, Matching, Mode, RunSettings, ServerProgress,
@@ -293,7 +292,10 @@ fn record(
         target: target.record(),
         settings: RunSettings {
             rps: req.bulk.rps,
-            concurrency: req.bulk.concurrency.unwrap_or(DEFAULT_CONCURRENCY),
+            concurrency: req
+                .bulk
+                .concurrency
+                .unwrap_or_else(|| req.action.verb.default_concurrency(req.action.source)),
             verify_secs,
         },
         mode,
