@@ -3,8 +3,9 @@
 //! so re-running thousands of callbacks walked thousands of records each, under the store's lock.
 //!
 //! Derived, never saved: built up from the records as they are appended (what it reads of a
-//! record, its run id, kind and DLQ id, never changes), so a store loaded from a file or
-//! replaced wholesale starts it over.
+//! record, its run id, kind and DLQ id, never changes: a run triggered again replaces its
+//! record in place with one of the same run id, never a callback's), so a store loaded from a
+//! file or replaced wholesale starts it over.
 
 use std::collections::HashMap;
 
