@@ -208,6 +208,72 @@ fn the_controller_never_exceeds_concurrency_and_paces_to_rps() {
     );
 }
 
+/// `dlq jobs show -o json` of the job of `verb`: the sandbox home holds one job per verb here.
+fn job_of(sb: &Sandbox, verb: &str) -> Value {
+    let out = sb
+        .dlq()
+        .args(["jobs", "-o", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let jobs: Value = serde_json::from_slice(&out).unwrap();
+    let job = jobs["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["verb"] == verb)
+        .unwrap_or_else(|| panic!("no {verb} job in {jobs}"));
+    sb.job_shown(job["job"].as_str().unwrap())
+}
+
+#[test]
+fn callback_adapts_up_to_64_in_flight_unless_told_and_other_verbs_up_to_32() {
+    let sb = Sandbox::start(&["--seed", "400", "--seed-rng", "53", "--latency", "20"]);
+    let runs = sb.listed(true);
+    let failed = runs
+        .iter()
+        .filter(|r| r["failureCallbackInfo"]["state"] == "CALLBACK_FAIL")
+        .count();
+    sb.dlq()
+        .args([
+            "callback",
+            "--callback-state",
+            "CALLBACK_FAIL",
+            "--all",
+            "--yes",
+        ])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success();
+    let job = job_of(&sb, "callback");
+    assert_eq!(job["settings"]["concurrency"], 64, "{job}");
+    assert_eq!(job["counts"]["done"], failed as u64, "{job}");
+    assert_eq!(job["counts"]["left"], 0, "{job}");
+    let most = stats(&sb)["maxInFlightMutations"].as_u64().unwrap();
+    assert!((1..=64).contains(&most), "at most 64 in flight: {most}");
+    // What the job says is what the server holds: each failed callback called once.
+    let called = applied(&sb, "callback");
+    assert_eq!(called.len(), failed, "{called:?}");
+    assert!(called.values().all(|n| *n == 1), "each once: {called:?}");
+    let left = sb.listed(true).into_iter();
+    let still = left
+        .filter(|r| r["failureCallbackInfo"]["state"] == "CALLBACK_FAIL")
+        .count();
+    assert_eq!(still, 0);
+
+    sb.dlq()
+        .args(["retry", "--all", "--yes"])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success();
+    let job = job_of(&sb, "retry");
+    assert_eq!(job["settings"]["concurrency"], 32, "{job}");
+    assert_eq!(job["counts"]["left"], 0, "{job}");
+    assert!(sb.ids(false).is_empty(), "the QStash DLQ is empty");
+}
+
 #[test]
 fn against_a_rate_limited_server_every_entry_is_acted_on_once_and_replies_say_the_limit() {
     let sb = Sandbox::start(&["--seed", "300", "--seed-rng", "55", "--rate-limit", "25,5"]);
