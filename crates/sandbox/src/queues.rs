@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 use super::app::{App, AppState};
 use super::outcome::{cancelled, Work};
 use super::publish::{destination_of, Publish};
+use super::queueslots::Member;
 
 use super::server::Peer;
 use super::sources::{valid_name, QueueRecord};
@@ -35,11 +36,7 @@ pub fn routes() -> Router<Arc<App>> {
 
 /// Whether message `i` belongs to `queue`.
 fn in_queue(s: &Store, i: usize, queue: &str) -> bool {
-    s.messages[i]
-        .origin
-        .as_ref()
-        .and_then(|o| o.queue_name.as_deref())
-        == Some(queue)
+    s.messages[i].queue() == Some(queue)
 }
 
 /// Messages of `queue` not yet settled: held, released or being delivered.
@@ -252,4 +249,15 @@ async fn enqueue(
         caller_ip: Some(peer.0.ip().to_string()),
     };
     super::publish::handle(&app, p).await
+}
+
+/// A message as its queue's slots see it.
+impl super::queueslots::Member for super::store::MessageRecord {
+    fn queue(&self) -> Option<&str> {
+        self.origin.as_ref().and_then(|o| o.queue_name.as_deref())
+    }
+
+    fn state(&self) -> MessageState {
+        self.state
+    }
 }

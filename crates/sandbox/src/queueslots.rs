@@ -9,7 +9,12 @@
 use std::collections::HashMap;
 
 use super::states::MessageState;
-use super::store::MessageRecord;
+
+/// What the slots read of a stored message (`store::MessageRecord`).
+pub trait Member {
+    fn queue(&self) -> Option<&str>;
+    fn state(&self) -> MessageState;
+}
 
 #[derive(Debug, Default)]
 pub struct QueueSlots {
@@ -42,9 +47,9 @@ fn unsettled(s: MessageState) -> bool {
 
 impl QueueSlots {
     /// Files the messages appended since the last call under their queue.
-    fn catch_up(&mut self, messages: &[MessageRecord]) {
+    fn catch_up(&mut self, messages: &[impl Member]) {
         for (i, m) in messages.iter().enumerate().skip(self.filed) {
-            if let Some(q) = m.origin.as_ref().and_then(|o| o.queue_name.as_deref()) {
+            if let Some(q) = m.queue() {
                 self.queues.entry(q.to_string()).or_default().all.push(i);
             }
         }
@@ -57,7 +62,7 @@ impl QueueSlots {
     /// slot again, so the settled front is skipped for good. One exception is accepted: a
     /// sandbox restarted on a state file takes up its recorded messages again, and those
     /// deliveries do not hold a slot of their queue.
-    pub fn unsettled(&mut self, messages: &[MessageRecord], queue: &str, want: usize) -> Unsettled {
+    pub fn unsettled(&mut self, messages: &[impl Member], queue: &str, want: usize) -> Unsettled {
         self.catch_up(messages);
         let mut out = Unsettled {
             busy: 0,
@@ -69,12 +74,12 @@ impl QueueSlots {
         while m
             .all
             .get(m.ended)
-            .is_some_and(|&i| !unsettled(messages[i].state))
+            .is_some_and(|&i| !unsettled(messages[i].state()))
         {
             m.ended += 1;
         }
         for &i in &m.all[m.ended..] {
-            let state = messages[i].state;
+            let state = messages[i].state();
             if holds_slot(state) {
                 out.busy += 1;
             } else if state == MessageState::Queued && out.waiting.len() < want {
@@ -88,32 +93,23 @@ impl QueueSlots {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::states::MessageSource;
-    use crate::wire::Entry;
 
-    fn message(queue: Option<&str>, state: MessageState) -> MessageRecord {
-        MessageRecord {
-            message_id: "msg".into(),
-            source: MessageSource::Publish,
-            from_dlq_id: None,
-            url: "https://x.example/".into(),
-            method: "POST".into(),
-            header: Default::default(),
-            body: None,
-            body_base64: None,
-            created_at: 0,
-            config: Default::default(),
-            overrides: Default::default(),
-            state,
-            attempts: 0,
-            last_status: None,
-            delivered_at: None,
-            dlq_id: None,
-            origin: Some(Entry {
-                queue_name: queue.map(str::to_string),
-                ..Entry::default()
-            }),
+    struct Message {
+        queue: Option<&'static str>,
+        state: MessageState,
+    }
+
+    impl Member for Message {
+        fn queue(&self) -> Option<&str> {
+            self.queue
         }
+        fn state(&self) -> MessageState {
+            self.state
+        }
+    }
+
+    fn message(queue: Option<&'static str>, state: MessageState) -> Message {
+        Message { queue, state }
     }
 
     #[test]

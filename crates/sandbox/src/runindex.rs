@@ -9,8 +9,12 @@
 
 use std::collections::HashMap;
 
-use super::states::RunKind;
-use super::store::RunRecord;
+/// What the index reads of a stored run record (`store::RunRecord`).
+pub trait Record {
+    fn run_id(&self) -> &str;
+    /// The DLQ entry whose failure callback this record calls, if it is such a call.
+    fn callback_of(&self) -> Option<&str>;
+}
 
 #[derive(Debug, Default)]
 pub struct RunIndex {
@@ -21,24 +25,24 @@ pub struct RunIndex {
 }
 
 impl RunIndex {
-    fn catch_up(&mut self, runs: &[RunRecord]) {
+    fn catch_up(&mut self, runs: &[impl Record]) {
         for (i, r) in runs.iter().enumerate().skip(self.filed) {
-            self.by_run.insert(r.workflow_run_id.clone(), i);
-            if r.kind == RunKind::Callback {
-                self.callback_by_dlq.insert(r.from_dlq_id.clone(), i);
+            self.by_run.insert(r.run_id().to_string(), i);
+            if let Some(dlq_id) = r.callback_of() {
+                self.callback_by_dlq.insert(dlq_id.to_string(), i);
             }
         }
         self.filed = runs.len();
     }
 
     /// The newest record of workflow run `run_id`.
-    pub fn newest(&mut self, runs: &[RunRecord], run_id: &str) -> Option<usize> {
+    pub fn newest(&mut self, runs: &[impl Record], run_id: &str) -> Option<usize> {
         self.catch_up(runs);
         self.by_run.get(run_id).copied()
     }
 
     /// The newest failure-callback call made for DLQ entry `dlq_id`.
-    pub fn newest_callback(&mut self, runs: &[RunRecord], dlq_id: &str) -> Option<usize> {
+    pub fn newest_callback(&mut self, runs: &[impl Record], dlq_id: &str) -> Option<usize> {
         self.catch_up(runs);
         self.callback_by_dlq.get(dlq_id).copied()
     }
@@ -47,39 +51,35 @@ impl RunIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::states::RunState;
 
-    fn record(run: &str, kind: RunKind, dlq: &str) -> RunRecord {
-        RunRecord {
-            workflow_run_id: run.into(),
-            workflow_created_at: 1,
-            started_at: 1,
-            kind,
-            from_dlq_id: dlq.into(),
-            from_run_id: run.into(),
-            workflow_url: "https://x.example/wf".into(),
-            steps_kept: Vec::new(),
-            steps_total: 0,
-            overrides: Default::default(),
-            config: serde_json::Value::Null,
-            state: RunState::Failed,
-            completed_at: None,
-            dlq_id: None,
-            attempts: 0,
-            steps: Vec::new(),
-            failure_function: None,
-            caller_ip: None,
-            origin: None,
-            exec: None,
+    /// A run record: its run id, and the DLQ entry it calls the callback of.
+    struct Rec(&'static str, Option<&'static str>);
+
+    impl Record for Rec {
+        fn run_id(&self) -> &str {
+            self.0
         }
+        fn callback_of(&self) -> Option<&str> {
+            self.1
+        }
+    }
+
+    fn record(run: &'static str, kind: Kind, dlq: &'static str) -> Rec {
+        Rec(run, (kind == Kind::Callback).then_some(dlq))
+    }
+
+    #[derive(PartialEq)]
+    enum Kind {
+        Seeded,
+        Callback,
     }
 
     #[test]
     fn the_newest_record_wins_and_records_appended_later_are_found() {
         let mut runs = vec![
-            record("wfr_a", RunKind::Seeded, "1-0"),
-            record("wfr_b", RunKind::Seeded, "2-0"),
-            record("wfr_a", RunKind::Callback, "1-0"),
+            record("wfr_a", Kind::Seeded, "1-0"),
+            record("wfr_b", Kind::Seeded, "2-0"),
+            record("wfr_a", Kind::Callback, "1-0"),
         ];
         let mut index = RunIndex::default();
         assert_eq!(index.newest(&runs, "wfr_a"), Some(2));
@@ -92,8 +92,8 @@ mod tests {
         );
         assert_eq!(index.newest(&runs, "wfr_none"), None);
 
-        runs.push(record("wfr_b", RunKind::Callback, "2-0"));
-        runs.push(record("wfr_a", RunKind::Callback, "1-0"));
+        runs.push(record("wfr_b", Kind::Callback, "2-0"));
+        runs.push(record("wfr_a", Kind::Callback, "1-0"));
         assert_eq!(index.newest_callback(&runs, "2-0"), Some(3));
         assert_eq!(index.newest_callback(&runs, "1-0"), Some(4));
         assert_eq!(index.newest(&runs, "wfr_a"), Some(4));

@@ -266,3 +266,14 @@ pub fn callback_answered(store: &mut Store, i: usize, answer: &Answer, next: Opt
     }
     true
 }
+
+/// A run record as the run index sees it.
+impl super::runindex::Record for RunRecord {
+    fn run_id(&self) -> &str {
+        &self.workflow_run_id
+    }
+
+    fn callback_of(&self) -> Option<&str> {
+        (self.kind == RunKind::Callback).then_some(self.from_dlq_id.as_str())
+    }
+}
