@@ -127,12 +127,7 @@ async fn gather(
                 &req.filter,
                 limit,
                 req.parts.follow().is_some_and(|v| v.canary.is_some()),
-                Lanes::within(
-                    req.bulk
-                        .concurrency
-                        .unwrap_or_else(|| req.action.verb.default_concurrency(req.action.source)),
-                    &pacer,
-                ),
+                Lanes::within(req.concurrency(), &pacer),
                 &Cancel::new(),
                 held,
                 &mut |page| {

@@ -47,6 +47,15 @@ pub struct Request<'a> {
     pub parts: Parts<'a>,
 }
 
+impl Request<'_> {
+    /// The most requests in flight: `--concurrency`, else the verb's default.
+    fn concurrency(&self) -> usize {
+        self.bulk
+            .concurrency
+            .unwrap_or_else(|| self.action.verb.default_concurrency(self.action.source))
+    }
+}
+
 /// A job ready to run, and how.
 struct Work<'a> {
     run: run::Run<'a>,

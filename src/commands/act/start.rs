@@ -292,10 +292,7 @@ fn record(
         target: target.record(),
         settings: RunSettings {
             rps: req.bulk.rps,
-            concurrency: req
-                .bulk
-                .concurrency
-                .unwrap_or_else(|| req.action.verb.default_concurrency(req.action.source)),
+            concurrency: req.concurrency(),
             verify_secs,
         },
         mode,
