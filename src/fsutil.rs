@@ -6,6 +6,16 @@ use std::path::Path;
 /// Writes `data` to `path` atomically: a temporary file beside it, fsync, rename.
 /// With `private`, the file is created with mode 0600 (it may hold a token).
 pub fn write_atomic(path: &Path, data: &[u8], private: bool) -> std::io::Result<()> {
+    write_atomic_with(path, private, |w| w.write_all(data))
+}
+
+/// [`write_atomic`] of what `write` writes, through a buffer: a large file (a plan of a
+/// million ids) is never held whole in memory to be written.
+pub fn write_atomic_with(
+    path: &Path,
+    private: bool,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -27,8 +37,9 @@ pub fn write_atomic(path: &Path, data: &[u8], private: bool) -> std::io::Result<
     #[cfg(not(unix))]
     let _ = private;
     let result = (|| {
-        let mut f = opts.open(&tmp)?;
-        f.write_all(data)?;
+        let mut w = std::io::BufWriter::new(opts.open(&tmp)?);
+        write(&mut w)?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();

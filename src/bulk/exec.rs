@@ -32,6 +32,7 @@ use super::action::BulkClient;
 use super::callback::Ledger;
 use super::cancel::Cancel;
 use super::flow::Controller;
+use super::idlist::{Chunks, IdList};
 use super::outcome::{Outcome, Status, Summary};
 use super::republish::{Republishing, Step};
 use crate::api::ApiError;
@@ -183,13 +184,14 @@ impl<'a> Engine<'a> {
     /// cannot be written stops the run).
     pub async fn run(
         &self,
-        ids: &[String],
+        ids: &IdList,
         unknown: &HashSet<String>,
         record: &mut dyn FnMut(&[Outcome]) -> std::io::Result<()>,
     ) -> (Summary, Option<Halt>) {
         // Everything is planned already: no batch will come.
         let (_, rx) = tokio::sync::mpsc::unbounded_channel();
-        self.run_from(ids, rx, unknown, record).await
+        let chunks = ids.chunks(self.chunk_size.max(1));
+        self.run_from(chunks, rx, unknown, record).await
     }
 
     /// Runs the action over ids that arrive in batches (a pipelined run sends each listed
@@ -201,15 +203,17 @@ impl<'a> Engine<'a> {
         unknown: &HashSet<String>,
         record: &mut dyn FnMut(&[Outcome]) -> std::io::Result<()>,
     ) -> (Summary, Option<Halt>) {
-        self.run_from(&[], batches, unknown, record).await
+        let none = IdList::default();
+        self.run_from(none.chunks(1), batches, unknown, record)
+            .await
     }
 
     /// Runs the action over `planned`, then over the ids that arrive in `batches`. The
-    /// planned ids are cut into chunks only as chunks are started, so a large plan is not
-    /// held twice.
+    /// planned ids are read (from disk, for a long plan) only as chunks are started, so a
+    /// large plan is never held in memory.
     async fn run_from(
         &self,
-        mut planned: &[String],
+        mut planned: Chunks<'_>,
         mut batches: tokio::sync::mpsc::UnboundedReceiver<Vec<String>>,
         unknown: &HashSet<String>,
         record: &mut dyn FnMut(&[Outcome]) -> std::io::Result<()>,
@@ -234,14 +238,19 @@ impl<'a> Engine<'a> {
                 chunk.into_iter().partition(|id| !unknown.contains(id));
             self.chunk(todo, maybe).await
         };
-        summary.planned += planned.len() as u64;
+        summary.planned += planned.left() as u64;
         // Callback: the baselines of listed entries, read ahead of their sends.
         let mut reads = futures::stream::FuturesUnordered::new();
         loop {
-            while waiting.len() < self.flow.limit() && !planned.is_empty() {
-                let (chunk, rest) = planned.split_at(size.min(planned.len()));
-                waiting.push_back(chunk.to_vec());
-                planned = rest;
+            while waiting.len() < self.flow.limit() && !self.cancel.is_cancelled() {
+                match planned.take() {
+                    Some(Ok(chunk)) => waiting.push_back(chunk),
+                    Some(Err(e)) => {
+                        let why = format!("cannot read the plan's ids back: {e}");
+                        self.stop(Halt::Journal(std::io::Error::new(e.kind(), why)));
+                    }
+                    None => break,
+                }
             }
             if !tail.is_empty() && (!open || (running.is_empty() && waiting.is_empty())) {
                 waiting.push_back(std::mem::take(&mut tail));
@@ -292,7 +301,7 @@ impl<'a> Engine<'a> {
                 // Nothing more starts: what waits is left for `--continue`.
                 summary.pending += waiting.drain(..).map(|c| c.len() as u64).sum::<u64>();
                 summary.pending += std::mem::take(&mut tail).len() as u64;
-                summary.pending += std::mem::take(&mut planned).len() as u64;
+                summary.pending += planned.stop() as u64;
             }
         }
         summary.interrupted = self.cancel.is_cancelled() && summary.pending > 0;

@@ -20,6 +20,7 @@ pub mod content;
 pub mod exec;
 pub mod flow;
 pub mod frozen;
+pub mod idlist;
 pub mod job;
 pub mod journal;
 pub mod lanes;

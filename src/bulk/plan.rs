@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::action::BulkClient;
+use super::idlist::IdList;
 use super::journal::claims::{Held, Holder};
 use super::journal::Part;
 use super::lanes::Lanes;
@@ -55,8 +56,8 @@ impl Plan {
         self.len() == 0
     }
 
-    /// Every planned id, in order.
-    pub fn ids(&self) -> impl Iterator<Item = &String> {
+    /// Every planned id, in order (read from disk for a long plan).
+    pub fn ids(&self) -> impl Iterator<Item = String> + '_ {
         self.parts.iter().flat_map(|p| p.ids.iter())
     }
 
@@ -93,52 +94,54 @@ impl Plan {
                 break;
             }
             if seen.insert(id.clone()) {
-                picked.push(id.clone());
+                picked.push(id);
             }
         }
         picked
     }
 
     /// The plan without `ids` (what is left after a canary), in the same order.
-    pub fn without(&self, ids: &[String]) -> Plan {
+    pub fn without(&self, ids: &[String]) -> std::io::Result<Plan> {
         let gone: std::collections::HashSet<&String> = ids.iter().collect();
         self.keeping(|id| !gone.contains(id))
     }
 
     /// Only `ids` of the plan (a canary), in the plan's order.
-    pub fn only(&self, ids: &[String]) -> Plan {
+    pub fn only(&self, ids: &[String]) -> std::io::Result<Plan> {
         let keep: std::collections::HashSet<&String> = ids.iter().collect();
         self.keeping(|id| keep.contains(id))
     }
 
     /// Leaves to other jobs the ids they keep: out of the parts (and the canary's samples),
     /// into `held`.
-    pub fn leave(&mut self, held: &Held) {
+    pub fn leave(&mut self, held: &Held) -> std::io::Result<()> {
         for part in &mut self.parts {
-            self.held.extend(super::journal::claims::split(part, held));
+            self.held.extend(super::journal::claims::split(part, held)?);
         }
         self.parts.retain(|p| !p.ids.is_empty());
         for (_, ids) in &mut self.samples {
             ids.retain(|id| !held.contains_key(id));
         }
+        Ok(())
     }
 
     /// The ids `keep` keeps, in the plan's order, with their inputs; no breakdown.
-    fn keeping(&self, keep: impl Fn(&String) -> bool) -> Plan {
-        let parts = self
-            .parts
-            .iter()
-            .map(|p| Part {
-                source: p.source,
-                ids: p.ids.iter().filter(|i| keep(i)).cloned().collect(),
-            })
-            .filter(|p| !p.ids.is_empty())
-            .collect();
-        Plan {
+    fn keeping(&self, keep: impl Fn(&String) -> bool) -> std::io::Result<Plan> {
+        let mut parts = Vec::new();
+        for p in &self.parts {
+            let ids = p.ids.filtered(&keep)?;
+            if !ids.is_empty() {
+                parts.push(Part {
+                    source: p.source,
+                    ids,
+                });
+            }
+        }
+        Ok(Plan {
             parts,
             inputs: self.inputs.clone(),
             ..Plan::default()
-        }
+        })
     }
 
     /// The plan of explicit ids, from their lookup: one part per DLQ, in the order found.
@@ -151,19 +154,25 @@ impl Plan {
             missing: r.missing,
             ..Plan::default()
         };
+        // Explicit ids were read whole already: they stay in memory.
+        let mut parts: Vec<(Source, Vec<String>)> = Vec::new();
         for f in r.found {
             counters.add(&f.entry);
             if let Some(input) = f.input {
                 plan.inputs.insert(f.entry.dlq_id.clone(), input);
             }
-            match plan.parts.iter_mut().find(|p| p.source == f.source) {
-                Some(part) => part.ids.push(f.entry.dlq_id),
-                None => plan.parts.push(Part {
-                    source: f.source,
-                    ids: vec![f.entry.dlq_id],
-                }),
+            match parts.iter_mut().find(|(s, _)| *s == f.source) {
+                Some((_, ids)) => ids.push(f.entry.dlq_id),
+                None => parts.push((f.source, vec![f.entry.dlq_id])),
             }
         }
+        plan.parts = parts
+            .into_iter()
+            .map(|(source, ids)| Part {
+                source,
+                ids: ids.into(),
+            })
+            .collect();
         plan.samples = std::mem::take(&mut counters.samples);
         plan.breakdown = counters.breakdown();
         plan
@@ -303,7 +312,8 @@ pub async fn build(
         sampling,
         ..Counters::default()
     };
-    let mut ids = Vec::new();
+    // On disk past a few ids: a plan of a million entries holds none of them in memory.
+    let mut ids = IdList::default();
     let mut left = Vec::new();
     // A server that pages inconsistently could repeat an entry: it is planned, counted and
     // shown to `on_page` once.
@@ -313,8 +323,8 @@ pub async fn build(
         let mut fresh: Vec<&Entry> = Vec::with_capacity(entries.len());
         for e in entries {
             let listed = || {
-                let page = fresh.iter().map(|e| &e.dlq_id);
-                ids.iter().chain(&left).chain(page)
+                let page = fresh.iter().map(|e| e.dlq_id.clone());
+                ids.iter().chain(left.iter().cloned()).chain(page)
             };
             if !seen.first(&e.dlq_id, listed) {
                 continue;
@@ -335,7 +345,7 @@ pub async fn build(
         on_page(kept)?;
         for e in kept {
             counters.add(e);
-            ids.push(e.dlq_id.clone());
+            ids.push(e.dlq_id.clone())?;
         }
         Ok(())
     };
@@ -374,11 +384,7 @@ struct Seen {
 
 impl Seen {
     /// Whether `id` is listed for the first time; `listed` gives every id listed before it.
-    fn first<'a, I: Iterator<Item = &'a String>>(
-        &mut self,
-        id: &str,
-        listed: impl FnOnce() -> I,
-    ) -> bool {
+    fn first<I: Iterator<Item = String>>(&mut self, id: &str, listed: impl FnOnce() -> I) -> bool {
         use std::hash::BuildHasher;
         self.hashes.insert(self.keys.hash_one(id)) || !listed().any(|l| l == id)
     }
@@ -426,7 +432,7 @@ mod tests {
         let mut listed: Vec<String> = Vec::new();
         let mut firsts = Vec::new();
         for id in ["1-0", "1-1", "1-0", "1-2", "1-1"] {
-            let first = seen.first(id, || listed.iter());
+            let first = seen.first(id, || listed.iter().cloned());
             if first {
                 listed.push(id.to_string());
             }
@@ -439,8 +445,8 @@ mod tests {
         for id in ["2-0", "1-2"] {
             seen.hashes.insert(seen.keys.hash_one(id));
         }
-        assert!(seen.first("2-0", || listed.iter()));
-        assert!(!seen.first("1-2", || listed.iter()));
+        assert!(seen.first("2-0", || listed.iter().cloned()));
+        assert!(!seen.first("1-2", || listed.iter().cloned()));
     }
 
     #[test]
@@ -466,17 +472,21 @@ mod tests {
         let plan = Plan {
             parts: vec![Part {
                 source: Source::Qstash,
-                ids: ["a1", "a2", "a3", "b1", "c1"].map(String::from).to_vec(),
+                // On disk, as a long plan's: the canary and the rest are read back from it.
+                ids: crate::bulk::engine_tests::on_disk(
+                    &["a1", "a2", "a3", "b1", "c1"].map(String::from),
+                ),
             }],
             samples: std::mem::take(&mut c.samples),
             ..Plan::default()
         };
         assert_eq!(plan.canary(3), ["a1", "b1", "c1"]);
         assert_eq!(plan.canary(4), ["a1", "b1", "c1", "a2"]);
-        let rest = plan.without(&plan.canary(3));
+        let rest = plan.without(&plan.canary(3)).unwrap();
         assert_eq!(rest.ids().collect::<Vec<_>>(), ["a2", "a3"]);
         assert_eq!(
             plan.only(&["c1".into(), "a1".into()])
+                .unwrap()
                 .ids()
                 .collect::<Vec<_>>(),
             ["a1", "c1"]

@@ -55,10 +55,10 @@ pub async fn run(ctx: &Ctx, args: Args) -> Result<()> {
         )));
     }
     // Planned ids, and a pipelined job's pages as listed.
-    let order: Vec<&String> = state.parts(plan).flat_map(|p| &p.ids).collect();
-    let outcomes: Vec<_> = order
-        .iter()
-        .filter_map(|id| state.outcomes.get(*id))
+    let outcomes: Vec<_> = state
+        .parts(plan)
+        .flat_map(|p| p.ids.iter())
+        .filter_map(|id| state.outcomes.get(&id))
         .filter(|o| o.outcome == Status::Done)
         .cloned()
         .collect();

@@ -116,7 +116,7 @@ pub fn plan_text(action: &Action, plan: &Plan, target: &str, max: usize) -> Stri
     s.push_str(&line("by url", counted(&urls, b.more.urls)));
     s.push_str(&line("by status", counted(&b.statuses, b.more.statuses)));
     s.push_str(&line("by label", counted(&b.labels, b.more.labels)));
-    let sample = plan.ids().take(3).map(|i| safe(i).into_owned());
+    let sample = plan.ids().take(3).map(|i| safe(&i).into_owned());
     s.push_str(&line("e.g.", sample.collect()));
     s
 }
@@ -172,7 +172,7 @@ pub fn print_plan(out: &Output, action: &Action, plan: &Plan, target: &str) -> s
     let mut w = out.stdout();
     match out.format {
         Format::Json => {
-            let ids: Vec<&String> = plan.ids().collect();
+            let ids: Vec<String> = plan.ids().collect();
             let doc = serde_json::json!({
                 "verb": action.verb, "source": action.source, "count": plan.len(),
                 "target": target, "parts": plan.parts, "missing": plan.missing,
@@ -188,7 +188,7 @@ pub fn print_plan(out: &Output, action: &Action, plan: &Plan, target: &str) -> s
         }
         Format::Ids => {
             for id in plan.ids() {
-                writeln!(w, "{}", safe(id))?;
+                writeln!(w, "{}", safe(&id))?;
             }
         }
         Format::Table | Format::Openmetrics => {

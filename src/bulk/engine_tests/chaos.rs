@@ -53,7 +53,9 @@ async fn run(verb: Verb, seed: u64, known: bool) -> (u64, usize) {
         seen.extend_from_slice(o);
         Ok(())
     };
-    let (summary, halt) = engine.run(&ids, &HashSet::new(), &mut record).await;
+    let (summary, halt) = engine
+        .run(&super::on_disk(&ids), &HashSet::new(), &mut record)
+        .await;
     drop(engine);
     let what = format!("{} seed {seed}", verb.name());
     assert!(halt.is_none(), "{what}: {halt:?}");
@@ -180,7 +182,11 @@ async fn callbacks_with_runs_known_read_their_baselines_fifty_at_a_time_without_
     );
     engine.sending = Some(&mark);
     let (summary, halt) = engine
-        .run(&ids, &HashSet::new(), &mut |_: &[Outcome]| Ok(()))
+        .run(
+            &ids.clone().into(),
+            &HashSet::new(),
+            &mut |_: &[Outcome]| Ok(()),
+        )
         .await;
     drop(engine);
     assert!(halt.is_none());

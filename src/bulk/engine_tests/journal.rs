@@ -55,7 +55,9 @@ async fn marks_waiting_for_the_disk_wait_together_and_outcomes_are_recorded_toge
         seen.extend_from_slice(o);
         Ok(())
     };
-    let (summary, halt) = engine.run(&ids, &HashSet::new(), &mut record).await;
+    let (summary, halt) = engine
+        .run(&ids.clone().into(), &HashSet::new(), &mut record)
+        .await;
     drop(engine);
     assert!(halt.is_none(), "{halt:?}");
     assert_eq!(summary.done, IDS as u64);

@@ -240,7 +240,7 @@ async fn check(row: Row) {
         seen.extend_from_slice(o);
         Ok(())
     };
-    let (summary, halt) = engine.run(&plan, &unknown, &mut record).await;
+    let (summary, halt) = engine.run(&on_disk(&plan), &unknown, &mut record).await;
     drop(engine);
 
     assert_eq!(fake.requests(), row.requests, "the requests sent");
@@ -391,4 +391,14 @@ fn halt_name(h: &Halt) -> &'static str {
         Halt::Refused(_) => "refused",
         Halt::Failed(_) => "failed",
     }
+}
+
+/// `ids` as a plan's list that lives on disk past two ids: every model row runs the engine
+/// over ids read back from the file, as a long plan's are.
+pub(super) fn on_disk(ids: &[String]) -> crate::bulk::idlist::IdList {
+    let mut list = crate::bulk::idlist::IdList::spilling_at(2);
+    for id in ids {
+        list.push(id.clone()).unwrap();
+    }
+    list
 }

@@ -102,7 +102,7 @@ async fn run(
     let unknown: HashSet<String> = unknown.iter().map(|s| s.to_string()).collect();
     let mut out = HashMap::new();
     let (summary, halt) = engine
-        .run(&ids, &unknown, &mut |o: &[Outcome]| {
+        .run(&super::on_disk(&ids), &unknown, &mut |o: &[Outcome]| {
             for o in o {
                 assert!(
                     out.insert(o.dlq_id.clone(), o.clone()).is_none(),

@@ -115,7 +115,7 @@ pub fn held(state_dir: &Path, target: &TargetRecord, except: &str) -> Held {
             }
             let unconfirmed = state
                 .outcomes
-                .get(id)
+                .get(&id)
                 .is_some_and(|o| o.outcome == Status::Unconfirmed);
             let hold = match (unconfirmed, finished) {
                 (true, _) => Hold::Unconfirmed,
@@ -127,7 +127,7 @@ pub fn held(state_dir: &Path, target: &TargetRecord, except: &str) -> Held {
                 hold,
                 plan: plan.clone(),
             };
-            out.insert(id.clone(), holder);
+            out.insert(id, holder);
         }
     }
     out
@@ -151,17 +151,21 @@ fn never_sent(dir: &Path, plan: &JobRecord) -> HashSet<String> {
         .collect()
 }
 
-/// Takes out of `part` the ids other jobs keep, with their holders.
-pub fn split(part: &mut Part, held: &Held) -> Vec<(String, Holder)> {
+/// Takes out of `part` the ids other jobs keep, with their holders. A long part is rewritten
+/// only when some other job keeps anything at all.
+pub fn split(part: &mut Part, held: &Held) -> std::io::Result<Vec<(String, Holder)>> {
     let mut refused = Vec::new();
+    if held.is_empty() {
+        return Ok(refused);
+    }
     part.ids.retain(|id| match held.get(id) {
         Some(h) => {
             refused.push((id.clone(), h.clone()));
             false
         }
         None => true,
-    });
-    refused
+    })?;
+    Ok(refused)
 }
 
 /// Claims a new job's planned ids: under the lock, the ids other jobs keep are taken out of
@@ -176,7 +180,7 @@ pub fn claim_plan(
     let mut refused = Vec::new();
     if let Mode::Planned { parts, canary } = &mut record.mode {
         for part in parts.iter_mut() {
-            refused.extend(split(part, &held));
+            refused.extend(split(part, &held)?);
         }
         parts.retain(|p| !p.ids.is_empty());
         if let Some(c) = canary {
@@ -196,7 +200,7 @@ pub fn claim_part(
     write: impl FnOnce(&Part) -> std::io::Result<()>,
 ) -> std::io::Result<Vec<(String, Holder)>> {
     let _lock = lock(state_dir)?;
-    let refused = split(part, &held(state_dir, &record.target, &record.job));
+    let refused = split(part, &held(state_dir, &record.target, &record.job))?;
     if !part.ids.is_empty() {
         write(part)?;
     }
@@ -234,7 +238,7 @@ mod tests {
                         let (journal, refused) = Journal::create(dir, &mut r).unwrap();
                         // Held open until every racer is done, as a running job holds it.
                         let ids: Vec<String> =
-                            r.parts().iter().flat_map(|p| p.ids.clone()).collect();
+                            r.parts().iter().flat_map(|p| p.ids.to_vec()).collect();
                         (ids, refused.len(), journal)
                     })
                 })
@@ -305,7 +309,7 @@ mod tests {
         let (mut p, _) = Journal::create(dir.path(), &mut r).unwrap();
         let mut page = Part {
             source: Source::Qstash,
-            ids: all.clone(),
+            ids: all.clone().into(),
         };
         let refused = p.claim_more(&r, &mut page).unwrap();
         assert_eq!(refused.len(), 1);

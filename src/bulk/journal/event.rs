@@ -69,7 +69,7 @@ mod tests {
             Event::Outcome(Outcome::failed("a", Status::Failed, "x")),
             Event::Planned(Part {
                 source: crate::api::Source::Qstash,
-                ids: vec!["b".into()],
+                ids: vec!["b".into()].into(),
             }),
             Event::Listed(true),
             Event::Progress(ServerProgress {

@@ -96,8 +96,9 @@ pub fn info(state_dir: &Path, job: &str) -> Result<JobInfo, OpenError> {
     if sources.is_empty() {
         sources.push(plan.action.source);
     }
-    let planned_ids: Vec<&String> = events.parts(&plan).flat_map(|p| p.ids.iter()).collect();
-    let planned_count = planned_ids.len() as u64;
+    // Read as a stream: a long plan's ids stay on disk.
+    let planned_ids = events.parts(&plan).flat_map(|p| p.ids.iter());
+    let planned_count = events.parts(&plan).map(|p| p.ids.len() as u64).sum();
     let (mut done, mut not_found, mut failed, mut left, mut in_flight) = (0, 0, 0, 0, 0);
     let mut unconfirmed = 0;
     for id in planned_ids {

@@ -81,8 +81,9 @@ impl Journal {
         crate::fsutil::create_private_dir(&dir)?;
         let lock = lock(&dir)?.map_err(|_| std::io::Error::other("job id already in use"))?;
         let refused = claims::claim_plan(state_dir, record, |record| {
-            let text = serde_json::to_vec(record)?;
-            crate::fsutil::write_atomic(&dir.join("plan.json"), &text, true)
+            crate::fsutil::write_atomic_with(&dir.join("plan.json"), true, |w| {
+                Ok(serde_json::to_writer(w, record)?)
+            })
         })?;
         let events = append(&dir.join("events.ndjson"))?;
         let journal = Journal {
@@ -218,9 +219,9 @@ fn append(path: &Path) -> std::io::Result<File> {
 }
 
 pub fn read_plan(dir: &Path) -> std::io::Result<JobRecord> {
-    Ok(serde_json::from_slice(&std::fs::read(
-        dir.join("plan.json"),
-    )?)?)
+    // Read as a stream: a long plan's ids go to their file as they are read.
+    let f = std::io::BufReader::new(File::open(dir.join("plan.json"))?);
+    Ok(serde_json::from_reader(f)?)
 }
 
 #[cfg(test)]
@@ -258,7 +259,7 @@ pub(crate) mod tests {
             mode: Mode::Planned {
                 parts: vec![Part {
                     source: Source::Qstash,
-                    ids: ids.to_vec(),
+                    ids: ids.to_vec().into(),
                 }],
                 canary: None,
             },

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{Filter, Source};
 use crate::bulk::action::Action;
+use crate::bulk::idlist::IdList;
 use crate::bulk::outcome::Summary;
 use crate::bulk::verify::Tally;
 use crate::cmdline::{Aim, CommandLine, Places};
@@ -65,11 +66,11 @@ pub struct CanaryResult {
     pub tally: Tally,
 }
 
-/// Ids of one DLQ: a delete by ids may touch both.
+/// Ids of one DLQ: a delete by ids may touch both. A long part keeps its ids on disk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Part {
     pub source: Source,
-    pub ids: Vec<String>,
+    pub ids: IdList,
 }
 
 /// A selection by filters rather than ids: what a pipelined or server-side job acts on.

@@ -48,7 +48,7 @@ impl State {
     }
 
     /// Planned ids without a final outcome, in plan order.
-    pub fn left<'a>(&'a self, record: &'a JobRecord) -> impl Iterator<Item = &'a String> {
+    pub fn left<'a>(&'a self, record: &'a JobRecord) -> impl Iterator<Item = String> + 'a {
         self.parts(record)
             .flat_map(|p| p.ids.iter())
             .filter(|id| !self.finished(id))

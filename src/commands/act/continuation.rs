@@ -14,6 +14,7 @@ use super::report::Report;
 use super::run::Run;
 use super::{How, Request, Work};
 use crate::api::Overrides;
+use crate::bulk::idlist::IdList;
 use crate::bulk::job::Job;
 use crate::bulk::journal::{Mode, OpenError, Part, RunSettings, State};
 use crate::bulk::outcome::Status;
@@ -28,7 +29,7 @@ pub async fn reopen<'a>(ctx: &'a Ctx, id: &str, req: &Request<'_>) -> Result<Opt
     refuse_changes(id, req, &ctx.places)?;
     let (mut job, state) = open(ctx, id, req)?;
     let complete = state.complete(&job.record);
-    let left: Vec<Part> = left_parts(&job, &state);
+    let left: Vec<Part> = left_parts(&job, &state).map_err(super::start::ids_err)?;
     if job.record.mode.per_entry() && complete && left.is_empty() {
         ctx.out.info_wrapped(&format!(
             "job {id} has nothing left to do: all {} entries have an outcome",
@@ -97,7 +98,7 @@ pub async fn reopen<'a>(ctx: &'a Ctx, id: &str, req: &Request<'_>) -> Result<Opt
             // The run stopped before it listed every page: list the rest of the frozen filter.
             let known: HashSet<String> = state
                 .parts(&run.job.record)
-                .flat_map(|p| p.ids.iter().cloned())
+                .flat_map(|p| p.ids.iter())
                 .collect();
             let more = super::pipeline::relist(&run, &m, &known)
                 .await
@@ -107,7 +108,7 @@ pub async fn reopen<'a>(ctx: &'a Ctx, id: &str, req: &Request<'_>) -> Result<Opt
                 })?;
             planned(ctx, &run, &state, left, more, req)
         }
-        _ => planned(ctx, &run, &state, left, Vec::new(), req),
+        _ => planned(ctx, &run, &state, left, IdList::default(), req),
     };
     Ok(Some(Work { run, how }))
 }
@@ -173,20 +174,18 @@ fn open(ctx: &Ctx, job: &str, req: &Request<'_>) -> Result<(Job, State)> {
 }
 
 /// The planned ids without a final outcome, part by part.
-fn left_parts(job: &Job, state: &State) -> Vec<Part> {
-    state
-        .parts(&job.record)
-        .map(|p| Part {
-            source: p.source,
-            ids: p
-                .ids
-                .iter()
-                .filter(|id| !state.finished(id))
-                .cloned()
-                .collect(),
-        })
-        .filter(|p| !p.ids.is_empty())
-        .collect()
+fn left_parts(job: &Job, state: &State) -> std::io::Result<Vec<Part>> {
+    let mut parts = Vec::new();
+    for p in state.parts(&job.record) {
+        let ids = p.ids.filtered(|id| !state.finished(id))?;
+        if !ids.is_empty() {
+            parts.push(Part {
+                source: p.source,
+                ids,
+            });
+        }
+    }
+    Ok(parts)
 }
 
 /// The rest of a planned (or pipelined, now wholly listed) job: `more` are the ids listed
@@ -196,7 +195,7 @@ fn planned(
     run: &Run<'_>,
     state: &State,
     mut parts: Vec<Part>,
-    more: Vec<String>,
+    more: IdList,
     req: &Request<'_>,
 ) -> How {
     let before: usize = state.parts(&run.job.record).map(|p| p.ids.len()).sum();
@@ -211,7 +210,7 @@ fn planned(
         parts,
         ..Plan::default()
     };
-    let checking = left.ids().filter(|id| state.unknown.contains(*id)).count();
+    let checking = left.ids().filter(|id| state.unknown.contains(id)).count();
     ctx.out.info_wrapped(&format!(
         "continuing job {} on {}: {} of {total} entries left{}",
         run.job.id(),

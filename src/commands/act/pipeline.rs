@@ -14,6 +14,7 @@ use super::run::{add, Ended, Run};
 use super::Request;
 use crate::api::{Client, Entry, Filter};
 use crate::bulk::exec::Halt;
+use crate::bulk::idlist::IdList;
 use crate::bulk::journal::{Event, Matching, Part};
 use crate::bulk::lanes::Lanes;
 use crate::bulk::outcome::{Newer, Summary};
@@ -177,7 +178,10 @@ async fn act_as_listed(run: &Run<'_>, matching: &Matching, total: &mut Summary) 
                 return Ok(());
             }
             // Claimed and journaled before any of them is sent; what other jobs keep is theirs.
-            let mut part = Part { source, ids };
+            let mut part = Part {
+                source,
+                ids: ids.into(),
+            };
             held.extend(run.job.claim_more(&mut part)?);
             if part.ids.is_empty() {
                 return Ok(());
@@ -191,7 +195,7 @@ async fn act_as_listed(run: &Run<'_>, matching: &Matching, total: &mut Summary) 
                 run.engaged.listed(&engine, &listed);
             }
             bar.grow(part.ids.len() as u64);
-            let _ = tx.send(part.ids);
+            let _ = tx.send(part.ids.to_vec());
             Ok(())
         };
         let built = plan::build(
@@ -243,7 +247,7 @@ pub async fn relist(
     run: &Run<'_>,
     m: &Matching,
     known: &HashSet<String>,
-) -> std::result::Result<Vec<String>, PlanError> {
+) -> std::result::Result<IdList, PlanError> {
     let room = m
         .limit
         .map(|l| l.saturating_sub(known.len() as u64) as usize);
@@ -284,7 +288,7 @@ pub async fn relist(
     }
     let mut part = Part {
         source: run.job.record.action.source,
-        ids: more,
+        ids: more.into(),
     };
     let held = run.job.claim_more(&mut part).map_err(PlanError::Io)?;
     warn_held(&run.ctx.out, &held, &run.ctx.places);

@@ -63,8 +63,13 @@ pub async fn run(run: &mut Run<'_>, plan: Plan, unknown: HashSet<String>, steps:
     let keep = steps.verify.is_some() || steps.canary.is_some();
     let mut rest = std::borrow::Cow::Borrowed(&plan);
     if let (None, Some(c)) = (&at.halt, &steps.canary) {
-        rest = std::borrow::Cow::Owned(plan.without(&c.ids));
-        canary(run, &plan, c, &unknown, &steps, since_ms, &mut at).await;
+        match plan.without(&c.ids) {
+            Ok(without) => {
+                rest = std::borrow::Cow::Owned(without);
+                canary(run, &plan, c, &unknown, &steps, since_ms, &mut at).await;
+            }
+            Err(e) => at.halt = Some(Halt::Journal(e)),
+        }
         if at.halt.is_some() || run.job.cancel.is_cancelled() || at.stop.is_some() {
             at.total.planned += rest.len() as u64;
             at.total.pending += rest.len() as u64;
@@ -99,9 +104,16 @@ async fn canary(
     since_ms: i64,
     at: &mut Standing,
 ) {
-    let (halt, done) = run
-        .act(&plan.only(&c.ids), unknown, &mut at.total, true)
-        .await;
+    let only = match plan.only(&c.ids) {
+        Ok(only) => only,
+        Err(e) => {
+            at.total.planned += c.ids.len() as u64;
+            at.total.pending += c.ids.len() as u64;
+            at.halt = Some(Halt::Journal(e));
+            return;
+        }
+    };
+    let (halt, done) = run.act(&only, unknown, &mut at.total, true).await;
     at.halt = halt;
     let mut tried = c.earlier.clone();
     tried.extend(done.iter().cloned());
@@ -130,7 +142,7 @@ async fn canary(
     if let Err(e) = run.job.write(&[Event::Canary(result)]) {
         at.halt = Some(Halt::Journal(e));
     }
-    let rest = plan.without(&c.ids).len();
+    let rest = plan.len() - only.len();
     run.ctx
         .out
         .info_wrapped(&canary_line(&result, c.threshold_pct, rest));
