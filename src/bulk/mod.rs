@@ -30,6 +30,7 @@ pub mod plan;
 pub mod rebuild;
 pub mod republish;
 pub mod resolve;
+pub mod seen;
 pub mod select;
 pub mod server_side;
 pub mod verify;

@@ -17,6 +17,7 @@ use super::lanes::Lanes;
 use super::pages::Pages;
 pub use super::pages::PlanError;
 use super::resolve::{Absent, Resolved};
+use super::seen::Seen;
 use crate::api::{Entry, Filter, Source};
 
 /// How many groups and samples a plan shows.
@@ -326,7 +327,7 @@ pub async fn build(
                 let page = fresh.iter().map(|e| e.dlq_id.clone());
                 ids.iter().chain(left.iter().cloned()).chain(page)
             };
-            if !seen.first(&e.dlq_id, listed) {
+            if !seen.first(&e.dlq_id, listed)? {
                 continue;
             }
             match held.contains_key(&e.dlq_id) {
@@ -373,23 +374,6 @@ pub async fn build(
     }))
 }
 
-/// The ids listed so far, to drop a repeat without keeping a second copy of every id: a hash
-/// of each, and only when a hash was met before are the listed ids themselves compared, so no
-/// entry is ever taken for another.
-#[derive(Default)]
-struct Seen {
-    hashes: std::collections::HashSet<u64>,
-    keys: std::hash::RandomState,
-}
-
-impl Seen {
-    /// Whether `id` is listed for the first time; `listed` gives every id listed before it.
-    fn first<I: Iterator<Item = String>>(&mut self, id: &str, listed: impl FnOnce() -> I) -> bool {
-        use std::hash::BuildHasher;
-        self.hashes.insert(self.keys.hash_one(id)) || !listed().any(|l| l == id)
-    }
-}
-
 /// Lists the first `limit` matches, one cursor; whether more matched, or `None` when
 /// cancelled.
 async fn first(
@@ -425,29 +409,6 @@ async fn first(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_repeat_is_known_by_its_id_and_only_a_repeat() {
-        let mut seen = Seen::default();
-        let mut listed: Vec<String> = Vec::new();
-        let mut firsts = Vec::new();
-        for id in ["1-0", "1-1", "1-0", "1-2", "1-1"] {
-            let first = seen.first(id, || listed.iter().cloned());
-            if first {
-                listed.push(id.to_string());
-            }
-            firsts.push(first);
-        }
-        assert_eq!(firsts, [true, true, false, true, false]);
-        // Two ids whose hashes met: the ids decide.
-        let mut seen = Seen::default();
-        use std::hash::BuildHasher;
-        for id in ["2-0", "1-2"] {
-            seen.hashes.insert(seen.keys.hash_one(id));
-        }
-        assert!(seen.first("2-0", || listed.iter().cloned()));
-        assert!(!seen.first("1-2", || listed.iter().cloned()));
-    }
 
     #[test]
     fn a_canary_takes_one_of_each_group_before_a_second_of_any() {
