@@ -61,3 +61,84 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     }
     b.create(dir)
 }
+
+/// Reads and writes at an offset of a file, never through its position: a temporary file can
+/// be read from its start while it is still written at its end. (On Windows the position
+/// moves anyway; nothing here reads it.)
+pub mod at {
+    use std::fs::File;
+    use std::io::{self, Read, Write};
+
+    /// Reads what is there at `off`, up to `buf`'s length; 0 at the end.
+    pub fn read(f: &File, buf: &mut [u8], off: u64) -> io::Result<usize> {
+        #[cfg(unix)]
+        return std::os::unix::fs::FileExt::read_at(f, buf, off);
+        #[cfg(windows)]
+        return std::os::windows::fs::FileExt::seek_read(f, buf, off);
+    }
+
+    fn write(f: &File, buf: &[u8], off: u64) -> io::Result<usize> {
+        #[cfg(unix)]
+        return std::os::unix::fs::FileExt::write_at(f, buf, off);
+        #[cfg(windows)]
+        return std::os::windows::fs::FileExt::seek_write(f, buf, off);
+    }
+
+    pub fn read_exact(f: &File, mut buf: &mut [u8], mut off: u64) -> io::Result<()> {
+        while !buf.is_empty() {
+            match read(f, buf, off)? {
+                0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+                n => {
+                    buf = &mut buf[n..];
+                    off += n as u64;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn write_all(f: &File, mut buf: &[u8], mut off: u64) -> io::Result<()> {
+        while !buf.is_empty() {
+            match write(f, buf, off)? {
+                0 => return Err(io::ErrorKind::WriteZero.into()),
+                n => {
+                    buf = &buf[n..];
+                    off += n as u64;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A file read from `off` on.
+    pub struct Reader<'a> {
+        pub f: &'a File,
+        pub off: u64,
+    }
+
+    impl Read for Reader<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = read(self.f, buf, self.off)?;
+            self.off += n as u64;
+            Ok(n)
+        }
+    }
+
+    /// A file written from `off` on.
+    pub struct Writer {
+        pub f: File,
+        pub off: u64,
+    }
+
+    impl Write for Writer {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let n = write(&self.f, buf, self.off)?;
+            self.off += n as u64;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+}

@@ -3,10 +3,11 @@
 //! record of it and the run over it then hold a handful of ids at a time, not a million.
 //!
 //! Each id is written length-first, so an id from the server is one id whatever bytes it holds
-//! (a newline included). The file is private to this process and deleted with the list.
+//! (a newline included). The file has no name (unlinked as it is made, where the system
+//! allows): it goes with the process however the process ends, a kill included.
 //!
 //! Reading back a file this process just wrote fails only when the disk does: [`IdList::iter`]
-//! panics then, with the file named. Every id was journaled before the run began, so a job
+//! panics then. Every id was journaled before the run began, so a job
 //! stopped that way is continued like a crashed one. The engine reads through
 //! [`IdList::chunks`], whose errors stop the run instead.
 
@@ -14,6 +15,8 @@ use std::fmt;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::sync::{Arc, Mutex};
+
+use crate::fsutil::at;
 
 /// Ids held in memory before the list moves to a file: small enough to be nothing, large
 /// enough that the plans of everyday runs (and pipelined pages) never touch the disk.
@@ -29,17 +32,18 @@ pub struct IdList {
     spill_at: usize,
 }
 
-/// The file a long list lives in, and its writer (flushed before any read).
+/// The file a long list lives in, and its writer at the end (flushed before any read).
 struct Spill {
-    file: tempfile::NamedTempFile,
-    w: Mutex<BufWriter<File>>,
+    file: File,
+    w: Mutex<BufWriter<at::Writer>>,
 }
 
 impl Spill {
     /// A new file holding `ids`.
     fn new(ids: impl Iterator<Item = String>) -> io::Result<Spill> {
-        let file = tempfile::NamedTempFile::new()?;
-        let mut w = BufWriter::new(file.reopen()?);
+        let file = tempfile::tempfile()?;
+        let f = file.try_clone()?;
+        let mut w = BufWriter::new(at::Writer { f, off: 0 });
         for id in ids {
             write_id(&mut w, &id)?;
         }
@@ -158,33 +162,21 @@ impl IdList {
     }
 
     /// A reader from the first id, or `None` while the list is in memory.
-    fn reader(&self) -> Option<io::Result<BufReader<File>>> {
+    fn reader(&self) -> Option<io::Result<BufReader<at::Reader<'_>>>> {
         let s = self.spill.as_ref()?;
-        let opened =
-            s.w.lock()
-                .unwrap()
-                .flush()
-                .and_then(|()| s.file.reopen())
-                .map(BufReader::new);
-        Some(opened)
+        let flushed = s.w.lock().unwrap().flush();
+        Some(flushed.map(|()| BufReader::new(at::Reader { f: &s.file, off: 0 })))
     }
 
     fn unreadable(&self, e: io::Error) -> ! {
-        let path = self
-            .spill
-            .as_ref()
-            .map(|s| s.file.path().display().to_string());
-        panic!(
-            "cannot read back the list of ids in {}: {e}",
-            path.unwrap_or_default()
-        )
+        panic!("cannot read back a list of ids from its temporary file: {e}")
     }
 }
 
 /// Chunks of a list, read as they are taken; [`Chunks::left`] counts the ids not taken yet.
 pub struct Chunks<'a> {
     list: &'a IdList,
-    reader: Option<BufReader<File>>,
+    reader: Option<BufReader<at::Reader<'a>>>,
     /// The next held id (a list in memory).
     next: usize,
     left: usize,

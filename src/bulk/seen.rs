@@ -11,6 +11,8 @@ use std::fs::File;
 use std::hash::{BuildHasher, RandomState};
 use std::io;
 
+use crate::fsutil::at;
+
 /// Hashes kept in memory before the table moves to a file (512 KiB of them).
 pub const IN_MEMORY: usize = 1 << 16;
 
@@ -106,10 +108,10 @@ impl DiskTable {
         let mut i = hash & (self.slots - 1);
         loop {
             let mut slot = [0u8; SLOT as usize];
-            at::read(&self.file, &mut slot, i * SLOT)?;
+            at::read_exact(&self.file, &mut slot, i * SLOT)?;
             match u64::from_le_bytes(slot) {
                 0 => {
-                    at::write(&self.file, &hash.to_le_bytes(), i * SLOT)?;
+                    at::write_all(&self.file, &hash.to_le_bytes(), i * SLOT)?;
                     self.len += 1;
                     return Ok(true);
                 }
@@ -126,7 +128,7 @@ impl DiskTable {
         let mut off = 0;
         while off < self.slots * SLOT {
             let n = block.len().min((self.slots * SLOT - off) as usize);
-            at::read(&self.file, &mut block[..n], off)?;
+            at::read_exact(&self.file, &mut block[..n], off)?;
             for slot in block[..n].chunks_exact(SLOT as usize) {
                 let h = u64::from_le_bytes(slot.try_into().expect("8 bytes"));
                 if h != 0 {
@@ -136,52 +138,6 @@ impl DiskTable {
             off += n as u64;
         }
         *self = bigger;
-        Ok(())
-    }
-}
-
-/// Reads and writes at an offset, leaving the file's position alone.
-mod at {
-    use std::fs::File;
-    use std::io;
-
-    #[cfg(unix)]
-    pub fn read(f: &File, buf: &mut [u8], off: u64) -> io::Result<()> {
-        std::os::unix::fs::FileExt::read_exact_at(f, buf, off)
-    }
-
-    #[cfg(unix)]
-    pub fn write(f: &File, buf: &[u8], off: u64) -> io::Result<()> {
-        std::os::unix::fs::FileExt::write_all_at(f, buf, off)
-    }
-
-    #[cfg(windows)]
-    pub fn read(f: &File, mut buf: &mut [u8], mut off: u64) -> io::Result<()> {
-        use std::os::windows::fs::FileExt;
-        while !buf.is_empty() {
-            match f.seek_read(buf, off)? {
-                0 => return Err(io::ErrorKind::UnexpectedEof.into()),
-                n => {
-                    buf = &mut buf[n..];
-                    off += n as u64;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    #[cfg(windows)]
-    pub fn write(f: &File, mut buf: &[u8], mut off: u64) -> io::Result<()> {
-        use std::os::windows::fs::FileExt;
-        while !buf.is_empty() {
-            match f.seek_write(buf, off)? {
-                0 => return Err(io::ErrorKind::WriteZero.into()),
-                n => {
-                    buf = &buf[n..];
-                    off += n as u64;
-                }
-            }
-        }
         Ok(())
     }
 }

@@ -218,7 +218,7 @@ pub(crate) fn wait_for_event(sb: &Sandbox, child: &mut std::process::Child, what
     }
 }
 
-fn signal(child: &std::process::Child, name: &str) {
+pub(crate) fn signal(child: &std::process::Child, name: &str) {
     std::process::Command::new("kill")
         .args([&format!("-{name}"), &child.id().to_string()])
         .status()

@@ -31,6 +31,7 @@ mod job_left;
 mod lanes;
 mod layers;
 mod list;
+mod long_plan;
 mod monitoring;
 mod monitoring_prom;
 mod monitoring_secrets;

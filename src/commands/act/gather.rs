@@ -61,7 +61,8 @@ pub async fn make(
             return Err(match (e, refused) {
                 (PlanError::Io(_), Some(why)) => why,
                 (PlanError::Api(e), _) => e.into(),
-                (PlanError::Io(e), None) => CliError::failure(e.to_string()),
+                // Nothing else writes while planning: the plan's own files of ids and hashes.
+                (PlanError::Io(e), None) => super::start::ids_err(e),
             });
         }
     };
