@@ -7,9 +7,9 @@
 //! allows): it goes with the process however the process ends, a kill included.
 //!
 //! Reading back a file this process just wrote fails only when the disk does: [`IdList::iter`]
-//! panics then. Every id was journaled before the run began, so a job
-//! stopped that way is continued like a crashed one. The engine reads through
-//! [`IdList::chunks`], whose errors stop the run instead.
+//! panics then. Every id was journaled before the run began, so a job stopped that way is
+//! continued like a crashed one. The engine reads through [`IdList::chunks`], whose errors stop
+//! the run instead.
 
 use std::fmt;
 use std::fs::File;
@@ -23,7 +23,7 @@ use crate::fsutil::at;
 pub const SPILL_AT: usize = 1_000;
 
 /// An ordered list of ids, in memory while short, on disk once long. A clone shares the file
-/// (it reads only its own `len` ids) until either of them takes a new id.
+/// until either of them takes a new id: only a list that owns its file alone writes to it.
 #[derive(Clone)]
 pub struct IdList {
     held: Vec<String>,
@@ -119,7 +119,7 @@ impl IdList {
                 let ids = std::iter::from_fn(move || {
                     read_id(&mut r).unwrap_or_else(|e| self.unreadable(e))
                 });
-                // A clone that shared the file may have written past this list's end.
+                // Never past this list's own count, whatever the file holds.
                 Box::new(ids.take(self.len))
             }
         }

@@ -11,12 +11,14 @@
 //! second at each edge (a server that compares by the second or excludes a bound still puts
 //! every entry in one of them), and the part of a range below its cut is listed too. Listed
 //! oldest first, that part holds only the page already seen (one request); listed in any other
-//! order, it holds whatever the cut misjudged, and finds it. Duplicates are dropped by id.
+//! order, it holds whatever the cut misjudged, and finds it. An entry in two slices' overlap is
+//! passed on twice: the planner ([`super::plan::build`]) drops the repeat by id, as it drops any
+//! repeat a server pages ([`super::seen`]), without a second copy of every id in memory.
 //!
 //! Only whole selections are sliced: "the first N matches" depends on the server's order, so a
 //! `--limit` follows one cursor.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
 use futures::stream::{FuturesUnordered, StreamExt};
 
@@ -94,7 +96,8 @@ impl Slice {
     }
 }
 
-/// Lists every match of `filter` into `on_page`, each entry once, in no particular order.
+/// Lists every match of `filter` into `on_page`, each entry at least once (see the module doc),
+/// in no particular order.
 /// Returns false when `cancel` stopped it before the end.
 pub async fn list(
     api: &dyn BulkClient,
@@ -112,7 +115,6 @@ pub async fn list(
     let width = lanes.count.max(1);
     let mut waiting = VecDeque::from([Slice::new(filter, whole)]);
     let mut running = FuturesUnordered::new();
-    let mut seen: HashSet<String> = HashSet::new();
     let fetch = |slice: Slice| async move {
         if let Some(p) = lanes.pacer {
             if !p.wait(cancel).await {
@@ -145,13 +147,8 @@ pub async fn list(
         let times = page.messages.iter().filter_map(Entry::dlq_time_ms);
         let (earliest, latest) = (times.clone().min(), times.max());
         let listed = page.messages.len();
-        let fresh: Vec<Entry> = page
-            .messages
-            .into_iter()
-            .filter(|e| seen.insert(e.dlq_id.clone()))
-            .collect();
-        if !fresh.is_empty() {
-            on_page(&fresh).map_err(PlanError::Io)?;
+        if !page.messages.is_empty() {
+            on_page(&page.messages).map_err(PlanError::Io)?;
         }
         // Stopped with nothing more to list is not cut short: the last page was in.
         let more = next.is_some() || !waiting.is_empty() || !running.is_empty();

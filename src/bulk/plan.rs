@@ -316,8 +316,8 @@ pub async fn build(
     // On disk past a few ids: a plan of a million entries holds none of them in memory.
     let mut ids = IdList::default();
     let mut left = Vec::new();
-    // A server that pages inconsistently could repeat an entry: it is planned, counted and
-    // shown to `on_page` once.
+    // An entry listed twice (in two lanes' overlap, or by a server that pages inconsistently)
+    // is planned, counted and shown to `on_page` once.
     let mut seen = Seen::default();
     let mut take = |entries: &[Entry]| -> std::io::Result<()> {
         // What other jobs keep is left to them: not counted, not shown to `on_page`.

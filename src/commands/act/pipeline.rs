@@ -161,19 +161,15 @@ async fn act_as_listed(run: &Run<'_>, matching: &Matching, total: &mut Summary) 
     let source = action.source;
     let bar = run.bar(0);
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut sent: HashSet<String> = HashSet::new();
     let mut held = Vec::new();
     let sending = run.sending();
     let noting = run.noting();
     let engine = run.engine(action, &bar, &sending, &noting);
     let lister = async {
         let mut on_page = |page: &[Entry]| -> std::io::Result<()> {
-            // A server that pages inconsistently could repeat an entry: each is acted on once.
-            let ids: Vec<String> = page
-                .iter()
-                .map(|e| e.dlq_id.clone())
-                .filter(|id| sent.insert(id.clone()))
-                .collect();
+            // A repeat of an entry a server paged twice never gets here: `plan::build` shows
+            // each entry to `on_page` once, without a set of every id in memory.
+            let ids: Vec<String> = page.iter().map(|e| e.dlq_id.clone()).collect();
             if ids.is_empty() {
                 return Ok(());
             }
