@@ -11,14 +11,18 @@
 //! second at each edge (a server that compares by the second or excludes a bound still puts
 //! every entry in one of them), and the part of a range below its cut is listed too. Listed
 //! oldest first, that part holds only the page already seen (one request); listed in any other
-//! order, it holds whatever the cut misjudged, and finds it. An entry in two slices' overlap is
-//! passed on twice: the planner ([`super::plan::build`]) drops the repeat by id, as it drops any
-//! repeat a server pages ([`super::seen`]), without a second copy of every id in memory.
+//! order, it holds whatever the cut misjudged, and finds it.
+//!
+//! An entry listed by two slices is passed on once. Only the ids that can be listed twice are
+//! remembered: a slice's first page (the part below a cut lists it again) and entries within
+//! [`EDGE_MS`] of a slice's edges (where slices overlap), so memory follows the number of
+//! slices, not of entries. A repeat of any other kind (a server whose times disagree with the
+//! ids', one that pages inconsistently) is dropped by the planner ([`super::seen`]).
 //!
 //! Only whole selections are sliced: "the first N matches" depends on the server's order, so a
 //! `--limit` follows one cursor.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use futures::stream::{FuturesUnordered, StreamExt};
 
@@ -30,6 +34,9 @@ use crate::api::{Entry, Filter, Source};
 
 /// How far slices overlap at each edge.
 const OVERLAP_MS: i64 = 1_000;
+/// How near an edge an entry is remembered: the overlap, and a second more for a server that
+/// compares by the second.
+const EDGE_MS: i64 = 2 * OVERLAP_MS;
 /// The narrowest slice worth a cursor of its own.
 const MIN_SLICE_MS: i64 = 4 * OVERLAP_MS;
 /// Slices kept open per lane, so a lane that finishes early finds another one waiting.
@@ -96,8 +103,8 @@ impl Slice {
     }
 }
 
-/// Lists every match of `filter` into `on_page`, each entry at least once (see the module doc),
-/// in no particular order.
+/// Lists every match of `filter` into `on_page`, each entry once (but see the module doc), in
+/// no particular order.
 /// Returns false when `cancel` stopped it before the end.
 pub async fn list(
     api: &dyn BulkClient,
@@ -115,6 +122,7 @@ pub async fn list(
     let width = lanes.count.max(1);
     let mut waiting = VecDeque::from([Slice::new(filter, whole)]);
     let mut running = FuturesUnordered::new();
+    let mut remembered: HashSet<String> = HashSet::new();
     let fetch = |slice: Slice| async move {
         if let Some(p) = lanes.pacer {
             if !p.wait(cancel).await {
@@ -147,8 +155,22 @@ pub async fn list(
         let times = page.messages.iter().filter_map(Entry::dlq_time_ms);
         let (earliest, latest) = (times.clone().min(), times.max());
         let listed = page.messages.len();
-        if !page.messages.is_empty() {
-            on_page(&page.messages).map_err(PlanError::Io)?;
+        let first_page = slice.first;
+        let fresh: Vec<Entry> = page
+            .messages
+            .into_iter()
+            .filter(|e| {
+                if remembered.contains(&e.dlq_id) {
+                    return false;
+                }
+                if first_page || near_edge(slice.span, e) {
+                    remembered.insert(e.dlq_id.clone());
+                }
+                true
+            })
+            .collect();
+        if !fresh.is_empty() {
+            on_page(&fresh).map_err(PlanError::Io)?;
         }
         // Stopped with nothing more to list is not cut short: the last page was in.
         let more = next.is_some() || !waiting.is_empty() || !running.is_empty();
@@ -177,6 +199,16 @@ pub async fn list(
             }
         }
     }
+}
+
+/// Whether `e` lies where another slice may list it too: within [`EDGE_MS`] of an edge of
+/// `span` (or it has no time to tell).
+fn near_edge(span: Span, e: &Entry) -> bool {
+    let Some(t) = e.dlq_time_ms() else {
+        return true;
+    };
+    let near = |edge: Option<i64>| edge.is_some_and(|x| (t - x).abs() <= EDGE_MS);
+    near(span.from) || near(span.to)
 }
 
 /// About how many more pages `span` holds, from its first page: `listed` entries between `e`
@@ -316,5 +348,34 @@ mod tests {
         assert_eq!(cut(open, i64::MAX, 0, 16), None);
         // No room for more slices.
         assert_eq!(cut(span, -100_000, 0, 2), None);
+    }
+
+    #[test]
+    fn every_overlap_of_a_cut_lies_near_the_edges_of_both_slices_it_joins() {
+        let span = Span {
+            from: Some(0),
+            to: Some(1_000_000),
+        };
+        let parts = cut(span, 10_000, 0, 5).expect("cut");
+        let entry = |t: i64| Entry {
+            dlq_id: format!("{t}-0"),
+            ..Entry::default()
+        };
+        let inside =
+            |s: &Span, t: i64| s.from.is_none_or(|f| t >= f) && s.to.is_none_or(|x| t <= x);
+        // Every time listed by two parts is remembered by both (the below part's first page
+        // aside, which is remembered whole).
+        for t in (0..=1_000_000).step_by(250) {
+            let holders: Vec<&Span> = parts.iter().filter(|s| inside(s, t)).collect();
+            if holders.len() > 1 {
+                assert!(
+                    holders.iter().all(|s| near_edge(**s, &entry(t))),
+                    "{t} in {holders:?}"
+                );
+            }
+        }
+        // Deep inside a slice nothing is remembered; an entry with no time always is.
+        assert!(!near_edge(parts[2], &entry(500_000)));
+        assert!(near_edge(parts[2], &Entry::default()));
     }
 }
