@@ -84,7 +84,8 @@ impl IdList {
         self.spill.is_some()
     }
 
-    /// Adds `id` at the end. Fails only when the list is on disk and the disk fails.
+    /// Adds `id` at the end. Fails only when the disk does; a list whose file could not be made
+    /// still holds every id, in memory.
     pub fn push(&mut self, id: String) -> io::Result<()> {
         if self
             .spill
@@ -302,7 +303,9 @@ impl serde::Serialize for IdList {
     }
 }
 
-/// Read from a JSON array one id at a time: a long list goes to its file as it is read.
+/// Read from a JSON array one id at a time: a long list goes to its file as it is read. With
+/// no room for the file, the list stays in memory instead: a journal must still be read whole
+/// (another job's claim is decided on it).
 impl<'de> serde::Deserialize<'de> for IdList {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<IdList, D::Error> {
         struct Visitor;
@@ -317,7 +320,12 @@ impl<'de> serde::Deserialize<'de> for IdList {
             ) -> Result<IdList, A::Error> {
                 let mut list = IdList::default();
                 while let Some(id) = seq.next_element::<String>()? {
-                    list.push(id).map_err(serde::de::Error::custom)?;
+                    match list.push(id) {
+                        Ok(()) => {}
+                        // The id was kept: only the file could not be made.
+                        Err(_) if !list.spilled() => list.spill_at = usize::MAX,
+                        Err(e) => return Err(serde::de::Error::custom(e)),
+                    }
                 }
                 Ok(list)
             }

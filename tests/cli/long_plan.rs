@@ -1,8 +1,9 @@
 //! A plan longer than a thousand ids keeps them in a temporary file (`bulk::idlist`): the real
 //! binary over a sandbox of 2,500 messages, planned before acting (`--max` keeps a run from
 //! being pipelined). With nowhere to keep the ids, nothing changes and the error says where to
-//! look; interrupted and continued, each entry is acted on once, and the summary, plan.json,
-//! `dlq jobs` and `dlq verify` agree with the server.
+//! look, yet another job's claim is still read whole; interrupted and continued, each entry is
+//! acted on once, and the summary, plan.json, `dlq jobs` and `dlq verify` agree with the
+//! server.
 
 use std::collections::BTreeSet;
 use std::process::Stdio;
@@ -20,16 +21,20 @@ fn ids(sb: &Sandbox) -> BTreeSet<String> {
     sb.ids(false).into_iter().collect()
 }
 
+/// A TMPDIR that names a file: no temporary file can be made in it.
+fn no_room(sb: &Sandbox) -> std::path::PathBuf {
+    let blocker = sb.home.path().join("not-a-directory");
+    std::fs::write(&blocker, "").unwrap();
+    blocker
+}
+
 #[test]
 fn a_plan_with_nowhere_to_keep_its_ids_changes_nothing_and_names_the_directory() {
     let sb = Sandbox::start(&["--seed", "2500", "--seed-rng", "71"]);
     let before = ids(&sb);
     assert_eq!(before.len(), N);
-    // TMPDIR names a file: no temporary file can be made in it.
-    let blocker = sb.home.path().join("not-a-directory");
-    std::fs::write(&blocker, "").unwrap();
     sb.dlq()
-        .env("TMPDIR", &blocker)
+        .env("TMPDIR", no_room(&sb))
         .args(["retry", "--all", "--yes", "--max", "5000"])
         .assert()
         .failure()
@@ -90,6 +95,16 @@ fn a_long_plan_interrupted_then_continued_acts_on_each_entry_once_and_says_so_ev
         .map(|i| i.as_str().unwrap().to_string())
         .collect();
     assert_eq!(planned, before);
+    // A second process with no room for temporary files still reads the job's claim whole: an
+    // entry the job has not finished is refused to it.
+    let one = sb.ids(false).swap_remove(0);
+    sb.dlq()
+        .env("TMPDIR", no_room(&sb))
+        .args(["retry", &one, "--yes"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("held by job {job}")));
+    assert_eq!(sb.applied(&one, "retry"), 0);
     let shown = sb.job_shown(&job);
     assert_eq!(shown["state"], "interrupted", "{shown}");
     assert_eq!(shown["counts"]["done"], N - left, "{shown}");
