@@ -242,16 +242,7 @@ impl<'a> Engine<'a> {
         // Callback: the baselines of listed entries, read ahead of their sends.
         let mut reads = futures::stream::FuturesUnordered::new();
         loop {
-            while waiting.len() < self.flow.limit() && !self.cancel.is_cancelled() {
-                match planned.take() {
-                    Some(Ok(chunk)) => waiting.push_back(chunk),
-                    Some(Err(e)) => {
-                        let why = format!("cannot read the plan's ids back: {e}");
-                        self.stop(Halt::Journal(std::io::Error::new(e.kind(), why)));
-                    }
-                    None => break,
-                }
-            }
+            self.take_planned(&mut planned, &mut waiting);
             if !tail.is_empty() && (!open || (running.is_empty() && waiting.is_empty())) {
                 waiting.push_back(std::mem::take(&mut tail));
             }
@@ -312,6 +303,25 @@ impl<'a> Engine<'a> {
             summary.interrupted = false;
         }
         (summary, halt)
+    }
+
+    /// Takes planned chunks until as many wait as may run. One that cannot be read stops the
+    /// run; it and the rest stay planned, for `--continue`.
+    fn take_planned(
+        &self,
+        planned: &mut Chunks<'_>,
+        waiting: &mut std::collections::VecDeque<Vec<String>>,
+    ) {
+        while waiting.len() < self.flow.limit() && !self.cancel.is_cancelled() {
+            match planned.take() {
+                Some(Ok(chunk)) => waiting.push_back(chunk),
+                Some(Err(e)) => {
+                    let why = format!("cannot read the plan's ids back: {e}");
+                    self.stop(Halt::Journal(std::io::Error::new(e.kind(), why)));
+                }
+                None => break,
+            }
+        }
     }
 
     /// A chunk ended, `running` others still in flight: what the server's replies say of its

@@ -29,7 +29,7 @@ pub async fn reopen<'a>(ctx: &'a Ctx, id: &str, req: &Request<'_>) -> Result<Opt
     refuse_changes(id, req, &ctx.places)?;
     let (mut job, state) = open(ctx, id, req)?;
     let complete = state.complete(&job.record);
-    let left: Vec<Part> = left_parts(&job, &state).map_err(super::start::ids_err)?;
+    let left: Vec<Part> = left_parts(&job, &state).map_err(super::ids_err)?;
     if job.record.mode.per_entry() && complete && left.is_empty() {
         ctx.out.info_wrapped(&format!(
             "job {id} has nothing left to do: all {} entries have an outcome",

@@ -62,7 +62,7 @@ pub async fn make(
                 (PlanError::Io(_), Some(why)) => why,
                 (PlanError::Api(e), _) => e.into(),
                 // Nothing else writes while planning: the plan's own files of ids and hashes.
-                (PlanError::Io(e), None) => super::start::ids_err(e),
+                (PlanError::Io(e), None) => super::ids_err(e),
             });
         }
     };

@@ -30,7 +30,7 @@ use crate::bulk::action::Action;
 use crate::bulk::journal::{Matching, ServerProgress};
 use crate::bulk::plan::Plan;
 use crate::context::Ctx;
-use crate::error::Result;
+use crate::error::{CliError, Result};
 pub use parts::Parts;
 
 /// What a verb asks the driver to do.
@@ -136,4 +136,12 @@ async fn execute(ctx: &Ctx, work: Work<'_>) -> Result<()> {
         engaged: &run.engaged,
     };
     account::conclude(ctx, named, ended)
+}
+
+/// A long list of ids could not be kept in its temporary file ([`crate::bulk::idlist`]).
+fn ids_err(e: std::io::Error) -> CliError {
+    CliError::failure(format!(
+        "cannot keep the job's ids in a temporary file: {e}; nothing was changed"
+    ))
+    .hint("check the temporary directory (TMPDIR) is writable and has room")
 }

@@ -242,7 +242,7 @@ fn begin<'a, 'r>(
         // Out of the parts already (the record's claim): out of the canary's samples here.
         planned.plan.held.extend(refused.iter().cloned());
         let held: claims::Held = refused.into_iter().collect();
-        planned.plan.leave(&held).map_err(ids_err)?;
+        planned.plan.leave(&held).map_err(super::ids_err)?;
         starting.staged_mut().leave(&held);
         if planned.plan.is_empty() {
             ctx.out.info_wrapped(&format!(
@@ -358,14 +358,6 @@ fn confirm(
     } else {
         prompt::confirm(&ctx.out, &question)
     }
-}
-
-/// A long list of ids could not be kept in its temporary file ([`crate::bulk::idlist`]).
-pub fn ids_err(e: std::io::Error) -> CliError {
-    CliError::failure(format!(
-        "cannot keep the job's ids in a temporary file: {e}; nothing was changed"
-    ))
-    .hint("check the temporary directory (TMPDIR) is writable and has room")
 }
 
 pub fn journal_err(e: std::io::Error) -> CliError {
