@@ -1,10 +1,10 @@
-//! The repeat filter of a listing: whether an id was listed before, without a second copy of
-//! every id. A server that pages inconsistently could repeat an entry; it must be planned once.
+//! Sets of ids that hold no second copy of every id: [`Hashes`], a set of ids known by a hash
+//! of each, and on it [`Seen`], the repeat filter of a listing (a server that pages
+//! inconsistently could repeat an entry; it must be planned once).
 //!
-//! Only a hash of each id is kept, and only when a hash was met before are the listed ids
-//! themselves compared, so no entry is ever taken for another. The hashes stay in memory up to
-//! [`IN_MEMORY`]; past that they move to an open-addressed table in a temporary file, read and
-//! written in place, so a listing of a million entries holds no more than one of ten thousand.
+//! The hashes stay in memory up to [`IN_MEMORY`]; past that they move to an open-addressed
+//! table in a temporary file, read and written in place, so a set of a million ids holds no
+//! more than one of ten thousand in memory.
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -16,7 +16,10 @@ use crate::fsutil::at;
 /// Hashes kept in memory before the table moves to a file (512 KiB of them).
 pub const IN_MEMORY: usize = 1 << 16;
 
-pub struct Seen {
+/// A set of ids known by their hashes only. Two ids share a hash about once in 2^64 pairs:
+/// [`Hashes::contains`] is right but for that, and where it must be right always the caller
+/// compares the ids themselves ([`Seen`]).
+pub struct Hashes {
     keys: RandomState,
     table: Table,
     in_memory: usize,
@@ -27,34 +30,37 @@ enum Table {
     Disk(DiskTable),
 }
 
-impl Default for Seen {
+impl Default for Hashes {
     fn default() -> Self {
-        Seen::keeping_in_memory(IN_MEMORY)
+        Hashes::keeping_in_memory(IN_MEMORY)
     }
 }
 
-impl Seen {
-    /// A filter that moves to a file past `n` hashes (tests use small `n`).
-    pub fn keeping_in_memory(n: usize) -> Seen {
-        Seen {
+impl Hashes {
+    /// A set that moves to a file past `n` hashes (tests use small `n`).
+    pub fn keeping_in_memory(n: usize) -> Hashes {
+        Hashes {
             keys: RandomState::new(),
             table: Table::Memory(HashSet::new()),
             in_memory: n,
         }
     }
 
-    /// Whether `id` is listed for the first time; `listed` gives every id listed before it.
-    pub fn first<I: Iterator<Item = String>>(
-        &mut self,
-        id: &str,
-        listed: impl FnOnce() -> I,
-    ) -> io::Result<bool> {
-        let hash = self.keys.hash_one(id);
-        Ok(self.insert(hash)? || !listed().any(|l| l == id))
+    /// Adds `id`: false when its hash was there already.
+    pub fn insert(&mut self, id: &str) -> io::Result<bool> {
+        self.insert_hash(self.keys.hash_one(id))
     }
 
-    /// Adds `hash`: false when it was there already.
-    fn insert(&mut self, hash: u64) -> io::Result<bool> {
+    /// Whether `id`'s hash is in the set.
+    pub fn contains(&self, id: &str) -> io::Result<bool> {
+        let hash = self.keys.hash_one(id);
+        match &self.table {
+            Table::Memory(m) => Ok(m.contains(&hash)),
+            Table::Disk(t) => t.contains(hash),
+        }
+    }
+
+    fn insert_hash(&mut self, hash: u64) -> io::Result<bool> {
         match &mut self.table {
             Table::Disk(t) => t.insert(hash),
             Table::Memory(m) if m.len() < self.in_memory => Ok(m.insert(hash)),
@@ -73,6 +79,31 @@ impl Seen {
     #[cfg(test)]
     fn on_disk(&self) -> bool {
         matches!(self.table, Table::Disk(_))
+    }
+}
+
+/// The repeat filter of a listing: only when an id's hash was met before are the listed ids
+/// themselves compared, so no entry is ever taken for another.
+#[derive(Default)]
+pub struct Seen {
+    hashes: Hashes,
+}
+
+impl Seen {
+    /// A filter that moves to a file past `n` hashes (tests use small `n`).
+    pub fn keeping_in_memory(n: usize) -> Seen {
+        Seen {
+            hashes: Hashes::keeping_in_memory(n),
+        }
+    }
+
+    /// Whether `id` is listed for the first time; `listed` gives every id listed before it.
+    pub fn first<I: Iterator<Item = String>>(
+        &mut self,
+        id: &str,
+        listed: impl FnOnce() -> I,
+    ) -> io::Result<bool> {
+        Ok(self.hashes.insert(id)? || !listed().any(|l| l == id))
     }
 }
 
@@ -98,6 +129,24 @@ impl DiskTable {
         })
     }
 
+    fn contains(&self, hash: u64) -> io::Result<bool> {
+        let hash = hash.max(1);
+        let mut i = hash & (self.slots - 1);
+        loop {
+            match self.slot(i)? {
+                0 => return Ok(false),
+                h if h == hash => return Ok(true),
+                _ => i = (i + 1) & (self.slots - 1),
+            }
+        }
+    }
+
+    fn slot(&self, i: u64) -> io::Result<u64> {
+        let mut slot = [0u8; SLOT as usize];
+        at::read_exact(&self.file, &mut slot, i * SLOT)?;
+        Ok(u64::from_le_bytes(slot))
+    }
+
     fn insert(&mut self, hash: u64) -> io::Result<bool> {
         if 2 * (self.len + 1) > self.slots {
             self.grow()?;
@@ -107,9 +156,7 @@ impl DiskTable {
         let hash = hash.max(1);
         let mut i = hash & (self.slots - 1);
         loop {
-            let mut slot = [0u8; SLOT as usize];
-            at::read_exact(&self.file, &mut slot, i * SLOT)?;
-            match u64::from_le_bytes(slot) {
+            match self.slot(i)? {
                 0 => {
                     at::write_all(&self.file, &hash.to_le_bytes(), i * SLOT)?;
                     self.len += 1;
@@ -169,8 +216,7 @@ mod tests {
         let mut seen = Seen::default();
         let listed = ["1-2".to_string()];
         for id in ["2-0", "1-2"] {
-            let h = seen.keys.hash_one(id);
-            seen.insert(h).unwrap();
+            seen.hashes.insert(id).unwrap();
         }
         assert!(seen.first("2-0", || listed.iter().cloned()).unwrap());
         assert!(!seen.first("1-2", || listed.iter().cloned()).unwrap());
@@ -185,11 +231,25 @@ mod tests {
         ids.extend(distinct[400..].iter().cloned());
         let mut seen = Seen::keeping_in_memory(10);
         let got = firsts(&mut seen, &ids);
-        assert!(seen.on_disk());
+        assert!(seen.hashes.on_disk());
         let mut want = vec![true; 400];
         want.extend([false; 100]);
         want.extend([true; 100]);
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_set_of_hashes_answers_alike_in_memory_and_on_disk() {
+        let ids: Vec<String> = (0..300).map(|i| format!("msg_{i}")).collect();
+        let mut h = Hashes::keeping_in_memory(20);
+        for id in ids.iter().step_by(2) {
+            assert!(h.insert(id).unwrap());
+        }
+        assert!(h.on_disk());
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(h.contains(id).unwrap(), i % 2 == 0, "{id}");
+        }
+        assert!(!h.insert(&ids[0]).unwrap());
     }
 
     #[test]
@@ -202,5 +262,6 @@ mod tests {
         assert_eq!(t.len, 3);
         assert_eq!(t.slots, 8, "grown past half full");
         assert!(!t.insert(8).unwrap() && !t.insert(4).unwrap());
+        assert!(t.contains(0).unwrap() && t.contains(8).unwrap() && !t.contains(12).unwrap());
     }
 }

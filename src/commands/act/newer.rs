@@ -6,13 +6,12 @@
 //! counted once the run ends, so the account says how many were left and how to take them,
 //! instead of leaving them without a word.
 
-use std::collections::HashSet;
-
 use crate::api::{Client, Entry, Filter, Source};
 use crate::bulk::cancel::Cancel;
 use crate::bulk::exec::Pacer;
 use crate::bulk::outcome::{Newer, Outcome};
 use crate::bulk::pages::Pages;
+use crate::bulk::seen::Hashes;
 
 /// Counting stops after this many pages: past it the account says "more than".
 const PAGES: usize = 10;
@@ -41,11 +40,17 @@ pub fn newer_than(user: &Filter, frozen: &Filter, limit: Option<u64>) -> Option<
 
 /// Keeps the ids of the messages and runs a job's outcomes created: when they fail again they
 /// land as new entries, dated after the start, that are the job's own doing, not left by it.
-pub fn note_created(outcomes: &[Outcome], into: &mut HashSet<String>) {
+/// Kept by their hashes, on disk past a few (a job of a million entries creates a million).
+pub fn note_created(outcomes: &[Outcome], into: &mut Hashes) -> std::io::Result<()> {
     for o in outcomes {
-        into.extend(o.message_id.iter().cloned());
-        into.extend(o.workflow_run_id.iter().cloned());
+        for id in o.message_id.iter().chain(&o.workflow_run_id) {
+            into.insert(id).map_err(|e| {
+                let why = format!("cannot keep the ids the job created in a temporary file: {e}");
+                std::io::Error::new(e.kind(), why)
+            })?;
+        }
     }
+    Ok(())
 }
 
 /// Counts the entries of `filter` (dated after `after_ms`), leaving out those the job created.
@@ -56,14 +61,17 @@ pub async fn count(
     (pacer, cancel): (&Pacer, &Cancel),
     source: Source,
     filter: &Filter,
-    created: &HashSet<String>,
+    created: &Hashes,
     after_ms: i64,
-) -> Result<Newer, crate::api::ApiError> {
-    let own = |e: &Entry| {
-        [&e.message_id, &e.workflow_run_id]
-            .into_iter()
-            .flatten()
-            .any(|id| created.contains(id))
+) -> Result<Newer, String> {
+    let own = |e: &Entry| -> Result<bool, String> {
+        for id in [&e.message_id, &e.workflow_run_id].into_iter().flatten() {
+            let known = created.contains(id);
+            if known.map_err(|e| format!("cannot read the job's created ids back: {e}"))? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     };
     let mut pages = Pages::new(api, source, filter, None);
     let mut count = 0u64;
@@ -71,10 +79,12 @@ pub async fn count(
         if !pacer.wait(cancel).await {
             break;
         }
-        let Some(page) = pages.next(Some(PAGE)).await? else {
+        let Some(page) = pages.next(Some(PAGE)).await.map_err(|e| e.to_string())? else {
             break;
         };
-        count += page.iter().filter(|e| !own(e)).count() as u64;
+        for e in &page {
+            count += u64::from(!own(e)?);
+        }
         if pages.cursor().is_none() {
             break;
         }

@@ -19,6 +19,7 @@ use crate::bulk::journal::{Event, Matching, Part};
 use crate::bulk::lanes::Lanes;
 use crate::bulk::outcome::{Newer, Summary};
 use crate::bulk::plan::{self, PlanError};
+use crate::bulk::seen::Hashes;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::output::plan_view::{plan_text, warn_held};
@@ -120,7 +121,7 @@ pub async fn run(run: &mut Run<'_>, matching: &Matching, newer: Option<Filter>) 
 async fn count_newer(
     run: &Run<'_>,
     filter: &Filter,
-    created: &HashSet<String>,
+    created: &Hashes,
     matching: &Matching,
 ) -> Option<Newer> {
     let source = run.job.record.action.source;
@@ -147,12 +148,7 @@ async fn count_newer(
 
 /// What [`act_as_listed`] found: why the listing stopped early (if it did), why acting did,
 /// the plan as listed, and the ids of the messages and runs the job created.
-type Listed = (
-    Option<PlanError>,
-    Option<Halt>,
-    Option<plan::Plan>,
-    HashSet<String>,
-);
+type Listed = (Option<PlanError>, Option<Halt>, Option<plan::Plan>, Hashes);
 
 /// Lists the frozen filter page by page; each page is journaled, then handed to the engine,
 /// which acts on it while the next is listed.
@@ -216,10 +212,10 @@ async fn act_as_listed(run: &Run<'_>, matching: &Matching, total: &mut Summary) 
         drop(tx);
         built
     };
-    let mut created = HashSet::new();
+    let mut created = Hashes::default();
     let mut record = |outcomes: &[crate::bulk::outcome::Outcome]| {
-        super::newer::note_created(outcomes, &mut created);
-        run.record(outcomes)
+        run.record(outcomes)?;
+        super::newer::note_created(outcomes, &mut created)
     };
     let nothing_in_flight = HashSet::new();
     let acting = engine.run_batches(rx, &nothing_in_flight, &mut record);
