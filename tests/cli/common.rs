@@ -356,6 +356,22 @@ impl Sandbox {
         serde_json::from_slice(&out).unwrap()
     }
 
+    /// The entries `dlq verify JOB --wait 0s` follows, by DLQ id, and what it said on stderr.
+    pub fn verified_now(&self, job: &str) -> (std::collections::BTreeSet<String>, String) {
+        let out = self
+            .dlq()
+            .args(["verify", job, "--wait", "0s", "-o", "ndjson"])
+            .assert()
+            .get_output()
+            .clone();
+        let followed = ndjson(&out.stdout)
+            .iter()
+            .filter(|l| l.get("verified").is_some())
+            .map(|l| l["dlqId"].as_str().unwrap().to_string())
+            .collect();
+        (followed, String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+
     /// The DLQ API requests the sandbox received, oldest first.
     pub fn requests(&self) -> Vec<serde_json::Value> {
         let (status, v) = self.http("GET", "/__sandbox/requests");

@@ -265,20 +265,9 @@ fn an_interrupted_pipelined_job_counts_what_is_left_and_verify_follows_it() {
     assert_eq!(applied.len(), 1000);
     assert!(applied.values().all(|v| v["retry"] == 1), "each once");
     // Every entry the job retried is followed by dlq verify, pages listed as acted on too.
-    let out = sb
-        .dlq()
-        .args(["verify", &job, "--wait", "0s", "-o", "ndjson"])
-        .timeout(Duration::from_secs(120))
-        .assert()
-        .get_output()
-        .clone();
-    let followed: BTreeSet<String> = ndjson(&out.stdout)
-        .iter()
-        .filter(|l| l.get("verified").is_some())
-        .map(|l| l["dlqId"].as_str().unwrap().to_string())
-        .collect();
+    let (followed, err) = sb.verified_now(&job);
     let want: BTreeSet<String> = applied.keys().cloned().collect();
-    assert_eq!(followed, want, "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(followed, want, "{err}");
 }
 
 /// A sandbox whose QStash DLQ holds `n` messages to `url`, tried again 20 s after a failed

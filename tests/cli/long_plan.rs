@@ -12,7 +12,7 @@ use std::time::Duration;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::common::{ndjson, Sandbox};
+use crate::common::Sandbox;
 use crate::job_account::{continued_job, signal, wait_for_event};
 
 const N: usize = 2_500;
@@ -127,19 +127,8 @@ fn a_long_plan_interrupted_then_continued_acts_on_each_entry_once_and_says_so_ev
     assert_eq!(shown["state"], "finished", "{shown}");
     assert_eq!(shown["counts"]["done"], N, "{shown}");
     assert_eq!(shown["counts"]["left"], 0, "{shown}");
-    let out = sb
-        .dlq()
-        .args(["verify", &job, "--wait", "0s", "-o", "ndjson"])
-        .timeout(Duration::from_secs(120))
-        .assert()
-        .get_output()
-        .clone();
-    let followed: BTreeSet<String> = ndjson(&out.stdout)
-        .iter()
-        .filter(|l| l.get("verified").is_some())
-        .map(|l| l["dlqId"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(followed, before, "{}", String::from_utf8_lossy(&out.stderr));
+    let (followed, err) = sb.verified_now(&job);
+    assert_eq!(followed, before, "{err}");
     // The ids' files went with the processes that made them.
     let stray: Vec<_> = std::fs::read_dir(&tmp).unwrap().collect();
     assert!(stray.is_empty(), "{stray:?}");
