@@ -195,6 +195,22 @@ fn a_pipelined_run_stopped_by_429s_says_so_everywhere_and_continue_does_exactly_
     assert_eq!(done, 1_000, "the report holds both runs");
 }
 
+/// Starts `run` (of `verb`), interrupts it once its first outcome is journaled, and returns the
+/// job its continue line names.
+pub(crate) fn interrupted(sb: &Sandbox, mut run: std::process::Command, verb: &str) -> String {
+    let mut child = run
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_event(sb, &mut child, "\"outcome\"");
+    signal(&child, "INT");
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    continued_job(&err, verb)
+}
+
 /// Waits until the only job's events hold `what`; the process must still run.
 pub(crate) fn wait_for_event(sb: &Sandbox, child: &mut std::process::Child, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -218,7 +234,7 @@ pub(crate) fn wait_for_event(sb: &Sandbox, child: &mut std::process::Child, what
     }
 }
 
-pub(crate) fn signal(child: &std::process::Child, name: &str) {
+fn signal(child: &std::process::Child, name: &str) {
     std::process::Command::new("kill")
         .args([&format!("-{name}"), &child.id().to_string()])
         .status()
@@ -230,19 +246,9 @@ fn an_interrupted_pipelined_job_counts_what_is_left_and_verify_follows_it() {
     // 10 pages at 150 ms while acting is paced at 2 requests a second: the interrupt lands
     // with most pages not yet listed.
     let sb = Sandbox::start(&["--seed", "1000", "--seed-rng", "61", "--latency", "150"]);
-    let mut child = sb
-        .dlq_std()
-        .args(["retry", "--all", "--yes", "--rps", "2"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for_event(&sb, &mut child, "\"outcome\"");
-    signal(&child, "INT");
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(130), "{err}");
-    let job = continued_job(&err, "retry");
+    let mut run = sb.dlq_std();
+    run.args(["retry", "--all", "--yes", "--rps", "2"]);
+    let job = interrupted(&sb, run, "retry");
     let left = sb.ids(false).len();
     assert!(left > 0 && left < 1000, "{left}");
     let shown = sb.job_shown(&job);
@@ -362,20 +368,10 @@ fn an_interrupt_while_the_canary_is_followed_is_an_interrupt_and_continue_judges
 
 /// A paced `retry --all --report REPORT`, interrupted (exit 130) once it has an outcome: its job.
 pub(crate) fn retry_interrupted_with_report(sb: &Sandbox, report: &std::path::Path) -> String {
-    let mut child = sb
-        .dlq_std()
-        .args(["retry", "--all", "--yes", "--rps", "2", "--report"])
-        .arg(report)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for_event(sb, &mut child, "\"outcome\"");
-    signal(&child, "INT");
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(130), "{err}");
-    continued_job(&err, "retry")
+    let mut run = sb.dlq_std();
+    run.args(["retry", "--all", "--yes", "--rps", "2", "--report"])
+        .arg(report);
+    interrupted(sb, run, "retry")
 }
 
 #[test]

@@ -6,14 +6,13 @@
 //! server.
 
 use std::collections::BTreeSet;
-use std::process::Stdio;
 use std::time::Duration;
 
 use predicates::prelude::*;
 use serde_json::Value;
 
 use crate::common::Sandbox;
-use crate::job_account::{continued_job, signal, wait_for_event};
+use crate::job_account::interrupted;
 
 const N: usize = 2_500;
 
@@ -59,20 +58,10 @@ fn a_long_plan_interrupted_then_continued_acts_on_each_entry_once_and_says_so_ev
     let tmp = sb.home.path().join("tmp");
     std::fs::create_dir(&tmp).unwrap();
     // Four requests a second: the interrupt lands with most of the plan not yet sent.
-    let mut child = sb
-        .dlq_std()
-        .env("TMPDIR", &tmp)
-        .args(["retry", "--all", "--yes", "--max", "5000", "--rps", "4"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for_event(&sb, &mut child, "\"outcome\"");
-    signal(&child, "INT");
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(130), "{err}");
-    let job = continued_job(&err, "retry");
+    let mut run = sb.dlq_std();
+    run.env("TMPDIR", &tmp)
+        .args(["retry", "--all", "--yes", "--max", "5000", "--rps", "4"]);
+    let job = interrupted(&sb, run, "retry");
     let left = sb.ids(false).len();
     assert!(left > 0 && left < N, "{left}");
 
