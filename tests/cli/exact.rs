@@ -538,7 +538,8 @@ pub(crate) fn check_callback_account(
     let mut all: Vec<String> = out.values().flatten().cloned().collect();
     all.sort();
     all.dedup();
-    assert_eq!(all, planned, "one outcome per planned entry");
+    // What dlq said goes with a failure: whether it thought its listing whole, and why.
+    assert_eq!(all, planned, "one outcome per planned entry\n{stderr}");
     let called_unsure = unsure.iter().filter(|id| applied.contains_key(*id)).count();
     assert_eq!(
         applied.len(),
