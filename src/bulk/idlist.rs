@@ -79,7 +79,7 @@ impl IdList {
         self.len == 0
     }
 
-    /// Whether the ids are in a file (for tests and benchmarks to tell).
+    /// Whether the ids are in a file.
     pub fn spilled(&self) -> bool {
         self.spill.is_some()
     }

@@ -343,17 +343,26 @@ impl Sandbox {
         v.as_object().cloned().unwrap_or_default()
     }
 
-    /// `dlq jobs show JOB -o json`, against this sandbox's home.
-    pub fn job_shown(&self, job: &str) -> serde_json::Value {
+    /// What `dlq ARGS` prints on stdout as JSON, against this sandbox's home; it must succeed.
+    fn json_of(&self, args: &[&str]) -> serde_json::Value {
         let out = self
             .dlq()
-            .args(["jobs", "show", job, "-o", "json"])
+            .args(args)
             .assert()
             .success()
             .get_output()
-            .stdout
             .clone();
-        serde_json::from_slice(&out).unwrap()
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// `dlq jobs -o json`.
+    pub fn jobs_listed(&self) -> serde_json::Value {
+        self.json_of(&["jobs", "-o", "json"])
+    }
+
+    /// `dlq jobs show JOB -o json`.
+    pub fn job_shown(&self, job: &str) -> serde_json::Value {
+        self.json_of(&["jobs", "show", job, "-o", "json"])
     }
 
     /// The entries `dlq verify JOB --wait 0s` follows, by DLQ id, and what it said on stderr.

@@ -37,16 +37,22 @@ fn callbacks_failed(sb: &Sandbox) -> usize {
         .count()
 }
 
-/// `dlq callback --callback-state CALLBACK_FAIL --all --yes`, with `extra` arguments.
+/// `dlq callback --callback-state CALLBACK_FAIL --all --yes`, to run.
+fn callback_cmd(sb: &Sandbox) -> assert_cmd::Command {
+    let mut c = sb.dlq();
+    c.args([
+        "callback",
+        "--callback-state",
+        "CALLBACK_FAIL",
+        "--all",
+        "--yes",
+    ]);
+    c
+}
+
+/// [`callback_cmd`] with `extra` arguments, run to success.
 fn callback_all(sb: &Sandbox, extra: &[&str]) {
-    sb.dlq()
-        .args([
-            "callback",
-            "--callback-state",
-            "CALLBACK_FAIL",
-            "--all",
-            "--yes",
-        ])
+    callback_cmd(sb)
         .args(extra)
         .timeout(Duration::from_secs(120))
         .assert()
@@ -224,15 +230,7 @@ fn the_controller_never_exceeds_concurrency_and_paces_to_rps() {
 
 /// `dlq jobs show -o json` of the job of `verb`: the sandbox home holds one job per verb here.
 fn job_of(sb: &Sandbox, verb: &str) -> Value {
-    let out = sb
-        .dlq()
-        .args(["jobs", "-o", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let jobs: Value = serde_json::from_slice(&out).unwrap();
+    let jobs = sb.jobs_listed();
     let job = jobs["jobs"]
         .as_array()
         .unwrap()
@@ -294,15 +292,7 @@ fn against_a_rate_limited_server_every_entry_is_acted_on_once_and_replies_say_th
     );
 
     let failed = callbacks_failed(&sb);
-    let out = sb
-        .dlq()
-        .args([
-            "callback",
-            "--callback-state",
-            "CALLBACK_FAIL",
-            "--all",
-            "--yes",
-        ])
+    let out = callback_cmd(&sb)
         .args(["-o", "ndjson"])
         .timeout(Duration::from_secs(180))
         .assert()

@@ -6,7 +6,6 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
-use serde_json::Value;
 
 use crate::common::{continue_job, dlq, header, ndjson, Sandbox};
 
@@ -157,15 +156,7 @@ fn a_killed_run_is_listed_as_crashed_and_continues_exactly_once() {
     signal(&child, "-KILL");
     let _ = child.wait();
 
-    let out = sb
-        .dlq()
-        .args(["jobs", "-o", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let listed: Value = serde_json::from_slice(&out).unwrap();
+    let listed = sb.jobs_listed();
     let job = &listed["jobs"][0];
     assert_eq!(job["state"], "crashed", "{listed}");
     // Pipelined: what was listed before the kill; --continue lists the rest.
